@@ -1,0 +1,299 @@
+package dev.arbiter.benchmark;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Finds, verifies and loads benchmarks. Each data file is looked for in the data folder, then in the
+ * download cache, then fetched from the Hugging Face hub; whatever is found is checked against the
+ * manifest's sha256 and record count before a single problem is returned.
+ */
+public final class Benchmarks {
+    /** The prefix that names a user's own JSONL file instead of a shipped benchmark. */
+    public static final String JSONL_PREFIX = "jsonl:";
+
+    private final Catalog catalog;
+    private final DataConfig config;
+    private final HubClient hub;
+
+    public Benchmarks(DataConfig config) {
+        this.catalog = Catalog.load();
+        this.config = config;
+        this.hub = new HubClient(config.hubEndpoint(), config.hubToken());
+    }
+
+    public enum Origin {
+        DATA_DIR,
+        CACHE,
+        HUB
+    }
+
+    /** A loaded benchmark: its problems and where they were read from. */
+    public record Loaded(String name, String title, Kind kind, List<Problem> problems, Origin origin, Path location, String note) {
+        public Loaded {
+            problems = List.copyOf(problems);
+        }
+    }
+
+    /** What {@code benchmarks list} shows for one benchmark. */
+    public record Status(String name, String title, Kind kind, State state, Integer records, Origin origin, Path location, String note) {}
+
+    public enum State {
+        /** Found and verified. */
+        READY,
+        /** Not on this machine; the hub has it. */
+        DOWNLOADABLE,
+        /** Not on this machine and no download is possible. */
+        MISSING,
+        /** Found but corrupt or unreadable; {@code note} says why. */
+        BROKEN
+    }
+
+    public List<String> names() {
+        return catalog.all().stream().map(Manifest::name).toList();
+    }
+
+    public String title(String name) {
+        return catalog.get(name).title();
+    }
+
+    /** Loads a shipped benchmark, downloading into the cache when it is nowhere local. */
+    public Loaded load(String name, Selection selection) {
+        return load(catalog.get(name), selection, true);
+    }
+
+    /** Loads a user's JSONL file through a field mapping. */
+    public Loaded loadJsonl(Path file, UserJsonl.Mapping mapping) {
+        Path abs = file.toAbsolutePath().normalize();
+        String name = JSONL_PREFIX + abs.getFileName();
+        return new Loaded(name, abs.getFileName().toString(), mapping.kind(), UserJsonl.load(abs, name, mapping),
+                Origin.DATA_DIR, abs, "user file");
+    }
+
+    /** Every shipped benchmark's state, without downloading anything. */
+    public List<Status> status() {
+        List<Status> out = new ArrayList<>();
+        for (Manifest m : catalog.all()) {
+            try {
+                Loaded l = load(m, Selection.DEFAULT, false);
+                out.add(new Status(m.name(), m.title(), m.kind(), State.READY, l.problems().size(), l.origin(), l.location(), l.note()));
+            } catch (DataMissing e) {
+                out.add(new Status(m.name(), m.title(), m.kind(), e.downloadable ? State.DOWNLOADABLE : State.MISSING,
+                        null, null, null, e.getMessage()));
+            } catch (BenchmarkException e) {
+                out.add(new Status(m.name(), m.title(), m.kind(), State.BROKEN, null, null, null, e.getMessage()));
+            }
+        }
+        return out;
+    }
+
+    private Loaded load(Manifest m, Selection selection, boolean allowDownload) {
+        if (m.subsetOf() != null) {
+            if (!selection.isDefault()) {
+                throw new BenchmarkException(m.name() + " takes no --release/--from/--to");
+            }
+            Loaded parent = load(catalog.get(m.subsetOf()), Selection.DEFAULT, allowDownload);
+            List<Problem> picked = SeededSubset.pick(m, parent.problems());
+            return new Loaded(m.name(), m.title(), m.kind(), picked, parent.origin(), parent.location(),
+                    "seeded subset of " + m.subsetOf() + " (" + m.subset().seed() + ")");
+        }
+        Plan plan = plan(m, selection, allowDownload);
+        Map<Manifest.DataFile, Path> paths = new LinkedHashMap<>();
+        for (var e : plan.files.entrySet()) {
+            verifySha(m, e.getKey(), e.getValue());
+            paths.put(e.getKey(), e.getValue().path);
+        }
+        Format.Parsed parsed = plan.format.parse(m, plan.source, paths, selection);
+        for (var e : plan.files.entrySet()) {
+            Integer expected = e.getKey().records();
+            Integer actual = parsed.fileRecords().get(e.getKey());
+            if (expected != null && actual != null && !expected.equals(actual)) {
+                throw new BenchmarkException(e.getValue().path + ": holds " + actual + " records but benchmarks/" + m.name()
+                        + ".json expects " + expected + " (file truncated or a different version)");
+            }
+        }
+        if (selection.isDefault() && plan.source.records() != null && parsed.problems().size() != plan.source.records()) {
+            throw new BenchmarkException(m.name() + ": selected " + parsed.problems().size() + " problems but benchmarks/" + m.name()
+                    + ".json expects " + plan.source.records());
+        }
+        Located first = plan.files.values().iterator().next();
+        Origin origin = plan.files.values().stream().map(l -> l.origin).max(Comparator.naturalOrder()).orElseThrow();
+        return new Loaded(m.name(), m.title(), m.kind(), parsed.problems(), origin, first.path.getParent(),
+                note(m, plan.source, selection));
+    }
+
+    private static String note(Manifest m, Manifest.Source source, Selection selection) {
+        List<String> parts = new ArrayList<>();
+        if (m.selection() != null) {
+            parts.add(LiveCodeBenchFormats.Window.of(m, selection).toString());
+        }
+        if ("public_only".equals(source.coverage())) {
+            parts.add("public tests only");
+        } else if (source.coverage() != null) {
+            parts.add(source.coverage().replace('_', ' ') + " tests");
+        }
+        return String.join(", ", parts);
+    }
+
+    /** Chooses the first source whose files are all local, else the first one the hub can complete. */
+    private Plan plan(Manifest m, Selection selection, boolean allowDownload) {
+        List<Manifest.Source> covering = new ArrayList<>();
+        for (Manifest.Source s : m.sources()) {
+            if (Format.named(s.format()).covers(m, s, selection)) {
+                covering.add(s);
+            }
+        }
+        if (covering.isEmpty()) {
+            throw new BenchmarkException(m.name() + ": no data source covers " + describe(m, selection));
+        }
+        for (Manifest.Source s : covering) {
+            Format f = Format.named(s.format());
+            Map<Manifest.DataFile, Located> found = new LinkedHashMap<>();
+            for (Manifest.DataFile file : f.required(m, s, selection)) {
+                findLocal(file).ifPresent(l -> found.put(file, l));
+            }
+            if (found.size() == f.required(m, s, selection).size() && !found.isEmpty()) {
+                return new Plan(s, f, found);
+            }
+        }
+        boolean canDownload = !config.offline();
+        for (Manifest.Source s : covering) {
+            Format f = Format.named(s.format());
+            List<Manifest.DataFile> req = f.required(m, s, selection);
+            if (req.isEmpty() || !req.stream().allMatch(file -> file.hub() != null || findLocal(file).isPresent())) {
+                continue;
+            }
+            if (!allowDownload || !canDownload) {
+                if (canDownload) {
+                    throw new DataMissing(m.name() + ": not downloaded yet; `arbiter benchmarks fetch " + m.name() + "` gets it from "
+                            + hubNames(req), true);
+                }
+                break;
+            }
+            Map<Manifest.DataFile, Located> files = new LinkedHashMap<>();
+            for (Manifest.DataFile file : req) {
+                files.put(file, findLocal(file).orElseGet(() -> download(m, file)));
+            }
+            return new Plan(s, f, files);
+        }
+        Manifest.DataFile want = Format.named(covering.get(0).format()).required(m, covering.get(0), selection).get(0);
+        throw new DataMissing(missingMessage(m, want), false);
+    }
+
+    private String missingMessage(Manifest m, Manifest.DataFile want) {
+        StringBuilder sb = new StringBuilder(m.name()).append(": data file ").append(want.path());
+        sb.append(want.sha256() != null ? " (sha256 " + want.sha256() + ")" : " (" + want.records() + " records)");
+        sb.append(" not found");
+        sb.append(config.dataDir() == null ? "; no data folder given (--data-dir or ARBITER_DATA)" : " under " + config.dataDir());
+        if (want.hub() == null) {
+            sb.append("; it is not on the hub, so put it in the data folder");
+        } else if (config.offline()) {
+            sb.append(" nor in the cache ").append(config.cacheDir()).append("; offline, so no download from ").append(want.hub().repo());
+        }
+        return sb.toString();
+    }
+
+    private static String hubNames(List<Manifest.DataFile> files) {
+        return files.stream().filter(f -> f.hub() != null).map(f -> f.hub().repo()).distinct().reduce((a, b) -> a + ", " + b).orElse("the hub");
+    }
+
+    private static String describe(Manifest m, Selection selection) {
+        return m.selection() != null ? LiveCodeBenchFormats.Window.of(m, selection).toString() : "this selection";
+    }
+
+    private Optional<Located> findLocal(Manifest.DataFile f) {
+        if (config.dataDir() != null) {
+            Path p = config.dataDir().resolve(f.path());
+            if (Files.isRegularFile(p)) {
+                return Optional.of(new Located(Origin.DATA_DIR, p, f.sha256()));
+            }
+        }
+        if (f.hub() != null) {
+            Path c = cachePath(f.hub());
+            if (Files.isRegularFile(c)) {
+                return Optional.of(new Located(Origin.CACHE, c, expectedHubSha(f.hub(), c)));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Hub files live under cache/hub/REPO/REVISION/PATH, apart from copies of pinned local layouts. */
+    Path cachePath(Manifest.Hub h) {
+        return config.cacheDir().resolve("hub").resolve(h.repo()).resolve(h.revision()).resolve(h.path()).normalize();
+    }
+
+    /** A pinned hub sha256, else the one recorded when the file was downloaded. */
+    private static String expectedHubSha(Manifest.Hub h, Path cached) {
+        if (h.sha256() != null) {
+            return h.sha256();
+        }
+        Path side = sidecar(cached);
+        try {
+            return Files.isRegularFile(side) ? Files.readString(side).strip() : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private Located download(Manifest m, Manifest.DataFile f) {
+        Path dest = cachePath(f.hub());
+        Path part = dest.resolveSibling(dest.getFileName() + ".part");
+        hub.download(f.hub(), part);
+        try {
+            String sha = Sha256.of(part);
+            if (f.hub().sha256() != null && !f.hub().sha256().equals(sha)) {
+                Files.deleteIfExists(part);
+                throw new BenchmarkException(hub.urlOf(f.hub()) + ": downloaded sha256 " + sha + " but benchmarks/" + m.name()
+                        + ".json expects " + f.hub().sha256());
+            }
+            Files.writeString(sidecar(dest), sha + "\n", StandardCharsets.UTF_8);
+            Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return new Located(Origin.HUB, dest, sha);
+        } catch (IOException e) {
+            throw new BenchmarkException("cannot store " + dest + ": " + e.getMessage());
+        }
+    }
+
+    private static Path sidecar(Path file) {
+        return file.resolveSibling(file.getFileName() + ".sha256");
+    }
+
+    private static void verifySha(Manifest m, Manifest.DataFile f, Located l) {
+        if (l.expectedSha == null) {
+            return;
+        }
+        String actual;
+        try {
+            actual = Sha256.of(l.path);
+        } catch (IOException e) {
+            throw new BenchmarkException(l.path + ": cannot read (" + e.getMessage() + ")");
+        }
+        if (!actual.equals(l.expectedSha)) {
+            throw new BenchmarkException(l.path + ": sha256 is " + actual + " but benchmarks/" + m.name() + ".json expects "
+                    + l.expectedSha + " (file corrupted, truncated or a different version)");
+        }
+    }
+
+    private record Located(Origin origin, Path path, String expectedSha) {}
+
+    private record Plan(Manifest.Source source, Format format, Map<Manifest.DataFile, Located> files) {}
+
+    /** Data that is simply not here, as opposed to data that is here and wrong. */
+    static final class DataMissing extends BenchmarkException {
+        final boolean downloadable;
+
+        DataMissing(String message, boolean downloadable) {
+            super(message);
+            this.downloadable = downloadable;
+        }
+    }
+}

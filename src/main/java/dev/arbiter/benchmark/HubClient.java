@@ -1,0 +1,109 @@
+package dev.arbiter.benchmark;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.UnknownHostException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+
+/**
+ * Downloads dataset files from the Hugging Face hub's {@code resolve} endpoint, the same URL scheme
+ * {@code huggingface_hub} uses: {@code {endpoint}/datasets/{repo}/resolve/{revision}/{path}}.
+ */
+final class HubClient {
+    private final URI endpoint;
+    private final String token;
+    private final HttpClient http;
+
+    HubClient(URI endpoint, String token) {
+        this.endpoint = endpoint;
+        this.token = token;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(15))
+                .followRedirects(HttpClient.Redirect.NORMAL)
+                .build();
+    }
+
+    URI urlOf(Manifest.Hub hub) {
+        String base = endpoint.toString().replaceAll("/+$", "");
+        return URI.create(base + "/datasets/" + hub.repo() + "/resolve/" + encode(hub.revision()) + "/" + hub.path());
+    }
+
+    /** Streams the file to {@code dest}, printing progress on stderr. */
+    void download(Manifest.Hub hub, Path dest) {
+        URI url = urlOf(hub);
+        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(30)).GET();
+        if (token != null && !token.isBlank()) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<InputStream> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofInputStream());
+        } catch (ConnectException | UnknownHostException | HttpTimeoutException e) {
+            throw new BenchmarkException("cannot reach the Hugging Face hub at " + endpoint + " (" + e.getClass().getSimpleName()
+                    + "); point --data-dir or ARBITER_DATA at a folder with the data, or set ARBITER_OFFLINE=1");
+        } catch (IOException e) {
+            throw new BenchmarkException("download of " + url + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkException("download of " + url + " interrupted");
+        }
+        int status = resp.statusCode();
+        if (status != 200) {
+            close(resp.body());
+            String why = switch (status) {
+                case 401, 403 -> "access denied; set HF_TOKEN if the dataset is gated";
+                case 404 -> "no such file or revision";
+                default -> "unexpected answer";
+            };
+            throw new BenchmarkException("hub download " + url + " answered HTTP " + status + ": " + why);
+        }
+        long length = resp.headers().firstValueAsLong("Content-Length").orElse(-1);
+        try {
+            Files.createDirectories(dest.getParent());
+            try (InputStream in = resp.body();
+                    OutputStream out = Files.newOutputStream(dest);
+                    ProgressBar bar = new ProgressBarBuilder()
+                            .setTaskName(hub.repo() + "/" + hub.path())
+                            .setInitialMax(length)
+                            .setStyle(ProgressBarStyle.ASCII)
+                            .setUnit(" KiB", 1024)
+                            .setUpdateIntervalMillis(500)
+                            .continuousUpdate()
+                            .build()) {
+                byte[] buf = new byte[1 << 16];
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    out.write(buf, 0, n);
+                    bar.stepBy(n);
+                }
+            }
+        } catch (IOException e) {
+            throw new BenchmarkException("download of " + url + " to " + dest + " failed: " + e.getMessage());
+        }
+    }
+
+    private static String encode(String revision) {
+        return URLEncoder.encode(revision, StandardCharsets.UTF_8);
+    }
+
+    private static void close(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException ignored) {
+            // The error we are about to raise matters more.
+        }
+    }
+}

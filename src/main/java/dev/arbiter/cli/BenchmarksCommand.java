@@ -1,0 +1,214 @@
+package dev.arbiter.cli;
+
+import dev.arbiter.benchmark.BenchmarkException;
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.DataConfig;
+import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.benchmark.UserJsonl;
+import dev.arbiter.json.Json;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+@Command(
+        name = "benchmarks",
+        mixinStandardHelpOptions = true,
+        description = "List, inspect and fetch benchmark data.",
+        subcommands = {BenchmarksCommand.ListCmd.class, BenchmarksCommand.Show.class, BenchmarksCommand.Fetch.class},
+        footer = {
+            "",
+            "Examples:",
+            "  ARBITER_DATA=../shared/datasets arbiter benchmarks list",
+            "  arbiter benchmarks show math500 --limit 2",
+            "  arbiter benchmarks show livecodebench --release release_v5 --from 2024-10-01 --to 2024-12-31",
+            "  arbiter benchmarks show jsonl:my.jsonl --field prompt=question --field answer=final"
+        })
+final class BenchmarksCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: list, show or fetch");
+    }
+
+    /** Options every benchmarks subcommand shares (a picocli mixin). */
+    static final class DataOptions {
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Folder laid out like shared/datasets; overrides ARBITER_DATA.")
+        Path dataDir;
+
+        @Option(names = "--offline", description = "Never download; same as ARBITER_OFFLINE=1.")
+        boolean offline;
+
+        Benchmarks open() {
+            DataConfig c = DataConfig.fromEnvironment(dataDir, System.getenv());
+            if (dataDir != null && !java.nio.file.Files.isDirectory(dataDir)) {
+                throw new BenchmarkException("--data-dir " + dataDir + " is not a folder");
+            }
+            if (offline) {
+                c = new DataConfig(c.dataDir(), c.cacheDir(), true, c.hubEndpoint(), c.hubToken());
+            }
+            return new Benchmarks(c);
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = {"Show each benchmark, its record count and where its data was found.",
+                "Nothing is downloaded; a corrupt file is reported and makes the exit code 1."})
+    static final class ListCmd implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.Mixin
+        DataOptions data;
+
+        @Option(names = "--json", description = "One JSON object per benchmark instead of a table.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            List<Benchmarks.Status> rows = data.open().status();
+            PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                rows.forEach(r -> out.println(Json.line(r)));
+            } else {
+                out.printf("%-22s %-5s %8s  %-12s %s%n", "BENCHMARK", "KIND", "RECORDS", "STATE", "WHERE / NOTES");
+                for (Benchmarks.Status r : rows) {
+                    String where = switch (r.state()) {
+                        case READY -> r.origin().name().toLowerCase().replace('_', '-') + " " + r.location()
+                                + (r.note() == null || r.note().isEmpty() ? "" : "  (" + r.note() + ")");
+                        default -> r.note();
+                    };
+                    out.printf("%-22s %-5s %8s  %-12s %s%n", r.name(), r.kind().label(),
+                            r.records() == null ? "-" : r.records(), r.state().name().toLowerCase(), where);
+                }
+            }
+            out.flush();
+            return rows.stream().anyMatch(r -> r.state() == Benchmarks.State.BROKEN) ? Errors.FAILURE : 0;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Print a benchmark's problems as JSON lines on stdout.",
+                "NAME is a shipped benchmark (see `arbiter benchmarks list`) or jsonl:PATH for your own file."})
+    static final class Show implements java.util.concurrent.Callable<Integer> {
+        @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark name, or jsonl:PATH.")
+        String name;
+
+        @Option(names = "--limit", paramLabel = "N", description = "Print at most N problems.")
+        Integer limit;
+
+        @Option(names = "--release", paramLabel = "TAG",
+                description = "LiveCodeBench release: release_v1..release_v6, release_latest, v1..v6 or vI_vJ.")
+        String release;
+
+        @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: first contest date, inclusive.")
+        LocalDate from;
+
+        @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: last contest date, inclusive.")
+        LocalDate to;
+
+        @Option(names = "--kind", paramLabel = "math|code", description = "jsonl: whether records are math or code (default: math).")
+        String kind;
+
+        @Option(names = "--field", paramLabel = "OURS=THEIRS",
+                description = "jsonl: map one of our fields (id, prompt, answer, solution, tests, fn_name, starter_code, "
+                        + "subject, level, difficulty, contest_date) to a field (or dotted path) of the file. Repeatable.")
+        List<String> fields = new ArrayList<>();
+
+        @CommandLine.Mixin
+        DataOptions data;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (limit != null && limit < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more");
+            }
+            Benchmarks benchmarks = data.open();
+            Benchmarks.Loaded loaded;
+            if (name.startsWith(Benchmarks.JSONL_PREFIX)) {
+                if (release != null || from != null || to != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--release/--from/--to apply to livecodebench only");
+                }
+                Kind k = parseKind();
+                Path file = Path.of(name.substring(Benchmarks.JSONL_PREFIX.length()));
+                loaded = benchmarks.loadJsonl(file, new UserJsonl.Mapping(k, UserJsonl.parsePairs(fields)));
+            } else {
+                if (!fields.isEmpty() || kind != null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--field and --kind apply to jsonl:PATH only");
+                }
+                loaded = benchmarks.load(name, new Selection(release, from, to));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            List<Problem> problems = loaded.problems();
+            int n = limit == null ? problems.size() : Math.min(limit, problems.size());
+            for (int i = 0; i < n; i++) {
+                out.println(Json.line(problems.get(i)));
+            }
+            out.flush();
+            PrintWriter err = spec.commandLine().getErr();
+            err.printf("%s: %d of %d problems from %s %s%s%n", loaded.name(), n, problems.size(),
+                    loaded.origin().name().toLowerCase().replace('_', '-'), loaded.location(),
+                    loaded.note() == null || loaded.note().isEmpty() ? "" : " (" + loaded.note() + ")");
+            err.flush();
+            return 0;
+        }
+
+        private Kind parseKind() {
+            if (kind == null) {
+                return Kind.MATH;
+            }
+            return switch (kind.toLowerCase()) {
+                case "math" -> Kind.MATH;
+                case "code" -> Kind.CODE;
+                default -> throw new CommandLine.ParameterException(spec.commandLine(), "--kind must be math or code, not " + kind);
+            };
+        }
+    }
+
+    @Command(name = "fetch", mixinStandardHelpOptions = true,
+            description = {"Download benchmarks from the Hugging Face hub into the cache, so later runs work offline.",
+                "Benchmarks already found in the data folder or cache are only verified."})
+    static final class Fetch implements java.util.concurrent.Callable<Integer> {
+        @Parameters(arity = "1..*", paramLabel = "NAME", description = "Benchmark names.")
+        List<String> names;
+
+        @Option(names = "--release", paramLabel = "TAG", description = "LiveCodeBench release to fetch (default: the manifest's).")
+        String release;
+
+        @CommandLine.Mixin
+        DataOptions data;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Benchmarks benchmarks = data.open();
+            Map<String, Benchmarks.Loaded> done = new LinkedHashMap<>();
+            for (String n : names) {
+                done.put(n, benchmarks.load(n, new Selection(release, null, null)));
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            done.forEach((n, l) -> out.printf("%s: %d problems, %s %s%n", n, l.problems().size(),
+                    l.origin().name().toLowerCase().replace('_', '-'), l.location()));
+            out.flush();
+            return 0;
+        }
+    }
+
+}

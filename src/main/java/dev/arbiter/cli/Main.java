@@ -1,0 +1,57 @@
+package dev.arbiter.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code arbiter} command line. Exit codes: 0 ok, 1 failure, 2 usage error. */
+@Command(
+        name = "arbiter",
+        mixinStandardHelpOptions = true,
+        versionProvider = Main.Version.class,
+        description = {
+            "Evaluates and verifies reasoning models, and serves its verifiers as RL rewards.",
+            ""
+        },
+        subcommands = {BenchmarksCommand.class, CommandLine.HelpCommand.class},
+        footer = {
+            "",
+            "Data: benchmark files are read from --data-dir or ARBITER_DATA (a folder laid out like",
+            "shared/datasets), else from the cache (ARBITER_CACHE, default ~/.cache/arbiter), else",
+            "downloaded from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN; ARBITER_OFFLINE=1 forbids it).",
+            "",
+            "Start with:  arbiter benchmarks list",
+            "Exit codes:  0 ok, 1 failure, 2 usage error."
+        })
+public final class Main implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "a subcommand is required");
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the CLI and returns its exit code; tests call this instead of main. */
+    public static int run(String... args) {
+        return commandLine().execute(args);
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(new Errors());
+        cl.setParameterExceptionHandler(new Errors.Usage());
+        return cl;
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"arbiter " + (v == null ? "dev" : v) + " on Java " + Runtime.version()};
+        }
+    }
+}
