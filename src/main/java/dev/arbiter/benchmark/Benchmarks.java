@@ -34,7 +34,12 @@ public final class Benchmarks {
     public enum Origin {
         DATA_DIR,
         CACHE,
-        HUB
+        HUB;
+
+        /** As shown to users: data-dir, cache, hub. */
+        public String label() {
+            return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
     }
 
     /** A loaded benchmark: its problems and where they were read from. */

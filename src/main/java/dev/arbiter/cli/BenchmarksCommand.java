@@ -86,7 +86,7 @@ final class BenchmarksCommand implements Runnable {
                 out.printf("%-22s %-5s %8s  %-12s %s%n", "BENCHMARK", "KIND", "RECORDS", "STATE", "WHERE / NOTES");
                 for (Benchmarks.Status r : rows) {
                     String where = switch (r.state()) {
-                        case READY -> r.origin().name().toLowerCase().replace('_', '-') + " " + r.location()
+                        case READY -> r.origin().label() + " " + r.location()
                                 + (r.note() == null || r.note().isEmpty() ? "" : "  (" + r.note() + ")");
                         default -> r.note();
                     };
@@ -162,7 +162,7 @@ final class BenchmarksCommand implements Runnable {
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
             err.printf("%s: %d of %d problems from %s %s%s%n", loaded.name(), n, problems.size(),
-                    loaded.origin().name().toLowerCase().replace('_', '-'), loaded.location(),
+                    loaded.origin().label(), loaded.location(),
                     loaded.note() == null || loaded.note().isEmpty() ? "" : " (" + loaded.note() + ")");
             err.flush();
             return 0;
@@ -205,7 +205,7 @@ final class BenchmarksCommand implements Runnable {
             }
             PrintWriter out = spec.commandLine().getOut();
             done.forEach((n, l) -> out.printf("%s: %d problems, %s %s%n", n, l.problems().size(),
-                    l.origin().name().toLowerCase().replace('_', '-'), l.location()));
+                    l.origin().label(), l.location()));
             out.flush();
             return 0;
         }

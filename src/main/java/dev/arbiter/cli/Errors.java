@@ -15,7 +15,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (e instanceof BenchmarkException || e instanceof UserError) {
+        if (e instanceof BenchmarkException) {
             err.println("arbiter: " + e.getMessage());
         } else {
             err.println("arbiter: internal error: " + e + " (set ARBITER_DEBUG=1 for the stack trace)");
@@ -37,13 +37,6 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
             err.println("Try '" + cl.getCommandSpec().qualifiedName() + " --help' for usage.");
             err.flush();
             return USAGE;
-        }
-    }
-
-    /** A failure whose message is fit for users as it is. */
-    static final class UserError extends RuntimeException {
-        UserError(String message) {
-            super(message);
         }
     }
 }

@@ -30,13 +30,15 @@ class LcbArchiveTest {
             JsonNode row = Json.mapper().readTree(lines.get(i));
             JsonNode sample = LcbTestArchive.evaluationSample(row.get("test").asText(), "line " + (i + 1));
             JsonNode want = decoded.get(i);
-            assertThat(Json.mapper().convertValue(sample.get("inputs"), List.class))
-                    .containsExactlyElementsOf(Json.mapper().convertValue(want.get("inputs"), List.class));
-            assertThat(Json.mapper().convertValue(sample.get("outputs"), List.class))
-                    .containsExactlyElementsOf(Json.mapper().convertValue(want.get("outputs"), List.class));
+            assertThat(strings(sample.get("inputs"))).containsExactlyElementsOf(strings(want.get("inputs")));
+            assertThat(strings(sample.get("outputs"))).containsExactlyElementsOf(strings(want.get("outputs")));
             assertThat(sample.get("fn_name").isNull() ? null : sample.get("fn_name").asText())
                     .isEqualTo(want.get("fn_name").isNull() ? null : want.get("fn_name").asText());
         }
+    }
+
+    static List<String> strings(JsonNode array) {
+        return Json.mapper().convertValue(array, new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
     }
 
     @Test

@@ -157,8 +157,8 @@ class RealDataTest {
             CodeTests t = (CodeTests) p.gold();
             assertThat(t.fnName()).isEqualTo(d.get("fn_name").isNull() ? null : d.get("fn_name").asText());
             assertThat(t.tests()).hasSize(d.get("num_tests").asInt());
-            List<String> inputs = Json.mapper().convertValue(d.get("inputs"), List.class);
-            List<String> outputs = Json.mapper().convertValue(d.get("outputs"), List.class);
+            List<String> inputs = LcbArchiveTest.strings(d.get("inputs"));
+            List<String> outputs = LcbArchiveTest.strings(d.get("outputs"));
             assertThat(t.tests()).extracting(TestCase::input).containsExactlyElementsOf(inputs);
             assertThat(t.tests()).extracting(TestCase::output).containsExactlyElementsOf(outputs);
         }
