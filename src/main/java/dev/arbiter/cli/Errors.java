@@ -1,6 +1,7 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.benchmark.BenchmarkException;
+import dev.arbiter.sandbox.SandboxException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 
@@ -15,7 +16,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (e instanceof BenchmarkException) {
+        if (e instanceof BenchmarkException || e instanceof SandboxException || e instanceof UserError) {
             err.println("arbiter: " + e.getMessage());
         } else {
             err.println("arbiter: internal error: " + e + " (set ARBITER_DEBUG=1 for the stack trace)");
@@ -25,6 +26,13 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         }
         err.flush();
         return FAILURE;
+    }
+
+    /** A failure whose message is fit for users as it is (a missing input file, say). */
+    static final class UserError extends RuntimeException {
+        UserError(String message) {
+            super(message);
+        }
     }
 
     /** A bad flag or argument: the message, then how to get help. */

@@ -1,0 +1,95 @@
+package dev.arbiter.cli;
+
+import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.RunResult;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "sandbox",
+        mixinStandardHelpOptions = true,
+        description = "Run untrusted Python in a hardened Docker container.",
+        subcommands = {SandboxCommand.Run.class},
+        footer = {
+            "",
+            "The sandbox image must exist: `bash sandbox/build-offline.sh` builds it without a registry.",
+            "Containers have no network, a read-only root, a 64 MiB tmpfs, no capabilities, uid 65534,",
+            "and pids, memory and CPU ceilings; each run gets a fresh process and directory.",
+            "",
+            "Example:",
+            "  arbiter sandbox run --code-file solve.py --stdin-file in.txt --timeout-ms 2000"
+        })
+final class SandboxCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: run");
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = {"Run one Python program in the sandbox and print a JSON result:",
+                "status, exit_code, signal, stdout, stderr, cpu_ms, wall_ms, max_rss_kb.",
+                "Exit code 0 whatever the program did; 1 if the sandbox itself failed."})
+    static final class Run implements Callable<Integer> {
+        @Option(names = "--code-file", required = true, paramLabel = "FILE", description = "Python source to run as __main__.")
+        Path codeFile;
+
+        @Option(names = "--stdin-file", paramLabel = "FILE", description = "Fed to the program's stdin (default: empty).")
+        Path stdinFile;
+
+        @Option(names = "--timeout-ms", paramLabel = "N", defaultValue = "10000", description = "Wall-clock limit (default: ${DEFAULT-VALUE}).")
+        long timeoutMs;
+
+        @Option(names = "--cpu-ms", paramLabel = "N", description = "CPU-time limit (default: the wall limit).")
+        Long cpuMs;
+
+        @Option(names = "--memory-mb", paramLabel = "M", defaultValue = "1024", description = "Address-space limit (default: ${DEFAULT-VALUE}).")
+        int memoryMb;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            if (timeoutMs < 1 || memoryMb < 16 || (cpuMs != null && cpuMs < 1)) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "--timeout-ms and --cpu-ms must be at least 1, --memory-mb at least 16");
+            }
+            String code = read(codeFile);
+            String stdin = stdinFile == null ? "" : read(stdinFile);
+            Limits limits = Limits.DEFAULT.withWallMs(timeoutMs).withCpuMs(cpuMs == null ? timeoutMs : cpuMs).withMemoryMb(memoryMb);
+            RunResult r;
+            try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(1))) {
+                r = sandbox.run(code, stdin, limits);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println(Json.pretty(r));
+            out.flush();
+            return r.status() == dev.arbiter.sandbox.RunStatus.SANDBOX_ERROR ? Errors.FAILURE : 0;
+        }
+    }
+
+    static String read(Path p) {
+        try {
+            return Files.readString(p, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Errors.UserError(p + ": file not found");
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new Errors.UserError(p + ": not valid UTF-8");
+        } catch (IOException e) {
+            throw new Errors.UserError(p + ": cannot read (" + e.getMessage() + ")");
+        }
+    }
+}

@@ -1,0 +1,233 @@
+package dev.arbiter.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.async.ResultCallback;
+import com.github.dockerjava.api.command.CreateContainerResponse;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Frame;
+import com.github.dockerjava.api.model.HostConfig;
+import com.github.dockerjava.api.model.StreamType;
+import dev.arbiter.json.Json;
+import java.io.ByteArrayOutputStream;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One hardened container whose PID 1 is the driver, attached once: requests go down its stdin as
+ * JSON lines and answers come back on its stdout. One request at a time.
+ */
+final class DockerWorker implements Closeable {
+    static final String LABEL = "arbiter.sandbox";
+    static final String OWNER_LABEL = "arbiter.owner";
+    private static final String EOF_MARK = "\u0000eof";
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final DockerClient docker;
+    final String containerId;
+    private final ByteQueueInputStream stdin;
+    private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    private final StringBuilder stderrTail = new StringBuilder();
+    private final Closeable attach;
+    private volatile boolean dead;
+
+    private DockerWorker(DockerClient docker, String containerId, ByteQueueInputStream stdin, Closeable attach) {
+        this.docker = docker;
+        this.stdin = stdin;
+        this.containerId = containerId;
+        this.attach = attach;
+    }
+
+    static DockerWorker start(DockerClient docker, SandboxConfig config, String owner) {
+        HostConfig host = HostConfig.newHostConfig()
+                .withNetworkMode("none")
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + config.tmpfsMb() + "m,mode=1777"))
+                .withCapDrop(Capability.ALL)
+                .withSecurityOpts(List.of("no-new-privileges"))
+                .withMemory((long) config.containerMemoryMb() << 20)
+                .withMemorySwap((long) config.containerMemoryMb() << 20)
+                .withPidsLimit(config.pidsLimit())
+                .withNanoCPUs((long) (config.cpus() * 1e9))
+                .withAutoRemove(true)
+                .withInit(false);
+        CreateContainerResponse created = docker.createContainerCmd(config.image())
+                .withHostConfig(host)
+                .withUser("65534:65534")
+                .withWorkingDir("/tmp")
+                .withCmd("python3", "-I", "-u", "/sandbox/driver.py")
+                .withEnv("PYTHONDONTWRITEBYTECODE=1", "PYTHONHASHSEED=0")
+                .withLabels(Map.of(LABEL, "1", OWNER_LABEL, owner))
+                .withNetworkDisabled(true)
+                .withAttachStdin(true)
+                .withAttachStdout(true)
+                .withAttachStderr(true)
+                .withStdinOpen(true)
+                .withStdInOnce(true)
+                .withTty(false)
+                .exec();
+        String id = created.getId();
+        Holder holder = new Holder();
+        ResultCallback.Adapter<Frame> callback = docker.attachContainerCmd(id)
+                .withStdIn(holder.stdin)
+                .withStdOut(true)
+                .withStdErr(true)
+                .withFollowStream(true)
+                .exec(holder);
+        DockerWorker w = new DockerWorker(docker, id, holder.stdin, callback);
+        holder.bind(w);
+        try {
+            callback.awaitStarted(20, TimeUnit.SECONDS);
+            docker.startContainerCmd(id).exec();
+            JsonNode hello = w.next(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
+            if (hello == null || !hello.path("ready").asBoolean()) {
+                throw new SandboxException("sandbox driver did not start in container " + id.substring(0, 12) + ": " + w.stderrTail());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            w.close();
+            throw new SandboxException("interrupted while starting a sandbox");
+        } catch (RuntimeException e) {
+            w.close();
+            throw e;
+        }
+        return w;
+    }
+
+    /** Sends one request and waits for its answer until the deadline; null means the worker is dead. */
+    JsonNode call(ObjectNode request, long deadlineNanos) {
+        String id = Long.toString(IDS.incrementAndGet());
+        request.put("id", id);
+        try {
+            stdin.offer((Json.line(request) + "\n").getBytes(StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            dead = true;
+            return null;
+        }
+        while (true) {
+            JsonNode answer = next(deadlineNanos);
+            if (answer == null) {
+                dead = true;
+                return null;
+            }
+            if (id.equals(answer.path("id").asText(null))) {
+                return answer;
+            }
+        }
+    }
+
+    private JsonNode next(long deadlineNanos) {
+        try {
+            while (true) {
+                long wait = deadlineNanos - System.nanoTime();
+                String line = wait <= 0 ? null : lines.poll(wait, TimeUnit.NANOSECONDS);
+                if (line == null || line == EOF_MARK) {
+                    if (line == EOF_MARK) {
+                        lines.add(EOF_MARK);
+                        dead = true;
+                    }
+                    return null;
+                }
+                try {
+                    return Json.mapper().readTree(line);
+                } catch (IOException e) {
+                    // Not ours: the protocol is one JSON object per line.
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    boolean dead() {
+        return dead;
+    }
+
+    String stderrTail() {
+        synchronized (stderrTail) {
+            return stderrTail.toString().strip().replace('\n', ' ');
+        }
+    }
+
+    @Override
+    public void close() {
+        dead = true;
+        stdin.close();
+        try {
+            attach.close();
+        } catch (IOException ignored) {
+            // Removing the container below ends the stream anyway.
+        }
+        try {
+            docker.removeContainerCmd(containerId).withForce(true).exec();
+        } catch (NotFoundException ignored) {
+            // Auto-removed already.
+        } catch (RuntimeException e) {
+            // "removal already in progress" from auto-remove: fine.
+        }
+    }
+
+    /** The attach callback: assembles stdout into lines, keeps the tail of stderr. */
+    private static final class Holder extends ResultCallback.Adapter<Frame> {
+        final ByteQueueInputStream stdin = new ByteQueueInputStream();
+        private final ByteArrayOutputStream partial = new ByteArrayOutputStream();
+        private volatile DockerWorker worker;
+
+        void bind(DockerWorker w) {
+            this.worker = w;
+        }
+
+        @Override
+        public void onNext(Frame frame) {
+            DockerWorker w = worker;
+            if (w == null) {
+                return;
+            }
+            byte[] payload = frame.getPayload();
+            if (frame.getStreamType() == StreamType.STDERR) {
+                synchronized (w.stderrTail) {
+                    w.stderrTail.append(new String(payload, StandardCharsets.UTF_8));
+                    if (w.stderrTail.length() > 4000) {
+                        w.stderrTail.delete(0, w.stderrTail.length() - 4000);
+                    }
+                }
+                return;
+            }
+            for (byte b : payload) {
+                if (b == '\n') {
+                    w.lines.add(partial.toString(StandardCharsets.UTF_8));
+                    partial.reset();
+                } else {
+                    partial.write(b);
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            finish();
+        }
+
+        @Override
+        public void onComplete() {
+            finish();
+        }
+
+        private void finish() {
+            DockerWorker w = worker;
+            if (w != null) {
+                w.dead = true;
+                w.lines.add(EOF_MARK);
+            }
+        }
+    }
+}

@@ -1,0 +1,20 @@
+package dev.arbiter.sandbox;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** One program run: how it ended, what it printed, and what it cost. */
+public record RunResult(
+        RunStatus status,
+        @JsonProperty("exit_code") Integer exitCode,
+        Integer signal,
+        String stdout,
+        String stderr,
+        boolean truncated,
+        @JsonProperty("cpu_ms") long cpuMs,
+        @JsonProperty("wall_ms") long wallMs,
+        @JsonProperty("max_rss_kb") Long maxRssKb) {
+
+    static RunResult sandboxError(String why, long wallMs) {
+        return new RunResult(RunStatus.SANDBOX_ERROR, null, null, "", why, false, 0, wallMs, null);
+    }
+}

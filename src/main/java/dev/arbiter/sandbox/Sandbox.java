@@ -1,0 +1,282 @@
+package dev.arbiter.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.github.dockerjava.api.DockerClient;
+import com.github.dockerjava.api.exception.NotFoundException;
+import com.github.dockerjava.api.model.Container;
+import com.github.dockerjava.core.DefaultDockerClientConfig;
+import com.github.dockerjava.core.DockerClientConfig;
+import com.github.dockerjava.core.DockerClientImpl;
+import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
+import dev.arbiter.json.Json;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A pool of long-lived sandbox containers. Any number of threads may call it; each call borrows
+ * one container, whose driver runs the job in a fresh child process and then cleans up. A
+ * container that dies or stops answering is removed and replaced.
+ */
+public final class Sandbox implements AutoCloseable {
+    /** Extra time the Java side waits past a job's own limits before declaring a container dead. */
+    private static final long GRACE_MS = 5_000;
+
+    private final DockerClient docker;
+    private final SandboxConfig config;
+    private final String owner;
+    private final BlockingQueue<DockerWorker> idle;
+    private final List<DockerWorker> all = new CopyOnWriteArrayList<>();
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private Sandbox(DockerClient docker, SandboxConfig config) {
+        this.docker = docker;
+        this.config = config;
+        this.owner = hostName() + "/" + ProcessHandle.current().pid();
+        this.idle = new ArrayBlockingQueue<>(config.containers());
+        this.shutdownHook = new Thread(this::closeQuietly, "arbiter-sandbox-shutdown");
+    }
+
+    /** Connects to Docker, clears containers left by dead Arbiter processes, and starts the pool. */
+    public static Sandbox start(SandboxConfig config) {
+        DockerClient docker = connect();
+        checkImage(docker, config.image());
+        Sandbox s = new Sandbox(docker, config);
+        s.removeOrphans();
+        Runtime.getRuntime().addShutdownHook(s.shutdownHook);
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<DockerWorker>> starting = new ArrayList<>();
+            for (int i = 0; i < config.containers(); i++) {
+                starting.add(ex.submit(() -> DockerWorker.start(docker, config, s.owner)));
+            }
+            for (Future<DockerWorker> f : starting) {
+                DockerWorker w = f.get();
+                s.all.add(w);
+                s.idle.add(w);
+            }
+        } catch (Exception e) {
+            s.close();
+            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+            if (cause instanceof SandboxException se) {
+                throw se;
+            }
+            throw new SandboxException("could not start sandbox containers: " + cause.getMessage(), cause);
+        }
+        return s;
+    }
+
+    public SandboxConfig config() {
+        return config;
+    }
+
+    /** Runs {@code code} once as a Python program with {@code stdin}. */
+    public RunResult run(String code, String stdin, Limits limits) {
+        ObjectNode req = Json.mapper().createObjectNode();
+        req.put("op", "run").put("code", code).put("stdin", stdin == null ? "" : stdin);
+        req.set("limits", limits(limits));
+        long start = System.nanoTime();
+        JsonNode answer = call(req, limits.wallMs() + GRACE_MS);
+        if (answer == null || answer.has("error")) {
+            return RunResult.sandboxError(answer == null ? "sandbox container stopped answering" : answer.get("error").asText(),
+                    (System.nanoTime() - start) / 1_000_000);
+        }
+        return runResult(answer);
+    }
+
+    /** Runs {@code code} once per input, each in a fresh process; stops at the first failure if asked. */
+    public List<RunResult> runEach(String code, List<String> inputs, Limits limits, boolean stopOnFailure) {
+        ObjectNode req = Json.mapper().createObjectNode();
+        req.put("op", "tests").put("code", code).put("stop_on_failure", stopOnFailure);
+        ArrayNode in = req.putArray("inputs");
+        inputs.forEach(in::add);
+        req.set("limits", limits(limits));
+        JsonNode answer = call(req, (limits.wallMs() + 500) * Math.max(1, inputs.size()) + GRACE_MS);
+        if (answer == null || answer.has("error")) {
+            String why = answer == null ? "sandbox container stopped answering" : answer.get("error").asText();
+            return List.of(RunResult.sandboxError(why, 0));
+        }
+        List<RunResult> out = new ArrayList<>();
+        answer.get("runs").forEach(r -> out.add(runResult(r)));
+        return out;
+    }
+
+    /** Grades one generation exactly as LiveCodeBench's runner does. */
+    public LcbExecution lcb(LcbRequest r) {
+        ObjectNode req = Json.mapper().createObjectNode();
+        req.put("op", "lcb").put("code", r.code()).put("timeout_s", r.timeoutS()).put("clock", r.clock().name().toLowerCase());
+        req.put("fn_name", r.fnName());
+        ArrayNode in = req.putArray("inputs");
+        r.inputs().forEach(in::add);
+        ArrayNode out = req.putArray("outputs");
+        r.outputs().forEach(out::add);
+        req.set("limits", limits(r.limits()));
+        JsonNode a = call(req, r.budgetMs() + GRACE_MS);
+        if (a == null || a.has("error")) {
+            String why = a == null ? "sandbox container stopped answering" : a.get("error").asText();
+            return new LcbExecution(List.of(LcbCode.RUNNER_ERROR), Map.of("error_code", -5, "error_message", why), List.of(), 0, 0, null);
+        }
+        List<LcbCode> results = new ArrayList<>();
+        a.get("results").forEach(v -> results.add(LcbCode.of(v)));
+        Map<String, Object> meta = new LinkedHashMap<>();
+        a.path("metadata").fields().forEachRemaining(e -> meta.put(e.getKey(), Json.mapper().convertValue(e.getValue(), Object.class)));
+        List<LcbExecution.TestTiming> tests = new ArrayList<>();
+        a.path("tests").forEach(t -> tests.add(new LcbExecution.TestTiming(t.path("wall_ms").asLong(), t.path("cpu_ms").asLong())));
+        return new LcbExecution(results, meta, tests, a.path("wall_ms").asLong(), a.path("cpu_ms").asLong(),
+                a.hasNonNull("max_rss_kb") ? a.get("max_rss_kb").asLong() : null);
+    }
+
+    private JsonNode call(ObjectNode req, long timeoutMs) {
+        if (closed) {
+            throw new SandboxException("sandbox is closed");
+        }
+        DockerWorker w;
+        try {
+            w = idle.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxException("interrupted while waiting for a sandbox");
+        }
+        JsonNode answer = null;
+        try {
+            answer = w.call(req, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
+            return answer;
+        } finally {
+            if (w.dead() || answer == null) {
+                w = replace(w);
+            }
+            if (w != null) {
+                idle.add(w);
+            }
+        }
+    }
+
+    /** Removes a dead container and starts a fresh one in its place. */
+    private DockerWorker replace(DockerWorker dead) {
+        all.remove(dead);
+        dead.close();
+        if (closed) {
+            return null;
+        }
+        DockerWorker fresh = DockerWorker.start(docker, config, owner);
+        all.add(fresh);
+        return fresh;
+    }
+
+    private static ObjectNode limits(Limits l) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("wall_ms", l.wallMs()).put("cpu_ms", l.cpuMs()).put("memory_mb", l.memoryMb())
+                .put("output_bytes", l.outputBytes()).put("file_bytes", l.fileBytes());
+        return n;
+    }
+
+    private static RunResult runResult(JsonNode a) {
+        RunStatus status = RunStatus.valueOf(a.path("status").asText("sandbox_error").toUpperCase());
+        return new RunResult(status,
+                a.hasNonNull("exit_code") ? a.get("exit_code").asInt() : null,
+                a.hasNonNull("signal") ? a.get("signal").asInt() : null,
+                a.path("stdout").asText(""), a.path("stderr").asText(""), a.path("truncated").asBoolean(),
+                a.path("cpu_ms").asLong(), a.path("wall_ms").asLong(),
+                a.hasNonNull("max_rss_kb") ? a.get("max_rss_kb").asLong() : null);
+    }
+
+    /** Container ids this pool holds now (for tests and diagnostics). */
+    public List<String> containerIds() {
+        return all.stream().map(w -> w.containerId).toList();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException ignored) {
+            // Already shutting down.
+        }
+    }
+
+    private void closeQuietly() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (Iterator<DockerWorker> it = all.iterator(); it.hasNext(); ) {
+            it.next().close();
+        }
+        all.clear();
+    }
+
+    /** Containers whose owning Arbiter process on this host is gone (killed with -9, say). */
+    private void removeOrphans() {
+        String host = hostName() + "/";
+        List<Container> ours = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(DockerWorker.LABEL, "1")).exec();
+        for (Container c : ours) {
+            String own = c.getLabels() == null ? null : c.getLabels().get(DockerWorker.OWNER_LABEL);
+            if (own == null || !own.startsWith(host)) {
+                continue;
+            }
+            long pid;
+            try {
+                pid = Long.parseLong(own.substring(host.length()));
+            } catch (NumberFormatException e) {
+                continue;
+            }
+            if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                continue;
+            }
+            try {
+                docker.removeContainerCmd(c.getId()).withForce(true).exec();
+            } catch (RuntimeException ignored) {
+                // Gone already.
+            }
+        }
+    }
+
+    static DockerClient connect() {
+        DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
+                .dockerHost(cfg.getDockerHost())
+                .sslConfig(cfg.getSSLConfig())
+                .maxConnections(256)
+                .connectionTimeout(Duration.ofSeconds(5))
+                .build();
+        DockerClient client = DockerClientImpl.getInstance(cfg, http);
+        try {
+            client.pingCmd().exec();
+        } catch (RuntimeException e) {
+            throw new SandboxException("Docker is not reachable at " + cfg.getDockerHost()
+                    + "; start the daemon (`sudo dockerd &` or `sudo systemctl start docker`) or set DOCKER_HOST");
+        }
+        return client;
+    }
+
+    static void checkImage(DockerClient docker, String image) {
+        try {
+            docker.inspectImageCmd(image).exec();
+        } catch (NotFoundException e) {
+            throw new SandboxException("sandbox image " + image + " not found; build it offline with `bash sandbox/build-offline.sh`"
+                    + " or from a registry with `docker build -t " + image + " sandbox/`");
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.arbiter.sandbox;
+
+/**
+ * How the pool's containers are made. Each container gets one CPU, a memory ceiling above the
+ * per-run limit (the driver and its bookkeeping live there too), a pids ceiling that stops fork
+ * bombs, and a small tmpfs as its only writable place.
+ */
+public record SandboxConfig(String image, int containers, int containerMemoryMb, long pidsLimit, double cpus, int tmpfsMb) {
+    public static final String DEFAULT_IMAGE = "arbiter/sandbox-python:1";
+
+    public SandboxConfig {
+        if (containers < 1) {
+            throw new IllegalArgumentException("need at least one container");
+        }
+        if (containerMemoryMb < 64 || pidsLimit < 8 || cpus <= 0 || tmpfsMb < 1) {
+            throw new IllegalArgumentException("container limits too small");
+        }
+    }
+
+    /** One container per core, the image from ARBITER_SANDBOX_IMAGE or the default. */
+    public static SandboxConfig defaults() {
+        String image = System.getenv().getOrDefault("ARBITER_SANDBOX_IMAGE", DEFAULT_IMAGE);
+        return new SandboxConfig(image, Runtime.getRuntime().availableProcessors(), 1536, 128, 1.0, 64);
+    }
+
+    public SandboxConfig withContainers(int n) {
+        return new SandboxConfig(image, n, containerMemoryMb, pidsLimit, cpus, tmpfsMb);
+    }
+}
