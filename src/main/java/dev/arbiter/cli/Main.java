@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             "Evaluates and verifies reasoning models, and serves its verifiers as RL rewards.",
             ""
         },
-        subcommands = {BenchmarksCommand.class, SandboxCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BenchmarksCommand.class, SandboxCommand.class, GradeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Data: benchmark files are read from --data-dir or ARBITER_DATA (a folder laid out like",

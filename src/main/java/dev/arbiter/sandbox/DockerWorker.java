@@ -50,7 +50,9 @@ final class DockerWorker implements Closeable {
         HostConfig host = HostConfig.newHostConfig()
                 .withNetworkMode("none")
                 .withReadonlyRootfs(true)
-                .withTmpFs(Map.of("/tmp", "rw,nosuid,nodev,size=" + config.tmpfsMb() + "m,mode=1777"))
+                .withTmpFs(Map.of(
+                        "/tmp", "rw,nosuid,nodev,size=" + config.tmpfsMb() + "m,mode=1777",
+                        "/run/arbiter", "rw,nosuid,nodev,noexec,size=" + config.tmpfsMb() * 2 + "m,mode=1777"))
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
                 .withMemory((long) config.containerMemoryMb() << 20)

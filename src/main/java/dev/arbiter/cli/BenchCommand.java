@@ -1,0 +1,227 @@
+package dev.arbiter.cli;
+
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.RunResult;
+import dev.arbiter.sandbox.RunStatus;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.verify.code.CodeGrader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Measure Arbiter's speed, with the reference measured side by side in the same run.",
+        subcommands = {BenchCommand.SandboxBench.class})
+final class BenchCommand implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: sandbox");
+    }
+
+    /** Latencies of one measured row. */
+    record Row(String what, int concurrency, int runs, double seconds, List<Double> latenciesMs, int failures) {
+        double perSecond() {
+            return runs / seconds;
+        }
+
+        double percentile(double p) {
+            List<Double> s = new ArrayList<>(latenciesMs);
+            Collections.sort(s);
+            int idx = (int) Math.ceil(p / 100.0 * s.size()) - 1;
+            return s.get(Math.max(0, Math.min(s.size() - 1, idx)));
+        }
+    }
+
+    static Row measure(String what, int concurrency, int runs, int warmup, Callable<Boolean> op) throws Exception {
+        try (ExecutorService ex = Executors.newFixedThreadPool(concurrency)) {
+            List<Future<?>> w = new ArrayList<>();
+            for (int i = 0; i < warmup; i++) {
+                w.add(ex.submit(op));
+            }
+            for (Future<?> f : w) {
+                f.get();
+            }
+            List<Double> lat = Collections.synchronizedList(new ArrayList<>());
+            AtomicInteger failures = new AtomicInteger();
+            List<Future<?>> fs = new ArrayList<>();
+            long t0 = System.nanoTime();
+            for (int i = 0; i < runs; i++) {
+                fs.add(ex.submit(() -> {
+                    long s = System.nanoTime();
+                    boolean ok = op.call();
+                    lat.add((System.nanoTime() - s) / 1e6);
+                    if (!ok) {
+                        failures.incrementAndGet();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) {
+                f.get();
+            }
+            return new Row(what, concurrency, runs, (System.nanoTime() - t0) / 1e9, lat, failures.get());
+        }
+    }
+
+    @Command(name = "sandbox", mixinStandardHelpOptions = true,
+            description = {"Trivial and typical Python programs in the sandbox pool at concurrency 1 and at the core count,",
+                "beside a bare /usr/bin/python3 subprocess on the host measured in the same run.",
+                "Prints runs per second, median and p99 latency, and the sandbox/host ratios."})
+    static final class SandboxBench implements Callable<Integer> {
+        @Option(names = "--runs", defaultValue = "300", paramLabel = "N", description = "Measured runs per row (default: ${DEFAULT-VALUE}).")
+        int runs;
+
+        @Option(names = "--host-python", defaultValue = "/usr/bin/python3", paramLabel = "PATH", description = "The host interpreter to compare with.")
+        String hostPython;
+
+        @CommandLine.Mixin
+        BenchmarksCommand.DataOptions data;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 10) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 10");
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            int cores = Runtime.getRuntime().availableProcessors();
+            int[] levels = cores > 1 ? new int[] {1, cores} : new int[] {1};
+            List<Row> rows = new ArrayList<>();
+            String trivial = "print(1)";
+            String typical = typicalProgram();
+            String typicalInput = typicalInput();
+            boolean host = Files.isExecutable(Path.of(hostPython));
+            out.printf("arbiter bench sandbox: %d cores, %d runs per row, image %s%n", cores, runs, SandboxConfig.defaults().image());
+            out.flush();
+            try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults())) {
+                Limits lim = Limits.DEFAULT.withWallMs(10_000);
+                for (int c : levels) {
+                    if (host) {
+                        rows.add(measure("host " + hostPython + " (trivial)", c, runs, 10, () -> hostRun(trivial, "")));
+                    }
+                    rows.add(measure("sandbox trivial", c, runs, 20, () -> sandbox.run(trivial, "", lim).status() == RunStatus.OK));
+                }
+                for (int c : levels) {
+                    if (host) {
+                        rows.add(measure("host " + hostPython + " (typical)", c, runs / 3, 5, () -> hostRun(typical, typicalInput)));
+                    }
+                    rows.add(measure("sandbox typical", c, runs / 3, 10, () -> {
+                        RunResult r = sandbox.run(typical, typicalInput, lim);
+                        return r.status() == RunStatus.OK && r.stdout().startsWith("49");
+                    }));
+                }
+                List<String[]> lcb = lcbSamples();
+                if (lcb != null) {
+                    CodeGrader grader = new CodeGrader(sandbox, CodeGrader.Settings.LCB_DEFAULT);
+                    AtomicInteger next = new AtomicInteger();
+                    Map<String, Problem> problems = problems();
+                    for (int c : levels) {
+                        rows.add(measure("sandbox LCB grading (3 real problems, all tests)", c, runs / 3, 6, () -> {
+                            String[] s = lcb.get(Math.floorMod(next.getAndIncrement(), lcb.size()));
+                            return grader.grade(problems.get(s[0]), s[1]).passed();
+                        }));
+                    }
+                } else {
+                    out.println("(LCB grading rows skipped: lcb_v1_samples data not found; set ARBITER_DATA)");
+                }
+            }
+            out.printf("%-52s %5s %6s %9s %10s %8s %5s%n", "WHAT", "CONC", "RUNS", "RUNS/S", "MEDIAN MS", "P99 MS", "FAIL");
+            for (Row r : rows) {
+                out.printf("%-52s %5d %6d %9.1f %10.1f %8.1f %5d%n", r.what(), r.concurrency(), r.runs(), r.perSecond(),
+                        r.percentile(50), r.percentile(99), r.failures());
+            }
+            if (host) {
+                for (int c : levels) {
+                    Row h = find(rows, "host " + hostPython + " (trivial)", c);
+                    Row s = find(rows, "sandbox trivial", c);
+                    out.printf("trivial at concurrency %d: sandbox median %.1f ms = %.2fx host median %.1f ms; %.1f runs/s = %.2fx host%n",
+                            c, s.percentile(50), s.percentile(50) / h.percentile(50), h.percentile(50), s.perSecond(), s.perSecond() / h.perSecond());
+                }
+            }
+            out.flush();
+            return 0;
+        }
+
+        private static Row find(List<Row> rows, String what, int c) {
+            return rows.stream().filter(r -> r.what().equals(what) && r.concurrency() == c).findFirst().orElseThrow();
+        }
+
+        private boolean hostRun(String code, String stdin) throws IOException, InterruptedException {
+            Process p = new ProcessBuilder(hostPython, "-c", code).redirectErrorStream(true).start();
+            try (var os = p.getOutputStream()) {
+                os.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+            byte[] outBytes;
+            try (InputStream in = p.getInputStream()) {
+                outBytes = in.readAllBytes();
+            }
+            return p.waitFor() == 0 && outBytes.length > 0;
+        }
+
+        /** Typical of LiveCodeBench stdin problems: parse 100,000 ints, sort, aggregate. */
+        private static String typicalProgram() {
+            return "import sys\n"
+                    + "def main():\n"
+                    + "    data = sys.stdin.read().split()\n"
+                    + "    n = int(data[0]); a = sorted(map(int, data[1:n + 1]))\n"
+                    + "    best = max(a[i + 1] - a[i] for i in range(n - 1))\n"
+                    + "    print(sum(a) % 1000003 * 0 + 49, best)\n"
+                    + "main()\n";
+        }
+
+        private static String typicalInput() {
+            Random r = new Random(7);
+            StringBuilder sb = new StringBuilder("100000\n");
+            for (int i = 0; i < 100_000; i++) {
+                sb.append(r.nextInt(1_000_000_000)).append(i % 20 == 19 ? '\n' : ' ');
+            }
+            return sb.append('\n').toString();
+        }
+
+        private Map<String, Problem> problems() {
+            Map<String, Problem> m = new java.util.HashMap<>();
+            data.open().load("lcb_v1_samples", Selection.DEFAULT).problems().forEach(p -> m.put(p.id(), p));
+            return m;
+        }
+
+        /** Our own correct solutions to the three lcb_v1_samples problems, as fenced model outputs. */
+        private List<String[]> lcbSamples() {
+            try {
+                problems();
+            } catch (RuntimeException e) {
+                return null;
+            }
+            return List.of(
+                    new String[] {"codeforces/1873_A", "```python\n" + BenchSolutions.ABC_SWAP + "```\n"},
+                    new String[] {"leetcode/2727", "```python\n" + BenchSolutions.COUNT_SENIORS + "```\n"},
+                    new String[] {"atcoder/abc301_a", "```python\n" + BenchSolutions.OVERALL_WINNER + "```\n"});
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.arbiter.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.LcbRequest;
+import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.verify.code.CodeGrader;
+import dev.arbiter.verify.code.CodeVerdict;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+        name = "grade",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Grade model outputs on a code benchmark in the sandbox.",
+            "Each input line is a JSON object with problem_id and completion (the raw model output);",
+            "each output line is that generation's verdict, in input order, written as soon as it is known.",
+            "Rerunning with the same --out resumes after the verdicts already written."
+        },
+        footer = {
+            "",
+            "LiveCodeBench problems are graded by LiveCodeBench's rules: the last fenced code block, all",
+            "tests in one process, 6 s of wall clock per test, stop at the first failure. --clock cpu",
+            "counts CPU time per test instead, so slow machines do not turn passes into timeouts.",
+            "code_contests benchmarks use CodeContests' tolerant checker.",
+            "",
+            "Example:",
+            "  arbiter grade --benchmark livecodebench --generations gens.jsonl --out verdicts.jsonl"
+        })
+final class GradeCommand implements Callable<Integer> {
+    @Option(names = "--benchmark", required = true, paramLabel = "NAME", description = "A code benchmark, e.g. livecodebench.")
+    String benchmark;
+
+    @Option(names = "--generations", required = true, paramLabel = "FILE", description = "JSONL with problem_id and completion.")
+    Path generations;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where verdicts go, one JSON line each.")
+    Path out;
+
+    @Option(names = "--timeout-s", defaultValue = "6", paramLabel = "S", description = "Per-test limit in whole seconds (default: ${DEFAULT-VALUE}).")
+    int timeoutS;
+
+    @Option(names = "--clock", defaultValue = "wall", paramLabel = "wall|cpu", description = "What the per-test limit counts (default: ${DEFAULT-VALUE}).")
+    String clock;
+
+    @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M", description = "Address-space limit per generation (default: ${DEFAULT-VALUE}).")
+    int memoryMb;
+
+    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers to run in parallel (default: one per core).")
+    Integer containers;
+
+    @Option(names = "--release", paramLabel = "TAG", description = "LiveCodeBench release (default: the manifest's).")
+    String release;
+
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: first contest date.")
+    LocalDate from;
+
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: last contest date.")
+    LocalDate to;
+
+    @CommandLine.Mixin
+    BenchmarksCommand.DataOptions data;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    record Generation(int line, String problemId, String completion) {}
+
+    @Override
+    public Integer call() throws Exception {
+        if (timeoutS < 1 || memoryMb < 16 || (containers != null && containers < 1)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s and --containers must be at least 1, --memory-mb at least 16");
+        }
+        LcbRequest.Clock clk = switch (clock.toLowerCase()) {
+            case "wall" -> LcbRequest.Clock.WALL;
+            case "cpu" -> LcbRequest.Clock.CPU;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--clock must be wall or cpu, not " + clock);
+        };
+        Benchmarks.Loaded loaded = data.open().load(benchmark, new Selection(release, from, to));
+        if (loaded.kind() != Kind.CODE) {
+            throw new Errors.UserError(benchmark + " is a math benchmark; `arbiter grade` grades code");
+        }
+        Map<String, Problem> byId = new HashMap<>();
+        loaded.problems().forEach(p -> byId.put(p.id(), p));
+        List<Generation> gens = readGenerations(byId);
+        int done = alreadyWritten();
+        PrintWriter err = spec.commandLine().getErr();
+        if (done > gens.size()) {
+            throw new Errors.UserError(out + " holds " + done + " verdicts but " + generations + " has only " + gens.size() + " generations");
+        }
+        if (done > 0) {
+            err.printf("resuming: %d of %d verdicts already in %s%n", done, gens.size(), out);
+        }
+        List<Generation> todo = gens.subList(done, gens.size());
+        SandboxConfig cfg = SandboxConfig.defaults();
+        if (containers != null) {
+            cfg = cfg.withContainers(containers);
+        }
+        CodeGrader.Settings settings = new CodeGrader.Settings(timeoutS, clk, Limits.DEFAULT.withMemoryMb(memoryMb));
+        long start = System.nanoTime();
+        int passed = 0;
+        try (Sandbox sandbox = Sandbox.start(cfg);
+                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+                BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                ProgressBar bar = new ProgressBarBuilder().setTaskName("grading").setInitialMax(gens.size()).startsFrom(done, java.time.Duration.ZERO)
+                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                        .setUpdateIntervalMillis(500).continuousUpdate().build()) {
+            CodeGrader grader = new CodeGrader(sandbox, settings);
+            Semaphore inFlight = new Semaphore(cfg.containers() * 2);
+            List<Future<CodeVerdict>> futures = new ArrayList<>();
+            for (Generation g : todo) {
+                futures.add(pool.submit(() -> {
+                    inFlight.acquire();
+                    try {
+                        return grader.grade(byId.get(g.problemId()), g.completion());
+                    } finally {
+                        inFlight.release();
+                    }
+                }));
+            }
+            for (int i = 0; i < todo.size(); i++) {
+                CodeVerdict v = futures.get(i).get();
+                ObjectNode line = Json.mapper().valueToTree(v);
+                line.put("line", todo.get(i).line());
+                w.write(Json.line(line));
+                w.newLine();
+                w.flush();
+                passed += v.passed() ? 1 : 0;
+                bar.step();
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("graded %d generations (%s grader, %s clock, %d s per test): %d passed (%.1f%%) in %.1f s, %.1f generations/s%s%n",
+                todo.size(), CodeGrader.graderFor(benchmark).name().toLowerCase(), clk.name().toLowerCase(), timeoutS, passed,
+                todo.isEmpty() ? 0.0 : 100.0 * passed / todo.size(), secs, todo.size() / Math.max(secs, 1e-9),
+                loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
+        o.flush();
+        return 0;
+    }
+
+    private List<Generation> readGenerations(Map<String, Problem> byId) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(generations, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new Errors.UserError(generations + ": file not found");
+        } catch (IOException e) {
+            throw new Errors.UserError(generations + ": cannot read (" + e.getMessage() + ")");
+        }
+        List<Generation> gens = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String raw = lines.get(i).strip();
+            if (raw.isEmpty()) {
+                continue;
+            }
+            String where = generations + ":" + (i + 1);
+            JsonNode n;
+            try {
+                n = Json.mapper().readTree(raw);
+            } catch (IOException e) {
+                throw new Errors.UserError(where + ": not valid JSON");
+            }
+            if (!n.path("problem_id").isTextual() && !n.path("problem_id").isNumber()) {
+                throw new Errors.UserError(where + ": needs a problem_id");
+            }
+            if (!n.path("completion").isTextual()) {
+                throw new Errors.UserError(where + ": needs a completion string");
+            }
+            String id = n.get("problem_id").asText();
+            if (!byId.containsKey(id)) {
+                throw new Errors.UserError(where + ": problem_id '" + id + "' is not in " + benchmark);
+            }
+            gens.add(new Generation(i + 1, id, n.get("completion").asText()));
+        }
+        return gens;
+    }
+
+    /** Complete verdict lines already in --out; a torn last line (killed mid-write) is dropped. */
+    private int alreadyWritten() throws IOException {
+        if (!Files.exists(out)) {
+            return 0;
+        }
+        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
+        int good = 0;
+        for (String l : lines) {
+            try {
+                Json.mapper().readTree(l).get("problem_id").asText();
+                good++;
+            } catch (Exception e) {
+                break;
+            }
+        }
+        if (good < lines.size()) {
+            StringBuilder keep = new StringBuilder();
+            lines.subList(0, good).forEach(l -> keep.append(l).append('\n'));
+            Files.writeString(out, keep.toString(), StandardCharsets.UTF_8);
+        }
+        return good;
+    }
+}

@@ -1,0 +1,125 @@
+package dev.arbiter.verify.code;
+
+import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.TestCase;
+import dev.arbiter.sandbox.LcbCode;
+import dev.arbiter.sandbox.LcbExecution;
+import dev.arbiter.sandbox.LcbRequest;
+import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.RunResult;
+import dev.arbiter.sandbox.RunStatus;
+import dev.arbiter.sandbox.Sandbox;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Grades raw model outputs on code problems: extracts the code as LiveCodeBench does, runs it in
+ * the sandbox, and returns a {@link CodeVerdict}. Two graders: LiveCodeBench's exact rules, and
+ * CodeContests' tolerant stdin checker.
+ */
+public final class CodeGrader {
+    public enum Kind {
+        LIVECODEBENCH,
+        CODECONTESTS
+    }
+
+    /** Grading settings; {@code timeoutS} is LCB's per-test limit in whole seconds. */
+    public record Settings(int timeoutS, LcbRequest.Clock clock, Limits limits) {
+        public static final Settings LCB_DEFAULT = new Settings(6, LcbRequest.Clock.WALL, Limits.DEFAULT);
+    }
+
+    private final Sandbox sandbox;
+    private final Settings settings;
+
+    public CodeGrader(Sandbox sandbox, Settings settings) {
+        this.sandbox = sandbox;
+        this.settings = settings;
+    }
+
+    /** Which grader a benchmark's published scores use. */
+    public static Kind graderFor(String benchmark) {
+        return benchmark.startsWith("code_contests") ? Kind.CODECONTESTS : Kind.LIVECODEBENCH;
+    }
+
+    public CodeVerdict grade(Problem problem, String completion) {
+        if (!(problem.gold() instanceof CodeTests tests)) {
+            throw new IllegalArgumentException("problem " + problem.id() + " is not a code problem");
+        }
+        String code = CodeExtractor.extract(completion);
+        return switch (graderFor(problem.benchmark())) {
+            case LIVECODEBENCH -> lcb(problem, tests, code);
+            case CODECONTESTS -> codeContests(problem, tests, code);
+        };
+    }
+
+    private CodeVerdict lcb(Problem p, CodeTests tests, String code) {
+        List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
+        List<String> outputs = tests.tests().stream().map(TestCase::output).toList();
+        LcbExecution ex = sandbox.lcb(new LcbRequest(code, inputs, outputs, tests.fnName(), settings.timeoutS(), settings.clock(), settings.limits()));
+        List<Object> values = new ArrayList<>();
+        ex.results().forEach(c -> values.add(c.lcbValue()));
+        int passedCount = (int) ex.results().stream().filter(LcbCode::passed).count();
+        boolean passed = ex.passed(inputs.size());
+        CodeVerdict.Failure failure = null;
+        if (!passed) {
+            var m = ex.metadata();
+            int idx = m.get("test") instanceof Number n ? n.intValue() : Math.max(0, ex.results().size() - 1);
+            LcbCode last = ex.results().isEmpty() ? LcbCode.RUNNER_ERROR : ex.results().get(ex.results().size() - 1);
+            String reason = String.valueOf(m.getOrDefault("error_message", last.name()));
+            if (m.get("error") != null) {
+                reason = reason + ": " + m.get("error");
+            }
+            failure = new CodeVerdict.Failure(idx, last.lcbValue(), reason,
+                    m.get("output") == null ? null : String.valueOf(m.get("output")),
+                    m.get("expected") == null ? null : String.valueOf(m.get("expected")));
+        }
+        List<CodeVerdict.TestCost> costs = ex.tests().stream().map(t -> new CodeVerdict.TestCost(t.wallMs(), t.cpuMs())).toList();
+        return new CodeVerdict(p.id(), passed, "livecodebench", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
+                values, failure, tests.coverage() == CodeTests.Coverage.PUBLIC_ONLY, ex.wallMs(), ex.cpuMs(), costs);
+    }
+
+    private CodeVerdict codeContests(Problem p, CodeTests tests, String code) {
+        List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
+        Limits limits = settings.limits().withWallMs(settings.timeoutS() * 1000L);
+        if (settings.clock() == LcbRequest.Clock.CPU) {
+            limits = limits.withCpuMs(settings.timeoutS() * 1000L).withWallMs(settings.timeoutS() * 3000L);
+        }
+        List<RunResult> runs = sandbox.runEach(code, inputs, limits, true);
+        List<Object> values = new ArrayList<>();
+        CodeVerdict.Failure failure = null;
+        long wall = 0;
+        long cpu = 0;
+        List<CodeVerdict.TestCost> costs = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            RunResult r = runs.get(i);
+            wall += r.wallMs();
+            cpu += r.cpuMs();
+            costs.add(new CodeVerdict.TestCost(r.wallMs(), r.cpuMs()));
+            String expected = i < tests.tests().size() ? tests.tests().get(i).output() : "";
+            boolean ok = r.status() == RunStatus.OK && TolerantChecker.matches(r.stdout(), expected);
+            values.add(ok);
+            if (!ok && failure == null) {
+                String reason = r.status() == RunStatus.OK ? "Wrong answer" : r.status().name().toLowerCase() + tail(r.stderr());
+                failure = new CodeVerdict.Failure(i, false, reason, clip(r.stdout()), clip(expected));
+            }
+        }
+        int passedCount = (int) values.stream().filter(Boolean.TRUE::equals).count();
+        boolean passed = passedCount == inputs.size();
+        return new CodeVerdict(p.id(), passed, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
+                values, failure, false, wall, cpu, costs);
+    }
+
+    private static String tail(String stderr) {
+        String s = stderr == null ? "" : stderr.strip();
+        if (s.isEmpty()) {
+            return "";
+        }
+        String[] lines = s.split("\n");
+        return ": " + lines[lines.length - 1];
+    }
+
+    private static String clip(String s) {
+        return s == null || s.length() <= 300 ? s : s.substring(0, 300);
+    }
+}

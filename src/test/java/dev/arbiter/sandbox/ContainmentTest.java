@@ -1,0 +1,215 @@
+package dev.arbiter.sandbox;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hostile programs, each contained: the run ends within its limits, and the next run in the same
+ * container finds a clean machine. One container, so every "next run" lands where the hostile one did.
+ */
+class ContainmentTest {
+    static Sandbox sandbox;
+    static final Limits TIGHT = new Limits(3_000, 2_000, 256, 1 << 20, 4 << 20);
+
+    @BeforeAll
+    static void start() {
+        DockerRequired.check();
+        sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(1));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    @AfterEach
+    void theNextRunFindsACleanSandbox() {
+        RunResult r = sandbox.run("""
+                import os
+                procs = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())
+                tmp = [e for e in os.listdir('/tmp') if not os.getcwd().startswith('/tmp/' + e)]
+                files = [e for e in os.listdir('/run/arbiter') if len(os.listdir('/run/arbiter/' + e)) != 3]
+                print(procs == [1, os.getpid()], tmp, os.listdir('/dev/shm'), os.listdir('.'), files)
+                """, "", Limits.DEFAULT);
+        assertThat(r.status()).as(r.stderr()).isEqualTo(RunStatus.OK);
+        assertThat(r.stdout().strip()).isEqualTo("True [] [] [] []");
+    }
+
+    private static RunResult run(String code) {
+        return sandbox.run(code, "", TIGHT);
+    }
+
+    @Test
+    void forkBomb() {
+        RunResult r = run("import os\nwhile True:\n    try:\n        os.fork()\n    except OSError:\n        pass\n");
+        assertThat(r.status()).isIn(RunStatus.TIMEOUT, RunStatus.CPU_LIMIT, RunStatus.KILLED);
+        assertThat(r.wallMs()).isLessThan(6_000);
+    }
+
+    @Test
+    void memoryBomb() {
+        RunResult r = run("chunks = []\nwhile True:\n    chunks.append(bytearray(50 << 20))\n");
+        assertThat(r.status()).isEqualTo(RunStatus.MEMORY_LIMIT);
+    }
+
+    @Test
+    void diskFill() {
+        RunResult big = run("with open('/tmp/fill', 'wb') as f:\n    while True:\n        f.write(b'x' * (1 << 20))\n");
+        assertThat(big.status()).isEqualTo(RunStatus.OUTPUT_LIMIT);
+        RunResult many = sandbox.run("""
+                import os
+                i = 0
+                try:
+                    while True:
+                        with open('/tmp/f%d' % i, 'wb') as f:
+                            f.write(b'y' * (1 << 20))
+                        i += 1
+                except OSError as e:
+                    print('stopped after', i, 'MiB:', e.strerror)
+                """, "", new Limits(10_000, 10_000, 256, 1 << 20, 4 << 20));
+        assertThat(many.status()).isEqualTo(RunStatus.OK);
+        assertThat(many.stdout()).contains("No space left on device");
+    }
+
+    @Test
+    void outputFlood() {
+        RunResult r = run("while True:\n    print('spam' * 1000)\n");
+        assertThat(r.status()).isEqualTo(RunStatus.OUTPUT_LIMIT);
+        assertThat(r.stdout().length()).isLessThanOrEqualTo(1 << 20);
+        assertThat(r.truncated()).isTrue();
+    }
+
+    @Test
+    void infiniteLoopHitsTheCpuLimit() {
+        RunResult r = run("while True:\n    pass\n");
+        assertThat(r.status()).isEqualTo(RunStatus.CPU_LIMIT);
+        assertThat(r.cpuMs()).isBetween(1_900L, 3_500L);
+    }
+
+    @Test
+    void sleepingPastTheDeadlineIsKilledOnTime() {
+        RunResult r = run("import time\ntime.sleep(60)\n");
+        assertThat(r.status()).isEqualTo(RunStatus.TIMEOUT);
+        assertThat(r.wallMs()).isBetween(2_900L, 4_500L);
+    }
+
+    @Test
+    void noNetwork() {
+        RunResult r = run("""
+                import socket
+                for target in [('1.1.1.1', 53), ('172.17.0.1', 2375), ('127.0.0.1', 22)]:
+                    try:
+                        socket.create_connection(target, timeout=1)
+                        print('connected', target)
+                    except OSError as e:
+                        print('blocked')
+                print(sorted(i[1] for i in socket.if_nameindex()))
+                """);
+        assertThat(r.stdout()).doesNotContain("connected").contains("blocked\nblocked\nblocked").contains("['lo']");
+    }
+
+    @Test
+    void hostFilesAndEnvironmentAreOutOfReach() {
+        RunResult r = run("""
+                import os
+                print(os.getuid(), os.getgid())
+                print(sorted(os.environ))
+                for p in ['/var/run/docker.sock', '/root', '/work', '/etc/shadow']:
+                    try:
+                        print(p, len(open(p, 'rb').read()) if os.path.isfile(p) else os.listdir(p))
+                    except OSError as e:
+                        print(p, type(e).__name__)
+                try:
+                    open('/work/x', 'w').write('x')
+                except OSError as e:
+                    print('rootfs', e.strerror)
+                print(open('/proc/self/status').read().split('CapEff:')[1].split()[0])
+                """);
+        assertThat(r.status()).as(r.stderr()).isEqualTo(RunStatus.OK);
+        List<String> lines = r.stdout().lines().toList();
+        assertThat(lines.get(0)).isEqualTo("65534 65534");
+        // Only the image's own variables: nothing from the host or the JVM that started the container.
+        String env = lines.get(1).replaceAll("[\\[\\]' ]", "");
+        assertThat(List.of(env.split(","))).isSubsetOf(
+                "HOME", "HOSTNAME", "PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONHASHSEED", "OMP_NUM_THREADS", "LC_CTYPE");
+        assertThat(r.stdout()).contains("/var/run/docker.sock FileNotFoundError").contains("/etc/shadow PermissionError")
+                .contains("rootfs Read-only file system").contains("0000000000000000");
+    }
+
+    @Test
+    void filesLeftForTheNextRunAreGone() {
+        RunResult r = run("""
+                import os
+                open('/tmp/planted', 'w').write('from the last run')
+                open('/dev/shm/planted', 'w').write('shm')
+                open('here', 'w').write('cwd')
+                os.makedirs('/tmp/a/b/c')
+                print('planted')
+                """);
+        assertThat(r.stdout()).contains("planted");
+        // theNextRunFindsACleanSandbox() then checks that /tmp, /dev/shm and the working dir are empty.
+    }
+
+    @Test
+    void killingTheDriverFails() {
+        String id = sandbox.containerIds().get(0);
+        RunResult r = run("""
+                import os, signal
+                for target, sig in [(1, signal.SIGKILL), (1, signal.SIGTERM), (-1, signal.SIGKILL)]:
+                    try:
+                        os.kill(target, sig)
+                        print('sent', target, sig)
+                    except OSError as e:
+                        print('refused', target, e.errno)
+                """);
+        assertThat(r.status()).isIn(RunStatus.OK, RunStatus.KILLED);
+        assertThat(sandbox.containerIds()).containsExactly(id);
+        assertThat(sandbox.run("print('still here')", "", TIGHT).stdout()).isEqualTo("still here\n");
+        assertThat(sandbox.containerIds()).containsExactly(id);
+    }
+
+    @Test
+    void hugeRecursionIsContained() {
+        RunResult r = run("import sys\nsys.setrecursionlimit(10**7)\ndef f(n):\n    return f(n + 1)\nf(0)\n");
+        assertThat(r.status()).isIn(RunStatus.KILLED, RunStatus.RUNTIME_ERROR, RunStatus.MEMORY_LIMIT, RunStatus.CPU_LIMIT);
+    }
+
+    @Test
+    void threadsAndProcessesThatOutliveTheJobAreKilled() throws Exception {
+        RunResult r = run("""
+                import os, threading, time
+                def late():
+                    time.sleep(1)
+                    open('/tmp/late-thread', 'w').write('x')
+                threading.Thread(target=late).start()
+                if os.fork() == 0:
+                    os.setsid()
+                    time.sleep(1)
+                    open('/tmp/late-process', 'w').write('x')
+                    os._exit(0)
+                print('left them running', flush=True)
+                os._exit(0)
+                """);
+        assertThat(r.stdout()).contains("left them running");
+        Thread.sleep(1_500);
+        // theNextRunFindsACleanSandbox() checks no process but the driver remains and /tmp is empty.
+    }
+
+    @Test
+    void aContainerThatDiesIsReplaced() throws Exception {
+        String before = sandbox.containerIds().get(0);
+        new ProcessBuilder("docker", "kill", before).redirectErrorStream(true).start().waitFor();
+        RunResult during = sandbox.run("print(1)", "", TIGHT);
+        RunResult after = sandbox.run("print(6 * 7)", "", TIGHT);
+        assertThat(during.status()).isIn(RunStatus.SANDBOX_ERROR, RunStatus.OK);
+        assertThat(after.stdout()).isEqualTo("42\n");
+        assertThat(sandbox.containerIds()).hasSize(1).doesNotContain(before);
+    }
+}

@@ -1,0 +1,231 @@
+package dev.arbiter.verify.code;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.benchmark.DataConfig;
+import dev.arbiter.benchmark.Metadata;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.benchmark.TestCase;
+import dev.arbiter.sandbox.DockerRequired;
+import dev.arbiter.sandbox.LcbRequest;
+import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.testing.Shared;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** LiveCodeBench's verdicts on real problems and on the quirks its runner is known for. */
+class LcbGradingTest {
+    @TempDir
+    static Path cache;
+
+    static Sandbox sandbox;
+    static CodeGrader grader;
+    static Map<String, Problem> real = new HashMap<>();
+
+    @BeforeAll
+    static void start() {
+        DockerRequired.check();
+        sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(2));
+        // A 1 s per-test limit keeps the timeout cases quick; LCB's rule is the same at 6 s.
+        grader = new CodeGrader(sandbox, new CodeGrader.Settings(1, LcbRequest.Clock.WALL, Limits.DEFAULT));
+        new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null))
+                .load("lcb_v1_samples", Selection.DEFAULT).problems().forEach(p -> real.put(p.id(), p));
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sandbox != null) {
+            sandbox.close();
+        }
+    }
+
+    static String fenced(String code) {
+        return "Reasoning first.\n```python\n" + code + "```\nThat is my answer.";
+    }
+
+    static final String ABC_OK = """
+            t = int(input())
+            for _ in range(t):
+                s = input().strip()
+                print("YES" if sum(1 for x, y in zip(s, "abc") if x != y) in (0, 2) else "NO")
+            """;
+    static final String SENIORS_OK = """
+            class Solution:
+                def countSeniors(self, details: List[str]) -> int:
+                    return sum(1 for d in details if int(d[11:13]) > 60)
+            """;
+    static final String WINNER_OK = """
+            import sys
+            def main():
+                n = int(sys.stdin.readline())
+                s = sys.stdin.readline().strip()
+                t, a = s.count("T"), s.count("A")
+                if t != a:
+                    print("T" if t > a else "A")
+                else:
+                    print("A" if s[-1] == "T" else "T")
+            if __name__ == "__main__":
+                main()
+            """;
+
+    @Test
+    void correctSolutionsPassEveryPublicAndPrivateTest() {
+        for (var e : Map.of("codeforces/1873_A", ABC_OK, "leetcode/2727", SENIORS_OK, "atcoder/abc301_a", WINNER_OK).entrySet()) {
+            Problem p = real.get(e.getKey());
+            CodeVerdict v = grader.grade(p, fenced(e.getValue()));
+            int n = ((CodeTests) p.gold()).tests().size();
+            assertThat(v.passed()).as(e.getKey() + ": " + v.firstFailure()).isTrue();
+            assertThat(v.testsPassed()).isEqualTo(n);
+            assertThat(v.results()).hasSize(n).containsOnly(true);
+            assertThat(v.perTest()).hasSize(n);
+        }
+        assertThat(((CodeTests) real.get("codeforces/1873_A").gold()).tests()).hasSize(5);
+        assertThat(((CodeTests) real.get("leetcode/2727").gold()).tests()).hasSize(14);
+        assertThat(((CodeTests) real.get("atcoder/abc301_a").gold()).tests()).hasSize(15);
+    }
+
+    @Test
+    void wrongAnswersAreMinusTwoForStdinAndFalseForCallBased() {
+        CodeVerdict stdin = grader.grade(real.get("atcoder/abc301_a"), fenced("input()\nprint('T')\n"));
+        assertThat(stdin.passed()).isFalse();
+        assertThat(stdin.results()).last().isEqualTo(-2);
+        assertThat(stdin.firstFailure().code()).isEqualTo(-2);
+        // The first two tests expect T, so LCB records them as passes before the first failure.
+        assertThat(stdin.results().subList(0, stdin.results().size() - 1)).containsOnly(true);
+
+        CodeVerdict call = grader.grade(real.get("leetcode/2727"),
+                fenced("class Solution:\n    def countSeniors(self, details):\n        return len(details)\n"));
+        assertThat(call.results()).containsExactly(false);
+        assertThat(call.firstFailure().reason()).isEqualTo("Wrong Answer");
+    }
+
+    @Test
+    void timeoutsAreMinusThreeAndStopTheRun() {
+        CodeVerdict v = grader.grade(real.get("codeforces/1873_A"), fenced("import time\ntime.sleep(5)\nprint('YES')\n"));
+        assertThat(v.results()).containsExactly(-3);
+        assertThat(v.firstFailure().reason()).contains("Time Limit Exceeded");
+        CodeVerdict loop = grader.grade(real.get("leetcode/2727"),
+                fenced("class Solution:\n    def countSeniors(self, details):\n        while True:\n            pass\n"));
+        assertThat(loop.results()).containsExactly(-3);
+    }
+
+    @Test
+    void crashesAndCompileErrorsAreMinusFour() {
+        assertThat(grader.grade(real.get("atcoder/abc301_a"), fenced("x = 1 / 0\n")).results()).containsExactly(-4);
+        assertThat(grader.grade(real.get("atcoder/abc301_a"), fenced("def broken(:\n")).results()).containsExactly(-4);
+        assertThat(grader.grade(real.get("leetcode/2727"), fenced("class Solution:\n    pass\n")).results()).containsExactly(-4);
+        assertThat(grader.grade(real.get("atcoder/abc301_a"), "no code block at all").results()).containsExactly(-4);
+    }
+
+    // ---- The quirks of LCB's runner, each checked against what its run_test was seen to return.
+
+    static Problem stdinProblem(List<String> in, List<String> out) {
+        List<TestCase> t = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            t.add(new TestCase(in.get(i), out.get(i), TestCase.TestType.STDIN, TestCase.Visibility.PUBLIC));
+        }
+        return new Problem("q", "livecodebench", "quirk", new CodeTests(t, null, "", CodeTests.Coverage.PUBLIC_ONLY), Metadata.EMPTY);
+    }
+
+    static Problem callProblem(String fn, List<String> in, List<String> out) {
+        List<TestCase> t = new ArrayList<>();
+        for (int i = 0; i < in.size(); i++) {
+            t.add(new TestCase(in.get(i), out.get(i), TestCase.TestType.FUNCTIONAL, TestCase.Visibility.PUBLIC));
+        }
+        return new Problem("q", "livecodebench", "quirk", new CodeTests(t, fn, "", CodeTests.Coverage.PUBLIC_ONLY), Metadata.EMPTY);
+    }
+
+    static List<Object> stdin(String code, String in, String out) {
+        return grader.grade(stdinProblem(List.of(in), List.of(out)), fenced(code)).results();
+    }
+
+    @Test
+    void iteratingOverStdinIsARuntimeErrorUnderLcbsMock() {
+        assertThat(stdin("import sys\nfor line in sys.stdin:\n    print(line.strip())\n", "5\n", "5\n")).containsExactly(-4);
+    }
+
+    @Test
+    void readlinesKeepsTheTrailingEmptyItemAndBufferReadlineRepeatsTheFirstLine() {
+        assertThat(stdin("import sys\nprint(len(sys.stdin.readlines()))\n", "a\nb\n", "3\n")).containsExactly(true);
+        assertThat(stdin("import sys\na = sys.stdin.buffer.readline()\nb = sys.stdin.buffer.readline()\nprint(a == b)\n",
+                "x\ny\n", "True\n")).containsExactly(true);
+    }
+
+    @Test
+    void topLevelNamesBecomeLocalsSoGlobalStatementsFail() {
+        assertThat(stdin("N = 5\ndef f():\n    global N\n    return N\nprint(f())\n", "", "5\n")).containsExactly(-4);
+    }
+
+    @Test
+    void exitEndsTheTestWithTheOutputSoFar() {
+        assertThat(stdin("print(1)\nexit()\nprint(2)\n", "", "1\n")).containsExactly(true);
+        assertThat(stdin("import sys\nprint(7)\nsys.exit(0)\n", "", "7\n")).containsExactly(true);
+    }
+
+    @Test
+    void futureImportsFailToCompileAfterThePrelude() {
+        assertThat(stdin("from __future__ import annotations\nprint(1)\n", "", "1\n")).containsExactly(-4);
+    }
+
+    @Test
+    void bigIntegersAndDeepRecursionAreAllowedAsLcbRaisesTheLimits() {
+        assertThat(stdin("print(len(str(10**6000)))\n", "", "6001\n")).containsExactly(true);
+        assertThat(stdin("import sys\ndef d(n):\n    return 0 if n == 0 else 1 + d(n - 1)\nprint(d(20000))\n", "", "20000\n"))
+                .containsExactly(true);
+    }
+
+    @Test
+    void stdoutIsComparedLineByLineWithDecimalTokens() {
+        assertThat(stdin("print('1.0  2')\n", "", "1 2.00\n")).containsExactly(true);
+        assertThat(stdin("print('1e3')\n", "", "1000\n")).containsExactly(true);
+        assertThat(stdin("print('\\n\\n5\\n\\n')\n", "", "5")).containsExactly(true);
+        assertThat(stdin("print('yes')\n", "", "YES\n")).containsExactly(-2);
+        assertThat(stdin("print('0.3333333')\n", "", "0.33333333\n")).containsExactly(-2);
+        assertThat(stdin("print('a  b')\n", "", "a b\n")).containsExactly(-2);
+        assertThat(stdin("print(1)\nprint()\nprint(2)\n", "", "1\n2\n")).containsExactly(-2);
+    }
+
+    @Test
+    void callBasedAnswersUsePythonEqualityWithTopLevelTuplesAsLists() {
+        Problem p = callProblem("f", List.of("3"), List.of("[3, 3]"));
+        assertThat(grader.grade(p, fenced("def f(a):\n    return (a, a)\n")).results()).containsExactly(true);
+        Problem nested = callProblem("f", List.of("3"), List.of("[[3, 3]]"));
+        assertThat(grader.grade(nested, fenced("def f(a):\n    return [(a, a)]\n")).results()).containsExactly(false);
+        Problem floats = callProblem("f", List.of("0"), List.of("0.3"));
+        assertThat(grader.grade(floats, fenced("def f(a):\n    return 0.1 + 0.2\n")).results()).containsExactly(false);
+        Problem ints = callProblem("f", List.of("0"), List.of("2"));
+        assertThat(grader.grade(ints, fenced("def f(a):\n    return 2.0\n")).results()).containsExactly(true);
+    }
+
+    @Test
+    void oneSolutionInstanceServesEveryTest() {
+        Problem p = callProblem("g", List.of("1", "1"), List.of("1", "1"));
+        String stateful = "class Solution:\n    def __init__(self):\n        self.calls = 0\n"
+                + "    def g(self, x):\n        self.calls += 1\n        return self.calls\n";
+        assertThat(grader.grade(p, fenced(stateful)).results()).containsExactly(true, false);
+    }
+
+    @Test
+    void cpuClockDoesNotCountSleepingAsTime() {
+        CodeGrader cpu = new CodeGrader(sandbox, new CodeGrader.Settings(1, LcbRequest.Clock.CPU, Limits.DEFAULT));
+        Problem p = stdinProblem(List.of(""), List.of("1\n"));
+        CodeVerdict v = cpu.grade(p, fenced("import time\ntime.sleep(1.5)\nprint(1)\n"));
+        assertThat(v.results()).containsExactly(true);
+        assertThat(v.clock()).isEqualTo("cpu");
+        assertThat(v.perTest().get(0).wallMs()).isGreaterThanOrEqualTo(1400);
+        assertThat(v.perTest().get(0).cpuMs()).isLessThan(500);
+        assertThat(cpu.grade(p, fenced("while True:\n    pass\n")).results()).containsExactly(-3);
+    }
+}
