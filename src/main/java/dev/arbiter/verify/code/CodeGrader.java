@@ -85,7 +85,8 @@ public final class CodeGrader {
         if (settings.clock() == LcbRequest.Clock.CPU) {
             limits = limits.withCpuMs(settings.timeoutS() * 1000L).withWallMs(settings.timeoutS() * 3000L);
         }
-        List<RunResult> runs = sandbox.runEach(code, inputs, limits, true);
+        // Every test, as CodeContests' own runner does: the fraction passed is a useful reward too.
+        List<RunResult> runs = sandbox.runEach(code, inputs, limits, false);
         List<Object> values = new ArrayList<>();
         CodeVerdict.Failure failure = null;
         long wall = 0;
