@@ -2,36 +2,36 @@
 """Arbiter's in-container driver.
 
 Runs as PID 1 of a sandbox container, reads one JSON job per line on stdin and answers one JSON
-line per job on stdout. Every job runs in a fresh child forked from this warm interpreter, in its
-own empty working directory, under its own limits; afterwards every process the job left is killed
-and every writable place is wiped, so nothing reaches the next job.
+line per job on stdout. Every job runs in a fresh child of the zygote (zygote.py), in its own empty
+working directory, under its own limits; afterwards every process the job left is killed and every
+writable place is wiped, so nothing reaches the next job.
 
 Ops:
   ping   -> {"id", "ok": true}
   run    -> run a program once: code, stdin, limits
-  tests  -> run a program once per input (fresh child each), returning each stdout
+  tests  -> run a program once per input (a fresh child each), returning each run
   lcb    -> LiveCodeBench's grading of one generation: all tests in one child, stop at first failure
 
 Being PID 1 matters: signals from inside the container cannot kill us (we install no handlers),
-orphans are reparented to us and reaped, and kill(-1) sweeps every other process in one call.
+orphans are reparented to us and reaped, and we outlive anything a job does.
 """
 
-import ast
 import ctypes
 import decimal
 import json
 import os
-import resource
 import select
 import shutil
 import signal
+import socket
 import sys
 import tempfile
 import time
 
 IN_CONTAINER = os.getpid() == 1
-# Working directories live in /tmp; the driver's own files for a job (stdin, stdout, stderr) on a
-# separate tmpfs, so that a job filling /tmp cannot lose its own output.
+HERE = os.path.dirname(os.path.abspath(__file__))
+# Working directories live in /tmp; the driver's own files for a job (job.json, stdin, stdout,
+# stderr) on a separate tmpfs, so that a job filling /tmp cannot lose its own output.
 WORK_ROOT = "/tmp" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbiter-driver-")
 FILES_ROOT = "/run/arbiter" if IN_CONTAINER else WORK_ROOT
 SCRATCH = ("/tmp", "/dev/shm", FILES_ROOT)
@@ -48,97 +48,14 @@ DEFAULT_LIMITS = {
 }
 
 
-# ---------------------------------------------------------------------------------------------
-# Process plumbing
-
-
-def make_undumpable():
-    """Same-uid processes may not ptrace or read the memory of a non-dumpable process."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        libc.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
-    except OSError:
-        pass
-
-
 def limits_of(job):
     lim = dict(DEFAULT_LIMITS)
     lim.update({k: int(v) for k, v in (job.get("limits") or {}).items() if k in DEFAULT_LIMITS and v is not None})
     return lim
 
 
-def apply_rlimits(lim):
-    mem = lim["memory_mb"] << 20
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    cpu = max(1, -(-lim["cpu_ms"] // 1000))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    fsize = max(lim["output_bytes"], lim["file_bytes"])
-    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
-def fresh_std_streams(stdin_path, out_path, err_path):
-    """Point fds 0-2 at the job's files and rebuild sys.std* so no buffered driver data leaks in."""
-    fd = os.open(stdin_path, os.O_RDONLY)
-    os.dup2(fd, 0)
-    os.close(fd)
-    for target, path in ((1, out_path), (2, err_path)):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, target)
-        os.close(fd)
-    # An explicit encoding spares a locale lookup per child (several ms of copy-on-write faults).
-    sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
-    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
-    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
-
-
-def spawn(child_main, workdir, stdin_path, out_path, err_path, lim, extra_fds=()):
-    """Fork a child that runs child_main() in workdir with the job's limits; returns its pid."""
-    pid = os.fork()
-    if pid == 0:
-        code = 70
-        try:
-            os.setsid()
-            os.chdir(workdir)
-            fresh_std_streams(stdin_path, out_path, err_path)
-            low = 3
-            for fd in sorted(extra_fds):
-                os.closerange(low, fd)
-                low = fd + 1
-            os.closerange(low, 1 << 16)
-            signal.signal(signal.SIGINT, signal.default_int_handler)
-            # Python ignores SIGXFSZ; restore the default so exceeding the file limit ends the job.
-            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-            apply_rlimits(lim)
-            code = child_main()
-        except SystemExit as e:
-            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 1)
-            if not isinstance(e.code, int) and e.code is not None:
-                try:
-                    print(e.code, file=sys.stderr)
-                except Exception:
-                    pass
-        except BaseException as e:
-            code = 1
-            try:
-                import traceback
-
-                # Show the program's frames, not the driver's.
-                tb = e.__traceback__
-                while tb is not None and tb.tb_frame.f_code.co_filename != "main.py":
-                    tb = tb.tb_next
-                traceback.print_exception(type(e), e, tb)
-            except BaseException:
-                pass
-        finally:
-            for stream in (sys.stdout, sys.stderr):
-                try:
-                    stream.flush()
-                except BaseException:
-                    pass
-            os._exit(code if isinstance(code, int) else 0)
-    return pid
+# ---------------------------------------------------------------------------------------------
+# The client's requests, and noticing that the client is gone
 
 
 class Requests:
@@ -169,42 +86,81 @@ class Requests:
 REQUESTS = Requests()
 
 
-def client_gone():
-    sweep()
-    os._exit(0)
+# ---------------------------------------------------------------------------------------------
+# The zygote: a fork server started by exec, so its children never hold the driver's memory
 
 
-def wait_child(pid, deadline, on_readable=None, read_fd=None):
-    """Wait for pid until deadline (monotonic seconds), feeding read_fd's data to on_readable, which
-    may answer "stop" to end the child early. Returns (status, rusage, timed_out)."""
-    pidfd = os.pidfd_open(pid)
+class ZygoteDied(Exception):
+    pass
+
+
+class Zygote:
+    def __init__(self):
+        self.pid = None
+        self.sock = None
+
+    def start(self):
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        pid = os.fork()
+        if pid == 0:
+            try:
+                os.dup2(theirs.fileno(), 3)
+                os.closerange(4, 1 << 16)
+                os.execv(sys.executable, [sys.executable, "-I", "-u", os.path.join(HERE, "zygote.py")])
+            finally:
+                os._exit(127)
+        theirs.close()
+        self.pid, self.sock = pid, ours
+        hello = self.sock.recv(1 << 12)
+        if not hello:
+            raise ZygoteDied("zygote did not start")
+
+    def ensure(self):
+        if self.sock is None:
+            self.start()
+
+    def stop(self):
+        if self.sock is not None:
+            self.sock.close()
+        if self.pid is not None:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+            except OSError:
+                pass
+        self.pid = self.sock = None
+
+    def fork_job(self, req):
+        """Asks for a child; returns (pid, read end of its event pipe)."""
+        self.ensure()
+        try:
+            self.sock.sendall(json.dumps(req).encode())
+            msg, fds, _, _ = socket.recv_fds(self.sock, 1 << 12, 1)
+        except OSError as e:
+            self.stop()
+            raise ZygoteDied(str(e))
+        if not msg or not fds:
+            self.stop()
+            raise ZygoteDied("zygote gone")
+        return json.loads(msg)["pid"], fds[0]
+
+    def exit_report(self, timeout):
+        ready, _, _ = select.select([self.sock], [], [], timeout)
+        msg = self.sock.recv(1 << 12) if ready else b""
+        if not msg:
+            self.stop()
+            raise ZygoteDied("zygote gone while waiting")
+        return json.loads(msg)
+
+
+ZYGOTE = Zygote()
+
+
+def make_undumpable():
+    """Same-uid processes may not ptrace or read the memory of a non-dumpable process."""
     try:
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                kill_group(pid)
-                _, status, ru = os.wait4(pid, 0)
-                return status, ru, True
-            fds = [pidfd] + ([read_fd] if read_fd is not None else []) + ([] if REQUESTS.eof else [0])
-            ready, _, _ = select.select(fds, [], [], remaining)
-            if 0 in ready:
-                REQUESTS.fill()
-                if REQUESTS.eof:
-                    kill_group(pid)
-                    client_gone()
-            if read_fd is not None and read_fd in ready:
-                verdict = on_readable(read_fd)
-                if verdict == "stop":
-                    kill_group(pid)
-                    _, status, ru = os.wait4(pid, 0)
-                    return status, ru, False
-                if verdict == "eof":
-                    read_fd = None
-            if pidfd in ready:
-                _, status, ru = os.wait4(pid, 0)
-                return status, ru, False
-    finally:
-        os.close(pidfd)
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+    except OSError:
+        pass
 
 
 def kill_group(pid):
@@ -215,22 +171,88 @@ def kill_group(pid):
             pass
 
 
+def client_gone():
+    sweep()
+    ZYGOTE.stop()
+    os._exit(0)
+
+
+def run_child(kind, job, lim, payload, deadline, on_event=None):
+    """Runs one child of the zygote to its end or the deadline. Returns (report, timed_out)."""
+    with open(os.path.join(job.dir, "job.json"), "w", encoding="utf-8") as f:
+        json.dump(payload, f)
+    pid, events = ZYGOTE.fork_job({"kind": kind, "dir": job.dir, "work": job.work, "limits": lim})
+    timed_out = False
+    try:
+        watch = [ZYGOTE.sock, events] + ([] if REQUESTS.eof else [0])
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                timed_out = True
+                kill_group(pid)
+                return ZYGOTE.exit_report(30), timed_out
+            ready, _, _ = select.select(watch, [], [], remaining)
+            if 0 in ready:
+                REQUESTS.fill()
+                if REQUESTS.eof:
+                    kill_group(pid)
+                    client_gone()
+            if events in ready:
+                chunk = os.read(events, 1 << 16)
+                if not chunk:
+                    watch.remove(events)
+                elif on_event is not None and on_event(chunk) == "stop":
+                    kill_group(pid)
+                    return ZYGOTE.exit_report(30), False
+            if ZYGOTE.sock in ready:
+                report = ZYGOTE.exit_report(0)
+                # Drain what the child wrote just before it exited.
+                while on_event is not None and select.select([events], [], [], 0)[0]:
+                    chunk = os.read(events, 1 << 16)
+                    if not chunk or on_event(chunk) == "stop":
+                        break
+                return report, False
+    finally:
+        os.close(events)
+
+
+# ---------------------------------------------------------------------------------------------
+# Cleaning up after a job
+
+
 def sweep():
-    """Kill every process the job left behind, reap them, and wipe the writable places."""
+    """Kill every process the job left behind (all but us and the zygote), reap them, and wipe
+    the writable places."""
     if IN_CONTAINER:
-        for _ in range(50):
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except OSError:
-                pass
-            reap()
-            if not other_processes():
+        keep = {os.getpid(), ZYGOTE.pid}
+        for _ in range(200):
+            victims = [p for p in live_processes() if p not in keep]
+            if not victims:
                 break
-            time.sleep(0.002)
+            for p in victims:
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
+            reap()
         for root in SCRATCH:
             wipe(root)
-    else:
-        reap()
+    reap()
+
+
+def live_processes():
+    out = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name, "rb") as f:
+                state = f.read().rsplit(b")", 1)[1].split()[0]
+        except (OSError, IndexError):
+            continue
+        if state != b"Z":
+            out.append(int(name))
+    return out
 
 
 def reap():
@@ -241,11 +263,6 @@ def reap():
             return
         if pid == 0:
             return
-
-
-def other_processes():
-    me = os.getpid()
-    return [p for p in os.listdir("/proc") if p.isdigit() and int(p) != me]
 
 
 def wipe(root):
@@ -264,6 +281,24 @@ def wipe(root):
             pass
 
 
+class Job:
+    """A job's working directory, and the driver's files for it."""
+
+    def __init__(self, stdin_text):
+        self.dir = tempfile.mkdtemp(prefix="job-", dir=FILES_ROOT)
+        self.work = tempfile.mkdtemp(prefix="job-", dir=WORK_ROOT)
+        self.stdin = os.path.join(self.dir, "stdin")
+        self.out = os.path.join(self.dir, "stdout")
+        self.err = os.path.join(self.dir, "stderr")
+        with open(self.stdin, "w", encoding="utf-8") as f:
+            f.write(stdin_text or "")
+
+    def close(self):
+        if not IN_CONTAINER:  # in a container the sweep wipes the scratch places whole
+            shutil.rmtree(self.dir, ignore_errors=True)
+            shutil.rmtree(self.work, ignore_errors=True)
+
+
 def read_capped(path, cap):
     try:
         with open(path, "rb") as f:
@@ -273,9 +308,9 @@ def read_capped(path, cap):
     return data[:cap].decode("utf-8", errors="replace"), len(data) > cap
 
 
-def classify(status, ru, timed_out, lim, stderr_text):
-    cpu_ms = int((ru.ru_utime + ru.ru_stime) * 1000)
-    result = {"exit_code": None, "signal": None, "cpu_ms": cpu_ms, "max_rss_kb": ru.ru_maxrss}
+def classify(report, timed_out, lim, stderr_text):
+    status = report["status"]
+    result = {"exit_code": None, "signal": None, "cpu_ms": report["cpu_ms"], "max_rss_kb": report["max_rss_kb"]}
     if timed_out:
         result["status"] = "timeout"
         result["signal"] = signal.SIGKILL
@@ -283,7 +318,7 @@ def classify(status, ru, timed_out, lim, stderr_text):
     if os.WIFSIGNALED(status):
         sig = os.WTERMSIG(status)
         result["signal"] = sig
-        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu_ms >= lim["cpu_ms"]):
+        if sig == signal.SIGXCPU or (sig == signal.SIGKILL and report["cpu_ms"] >= lim["cpu_ms"]):
             result["status"] = "cpu_limit"
         elif sig == signal.SIGXFSZ:
             result["status"] = "output_limit"
@@ -301,72 +336,43 @@ def classify(status, ru, timed_out, lim, stderr_text):
     return result
 
 
-class Job:
-    """A job's private directory with its stdin, stdout and stderr files."""
-
-    def __init__(self, stdin_text):
-        self.dir = tempfile.mkdtemp(prefix="job-", dir=FILES_ROOT)
-        self.work = tempfile.mkdtemp(prefix="job-", dir=WORK_ROOT)
-        self.stdin = os.path.join(self.dir, "stdin")
-        self.out = os.path.join(self.dir, "stdout")
-        self.err = os.path.join(self.dir, "stderr")
-        self.set_stdin(stdin_text)
-
-    def set_stdin(self, text):
-        with open(self.stdin, "w", encoding="utf-8") as f:
-            f.write(text or "")
-
-    def close(self):
-        if not IN_CONTAINER:  # in a container the sweep wipes the scratch places whole
-            shutil.rmtree(self.dir, ignore_errors=True)
-            shutil.rmtree(self.work, ignore_errors=True)
-
-
 # ---------------------------------------------------------------------------------------------
 # Plain runs
 
 
 def run_program(code, lim, job):
     """One run of code as __main__ with the job's stdin; returns the result dict (without id)."""
-
-    def main():
-        sys.argv = ["main.py"]
-        glb = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
-        exec(compile(code, "main.py", "exec"), glb)
-        return 0
-
     start = time.monotonic()
-    pid = spawn(main, job.work, job.stdin, job.out, job.err, lim)
-    status, ru, timed_out = wait_child(pid, start + lim["wall_ms"] / 1000.0)
+    report, timed_out = run_child("run", job, lim, {"code": code}, start + lim["wall_ms"] / 1000.0)
     wall_ms = int((time.monotonic() - start) * 1000)
     stdout, out_trunc = read_capped(job.out, lim["output_bytes"])
     stderr, err_trunc = read_capped(job.err, lim["output_bytes"])
-    result = classify(status, ru, timed_out, lim, stderr[-2000:])
+    result = classify(report, timed_out, lim, stderr[-2000:])
     if out_trunc and result["status"] == "ok":
         result["status"] = "output_limit"
     result.update({"wall_ms": wall_ms, "stdout": stdout, "stderr": stderr, "truncated": out_trunc or err_trunc})
     return result
 
 
-def op_run(job_req):
-    lim = limits_of(job_req)
-    job = Job(job_req.get("stdin", ""))
+def op_run(req):
+    lim = limits_of(req)
+    job = Job(req.get("stdin", ""))
     try:
-        return run_program(job_req["code"], lim, job)
+        return run_program(req["code"], lim, job)
     finally:
         job.close()
         sweep()
 
 
-def op_tests(job_req):
+def op_tests(req):
     """The program once per input, each in a fresh child and directory; stops at the first failure if asked."""
-    lim = limits_of(job_req)
-    stop_early = bool(job_req.get("stop_on_failure", False))
+    lim = limits_of(req)
+    stop_early = bool(req.get("stop_on_failure", False))
     runs = []
-    for text in job_req["inputs"]:
+    for text in req["inputs"]:
         job = Job(text)
         try:
-            r = run_program(job_req["code"], lim, job)
+            r = run_program(req["code"], lim, job)
         finally:
             job.close()
             sweep()
@@ -377,172 +383,8 @@ def op_tests(job_req):
 
 
 # ---------------------------------------------------------------------------------------------
-# LiveCodeBench grading, reproducing lcb_runner/evaluation/testing_util.py's observable behaviour:
-# the prelude, the stdin wrapping, the mocked stdin, Python == for call-based answers, the
-# line/Decimal comparison for stdin answers, SIGALRM per test, and the stop at the first failure.
-
-LCB_PRELUDE_MODULES = [
-    "string", "re", "datetime", "collections", "heapq", "bisect", "copy", "math", "random", "statistics",
-    "itertools", "functools", "operator", "io", "sys", "json", "builtins", "typing",
-]
-LCB_PRELUDE = (
-    "".join("from %s import *\n" % m for m in LCB_PRELUDE_MODULES)
-    + "".join("import %s\n" % m for m in LCB_PRELUDE_MODULES if m not in ("builtins", "typing"))
-    + "sys.setrecursionlimit(50000)\n"
-)
-
-
-class TimeoutException(Exception):
-    pass
-
-
-def _on_timer(signum, frame):
-    raise TimeoutException
-
-
-def lcb_unwrap_main(code):
-    """Inline a trailing `if __name__ == '__main__':` block, as LCB does before wrapping."""
-    try:
-        tree = ast.parse(code)
-        last = tree.body[-1]
-        if isinstance(last, ast.If) and ast.unparse(last.test).strip() == "__name__ == '__main__'":
-            code = ast.unparse(tree.body[:-1]) + "\n" + ast.unparse(last.body)
-    except Exception:
-        pass
-    return code
-
-
-def lcb_wrap_stdin_program(code):
-    """Hoist top-level imports; put every other top-level statement into wrapped_function()."""
-    try:
-        tree = ast.parse(code)
-        imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
-        body = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))]
-        func = ast.FunctionDef(
-            name="wrapped_function",
-            args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=body,
-            decorator_list=[],
-            lineno=-1,
-        )
-        return LCB_PRELUDE + "\n" + ast.unparse(imports) + "\n" + ast.unparse(func)
-    except Exception:
-        return code
-
-
-def lcb_compile(code, timeout, arm):
-    import types
-
-    arm(timeout)
-    try:
-        module = types.ModuleType("tmp_sol", "")
-        exec(code, module.__dict__)
-        return module.Solution() if "class Solution" in code else module
-    finally:
-        arm(0)
-
-
-def lcb_reliability_guard():
-    """The same disabling of destructive functions that LCB applies before running a generation."""
-    import builtins
-    import shutil as _shutil
-    import subprocess
-
-    os.environ["OMP_NUM_THREADS"] = "1"
-    for name in (
-        "kill", "system", "putenv", "remove", "removedirs", "rmdir", "fchdir", "setuid", "fork", "forkpty",
-        "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown", "chmod", "chown",
-        "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir",
-    ):
-        setattr(os, name, None)
-    _shutil.rmtree = None
-    _shutil.move = None
-    _shutil.chown = None
-    subprocess.Popen = None
-    builtins.quit = None
-    builtins.help = None
-    for mod in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
-        sys.modules[mod] = None
-
-
-class _MockBytes:
-    def __init__(self, text):
-        self._data = text.encode("utf-8")
-
-    def read(self, *args):
-        return self._data
-
-    def readline(self, *args):
-        return self._data.split(b"\n")[0] + b"\n"
-
-
-class _MockStdin:
-    """Stands in for sys.stdin the way LCB's does: readline walks the lines without their newline."""
-
-    def __init__(self, text):
-        import io
-
-        self._text = text
-        self._sio = io.StringIO(text)
-        self._lines = iter(text.split("\n"))
-
-    @property
-    def buffer(self):
-        return _MockBytes(self._text)
-
-    def read(self, *args):
-        return self._text
-
-    def readline(self, *args):
-        return next(self._lines)
-
-    def readlines(self, *args):
-        return self._text.split("\n")
-
-    def __getattr__(self, name):
-        return getattr(self._sio, name)
-
-
-def _open_returning(text):
-    """Stands in for builtins.open during a test: any file opened reads as the test input."""
-    import io
-
-    def fake_open(*args, **kwargs):
-        return io.StringIO(text)
-
-    return fake_open
-
-
-def lcb_call_stdin(method, text):
-    import builtins
-
-    saved_stdin, saved_open = sys.stdin, builtins.open
-    sys.stdin = _MockStdin(text)
-    builtins.open = _open_returning(text)
-    try:
-        try:
-            return method()
-        except SystemExit:
-            pass
-    finally:
-        sys.stdin, builtins.open = saved_stdin, saved_open
-
-
-class _Capture:
-    def __enter__(self):
-        import io
-
-        self._saved = sys.stdout
-        self._sio = io.StringIO()
-        self._sio.close = lambda *a: 1
-        sys.stdout = self._sio
-        self.value = ""
-        return self
-
-    def __exit__(self, *exc):
-        self.value = self._sio.getvalue()
-        sys.stdout = self._saved
-        return False
+# LiveCodeBench: the child runs the tests (zygote.py); the driver compares stdin answers, so the
+# expected outputs of stdin problems never enter the process that runs the code.
 
 
 def lcb_lines(text):
@@ -571,78 +413,6 @@ def lcb_compare_stdout(prediction, expected):
     return None
 
 
-def lcb_child(req, wfd):
-    """Runs in the forked child: compile, then each test under its timer; one line per event on wfd."""
-    out = os.fdopen(wfd, "w", buffering=1)
-
-    def emit(obj):
-        out.write(json.dumps(obj) + "\n")
-        out.flush()
-
-    timeout = int(req.get("timeout_s", 6))
-    cpu_clock = req.get("clock", "wall") == "cpu"
-    signal.signal(signal.SIGALRM, _on_timer)
-    signal.signal(signal.SIGPROF, _on_timer)
-
-    def arm(seconds):
-        if cpu_clock:
-            signal.setitimer(signal.ITIMER_PROF, seconds)
-        else:
-            signal.alarm(seconds)
-
-    sys.set_int_max_str_digits(50000)
-    import io  # noqa: F401  (imported before the guard, as the harness needs them after it)
-    import types  # noqa: F401
-
-    fn_name = req.get("fn_name")
-    inputs = req["inputs"]
-    lcb_reliability_guard()
-    try:
-        if fn_name:
-            compiled = lcb_compile(LCB_PRELUDE + "\n\n" + req["code"], timeout, arm)
-            method = getattr(compiled, fn_name)
-        else:
-            compiled = lcb_compile(lcb_wrap_stdin_program(lcb_unwrap_main(req["code"])), timeout, arm)
-            method = getattr(compiled, "wrapped_function")
-        if fn_name:
-            args_per_test = [[json.loads(line) for line in text.split("\n")] for text in inputs]
-            expected = [json.loads(o) for o in req["outputs"]]
-    except BaseException as e:
-        emit({"event": "compile_error", "error": repr(e)[:2000]})
-        return 0
-    emit({"event": "compiled"})
-    for idx in range(len(inputs)):
-        t0, c0 = time.perf_counter(), time.process_time()
-        arm(timeout)
-        try:
-            if fn_name:
-                prediction = method(*args_per_test[idx])
-            else:
-                with _Capture() as cap:
-                    lcb_call_stdin(method, inputs[idx])
-            arm(0)
-        except BaseException as e:
-            arm(0)
-            timing = {"wall_ms": int((time.perf_counter() - t0) * 1000), "cpu_ms": int((time.process_time() - c0) * 1000)}
-            code = -3 if "timeoutexception" in repr(e).lower() else -4
-            emit(dict(event="test", index=idx, code=code, error=repr(e)[:2000], **timing))
-            return 0
-        timing = {"wall_ms": int((time.perf_counter() - t0) * 1000), "cpu_ms": int((time.process_time() - c0) * 1000)}
-        if fn_name:
-            if isinstance(prediction, tuple):
-                prediction = list(prediction)
-            passed = prediction == expected[idx]
-            if not isinstance(passed, bool):
-                passed = bool(passed)
-            emit(dict(event="test", index=idx, code=True if passed else False, output=repr(prediction)[:300], **timing))
-            if not passed:
-                return 0
-        else:
-            # The parent compares: the child never sees the expected stdout.
-            emit(dict(event="output", index=idx, output=cap.value, **timing))
-    return 0
-
-
 def op_lcb(req):
     lim = limits_of(req)
     inputs = req["inputs"]
@@ -650,19 +420,15 @@ def op_lcb(req):
     fn_name = req.get("fn_name")
     timeout = int(req.get("timeout_s", 6))
     budget_s = (timeout + 1) * len(inputs) + 5
-    child_req = {k: req[k] for k in ("code", "inputs", "fn_name", "timeout_s", "clock") if k in req}
+    payload = {k: req[k] for k in ("code", "inputs", "fn_name", "timeout_s", "clock") if k in req}
     if fn_name:
-        child_req["outputs"] = outputs
-    rfd, wfd = os.pipe()
-    job = Job("")
+        payload["outputs"] = outputs  # Python == must run beside the answer, as in LCB
     results, tests, meta = [], [], {}
     buf = bytearray()
-    state = {"compiled": False}
 
     def on_line(line):
         ev = json.loads(line)
         if ev["event"] == "compiled":
-            state["compiled"] = True
             return None
         if ev["event"] == "compile_error":
             results.append(-4)
@@ -690,10 +456,7 @@ def op_lcb(req):
             meta.update(error_code=-4, error_message="Runtime Error", error=ev.get("error"), test=idx)
         return "stop"
 
-    def on_readable(fd):
-        chunk = os.read(fd, 1 << 16)
-        if not chunk:
-            return "eof"
+    def on_event(chunk):
         buf.extend(chunk)
         if len(buf) > MAX_EVENT_BYTES:
             results.append(-2)
@@ -706,16 +469,10 @@ def op_lcb(req):
                 return "stop"
         return None
 
+    job = Job("")
     try:
         start = time.monotonic()
-        pid = spawn(lambda: lcb_child(child_req, wfd), job.work, job.stdin, job.out, job.err, lim, extra_fds=(wfd,))
-        os.close(wfd)
-        wfd = None
-        status, ru, timed_out = wait_child(pid, start + budget_s, on_readable, rfd)
-        # Drain what the child wrote just before it exited.
-        while not meta and len(results) < len(inputs) and select.select([rfd], [], [], 0)[0]:
-            if on_readable(rfd) in ("stop", "eof"):
-                break
+        report, timed_out = run_child("lcb", job, lim, payload, start + budget_s, on_event)
         wall_ms = int((time.monotonic() - start) * 1000)
         if not meta and len(results) < len(inputs):
             # The child died or ran out of the global budget mid-run: the generation fails (LCB: -1 / -5).
@@ -724,7 +481,7 @@ def op_lcb(req):
                 meta.update(error_code=-1, error_message="Global timeout after %d s" % budget_s)
                 results.append(-1)
             else:
-                c = classify(status, ru, False, lim, stderr)
+                c = classify(report, False, lim, stderr)
                 meta.update(error_code=-5, error_message="Test runner died: %s" % c["status"], stderr=stderr[-1000:])
                 results.append(-5)
         return {
@@ -732,13 +489,10 @@ def op_lcb(req):
             "metadata": meta,
             "tests": tests,
             "wall_ms": wall_ms,
-            "cpu_ms": int((ru.ru_utime + ru.ru_stime) * 1000),
-            "max_rss_kb": ru.ru_maxrss,
+            "cpu_ms": report["cpu_ms"],
+            "max_rss_kb": report["max_rss_kb"],
         }
     finally:
-        if wfd is not None:
-            os.close(wfd)
-        os.close(rfd)
         job.close()
         sweep()
 
@@ -749,24 +503,13 @@ def op_lcb(req):
 OPS = {"run": op_run, "tests": op_tests, "lcb": op_lcb}
 
 
-def preload():
-    """Import what jobs import, once, so that every forked child starts warm."""
-    import importlib
-
-    for name in LCB_PRELUDE_MODULES + ["types", "traceback", "ast", "decimal"]:
-        importlib.import_module(name)
-
-
 def main():
-    preload()
-    import gc
-
-    gc.freeze()  # children inherit a frozen heap: their collector never walks (and copies) our objects
     make_undumpable()
     # Default dispositions: as PID 1 that makes us immune to signals sent from inside the container.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(sig, signal.SIG_DFL)
     os.umask(0o077)
+    ZYGOTE.start()
     out = sys.stdout.buffer
 
     def send(obj):
@@ -777,6 +520,7 @@ def main():
     while True:
         line = REQUESTS.readline()
         if line is None:
+            ZYGOTE.stop()
             return
         line = line.strip()
         if not line:
@@ -797,6 +541,9 @@ def main():
                 send(res)
             else:
                 send({"id": jid, "error": "unknown op %r" % op})
+        except ZygoteDied as e:
+            sweep()
+            send({"id": jid, "error": "sandbox fork server died (%s); it has been restarted" % e})
         except Exception as e:
             send({"id": jid, "error": "driver error: %r" % (e,)})
 

@@ -228,4 +228,30 @@ class LcbGradingTest {
         assertThat(v.perTest().get(0).cpuMs()).isLessThan(500);
         assertThat(cpu.grade(p, fenced("while True:\n    pass\n")).results()).containsExactly(-3);
     }
+
+    @Test
+    void theProcessRunningAStdinProgramDoesNotHoldItsExpectedOutput() {
+        // Expected stdout stays in the driver, which compares; the child is forked from a fork server
+        // that never saw the request. A program that searches every live container object finds nothing.
+        Problem p = stdinProblem(List.of("x\n"), List.of("SECRET-ANSWER-4711\n"));
+        String snoop = """
+                import gc
+                needle = "SECRET-" + "ANSWER-" + str(4711)
+                def holds(o):
+                    items = o.values() if isinstance(o, dict) else o
+                    return any(isinstance(i, str) and needle in i for i in items)
+                found = [o for o in gc.get_objects() if isinstance(o, (dict, list, tuple)) and holds(o)]
+                print(needle if found else "nothing")
+                """;
+        CodeVerdict v = grader.grade(p, fenced(snoop));
+        assertThat(v.results()).containsExactly(-2);
+        assertThat(v.firstFailure().output()).isEqualTo("nothing\n");
+        // The same search does find call-based answers, which Python == needs beside the code, as in LCB.
+        Problem call = callProblem("f", List.of("0"), List.of("\"SECRET-ANSWER-4711\""));
+        String callSnoop = "import gc\ndef f(x):\n    needle = 'SECRET-' + 'ANSWER-' + str(4711)\n"
+                + "    for o in gc.get_objects():\n        if isinstance(o, list):\n"
+                + "            for i in o:\n                if isinstance(i, str) and needle in i:\n                    return needle\n"
+                + "    return None\n";
+        assertThat(grader.grade(call, fenced(callSnoop)).results()).containsExactly(true);
+    }
 }
