@@ -95,7 +95,8 @@ class ZygoteDied(Exception):
 
 
 class Zygote:
-    def __init__(self):
+    def __init__(self, lean):
+        self.lean = lean
         self.pid = None
         self.sock = None
 
@@ -106,7 +107,8 @@ class Zygote:
             try:
                 os.dup2(theirs.fileno(), 3)
                 os.closerange(4, 1 << 16)
-                os.execv(sys.executable, [sys.executable, "-I", "-u", os.path.join(HERE, "zygote.py")])
+                args = [sys.executable, "-I", "-u", os.path.join(HERE, "zygote.py")] + (["--lean"] if self.lean else [])
+                os.execv(sys.executable, args)
             finally:
                 os._exit(127)
         theirs.close()
@@ -152,7 +154,8 @@ class Zygote:
         return json.loads(msg)
 
 
-ZYGOTE = Zygote()
+# Plain runs fork from a lean server; LiveCodeBench runs from one that has LCB's modules loaded.
+ZYGOTES = {"run": Zygote(lean=True), "lcb": Zygote(lean=False)}
 
 
 def make_undumpable():
@@ -173,7 +176,8 @@ def kill_group(pid):
 
 def client_gone():
     sweep()
-    ZYGOTE.stop()
+    for z in ZYGOTES.values():
+        z.stop()
     os._exit(0)
 
 
@@ -181,16 +185,17 @@ def run_child(kind, job, lim, payload, deadline, on_event=None):
     """Runs one child of the zygote to its end or the deadline. Returns (report, timed_out)."""
     with open(os.path.join(job.dir, "job.json"), "w", encoding="utf-8") as f:
         json.dump(payload, f)
-    pid, events = ZYGOTE.fork_job({"kind": kind, "dir": job.dir, "work": job.work, "limits": lim})
+    zygote = ZYGOTES[kind]
+    pid, events = zygote.fork_job({"kind": kind, "dir": job.dir, "work": job.work, "limits": lim})
     timed_out = False
     try:
-        watch = [ZYGOTE.sock, events] + ([] if REQUESTS.eof else [0])
+        watch = [zygote.sock, events] + ([] if REQUESTS.eof else [0])
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 timed_out = True
                 kill_group(pid)
-                return ZYGOTE.exit_report(30), timed_out
+                return zygote.exit_report(30), timed_out
             ready, _, _ = select.select(watch, [], [], remaining)
             if 0 in ready:
                 REQUESTS.fill()
@@ -203,9 +208,9 @@ def run_child(kind, job, lim, payload, deadline, on_event=None):
                     watch.remove(events)
                 elif on_event is not None and on_event(chunk) == "stop":
                     kill_group(pid)
-                    return ZYGOTE.exit_report(30), False
-            if ZYGOTE.sock in ready:
-                report = ZYGOTE.exit_report(0)
+                    return zygote.exit_report(30), False
+            if zygote.sock in ready:
+                report = zygote.exit_report(0)
                 # Drain what the child wrote just before it exited.
                 while on_event is not None and select.select([events], [], [], 0)[0]:
                     chunk = os.read(events, 1 << 16)
@@ -224,7 +229,7 @@ def sweep():
     """Kill every process the job left behind (all but us and the zygote), reap them, and wipe
     the writable places."""
     if IN_CONTAINER:
-        keep = {os.getpid(), ZYGOTE.pid}
+        keep = {os.getpid()} | {z.pid for z in ZYGOTES.values()}
         for _ in range(200):
             victims = [p for p in live_processes() if p not in keep]
             if not victims:
@@ -509,7 +514,8 @@ def main():
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(sig, signal.SIG_DFL)
     os.umask(0o077)
-    ZYGOTE.start()
+    for z in ZYGOTES.values():
+        z.start()
     out = sys.stdout.buffer
 
     def send(obj):
@@ -520,7 +526,8 @@ def main():
     while True:
         line = REQUESTS.readline()
         if line is None:
-            ZYGOTE.stop()
+            for z in ZYGOTES.values():
+                z.stop()
             return
         line = line.strip()
         if not line:
