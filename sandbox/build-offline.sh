@@ -64,4 +64,7 @@ tar -C "$rootfs" -c . | docker import \
   --change 'CMD ["python3"]' \
   - "$image" >/dev/null
 
+# Earlier builds of the image are left untagged: drop them.
+docker image prune -f --filter "label=arbiter.recipe" >/dev/null 2>&1 || true
+
 log "built $image: $(docker run --rm --network none "$image" python3 -c 'import sys; print(sys.version.split()[0])') on $suite"

@@ -137,11 +137,11 @@ final class BenchCommand implements Runnable {
                         return r.status() == RunStatus.OK && r.stdout().startsWith("49");
                     }));
                 }
-                List<String[]> lcb = lcbSamples();
-                if (lcb != null) {
+                Map<String, Problem> problems = lcbProblems();
+                if (problems != null) {
+                    List<String[]> lcb = lcbSolutions();
                     CodeGrader grader = new CodeGrader(sandbox, CodeGrader.Settings.LCB_DEFAULT);
                     AtomicInteger next = new AtomicInteger();
-                    Map<String, Problem> problems = problems();
                     for (int c : levels) {
                         rows.add(measure("sandbox LCB grading (3 real problems, all tests)", c, runs / 3, 6, () -> {
                             String[] s = lcb.get(Math.floorMod(next.getAndIncrement(), lcb.size()));
@@ -205,19 +205,19 @@ final class BenchCommand implements Runnable {
             return sb.append('\n').toString();
         }
 
-        private Map<String, Problem> problems() {
+        /** The three lcb_v1_samples problems by id, or null when their data is not at hand. */
+        private Map<String, Problem> lcbProblems() {
             Map<String, Problem> m = new java.util.HashMap<>();
-            data.open().load("lcb_v1_samples", Selection.DEFAULT).problems().forEach(p -> m.put(p.id(), p));
+            try {
+                data.open().load("lcb_v1_samples", Selection.DEFAULT).problems().forEach(p -> m.put(p.id(), p));
+            } catch (dev.arbiter.benchmark.BenchmarkException e) {
+                return null;
+            }
             return m;
         }
 
         /** Our own correct solutions to the three lcb_v1_samples problems, as fenced model outputs. */
-        private List<String[]> lcbSamples() {
-            try {
-                problems();
-            } catch (RuntimeException e) {
-                return null;
-            }
+        private static List<String[]> lcbSolutions() {
             return List.of(
                     new String[] {"codeforces/1873_A", "```python\n" + BenchSolutions.ABC_SWAP + "```\n"},
                     new String[] {"leetcode/2727", "```python\n" + BenchSolutions.COUNT_SENIORS + "```\n"},

@@ -63,6 +63,27 @@ final class BenchmarksCommand implements Runnable {
         }
     }
 
+    /** LiveCodeBench's release and date window (a picocli mixin). */
+    static final class SelectionOptions {
+        @Option(names = "--release", paramLabel = "TAG",
+                description = "LiveCodeBench release: release_v1..release_v6, release_latest, v1..v6 or vI_vJ (default: the manifest's).")
+        String release;
+
+        @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: first contest date, inclusive.")
+        LocalDate from;
+
+        @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: last contest date, inclusive.")
+        LocalDate to;
+
+        Selection selection() {
+            return new Selection(release, from, to);
+        }
+
+        boolean given() {
+            return release != null || from != null || to != null;
+        }
+    }
+
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Show each benchmark, its record count and where its data was found.",
                 "Nothing is downloaded; a corrupt file is reported and makes the exit code 1."})
@@ -109,15 +130,8 @@ final class BenchmarksCommand implements Runnable {
         @Option(names = "--limit", paramLabel = "N", description = "Print at most N problems.")
         Integer limit;
 
-        @Option(names = "--release", paramLabel = "TAG",
-                description = "LiveCodeBench release: release_v1..release_v6, release_latest, v1..v6 or vI_vJ.")
-        String release;
-
-        @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: first contest date, inclusive.")
-        LocalDate from;
-
-        @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: last contest date, inclusive.")
-        LocalDate to;
+        @CommandLine.Mixin
+        SelectionOptions window;
 
         @Option(names = "--kind", paramLabel = "math|code", description = "jsonl: whether records are math or code (default: math).")
         String kind;
@@ -141,7 +155,7 @@ final class BenchmarksCommand implements Runnable {
             Benchmarks benchmarks = data.open();
             Benchmarks.Loaded loaded;
             if (name.startsWith(Benchmarks.JSONL_PREFIX)) {
-                if (release != null || from != null || to != null) {
+                if (window.given()) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--release/--from/--to apply to livecodebench only");
                 }
                 Kind k = parseKind();
@@ -151,7 +165,7 @@ final class BenchmarksCommand implements Runnable {
                 if (!fields.isEmpty() || kind != null) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--field and --kind apply to jsonl:PATH only");
                 }
-                loaded = benchmarks.load(name, new Selection(release, from, to));
+                loaded = benchmarks.load(name, window.selection());
             }
             PrintWriter out = spec.commandLine().getOut();
             List<Problem> problems = loaded.problems();
@@ -187,8 +201,8 @@ final class BenchmarksCommand implements Runnable {
         @Parameters(arity = "1..*", paramLabel = "NAME", description = "Benchmark names.")
         List<String> names;
 
-        @Option(names = "--release", paramLabel = "TAG", description = "LiveCodeBench release to fetch (default: the manifest's).")
-        String release;
+        @CommandLine.Mixin
+        SelectionOptions window;
 
         @CommandLine.Mixin
         DataOptions data;
@@ -201,7 +215,7 @@ final class BenchmarksCommand implements Runnable {
             Benchmarks benchmarks = data.open();
             Map<String, Benchmarks.Loaded> done = new LinkedHashMap<>();
             for (String n : names) {
-                done.put(n, benchmarks.load(n, new Selection(release, null, null)));
+                done.put(n, benchmarks.load(n, window.selection()));
             }
             PrintWriter out = spec.commandLine().getOut();
             done.forEach((n, l) -> out.printf("%s: %d problems, %s %s%n", n, l.problems().size(),

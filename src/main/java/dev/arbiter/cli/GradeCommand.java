@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
-import dev.arbiter.benchmark.Selection;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
@@ -20,7 +19,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -78,14 +76,8 @@ final class GradeCommand implements Callable<Integer> {
     @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers to run in parallel (default: one per core).")
     Integer containers;
 
-    @Option(names = "--release", paramLabel = "TAG", description = "LiveCodeBench release (default: the manifest's).")
-    String release;
-
-    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: first contest date.")
-    LocalDate from;
-
-    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: last contest date.")
-    LocalDate to;
+    @CommandLine.Mixin
+    BenchmarksCommand.SelectionOptions window;
 
     @CommandLine.Mixin
     BenchmarksCommand.DataOptions data;
@@ -105,7 +97,7 @@ final class GradeCommand implements Callable<Integer> {
             case "cpu" -> LcbRequest.Clock.CPU;
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--clock must be wall or cpu, not " + clock);
         };
-        Benchmarks.Loaded loaded = data.open().load(benchmark, new Selection(release, from, to));
+        Benchmarks.Loaded loaded = data.open().load(benchmark, window.selection());
         if (loaded.kind() != Kind.CODE) {
             throw new Errors.UserError(benchmark + " is a math benchmark; `arbiter grade` grades code");
         }

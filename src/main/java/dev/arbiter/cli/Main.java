@@ -50,6 +50,7 @@ public final class Main implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
+        cl.setUsageHelpWidth(110);
         cl.setExecutionExceptionHandler(new Errors());
         cl.setParameterExceptionHandler(new Errors.Usage());
         return cl;

@@ -204,14 +204,16 @@ final class DockerWorker implements Closeable {
                 }
                 return;
             }
-            for (byte b : payload) {
-                if (b == '\n') {
+            int start = 0;
+            for (int i = 0; i < payload.length; i++) {
+                if (payload[i] == '\n') {
+                    partial.write(payload, start, i - start);
                     w.lines.add(partial.toString(StandardCharsets.UTF_8));
                     partial.reset();
-                } else {
-                    partial.write(b);
+                    start = i + 1;
                 }
             }
+            partial.write(payload, start, payload.length - start);
         }
 
         @Override

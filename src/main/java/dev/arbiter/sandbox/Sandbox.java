@@ -217,6 +217,11 @@ public final class Sandbox implements AutoCloseable {
             it.next().close();
         }
         all.clear();
+        try {
+            docker.close();
+        } catch (java.io.IOException ignored) {
+            // Nothing left to release.
+        }
     }
 
     /** Containers whose owning Arbiter process on this host is gone (killed with -9, say). */
