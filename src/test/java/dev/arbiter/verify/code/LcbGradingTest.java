@@ -131,20 +131,22 @@ class LcbGradingTest {
 
     // ---- The quirks of LCB's runner, each checked against what its run_test was seen to return.
 
-    static Problem stdinProblem(List<String> in, List<String> out) {
+    /** A LiveCodeBench-graded problem; a null fn makes it a stdin problem. */
+    static Problem problem(String fn, List<String> in, List<String> out) {
+        TestCase.TestType type = fn == null ? TestCase.TestType.STDIN : TestCase.TestType.FUNCTIONAL;
         List<TestCase> t = new ArrayList<>();
         for (int i = 0; i < in.size(); i++) {
-            t.add(new TestCase(in.get(i), out.get(i), TestCase.TestType.STDIN, TestCase.Visibility.PUBLIC));
+            t.add(new TestCase(in.get(i), out.get(i), type, TestCase.Visibility.PUBLIC));
         }
-        return new Problem("q", "livecodebench", "quirk", new CodeTests(t, null, "", CodeTests.Coverage.PUBLIC_ONLY), Metadata.EMPTY);
+        return new Problem("q", "livecodebench", "quirk", new CodeTests(t, fn, "", CodeTests.Coverage.PUBLIC_ONLY), Metadata.EMPTY);
+    }
+
+    static Problem stdinProblem(List<String> in, List<String> out) {
+        return problem(null, in, out);
     }
 
     static Problem callProblem(String fn, List<String> in, List<String> out) {
-        List<TestCase> t = new ArrayList<>();
-        for (int i = 0; i < in.size(); i++) {
-            t.add(new TestCase(in.get(i), out.get(i), TestCase.TestType.FUNCTIONAL, TestCase.Visibility.PUBLIC));
-        }
-        return new Problem("q", "livecodebench", "quirk", new CodeTests(t, fn, "", CodeTests.Coverage.PUBLIC_ONLY), Metadata.EMPTY);
+        return problem(fn, in, out);
     }
 
     static List<Object> stdin(String code, String in, String out) {
