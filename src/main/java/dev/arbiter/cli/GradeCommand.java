@@ -127,6 +127,7 @@ final class GradeCommand implements Callable<Integer> {
                         .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                         .setUpdateIntervalMillis(500).continuousUpdate().build()) {
             CodeGrader grader = new CodeGrader(sandbox, settings);
+            String machine = machine();
             Semaphore inFlight = new Semaphore(cfg.containers() * 2);
             List<Future<CodeVerdict>> futures = new ArrayList<>();
             for (Generation g : todo) {
@@ -143,6 +144,7 @@ final class GradeCommand implements Callable<Integer> {
                 CodeVerdict v = futures.get(i).get();
                 ObjectNode line = Json.mapper().valueToTree(v);
                 line.put("line", todo.get(i).line());
+                line.put("machine", machine);
                 w.write(Json.line(line));
                 w.newLine();
                 w.flush();
@@ -152,12 +154,30 @@ final class GradeCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("graded %d generations (%s grader, %s clock, %d s per test): %d passed (%.1f%%) in %.1f s, %.1f generations/s%s%n",
-                todo.size(), CodeGrader.graderFor(benchmark).name().toLowerCase(), clk.name().toLowerCase(), timeoutS, passed,
+        o.printf("graded %d generations (%s grader, %s clock, %d s per test, on %s): %d passed (%.1f%%) in %.1f s, %.1f generations/s%s%n",
+                todo.size(), CodeGrader.graderFor(benchmark).name().toLowerCase(), clk.name().toLowerCase(), timeoutS, machine(), passed,
                 todo.isEmpty() ? 0.0 : 100.0 * passed / todo.size(), secs, todo.size() / Math.max(secs, 1e-9),
                 loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
         o.flush();
         return 0;
+    }
+
+    /** Which machine produced a verdict: wall-clock limits make scores machine-dependent. */
+    static String machine() {
+        String model = "unknown CPU";
+        try {
+            model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElse(model);
+        } catch (IOException e) {
+            // Not Linux: the core count still says something.
+        }
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "localhost";
+        }
+        return host + ", " + Runtime.getRuntime().availableProcessors() + " cores, " + model;
     }
 
     private List<Generation> readGenerations(Map<String, Problem> byId) {
