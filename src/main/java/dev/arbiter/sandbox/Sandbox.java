@@ -42,6 +42,7 @@ public final class Sandbox implements AutoCloseable {
     private final List<DockerWorker> all = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook;
     private volatile boolean closed;
+    private volatile String lastFailure;
 
     private Sandbox(DockerClient docker, SandboxConfig config) {
         this.docker = docker;
@@ -143,9 +144,15 @@ public final class Sandbox implements AutoCloseable {
         if (closed) {
             throw new SandboxException("sandbox is closed");
         }
-        DockerWorker w;
+        DockerWorker w = null;
         try {
-            w = idle.take();
+            while (w == null) {
+                w = idle.poll(1, TimeUnit.SECONDS);
+                if (w == null && (closed || all.isEmpty())) {
+                    throw new SandboxException(closed ? "sandbox is closed"
+                            : "no sandbox container is left: " + (lastFailure == null ? "all were lost" : lastFailure));
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SandboxException("interrupted while waiting for a sandbox");
@@ -164,16 +171,21 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Removes a dead container and starts a fresh one in its place. */
+    /** Removes a dead container and starts a fresh one in its place; null if that fails. */
     private DockerWorker replace(DockerWorker dead) {
         all.remove(dead);
         dead.close();
         if (closed) {
             return null;
         }
-        DockerWorker fresh = DockerWorker.start(docker, config, owner);
-        all.add(fresh);
-        return fresh;
+        try {
+            DockerWorker fresh = DockerWorker.start(docker, config, owner);
+            all.add(fresh);
+            return fresh;
+        } catch (RuntimeException e) {
+            lastFailure = e.getMessage();
+            return null;
+        }
     }
 
     private static ObjectNode limits(Limits l) {
