@@ -63,14 +63,6 @@ public final class Benchmarks {
         BROKEN
     }
 
-    public List<String> names() {
-        return catalog.all().stream().map(Manifest::name).toList();
-    }
-
-    public String title(String name) {
-        return catalog.get(name).title();
-    }
-
     /** Loads a shipped benchmark, downloading into the cache when it is nowhere local. */
     public Loaded load(String name, Selection selection) {
         return load(catalog.get(name), selection, true);

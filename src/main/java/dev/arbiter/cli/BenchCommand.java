@@ -1,6 +1,5 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.sandbox.Limits;

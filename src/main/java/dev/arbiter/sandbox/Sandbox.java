@@ -80,10 +80,6 @@ public final class Sandbox implements AutoCloseable {
         return s;
     }
 
-    public SandboxConfig config() {
-        return config;
-    }
-
     /** Runs {@code code} once as a Python program with {@code stdin}. */
     public RunResult run(String code, String stdin, Limits limits) {
         ObjectNode req = Json.mapper().createObjectNode();
