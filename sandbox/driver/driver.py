@@ -132,18 +132,19 @@ class Zygote:
         self.pid = self.sock = None
 
     def fork_job(self, req):
-        """Asks for a child; returns (pid, read end of its event pipe)."""
-        self.ensure()
-        try:
-            self.sock.sendall(json.dumps(req).encode())
-            msg, fds, _, _ = socket.recv_fds(self.sock, 1 << 12, 1)
-        except OSError as e:
+        """Asks for a child; returns (pid, read end of its event pipe). A fork server that an
+        earlier job killed is replaced here, so that job's damage does not reach this one."""
+        for attempt in (1, 2):
+            self.ensure()
+            try:
+                self.sock.sendall(json.dumps(req).encode())
+                msg, fds, _, _ = socket.recv_fds(self.sock, 1 << 12, 1)
+            except OSError:
+                msg, fds = b"", []
+            if msg and fds:
+                return json.loads(msg)["pid"], fds[0]
             self.stop()
-            raise ZygoteDied(str(e))
-        if not msg or not fds:
-            self.stop()
-            raise ZygoteDied("zygote gone")
-        return json.loads(msg)["pid"], fds[0]
+        raise ZygoteDied("fork server did not answer twice")
 
     def exit_report(self, timeout):
         ready, _, _ = select.select([self.sock], [], [], timeout)

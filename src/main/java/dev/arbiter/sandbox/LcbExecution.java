@@ -16,6 +16,13 @@ public record LcbExecution(
         @JsonProperty("cpu_ms") long cpuMs,
         @JsonProperty("max_rss_kb") Long maxRssKb) {
 
+    /** Metadata key set when the sandbox failed, so the result says nothing about the code. */
+    public static final String SANDBOX_ERROR = "sandbox_error";
+
+    public boolean sandboxFailed() {
+        return Boolean.TRUE.equals(metadata.get(SANDBOX_ERROR));
+    }
+
     public record TestTiming(@JsonProperty("wall_ms") long wallMs, @JsonProperty("cpu_ms") long cpuMs) {}
 
     public LcbExecution {

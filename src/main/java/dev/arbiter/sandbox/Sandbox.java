@@ -124,7 +124,8 @@ public final class Sandbox implements AutoCloseable {
         JsonNode a = call(req, r.budgetMs() + GRACE_MS);
         if (a == null || a.has("error")) {
             String why = a == null ? "sandbox container stopped answering" : a.get("error").asText();
-            return new LcbExecution(List.of(LcbCode.RUNNER_ERROR), Map.of("error_code", -5, "error_message", why), List.of(), 0, 0, null);
+            return new LcbExecution(List.of(LcbCode.RUNNER_ERROR),
+                    Map.of("error_code", -5, "error_message", "sandbox error: " + why, LcbExecution.SANDBOX_ERROR, true), List.of(), 0, 0, null);
         }
         List<LcbCode> results = new ArrayList<>();
         a.get("results").forEach(v -> results.add(LcbCode.of(v)));

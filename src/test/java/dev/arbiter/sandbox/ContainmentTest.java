@@ -219,4 +219,28 @@ class ContainmentTest {
         assertThat(after.stdout()).isEqualTo("42\n");
         assertThat(sandbox.containerIds()).hasSize(1).doesNotContain(before);
     }
+
+    @Test
+    void aGenerationWhoseContainerDiesIsGradedAgainNotFailed() throws Exception {
+        String before = sandbox.containerIds().get(0);
+        var problem = new dev.arbiter.benchmark.Problem("q", "livecodebench", "sleep then answer",
+                new dev.arbiter.benchmark.CodeTests(List.of(new dev.arbiter.benchmark.TestCase("", "1\n",
+                        dev.arbiter.benchmark.TestCase.TestType.STDIN, dev.arbiter.benchmark.TestCase.Visibility.PUBLIC)),
+                        null, "", dev.arbiter.benchmark.CodeTests.Coverage.PUBLIC_ONLY), null);
+        var grader = new dev.arbiter.verify.code.CodeGrader(sandbox,
+                new dev.arbiter.verify.code.CodeGrader.Settings(3, LcbRequest.Clock.WALL, Limits.DEFAULT));
+        Thread killer = new Thread(() -> {
+            try {
+                Thread.sleep(400);
+                new ProcessBuilder("docker", "kill", before).redirectErrorStream(true).start().waitFor();
+            } catch (Exception e) {
+                throw new RuntimeException(e);
+            }
+        });
+        killer.start();
+        var verdict = grader.grade(problem, "```python\nimport time\ntime.sleep(1.5)\nprint(1)\n```");
+        killer.join();
+        assertThat(verdict.passed()).as(String.valueOf(verdict.firstFailure())).isTrue();
+        assertThat(sandbox.containerIds()).hasSize(1).doesNotContain(before);
+    }
 }

@@ -56,7 +56,12 @@ public final class CodeGrader {
     private CodeVerdict lcb(Problem p, CodeTests tests, String code) {
         List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
         List<String> outputs = tests.tests().stream().map(TestCase::output).toList();
-        LcbExecution ex = sandbox.lcb(new LcbRequest(code, inputs, outputs, tests.fnName(), settings.timeoutS(), settings.clock(), settings.limits()));
+        LcbRequest request = new LcbRequest(code, inputs, outputs, tests.fnName(), settings.timeoutS(), settings.clock(), settings.limits());
+        LcbExecution ex = sandbox.lcb(request);
+        if (ex.sandboxFailed()) {
+            // A lost container is no verdict on the code: try once more on a fresh one.
+            ex = sandbox.lcb(request);
+        }
         List<Object> values = new ArrayList<>();
         ex.results().forEach(c -> values.add(c.lcbValue()));
         int passedCount = (int) ex.results().stream().filter(LcbCode::passed).count();
@@ -87,6 +92,9 @@ public final class CodeGrader {
         }
         // Every test, as CodeContests' own runner does: the fraction passed is a useful reward too.
         List<RunResult> runs = sandbox.runEach(code, inputs, limits, false);
+        if (runs.size() == 1 && runs.get(0).status() == RunStatus.SANDBOX_ERROR) {
+            runs = sandbox.runEach(code, inputs, limits, false);
+        }
         List<Object> values = new ArrayList<>();
         CodeVerdict.Failure failure = null;
         long wall = 0;
