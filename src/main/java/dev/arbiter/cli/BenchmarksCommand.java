@@ -134,7 +134,7 @@ final class BenchmarksCommand implements Runnable {
         SelectionOptions window;
 
         @Option(names = "--kind", paramLabel = "math|code", description = "jsonl: whether records are math or code (default: math).")
-        String kind;
+        Kind kind;
 
         @Option(names = "--field", paramLabel = "OURS=THEIRS",
                 description = "jsonl: map one of our fields (id, prompt, answer, solution, tests, fn_name, starter_code, "
@@ -158,7 +158,7 @@ final class BenchmarksCommand implements Runnable {
                 if (window.given()) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "--release/--from/--to apply to livecodebench only");
                 }
-                Kind k = parseKind();
+                Kind k = kind == null ? Kind.MATH : kind;
                 Path file = Path.of(name.substring(Benchmarks.JSONL_PREFIX.length()));
                 loaded = benchmarks.loadJsonl(file, new UserJsonl.Mapping(k, UserJsonl.parsePairs(fields)));
             } else {
@@ -180,17 +180,6 @@ final class BenchmarksCommand implements Runnable {
                     loaded.note() == null || loaded.note().isEmpty() ? "" : " (" + loaded.note() + ")");
             err.flush();
             return 0;
-        }
-
-        private Kind parseKind() {
-            if (kind == null) {
-                return Kind.MATH;
-            }
-            return switch (kind.toLowerCase()) {
-                case "math" -> Kind.MATH;
-                case "code" -> Kind.CODE;
-                default -> throw new CommandLine.ParameterException(spec.commandLine(), "--kind must be math or code, not " + kind);
-            };
         }
     }
 

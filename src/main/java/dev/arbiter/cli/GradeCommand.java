@@ -68,7 +68,7 @@ final class GradeCommand implements Callable<Integer> {
     int timeoutS;
 
     @Option(names = "--clock", defaultValue = "wall", paramLabel = "wall|cpu", description = "What the per-test limit counts (default: ${DEFAULT-VALUE}).")
-    String clock;
+    LcbRequest.Clock clock;
 
     @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M", description = "Address-space limit per generation (default: ${DEFAULT-VALUE}).")
     int memoryMb;
@@ -92,11 +92,6 @@ final class GradeCommand implements Callable<Integer> {
         if (timeoutS < 1 || memoryMb < 16 || (containers != null && containers < 1)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s and --containers must be at least 1, --memory-mb at least 16");
         }
-        LcbRequest.Clock clk = switch (clock.toLowerCase()) {
-            case "wall" -> LcbRequest.Clock.WALL;
-            case "cpu" -> LcbRequest.Clock.CPU;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--clock must be wall or cpu, not " + clock);
-        };
         Benchmarks.Loaded loaded = data.open().load(benchmark, window.selection());
         if (loaded.kind() != Kind.CODE) {
             throw new Errors.UserError(benchmark + " is a math benchmark; `arbiter grade` grades code");
@@ -117,45 +112,47 @@ final class GradeCommand implements Callable<Integer> {
         if (containers != null) {
             cfg = cfg.withContainers(containers);
         }
-        CodeGrader.Settings settings = new CodeGrader.Settings(timeoutS, clk, Limits.DEFAULT.withMemoryMb(memoryMb));
+        CodeGrader.Settings settings = new CodeGrader.Settings(timeoutS, clock, Limits.DEFAULT.withMemoryMb(memoryMb));
+        String machine = machine();
         long start = System.nanoTime();
         int passed = 0;
-        try (Sandbox sandbox = Sandbox.start(cfg);
-                ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-                BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                ProgressBar bar = new ProgressBarBuilder().setTaskName("grading").setInitialMax(gens.size()).startsFrom(done, java.time.Duration.ZERO)
-                        .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                        .setUpdateIntervalMillis(500).continuousUpdate().build()) {
-            CodeGrader grader = new CodeGrader(sandbox, settings);
-            String machine = machine();
-            Semaphore inFlight = new Semaphore(cfg.containers() * 2);
-            List<Future<CodeVerdict>> futures = new ArrayList<>();
-            for (Generation g : todo) {
-                futures.add(pool.submit(() -> {
-                    inFlight.acquire();
-                    try {
-                        return grader.grade(byId.get(g.problemId()), g.completion());
-                    } finally {
-                        inFlight.release();
-                    }
-                }));
-            }
-            for (int i = 0; i < todo.size(); i++) {
-                CodeVerdict v = futures.get(i).get();
-                ObjectNode line = Json.mapper().valueToTree(v);
-                line.put("line", todo.get(i).line());
-                line.put("machine", machine);
-                w.write(Json.line(line));
-                w.newLine();
-                w.flush();
-                passed += v.passed() ? 1 : 0;
-                bar.step();
+        if (!todo.isEmpty()) { // a finished run needs no sandbox
+            try (Sandbox sandbox = Sandbox.start(cfg);
+                    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+                    BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    ProgressBar bar = new ProgressBarBuilder().setTaskName("grading").setInitialMax(gens.size()).startsFrom(done, java.time.Duration.ZERO)
+                            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
+                            .setUpdateIntervalMillis(500).continuousUpdate().build()) {
+                CodeGrader grader = new CodeGrader(sandbox, settings);
+                Semaphore inFlight = new Semaphore(cfg.containers() * 2);
+                List<Future<CodeVerdict>> futures = new ArrayList<>();
+                for (Generation g : todo) {
+                    futures.add(pool.submit(() -> {
+                        inFlight.acquire();
+                        try {
+                            return grader.grade(byId.get(g.problemId()), g.completion());
+                        } finally {
+                            inFlight.release();
+                        }
+                    }));
+                }
+                for (int i = 0; i < todo.size(); i++) {
+                    CodeVerdict v = futures.get(i).get();
+                    ObjectNode line = Json.mapper().valueToTree(v);
+                    line.put("line", todo.get(i).line());
+                    line.put("machine", machine);
+                    w.write(Json.line(line));
+                    w.newLine();
+                    w.flush();
+                    passed += v.passed() ? 1 : 0;
+                    bar.step();
+                }
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
         o.printf("graded %d generations (%s grader, %s clock, %d s per test, on %s): %d passed (%.1f%%) in %.1f s, %.1f generations/s%s%n",
-                todo.size(), CodeGrader.graderFor(benchmark).name().toLowerCase(), clk.name().toLowerCase(), timeoutS, machine(), passed,
+                todo.size(), CodeGrader.graderFor(benchmark).name().toLowerCase(), clock.name().toLowerCase(), timeoutS, machine, passed,
                 todo.isEmpty() ? 0.0 : 100.0 * passed / todo.size(), secs, todo.size() / Math.max(secs, 1e-9),
                 loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
         o.flush();
@@ -181,14 +178,7 @@ final class GradeCommand implements Callable<Integer> {
     }
 
     private List<Generation> readGenerations(Map<String, Problem> byId) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(generations, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new Errors.UserError(generations + ": file not found");
-        } catch (IOException e) {
-            throw new Errors.UserError(generations + ": cannot read (" + e.getMessage() + ")");
-        }
+        List<String> lines = InputFiles.read(generations).lines().toList();
         List<Generation> gens = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String raw = lines.get(i).strip();

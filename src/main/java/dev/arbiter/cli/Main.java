@@ -51,6 +51,7 @@ public final class Main implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Main());
         cl.setUsageHelpWidth(110);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setExecutionExceptionHandler(new Errors());
         cl.setParameterExceptionHandler(new Errors.Usage());
         return cl;

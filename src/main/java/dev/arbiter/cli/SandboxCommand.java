@@ -5,10 +5,7 @@ import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -67,8 +64,8 @@ final class SandboxCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--timeout-ms and --cpu-ms must be at least 1, --memory-mb at least 16");
             }
-            String code = read(codeFile);
-            String stdin = stdinFile == null ? "" : read(stdinFile);
+            String code = InputFiles.read(codeFile);
+            String stdin = stdinFile == null ? "" : InputFiles.read(stdinFile);
             Limits limits = Limits.DEFAULT.withWallMs(timeoutMs).withCpuMs(cpuMs == null ? timeoutMs : cpuMs).withMemoryMb(memoryMb);
             RunResult r;
             try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(1))) {
@@ -78,18 +75,6 @@ final class SandboxCommand implements Runnable {
             out.println(Json.pretty(r));
             out.flush();
             return r.status() == dev.arbiter.sandbox.RunStatus.SANDBOX_ERROR ? Errors.FAILURE : 0;
-        }
-    }
-
-    static String read(Path p) {
-        try {
-            return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (java.nio.file.NoSuchFileException e) {
-            throw new Errors.UserError(p + ": file not found");
-        } catch (java.nio.charset.MalformedInputException e) {
-            throw new Errors.UserError(p + ": not valid UTF-8");
-        } catch (IOException e) {
-            throw new Errors.UserError(p + ": cannot read (" + e.getMessage() + ")");
         }
     }
 }

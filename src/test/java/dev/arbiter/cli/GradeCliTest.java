@@ -64,6 +64,10 @@ class GradeCliTest {
         assertThat(resumed).hasSize(3);
         assertThat(resumed.stream().map(l -> Json.mapper().convertValue(readTree(l).get("line"), Integer.class)).toList())
                 .containsExactly(1, 2, 3);
+        CliTest.Result done = grade(gens, out);
+        assertThat(done.code()).isZero();
+        assertThat(done.out()).contains("graded 0 generations");
+        assertThat(Files.readAllLines(out)).hasSize(3);
     }
 
     @Test
@@ -77,6 +81,10 @@ class GradeCliTest {
                 .contains(gens + ":2").contains("problem_id 'nope/1' is not in lcb_v1_samples");
         Files.writeString(gens, "{\"problem_id\": \"atcoder/abc301_a\"}\n");
         assertThat(grade(gens, out).err()).contains(gens + ":1: needs a completion string");
+        Files.write(gens, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}', '\n'});
+        CliTest.Result badBytes = grade(gens, out);
+        assertThat(badBytes.code()).isEqualTo(1);
+        assertThat(badBytes.err().strip()).isEqualTo("arbiter: " + gens + ": not valid UTF-8");
         CliTest.Result math = CliTest.run("grade", "--benchmark", "aime24", "--generations", gens.toString(), "--out", out.toString(),
                 "--offline", "--data-dir", Shared.datasets().toString());
         assertThat(math.code()).isEqualTo(1);
