@@ -346,13 +346,18 @@ def classify(report, timed_out, lim, stderr_text):
 # Plain runs
 
 
-def run_program(code, lim, job):
-    """One run of code as __main__ with the job's stdin; returns the result dict (without id)."""
-    start = time.monotonic()
-    report, timed_out = run_child("run", job, lim, {"code": code}, start + lim["wall_ms"] / 1000.0)
-    wall_ms = int((time.monotonic() - start) * 1000)
-    stdout, out_trunc = read_capped(job.out, lim["output_bytes"])
-    stderr, err_trunc = read_capped(job.err, lim["output_bytes"])
+def run_program(code, stdin_text, lim):
+    """One run of code as __main__ in a fresh job, cleaned up after; returns the result dict (without id)."""
+    job = Job(stdin_text)
+    try:
+        start = time.monotonic()
+        report, timed_out = run_child("run", job, lim, {"code": code}, start + lim["wall_ms"] / 1000.0)
+        wall_ms = int((time.monotonic() - start) * 1000)
+        stdout, out_trunc = read_capped(job.out, lim["output_bytes"])
+        stderr, err_trunc = read_capped(job.err, lim["output_bytes"])
+    finally:
+        job.close()
+        sweep()
     result = classify(report, timed_out, lim, stderr[-2000:])
     if out_trunc and result["status"] == "ok":
         result["status"] = "output_limit"
@@ -361,13 +366,7 @@ def run_program(code, lim, job):
 
 
 def op_run(req):
-    lim = limits_of(req)
-    job = Job(req.get("stdin", ""))
-    try:
-        return run_program(req["code"], lim, job)
-    finally:
-        job.close()
-        sweep()
+    return run_program(req["code"], req.get("stdin", ""), limits_of(req))
 
 
 def op_tests(req):
@@ -376,12 +375,7 @@ def op_tests(req):
     stop_early = bool(req.get("stop_on_failure", False))
     runs = []
     for text in req["inputs"]:
-        job = Job(text)
-        try:
-            r = run_program(req["code"], lim, job)
-        finally:
-            job.close()
-            sweep()
+        r = run_program(req["code"], text, lim)
         runs.append(r)
         if stop_early and r["status"] != "ok":
             break

@@ -87,9 +87,9 @@ public final class Sandbox implements AutoCloseable {
         req.set("limits", limits(limits));
         long start = System.nanoTime();
         JsonNode answer = call(req, limits.wallMs() + GRACE_MS);
-        if (answer == null || answer.has("error")) {
-            return RunResult.sandboxError(answer == null ? "sandbox container stopped answering" : answer.get("error").asText(),
-                    (System.nanoTime() - start) / 1_000_000);
+        String failure = failureOf(answer);
+        if (failure != null) {
+            return RunResult.sandboxError(failure, (System.nanoTime() - start) / 1_000_000);
         }
         return runResult(answer);
     }
@@ -102,9 +102,9 @@ public final class Sandbox implements AutoCloseable {
         inputs.forEach(in::add);
         req.set("limits", limits(limits));
         JsonNode answer = call(req, (limits.wallMs() + 500) * Math.max(1, inputs.size()) + GRACE_MS);
-        if (answer == null || answer.has("error")) {
-            String why = answer == null ? "sandbox container stopped answering" : answer.get("error").asText();
-            return List.of(RunResult.sandboxError(why, 0));
+        String failure = failureOf(answer);
+        if (failure != null) {
+            return List.of(RunResult.sandboxError(failure, 0));
         }
         List<RunResult> out = new ArrayList<>();
         answer.get("runs").forEach(r -> out.add(runResult(r)));
@@ -122,10 +122,10 @@ public final class Sandbox implements AutoCloseable {
         r.outputs().forEach(out::add);
         req.set("limits", limits(r.limits()));
         JsonNode a = call(req, r.budgetMs() + GRACE_MS);
-        if (a == null || a.has("error")) {
-            String why = a == null ? "sandbox container stopped answering" : a.get("error").asText();
+        String failure = failureOf(a);
+        if (failure != null) {
             return new LcbExecution(List.of(LcbCode.RUNNER_ERROR),
-                    Map.of("error_code", -5, "error_message", "sandbox error: " + why, LcbExecution.SANDBOX_ERROR, true), List.of(), 0, 0, null);
+                    Map.of("error_code", -5, "error_message", "sandbox error: " + failure, LcbExecution.SANDBOX_ERROR, true), List.of(), 0, 0, null);
         }
         List<LcbCode> results = new ArrayList<>();
         a.get("results").forEach(v -> results.add(LcbCode.of(v)));
@@ -183,6 +183,14 @@ public final class Sandbox implements AutoCloseable {
             lastFailure = e.getMessage();
             return null;
         }
+    }
+
+    /** Why the sandbox gave no usable answer, or null when it did. */
+    private static String failureOf(JsonNode answer) {
+        if (answer == null) {
+            return "sandbox container stopped answering";
+        }
+        return answer.has("error") ? answer.get("error").asText() : null;
     }
 
     private static ObjectNode limits(Limits l) {
