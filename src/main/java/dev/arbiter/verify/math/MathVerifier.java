@@ -1,18 +1,31 @@
 package dev.arbiter.verify.math;
 
+import java.util.List;
+
 /**
- * Decides whether a model's output reaches the gold answer. Thread-safe: one instance serves any
- * number of threads. Close it to stop the CAS worker processes it may have started.
+ * Decides whether a model's output reaches the gold answer: extraction from both texts, then
+ * {@link Equivalence}. Thread-safe: one instance serves any number of threads, and no CAS state is
+ * shared between verdicts (Symja runs in child processes, one request at a time each). Every
+ * verdict ends by its deadline; work past it is abandoned, and a CAS process still busy is killed.
+ * Close the verifier to stop those processes.
  */
 public final class MathVerifier implements AutoCloseable {
     private final MathConfig defaults;
+    private final Equivalence.Cas cas;
+    private final AutoCloseable onClose;
 
     public MathVerifier(MathConfig defaults) {
-        this.defaults = defaults;
+        this(defaults, null, () -> {});
     }
 
     public MathVerifier() {
         this(MathConfig.defaults());
+    }
+
+    MathVerifier(MathConfig defaults, Equivalence.Cas cas, AutoCloseable onClose) {
+        this.defaults = defaults;
+        this.cas = cas;
+        this.onClose = onClose;
     }
 
     public MathConfig defaults() {
@@ -26,9 +39,59 @@ public final class MathVerifier implements AutoCloseable {
 
     /** Verifies with the given config. Never throws for any input text. */
     public MathVerdict verify(String gold, String prediction, MathConfig config) {
-        throw new UnsupportedOperationException("not yet built");
+        long t0 = System.nanoTime();
+        Deadline deadline = Deadline.after(config.deadline());
+        List<String> goldShown = List.of();
+        List<String> predShown = List.of();
+        try {
+            AnswerExtractor.Extracted g = AnswerExtractor.extract(gold == null ? "" : gold, config.goldTargets(),
+                    config.boxedPriority(), config.choices(), deadline);
+            goldShown = g.shown();
+            AnswerExtractor.Extracted p = AnswerExtractor.extract(prediction == null ? "" : prediction, config.predTargets(),
+                    config.boxedPriority(), config.choices(), deadline);
+            predShown = p.shown();
+            if (g.parsed() == null && g.fallback() == null) {
+                return done(false, "no answer found in the gold", false, goldShown, predShown, t0);
+            }
+            if (p.parsed() == null && p.fallback() == null) {
+                return done(false, "no answer found in the prediction", false, goldShown, predShown, t0);
+            }
+            String reason = "not equal";
+            if (g.parsed() != null && p.parsed() != null) {
+                Equivalence eq = new Equivalence(config, deadline, cas);
+                if (eq.equal(g.parsed(), p.parsed())) {
+                    return done(true, eq.reason(), false, goldShown, predShown, t0);
+                }
+                reason = eq.reason();
+            } else {
+                reason = g.parsed() == null ? "gold answer not understood" : "predicted answer not understood";
+            }
+            if (sameText(g.fallback(), p.fallback()) || sameText(g.parsedText(), p.parsedText())) {
+                return done(true, "same text", false, goldShown, predShown, t0);
+            }
+            return done(false, reason, false, goldShown, predShown, t0);
+        } catch (Deadline.Exceeded e) {
+            return done(false, "deadline of " + config.deadline().toMillis() + " ms passed", true, goldShown, predShown, t0);
+        } catch (RuntimeException | StackOverflowError e) {
+            return done(false, "could not compare: " + e.getClass().getSimpleName(), false, goldShown, predShown, t0);
+        }
+    }
+
+    private static boolean sameText(String a, String b) {
+        return a != null && b != null && !a.isBlank() && a.strip().equals(b.strip());
+    }
+
+    private static MathVerdict done(boolean equal, String reason, boolean timedOut, List<String> gold, List<String> pred,
+            long t0) {
+        return new MathVerdict(equal, reason, timedOut, gold, pred, (System.nanoTime() - t0) / 1000);
     }
 
     @Override
-    public void close() {}
+    public void close() {
+        try {
+            onClose.close();
+        } catch (Exception ignored) {
+            // closing CAS processes is best effort; they also exit when their stdin closes
+        }
+    }
 }

@@ -1,0 +1,25 @@
+package dev.arbiter.verify.math;
+
+/** A point in time past which a verdict stops working and reports a timeout. */
+record Deadline(long atNanos) {
+    static Deadline after(java.time.Duration d) {
+        return new Deadline(System.nanoTime() + d.toNanos());
+    }
+
+    boolean passed() {
+        return System.nanoTime() - atNanos > 0;
+    }
+
+    void check() {
+        if (passed()) {
+            throw new Exceeded();
+        }
+    }
+
+    /** Unwinds a verdict whose deadline has passed. */
+    static final class Exceeded extends RuntimeException {
+        Exceeded() {
+            super("deadline passed", null, false, false);
+        }
+    }
+}
