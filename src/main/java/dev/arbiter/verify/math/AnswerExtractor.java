@@ -32,7 +32,12 @@ final class AnswerExtractor {
         }
     }
 
-    private record Candidate(int priority, int end, String text) {}
+    /** {@code raw}: the text as matched, before a percent suffix was attached (the string fallback). */
+    private record Candidate(int priority, int end, String text, String raw) {
+        Candidate(int priority, int end, String text) {
+            this(priority, end, text, text);
+        }
+    }
 
     /** How far back from the end plain numbers and environments are searched (long outputs answer late). */
     static final int TAIL = 20_000;
@@ -43,7 +48,7 @@ final class AnswerExtractor {
     private static final Pattern PLAIN_EXPR = Pattern.compile(
             "(?<![\\w.,\\\\^_])(-?\\d++(?:\\.\\d++)?+(?:\\s*+[-+*/^]\\s*+\\(?-?\\d++(?:\\.\\d++)?+\\)?)++)");
     private static final Pattern BARE_FRAC = Pattern.compile("(?<![\\\\\\w{])-?\\\\[dt]?frac\\{\\d+\\}\\{\\d+\\}");
-    private static final Pattern ENV_CLOSE = Pattern.compile("^\\s*(?:\\$\\$|\\$|\\\\\\]|\\\\\\))?");
+    private static final Pattern ENV_CLOSE = Pattern.compile("^\\s*(?:\\$\\$|\\$|\\\\\\]|\\\\\\))");
     private static final Pattern FINAL_ANSWER = Pattern.compile("final answer", Pattern.CASE_INSENSITIVE);
     private static final Pattern ANSWER = Pattern.compile("answer(\\s*:)?", Pattern.CASE_INSENSITIVE);
     private static final Pattern IS_WORD = Pattern.compile("\\bis\\b\\s*:?\\s*", Pattern.CASE_INSENSITIVE);
@@ -85,6 +90,10 @@ final class AnswerExtractor {
             }
         }
         List<Candidate> cands = candidates(text, targets, boxedPriority, deadline);
+        Candidate whole = wholeText(text, targets);
+        if (whole != null) {
+            cands.add(whole);
+        }
         cands.sort(Comparator.comparingInt(Candidate::priority).thenComparing(Comparator.comparingInt(Candidate::end).reversed()));
         String fallback = null;
         Integer winningTier = null;
@@ -94,11 +103,11 @@ final class AnswerExtractor {
             }
             deadline.check();
             if (fallback == null) {
-                fallback = c.text().strip();
+                fallback = c.raw().strip();
             }
             try {
                 Expr e = LatexParser.parse(c.text(), deadline);
-                return new Extracted(e, c.text().strip(), fallback);
+                return new Extracted(e, c.raw().strip(), fallback);
             } catch (ParseFailure | ArithmeticException | Rational.TooLarge | NumberFormatException ignored) {
                 // try the next candidate
             }
@@ -119,9 +128,8 @@ final class AnswerExtractor {
             if (b != null) {
                 String after = text.substring(b.end(), Math.min(text.length(), b.end() + 24));
                 Matcher close = ENV_CLOSE.matcher(after);
-                close.find();
-                boolean pct = PERCENT_SUFFIX.matcher(after.substring(close.end())).find();
-                out.add(new Candidate(boxedPriority, b.end(), pct ? b.content() + "\\%" : b.content()));
+                boolean pct = close.find() && PERCENT_SUFFIX.matcher(after.substring(close.end())).find();
+                out.add(new Candidate(boxedPriority, b.end(), pct ? b.content() + "\\%" : b.content(), b.content()));
             }
         }
         // "final answer ... is X" (tier 0 when followed by "I hope", else 50)
@@ -211,6 +219,25 @@ final class AnswerExtractor {
             }
         }
         return out;
+    }
+
+    private static final Pattern ANCHORS = Pattern.compile("(?<!\\\\)\\$|\\\\\\[|\\\\\\(|\\\\boxed|\\\\fbox");
+    private static final Pattern PROSE = Pattern.compile("(?<![\\\\a-zA-Z{])[a-zA-Z]{3,}(?![a-zA-Z]*\\})");
+
+    /**
+     * A bare answer such as a benchmark's gold ("3\sqrt{13}", "1,22", "(3, \frac{\pi}{2})"): short,
+     * with no math delimiters or boxes and no prose, it is read whole before anything else.
+     */
+    private static Candidate wholeText(String text, Set<Target> targets) {
+        String t = text.strip();
+        if (t.isEmpty() || t.length() > 300 || ANCHORS.matcher(t).find() || PROSE.matcher(t).find()) {
+            return null;
+        }
+        if (targets.contains(Target.LATEX)) {
+            return new Candidate(-1, t.length(), t); // "-2,1" is a list here, not a decimal comma
+        }
+        Matcher n = NUMBER.matcher(t);
+        return n.matches() ? new Candidate(-1, t.length(), numberText(n.group(1), n.group(2) != null), t) : null;
     }
 
     /** A number or plain expression starting at {@code at} (after "is" or "="). */

@@ -91,6 +91,13 @@ final class LatexLexer {
             }
             if (i + 1 < n) {
                 String two = s.substring(i, i + 2);
+                boolean factorialThenEquals = two.equals("!=") && !out.isEmpty()
+                        && (out.get(out.size() - 1).kind() == Kind.NUM || out.get(out.size() - 1).text().equals(")"));
+                if (factorialThenEquals) {
+                    out.add(new Token(Kind.PUNCT, "!"));
+                    i++;
+                    continue;
+                }
                 if (two.equals("<=") || two.equals(">=") || two.equals("!=") || two.equals("!!") || two.equals("**")
                         || two.equals("=<") || two.equals("=>")) {
                     out.add(new Token(Kind.PUNCT, two.equals("**") ? "^" : two.equals("=<") ? "<=" : two.equals("=>") ? ">=" : two));

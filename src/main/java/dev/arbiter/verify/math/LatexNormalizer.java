@@ -40,6 +40,9 @@ final class LatexNormalizer {
     private static final Pattern THOUSANDS_SPACE = Pattern.compile("-?[1-9]\\d{0,2}(?: \\d{3})+(?:\\.\\d+)?");
     private static final Pattern INFINITY_WORD = Pattern.compile("(?<![a-zA-Z\\\\])(?:infinity|inf)(?![a-zA-Z])");
     private static final Pattern DOTS = Pattern.compile("\\\\(?:ldots|cdots|dots|dotsc|dotsb)(?![a-zA-Z])");
+    private static final Pattern ALIGNED = Pattern.compile(
+            "\\\\begin\\{(aligned|align\\*?|gathered|gather\\*?|split|eqnarray\\*?|multline\\*?)\\}(.*?)\\\\end\\{\\1\\}",
+            Pattern.DOTALL);
     private static final Pattern TH = Pattern.compile("\\\\(?:mathrm|text)\\{(?:th|st|nd|rd)\\}");
 
     /** Unit words dropped after a number (a trimmed version of the list Qwen and Math-Verify share). */
@@ -72,6 +75,18 @@ final class LatexNormalizer {
         String t = s.replace('\n', ' ').replace('\r', ' ').replace('\t', ' ').strip();
         if (!t.contains("\\begin")) {
             t = DOUBLED_BACKSLASH.matcher(t).replaceAll("\\\\"); // text escaped twice: \\frac
+        }
+        Matcher al = ALIGNED.matcher(t);
+        if (al.find()) {
+            // a derivation: its last line holds the result
+            String[] rows = al.group(2).split("\\\\\\\\");
+            String last = "";
+            for (String r : rows) {
+                if (!r.isBlank()) {
+                    last = r;
+                }
+            }
+            t = t.substring(0, al.start()) + last.replace("&", " ") + t.substring(al.end());
         }
         t = THOUSANDS_BANG.matcher(t).replaceAll("$1");
         t = BRACE_COMMA.matcher(t).replaceAll("$1");
