@@ -29,8 +29,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,7 +97,7 @@ final class GradeCommand implements Callable<Integer> {
         Map<String, Problem> byId = new HashMap<>();
         loaded.problems().forEach(p -> byId.put(p.id(), p));
         List<Generation> gens = readGenerations(byId);
-        int done = alreadyWritten();
+        int done = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id")).lines();
         PrintWriter err = spec.commandLine().getErr();
         if (done > gens.size()) {
             throw new Errors.UserError(out + " holds " + done + " verdicts but " + generations + " has only " + gens.size() + " generations");
@@ -120,9 +118,7 @@ final class GradeCommand implements Callable<Integer> {
             try (Sandbox sandbox = Sandbox.start(cfg);
                     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
                     BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    ProgressBar bar = new ProgressBarBuilder().setTaskName("grading").setInitialMax(gens.size()).startsFrom(done, java.time.Duration.ZERO)
-                            .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                            .setUpdateIntervalMillis(500).continuousUpdate().build()) {
+                    ProgressBar bar = ResumableJsonl.progress("grading", gens.size(), done)) {
                 CodeGrader grader = new CodeGrader(sandbox, settings);
                 Semaphore inFlight = new Semaphore(cfg.containers() * 2);
                 List<Future<CodeVerdict>> futures = new ArrayList<>();
@@ -205,28 +201,5 @@ final class GradeCommand implements Callable<Integer> {
             gens.add(new Generation(i + 1, id, n.get("completion").asText()));
         }
         return gens;
-    }
-
-    /** Complete verdict lines already in --out; a torn last line (killed mid-write) is dropped. */
-    private int alreadyWritten() throws IOException {
-        if (!Files.exists(out)) {
-            return 0;
-        }
-        List<String> lines = Files.readAllLines(out, StandardCharsets.UTF_8);
-        int good = 0;
-        for (String l : lines) {
-            try {
-                Json.mapper().readTree(l).get("problem_id").asText();
-                good++;
-            } catch (Exception e) {
-                break;
-            }
-        }
-        if (good < lines.size()) {
-            StringBuilder keep = new StringBuilder();
-            lines.subList(0, good).forEach(l -> keep.append(l).append('\n'));
-            Files.writeString(out, keep.toString(), StandardCharsets.UTF_8);
-        }
-        return good;
     }
 }

@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.MalformedInputException;
 import java.nio.charset.StandardCharsets;
@@ -14,12 +15,63 @@ final class InputFiles {
     static String read(Path p) {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
-        } catch (NoSuchFileException e) {
-            throw new Errors.UserError(p + ": file not found");
-        } catch (MalformedInputException e) {
-            throw new Errors.UserError(p + ": not valid UTF-8");
         } catch (IOException e) {
-            throw new Errors.UserError(p + ": cannot read (" + e.getMessage() + ")");
+            throw failure(p, e);
+        }
+    }
+
+    private static Errors.UserError failure(Path p, IOException e) {
+        if (e instanceof NoSuchFileException) {
+            return new Errors.UserError(p + ": file not found");
+        }
+        if (e instanceof MalformedInputException) {
+            return new Errors.UserError(p + ": not valid UTF-8");
+        }
+        return new Errors.UserError(p + ": cannot read (" + e.getMessage() + ")");
+    }
+
+    /** A file read line by line, for inputs too big to hold in memory; the same errors as {@link #read}. */
+    static final class Lines implements AutoCloseable {
+        private final Path path;
+        private final BufferedReader reader;
+        private int number;
+
+        Lines(Path path) {
+            this.path = path;
+            try {
+                this.reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                throw failure(path, e);
+            }
+        }
+
+        /** The next line without its terminator, or null at the end. */
+        String next() {
+            try {
+                String line = reader.readLine();
+                if (line != null) {
+                    number++;
+                }
+                return line;
+            } catch (MalformedInputException e) {
+                throw new Errors.UserError(path + ":" + (number + 1) + ": not valid UTF-8");
+            } catch (IOException e) {
+                throw failure(path, e);
+            }
+        }
+
+        /** The number of the line {@link #next} returned last, from 1. */
+        int number() {
+            return number;
+        }
+
+        @Override
+        public void close() {
+            try {
+                reader.close();
+            } catch (IOException e) {
+                // Read-only: nothing was lost.
+            }
         }
     }
 }

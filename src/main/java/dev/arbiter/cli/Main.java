@@ -3,7 +3,7 @@ package dev.arbiter.cli;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code arbiter} command line. Exit codes: 0 ok, 1 failure, 2 usage error. */
+/** The {@code arbiter} command line. Exit codes: 0 ok, 1 failure, 2 usage error (3: not equal, verify --exit-code). */
 @Command(
         name = "arbiter",
         mixinStandardHelpOptions = true,
@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
             "Evaluates and verifies reasoning models, and serves its verifiers as RL rewards.",
             ""
         },
-        subcommands = {BenchmarksCommand.class, SandboxCommand.class, GradeCommand.class, BenchCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {BenchmarksCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
+            BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Data: benchmark files are read from --data-dir or ARBITER_DATA (a folder laid out like",
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
             "downloaded from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN; ARBITER_OFFLINE=1 forbids it).",
             "",
             "Start with:  arbiter benchmarks list",
-            "Exit codes:  0 ok, 1 failure, 2 usage error."
+            "Exit codes:  0 ok, 1 failure, 2 usage error; 3 not equal (verify --exit-code only)."
         })
 public final class Main implements Runnable {
     @CommandLine.Spec
