@@ -13,7 +13,7 @@ final class LatexNormalizer {
     private LatexNormalizer() {}
 
     /** Candidates longer than this are compared as strings only. */
-    static final int MAX_LENGTH = 20_000;
+    static final int MAX_LENGTH = 4_000;
 
     private static final Pattern THOUSANDS_BANG = Pattern.compile("(\\d),\\\\!\\s*(?=\\d{3}(?!\\d))");
     private static final Pattern BRACE_COMMA = Pattern.compile("(\\d)\\s*\\{\\s*,\\s*\\}\\s*(?=\\d{3}(?!\\d))");
