@@ -49,8 +49,8 @@ import java.util.stream.Stream;
  * given JDK and class path are seen; later children map it.
  */
 final class SymjaPool implements AutoCloseable {
-    /** A child is replaced after this many requests; interned symbols and caches only grow. */
-    static final int MAX_REQUESTS_PER_CHILD = 10_000;
+    /** A child is replaced after this many requests: interned symbols and caches only grow (~0.3 MB per 1,000). */
+    static final int MAX_REQUESTS_PER_CHILD = 50_000;
     private static final long READY_TIMEOUT_SECONDS = 60;
     private static final int CACHE_SIZE = 4_096;
     private static final int KEPT_ARCHIVES = 4;

@@ -56,8 +56,6 @@ final class SymjaServer {
 
     static final int MAX_INPUT_CHARS = 20_000;
     private static final long MAX_INPUT_LEAVES = 5_000;
-    private static final long LOW_DIGITS = 50;
-    private static final long HIGH_DIGITS = 100;
 
     /** Exact positive sample values; distinct per point and variable, spread below and above 1. */
     private static final String[] SAMPLES = {
@@ -511,10 +509,30 @@ final class SymjaServer {
         return out;
     }
 
+    /**
+     * Working precisions, tried in turn while the answer is unresolved: {low digits, high digits,
+     * NONZERO when |v| exceeds scale * 10^-a, ZERO when |v| is below scale * 10^-b}. The first
+     * settles nearly everything; the second catches near misses such as e^(pi sqrt 163) against
+     * an integer (relative gap 10^-30).
+     */
+    private static final int[][] PRECISIONS = {{30, 60, 18, 40}, {60, 120, 45, 100}};
+
     private Probe probeAt(IExpr point) {
-        IExpr lo = numeric(point, LOW_DIGITS);
-        IExpr hi = numeric(point, HIGH_DIGITS);
-        if (lo == null || hi == null || !lo.isNumber() || !hi.isNumber()) {
+        Apfloat[] scale = new Apfloat[1];
+        Probe p = Probe.UNRESOLVED;
+        for (int[] level : PRECISIONS) {
+            p = probeAt(point, level, scale);
+            if (p != Probe.UNRESOLVED) {
+                break;
+            }
+        }
+        return p;
+    }
+
+    private Probe probeAt(IExpr point, int[] level, Apfloat[] scaleMemo) {
+        IExpr lo = numeric(point, level[0]);
+        IExpr hi = numeric(point, level[1]);
+        if (lo == null || hi == null) {
             return Probe.NA;
         }
         if (hi.isExactNumber() && lo.isExactNumber()) {
@@ -523,25 +541,27 @@ final class SymjaServer {
         if (!isArbitrary(lo) || !isArbitrary(hi)) {
             return Probe.NA; // a machine double slipped in: its noise would look the same at both precisions
         }
-        // Scale: the same tree with every sum made a sum of magnitudes, so cancellation shows as |v| << scale.
-        IExpr scaleExpr = numeric(magnitudes(point), LOW_DIGITS);
-        if (scaleExpr == null || !scaleExpr.isNumber()) {
-            return Probe.NA;
-        }
-        Apfloat scale = ApcomplexMath.abs(((INumber) scaleExpr).apcomplexValue());
         Apcomplex h = ((INumber) hi).apcomplexValue();
-        Apcomplex l = ((INumber) lo).apcomplexValue();
         Apfloat abs = ApcomplexMath.abs(h);
         if (abs.signum() == 0) {
             return Probe.ZERO;
         }
-        Apfloat one = new Apfloat(1, 30);
-        Apfloat floorAbs = scale.signum() == 0 ? one : scale;
-        if (abs.compareTo(floorAbs.multiply(new Apfloat("1e-80", 30))) <= 0) {
+        if (scaleMemo[0] == null) {
+            // The same tree with every sum made a sum of magnitudes: cancellation shows as |v| << scale.
+            IExpr scaleExpr = numeric(magnitudes(point), 30);
+            if (scaleExpr == null) {
+                return Probe.NA;
+            }
+            Apfloat scale = ApcomplexMath.abs(((INumber) scaleExpr).apcomplexValue());
+            scaleMemo[0] = scale.signum() == 0 ? new Apfloat(1, 30) : scale;
+        }
+        Apfloat scale = scaleMemo[0];
+        if (abs.compareTo(scale.multiply(new Apfloat("1e-" + level[3], 30))) <= 0) {
             return Probe.ZERO;
         }
+        Apcomplex l = ((INumber) lo).apcomplexValue();
         boolean agree = ApcomplexMath.abs(h.subtract(l)).compareTo(abs.multiply(new Apfloat("1e-12", 30))) <= 0;
-        boolean clear = abs.compareTo(floorAbs.multiply(new Apfloat("1e-35", 30))) > 0;
+        boolean clear = abs.compareTo(scale.multiply(new Apfloat("1e-" + level[2], 30))) > 0;
         return agree && clear ? Probe.NONZERO : Probe.UNRESOLVED;
     }
 
