@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
             "The corpus is --corpus, else $ARBITER_SHARED/conformance/math-verify-cases.jsonl, else",
             "../shared/conformance/math-verify-cases.jsonl from the working directory; its sympy_expr_eq rows",
             "(sympy objects, not text) are skipped. MATH-500 comes from --data-dir or ARBITER_DATA.",
-            "Each row is the median of --passes passes by verdicts/s, after one warm-up pass.",
+            "Each row is the median of --passes passes by verdicts/s, after at least 3 s of warm-up passes.",
             "",
             "Example:",
             "  ARBITER_DATA=../shared/datasets arbiter bench verify --passes 5"})
@@ -38,7 +38,7 @@ final class VerifyBench implements Callable<Integer> {
     @Option(names = "--corpus", paramLabel = "FILE", description = "JSONL with gold, prediction and optional config (default: see below).")
     Path corpus;
 
-    @Option(names = "--passes", defaultValue = "3", paramLabel = "N", description = "Measured passes per row (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--passes", defaultValue = "5", paramLabel = "N", description = "Measured passes per row (default: ${DEFAULT-VALUE}).")
     int passes;
 
     @Option(names = "--threads", paramLabel = "N", description = "Threads of the parallel rows (default: one per core).")
@@ -69,7 +69,7 @@ final class VerifyBench implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--passes and --threads must be at least 1");
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.printf("arbiter bench verify: %d cores, %s, the median of %d pass%s per row after a warm-up pass%n",
+        out.printf("arbiter bench verify: %d cores, %s, the median of %d pass%s per row after at least 3 s of warm-up passes%n",
                 Runtime.getRuntime().availableProcessors(), n > 1 ? "1 and " + n + " threads" : "1 thread", passes, passes == 1 ? "" : "es");
         List<Source> sources = new ArrayList<>();
         Path file = corpusFile();
@@ -116,7 +116,12 @@ final class VerifyBench implements Callable<Integer> {
             Case first = cases.getFirst();
             verifier.verify(first.gold(), first.prediction(), first.config());
             double coldMs = (System.nanoTime() - t0) / 1e6;
-            pass(s.name(), verifier, cases, 1); // warm-up
+            // warm: the JIT has compiled the hot paths and the Symja children are up (at least 3 s of passes)
+            long warmUntil = System.nanoTime() + 3_000_000_000L;
+            do {
+                pass(s.name(), verifier, cases, 1);
+                pass(s.name(), verifier, cases, n);
+            } while (System.nanoTime() < warmUntil);
             List<Pass> rows = new ArrayList<>();
             for (int threads : n > 1 ? new int[] {1, n} : new int[] {1}) {
                 List<Pass> ps = new ArrayList<>();

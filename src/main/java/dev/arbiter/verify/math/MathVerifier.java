@@ -15,7 +15,11 @@ public final class MathVerifier implements AutoCloseable {
     private final AutoCloseable onClose;
 
     public MathVerifier(MathConfig defaults) {
-        this(defaults, null, () -> {});
+        this(defaults, new SymjaPool(Runtime.getRuntime().availableProcessors()));
+    }
+
+    private MathVerifier(MathConfig defaults, SymjaPool pool) {
+        this(defaults, pool::isZero, pool);
     }
 
     public MathVerifier() {
