@@ -1,0 +1,75 @@
+package dev.arbiter.verify.math;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** Past its deadline a verdict gives up, and nothing keeps burning CPU afterwards. */
+class MathDeadlineTest {
+
+    /** CPU seconds used by this JVM and every process it started. */
+    private static double cpuSeconds() {
+        var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+        double s = os.getProcessCpuTime() / 1e9;
+        for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+            s += p.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+        }
+        return s;
+    }
+
+    /** Waits up to 2 s for a 0.5 s window in which less than a tenth of a core is busy; returns that share. */
+    private static double idleShareWithinTwoSeconds() throws InterruptedException {
+        long end = System.nanoTime() + 2_000_000_000L;
+        double share = 1;
+        while (System.nanoTime() < end) {
+            double c0 = cpuSeconds();
+            long t0 = System.nanoTime();
+            Thread.sleep(500);
+            share = (cpuSeconds() - c0) / ((System.nanoTime() - t0) / 1e9);
+            if (share < 0.1) {
+                return share;
+            }
+        }
+        return share;
+    }
+
+    @Test
+    void aVerdictPastItsDeadlineSaysSoAndLeavesTheCpuIdle() throws Exception {
+        try (MathVerifier v = new MathVerifier(MathConfig.defaults().withDeadline(Duration.ofMillis(20)))) {
+            String longOutput = "We work it out step by step. ".repeat(40_000) + "\\boxed{42}";
+            long t0 = System.nanoTime();
+            MathVerdict r = v.verify("42", longOutput);
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("deadline 20 ms on a 1.2 MB output: %d ms, equal=%s timed_out=%s (%s)%n", ms, r.equal(),
+                    r.timedOut(), r.reason());
+            assertThat(r.timedOut()).isTrue();
+            assertThat(r.equal()).isFalse();
+            assertThat(ms).isLessThan(520);
+            double share = idleShareWithinTwoSeconds();
+            System.out.printf("cpu share afterwards: %.3f of a core%n", share);
+            assertThat(share).isLessThan(0.1);
+        }
+    }
+
+    @Test
+    void symjaWorkPastTheDeadlineIsStoppedAndTheCpuIsIdleAgain() throws Exception {
+        try (MathVerifier v = new MathVerifier(MathConfig.defaults().withDeadline(Duration.ofSeconds(1)))) {
+            // start a Symja child first, so that only the slow simplification is left to stop
+            MathVerdict warm = v.verify("x^2-1", "$(x-1)(x+1)$", MathConfig.defaults());
+            assertThat(warm.reason()).isEqualTo("symja");
+            long t0 = System.nanoTime();
+            MathVerdict r = v.verify("\\sin(x)^{200}", "$(1-\\cos(x)^2)^{100}$");
+            long ms = (System.nanoTime() - t0) / 1_000_000;
+            System.out.printf("sin^200 vs (1-cos^2)^100 with a 1 s deadline: %d ms, equal=%s (%s)%n", ms, r.equal(), r.reason());
+            assertThat(ms).isLessThanOrEqualTo(1500);
+            // Symja ran out of time; the numeric check at the sample points decided
+            assertThat(r.reason()).isEqualTo("numeric (symja timeout)");
+            assertThat(r.equal()).isTrue();
+            double share = idleShareWithinTwoSeconds();
+            System.out.printf("cpu share afterwards (this JVM and its Symja children): %.3f of a core%n", share);
+            assertThat(share).isLessThan(0.1);
+        }
+    }
+}
