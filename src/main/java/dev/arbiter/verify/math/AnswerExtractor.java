@@ -89,48 +89,41 @@ final class AnswerExtractor {
                 return new Extracted(new Expr.Text(letter.toLowerCase(Locale.ROOT)), letter, letter);
             }
         }
-        List<Candidate> cands = candidates(text, targets, boxedPriority, deadline);
+        // the anchored tiers are cheap and usually decide; the scan of every environment and number waits
+        List<Candidate> anchored = anchored(text, targets, boxedPriority);
         Candidate whole = wholeText(text, targets);
         if (whole != null) {
-            cands.add(whole);
+            anchored.add(whole);
         }
-        cands.sort(Comparator.comparingInt(Candidate::priority).thenComparing(Comparator.comparingInt(Candidate::end).reversed()));
         String fallback = null;
-        Integer winningTier = null;
-        for (Candidate c : cands) {
-            if (winningTier != null && c.priority() != winningTier) {
-                break;
-            }
-            deadline.check();
-            if (fallback == null) {
-                fallback = c.raw().strip();
-            }
-            try {
-                Expr e = LatexParser.parse(c.text(), deadline);
-                return new Extracted(e, c.raw().strip(), fallback);
-            } catch (ParseFailure | ArithmeticException | Rational.TooLarge | NumberFormatException ignored) {
-                // try the next candidate
+        for (int phase = 0; phase < 2; phase++) {
+            List<Candidate> cands = phase == 0 ? anchored : unanchored(text, targets, boxedPriority, deadline);
+            cands.sort(Comparator.comparingInt(Candidate::priority)
+                    .thenComparing(Comparator.comparingInt(Candidate::end).reversed()));
+            for (Candidate c : cands) {
+                deadline.check();
+                if (fallback == null) {
+                    fallback = c.raw().strip();
+                }
+                try {
+                    Expr e = LatexParser.parse(c.text(), deadline);
+                    return new Extracted(e, c.raw().strip(), fallback);
+                } catch (ParseFailure | ArithmeticException | Rational.TooLarge | NumberFormatException ignored) {
+                    // try the next candidate
+                }
             }
         }
         return new Extracted(null, null, fallback);
     }
 
-    private static List<Candidate> candidates(String text, Set<Target> targets, int boxedPriority, Deadline deadline) {
+    /** The tiers found by anchors: \\boxed (when its tier comes before "answer:") and "final answer". */
+    private static List<Candidate> anchored(String text, Set<Target> targets, int boxedPriority) {
         List<Candidate> out = new ArrayList<>();
         boolean latex = targets.contains(Target.LATEX);
         boolean expr = targets.contains(Target.EXPR);
         int tailStart = Math.max(0, text.length() - TAIL);
-        List<Env> envs = latex ? Env.scan(text, tailStart) : List.of();
-        deadline.check();
-
-        if (latex) {
-            Boxed b = lastBoxed(text);
-            if (b != null) {
-                String after = text.substring(b.end(), Math.min(text.length(), b.end() + 24));
-                Matcher close = ENV_CLOSE.matcher(after);
-                boolean pct = close.find() && PERCENT_SUFFIX.matcher(after.substring(close.end())).find();
-                out.add(new Candidate(boxedPriority, b.end(), pct ? b.content() + "\\%" : b.content(), b.content()));
-            }
+        if (latex && boxedPriority < 100) {
+            out.addAll(boxed(text, boxedPriority));
         }
         // "final answer ... is X" (tier 0 when followed by "I hope", else 50)
         Matcher fa = FINAL_ANSWER.matcher(text);
@@ -144,7 +137,7 @@ final class AnswerExtractor {
             }
             int at = is.end();
             if (latex) {
-                Env env = Env.startingAt(envs, at);
+                Env env = Env.startingAt(text, at);
                 if (env != null) {
                     int prio = I_HOPE.matcher(text.substring(env.end(), Math.min(text.length(), env.end() + 20))).find() ? 0 : 50;
                     out.add(new Candidate(prio, env.end(), withPercent(text, env)));
@@ -157,6 +150,31 @@ final class AnswerExtractor {
                     out.add(new Candidate(prio, c.end(), c.text()));
                 }
             }
+        }
+        return out;
+    }
+
+    private static List<Candidate> boxed(String text, int boxedPriority) {
+        Boxed b = lastBoxed(text);
+        if (b == null) {
+            return List.of();
+        }
+        String after = text.substring(b.end(), Math.min(text.length(), b.end() + 24));
+        Matcher close = ENV_CLOSE.matcher(after);
+        boolean pct = close.find() && PERCENT_SUFFIX.matcher(after.substring(close.end())).find();
+        return List.of(new Candidate(boxedPriority, b.end(), pct ? b.content() + "\\%" : b.content(), b.content()));
+    }
+
+    /** "answer:" and "answer" tiers, then every environment, number and plain expression. */
+    private static List<Candidate> unanchored(String text, Set<Target> targets, int boxedPriority, Deadline deadline) {
+        List<Candidate> out = new ArrayList<>();
+        boolean latex = targets.contains(Target.LATEX);
+        boolean expr = targets.contains(Target.EXPR);
+        int tailStart = Math.max(0, text.length() - TAIL);
+        List<Env> envs = latex ? Env.scan(text, tailStart) : List.of();
+        deadline.check();
+        if (latex && boxedPriority >= 100) {
+            out.addAll(boxed(text, boxedPriority));
         }
         // "answer:" (100) and "answer" (200) followed by an environment within 50 characters
         Matcher an = ANSWER.matcher(text);

@@ -10,10 +10,15 @@ import java.util.List;
 record Env(int start, int end, String content) {
 
     static List<Env> scan(String text, int from) {
+        return scan(text, from, Integer.MAX_VALUE);
+    }
+
+    /** Environments starting at or after {@code from}; with a {@code maxStart}, only the first one starting by then. */
+    private static List<Env> scan(String text, int from, int maxStart) {
         List<Env> out = new ArrayList<>();
         int n = text.length();
         int i = from;
-        while (i < n) {
+        while (i < n && i <= maxStart && (maxStart == Integer.MAX_VALUE || out.isEmpty())) {
             char c = text.charAt(i);
             if (c == '$' && i + 1 < n && text.charAt(i + 1) == '$') {
                 int close = text.indexOf("$$", i + 2);
@@ -76,16 +81,9 @@ record Env(int start, int end, String content) {
         return out;
     }
 
-    /** The environment beginning at {@code at}, allowing leading spaces. */
-    static Env startingAt(List<Env> envs, int at) {
-        for (Env e : envs) {
-            if (e.start() >= at && e.start() - at <= 3) {
-                return e;
-            }
-            if (e.start() > at + 3) {
-                break;
-            }
-        }
-        return null;
+    /** The environment beginning at {@code at}, allowing a few leading spaces. */
+    static Env startingAt(String text, int at) {
+        List<Env> first = scan(text, at, at + 3);
+        return first.isEmpty() ? null : first.get(0);
     }
 }
