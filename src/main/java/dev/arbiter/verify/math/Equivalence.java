@@ -71,7 +71,8 @@ final class Equivalence {
         g = assignment(g);
         p = assignment(p);
         // the gold decides how an assignment is read
-        if (isEquation(p) && !isEquation(g) && !(g instanceof Chain) && valueIsAnswer((Rel) p)) {
+        // as Math-Verify: a predicted equation's last right side is its answer when the gold is a value
+        if (isEquation(p) && !isEquation(g) && !(g instanceof Chain)) {
             return eq(g, ((Rel) p).rhs());
         }
         if (isEquation(g) && nameLike(((Rel) g).lhs()) && !isEquation(p)) {
@@ -103,7 +104,7 @@ final class Equivalence {
         }
         Expr gm = Matrices.evaluate(g);
         Expr pm = Matrices.evaluate(p);
-        if (gm instanceof Matrix a || pm instanceof Matrix) {
+        if (gm instanceof Matrix || pm instanceof Matrix) {
             if (gm instanceof Matrix a2 && pm instanceof Matrix b && a2.height() == b.height() && a2.width() == b.width()) {
                 for (int i = 0; i < a2.height(); i++) {
                     for (int j = 0; j < a2.width(); j++) {
@@ -153,11 +154,6 @@ final class Equivalence {
             return new Rel("=", lhs, rhs);
         }
         return e;
-    }
-
-    /** In "x = 11" or "1/2 = 10/9" the right side is the answer; in "x + z = 1" it is not. */
-    private static boolean valueIsAnswer(Rel r) {
-        return true; // as Math-Verify: a predicted equation's last right side is its answer
     }
 
     private static boolean isEquation(Expr e) {
@@ -486,10 +482,10 @@ final class Equivalence {
         return no("words differ");
     }
 
-    /** The letters of a word-like answer, sorted when it is a product of single letters. */
+    /** The letters of a word-like answer, sorted: a product of single letters reads as a word. */
     private static String letters(Expr e) {
         return switch (e) {
-            case Text t -> sortedIfProduct(t.s(), false);
+            case Text t -> sortedLetters(t.s());
             case Sym s -> s.name();
             case Mul m -> {
                 StringBuilder sb = new StringBuilder();
@@ -499,13 +495,13 @@ final class Equivalence {
                     }
                     sb.append(s.name());
                 }
-                yield sortedIfProduct(sb.toString(), true);
+                yield sortedLetters(sb.toString());
             }
             default -> null;
         };
     }
 
-    private static String sortedIfProduct(String s, boolean product) {
+    private static String sortedLetters(String s) {
         char[] c = s.toCharArray();
         java.util.Arrays.sort(c);
         return new String(c);

@@ -721,7 +721,6 @@ final class LatexParser {
             case "begin" -> {
                 return environment();
             }
-            case "sqrt3" -> throw new ParseFailure("unreachable");
             default -> {
                 if (FUNCTIONS.contains(c)) {
                     return function(c);
