@@ -744,6 +744,23 @@ final class SymjaPool implements AutoCloseable {
     }
 
     /** Waits until no trainer started by this JVM is running (tests; start-up measurements). */
+    /**
+     * Records the class-data archive for this JVM's classpath now and waits for it (the launcher
+     * does this once per build, since a short CLI run would kill a background trainer at exit).
+     * Returns the archive, or null when none could be recorded.
+     */
+    static Path recordArchiveNow(long timeout, TimeUnit unit) throws InterruptedException {
+        Launch l = computeLaunch(defaultCacheDir());
+        if (l.archive() == null) {
+            return null;
+        }
+        if (!Files.isRegularFile(l.archive())) {
+            train(l);
+            awaitTraining(timeout, unit);
+        }
+        return Files.isRegularFile(l.archive()) ? l.archive() : null;
+    }
+
     static boolean awaitTraining(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
         while (!TRAINERS.isEmpty()) {
