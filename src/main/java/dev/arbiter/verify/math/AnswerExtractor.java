@@ -255,7 +255,8 @@ final class AnswerExtractor {
             return new Candidate(-1, t.length(), t); // "-2,1" is a list here, not a decimal comma
         }
         Matcher n = NUMBER.matcher(t);
-        return n.matches() ? new Candidate(-1, t.length(), numberText(n.group(1), n.group(2) != null), t) : null;
+        return n.matches() ? new Candidate(-1, t.length(), numberText(n.group(1), n.group(2) != null), t)
+                : new Candidate(-1, t.length(), t); // a plain expression such as x**2 + 1
     }
 
     /** A number or plain expression starting at {@code at} (after "is" or "="). */

@@ -103,6 +103,14 @@ class MathVerifierTest {
     }
 
     @Test
+    void aPlainExpressionIsReadWholeWhenThePredictionIsOnlyThat() {
+        MathConfig expr = MathConfig.defaults().withTargets(java.util.Set.of(MathConfig.Target.LATEX),
+                java.util.Set.of(MathConfig.Target.EXPR));
+        assertThat(verifier.verify("$x^2+1$", "x**2 + 1", expr).equal()).isTrue();
+        assertThat(verifier.verify("$x^2+1$", "x**2 + 2", expr).equal()).isFalse();
+    }
+
+    @Test
     void percentPolicyIsConfigurable() {
         MathConfig lenient = MathConfig.defaults().withPercent(MathConfig.Percent.LENIENT);
         assertThat(verifier.verify("10\\%", "$10$").equal()).isFalse();
