@@ -521,6 +521,13 @@ final class Equivalence {
 
     private boolean valuesStrict(Expr g, Expr p) {
         Set<String> syms = Evaluator.freeSymbols(new Add(List.of(g, p)));
+        if (syms.contains("i")) {
+            // i may be the imaginary unit ((1+i)^2 = 2i); only Symja can say, else i is a variable
+            CasAnswer c = casZero(minus(g, p), true);
+            if (c == CasAnswer.ZERO) {
+                return yes("symja (i as the imaginary unit)");
+            }
+        }
         boolean decimal = Evaluator.hasDecimal(g) || Evaluator.hasDecimal(p);
         if (syms.isEmpty()) {
             Rational a = Evaluator.exact(g);
@@ -602,7 +609,14 @@ final class Equivalence {
     }
 
     private CasAnswer casZero(Expr diff) {
+        return casZero(diff, false);
+    }
+
+    private CasAnswer casZero(Expr diff, boolean imaginaryUnit) {
         Map<String, String> names = new HashMap<>();
+        if (imaginaryUnit) {
+            names.put("i", "I");
+        }
         String text = Evaluator.symja(diff, names);
         if (text == null || cas == null) {
             return CasAnswer.UNAVAILABLE;

@@ -694,6 +694,11 @@ final class LatexParser {
                 if (words.matches("-?\\d+(\\.\\d+)?")) {
                     return number(words);
                 }
+                java.util.regex.Matcher unit = java.util.regex.Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*[a-zA-Z]{2,}[a-zA-Z ]*")
+                        .matcher(raw);
+                if (unit.matches()) {
+                    return number(unit.group(1)); // \text{4 apples} (the group's spaces are gone)
+                }
                 return new Text(words);
             }
             case "boxed", "fbox", "overline", "underline", "mathbb", "mathcal", "hat", "vec", "bar", "widehat",

@@ -65,8 +65,9 @@ class MathDeadlineTest {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             System.out.printf("sin^200 vs (1-cos^2)^100 with a 1 s deadline: %d ms, equal=%s (%s)%n", ms, r.equal(), r.reason());
             assertThat(ms).isLessThanOrEqualTo(1500);
-            // Symja ran out of time; the numeric check at the sample points decided
-            assertThat(r.reason()).isEqualTo("numeric (symja timeout)");
+            // Symja gave up at its budget (it reports a timeout, or "unknown" when it stopped itself);
+            // the numeric check at the sample points decided
+            assertThat(r.reason()).matches("numeric \\(symja (timeout|unknown)\\)");
             assertThat(r.equal()).isTrue();
             double share = idleShareWithinTwoSeconds();
             System.out.printf("cpu share afterwards (this JVM and its Symja children): %.3f of a core%n", share);

@@ -45,7 +45,12 @@ class MathVerifierTest {
             12 ¦ <think>maybe \\boxed{11}</think> The answer is \\boxed{12} ¦ true
             11 ¦ <think>maybe \\boxed{11}</think> The answer is \\boxed{12} ¦ false
             5/3 ¦ so $b=\\boxed{\\frac{5}{3}}$. <|im_start|>user Next: solve it. <|im_start|>assistant \\boxed{8} ¦ true
+            101 ¦ The total is \\boxed{100}. Wait, let me recheck: 99 + 2 = 101. So the answer is \\boxed{101}. ¦ true
+            100 ¦ The total is \\boxed{100}. Wait, let me recheck: 99 + 2 = 101. So the answer is \\boxed{101}. ¦ false
             # normalization
+            18.90 ¦ $\\boxed{\\$18.90}$ ¦ true
+            4 ¦ $\\boxed{\\text{4 apples}}$ ¦ true
+            30 ¦ The angle is $\\boxed{30^\\circ}$. ¦ true
             1/2 ¦ $\\left( \\dfrac{1}{2} \\right)$ ¦ true
             1/2 ¦ $\\tfrac12$ ¦ true
             \\sqrt{3} ¦ $\\sqrt3$ ¦ true
@@ -75,6 +80,9 @@ class MathVerifierTest {
             x^2-1 ¦ $(x-1)^2$ ¦ false
             \\sec^2 y ¦ $\\tan^2 y + 1$ ¦ true
             \\pi/4 ¦ $\\frac{\\pi}{4}$ ¦ true
+            2i ¦ $\\boxed{(1+i)^2}$ ¦ true
+            3+4i ¦ $\\boxed{4i+3}$ ¦ true
+            3+4i ¦ $\\boxed{4i-3}$ ¦ false
             # sets, tuples, intervals, matrices
             `$\\{1,2,3\\}$` ¦ $\\{3,1,2\\}$ ¦ true
             `$(1,2,3)$` ¦ $(3,1,2)$ ¦ false
