@@ -9,29 +9,42 @@ import java.util.regex.Pattern;
 final class ChoiceExtractor {
     private ChoiceExtractor() {}
 
+    /** The compiled patterns for one set of letters: the whole text, a box, then three anchors. */
+    private record Patterns(Pattern whole, Pattern boxed, List<Pattern> anchors) {
+        static Patterns of(String letters) {
+            String cls = "[" + letters + letters.toLowerCase(Locale.ROOT) + "]";
+            return new Patterns(
+                    Pattern.compile("^\\(?\\$?(?:\\\\text\\{)?\\(?(" + cls + ")\\)?\\}?\\$?\\)?\\.?$"),
+                    Pattern.compile("^\\s*(?:\\\\text(?:bf)?\\{)?\\s*\\(?(" + cls + ")\\)?\\s*\\}?\\s*$"),
+                    List.of(Pattern.compile("(?:final answer|answer)\\s*(?:is|:)\\s*\\**\\s*\\(?(" + cls + ")\\)?(?![A-Za-z])",
+                                    Pattern.CASE_INSENSITIVE),
+                            Pattern.compile("(?m)^\\s*\\**\\(?(" + cls + ")[).:]", Pattern.CASE_INSENSITIVE),
+                            Pattern.compile("\\((" + cls + ")\\)", Pattern.CASE_INSENSITIVE)));
+        }
+    }
+
+    private static final java.util.Map<String, Patterns> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
     static String letter(String text, List<String> choices) {
         String letters = String.join("", choices).toUpperCase(Locale.ROOT);
         if (letters.isEmpty() || !letters.matches("[A-Z]+")) {
             return null;
         }
-        String cls = "[" + letters + letters.toLowerCase(Locale.ROOT) + "]";
-        String bare = text.strip();
-        Matcher whole = Pattern.compile("^\\(?\\$?(?:\\\\text\\{)?\\(?(" + cls + ")\\)?\\}?\\$?\\)?\\.?$").matcher(bare);
+        Patterns ps = PATTERNS.computeIfAbsent(letters, Patterns::of);
+        Matcher whole = ps.whole().matcher(text.strip());
         if (whole.find()) {
             return whole.group(1).toUpperCase(Locale.ROOT);
         }
         AnswerExtractor.Boxed b = AnswerExtractor.lastBoxed(text);
         if (b != null) {
-            Matcher m = Pattern.compile("^\\s*(?:\\\\text(?:bf)?\\{)?\\s*\\(?(" + cls + ")\\)?\\s*\\}?\\s*$").matcher(b.content());
+            Matcher m = ps.boxed().matcher(b.content());
             if (m.find()) {
                 return m.group(1).toUpperCase(Locale.ROOT);
             }
         }
         String tail = text.substring(Math.max(0, text.length() - 5000));
-        for (String anchor : List.of("(?:final answer|answer)\\s*(?:is|:)\\s*\\**\\s*\\(?(" + cls + ")\\)?(?![A-Za-z])",
-                "(?m)^\\s*\\**\\(?(" + cls + ")[).:]",
-                "\\((" + cls.toUpperCase(Locale.ROOT) + ")\\)")) {
-            Matcher m = Pattern.compile(anchor, Pattern.CASE_INSENSITIVE).matcher(tail);
+        for (Pattern anchor : ps.anchors()) {
+            Matcher m = anchor.matcher(tail);
             String found = null;
             while (m.find()) {
                 found = m.group(1);
