@@ -156,6 +156,7 @@ final class VerifyBatchCommand implements Callable<Integer> {
                 ExecutorService pool = Executors.newFixedThreadPool(n);
                 InputFiles.Lines lines = new InputFiles.Lines(in);
                 BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+            verifier.warmUp(); // a Symja child starts while the first verdicts need none
             int record = 0;
             int written = done.lines();
             for (String raw; (raw = lines.next()) != null; ) {

@@ -11,25 +11,23 @@ import java.util.List;
  */
 public final class MathVerifier implements AutoCloseable {
     private final MathConfig defaults;
-    private final Equivalence.Cas cas;
-    private final AutoCloseable onClose;
+    private final SymjaPool pool;
 
     public MathVerifier(MathConfig defaults) {
-        this(defaults, new SymjaPool(Runtime.getRuntime().availableProcessors()));
-    }
-
-    private MathVerifier(MathConfig defaults, SymjaPool pool) {
-        this(defaults, pool::isZero, pool);
+        this.defaults = defaults;
+        this.pool = new SymjaPool(Runtime.getRuntime().availableProcessors());
     }
 
     public MathVerifier() {
         this(MathConfig.defaults());
     }
 
-    MathVerifier(MathConfig defaults, Equivalence.Cas cas, AutoCloseable onClose) {
-        this.defaults = defaults;
-        this.cas = cas;
-        this.onClose = onClose;
+    /**
+     * Starts a Symja child in the background and returns at once, so that a long run's first
+     * symbolic question does not wait for it. Verdicts never need this.
+     */
+    public void warmUp() {
+        pool.warmUp();
     }
 
     public MathConfig defaults() {
@@ -62,7 +60,7 @@ public final class MathVerifier implements AutoCloseable {
             }
             String reason = "not equal";
             if (g.parsed() != null && p.parsed() != null) {
-                Equivalence eq = new Equivalence(config, deadline, cas);
+                Equivalence eq = new Equivalence(config, deadline, pool::isZero);
                 if (eq.equal(g.parsed(), p.parsed())) {
                     return done(true, eq.reason(), false, goldShown, predShown, t0);
                 }
@@ -92,10 +90,6 @@ public final class MathVerifier implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            onClose.close();
-        } catch (Exception ignored) {
-            // closing CAS processes is best effort; they also exit when their stdin closes
-        }
+        pool.close();
     }
 }
