@@ -10,6 +10,24 @@ record Deadline(long atNanos) {
         return System.nanoTime() - atNanos > 0;
     }
 
+    /** The deadline of the verdict this thread is working on, for code too deep to be handed one. */
+    private static final ThreadLocal<Deadline> CURRENT = new ThreadLocal<>();
+
+    static void enter(Deadline d) {
+        CURRENT.set(d);
+    }
+
+    static void leave() {
+        CURRENT.remove();
+    }
+
+    static void checkCurrent() {
+        Deadline d = CURRENT.get();
+        if (d != null) {
+            d.check();
+        }
+    }
+
     void check() {
         if (passed()) {
             throw new Exceeded();

@@ -48,6 +48,7 @@ final class Evaluator {
     }
 
     private static Rational exactOrThrow(Expr e) {
+        Deadline.checkCurrent(); // big rationals make each step costly: a sum of many can outlast a deadline
         return switch (e) {
             case Num n -> n.value();
             case Add a -> {
@@ -147,6 +148,13 @@ final class Evaluator {
                 }
                 BigInteger n = a.get(0).num();
                 int k = a.get(1).num().intValue();
+                if (n.signum() >= 0 && n.compareTo(BigInteger.valueOf(k)) >= 0) {
+                    k = Math.min(k, n.subtract(BigInteger.valueOf(k)).min(BigInteger.valueOf(Integer.MAX_VALUE)).intValue());
+                }
+                // the result has about k·log2(n) bits: refuse what the size guard would refuse anyway
+                if (k > MAX_FACTORIAL || (long) k * n.bitLength() > Rational.MAX_BITS) {
+                    throw new NotExact();
+                }
                 BigInteger r = BigInteger.ONE;
                 for (int i = 0; i < k; i++) {
                     r = r.multiply(n.subtract(BigInteger.valueOf(i))).divide(BigInteger.valueOf(i + 1));

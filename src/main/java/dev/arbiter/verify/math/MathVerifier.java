@@ -45,6 +45,7 @@ public final class MathVerifier implements AutoCloseable {
         Deadline deadline = Deadline.after(config.deadline());
         List<String> goldShown = List.of();
         List<String> predShown = List.of();
+        Deadline.enter(deadline);
         try {
             AnswerExtractor.Extracted g = AnswerExtractor.extract(gold == null ? "" : gold, config.goldTargets(),
                     config.boxedPriority(), config.choices(), deadline);
@@ -76,6 +77,8 @@ public final class MathVerifier implements AutoCloseable {
             return done(false, "deadline of " + config.deadline().toMillis() + " ms passed", true, goldShown, predShown, t0);
         } catch (RuntimeException | StackOverflowError e) {
             return done(false, "could not compare: " + e.getClass().getSimpleName(), false, goldShown, predShown, t0);
+        } finally {
+            Deadline.leave();
         }
     }
 

@@ -49,6 +49,7 @@ class HostileInputTest {
                 new Hostile("power tower of twos", "$2^{2^{2^{2^{2}}}}$", "\\boxed{2^{2^{2^{2^{2}}}} - 1}"),
                 new Hostile("factorial of a googol", "$(10^{100})!$", "\\boxed{(10^{100})! + 1}"),
                 new Hostile("factorial of a million", "$1000000!$", "\\boxed{999999! \\cdot 1000000}"),
+                new Hostile("binomial of a million", "$\\binom{1000000}{500000}$", "\\boxed{\\binom{1000000}{500000}+1}"),
                 new Hostile("one megabyte of text", megabyte, megabyte + "\\boxed{1}"),
                 new Hostile("one megabyte of LaTeX", megaLatex, "\\boxed{" + megaLatex + "}", null),
                 new Hostile("10,000 nested braces", "$" + nested + "$", "\\boxed{" + nested + "}"),
