@@ -713,6 +713,22 @@ final class LatexParser {
                 String raw = rawGroup();
                 return new Sym(raw.replaceAll("[\\s{}]", "").toLowerCase(Locale.ROOT));
             }
+            case "sum", "prod", "lim", "int", "oint", "bigcup", "bigcap" -> {
+                // kept whole and opaque: equal only to the same written form, but a derivation
+                // "\sum_{k=1}^{n} k = 55" still yields its value
+                String sub = "";
+                String sup = "";
+                if (accept("_")) {
+                    sub = rawGroup();
+                }
+                if (accept("^")) {
+                    sup = rawGroup();
+                }
+                if (sub.isEmpty() && accept("_")) {
+                    sub = rawGroup();
+                }
+                return new Fn(c, List.of(new Text(sub.replace(" ", "")), new Text(sup.replace(" ", "")), term()));
+            }
             case "lfloor" -> {
                 Expr e = relation();
                 expect("rfloor");
