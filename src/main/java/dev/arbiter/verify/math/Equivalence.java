@@ -31,15 +31,10 @@ import java.util.Set;
 final class Equivalence {
     private final MathConfig cfg;
     private final Deadline deadline;
-    private final Cas cas;
+    private final SymjaPool cas;
     private String reason = "not equal";
 
-    /** The CAS seam: Symja in child processes in production. */
-    interface Cas {
-        CasAnswer isZero(String symjaExpr, long deadlineNanos);
-    }
-
-    Equivalence(MathConfig cfg, Deadline deadline, Cas cas) {
+    Equivalence(MathConfig cfg, Deadline deadline, SymjaPool cas) {
         this.cfg = cfg;
         this.deadline = deadline;
         this.cas = cas;
@@ -618,7 +613,7 @@ final class Equivalence {
             names.put("i", "I");
         }
         String text = Evaluator.symja(diff, names);
-        if (text == null || cas == null) {
+        if (text == null) {
             return CasAnswer.UNAVAILABLE;
         }
         deadline.check();

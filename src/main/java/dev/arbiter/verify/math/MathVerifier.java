@@ -61,7 +61,7 @@ public final class MathVerifier implements AutoCloseable {
             }
             String reason = "not equal";
             if (g.parsed() != null && p.parsed() != null) {
-                Equivalence eq = new Equivalence(config, deadline, pool::isZero);
+                Equivalence eq = new Equivalence(config, deadline, pool);
                 if (eq.equal(g.parsed(), p.parsed())) {
                     return done(true, eq.reason(), false, goldShown, predShown, t0);
                 }

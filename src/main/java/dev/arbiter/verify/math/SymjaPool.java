@@ -61,7 +61,6 @@ final class SymjaPool implements AutoCloseable {
     /** Archive path to the trainer recording it (at most one per path in this JVM). */
     private static final Map<Path, Process> TRAINERS = new ConcurrentHashMap<>();
     private static final Set<Path> TRAINED_OR_FAILED = ConcurrentHashMap.newKeySet();
-    private static SymjaPool shared;
     private static volatile String trainingFailure;
 
     static {
@@ -113,14 +112,6 @@ final class SymjaPool implements AutoCloseable {
     /** A pool that starts children exactly as {@code launch} says (tests). */
     static SymjaPool withLaunch(int maxWorkers, Launch launch) {
         return new SymjaPool(maxWorkers, null, launch);
-    }
-
-    /** The process-wide pool, one child per available processor at most. */
-    static synchronized SymjaPool shared() {
-        if (shared == null || shared.isClosed()) {
-            shared = new SymjaPool(Runtime.getRuntime().availableProcessors());
-        }
-        return shared;
     }
 
     static Path defaultCacheDir() {
@@ -214,14 +205,6 @@ final class SymjaPool implements AutoCloseable {
         }
     }
 
-    boolean isClosed() {
-        lock.lock();
-        try {
-            return closed;
-        } finally {
-            lock.unlock();
-        }
-    }
 
     /** Children alive now, ready or not (for tests and diagnostics). */
     int size() {
@@ -516,13 +499,6 @@ final class SymjaPool implements AutoCloseable {
     }
 
     private static void killAll() {
-        SymjaPool s;
-        synchronized (SymjaPool.class) {
-            s = shared;
-        }
-        if (s != null) {
-            s.close();
-        }
         for (Process p : List.copyOf(LIVE)) {
             kill(p);
         }
@@ -657,7 +633,7 @@ final class SymjaPool implements AutoCloseable {
      * so that no child ever maps a half-written archive.
      */
     private static void train(Launch l) {
-        synchronized (TRAINERS) { // not the class monitor: shared() holds that while taking a pool lock
+        synchronized (TRAINERS) {
             startTrainer(l);
         }
     }
