@@ -45,6 +45,10 @@ final class LatexParser {
             "phi", "varphi", "chi", "psi", "omega", "Gamma", "Delta", "Theta", "Lambda", "Xi", "Sigma", "Phi", "Psi",
             "Omega");
 
+    /** \text{4 apples}: a number followed by words. */
+    private static final java.util.regex.Pattern NUMBER_WITH_UNIT =
+            java.util.regex.Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*[a-zA-Z]{2,}[a-zA-Z ]*");
+
     private final List<Token> toks;
     private final Deadline deadline;
     private int pos;
@@ -589,12 +593,16 @@ final class LatexParser {
         }
     }
 
-    private Expr letter(String l) {
-        String name = l.toLowerCase(Locale.ROOT);
-        if (peek().is("_")) {
-            pos++;
-            name = name + "_" + rawGroup().replace("{", "").replace("}", "").toLowerCase(Locale.ROOT);
+    /** A name with its subscript, if one follows: a_{37} is the name "a_37". */
+    private String subscripted(String name) {
+        if (!accept("_")) {
+            return name;
         }
+        return name + "_" + rawGroup().replace("{", "").replace("}", "").toLowerCase(Locale.ROOT);
+    }
+
+    private Expr letter(String l) {
+        String name = subscripted(l.toLowerCase(Locale.ROOT));
         // f(x), g(2), P(x), W(n): a function of its arguments
         if (peek().is("(") && (Character.isUpperCase(l.charAt(0)) || "fgh".contains(l)) ) {
             pos++;
@@ -694,8 +702,7 @@ final class LatexParser {
                 if (words.matches("-?\\d+(\\.\\d+)?")) {
                     return number(words);
                 }
-                java.util.regex.Matcher unit = java.util.regex.Pattern.compile("(-?\\d+(?:\\.\\d+)?)\\s*[a-zA-Z]{2,}[a-zA-Z ]*")
-                        .matcher(raw);
+                java.util.regex.Matcher unit = NUMBER_WITH_UNIT.matcher(raw);
                 if (unit.matches()) {
                     return number(unit.group(1)); // \text{4 apples} (the group's spaces are gone)
                 }
@@ -747,12 +754,7 @@ final class LatexParser {
                     return function(c);
                 }
                 if (GREEK.contains(c)) {
-                    String name = c.toLowerCase(Locale.ROOT).replace("var", "");
-                    if (peek().is("_")) {
-                        pos++;
-                        name = name + "_" + rawGroup().replace("{", "").replace("}", "").toLowerCase(Locale.ROOT);
-                    }
-                    return new Sym(name);
+                    return new Sym(subscripted(c.toLowerCase(Locale.ROOT).replace("var", "")));
                 }
                 if (c.equals("e")) {
                     return new Sym("e");
