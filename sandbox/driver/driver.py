@@ -2,9 +2,10 @@
 """Arbiter's in-container driver.
 
 Runs as PID 1 of a sandbox container, reads one JSON job per line on stdin and answers one JSON
-line per job on stdout. Every job runs in a fresh child of the zygote (zygote.py), in its own empty
-working directory, under its own limits; afterwards every process the job left is killed and every
-writable place is wiped, so nothing reaches the next job.
+line per job on stdout. Every job runs in a fresh child of a fork server (zygote_plain.py for
+plain runs, zygote_lcb.py for LiveCodeBench), in its own empty working directory, under its own
+limits; afterwards every process the job left is killed and every writable place is wiped, so
+nothing reaches the next job.
 
 Ops:
   ping   -> {"id", "ok": true}
@@ -95,8 +96,11 @@ class ZygoteDied(Exception):
 
 
 class Zygote:
-    def __init__(self, lean):
-        self.lean = lean
+    """One fork server. The protocol (see zygote_plain.py) is a few fields of text per message,
+    so the plain server needs no json module in the memory every child copies."""
+
+    def __init__(self, script):
+        self.script = os.path.join(HERE, script)
         self.pid = None
         self.sock = None
 
@@ -105,17 +109,20 @@ class Zygote:
         pid = os.fork()
         if pid == 0:
             try:
+                devnull = os.open(os.devnull, os.O_RDWR)
+                os.dup2(devnull, 0)  # our stdin carries the client's requests: not for jobs
+                os.dup2(devnull, 1)
                 os.dup2(theirs.fileno(), 3)
                 os.closerange(4, 1 << 16)
-                args = [sys.executable, "-I", "-u", os.path.join(HERE, "zygote.py")] + (["--lean"] if self.lean else [])
-                os.execv(sys.executable, args)
+                os.execv(sys.executable, [sys.executable, "-I", self.script])
             finally:
                 os._exit(127)
         theirs.close()
         self.pid, self.sock = pid, ours
         hello = self.sock.recv(1 << 12)
-        if not hello:
-            raise ZygoteDied("zygote did not start")
+        if not hello.startswith(b"ready"):
+            self.stop()
+            raise ZygoteDied("fork server did not start")
 
     def ensure(self):
         if self.sock is None:
@@ -131,32 +138,39 @@ class Zygote:
                 pass
         self.pid = self.sock = None
 
-    def fork_job(self, req):
-        """Asks for a child; returns (pid, read end of its event pipe). A fork server that an
-        earlier job killed is replaced here, so that job's damage does not reach this one."""
+    def fork_job(self, job, lim):
+        """Asks for a child; returns (pid, read end of its event pipe or None). A fork server that
+        an earlier job killed is replaced here, so that job's damage does not reach this one."""
+        fields = [job.dir, job.work] + [str(lim[k]) for k in ("cpu_ms", "memory_mb", "output_bytes", "file_bytes")]
+        request = "\0".join(fields).encode("utf-8", "surrogateescape")
         for attempt in (1, 2):
             self.ensure()
             try:
-                self.sock.sendall(json.dumps(req).encode())
+                self.sock.sendall(request)
                 msg, fds, _, _ = socket.recv_fds(self.sock, 1 << 12, 1)
             except OSError:
                 msg, fds = b"", []
-            if msg and fds:
-                return json.loads(msg)["pid"], fds[0]
+            if msg.startswith(b"pid "):
+                return int(msg[4:]), (fds[0] if fds else None)
+            if msg.startswith(b"error "):
+                raise ZygoteDied("fork server could not open the job: " + msg[6:].decode("utf-8", "replace"))
+            for fd in fds:
+                os.close(fd)
             self.stop()
         raise ZygoteDied("fork server did not answer twice")
 
     def exit_report(self, timeout):
         ready, _, _ = select.select([self.sock], [], [], timeout)
         msg = self.sock.recv(1 << 12) if ready else b""
-        if not msg:
+        if not msg.startswith(b"exit "):
             self.stop()
             raise ZygoteDied("zygote gone while waiting")
-        return json.loads(msg)
+        status, cpu_ms, max_rss_kb = (int(x) for x in msg.split()[1:4])
+        return {"status": status, "cpu_ms": cpu_ms, "max_rss_kb": max_rss_kb}
 
 
-# Plain runs fork from a lean server; LiveCodeBench runs from one that has LCB's modules loaded.
-ZYGOTES = {"run": Zygote(lean=True), "lcb": Zygote(lean=False)}
+# Plain runs fork from a small server; LiveCodeBench runs from one with LCB's modules loaded.
+ZYGOTES = {"run": Zygote("zygote_plain.py"), "lcb": Zygote("zygote_lcb.py")}
 
 
 def make_undumpable():
@@ -182,15 +196,14 @@ def client_gone():
     os._exit(0)
 
 
-def run_child(kind, job, lim, payload, deadline, on_event=None):
-    """Runs one child of the zygote to its end or the deadline. Returns (report, timed_out)."""
-    with open(os.path.join(job.dir, "job.json"), "w", encoding="utf-8") as f:
-        json.dump(payload, f)
+def run_child(kind, job, lim, deadline, on_event=None):
+    """Runs one child of the zygote to its end or the deadline; the job's files are written.
+    Returns (report, timed_out)."""
     zygote = ZYGOTES[kind]
-    pid, events = zygote.fork_job({"kind": kind, "dir": job.dir, "work": job.work, "limits": lim})
+    pid, events = zygote.fork_job(job, lim)
     timed_out = False
     try:
-        watch = [zygote.sock, events] + ([] if REQUESTS.eof else [0])
+        watch = [zygote.sock] + ([] if events is None else [events]) + ([] if REQUESTS.eof else [0])
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
@@ -203,7 +216,7 @@ def run_child(kind, job, lim, payload, deadline, on_event=None):
                 if REQUESTS.eof:
                     kill_group(pid)
                     client_gone()
-            if events in ready:
+            if events is not None and events in ready:
                 chunk = os.read(events, 1 << 16)
                 if not chunk:
                     watch.remove(events)
@@ -213,13 +226,14 @@ def run_child(kind, job, lim, payload, deadline, on_event=None):
             if zygote.sock in ready:
                 report = zygote.exit_report(0)
                 # Drain what the child wrote just before it exited.
-                while on_event is not None and select.select([events], [], [], 0)[0]:
+                while events is not None and on_event is not None and select.select([events], [], [], 0)[0]:
                     chunk = os.read(events, 1 << 16)
                     if not chunk or on_event(chunk) == "stop":
                         break
                 return report, False
     finally:
-        os.close(events)
+        if events is not None:
+            os.close(events)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -350,8 +364,10 @@ def run_program(code, stdin_text, lim):
     """One run of code as __main__ in a fresh job, cleaned up after; returns the result dict (without id)."""
     job = Job(stdin_text)
     try:
+        with open(os.path.join(job.dir, "main.py"), "wb") as f:
+            f.write(code.encode("utf-8", "surrogatepass"))  # lone surrogates fail to decode, as in a file
         start = time.monotonic()
-        report, timed_out = run_child("run", job, lim, {"code": code}, start + lim["wall_ms"] / 1000.0)
+        report, timed_out = run_child("run", job, lim, start + lim["wall_ms"] / 1000.0)
         wall_ms = int((time.monotonic() - start) * 1000)
         stdout, out_trunc = read_capped(job.out, lim["output_bytes"])
         stderr, err_trunc = read_capped(job.err, lim["output_bytes"])
@@ -383,7 +399,7 @@ def op_tests(req):
 
 
 # ---------------------------------------------------------------------------------------------
-# LiveCodeBench: the child runs the tests (zygote.py); the driver compares stdin answers, so the
+# LiveCodeBench: the child runs the tests (zygote_lcb.py); the driver compares stdin answers, so the
 # expected outputs of stdin problems never enter the process that runs the code.
 
 
@@ -471,8 +487,10 @@ def op_lcb(req):
 
     job = Job("")
     try:
+        with open(os.path.join(job.dir, "job.json"), "w", encoding="utf-8") as f:
+            json.dump(payload, f)
         start = time.monotonic()
-        report, timed_out = run_child("lcb", job, lim, payload, start + budget_s, on_event)
+        report, timed_out = run_child("lcb", job, lim, start + budget_s, on_event)
         wall_ms = int((time.monotonic() - start) * 1000)
         if not meta and len(results) < len(inputs):
             # The child died or ran out of the global budget mid-run: the generation fails (LCB: -1 / -5).

@@ -41,12 +41,14 @@ public final class Sandbox implements AutoCloseable {
     private final BlockingQueue<DockerWorker> idle;
     private final List<DockerWorker> all = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook;
+    private final int hostCpus;
     private volatile boolean closed;
     private volatile String lastFailure;
 
-    private Sandbox(DockerClient docker, SandboxConfig config) {
+    private Sandbox(DockerClient docker, SandboxConfig config, int hostCpus) {
         this.docker = docker;
         this.config = config;
+        this.hostCpus = hostCpus;
         this.owner = hostName() + "/" + ProcessHandle.current().pid();
         this.idle = new ArrayBlockingQueue<>(config.containers());
         this.shutdownHook = new Thread(this::closeQuietly, "arbiter-sandbox-shutdown");
@@ -56,13 +58,14 @@ public final class Sandbox implements AutoCloseable {
     public static Sandbox start(SandboxConfig config) {
         DockerClient docker = connect();
         checkImage(docker, config.image());
-        Sandbox s = new Sandbox(docker, config);
+        Sandbox s = new Sandbox(docker, config, config.pinCpus() ? hostCpus(docker) : 0);
         s.removeOrphans();
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<DockerWorker>> starting = new ArrayList<>();
             for (int i = 0; i < config.containers(); i++) {
-                starting.add(ex.submit(() -> DockerWorker.start(docker, config, s.owner)));
+                int slot = i;
+                starting.add(ex.submit(() -> DockerWorker.start(docker, config, s.owner, slot, s.hostCpus)));
             }
             for (Future<DockerWorker> f : starting) {
                 DockerWorker w = f.get();
@@ -176,7 +179,7 @@ public final class Sandbox implements AutoCloseable {
             return null;
         }
         try {
-            DockerWorker fresh = DockerWorker.start(docker, config, owner);
+            DockerWorker fresh = DockerWorker.start(docker, config, owner, dead.slot, hostCpus);
             all.add(fresh);
             return fresh;
         } catch (RuntimeException e) {
@@ -264,6 +267,16 @@ public final class Sandbox implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // Gone already.
             }
+        }
+    }
+
+    /** The Docker host's core count, or 0 (no pinning) when the daemon does not say. */
+    private static int hostCpus(DockerClient docker) {
+        try {
+            Integer n = docker.infoCmd().exec().getNCPU();
+            return n == null || n < 1 ? 0 : n;
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 

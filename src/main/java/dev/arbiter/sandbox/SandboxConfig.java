@@ -3,9 +3,11 @@ package dev.arbiter.sandbox;
 /**
  * How the pool's containers are made. Each container gets one CPU, a memory ceiling above the
  * per-run limit (the driver and its bookkeeping live there too), a pids ceiling that stops fork
- * bombs, and a small tmpfs as its only writable place.
+ * bombs, and a small tmpfs as its only writable place. With {@code pinCpus} each container is also
+ * held to one core of the Docker host, round robin.
  */
-public record SandboxConfig(String image, int containers, int containerMemoryMb, long pidsLimit, double cpus, int tmpfsMb) {
+public record SandboxConfig(String image, int containers, int containerMemoryMb, long pidsLimit, double cpus, int tmpfsMb,
+                            boolean pinCpus) {
     public static final String DEFAULT_IMAGE = "arbiter/sandbox-python:1";
 
     public SandboxConfig {
@@ -17,13 +19,21 @@ public record SandboxConfig(String image, int containers, int containerMemoryMb,
         }
     }
 
-    /** One container per core, the image from ARBITER_SANDBOX_IMAGE or the default. */
+    /**
+     * One container per core, pinned, the image from ARBITER_SANDBOX_IMAGE or the default.
+     * ARBITER_SANDBOX_PIN=0 leaves the containers free to move between cores.
+     */
     public static SandboxConfig defaults() {
         String image = System.getenv().getOrDefault("ARBITER_SANDBOX_IMAGE", DEFAULT_IMAGE);
-        return new SandboxConfig(image, Runtime.getRuntime().availableProcessors(), 1536, 128, 1.0, 64);
+        boolean pin = !"0".equals(System.getenv("ARBITER_SANDBOX_PIN"));
+        return new SandboxConfig(image, Runtime.getRuntime().availableProcessors(), 1536, 128, 1.0, 64, pin);
     }
 
     public SandboxConfig withContainers(int n) {
-        return new SandboxConfig(image, n, containerMemoryMb, pidsLimit, cpus, tmpfsMb);
+        return new SandboxConfig(image, n, containerMemoryMb, pidsLimit, cpus, tmpfsMb, pinCpus);
+    }
+
+    public SandboxConfig withPinnedCpus(boolean pin) {
+        return new SandboxConfig(image, containers, containerMemoryMb, pidsLimit, cpus, tmpfsMb, pin);
     }
 }

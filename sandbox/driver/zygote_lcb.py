@@ -1,14 +1,20 @@
 #!/usr/bin/env python3
-"""Arbiter's fork server, started once by the driver (driver.py) in each sandbox container.
+"""Arbiter's fork server for LiveCodeBench grading (the driver's `lcb` op).
 
-It never sees a job's code or data: the driver writes those into the job's own directory and sends
-the zygote only where that directory is and which limits apply. For each job the zygote forks a
-child, passes the driver the read end of the child's event pipe and the child's pid, waits for the
-child, and reports how it ended. The child sets up its streams and limits, reads its job, and runs
-it: a plain program, or one LiveCodeBench generation.
+Started once per container by the driver (driver.py), by fork and exec, with LiveCodeBench's
+prelude modules already imported so that each child starts warm. It never sees a job's code or
+data: the driver writes those into the job's own directory and sends the zygote only where that
+directory is and which limits apply. For each job the zygote forks a child, passes the driver the
+read end of the child's event pipe, waits for the child, and reports how it ended. The child sets
+up its streams and limits, reads its job, and runs LiveCodeBench's harness on it.
 
 Because the zygote was started by exec, not forked from the driver, a job's process holds no other
 job's code, inputs or expected outputs in its memory.
+
+Protocol on fd 3 (SOCK_SEQPACKET), as for zygote_plain.py:
+  request  dir NUL work NUL cpu_ms NUL memory_mb NUL output_bytes NUL file_bytes
+  answer   b"pid <pid>" with the event pipe's read end attached, then
+           b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended
 """
 
 import ast
@@ -33,12 +39,12 @@ def make_undumpable():
         pass
 
 
-def apply_rlimits(lim):
-    mem = lim["memory_mb"] << 20
+def apply_rlimits(cpu_ms, memory_mb, output_bytes, file_bytes):
+    mem = memory_mb << 20
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    cpu = max(1, -(-lim["cpu_ms"] // 1000))
+    cpu = max(1, -(-cpu_ms // 1000))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    fsize = max(lim["output_bytes"], lim["file_bytes"])
+    fsize = max(output_bytes, file_bytes)
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -59,21 +65,14 @@ def fresh_std_streams(stdin_path, out_path, err_path):
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
 
 
-def run_main(job):
-    """The job's code as __main__, the way `python3 main.py` would run it."""
-    sys.argv = ["main.py"]
-    glb = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
-    exec(compile(job["code"], "main.py", "exec"), glb)
-    return 0
-
-
-def child(req, event_fd):
+def child(fields, event_fd):
     """In the forked child: never returns."""
     code = 70
     try:
+        d, work = fields[0], fields[1]
+        limits = [int(x) for x in fields[2:6]]
         os.setsid()
-        os.chdir(req["work"])
-        d = req["dir"]
+        os.chdir(work)
         with open(os.path.join(d, "job.json"), encoding="utf-8") as f:
             job = json.load(f)
         fresh_std_streams(os.path.join(d, "stdin"), os.path.join(d, "stdout"), os.path.join(d, "stderr"))
@@ -82,12 +81,8 @@ def child(req, event_fd):
         signal.signal(signal.SIGINT, signal.default_int_handler)
         # Python ignores SIGXFSZ; restore the default so exceeding the file limit ends the job.
         signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-        apply_rlimits(req["limits"])
-        if req["kind"] == "lcb":
-            code = lcb_child(job, event_fd)
-        else:
-            os.close(event_fd)
-            code = run_main(job)
+        apply_rlimits(*limits)
+        code = lcb_child(job, event_fd)
     except SystemExit as e:
         if isinstance(e.code, int):
             code = e.code
@@ -363,15 +358,13 @@ def lcb_child(req, wfd):
 
 
 
-def warm_up(lean):
-    """Import and exercise what children use, once, so each fork starts warm. A lean server, for
-    plain runs, skips LiveCodeBench's modules: a smaller heap forks faster."""
+def warm_up():
+    """Import and exercise what children use, once, so each fork starts warm."""
     import importlib
     import io
 
-    if not lean:
-        for name in LCB_PRELUDE_MODULES + ["types", "traceback", "ast", "subprocess", "shutil"]:
-            importlib.import_module(name)
+    for name in LCB_PRELUDE_MODULES + ["types", "traceback", "ast", "subprocess", "shutil"]:
+        importlib.import_module(name)
     for _ in range(2):
         with open(os.devnull, "w", encoding="utf-8") as sink, open(os.devnull, "r", encoding="utf-8"):
             saved = sys.stdout
@@ -380,40 +373,35 @@ def warm_up(lean):
                 exec(compile("print(1)", "main.py", "exec"), {"__name__": "__main__"})
             finally:
                 sys.stdout = saved
-        if not lean:
-            lcb_wrap_stdin_program(lcb_unwrap_main("import sys\nprint(1)\n"))
+        lcb_wrap_stdin_program(lcb_unwrap_main("import sys\nprint(1)\n"))
         io.StringIO("x").read()
 
 
 def main():
-    warm_up("--lean" in sys.argv)
+    warm_up()
     gc.freeze()  # children inherit a frozen heap: their collector never walks (and copies) our objects
     make_undumpable()
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
     ctl = socket.socket(fileno=CONTROL_FD)
-    ctl.sendall(json.dumps({"ready": os.getpid()}).encode())
+    ctl.sendall(b"ready %d" % os.getpid())
 
     while True:
         msg = ctl.recv(1 << 16)
         if not msg:
             return
-        req = json.loads(msg)
+        fields = msg.decode("utf-8", "surrogateescape").split("\0")
         r, w = os.pipe()
         pid = os.fork()
         if pid == 0:
             ctl.close()
             os.close(r)
-            child(req, w)
+            child(fields, w)
         os.close(w)
-        socket.send_fds(ctl, [json.dumps({"pid": pid}).encode()], [r])
+        socket.send_fds(ctl, [b"pid %d" % pid], [r])
         os.close(r)
         _, status, ru = os.wait4(pid, 0)
-        ctl.sendall(json.dumps({
-            "status": status,
-            "cpu_ms": int((ru.ru_utime + ru.ru_stime) * 1000),
-            "max_rss_kb": ru.ru_maxrss,
-        }).encode())
+        ctl.sendall(b"exit %d %d %d" % (status, int((ru.ru_utime + ru.ru_stime) * 1000), ru.ru_maxrss))
 
 
 if __name__ == "__main__":
