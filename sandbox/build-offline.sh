@@ -9,7 +9,7 @@ image=${ARBITER_SANDBOX_IMAGE:-arbiter/sandbox-python:1}
 suite=${ARBITER_SANDBOX_SUITE:-bookworm}
 packages=python3
 # The recipe hash covers this script and the in-container driver, so changing either rebuilds.
-recipe=$( { cat "$0"; find "$here/driver" -type f -print0 2>/dev/null | sort -z | xargs -0 -r cat; } | sha256sum | cut -c1-16)
+recipe=$( { cat "$0"; find "$here/driver" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | sort -z | xargs -0 -r cat; } | sha256sum | cut -c1-16)
 
 log() { printf '[sandbox-image] %s\n' "$*"; }
 
@@ -51,7 +51,7 @@ debootstrap --variant=minbase --include="$packages" "$suite" "$rootfs" "$mirror"
 rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* \
        "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
 mkdir -p "$rootfs/sandbox" "$rootfs/work"
-if [ -d "$here/driver" ]; then cp -r "$here/driver/." "$rootfs/sandbox/"; fi
+if [ -d "$here/driver" ]; then cp -r "$here/driver/." "$rootfs/sandbox/"; rm -rf "$rootfs/sandbox/__pycache__"; fi
 chmod 1777 "$rootfs/work"
 
 log "importing root filesystem into docker as $image"
