@@ -1,0 +1,181 @@
+package dev.arbiter.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * Completions and verdicts in one SQLite file, each written in its own transaction as it arrives.
+ * A completion's key is (generation spec hash, problem, sample index) and it is stored at most
+ * once, so a re-run, a resume after {@code kill -9}, or a larger n asks the model only for what is
+ * missing. The file is in WAL mode: a committed row survives the process being killed at any moment.
+ * Verdicts sit beside completions, one per verifier name, so re-grading never calls the model.
+ * Safe for use from many threads (one connection, serialized).
+ */
+public final class CompletionStore implements AutoCloseable {
+    private final Path file;
+    private final Connection db;
+
+    private CompletionStore(Path file, Connection db) {
+        this.file = file;
+        this.db = db;
+    }
+
+    public static CompletionStore open(Path file) {
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+            try (Statement s = c.createStatement()) {
+                s.execute("PRAGMA journal_mode=WAL");
+                s.execute("PRAGMA synchronous=NORMAL");
+                s.execute("PRAGMA busy_timeout=10000");
+                s.execute("PRAGMA foreign_keys=ON"); // a completion needs its registered spec
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS specs (
+                          spec_hash TEXT PRIMARY KEY,
+                          spec_json TEXT NOT NULL)""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS completions (
+                          spec_hash TEXT NOT NULL REFERENCES specs(spec_hash),
+                          problem_id TEXT NOT NULL,
+                          sample_index INTEGER NOT NULL,
+                          text TEXT NOT NULL,
+                          finish_reason TEXT,
+                          prompt_tokens INTEGER NOT NULL,
+                          completion_tokens INTEGER NOT NULL,
+                          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
+                          PRIMARY KEY (spec_hash, problem_id, sample_index))""");
+                s.execute("""
+                        CREATE TABLE IF NOT EXISTS verdicts (
+                          spec_hash TEXT NOT NULL,
+                          problem_id TEXT NOT NULL,
+                          sample_index INTEGER NOT NULL,
+                          verifier TEXT NOT NULL,
+                          outcome TEXT NOT NULL,
+                          extracted TEXT,
+                          reason TEXT,
+                          PRIMARY KEY (spec_hash, problem_id, sample_index, verifier))""");
+            }
+            return new CompletionStore(file, c);
+        } catch (SQLException | java.io.IOException e) {
+            throw new StoreException("cannot open the completion store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Records the spec behind a hash (once), so a store can say what its rows were generated with. */
+    public synchronized String register(GenerationSpec spec) {
+        String hash = spec.hash();
+        update("INSERT OR IGNORE INTO specs(spec_hash, spec_json) VALUES (?, ?)", hash, spec.canonicalJson());
+        return hash;
+    }
+
+    /** Stores a completion unless one is already there; true when this call stored it. */
+    public synchronized boolean put(String specHash, Completion c) {
+        return update("INSERT OR IGNORE INTO completions(spec_hash, problem_id, sample_index, text, finish_reason, prompt_tokens, completion_tokens)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", specHash, c.problemId(), c.sampleIndex(), c.text(), c.finishReason(),
+                c.promptTokens(), c.completionTokens()) == 1;
+    }
+
+    /** The slots among problems × [0, n) that have no completion yet, in problem order then index. */
+    public synchronized List<SampleSlot> missing(String specHash, List<String> problemIds, int n) {
+        Map<String, Set<Integer>> have = new TreeMap<>();
+        query("SELECT problem_id, sample_index FROM completions WHERE spec_hash = ? AND sample_index < ?", rs -> {
+            have.computeIfAbsent(rs.getString(1), k -> new HashSet<>()).add(rs.getInt(2));
+        }, specHash, n);
+        List<SampleSlot> out = new ArrayList<>();
+        for (String p : problemIds) {
+            Set<Integer> got = have.getOrDefault(p, Set.of());
+            for (int i = 0; i < n; i++) {
+                if (!got.contains(i)) {
+                    out.add(new SampleSlot(p, i));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** Every stored completion of one problem under a spec, by sample index. */
+    public synchronized List<Completion> completions(String specHash, String problemId) {
+        List<Completion> out = new ArrayList<>();
+        query("SELECT problem_id, sample_index, text, finish_reason, prompt_tokens, completion_tokens FROM completions"
+                + " WHERE spec_hash = ? AND problem_id = ? ORDER BY sample_index", rs -> out.add(new Completion(rs.getString(1),
+                rs.getInt(2), rs.getString(3), rs.getString(4), rs.getInt(5), rs.getInt(6))), specHash, problemId);
+        return out;
+    }
+
+    public synchronized long count(String specHash) {
+        long[] n = new long[1];
+        query("SELECT COUNT(*) FROM completions WHERE spec_hash = ?", rs -> n[0] = rs.getLong(1), specHash);
+        return n[0];
+    }
+
+    /** Stores (or replaces) one verifier's verdict on one completion. */
+    public synchronized void putVerdict(String specHash, String problemId, int sampleIndex, String verifier, Outcome outcome,
+                                        String extracted, String reason) {
+        update("INSERT OR REPLACE INTO verdicts(spec_hash, problem_id, sample_index, verifier, outcome, extracted, reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)", specHash, problemId, sampleIndex, verifier, outcome.name(), extracted, reason);
+    }
+
+    public synchronized Optional<Outcome> verdict(String specHash, String problemId, int sampleIndex, String verifier) {
+        Outcome[] o = new Outcome[1];
+        query("SELECT outcome FROM verdicts WHERE spec_hash = ? AND problem_id = ? AND sample_index = ? AND verifier = ?",
+                rs -> o[0] = Outcome.valueOf(rs.getString(1)), specHash, problemId, sampleIndex, verifier);
+        return Optional.ofNullable(o[0]);
+    }
+
+    @Override
+    public synchronized void close() {
+        try {
+            db.close();
+        } catch (SQLException e) {
+            throw new StoreException("cannot close the completion store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private interface Row {
+        void accept(ResultSet rs) throws SQLException;
+    }
+
+    private int update(String sql, Object... args) {
+        try (PreparedStatement st = db.prepareStatement(sql)) {
+            bind(st, args);
+            return st.executeUpdate();
+        } catch (SQLException e) {
+            throw new StoreException("completion store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void query(String sql, Row row, Object... args) {
+        try (PreparedStatement st = db.prepareStatement(sql)) {
+            bind(st, args);
+            try (ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    row.accept(rs);
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("completion store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement st, Object[] args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            st.setObject(i + 1, args[i]);
+        }
+    }
+}
