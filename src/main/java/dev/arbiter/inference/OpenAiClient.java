@@ -1,0 +1,220 @@
+package dev.arbiter.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.json.Json;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A client for OpenAI-compatible servers (vLLM, SGLang, ...): /v1/completions and
+ * /v1/chat/completions, one sample per request with its own seed. Requests spread round robin
+ * over several endpoints; an endpoint that keeps failing is left out for a while. Resets, timeouts,
+ * 408, 429 and 5xx are retried with exponential backoff, honouring Retry-After; other 4xx are the
+ * caller's mistake and fail at once. A retry asks again for the same sample (same seed), so a
+ * timeout never turns into an extra sample.
+ */
+public final class OpenAiClient implements InferenceBackend {
+    private final List<Endpoint> endpoints;
+    private final String apiKey;
+    private final RetryPolicy retry;
+    private final HttpClient http;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicLong requests = new AtomicLong();
+    private final AtomicLong retries = new AtomicLong();
+
+    /** What the client has done so far. */
+    public record Stats(long requests, long retries, List<String> ejectedNow) {}
+
+    private static final class Endpoint {
+        final URI base;
+        int failuresInARow;
+        long ejectedUntilNanos;
+
+        Endpoint(URI base) {
+            this.base = base;
+        }
+    }
+
+    public OpenAiClient(List<URI> bases, String apiKey, RetryPolicy retry) {
+        if (bases.isEmpty()) {
+            throw new IllegalArgumentException("at least one endpoint is required");
+        }
+        this.endpoints = bases.stream().map(b -> new Endpoint(normalize(b))).toList();
+        this.apiKey = apiKey;
+        this.retry = retry;
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .executor(Executors.newVirtualThreadPerTaskExecutor())
+                .build();
+    }
+
+    /** "http://h:8000", "http://h:8000/" and "http://h:8000/v1" all mean the same server. */
+    static URI normalize(URI base) {
+        String s = base.toString().replaceAll("/+$", "");
+        if (s.endsWith("/v1")) {
+            s = s.substring(0, s.length() - 3);
+        }
+        if (!s.startsWith("http://") && !s.startsWith("https://")) {
+            throw new IllegalArgumentException("endpoint must be an http(s) URL: " + base);
+        }
+        return URI.create(s);
+    }
+
+    @Override
+    public Generation generate(GenerationRequest r) {
+        String body = Json.line(body(r));
+        String path = r.chat() ? "/v1/chat/completions" : "/v1/completions";
+        String lastError = "no attempt made";
+        for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
+            Endpoint e = pick();
+            Duration wait = null;
+            try {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.base + path))
+                        .timeout(r.timeout())
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+                if (apiKey != null && !apiKey.isBlank()) {
+                    b.header("Authorization", "Bearer " + apiKey);
+                }
+                requests.incrementAndGet();
+                HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+                int code = resp.statusCode();
+                if (code == 200) {
+                    Generation g = parse(resp.body(), r.chat(), e.base);
+                    succeeded(e);
+                    return g;
+                }
+                lastError = e.base + " answered HTTP " + code + ": " + abbreviate(resp.body());
+                if (code != 408 && code != 429 && code < 500) {
+                    throw new InferenceException(lastError);
+                }
+                wait = retryAfter(resp);
+            } catch (IOException ex) {
+                lastError = e.base + ": " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : " " + ex.getMessage());
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                throw new InferenceException("interrupted while waiting for " + e.base, ex);
+            }
+            failed(e);
+            if (attempt < retry.attempts()) {
+                retries.incrementAndGet();
+                sleep(wait != null ? wait : retry.backoff(attempt));
+            }
+        }
+        throw new InferenceException("gave up after " + retry.attempts() + " attempts; last: " + lastError);
+    }
+
+    public Stats stats() {
+        List<String> ejected = new ArrayList<>();
+        long now = System.nanoTime();
+        synchronized (endpoints) {
+            for (Endpoint e : endpoints) {
+                if (e.ejectedUntilNanos > now) {
+                    ejected.add(e.base.toString());
+                }
+            }
+        }
+        return new Stats(requests.get(), retries.get(), ejected);
+    }
+
+    private static ObjectNode body(GenerationRequest r) {
+        ObjectNode n = Json.mapper().createObjectNode();
+        n.put("model", r.model());
+        if (r.chat()) {
+            n.putArray("messages").addObject().put("role", "user").put("content", r.prompt());
+        } else {
+            n.put("prompt", r.prompt());
+        }
+        n.put("max_tokens", r.maxTokens()).put("temperature", r.temperature()).put("top_p", r.topP()).put("seed", r.seed()).put("n", 1);
+        if (!r.stop().isEmpty()) {
+            r.stop().forEach(n.putArray("stop")::add);
+        }
+        return n;
+    }
+
+    private static Generation parse(String body, boolean chat, URI from) {
+        JsonNode root;
+        try {
+            root = Json.mapper().readTree(body);
+        } catch (IOException e) {
+            throw new InferenceException(from + " answered with something that is not JSON: " + abbreviate(body));
+        }
+        JsonNode choice = root.path("choices").path(0);
+        JsonNode text = chat ? choice.path("message").path("content") : choice.path("text");
+        if (!text.isTextual()) {
+            throw new InferenceException(from + " answered without " + (chat ? "choices[0].message.content" : "choices[0].text") + ": " + abbreviate(body));
+        }
+        JsonNode usage = root.path("usage");
+        return new Generation(text.asText(), choice.path("finish_reason").asText(null), usage.path("prompt_tokens").asInt(0),
+                usage.path("completion_tokens").asInt(0));
+    }
+
+    private Endpoint pick() {
+        synchronized (endpoints) {
+            long now = System.nanoTime();
+            int start = Math.floorMod(next.getAndIncrement(), endpoints.size());
+            Endpoint soonest = null;
+            for (int i = 0; i < endpoints.size(); i++) {
+                Endpoint e = endpoints.get((start + i) % endpoints.size());
+                if (e.ejectedUntilNanos <= now) {
+                    return e;
+                }
+                if (soonest == null || e.ejectedUntilNanos < soonest.ejectedUntilNanos) {
+                    soonest = e;
+                }
+            }
+            return soonest; // all ejected: try the one that comes back first rather than wait
+        }
+    }
+
+    private void succeeded(Endpoint e) {
+        synchronized (endpoints) {
+            e.failuresInARow = 0;
+            e.ejectedUntilNanos = 0;
+        }
+    }
+
+    private void failed(Endpoint e) {
+        synchronized (endpoints) {
+            if (++e.failuresInARow >= retry.ejectAfter()) {
+                e.ejectedUntilNanos = System.nanoTime() + retry.ejectFor().toNanos();
+                e.failuresInARow = 0;
+            }
+        }
+    }
+
+    private static Duration retryAfter(HttpResponse<?> resp) {
+        return resp.headers().firstValue("Retry-After").map(v -> {
+            try {
+                return Duration.ofSeconds(Math.min(300, Long.parseLong(v.trim())));
+            } catch (NumberFormatException e) {
+                return null; // an HTTP date: fall back to our own backoff
+            }
+        }).orElse(null);
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InferenceException("interrupted while backing off", e);
+        }
+    }
+
+    private static String abbreviate(String s) {
+        String one = s == null ? "" : s.replaceAll("\\s+", " ").strip();
+        return one.length() > 300 ? one.substring(0, 300) + "..." : one;
+    }
+}

@@ -1,0 +1,135 @@
+package dev.arbiter.inference;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.arbiter.json.Json;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A small OpenAI-compatible server for tests: real sockets, real HTTP and JSON, answers made by a
+ * function of (prompt, seed), and faults on demand: 500s, 429s with Retry-After, connections
+ * closed without an answer, and replies slower than the client's timeout.
+ */
+public final class FakeOpenAiServer implements AutoCloseable {
+    /** What the model "writes" for a prompt and seed. */
+    public interface Model {
+        Reply reply(String prompt, long seed);
+    }
+
+    public record Reply(String text, String finishReason) {}
+
+    public enum Fault { NONE, SERVER_ERROR, TOO_MANY, RESET, SLOW }
+
+    private final HttpServer server;
+    private final Model model;
+    private volatile double faultRate;
+    private volatile long slowMillis = 3_000;
+    private final Random random = new Random(5);
+    public final AtomicInteger received = new AtomicInteger();
+    public final AtomicInteger served = new AtomicInteger();
+    public final AtomicInteger faults = new AtomicInteger();
+    public final ConcurrentLinkedQueue<JsonNode> bodies = new ConcurrentLinkedQueue<>();
+
+    public FakeOpenAiServer(Model model) throws IOException {
+        this.model = model;
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 256);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/v1/completions", ex -> handle(ex, false));
+        server.createContext("/v1/chat/completions", ex -> handle(ex, true));
+        server.start();
+    }
+
+    public URI uri() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
+    }
+
+    /** A share of requests (0..1) that get one of the four faults, chosen at random. */
+    public void faultRate(double rate, long slowMillis) {
+        this.faultRate = rate;
+        this.slowMillis = slowMillis;
+    }
+
+    private Fault nextFault() {
+        synchronized (random) {
+            if (random.nextDouble() >= faultRate) {
+                return Fault.NONE;
+            }
+            return List.of(Fault.SERVER_ERROR, Fault.TOO_MANY, Fault.RESET, Fault.SLOW).get(random.nextInt(4));
+        }
+    }
+
+    private void handle(HttpExchange ex, boolean chat) throws IOException {
+        received.incrementAndGet();
+        try (ex) {
+            JsonNode req = Json.mapper().readTree(ex.getRequestBody());
+            bodies.add(req);
+            if (!req.path("model").isTextual()) {
+                send(ex, 400, "{\"error\":{\"message\":\"model is required\"}}");
+                return;
+            }
+            Fault f = nextFault();
+            if (f != Fault.NONE) {
+                faults.incrementAndGet();
+            }
+            switch (f) {
+                case SERVER_ERROR -> {
+                    send(ex, 500, "{\"error\":\"injected\"}");
+                    return;
+                }
+                case TOO_MANY -> {
+                    ex.getResponseHeaders().add("Retry-After", "0");
+                    send(ex, 429, "{\"error\":\"slow down\"}");
+                    return;
+                }
+                case RESET -> {
+                    return; // closed with no status line: the client sees the connection end
+                }
+                case SLOW -> sleep(slowMillis);
+                case NONE -> { }
+            }
+            String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
+            Reply r = model.reply(prompt, req.path("seed").asLong());
+            ObjectNode out = Json.mapper().createObjectNode();
+            ObjectNode choice = out.putArray("choices").addObject();
+            if (chat) {
+                choice.putObject("message").put("role", "assistant").put("content", r.text());
+            } else {
+                choice.put("text", r.text());
+            }
+            choice.put("finish_reason", r.finishReason());
+            out.putObject("usage").put("prompt_tokens", prompt.length() / 4).put("completion_tokens", r.text().length() / 4);
+            send(ex, 200, Json.line(out));
+            served.incrementAndGet();
+        }
+    }
+
+    private static void send(HttpExchange ex, int code, String body) throws IOException {
+        byte[] b = body.getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().add("Content-Type", "application/json");
+        ex.sendResponseHeaders(code, b.length);
+        ex.getResponseBody().write(b);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
