@@ -138,6 +138,13 @@ public final class CompletionStore implements AutoCloseable {
         return Optional.ofNullable(o[0]);
     }
 
+    synchronized Optional<StoredVerdict> verdictWithAnswer(String specHash, String problemId, int sampleIndex, String verifier) {
+        StoredVerdict[] v = new StoredVerdict[1];
+        query("SELECT outcome, extracted FROM verdicts WHERE spec_hash = ? AND problem_id = ? AND sample_index = ? AND verifier = ?",
+                rs -> v[0] = new StoredVerdict(Outcome.valueOf(rs.getString(1)), rs.getString(2)), specHash, problemId, sampleIndex, verifier);
+        return Optional.ofNullable(v[0]);
+    }
+
     @Override
     public synchronized void close() {
         try {

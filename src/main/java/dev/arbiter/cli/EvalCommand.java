@@ -1,0 +1,238 @@
+package dev.arbiter.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.UserJsonl;
+import dev.arbiter.inference.OpenAiClient;
+import dev.arbiter.inference.RetryPolicy;
+import dev.arbiter.json.Json;
+import dev.arbiter.report.Leaderboard;
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.EvalPlan;
+import dev.arbiter.run.EvalRunner;
+import dev.arbiter.run.GenerationSpec;
+import dev.arbiter.run.MetricSummary;
+import dev.arbiter.run.Metrics;
+import dev.arbiter.run.ProblemSamples;
+import dev.arbiter.run.TruncationPolicy;
+import dev.arbiter.verify.math.MathVerifier;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Samples a model on math benchmarks through OpenAI-compatible endpoints, grades every sample,",
+            "and writes a leaderboard (pass@1 with its error, pass@k, maj@k) to results/.",
+            "Every completion is stored the moment it arrives, keyed by model, prompt, sampling and sample index:",
+            "run the same command again after a crash or with a larger --n and only the missing samples are requested."},
+        footer = {"", "Examples:",
+            "  arbiter eval --benchmark aime24 --benchmark math500 --endpoint http://gpu1:8000 --endpoint http://gpu2:8000 \\",
+            "      --model deepseek-ai/DeepSeek-R1-Distill-Qwen-7B --n 16 --max-tokens 32768 --temperature 0.6 --top-p 0.95",
+            "  arbiter eval --jsonl my_problems.jsonl --endpoint http://localhost:8000 --model m --n 4 --dry-run"})
+final class EvalCommand implements Callable<Integer> {
+    static final String DEFAULT_TEMPLATE = "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.";
+
+    @Option(names = "--benchmark", paramLabel = "NAME", description = "A shipped math benchmark (see `arbiter benchmarks list`); repeatable.")
+    List<String> benchmarks = new ArrayList<>();
+
+    @Option(names = "--jsonl", paramLabel = "FILE", description = "Your own math problems: JSONL with id, prompt and answer fields; repeatable.")
+    List<Path> jsonl = new ArrayList<>();
+
+    @Option(names = "--endpoint", paramLabel = "URL", description = "An OpenAI-compatible server, e.g. http://localhost:8000; repeat to spread load.")
+    List<URI> endpoints = new ArrayList<>();
+
+    @Option(names = "--model", required = true, paramLabel = "NAME", description = "The model name the server knows.")
+    String model;
+
+    @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--max-tokens", defaultValue = "32768", paramLabel = "T", description = "Token budget per sample (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "0.6", paramLabel = "T", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-p", defaultValue = "0.95", paramLabel = "P", description = "Nucleus sampling (default: ${DEFAULT-VALUE}).")
+    double topP;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Base seed; sample i is requested with seed + i (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    @Option(names = "--raw", description = "Send the prompt to /v1/completions instead of as one chat message.")
+    boolean raw;
+
+    @Option(names = "--template", paramLabel = "TEXT", description = "Prompt template with {problem} (default: asks for reasoning and a \\boxed{} answer).")
+    String template = DEFAULT_TEMPLATE;
+
+    @Option(names = "--stop", paramLabel = "TEXT", description = "A stop string; repeatable.")
+    List<String> stop = new ArrayList<>();
+
+    @Option(names = "--k", split = ",", paramLabel = "K", description = "The k for pass@k and maj@k (default: powers of 2 up to n, and n).")
+    List<Integer> ks;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Only the first N problems of each benchmark.")
+    Integer limit;
+
+    @Option(names = "--concurrency", defaultValue = "32", paramLabel = "N", description = "Requests in flight (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--timeout-s", defaultValue = "3600", paramLabel = "S", description = "Per-request timeout; long generations need long ones (default: ${DEFAULT-VALUE}).")
+    int timeoutS;
+
+    @Option(names = "--exclude-truncated", description = "Leave samples cut off at --max-tokens out of the metrics (default: graded as they stand).")
+    boolean excludeTruncated;
+
+    @Option(names = "--store", defaultValue = "results/store.db", paramLabel = "FILE", description = "The completion store (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: results/<model>-<config hash>).")
+    Path out;
+
+    @Option(names = "--dry-run", description = "Print the resolved config and how many requests the run would make, then stop.")
+    boolean dryRun;
+
+    @CommandLine.Mixin
+    BenchmarksCommand.SelectionOptions window;
+
+    @CommandLine.Mixin
+    BenchmarksCommand.DataOptions data;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        CommandLine cl = spec.commandLine();
+        if (benchmarks.isEmpty() && jsonl.isEmpty()) {
+            throw new CommandLine.ParameterException(cl, "name at least one --benchmark or --jsonl");
+        }
+        if (n < 1 || concurrency < 1 || timeoutS < 1 || (limit != null && limit < 1)) {
+            throw new CommandLine.ParameterException(cl, "--n, --concurrency, --timeout-s and --limit must be at least 1");
+        }
+        if (endpoints.isEmpty() && !dryRun) {
+            throw new CommandLine.ParameterException(cl, "name at least one --endpoint (or use --dry-run)");
+        }
+        List<Integer> kList = ks != null ? ks : defaultKs(n);
+        for (int k : kList) {
+            if (k < 1 || k > n) {
+                throw new CommandLine.ParameterException(cl, "--k values must be between 1 and --n (" + n + "), got " + k);
+            }
+        }
+        GenerationSpec gen;
+        try {
+            gen = new GenerationSpec(model, template, !raw, temperature, topP, maxTokens, seed, stop);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        List<EvalPlan> plans = plans(gen);
+        String hash = gen.hash();
+        Path outDir = out != null ? out : Path.of("results", model.replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + hash.substring(0, 12));
+        ObjectNode config = Json.mapper().createObjectNode();
+        config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
+        config.put("generation_hash", hash).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
+                .put("verifier", EvalRunner.MATH_VERIFIER).put("store", store.toString()).put("out", outDir.toString());
+        kList.forEach(config.putArray("k")::add);
+        var bs = config.putArray("benchmarks");
+        plans.forEach(p -> bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()));
+        var eps = config.putArray("endpoints");
+        endpoints.forEach(u -> eps.add(u.toString()));
+        PrintWriter err = cl.getErr();
+        PrintWriter outW = cl.getOut();
+        err.println("arbiter eval: resolved config");
+        err.println(Json.pretty(config));
+        err.flush();
+        try (CompletionStore st = CompletionStore.open(store)) {
+            if (dryRun) {
+                for (EvalPlan p : plans) {
+                    int missing = st.missing(hash, p.problemIds(), n).size();
+                    outW.printf("%s: %d problems x %d samples = %d; stored %d; would request %d (max %d tokens each)%n", p.benchmark(),
+                            p.problems().size(), n, p.problems().size() * n, p.problems().size() * n - missing, missing, maxTokens);
+                }
+                outW.flush();
+                return 0;
+            }
+            String key = System.getenv().getOrDefault("ARBITER_API_KEY", System.getenv("OPENAI_API_KEY"));
+            OpenAiClient client = new OpenAiClient(endpoints, key, RetryPolicy.DEFAULT);
+            List<Leaderboard.Row> rows = new ArrayList<>();
+            ObjectNode runInfo = Json.mapper().createObjectNode();
+            int stillMissing = 0;
+            try (MathVerifier verifier = new MathVerifier()) {
+                for (EvalPlan p : plans) {
+                    EvalRunner.Generated g;
+                    int total = p.problems().size() * n;
+                    int before = total - st.missing(hash, p.problemIds(), n).size();
+                    try (ProgressBar bar = ResumableJsonl.progress(p.benchmark(), total, before)) {
+                        g = EvalRunner.generate(p, client, st, (done, all, tokens) -> {
+                            bar.stepTo(before + done);
+                            bar.setExtraMessage(tokens + " tokens");
+                        });
+                    }
+                    for (String f : g.failures()) {
+                        err.println("  not generated: " + f);
+                    }
+                    List<ProblemSamples> graded = EvalRunner.gradeMath(p, st, verifier);
+                    MetricSummary m = Metrics.summarize(graded, n, kList, excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED, 0);
+                    rows.add(new Leaderboard.Row(p.benchmark(), model, m));
+                    stillMissing += m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
+                    ObjectNode info = runInfo.putObject(p.benchmark());
+                    info.put("requested", g.requested()).put("stored", g.stored()).put("failed", g.failed())
+                            .put("prompt_tokens", g.promptTokens()).put("completion_tokens", g.completionTokens());
+                }
+            }
+            OpenAiClient.Stats stats = client.stats();
+            runInfo.put("http_requests", stats.requests()).put("retries", stats.retries());
+            Leaderboard.write(outDir, config, rows, runInfo);
+            outW.print(Leaderboard.markdown(rows));
+            outW.printf("requests %d, retries %d; report in %s%n", stats.requests(), stats.retries(), outDir);
+            outW.flush();
+            if (stillMissing > 0) {
+                err.printf("arbiter eval: %d samples are still missing (failed requests); run the same command again to fetch only those%n", stillMissing);
+                return 1;
+            }
+            return 0;
+        }
+    }
+
+    private List<EvalPlan> plans(GenerationSpec gen) {
+        Benchmarks b = data.open();
+        List<EvalPlan> plans = new ArrayList<>();
+        List<Benchmarks.Loaded> loaded = new ArrayList<>();
+        for (String name : benchmarks) {
+            loaded.add(b.load(name, window.selection()));
+        }
+        for (Path f : jsonl) {
+            loaded.add(b.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())));
+        }
+        for (Benchmarks.Loaded l : loaded) {
+            if (l.kind() != Kind.MATH) {
+                throw new Errors.UserError(l.name() + " is a code benchmark; `arbiter eval` grades math so far (grade code with `arbiter grade`)");
+            }
+            List<Problem> ps = limit == null ? l.problems() : l.problems().subList(0, Math.min(limit, l.problems().size()));
+            plans.add(new EvalPlan(l.name(), ps, gen, n, Duration.ofSeconds(timeoutS), concurrency));
+        }
+        return plans;
+    }
+
+    static List<Integer> defaultKs(int n) {
+        List<Integer> out = new ArrayList<>();
+        for (int k = 1; k <= n; k *= 2) {
+            out.add(k);
+        }
+        if (out.getLast() != n) {
+            out.add(n);
+        }
+        return out;
+    }
+}

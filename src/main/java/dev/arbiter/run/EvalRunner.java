@@ -1,0 +1,143 @@
+package dev.arbiter.run;
+
+import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.inference.Generation;
+import dev.arbiter.inference.GenerationRequest;
+import dev.arbiter.inference.InferenceBackend;
+import dev.arbiter.inference.InferenceException;
+import dev.arbiter.verify.math.MathVerdict;
+import dev.arbiter.verify.math.MathVerifier;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs a plan: asks the backend only for the samples the store lacks (each stored the moment it
+ * arrives), grades every stored sample that has no verdict from this verifier yet, and summarizes.
+ */
+public final class EvalRunner {
+    /** The name verdicts are stored under; a new verifier version gets a new name and re-grades. */
+    public static final String MATH_VERIFIER = "arbiter-math/1";
+
+    /** Told after each sample is stored or given up on. */
+    public interface Listener {
+        void sampleDone(int done, int total, long completionTokens);
+    }
+
+    /** What one generation pass did. {@code failures} holds the first few reasons for slots left missing. */
+    public record Generated(int requested, int stored, int failed, long promptTokens, long completionTokens, List<String> failures) {}
+
+    private EvalRunner() {}
+
+    public static Generated generate(EvalPlan plan, InferenceBackend backend, CompletionStore store, Listener listener) {
+        String hash = store.register(plan.spec());
+        List<SampleSlot> todo = store.missing(hash, plan.problemIds(), plan.n());
+        Map<String, Problem> byId = new HashMap<>();
+        plan.problems().forEach(p -> byId.put(p.id(), p));
+        Semaphore inFlight = new Semaphore(plan.concurrency());
+        AtomicInteger done = new AtomicInteger();
+        AtomicInteger stored = new AtomicInteger();
+        AtomicInteger failed = new AtomicInteger();
+        AtomicLong promptTokens = new AtomicLong();
+        AtomicLong completionTokens = new AtomicLong();
+        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SampleSlot slot : todo) {
+                inFlight.acquireUninterruptibly();
+                ex.submit(() -> {
+                    try {
+                        Problem p = byId.get(slot.problemId());
+                        GenerationSpec s = plan.spec();
+                        Generation g = backend.generate(new GenerationRequest(s.model(), plan.prompt(p), s.chat(), s.maxTokens(),
+                                s.temperature(), s.topP(), s.seedOf(slot.sampleIndex()), s.stop(), plan.timeout()));
+                        if (store.put(hash, new Completion(p.id(), slot.sampleIndex(), g.text(), g.finishReason(), g.promptTokens(),
+                                g.completionTokens()))) {
+                            stored.incrementAndGet();
+                        }
+                        promptTokens.addAndGet(g.promptTokens());
+                        completionTokens.addAndGet(g.completionTokens());
+                    } catch (InferenceException e) {
+                        failed.incrementAndGet();
+                        if (failures.size() < 5) {
+                            failures.add(slot.problemId() + "#" + slot.sampleIndex() + ": " + e.getMessage());
+                        }
+                    } finally {
+                        inFlight.release();
+                        listener.sampleDone(done.incrementAndGet(), todo.size(), completionTokens.get());
+                    }
+                });
+            }
+        }
+        return new Generated(todo.size(), stored.get(), failed.get(), promptTokens.get(), completionTokens.get(), List.copyOf(failures));
+    }
+
+    /**
+     * Grades every stored sample below n that lacks a verdict from {@link #MATH_VERIFIER}, then
+     * returns each problem's samples with their answers clustered by equivalence for maj@k.
+     */
+    public static List<ProblemSamples> gradeMath(EvalPlan plan, CompletionStore store, MathVerifier verifier) {
+        String hash = store.register(plan.spec());
+        List<ProblemSamples> out = new ArrayList<>();
+        for (Problem p : plan.problems()) {
+            if (!(p.gold() instanceof MathAnswer gold)) {
+                throw new IllegalArgumentException(p.id() + " is not a math problem; code grading in eval runs is not built yet");
+            }
+            List<Completion> cs = store.completions(hash, p.id()).stream().filter(c -> c.sampleIndex() < plan.n()).toList();
+            List<String> answers = new ArrayList<>();
+            List<Outcome> outcomes = new ArrayList<>();
+            for (Completion c : cs) {
+                Optional<StoredVerdict> have = store.verdictWithAnswer(hash, p.id(), c.sampleIndex(), MATH_VERIFIER);
+                StoredVerdict v = have.orElseGet(() -> {
+                    MathVerdict mv = verifier.verify(gold.answer(), c.text());
+                    String extracted = mv.extractedPred().isEmpty() ? null : String.join(", ", mv.extractedPred());
+                    Outcome o = mv.equal() ? Outcome.CORRECT : extracted == null ? Outcome.NO_ANSWER : Outcome.WRONG;
+                    store.putVerdict(hash, p.id(), c.sampleIndex(), MATH_VERIFIER, o, extracted, mv.reason());
+                    return new StoredVerdict(o, extracted);
+                });
+                outcomes.add(v.outcome());
+                answers.add(v.outcome() == Outcome.NO_ANSWER ? null : v.extracted());
+            }
+            Integer[] clusters = AnswerClusters.group(answers, (a, b) -> verifier.verify(a, b).equal());
+            // Each sample keeps its own verdict. Should equivalence disagree with it (it is not always
+            // transitive), the sample votes in a cluster of its own rather than change its verdict.
+            Map<Integer, Outcome> clusterOutcome = new HashMap<>();
+            int fresh = cs.size();
+            List<Sample> samples = new ArrayList<>();
+            for (int i = 0; i < cs.size(); i++) {
+                Integer cluster = clusters[i];
+                if (cluster != null) {
+                    Outcome first = clusterOutcome.putIfAbsent(cluster, outcomes.get(i));
+                    if (first != null && first != outcomes.get(i)) {
+                        cluster = fresh++;
+                    }
+                }
+                samples.add(new Sample(cs.get(i).sampleIndex(), outcomes.get(i), cs.get(i).truncated(), cluster));
+            }
+            out.add(new ProblemSamples(p.id(), labels(p), samples));
+        }
+        return out;
+    }
+
+    private static Map<String, String> labels(Problem p) {
+        Map<String, String> m = new HashMap<>();
+        if (p.metadata().subject() != null) {
+            m.put("subject", p.metadata().subject());
+        }
+        if (p.metadata().level() != null) {
+            m.put("level", Integer.toString(p.metadata().level()));
+        }
+        if (p.metadata().difficulty() != null) {
+            m.put("difficulty", p.metadata().difficulty());
+        }
+        return m;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.arbiter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.inference.FakeOpenAiServer;
+import dev.arbiter.json.Json;
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.GenerationSpec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `arbiter eval` end to end against a real HTTP server: killed with SIGKILL and resumed, through
+ * injected faults, and with n raised on a finished run.
+ */
+class EvalCliTest {
+    @TempDir
+    Path dir;
+
+    private static final Pattern SUM = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
+
+    /** Sample i of every problem answers right unless (seed + i) % 4 == 3; so pass@1 is exactly 3/4 at n = 4. */
+    private static FakeOpenAiServer.Model adder(long delayMs) {
+        return (prompt, seed) -> {
+            if (delayMs > 0) {
+                try {
+                    Thread.sleep(delayMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            Matcher m = SUM.matcher(prompt);
+            long sum = m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) : -1;
+            long said = seed % 4 == 3 ? sum + 1 : sum;
+            return new FakeOpenAiServer.Reply("Adding the two numbers gives " + said + ".\nSo the answer is \\boxed{" + said + "}.", "stop");
+        };
+    }
+
+    private Path problems(int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(Json.line(Json.mapper().createObjectNode().put("id", "q" + i).put("prompt", "What is " + i + " + " + (i * 7) + "?")
+                    .put("answer", Integer.toString(8 * i))));
+        }
+        Path f = dir.resolve("sums.jsonl");
+        Files.write(f, lines);
+        return f;
+    }
+
+    private List<String> evalArgs(Path jsonl, FakeOpenAiServer s, int n, String... more) {
+        List<String> a = new ArrayList<>(List.of("eval", "--jsonl", jsonl.toString(), "--endpoint", s.uri().toString(), "--model", "adder",
+                "--n", Integer.toString(n), "--max-tokens", "256", "--concurrency", "8", "--store", dir.resolve("store.db").toString(),
+                "--out", dir.resolve("report").toString()));
+        a.addAll(List.of(more));
+        return a;
+    }
+
+    private static String hash() {
+        return new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.95, 256, 0, List.of()).hash();
+    }
+
+    private Process child(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    }
+
+    private static void waitIdle(FakeOpenAiServer s) throws InterruptedException {
+        int last = -1;
+        while (s.received.get() != last) {
+            last = s.received.get();
+            Thread.sleep(500);
+        }
+    }
+
+    @Test
+    void killedWithSigkillAndResumedEverySampleExactlyOnce() throws Exception {
+        Path jsonl = problems(200);
+        try (FakeOpenAiServer s = new FakeOpenAiServer(adder(15))) {
+            Process first = child(evalArgs(jsonl, s, 4));
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (s.served.get() < 300 && first.isAlive() && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(first.isAlive()).as(Files.readString(dir.resolve("child.log"))).isTrue();
+            new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor();
+            assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            waitIdle(s);
+            int callsBefore = s.received.get();
+            long storedAtKill;
+            try (CompletionStore st = CompletionStore.open(dir.resolve("store.db"))) {
+                storedAtKill = st.count(hash());
+            }
+            assertThat(storedAtKill).isBetween(250L, 799L);
+
+            Process second = child(evalArgs(jsonl, s, 4));
+            assertThat(second.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(second.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
+            // The resume asked for exactly what was missing, and now every slot holds one completion.
+            System.out.printf("eval resume: killed after %d model calls with %d of 800 samples stored; the resume made %d calls%n",
+                    callsBefore, storedAtKill, s.received.get() - callsBefore);
+            assertThat(s.received.get() - callsBefore).isEqualTo(800 - storedAtKill);
+            try (CompletionStore st = CompletionStore.open(dir.resolve("store.db"))) {
+                assertThat(st.count(hash())).isEqualTo(800);
+                assertThat(st.missing(hash(), ids(200), 4)).isEmpty();
+            }
+            JsonNode m = metrics();
+            assertThat(m.path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
+            assertThat(m.path("passAtK").path("4").asDouble()).isEqualTo(1.0);
+            assertThat(m.path("majAtK").path("4").asDouble()).isEqualTo(1.0);
+            assertThat(m.path("missing")).isEmpty();
+            assertThat(Files.readString(dir.resolve("report/leaderboard.md"))).contains("| jsonl:sums.jsonl | adder | 200 | 4 | 75.0 ± 0.0 | 75.0–75.0 | 1: 75.0, 2: 100.0, 4: 100.0 | 1: 75.0, 2: 75.0, 4: 100.0 |");
+
+            // Raising n to 8 on the finished run: exactly 4 new calls per problem.
+            int before = s.received.get();
+            CliTest.Result r = CliTest.run(evalArgs(jsonl, s, 8).toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            System.out.printf("eval n 4 -> 8: %d new calls for 200 problems%n", s.received.get() - before);
+            assertThat(s.received.get() - before).isEqualTo(200 * 4);
+            assertThat(metrics().path("samplesPerProblem").asInt()).isEqualTo(8);
+        }
+    }
+
+    @Test
+    void withOneRequestInFiveFailingTheRunCompletesAndCountsRetries() throws Exception {
+        Path jsonl = problems(50);
+        try (FakeOpenAiServer s = new FakeOpenAiServer(adder(0))) {
+            s.faultRate(0.2, 1_500); // slow replies outlast the 1 s timeout
+            CliTest.Result r = CliTest.run(evalArgs(jsonl, s, 4, "--timeout-s", "1").toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            System.out.printf("eval faults: %d of %d requests faulted (500, 429, reset, slow); %d retries reported%n", s.faults.get(), s.received.get(),
+                    Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).path("run").path("retries").asInt());
+            assertThat(s.faults.get()).isGreaterThan(10);
+            JsonNode summary = Json.mapper().readTree(dir.resolve("report/summary.json").toFile());
+            assertThat(summary.path("run").path("retries").asInt()).isEqualTo(s.faults.get());
+            assertThat(summary.path("run").path("http_requests").asInt()).isEqualTo(200 + s.faults.get());
+            assertThat(metrics().path("missing")).isEmpty();
+            assertThat(metrics().path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
+            assertThat(r.out()).contains("retries " + s.faults.get());
+        }
+    }
+
+    @Test
+    void dryRunCountsWhatWouldBeRequested() throws Exception {
+        Path jsonl = problems(10);
+        try (FakeOpenAiServer s = new FakeOpenAiServer(adder(0))) {
+            CliTest.Result r = CliTest.run(evalArgs(jsonl, s, 3, "--dry-run").toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("sums.jsonl: 10 problems x 3 samples = 30; stored 0; would request 30");
+            assertThat(r.err()).contains("\"generation_hash\" : \"" + new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.95, 256, 0,
+                    List.of()).hash() + "\"");
+            assertThat(s.received.get()).isZero();
+        }
+    }
+
+    @Test
+    void badInputIsOneLineNotAStackTrace() throws Exception {
+        Path jsonl = problems(2);
+        CliTest.Result noEndpoint = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", "m");
+        assertThat(noEndpoint.code()).isEqualTo(2);
+        assertThat(noEndpoint.err()).contains("name at least one --endpoint").doesNotContain("Exception");
+        CliTest.Result badK = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", "m", "--n", "2", "--k", "4", "--dry-run");
+        assertThat(badK.code()).isEqualTo(2);
+        assertThat(badK.err()).contains("--k values must be between 1 and --n (2), got 4");
+    }
+
+    private JsonNode metrics() throws Exception {
+        return Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).path("benchmarks").path(0).path("metrics");
+    }
+
+    private static List<String> ids(int n) {
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add("q" + i);
+        }
+        return out;
+    }
+}
