@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.LcbRequest;
@@ -12,6 +13,8 @@ import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
+import dev.arbiter.verify.math.MathVerdict;
+import dev.arbiter.verify.math.MathVerifier;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -37,7 +40,7 @@ import picocli.CommandLine.Option;
         name = "grade",
         mixinStandardHelpOptions = true,
         description = {
-            "Grade model outputs on a code benchmark in the sandbox.",
+            "Grade model outputs from any harness: code benchmarks in the sandbox, math benchmarks with the math verifier.",
             "Each input line is a JSON object with problem_id and completion (the raw model output);",
             "each output line is that generation's verdict, in input order, written as soon as it is known.",
             "Rerunning with the same --out resumes after the verdicts already written."
@@ -47,13 +50,16 @@ import picocli.CommandLine.Option;
             "LiveCodeBench problems are graded by LiveCodeBench's rules: the last fenced code block, all",
             "tests in one process, 6 s of wall clock per test, stop at the first failure. --clock cpu",
             "counts CPU time per test instead, so slow machines do not turn passes into timeouts.",
-            "code_contests benchmarks use CodeContests' tolerant checker.",
+            "code_contests benchmarks use CodeContests' tolerant checker. Math verdicts carry equal, outcome",
+            "(correct, wrong or no_answer), the extracted answer and the rule that decided; the summary gives",
+            "pass@1 as the mean over problems of each problem's share of correct completions.",
             "",
             "Example:",
-            "  arbiter grade --benchmark livecodebench --generations gens.jsonl --out verdicts.jsonl"
+            "  arbiter grade --benchmark livecodebench --generations gens.jsonl --out verdicts.jsonl",
+            "  arbiter grade --benchmark math500 --generations gens.jsonl --out verdicts.jsonl"
         })
 final class GradeCommand implements Callable<Integer> {
-    @Option(names = "--benchmark", required = true, paramLabel = "NAME", description = "A code benchmark, e.g. livecodebench.")
+    @Option(names = "--benchmark", required = true, paramLabel = "NAME", description = "A benchmark, e.g. livecodebench or math500.")
     String benchmark;
 
     @Option(names = "--generations", required = true, paramLabel = "FILE", description = "JSONL with problem_id and completion.")
@@ -91,9 +97,6 @@ final class GradeCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--timeout-s and --containers must be at least 1, --memory-mb at least 16");
         }
         Benchmarks.Loaded loaded = data.open().load(benchmark, window.selection());
-        if (loaded.kind() != Kind.CODE) {
-            throw new Errors.UserError(benchmark + " is a math benchmark; `arbiter grade` grades code");
-        }
         Map<String, Problem> byId = new HashMap<>();
         loaded.problems().forEach(p -> byId.put(p.id(), p));
         List<Generation> gens = readGenerations(byId);
@@ -106,6 +109,9 @@ final class GradeCommand implements Callable<Integer> {
             err.printf("resuming: %d of %d verdicts already in %s%n", done, gens.size(), out);
         }
         List<Generation> todo = gens.subList(done, gens.size());
+        if (loaded.kind() == Kind.MATH) {
+            return gradeMath(byId, todo, gens.size(), done);
+        }
         SandboxConfig cfg = SandboxConfig.defaults();
         if (containers != null) {
             cfg = cfg.withContainers(containers);
@@ -151,6 +157,56 @@ final class GradeCommand implements Callable<Integer> {
                 todo.size(), CodeGrader.graderFor(benchmark).name().toLowerCase(), clock.name().toLowerCase(), timeoutS, machine, passed,
                 todo.isEmpty() ? 0.0 : 100.0 * passed / todo.size(), secs, todo.size() / Math.max(secs, 1e-9),
                 loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
+        o.flush();
+        return 0;
+    }
+
+    private int gradeMath(Map<String, Problem> byId, List<Generation> todo, int total, int done) throws Exception {
+        long start = System.nanoTime();
+        if (!todo.isEmpty()) {
+            try (MathVerifier verifier = new MathVerifier();
+                    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
+                    BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                    ProgressBar bar = ResumableJsonl.progress("grading", total, done)) {
+                verifier.warmUp();
+                List<Future<MathVerdict>> futures = new ArrayList<>();
+                for (Generation g : todo) {
+                    MathAnswer gold = (MathAnswer) byId.get(g.problemId()).gold();
+                    futures.add(pool.submit(() -> verifier.verify(gold.answer(), g.completion())));
+                }
+                for (int i = 0; i < todo.size(); i++) {
+                    MathVerdict v = futures.get(i).get();
+                    ObjectNode line = Json.mapper().createObjectNode();
+                    line.put("line", todo.get(i).line()).put("problem_id", todo.get(i).problemId()).put("equal", v.equal())
+                            .put("outcome", v.equal() ? "correct" : v.extractedPred().isEmpty() ? "no_answer" : "wrong")
+                            .put("extracted", String.join(", ", v.extractedPred())).put("reason", v.reason()).put("timed_out", v.timedOut());
+                    w.write(Json.line(line));
+                    w.newLine();
+                    w.flush();
+                    bar.step();
+                }
+            }
+        }
+        double secs = (System.nanoTime() - start) / 1e9;
+        // The summary covers every verdict in --out, resumed ones included.
+        Map<String, double[]> perProblem = new java.util.TreeMap<>();
+        long equal = 0;
+        long lines = 0;
+        for (String l : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            if (l.isBlank()) {
+                continue;
+            }
+            JsonNode n = Json.mapper().readTree(l);
+            double[] c = perProblem.computeIfAbsent(n.path("problem_id").asText(), k -> new double[2]);
+            c[0] += n.path("equal").asBoolean() ? 1 : 0;
+            c[1]++;
+            equal += n.path("equal").asBoolean() ? 1 : 0;
+            lines++;
+        }
+        double pass1 = perProblem.values().stream().mapToDouble(c -> c[0] / c[1]).average().orElse(0);
+        PrintWriter o = spec.commandLine().getOut();
+        o.printf("graded %d generations (math verifier) in %.1f s, %.1f generations/s; in %s: %d of %d equal, pass@1 %.4f over %d problems%n",
+                todo.size(), secs, todo.size() / Math.max(secs, 1e-9), out, equal, lines, pass1, perProblem.size());
         o.flush();
         return 0;
     }

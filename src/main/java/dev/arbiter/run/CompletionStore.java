@@ -131,6 +131,35 @@ public final class CompletionStore implements AutoCloseable {
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)", specHash, problemId, sampleIndex, verifier, outcome.name(), extracted, reason);
     }
 
+    /** One verdict to store with {@link #putVerdicts}. */
+    public record VerdictRow(int sampleIndex, Outcome outcome, String extracted, String reason) {}
+
+    /** Stores (or replaces) one verifier's verdicts on one problem's completions, in one transaction. */
+    public synchronized void putVerdicts(String specHash, String problemId, String verifier, List<VerdictRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        try {
+            db.setAutoCommit(false);
+            try (PreparedStatement st = db.prepareStatement("INSERT OR REPLACE INTO verdicts(spec_hash, problem_id, sample_index, verifier,"
+                    + " outcome, extracted, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                for (VerdictRow r : rows) {
+                    bind(st, new Object[] {specHash, problemId, r.sampleIndex(), verifier, r.outcome().name(), r.extracted(), r.reason()});
+                    st.addBatch();
+                }
+                st.executeBatch();
+                db.commit();
+            } catch (SQLException e) {
+                db.rollback();
+                throw e;
+            } finally {
+                db.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw new StoreException("completion store " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     public synchronized Optional<Outcome> verdict(String specHash, String problemId, int sampleIndex, String verifier) {
         Outcome[] o = new Outcome[1];
         query("SELECT outcome FROM verdicts WHERE spec_hash = ? AND problem_id = ? AND sample_index = ? AND verifier = ?",
@@ -138,11 +167,12 @@ public final class CompletionStore implements AutoCloseable {
         return Optional.ofNullable(o[0]);
     }
 
-    synchronized Optional<StoredVerdict> verdictWithAnswer(String specHash, String problemId, int sampleIndex, String verifier) {
-        StoredVerdict[] v = new StoredVerdict[1];
-        query("SELECT outcome, extracted FROM verdicts WHERE spec_hash = ? AND problem_id = ? AND sample_index = ? AND verifier = ?",
-                rs -> v[0] = new StoredVerdict(Outcome.valueOf(rs.getString(1)), rs.getString(2)), specHash, problemId, sampleIndex, verifier);
-        return Optional.ofNullable(v[0]);
+    /** One verifier's stored verdicts on one problem, by sample index. */
+    synchronized Map<Integer, StoredVerdict> verdictsWithAnswers(String specHash, String problemId, String verifier) {
+        Map<Integer, StoredVerdict> out = new TreeMap<>();
+        query("SELECT sample_index, outcome, extracted FROM verdicts WHERE spec_hash = ? AND problem_id = ? AND verifier = ?",
+                rs -> out.put(rs.getInt(1), new StoredVerdict(Outcome.valueOf(rs.getString(2)), rs.getString(3))), specHash, problemId, verifier);
+        return out;
     }
 
     @Override

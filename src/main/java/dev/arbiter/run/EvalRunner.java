@@ -13,7 +13,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -86,45 +85,68 @@ public final class EvalRunner {
      */
     public static List<ProblemSamples> gradeMath(EvalPlan plan, CompletionStore store, MathVerifier verifier) {
         String hash = store.register(plan.spec());
-        List<ProblemSamples> out = new ArrayList<>();
         for (Problem p : plan.problems()) {
-            if (!(p.gold() instanceof MathAnswer gold)) {
+            if (!(p.gold() instanceof MathAnswer)) {
                 throw new IllegalArgumentException(p.id() + " is not a math problem; code grading in eval runs is not built yet");
             }
-            List<Completion> cs = store.completions(hash, p.id()).stream().filter(c -> c.sampleIndex() < plan.n()).toList();
-            List<String> answers = new ArrayList<>();
-            List<Outcome> outcomes = new ArrayList<>();
-            for (Completion c : cs) {
-                Optional<StoredVerdict> have = store.verdictWithAnswer(hash, p.id(), c.sampleIndex(), MATH_VERIFIER);
-                StoredVerdict v = have.orElseGet(() -> {
-                    MathVerdict mv = verifier.verify(gold.answer(), c.text());
-                    String extracted = mv.extractedPred().isEmpty() ? null : String.join(", ", mv.extractedPred());
-                    Outcome o = mv.equal() ? Outcome.CORRECT : extracted == null ? Outcome.NO_ANSWER : Outcome.WRONG;
-                    store.putVerdict(hash, p.id(), c.sampleIndex(), MATH_VERIFIER, o, extracted, mv.reason());
-                    return new StoredVerdict(o, extracted);
-                });
-                outcomes.add(v.outcome());
-                answers.add(v.outcome() == Outcome.NO_ANSWER ? null : v.extracted());
-            }
-            Integer[] clusters = AnswerClusters.group(answers, (a, b) -> verifier.verify(a, b).equal());
-            // Each sample keeps its own verdict. Should equivalence disagree with it (it is not always
-            // transitive), the sample votes in a cluster of its own rather than change its verdict.
-            Map<Integer, Outcome> clusterOutcome = new HashMap<>();
-            int fresh = cs.size();
-            List<Sample> samples = new ArrayList<>();
-            for (int i = 0; i < cs.size(); i++) {
-                Integer cluster = clusters[i];
-                if (cluster != null) {
-                    Outcome first = clusterOutcome.putIfAbsent(cluster, outcomes.get(i));
-                    if (first != null && first != outcomes.get(i)) {
-                        cluster = fresh++;
-                    }
-                }
-                samples.add(new Sample(cs.get(i).sampleIndex(), outcomes.get(i), cs.get(i).truncated(), cluster));
-            }
-            out.add(new ProblemSamples(p.id(), labels(p), samples));
         }
-        return out;
+        // Problems in parallel, one per core: the verifier is thread-safe and the store serializes writes.
+        int threads = Runtime.getRuntime().availableProcessors();
+        try (ExecutorService ex = Executors.newFixedThreadPool(threads)) {
+            List<java.util.concurrent.Future<ProblemSamples>> fs = new ArrayList<>();
+            for (Problem p : plan.problems()) {
+                fs.add(ex.submit(() -> gradeOne(plan, hash, p, store, verifier)));
+            }
+            List<ProblemSamples> out = new ArrayList<>();
+            for (var f : fs) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while grading", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static ProblemSamples gradeOne(EvalPlan plan, String hash, Problem p, CompletionStore store, MathVerifier verifier) {
+        MathAnswer gold = (MathAnswer) p.gold();
+        List<Completion> cs = store.completions(hash, p.id()).stream().filter(c -> c.sampleIndex() < plan.n()).toList();
+        List<String> answers = new ArrayList<>();
+        List<Outcome> outcomes = new ArrayList<>();
+        List<CompletionStore.VerdictRow> fresh = new ArrayList<>();
+        Map<Integer, StoredVerdict> stored = store.verdictsWithAnswers(hash, p.id(), MATH_VERIFIER);
+        for (Completion c : cs) {
+            StoredVerdict v = stored.get(c.sampleIndex());
+            if (v == null) {
+                MathVerdict mv = verifier.verify(gold.answer(), c.text());
+                String extracted = mv.extractedPred().isEmpty() ? null : String.join(", ", mv.extractedPred());
+                Outcome o = mv.equal() ? Outcome.CORRECT : extracted == null ? Outcome.NO_ANSWER : Outcome.WRONG;
+                fresh.add(new CompletionStore.VerdictRow(c.sampleIndex(), o, extracted, mv.reason()));
+                v = new StoredVerdict(o, extracted);
+            }
+            outcomes.add(v.outcome());
+            answers.add(v.outcome() == Outcome.NO_ANSWER ? null : v.extracted());
+        }
+        store.putVerdicts(hash, p.id(), MATH_VERIFIER, fresh);
+        Integer[] clusters = AnswerClusters.group(answers, (a, b) -> verifier.verify(a, b).equal());
+        // Each sample keeps its own verdict. Should equivalence disagree with it (it is not always
+        // transitive), the sample votes in a cluster of its own rather than change its verdict.
+        Map<Integer, Outcome> clusterOutcome = new HashMap<>();
+        int ownCluster = cs.size();
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            Integer cluster = clusters[i];
+            if (cluster != null) {
+                Outcome first = clusterOutcome.putIfAbsent(cluster, outcomes.get(i));
+                if (first != null && first != outcomes.get(i)) {
+                    cluster = ownCluster++;
+                }
+            }
+            samples.add(new Sample(cs.get(i).sampleIndex(), outcomes.get(i), cs.get(i).truncated(), cluster));
+        }
+        return new ProblemSamples(p.id(), labels(p), samples);
     }
 
     private static Map<String, String> labels(Problem p) {

@@ -1,0 +1,89 @@
+package dev.arbiter.cli;
+
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.run.Completion;
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.EvalPlan;
+import dev.arbiter.run.EvalRunner;
+import dev.arbiter.run.GenerationSpec;
+import dev.arbiter.run.MetricSummary;
+import dev.arbiter.run.Metrics;
+import dev.arbiter.run.ProblemSamples;
+import dev.arbiter.run.TruncationPolicy;
+import dev.arbiter.verify.math.MathVerifier;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "grade", mixinStandardHelpOptions = true,
+        description = {"Re-grading from the completion store: MATH-500 with --samples completions per problem is written to",
+            "a fresh store (no verdicts), then `arbiter eval`'s grading pass verifies every completion, stores each",
+            "verdict and clusters the answers for maj@k. Prints the time and verdicts per second."},
+        footer = {"", "The completions cycle through four kinds: the reference solution, a bare \\boxed{gold}, the next",
+            "problem's solution (mostly wrong), and the reference solution with its \\boxed{} removed."})
+final class GradeBench implements Callable<Integer> {
+    @Option(names = "--samples", defaultValue = "64", paramLabel = "N", description = "Completions per problem (default: ${DEFAULT-VALUE}).")
+    int samples;
+
+    @CommandLine.Mixin
+    BenchmarksCommand.DataOptions data;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        if (samples < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Benchmarks.Loaded math = data.open().load("math500", Selection.DEFAULT);
+        List<Problem> ps = math.problems();
+        GenerationSpec gen = new GenerationSpec("bench-grade", "{problem}", true, 0.6, 0.95, 32768, 0, List.of());
+        EvalPlan plan = new EvalPlan("math500", ps, gen, samples, Duration.ofMinutes(1), 1);
+        Path dir = Files.createTempDirectory("arbiter-bench-grade");
+        try (CompletionStore store = CompletionStore.open(dir.resolve("store.db")); MathVerifier verifier = new MathVerifier()) {
+            String hash = store.register(gen);
+            long t0 = System.nanoTime();
+            for (int p = 0; p < ps.size(); p++) {
+                MathAnswer gold = (MathAnswer) ps.get(p).gold();
+                MathAnswer next = (MathAnswer) ps.get((p + 1) % ps.size()).gold();
+                for (int i = 0; i < samples; i++) {
+                    String text = switch (i % 4) {
+                        case 0 -> gold.solution();
+                        case 1 -> "Thinking done.\n\nThe answer is $\\boxed{" + gold.answer() + "}$.";
+                        case 2 -> next.solution();
+                        default -> gold.solution().replace("\\boxed", "");
+                    };
+                    store.put(hash, new Completion(ps.get(p).id(), i, text, "stop", 100, text.length() / 4));
+                }
+            }
+            double fill = (System.nanoTime() - t0) / 1e9;
+            out.printf("arbiter bench grade: %d problems x %d completions = %d in a fresh store (%.1f s to write them), %d cores%n",
+                    ps.size(), samples, ps.size() * samples, fill, Runtime.getRuntime().availableProcessors());
+            out.flush();
+            long t1 = System.nanoTime();
+            List<ProblemSamples> graded = EvalRunner.gradeMath(plan, store, verifier);
+            double secs = (System.nanoTime() - t1) / 1e9;
+            MetricSummary m = Metrics.summarize(graded, samples, List.of(1), TruncationPolicy.AS_GRADED, 0);
+            int verdicts = ps.size() * samples;
+            out.printf("regraded %d completions in %.1f s (%.0f verdicts/s, cold: includes starting the verifier), every verdict stored;"
+                    + " pass@1 %.3f, no answer %.3f%n", verdicts, secs, verdicts / secs, m.passAt1().mean(), m.noAnswerRate());
+            out.flush();
+        } finally {
+            try (var files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
+        return 0;
+    }
+}
