@@ -8,7 +8,12 @@ import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.RetryPolicy;
 import dev.arbiter.json.Json;
+import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.report.Leaderboard;
+import dev.arbiter.report.RunPage;
+import dev.arbiter.run.Completion;
+import dev.arbiter.run.Outcome;
+import dev.arbiter.run.StoredVerdict;
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.EvalPlan;
 import dev.arbiter.run.EvalRunner;
@@ -166,6 +171,7 @@ final class EvalCommand implements Callable<Integer> {
             String key = System.getenv().getOrDefault("ARBITER_API_KEY", System.getenv("OPENAI_API_KEY"));
             OpenAiClient client = new OpenAiClient(endpoints, key, RetryPolicy.DEFAULT);
             List<Leaderboard.Row> rows = new ArrayList<>();
+            List<RunPage.BenchmarkView> pages = new ArrayList<>();
             ObjectNode runInfo = Json.mapper().createObjectNode();
             int stillMissing = 0;
             try (MathVerifier verifier = new MathVerifier()) {
@@ -183,8 +189,16 @@ final class EvalCommand implements Callable<Integer> {
                         err.println("  not generated: " + f);
                     }
                     List<ProblemSamples> graded = EvalRunner.gradeMath(p, st, verifier);
-                    MetricSummary m = Metrics.summarize(graded, n, kList, excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED, 0);
-                    rows.add(new Leaderboard.Row(p.benchmark(), model, m));
+                    TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
+                    MetricSummary m = Metrics.summarize(graded, n, kList, policy, 0);
+                    Map<String, Map<String, MetricSummary>> breakdown = new java.util.TreeMap<>();
+                    for (String label : List.of("subject", "level", "difficulty")) {
+                        if (graded.stream().anyMatch(ps -> ps.labels().containsKey(label))) {
+                            breakdown.put(label, Metrics.byLabel(graded, label, n, List.of(1), policy, 0));
+                        }
+                    }
+                    rows.add(new Leaderboard.Row(p.benchmark(), model, m, breakdown));
+                    pages.add(new RunPage.BenchmarkView(p.benchmark(), model, m, views(p, st, hash)));
                     stillMissing += m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
                     ObjectNode info = runInfo.putObject(p.benchmark());
                     info.put("requested", g.requested()).put("stored", g.stored()).put("failed", g.failed())
@@ -193,7 +207,7 @@ final class EvalCommand implements Callable<Integer> {
             }
             OpenAiClient.Stats stats = client.stats();
             runInfo.put("http_requests", stats.requests()).put("retries", stats.retries());
-            Leaderboard.write(outDir, config, rows, runInfo);
+            Leaderboard.write(outDir, config, rows, runInfo, RunPage.html(model + " (" + hash.substring(0, 12) + ")", pages));
             outW.print(Leaderboard.markdown(rows));
             outW.printf("requests %d, retries %d; report in %s%n", stats.requests(), stats.retries(), outDir);
             outW.flush();
@@ -223,6 +237,29 @@ final class EvalCommand implements Callable<Integer> {
             plans.add(new EvalPlan(l.name(), ps, gen, n, Duration.ofSeconds(timeoutS), concurrency));
         }
         return plans;
+    }
+
+    /** Every problem with its stored samples and verdicts, for the run's HTML page. */
+    private List<RunPage.ProblemView> views(EvalPlan plan, CompletionStore st, String hash) {
+        List<RunPage.ProblemView> out = new ArrayList<>();
+        for (Problem p : plan.problems()) {
+            Map<Integer, StoredVerdict> verdicts = st.verdictsWithAnswers(hash, p.id(), EvalRunner.MATH_VERIFIER);
+            List<RunPage.SampleView> samples = new ArrayList<>();
+            int correct = 0;
+            for (Completion c : st.completions(hash, p.id())) {
+                if (c.sampleIndex() >= n) {
+                    continue;
+                }
+                StoredVerdict v = verdicts.get(c.sampleIndex());
+                String outcome = v == null ? "ungraded" : v.outcome().name().toLowerCase();
+                correct += v != null && v.outcome() == Outcome.CORRECT ? 1 : 0;
+                samples.add(new RunPage.SampleView(c.sampleIndex(), outcome, v == null ? null : v.extracted(), c.finishReason(),
+                        c.completionTokens(), c.text()));
+            }
+            String gold = p.gold() instanceof MathAnswer a ? a.answer() : "";
+            out.add(new RunPage.ProblemView(p.id(), plan.prompt(p), gold, samples.isEmpty() ? 0 : (double) correct / samples.size(), samples));
+        }
+        return out;
     }
 
     static List<Integer> defaultKs(int n) {

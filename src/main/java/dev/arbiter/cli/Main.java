@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             "Evaluates and verifies reasoning models, and serves its verifiers as RL rewards.",
             ""
         },
-        subcommands = {BenchmarksCommand.class, EvalCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
+        subcommands = {BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
             BenchCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",

@@ -1,4 +1,4 @@
 package dev.arbiter.run;
 
 /** A verdict as kept in the store: its outcome and the answer extracted from the completion. */
-record StoredVerdict(Outcome outcome, String extracted) {}
+public record StoredVerdict(Outcome outcome, String extracted) {}

@@ -48,7 +48,7 @@ class EvalCliTest {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             lines.add(Json.line(Json.mapper().createObjectNode().put("id", "q" + i).put("prompt", "What is " + i + " + " + (i * 7) + "?")
-                    .put("answer", Integer.toString(8 * i))));
+                    .put("answer", Integer.toString(8 * i)).put("level", 1 + i % 3)));
         }
         Path f = dir.resolve("sums.jsonl");
         Files.write(f, lines);
@@ -171,6 +171,33 @@ class EvalCliTest {
         CliTest.Result badK = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", "m", "--n", "2", "--k", "4", "--dry-run");
         assertThat(badK.code()).isEqualTo(2);
         assertThat(badK.err()).contains("--k values must be between 1 and --n (2), got 4");
+    }
+
+    @Test
+    void theReportHasAPagePerProblemABreakdownAndMergesAcrossRuns() throws Exception {
+        Path jsonl = problems(6);
+        try (FakeOpenAiServer s = new FakeOpenAiServer(adder(0))) {
+            assertThat(CliTest.run(evalArgs(jsonl, s, 4).toArray(String[]::new)).code()).isZero();
+            String html = Files.readString(dir.resolve("report/index.html"));
+            assertThat(html).contains("<summary>q5 &mdash; 75% correct</summary>").contains("class=\"wrong\">wrong")
+                    .contains("What is 5 + 35?").contains("\\boxed{40}").doesNotContain("<script");
+            String md = Files.readString(dir.resolve("report/leaderboard.md"));
+            assertThat(md).contains("by level:").contains("| 1 | 2 | 75.0 ± 0.0 |");
+
+            // A second model's run, then one merged leaderboard.
+            List<String> other = evalArgs(jsonl, s, 4);
+            other.set(other.indexOf("adder"), "adder-2");
+            other.set(other.indexOf(dir.resolve("report").toString()), dir.resolve("report-2").toString());
+            assertThat(CliTest.run(other.toArray(String[]::new)).code()).isZero();
+            CliTest.Result merged = CliTest.run("report", dir.resolve("report").toString(), dir.resolve("report-2").toString(), "--out",
+                    dir.resolve("board").toString());
+            assertThat(merged.code()).as(merged.err()).isZero();
+            assertThat(merged.out()).contains("| jsonl:sums.jsonl | adder | 6 | 4 | 75.0").contains("| jsonl:sums.jsonl | adder-2 | 6 | 4 | 75.0");
+            assertThat(Files.readString(dir.resolve("board/leaderboard.md"))).isEqualTo(merged.out());
+            CliTest.Result notARun = CliTest.run("report", dir.toString(), "--out", dir.resolve("x").toString());
+            assertThat(notARun.code()).isEqualTo(1);
+            assertThat(notARun.err()).contains("holds no summary.json");
+        }
     }
 
     private JsonNode metrics() throws Exception {
