@@ -48,6 +48,10 @@ import picocli.CommandLine.Option;
 final class EvalCommand implements Callable<Integer> {
     static final String DEFAULT_TEMPLATE = "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.";
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A YAML file of these options by their long names (benchmark: [aime24], n: 16, top-p: 0.95, ...); flags on the command line win.")
+    Path configFile;
+
     @Option(names = "--benchmark", paramLabel = "NAME", description = "A shipped math benchmark (see `arbiter benchmarks list`); repeatable.")
     List<String> benchmarks = new ArrayList<>();
 
@@ -57,7 +61,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "URL", description = "An OpenAI-compatible server, e.g. http://localhost:8000; repeat to spread load.")
     List<URI> endpoints = new ArrayList<>();
 
-    @Option(names = "--model", required = true, paramLabel = "NAME", description = "The model name the server knows.")
+    @Option(names = "--model", paramLabel = "NAME", description = "The model name the server knows (required).")
     String model;
 
     @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
@@ -120,6 +124,12 @@ final class EvalCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
+        if (configFile != null) {
+            applyConfig(cl);
+        }
+        if (model == null || model.isBlank()) {
+            throw new CommandLine.ParameterException(cl, "--model is required (on the command line or in --config)");
+        }
         if (benchmarks.isEmpty() && jsonl.isEmpty()) {
             throw new CommandLine.ParameterException(cl, "name at least one --benchmark or --jsonl");
         }
@@ -237,6 +247,44 @@ final class EvalCommand implements Callable<Integer> {
             plans.add(new EvalPlan(l.name(), ps, gen, n, Duration.ofSeconds(timeoutS), concurrency));
         }
         return plans;
+    }
+
+    /** Sets each option the YAML file names, unless the command line gave it. */
+    private void applyConfig(CommandLine cl) {
+        com.fasterxml.jackson.databind.JsonNode root;
+        try {
+            root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(InputFiles.read(configFile));
+        } catch (java.io.IOException e) {
+            throw new Errors.UserError(configFile + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+        if (root == null || !root.isObject()) {
+            throw new Errors.UserError(configFile + ": expected a mapping of option names to values");
+        }
+        var fields = root.fields();
+        while (fields.hasNext()) {
+            var e = fields.next();
+            CommandLine.Model.OptionSpec opt = spec.findOption("--" + e.getKey());
+            if (opt == null || e.getKey().equals("config")) {
+                throw new Errors.UserError(configFile + ": unknown option '" + e.getKey() + "' (see `arbiter eval --help`)");
+            }
+            if (cl.getParseResult().hasMatchedOption(opt)) {
+                continue; // the command line wins
+            }
+            var mapper = Json.mapper();
+            com.fasterxml.jackson.databind.JavaType type = java.util.Collection.class.isAssignableFrom(opt.type())
+                    ? mapper.getTypeFactory().constructCollectionType(List.class, opt.auxiliaryTypes()[0])
+                    : mapper.getTypeFactory().constructType(opt.type());
+            com.fasterxml.jackson.databind.JsonNode value = e.getValue();
+            if (type.isCollectionLikeType() && !value.isArray()) {
+                value = mapper.createArrayNode().add(value);
+            }
+            try {
+                opt.setValue(mapper.convertValue(value, type));
+            } catch (IllegalArgumentException ex) {
+                throw new Errors.UserError(configFile + ": '" + e.getKey() + "' should be " + type.getRawClass().getSimpleName().toLowerCase()
+                        + (type.isCollectionLikeType() ? " of " + opt.auxiliaryTypes()[0].getSimpleName() : "") + ", got " + value);
+            }
+        }
     }
 
     /** Every problem with its stored samples and verdicts, for the run's HTML page. */

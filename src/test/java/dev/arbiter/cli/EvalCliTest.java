@@ -200,6 +200,39 @@ class EvalCliTest {
         }
     }
 
+    @Test
+    void aYamlConfigSetsOptionsAndTheCommandLineWins() throws Exception {
+        Path jsonl = problems(3);
+        try (FakeOpenAiServer s = new FakeOpenAiServer(adder(0))) {
+            Path yaml = Files.writeString(dir.resolve("run.yaml"), String.join("\n",
+                    "jsonl: " + jsonl,
+                    "endpoint: [" + s.uri() + "]",
+                    "model: adder",
+                    "n: 2",
+                    "top-p: 0.9",
+                    "max-tokens: 256",
+                    "stop: ['</answer>']",
+                    "store: " + dir.resolve("store.db"),
+                    "out: " + dir.resolve("report"),
+                    ""));
+            CliTest.Result r = CliTest.run("eval", "--config", yaml.toString(), "--n", "3");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(s.received.get()).isEqualTo(9); // n from the command line, not the file
+            String hash = new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.9, 256, 0, List.of("</answer>")).hash();
+            assertThat(Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).at("/config/generation_hash").asText()).isEqualTo(hash);
+            assertThat(s.bodies.peek().path("stop").path(0).asText()).isEqualTo("</answer>");
+
+            Files.writeString(yaml, "modle: adder\n");
+            CliTest.Result typo = CliTest.run("eval", "--config", yaml.toString());
+            assertThat(typo.code()).isEqualTo(1);
+            assertThat(typo.err()).contains("unknown option 'modle'");
+            Files.writeString(yaml, "model: adder\nn: many\n");
+            CliTest.Result wrongType = CliTest.run("eval", "--config", yaml.toString(), "--dry-run", "--jsonl", jsonl.toString());
+            assertThat(wrongType.code()).isEqualTo(1);
+            assertThat(wrongType.err()).contains("'n' should be int, got \"many\"");
+        }
+    }
+
     private JsonNode metrics() throws Exception {
         return Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).path("benchmarks").path(0).path("metrics");
     }
