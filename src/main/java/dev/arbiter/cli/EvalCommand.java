@@ -8,7 +8,11 @@ import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.RetryPolicy;
 import dev.arbiter.json.Json;
+import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.report.Leaderboard;
 import dev.arbiter.report.RunPage;
 import dev.arbiter.run.Completion;
@@ -37,7 +41,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Samples a model on math benchmarks through OpenAI-compatible endpoints, grades every sample,",
+        description = {"Samples a model on benchmarks through OpenAI-compatible endpoints, grades every sample (math with the",
+            "math verifier, code in the Docker sandbox by LiveCodeBench's rules),",
             "and writes a leaderboard (pass@1 with its error, pass@k, maj@k) to results/.",
             "Every completion is stored the moment it arrives, keyed by model, prompt, sampling and sample index:",
             "run the same command again after a crash or with a larger --n and only the missing samples are requested."},
@@ -47,6 +52,7 @@ import picocli.CommandLine.Option;
             "  arbiter eval --jsonl my_problems.jsonl --endpoint http://localhost:8000 --model m --n 4 --dry-run"})
 final class EvalCommand implements Callable<Integer> {
     static final String DEFAULT_TEMPLATE = "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.";
+    static final String DEFAULT_CODE_TEMPLATE = "{problem}\n\nSolve the problem in Python 3. End your answer with the complete program in one ```python code block.";
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "A YAML file of these options by their long names (benchmark: [aime24], n: 16, top-p: 0.95, ...); flags on the command line win.")
@@ -84,6 +90,9 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--template", paramLabel = "TEXT", description = "Prompt template with {problem} (default: asks for reasoning and a \\boxed{} answer).")
     String template = DEFAULT_TEMPLATE;
+
+    @Option(names = "--code-template", paramLabel = "TEXT", description = "Prompt template for code benchmarks, with {problem} (default: asks for one fenced Python program).")
+    String codeTemplate = DEFAULT_CODE_TEMPLATE;
 
     @Option(names = "--stop", paramLabel = "TEXT", description = "A stop string; repeatable.")
     List<String> stop = new ArrayList<>();
@@ -145,13 +154,18 @@ final class EvalCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(cl, "--k values must be between 1 and --n (" + n + "), got " + k);
             }
         }
+        if (!template.contains("{problem}") || !codeTemplate.contains("{problem}")) {
+            throw new CommandLine.ParameterException(cl, "--template and --code-template must contain {problem}");
+        }
         GenerationSpec gen;
+        GenerationSpec codeGen;
         try {
             gen = new GenerationSpec(model, template, !raw, temperature, topP, maxTokens, seed, stop);
+            codeGen = new GenerationSpec(model, codeTemplate, !raw, temperature, topP, maxTokens, seed, stop);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        List<EvalPlan> plans = plans(gen);
+        List<EvalPlan> plans = plans(gen, codeGen);
         String hash = gen.hash();
         Path outDir = out != null ? out : Path.of("results", model.replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + hash.substring(0, 12));
         ObjectNode config = Json.mapper().createObjectNode();
@@ -160,7 +174,7 @@ final class EvalCommand implements Callable<Integer> {
                 .put("verifier", EvalRunner.MATH_VERIFIER).put("store", store.toString()).put("out", outDir.toString());
         kList.forEach(config.putArray("k")::add);
         var bs = config.putArray("benchmarks");
-        plans.forEach(p -> bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()));
+        plans.forEach(p -> bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash()));
         var eps = config.putArray("endpoints");
         endpoints.forEach(u -> eps.add(u.toString()));
         PrintWriter err = cl.getErr();
@@ -171,7 +185,7 @@ final class EvalCommand implements Callable<Integer> {
         try (CompletionStore st = CompletionStore.open(store)) {
             if (dryRun) {
                 for (EvalPlan p : plans) {
-                    int missing = st.missing(hash, p.problemIds(), n).size();
+                    int missing = st.missing(p.spec().hash(), p.problemIds(), n).size();
                     outW.printf("%s: %d problems x %d samples = %d; stored %d; would request %d (max %d tokens each)%n", p.benchmark(),
                             p.problems().size(), n, p.problems().size() * n, p.problems().size() * n - missing, missing, maxTokens);
                 }
@@ -184,11 +198,12 @@ final class EvalCommand implements Callable<Integer> {
             List<RunPage.BenchmarkView> pages = new ArrayList<>();
             ObjectNode runInfo = Json.mapper().createObjectNode();
             int stillMissing = 0;
-            try (MathVerifier verifier = new MathVerifier()) {
+            boolean anyCode = plans.stream().anyMatch(p -> p.problems().getFirst().kind() == Kind.CODE);
+            try (MathVerifier verifier = new MathVerifier(); Sandbox sandbox = anyCode ? Sandbox.start(SandboxConfig.defaults()) : null) {
                 for (EvalPlan p : plans) {
                     EvalRunner.Generated g;
                     int total = p.problems().size() * n;
-                    int before = total - st.missing(hash, p.problemIds(), n).size();
+                    int before = total - st.missing(p.spec().hash(), p.problemIds(), n).size();
                     try (ProgressBar bar = ResumableJsonl.progress(p.benchmark(), total, before)) {
                         g = EvalRunner.generate(p, client, st, (done, all, tokens) -> {
                             bar.stepTo(before + done);
@@ -198,7 +213,12 @@ final class EvalCommand implements Callable<Integer> {
                     for (String f : g.failures()) {
                         err.println("  not generated: " + f);
                     }
-                    List<ProblemSamples> graded = EvalRunner.gradeMath(p, st, verifier);
+                    boolean code = p.problems().getFirst().kind() == Kind.CODE;
+                    List<ProblemSamples> graded = code
+                            ? EvalRunner.gradeCode(p, st, new CodeGrader(sandbox, CodeGrader.Settings.LCB_DEFAULT), CodeGrader.Settings.LCB_DEFAULT,
+                                    2 * sandbox.containerIds().size())
+                            : EvalRunner.gradeMath(p, st, verifier);
+                    String verifierName = code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER;
                     TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
                     MetricSummary m = Metrics.summarize(graded, n, kList, policy, 0);
                     Map<String, Map<String, MetricSummary>> breakdown = new java.util.TreeMap<>();
@@ -208,7 +228,7 @@ final class EvalCommand implements Callable<Integer> {
                         }
                     }
                     rows.add(new Leaderboard.Row(p.benchmark(), model, m, breakdown));
-                    pages.add(new RunPage.BenchmarkView(p.benchmark(), model, m, views(p, st, hash)));
+                    pages.add(new RunPage.BenchmarkView(p.benchmark(), model, m, views(p, st, verifierName)));
                     stillMissing += m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
                     ObjectNode info = runInfo.putObject(p.benchmark());
                     info.put("requested", g.requested()).put("stored", g.stored()).put("failed", g.failed())
@@ -229,7 +249,7 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    private List<EvalPlan> plans(GenerationSpec gen) {
+    private List<EvalPlan> plans(GenerationSpec gen, GenerationSpec codeGen) {
         Benchmarks b = data.open();
         List<EvalPlan> plans = new ArrayList<>();
         List<Benchmarks.Loaded> loaded = new ArrayList<>();
@@ -240,11 +260,8 @@ final class EvalCommand implements Callable<Integer> {
             loaded.add(b.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())));
         }
         for (Benchmarks.Loaded l : loaded) {
-            if (l.kind() != Kind.MATH) {
-                throw new Errors.UserError(l.name() + " is a code benchmark; `arbiter eval` grades math so far (grade code with `arbiter grade`)");
-            }
             List<Problem> ps = limit == null ? l.problems() : l.problems().subList(0, Math.min(limit, l.problems().size()));
-            plans.add(new EvalPlan(l.name(), ps, gen, n, Duration.ofSeconds(timeoutS), concurrency));
+            plans.add(new EvalPlan(l.name(), ps, l.kind() == Kind.CODE ? codeGen : gen, n, Duration.ofSeconds(timeoutS), concurrency));
         }
         return plans;
     }
@@ -288,10 +305,11 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     /** Every problem with its stored samples and verdicts, for the run's HTML page. */
-    private List<RunPage.ProblemView> views(EvalPlan plan, CompletionStore st, String hash) {
+    private List<RunPage.ProblemView> views(EvalPlan plan, CompletionStore st, String verifierName) {
+        String hash = plan.spec().hash();
         List<RunPage.ProblemView> out = new ArrayList<>();
         for (Problem p : plan.problems()) {
-            Map<Integer, StoredVerdict> verdicts = st.verdictsWithAnswers(hash, p.id(), EvalRunner.MATH_VERIFIER);
+            Map<Integer, StoredVerdict> verdicts = st.verdictsWithAnswers(hash, p.id(), verifierName);
             List<RunPage.SampleView> samples = new ArrayList<>();
             int correct = 0;
             for (Completion c : st.completions(hash, p.id())) {
@@ -304,7 +322,7 @@ final class EvalCommand implements Callable<Integer> {
                 samples.add(new RunPage.SampleView(c.sampleIndex(), outcome, v == null ? null : v.extracted(), c.finishReason(),
                         c.completionTokens(), c.text()));
             }
-            String gold = p.gold() instanceof MathAnswer a ? a.answer() : "";
+            String gold = p.gold() instanceof MathAnswer a ? a.answer() : p.gold() instanceof CodeTests t ? t.tests().size() + " tests" : "";
             out.add(new RunPage.ProblemView(p.id(), plan.prompt(p), gold, samples.isEmpty() ? 0 : (double) correct / samples.size(), samples));
         }
         return out;

@@ -6,6 +6,9 @@ import dev.arbiter.inference.Generation;
 import dev.arbiter.inference.GenerationRequest;
 import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.InferenceException;
+import dev.arbiter.verify.code.CodeExtractor;
+import dev.arbiter.verify.code.CodeGrader;
+import dev.arbiter.verify.code.CodeVerdict;
 import dev.arbiter.verify.math.MathVerdict;
 import dev.arbiter.verify.math.MathVerifier;
 import java.util.ArrayList;
@@ -26,6 +29,11 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class EvalRunner {
     /** The name verdicts are stored under; a new verifier version gets a new name and re-grades. */
     public static final String MATH_VERIFIER = "arbiter-math/1";
+
+    /** Code verdicts' name: the grader and its settings, since a different clock or limit is a different verdict. */
+    public static String codeVerifier(CodeGrader.Settings s) {
+        return "arbiter-code/1 " + s.clock().name().toLowerCase() + " " + s.timeoutS() + "s " + s.limits().memoryMb() + "MB";
+    }
 
     /** Told after each sample is stored or given up on. */
     public interface Listener {
@@ -147,6 +155,67 @@ public final class EvalRunner {
             samples.add(new Sample(cs.get(i).sampleIndex(), outcomes.get(i), cs.get(i).truncated(), cluster));
         }
         return new ProblemSamples(p.id(), labels(p), samples);
+    }
+
+    /**
+     * Grades every stored code sample below n that lacks a verdict under these settings, in the
+     * sandbox, {@code parallel} at a time. A completion without a fenced code block has no answer.
+     * Each program is its own answer, so maj@k over code reduces to the expected share correct.
+     */
+    public static List<ProblemSamples> gradeCode(EvalPlan plan, CompletionStore store, CodeGrader grader, CodeGrader.Settings settings,
+                                                 int parallel) {
+        String hash = store.register(plan.spec());
+        String name = codeVerifier(settings);
+        Semaphore slots = new Semaphore(parallel);
+        List<List<Completion>> completions = new ArrayList<>();
+        List<List<java.util.concurrent.Future<Outcome>>> pending = new ArrayList<>();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (Problem p : plan.problems()) {
+                if (p.kind() != dev.arbiter.benchmark.Kind.CODE) {
+                    throw new IllegalArgumentException(p.id() + " is not a code problem");
+                }
+                List<Completion> cs = store.completions(hash, p.id()).stream().filter(c -> c.sampleIndex() < plan.n()).toList();
+                Map<Integer, StoredVerdict> stored = store.verdictsWithAnswers(hash, p.id(), name);
+                List<java.util.concurrent.Future<Outcome>> outcomes = new ArrayList<>();
+                for (Completion c : cs) {
+                    StoredVerdict have = stored.get(c.sampleIndex());
+                    outcomes.add(have != null ? java.util.concurrent.CompletableFuture.completedFuture(have.outcome()) : ex.submit(() -> {
+                        slots.acquire();
+                        try {
+                            if (CodeExtractor.extract(c.text()).isBlank()) {
+                                store.putVerdict(hash, p.id(), c.sampleIndex(), name, Outcome.NO_ANSWER, null, "no fenced code block");
+                                return Outcome.NO_ANSWER;
+                            }
+                            CodeVerdict v = grader.grade(p, c.text());
+                            Outcome o = v.passed() ? Outcome.CORRECT : Outcome.WRONG;
+                            store.putVerdict(hash, p.id(), c.sampleIndex(), name, o, null,
+                                    v.firstFailure() == null ? null : v.firstFailure().reason());
+                            return o;
+                        } finally {
+                            slots.release();
+                        }
+                    }));
+                }
+                completions.add(cs);
+                pending.add(outcomes);
+            }
+            List<ProblemSamples> out = new ArrayList<>();
+            for (int p = 0; p < plan.problems().size(); p++) {
+                List<Completion> cs = completions.get(p);
+                List<Sample> samples = new ArrayList<>();
+                for (int i = 0; i < cs.size(); i++) {
+                    Outcome o = pending.get(p).get(i).get();
+                    samples.add(new Sample(cs.get(i).sampleIndex(), o, cs.get(i).truncated(), o == Outcome.NO_ANSWER ? null : i));
+                }
+                out.add(new ProblemSamples(plan.problems().get(p).id(), labels(plan.problems().get(p)), samples));
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while grading", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
     }
 
     private static Map<String, String> labels(Problem p) {

@@ -1,0 +1,64 @@
+package dev.arbiter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.DataConfig;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.inference.FakeOpenAiServer;
+import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.DockerRequired;
+import dev.arbiter.testing.Shared;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `arbiter eval` on a code benchmark: samples graded in the Docker sandbox by LiveCodeBench's rules. */
+class EvalCodeCliTest {
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void docker() {
+        DockerRequired.check();
+    }
+
+    private static final Map<String, String> SOLUTIONS = Map.of(
+            "codeforces/1873_A", BenchSolutions.ABC_SWAP,
+            "leetcode/2727", BenchSolutions.COUNT_SENIORS,
+            "atcoder/abc301_a", BenchSolutions.OVERALL_WINNER);
+
+    @Test
+    void evenSeedsWriteACorrectProgramOddSeedsNone() throws Exception {
+        DataConfig c = DataConfig.fromEnvironment(Shared.datasets(), Map.of());
+        List<Problem> problems = new Benchmarks(new DataConfig(c.dataDir(), c.cacheDir(), true, c.hubEndpoint(), c.hubToken()))
+                .load("lcb_v1_samples", Selection.DEFAULT).problems();
+        FakeOpenAiServer.Model model = (prompt, seed) -> {
+            Problem p = problems.stream().filter(q -> prompt.contains(q.prompt())).findFirst().orElseThrow();
+            return new FakeOpenAiServer.Reply(seed % 2 == 0 ? "Here it is.\n```python\n" + SOLUTIONS.get(p.id()) + "```\n" : "I am not sure.", "stop");
+        };
+        try (FakeOpenAiServer s = new FakeOpenAiServer(model)) {
+            String[] args = {"eval", "--benchmark", "lcb_v1_samples", "--endpoint", s.uri().toString(), "--model", "coder", "--n", "2",
+                "--store", dir.resolve("store.db").toString(), "--out", dir.resolve("report").toString(), "--offline", "--data-dir",
+                Shared.datasets().toString()};
+            CliTest.Result r = CliTest.run(args);
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode m = Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).at("/benchmarks/0/metrics");
+            assertThat(m.at("/passAt1/mean").asDouble()).isEqualTo(0.5);
+            assertThat(m.path("noAnswerRate").asDouble()).isEqualTo(0.5);
+            assertThat(m.at("/passAtK/2").asDouble()).isEqualTo(1.0);
+            assertThat(s.received.get()).isEqualTo(6);
+            assertThat(r.out()).contains("| lcb_v1_samples | coder | 3 | 2 | 50.0");
+
+            // Nothing is missing, so a second run asks the model for nothing.
+            CliTest.Result again = CliTest.run(args);
+            assertThat(again.code()).as(again.err()).isZero();
+            assertThat(s.received.get()).isEqualTo(6);
+        }
+    }
+}
