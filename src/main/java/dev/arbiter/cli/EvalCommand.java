@@ -112,8 +112,9 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--exclude-truncated", description = "Leave samples cut off at --max-tokens out of the metrics (default: graded as they stand).")
     boolean excludeTruncated;
 
-    @Option(names = "--store", defaultValue = "results/store.db", paramLabel = "FILE", description = "The completion store (default: ${DEFAULT-VALUE}).")
-    Path store;
+    @Option(names = "--store", defaultValue = "results/store.db", paramLabel = "FILE|URL",
+            description = "The completion store: a SQLite file, or a jdbc:postgresql:// URL shared by a team (default: ${DEFAULT-VALUE}).")
+    String store;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: results/<model>-<config hash>).")
     Path out;
@@ -171,7 +172,7 @@ final class EvalCommand implements Callable<Integer> {
         ObjectNode config = Json.mapper().createObjectNode();
         config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
         config.put("generation_hash", hash).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
-                .put("verifier", EvalRunner.MATH_VERIFIER).put("store", store.toString()).put("out", outDir.toString());
+                .put("verifier", EvalRunner.MATH_VERIFIER).put("store", store.replaceAll("password=[^&]*", "password=***")).put("out", outDir.toString());
         kList.forEach(config.putArray("k")::add);
         var bs = config.putArray("benchmarks");
         plans.forEach(p -> bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash()));

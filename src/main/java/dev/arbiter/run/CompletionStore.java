@@ -17,7 +17,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * Completions and verdicts in one SQLite file, each written in its own transaction as it arrives.
+ * Completions and verdicts in one SQLite file (or, for a team sharing a leaderboard, a PostgreSQL
+ * database named by a {@code jdbc:postgresql:} URL), each written in its own transaction as it arrives.
  * A completion's key is (generation spec hash, problem, sample index) and it is stored at most
  * once, so a re-run, a resume after {@code kill -9}, or a larger n asks the model only for what is
  * missing. The file is in WAL mode: a committed row survives the process being killed at any moment.
@@ -25,41 +26,86 @@ import java.util.TreeMap;
  * Safe for use from many threads (one connection, serialized).
  */
 public final class CompletionStore implements AutoCloseable {
-    private final Path file;
-    private final Connection db;
+    /** The two SQL dialects' differences, kept to the statements that differ. */
+    private enum Dialect {
+        SQLITE("INSERT OR IGNORE INTO", "", "INSERT OR REPLACE INTO", "",
+                "strftime('%Y-%m-%dT%H:%M:%fZ','now')"),
+        POSTGRES("INSERT INTO", " ON CONFLICT DO NOTHING", "INSERT INTO",
+                " ON CONFLICT (spec_hash, problem_id, sample_index, verifier) DO UPDATE SET outcome = EXCLUDED.outcome,"
+                        + " extracted = EXCLUDED.extracted, reason = EXCLUDED.reason",
+                "to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')");
 
-    private CompletionStore(Path file, Connection db) {
-        this.file = file;
-        this.db = db;
+        final String insertIgnore;
+        final String ignoreTail;
+        final String upsert;
+        final String upsertTail;
+        final String now;
+
+        Dialect(String insertIgnore, String ignoreTail, String upsert, String upsertTail, String now) {
+            this.insertIgnore = insertIgnore;
+            this.ignoreTail = ignoreTail;
+            this.upsert = upsert;
+            this.upsertTail = upsertTail;
+            this.now = now;
+        }
     }
 
+    private final String file;
+    private final Connection db;
+    private final Dialect dialect;
+
+    private CompletionStore(String file, Connection db, Dialect dialect) {
+        this.file = file;
+        this.db = db;
+        this.dialect = dialect;
+    }
+
+    /** A SQLite file, created with its folder when missing. */
     public static CompletionStore open(Path file) {
         try {
             Path parent = file.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        } catch (java.io.IOException e) {
+            throw new StoreException("cannot open the completion store " + file + ": " + e.getMessage(), e);
+        }
+        return open(file.toString(), "jdbc:sqlite:" + file.toAbsolutePath(), Dialect.SQLITE);
+    }
+
+    /** A {@code jdbc:postgresql:} URL, or else a SQLite file's path. */
+    public static CompletionStore open(String location) {
+        if (location.startsWith("jdbc:postgresql:")) {
+            return open(location.replaceAll("password=[^&]*", "password=***"), location, Dialect.POSTGRES);
+        }
+        return open(Path.of(location));
+    }
+
+    private static CompletionStore open(String name, String url, Dialect dialect) {
+        String now = dialect.now;
+        try {
+            Connection c = DriverManager.getConnection(url);
             try (Statement s = c.createStatement()) {
-                s.execute("PRAGMA journal_mode=WAL");
-                s.execute("PRAGMA synchronous=NORMAL");
-                s.execute("PRAGMA busy_timeout=10000");
-                s.execute("PRAGMA foreign_keys=ON"); // a completion needs its registered spec
+                if (dialect == Dialect.SQLITE) {
+                    s.execute("PRAGMA journal_mode=WAL");
+                    s.execute("PRAGMA synchronous=NORMAL");
+                    s.execute("PRAGMA busy_timeout=10000");
+                    s.execute("PRAGMA foreign_keys=ON"); // a completion needs its registered spec
+                }
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS specs (
                           spec_hash TEXT PRIMARY KEY,
                           spec_json TEXT NOT NULL)""");
-                s.execute("""
-                        CREATE TABLE IF NOT EXISTS completions (
-                          spec_hash TEXT NOT NULL REFERENCES specs(spec_hash),
-                          problem_id TEXT NOT NULL,
-                          sample_index INTEGER NOT NULL,
-                          text TEXT NOT NULL,
-                          finish_reason TEXT,
-                          prompt_tokens INTEGER NOT NULL,
-                          completion_tokens INTEGER NOT NULL,
-                          created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')),
-                          PRIMARY KEY (spec_hash, problem_id, sample_index))""");
+                s.execute("CREATE TABLE IF NOT EXISTS completions ("
+                        + " spec_hash TEXT NOT NULL REFERENCES specs(spec_hash),"
+                        + " problem_id TEXT NOT NULL,"
+                        + " sample_index INTEGER NOT NULL,"
+                        + " text TEXT NOT NULL,"
+                        + " finish_reason TEXT,"
+                        + " prompt_tokens INTEGER NOT NULL,"
+                        + " completion_tokens INTEGER NOT NULL,"
+                        + " created_at TEXT NOT NULL DEFAULT (" + now + "),"
+                        + " PRIMARY KEY (spec_hash, problem_id, sample_index))");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS verdicts (
                           spec_hash TEXT NOT NULL,
@@ -71,23 +117,23 @@ public final class CompletionStore implements AutoCloseable {
                           reason TEXT,
                           PRIMARY KEY (spec_hash, problem_id, sample_index, verifier))""");
             }
-            return new CompletionStore(file, c);
-        } catch (SQLException | java.io.IOException e) {
-            throw new StoreException("cannot open the completion store " + file + ": " + e.getMessage(), e);
+            return new CompletionStore(name, c, dialect);
+        } catch (SQLException e) {
+            throw new StoreException("cannot open the completion store " + name + ": " + e.getMessage(), e);
         }
     }
 
     /** Records the spec behind a hash (once), so a store can say what its rows were generated with. */
     public synchronized String register(GenerationSpec spec) {
         String hash = spec.hash();
-        update("INSERT OR IGNORE INTO specs(spec_hash, spec_json) VALUES (?, ?)", hash, spec.canonicalJson());
+        update(dialect.insertIgnore + " specs(spec_hash, spec_json) VALUES (?, ?)" + dialect.ignoreTail, hash, spec.canonicalJson());
         return hash;
     }
 
     /** Stores a completion unless one is already there; true when this call stored it. */
     public synchronized boolean put(String specHash, Completion c) {
-        return update("INSERT OR IGNORE INTO completions(spec_hash, problem_id, sample_index, text, finish_reason, prompt_tokens, completion_tokens)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", specHash, c.problemId(), c.sampleIndex(), c.text(), c.finishReason(),
+        return update(dialect.insertIgnore + " completions(spec_hash, problem_id, sample_index, text, finish_reason, prompt_tokens,"
+                + " completion_tokens) VALUES (?, ?, ?, ?, ?, ?, ?)" + dialect.ignoreTail, specHash, c.problemId(), c.sampleIndex(), c.text(), c.finishReason(),
                 c.promptTokens(), c.completionTokens()) == 1;
     }
 
@@ -127,8 +173,8 @@ public final class CompletionStore implements AutoCloseable {
     /** Stores (or replaces) one verifier's verdict on one completion. */
     public synchronized void putVerdict(String specHash, String problemId, int sampleIndex, String verifier, Outcome outcome,
                                         String extracted, String reason) {
-        update("INSERT OR REPLACE INTO verdicts(spec_hash, problem_id, sample_index, verifier, outcome, extracted, reason)"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?)", specHash, problemId, sampleIndex, verifier, outcome.name(), extracted, reason);
+        update(dialect.upsert + " verdicts(spec_hash, problem_id, sample_index, verifier, outcome, extracted, reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)" + dialect.upsertTail, specHash, problemId, sampleIndex, verifier, outcome.name(), extracted, reason);
     }
 
     /** One verdict to store with {@link #putVerdicts}. */
@@ -141,8 +187,8 @@ public final class CompletionStore implements AutoCloseable {
         }
         try {
             db.setAutoCommit(false);
-            try (PreparedStatement st = db.prepareStatement("INSERT OR REPLACE INTO verdicts(spec_hash, problem_id, sample_index, verifier,"
-                    + " outcome, extracted, reason) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            try (PreparedStatement st = db.prepareStatement(dialect.upsert + " verdicts(spec_hash, problem_id, sample_index, verifier,"
+                    + " outcome, extracted, reason) VALUES (?, ?, ?, ?, ?, ?, ?)" + dialect.upsertTail)) {
                 for (VerdictRow r : rows) {
                     bind(st, new Object[] {specHash, problemId, r.sampleIndex(), verifier, r.outcome().name(), r.extracted(), r.reason()});
                     st.addBatch();

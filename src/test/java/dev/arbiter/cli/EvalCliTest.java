@@ -233,6 +233,23 @@ class EvalCliTest {
         }
     }
 
+    @Test
+    void aTeamStoreOnPostgresWorksTheSame() throws Exception {
+        String url = System.getenv("ARBITER_TEST_POSTGRES");
+        org.junit.jupiter.api.Assumptions.assumeTrue(url != null && !url.isBlank(), "no PostgreSQL server; `bash .ci/run` starts one");
+        Path jsonl = problems(5);
+        try (FakeOpenAiServer s = new FakeOpenAiServer(adder(0))) {
+            String model = "adder-" + java.util.UUID.randomUUID(); // a fresh key in a database other runs share
+            List<String> args = evalArgs(jsonl, s, 4);
+            args.set(args.indexOf("adder"), model);
+            args.set(args.indexOf(dir.resolve("store.db").toString()), url);
+            assertThat(CliTest.run(args.toArray(String[]::new)).code()).isZero();
+            assertThat(CliTest.run(args.toArray(String[]::new)).code()).isZero();
+            assertThat(s.received.get()).isEqualTo(20); // the second run found every sample in PostgreSQL
+            assertThat(metrics().path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
+        }
+    }
+
     private JsonNode metrics() throws Exception {
         return Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).path("benchmarks").path(0).path("metrics");
     }

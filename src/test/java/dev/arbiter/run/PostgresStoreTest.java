@@ -1,0 +1,73 @@
+package dev.arbiter.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The completion store on a real PostgreSQL server, for teams sharing one leaderboard. Runs when
+ * ARBITER_TEST_POSTGRES holds a JDBC URL (`.ci/run` starts a server and sets it); skipped otherwise.
+ * Each test uses a model name of its own, so runs against the same database never collide.
+ */
+class PostgresStoreTest {
+    static String url;
+
+    @BeforeAll
+    static void server() {
+        url = System.getenv("ARBITER_TEST_POSTGRES");
+        if (System.getenv("CI") != null) {
+            assertThat(url).as("ARBITER_TEST_POSTGRES is set by .ci/run").isNotBlank();
+        }
+        assumeTrue(url != null && !url.isBlank(), "no PostgreSQL server; `bash .ci/run` starts one");
+    }
+
+    private static GenerationSpec spec() {
+        return new GenerationSpec("pg-" + UUID.randomUUID(), "{problem}", true, 0.6, 0.95, 1024, 0, List.of());
+    }
+
+    private static Completion c(String problem, int i) {
+        return new Completion(problem, i, "sample " + i, i % 2 == 0 ? "stop" : "length", 3, 4);
+    }
+
+    @Test
+    void eachSlotOnceMissingSlotsAndARunThatGrows() {
+        try (CompletionStore store = CompletionStore.open(url)) {
+            String h = store.register(spec());
+            assertThat(store.put(h, c("a", 0))).isTrue();
+            assertThat(store.put(h, c("a", 0))).isFalse();
+            assertThat(store.missing(h, List.of("a", "b"), 2)).containsExactly(new SampleSlot("a", 1), new SampleSlot("b", 0), new SampleSlot("b", 1));
+            store.missing(h, List.of("a", "b"), 2).forEach(s -> store.put(h, c(s.problemId(), s.sampleIndex())));
+            assertThat(store.missing(h, List.of("a", "b"), 4)).hasSize(4).allMatch(s -> s.sampleIndex() >= 2);
+            assertThat(store.completions(h, "a")).extracting(Completion::truncated).containsExactly(false, true);
+            assertThat(store.count(h)).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void verdictsAreReplacedPerVerifierAndSurviveReconnecting() {
+        String h;
+        try (CompletionStore store = CompletionStore.open(url)) {
+            h = store.register(spec());
+            store.put(h, c("a", 0));
+            store.putVerdict(h, "a", 0, "v1", Outcome.WRONG, "3", "first");
+            store.putVerdicts(h, "a", "v1", List.of(new CompletionStore.VerdictRow(0, Outcome.CORRECT, "4", "again")));
+            store.putVerdict(h, "a", 0, "v2", Outcome.NO_ANSWER, null, null);
+        }
+        try (CompletionStore store = CompletionStore.open(url)) {
+            assertThat(store.verdictsWithAnswers(h, "a", "v1").get(0)).isEqualTo(new StoredVerdict(Outcome.CORRECT, "4"));
+            assertThat(store.verdict(h, "a", 0, "v2")).contains(Outcome.NO_ANSWER);
+        }
+    }
+
+    @Test
+    void anUnregisteredSpecIsRefused() {
+        try (CompletionStore store = CompletionStore.open(url)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.put("not-a-hash", c("a", 0)))
+                    .isInstanceOf(StoreException.class).hasMessageContaining("jdbc:postgresql:");
+        }
+    }
+}
