@@ -87,8 +87,8 @@ class GradeCliTest {
         assertThat(badBytes.err().strip()).isEqualTo("arbiter: " + gens + ": not valid UTF-8");
         CliTest.Result math = CliTest.run("grade", "--benchmark", "aime24", "--generations", gens.toString(), "--out", out.toString(),
                 "--offline", "--data-dir", Shared.datasets().toString());
-        assertThat(math.code()).isEqualTo(1);
-        assertThat(math.err()).contains("aime24 is a math benchmark");
+        assertThat(math.code()).isEqualTo(1); // math generations go through the same reader
+        assertThat(math.err().strip()).isEqualTo("arbiter: " + gens + ": not valid UTF-8");
         assertThat(CliTest.run("grade", "--benchmark", "lcb_v1_samples", "--generations", gens.toString(), "--out", out.toString(),
                 "--clock", "sundial").code()).isEqualTo(2);
     }
