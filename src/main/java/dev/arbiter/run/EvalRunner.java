@@ -72,7 +72,8 @@ public final class EvalRunner {
                         }
                         promptTokens.addAndGet(g.promptTokens());
                         completionTokens.addAndGet(g.completionTokens());
-                    } catch (InferenceException e) {
+                    } catch (InferenceException | StoreException e) {
+                        // The slot stays missing, so the next run asks for it again; the run says so.
                         failed.incrementAndGet();
                         if (failures.size() < 5) {
                             failures.add(slot.problemId() + "#" + slot.sampleIndex() + ": " + e.getMessage());
