@@ -199,8 +199,7 @@ final class EvalCommand implements Callable<Integer> {
             List<RunPage.BenchmarkView> pages = new ArrayList<>();
             ObjectNode runInfo = Json.mapper().createObjectNode();
             int stillMissing = 0;
-            boolean anyCode = plans.stream().anyMatch(p -> p.problems().getFirst().kind() == Kind.CODE);
-            try (MathVerifier verifier = new MathVerifier(); Sandbox sandbox = anyCode ? Sandbox.start(SandboxConfig.defaults()) : null) {
+            try (MathVerifier verifier = new MathVerifier(); LazySandbox sandbox = new LazySandbox()) {
                 for (EvalPlan p : plans) {
                     EvalRunner.Generated g;
                     int total = p.problems().size() * n;
@@ -216,8 +215,8 @@ final class EvalCommand implements Callable<Integer> {
                     }
                     boolean code = p.problems().getFirst().kind() == Kind.CODE;
                     List<ProblemSamples> graded = code
-                            ? EvalRunner.gradeCode(p, st, new CodeGrader(sandbox, CodeGrader.Settings.LCB_DEFAULT), CodeGrader.Settings.LCB_DEFAULT,
-                                    2 * sandbox.containerIds().size())
+                            ? EvalRunner.gradeCode(p, st, sandbox::grader, CodeGrader.Settings.LCB_DEFAULT,
+                                    2 * SandboxConfig.defaults().containers())
                             : EvalRunner.gradeMath(p, st, verifier);
                     String verifierName = code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER;
                     TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
@@ -301,6 +300,27 @@ final class EvalCommand implements Callable<Integer> {
             } catch (IllegalArgumentException ex) {
                 throw new Errors.UserError(configFile + ": '" + e.getKey() + "' should be " + type.getRawClass().getSimpleName().toLowerCase()
                         + (type.isCollectionLikeType() ? " of " + opt.auxiliaryTypes()[0].getSimpleName() : "") + ", got " + value);
+            }
+        }
+    }
+
+    /** The sandbox pool and its grader, started on first use only: a run whose code is all graded needs no Docker. */
+    private static final class LazySandbox implements AutoCloseable {
+        private Sandbox sandbox;
+        private CodeGrader grader;
+
+        synchronized CodeGrader grader() {
+            if (grader == null) {
+                sandbox = Sandbox.start(SandboxConfig.defaults());
+                grader = new CodeGrader(sandbox, CodeGrader.Settings.LCB_DEFAULT);
+            }
+            return grader;
+        }
+
+        @Override
+        public synchronized void close() {
+            if (sandbox != null) {
+                sandbox.close();
             }
         }
     }

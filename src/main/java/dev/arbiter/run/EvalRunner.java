@@ -160,10 +160,12 @@ public final class EvalRunner {
 
     /**
      * Grades every stored code sample below n that lacks a verdict under these settings, in the
-     * sandbox, {@code parallel} at a time. A completion without a fenced code block has no answer.
+     * sandbox, {@code parallel} at a time; {@code grader} is asked for only when something needs
+     * running, so a finished run starts no containers. A completion without a fenced code block has no answer.
      * Each program is its own answer, so maj@k over code reduces to the expected share correct.
      */
-    public static List<ProblemSamples> gradeCode(EvalPlan plan, CompletionStore store, CodeGrader grader, CodeGrader.Settings settings,
+    public static List<ProblemSamples> gradeCode(EvalPlan plan, CompletionStore store, java.util.function.Supplier<CodeGrader> grader,
+                                                 CodeGrader.Settings settings,
                                                  int parallel) {
         String hash = store.register(plan.spec());
         String name = codeVerifier(settings);
@@ -187,7 +189,7 @@ public final class EvalRunner {
                                 store.putVerdict(hash, p.id(), c.sampleIndex(), name, Outcome.NO_ANSWER, null, "no fenced code block");
                                 return Outcome.NO_ANSWER;
                             }
-                            CodeVerdict v = grader.grade(p, c.text());
+                            CodeVerdict v = grader.get().grade(p, c.text());
                             Outcome o = v.passed() ? Outcome.CORRECT : Outcome.WRONG;
                             store.putVerdict(hash, p.id(), c.sampleIndex(), name, o, null,
                                     v.firstFailure() == null ? null : v.firstFailure().reason());

@@ -46,7 +46,9 @@ class EvalCodeCliTest {
             String[] args = {"eval", "--benchmark", "lcb_v1_samples", "--endpoint", s.uri().toString(), "--model", "coder", "--n", "2",
                 "--store", dir.resolve("store.db").toString(), "--out", dir.resolve("report").toString(), "--offline", "--data-dir",
                 Shared.datasets().toString()};
+            long t0 = System.currentTimeMillis() / 1000;
             CliTest.Result r = CliTest.run(args);
+            long t1 = System.currentTimeMillis() / 1000 + 1;
             assertThat(r.code()).as(r.err()).isZero();
             JsonNode m = Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).at("/benchmarks/0/metrics");
             assertThat(m.at("/passAt1/mean").asDouble()).isEqualTo(0.5);
@@ -55,10 +57,26 @@ class EvalCodeCliTest {
             assertThat(s.received.get()).isEqualTo(6);
             assertThat(r.out()).contains("| lcb_v1_samples | coder | 3 | 2 | 50.0");
 
-            // Nothing is missing, so a second run asks the model for nothing.
+            assertThat(containersCreated(t0, t1)).isPositive();
+
+            // Nothing is missing or ungraded, so a second run asks the model for nothing and starts no container.
+            Thread.sleep(1100);
+            long t2 = System.currentTimeMillis() / 1000;
             CliTest.Result again = CliTest.run(args);
+            long t3 = System.currentTimeMillis() / 1000 + 1;
             assertThat(again.code()).as(again.err()).isZero();
             assertThat(s.received.get()).isEqualTo(6);
+            assertThat(containersCreated(t2, t3)).isZero();
+            assertThat(again.out()).contains("| lcb_v1_samples | coder | 3 | 2 | 50.0");
         }
+    }
+
+    /** Sandbox containers Docker created between two epoch seconds. */
+    private static long containersCreated(long since, long until) throws Exception {
+        Process p = new ProcessBuilder("docker", "events", "--since", Long.toString(since), "--until", Long.toString(until),
+                "--filter", "event=create", "--filter", "label=" + dev.arbiter.sandbox.DockerRequired.sandboxLabel()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        assertThat(p.waitFor()).as(out).isZero();
+        return out.isEmpty() ? 0 : out.lines().count();
     }
 }

@@ -21,6 +21,11 @@ public final class DockerRequired {
         assumeTrue(up, "no Docker daemon; `bash .ci/run` starts one");
     }
 
+    /** The label every sandbox container carries. */
+    public static String sandboxLabel() {
+        return DockerWorker.LABEL;
+    }
+
     /** Containers labelled as Arbiter sandboxes, running or not. */
     public static java.util.List<String> sandboxContainers() throws Exception {
         Process p = new ProcessBuilder("docker", "ps", "-a", "-q", "--filter", "label=" + DockerWorker.LABEL).redirectErrorStream(true).start();
