@@ -141,7 +141,7 @@ class Zygote:
     def fork_job(self, job, lim):
         """Asks for a child; returns (pid, read end of its event pipe or None). A fork server that
         an earlier job killed is replaced here, so that job's damage does not reach this one."""
-        fields = [job.dir, job.work] + [str(lim[k]) for k in ("cpu_ms", "memory_mb", "output_bytes", "file_bytes")]
+        fields = [job.dir, job.work] + [str(v) for v in rlimit_values(lim)]
         request = "\0".join(fields).encode("utf-8", "surrogateescape")
         for attempt in (1, 2):
             self.ensure()
@@ -171,6 +171,12 @@ class Zygote:
 
 # Plain runs fork from a small server; LiveCodeBench runs from one with LCB's modules loaded.
 ZYGOTES = {"run": Zygote("zygote_plain.py"), "lcb": Zygote("zygote_lcb.py")}
+
+
+def rlimit_values(lim):
+    """The child's rlimits, worked out once here for both fork servers: address space in bytes,
+    CPU in whole seconds (at least 1, rounded up), and file size in bytes (which also caps output)."""
+    return lim["memory_mb"] << 20, max(1, -(-lim["cpu_ms"] // 1000)), max(lim["output_bytes"], lim["file_bytes"])
 
 
 def make_undumpable():

@@ -12,7 +12,7 @@ Because the zygote was started by exec, not forked from the driver, a job's proc
 job's code, inputs or expected outputs in its memory.
 
 Protocol on fd 3 (SOCK_SEQPACKET), as for zygote_plain.py:
-  request  dir NUL work NUL cpu_ms NUL memory_mb NUL output_bytes NUL file_bytes
+  request  dir NUL work NUL address-space bytes NUL cpu seconds NUL file-size bytes
   answer   b"pid <pid>" with the event pipe's read end attached, then
            b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended
 """
@@ -39,12 +39,9 @@ def make_undumpable():
         pass
 
 
-def apply_rlimits(cpu_ms, memory_mb, output_bytes, file_bytes):
-    mem = memory_mb << 20
+def apply_rlimits(mem, cpu, fsize):
     resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    cpu = max(1, -(-cpu_ms // 1000))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    fsize = max(output_bytes, file_bytes)
     resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
@@ -70,7 +67,7 @@ def child(fields, event_fd):
     code = 70
     try:
         d, work = fields[0], fields[1]
-        limits = [int(x) for x in fields[2:6]]
+        limits = [int(x) for x in fields[2:5]]
         os.setsid()
         os.chdir(work)
         with open(os.path.join(d, "job.json"), encoding="utf-8") as f:

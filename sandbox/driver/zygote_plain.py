@@ -15,8 +15,8 @@ empty) and moves the job's files under fds 0-2, which is also exactly how `pytho
 its streams.
 
 Protocol on fd 3 (SOCK_SEQPACKET, one message each):
-  request  dir NUL work NUL cpu_ms NUL memory_mb NUL output_bytes NUL file_bytes  (the driver keeps
-           the wall clock itself)
+  request  dir NUL work NUL address-space bytes NUL cpu seconds NUL file-size bytes (the driver
+           works these out, and keeps the wall clock itself)
   answer   b"pid <pid>", then b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended;
            or b"error <why>" when the job's files cannot be opened
 """
@@ -48,7 +48,7 @@ class Job:
 
     def __init__(self, fields):
         job_dir, work = fields[0], fields[1]
-        cpu_ms, memory_mb, output_bytes, file_bytes = (int(x) for x in fields[2:6])
+        mem, cpu, fsize = (int(x) for x in fields[2:5])
         new = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         self.fds = []
         try:
@@ -61,9 +61,6 @@ class Job:
         except OSError:
             self.close()
             raise
-        mem = memory_mb << 20
-        cpu = max(1, -(-cpu_ms // 1000))
-        fsize = max(output_bytes, file_bytes)
         self.rlimits = (
             (resource.RLIMIT_AS, (mem, mem)),
             (resource.RLIMIT_CPU, (cpu, cpu + 1)),
