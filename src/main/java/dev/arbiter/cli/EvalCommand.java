@@ -172,7 +172,7 @@ final class EvalCommand implements Callable<Integer> {
         ObjectNode config = Json.mapper().createObjectNode();
         config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
         config.put("generation_hash", hash).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
-                .put("verifier", EvalRunner.MATH_VERIFIER).put("store", store.replaceAll("password=[^&]*", "password=***")).put("out", outDir.toString());
+                .put("verifier", EvalRunner.MATH_VERIFIER).put("store", CompletionStore.redacted(store)).put("out", outDir.toString());
         kList.forEach(config.putArray("k")::add);
         var bs = config.putArray("benchmarks");
         plans.forEach(p -> bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash()));

@@ -76,9 +76,14 @@ public final class CompletionStore implements AutoCloseable {
     /** A {@code jdbc:postgresql:} URL, or else a SQLite file's path. */
     public static CompletionStore open(String location) {
         if (location.startsWith("jdbc:postgresql:")) {
-            return open(location.replaceAll("password=[^&]*", "password=***"), location, Dialect.POSTGRES);
+            return open(redacted(location), location, Dialect.POSTGRES);
         }
         return open(Path.of(location));
+    }
+
+    /** The location as it may be printed: a URL's password replaced by stars. */
+    public static String redacted(String location) {
+        return location.replaceAll("password=[^&]*", "password=***");
     }
 
     private static CompletionStore open(String name, String url, Dialect dialect) {
