@@ -1,0 +1,257 @@
+package dev.arbiter.inference.engine;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
+import ai.djl.nn.core.Linear;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * The Qwen2 / Llama decoder on DJL NDArrays: RMSNorm, rotary embeddings, grouped-query attention
+ * over a {@link KvCache}, and a SwiGLU MLP. Weights stay in Hugging Face's [out, in] layout and go
+ * through libtorch's linear, which reads them transposed without a copy.
+ */
+public final class DecoderModel implements AutoCloseable {
+    private final ModelConfig cfg;
+    private final Device device;
+    private final DataType type;
+    private final NDManager weights;
+    private final NDArray embed;
+    private final NDArray finalNorm;
+    private final NDArray lmHead;
+    private final NDArray invFreq;
+    private final Layer[] layers;
+
+    private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v, NDArray vBias,
+                         NDArray o, NDArray oBias, NDArray postNorm, NDArray gate, NDArray gateBias, NDArray up, NDArray upBias,
+                         NDArray down, NDArray downBias) {}
+
+    private DecoderModel(ModelConfig cfg, Checkpoint ckpt, Device device, DataType type) {
+        this.cfg = cfg;
+        this.device = device;
+        this.type = type;
+        this.weights = Torch.manager(device);
+        try {
+            Loader ld = new Loader(ckpt, type, largest(cfg));
+            embed = ld.load("model.embed_tokens.weight", cfg.vocabSize(), cfg.hiddenSize());
+            finalNorm = ld.load("model.norm.weight", cfg.hiddenSize());
+            lmHead = cfg.tiedEmbeddings() && !ckpt.has("lm_head.weight") ? embed : ld.load("lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
+            layers = new Layer[cfg.layers()];
+            int h = cfg.hiddenSize();
+            int qDim = cfg.heads() * cfg.headDim();
+            int kvDim = cfg.kvHeads() * cfg.headDim();
+            int inter = cfg.intermediateSize();
+            boolean ab = cfg.attentionBias();
+            boolean mb = cfg.mlpBias();
+            for (int i = 0; i < layers.length; i++) {
+                String p = "model.layers." + i + ".";
+                layers[i] = new Layer(ld.load(p + "input_layernorm.weight", h),
+                        ld.load(p + "self_attn.q_proj.weight", qDim, h), ab ? ld.load(p + "self_attn.q_proj.bias", qDim) : null,
+                        ld.load(p + "self_attn.k_proj.weight", kvDim, h), ab ? ld.load(p + "self_attn.k_proj.bias", kvDim) : null,
+                        ld.load(p + "self_attn.v_proj.weight", kvDim, h), ab ? ld.load(p + "self_attn.v_proj.bias", kvDim) : null,
+                        ld.load(p + "self_attn.o_proj.weight", h, qDim), ld.optional(p + "self_attn.o_proj.bias", h),
+                        ld.load(p + "post_attention_layernorm.weight", h),
+                        ld.load(p + "mlp.gate_proj.weight", inter, h), mb ? ld.load(p + "mlp.gate_proj.bias", inter) : null,
+                        ld.load(p + "mlp.up_proj.weight", inter, h), mb ? ld.load(p + "mlp.up_proj.bias", inter) : null,
+                        ld.load(p + "mlp.down_proj.weight", h, inter), mb ? ld.load(p + "mlp.down_proj.bias", h) : null);
+            }
+            double[] inv = cfg.inverseFrequencies();
+            float[] f = new float[inv.length];
+            for (int i = 0; i < f.length; i++) {
+                f[i] = (float) inv[i];
+            }
+            invFreq = weights.create(f, new Shape(1, 1, f.length));
+        } catch (RuntimeException e) {
+            weights.close();
+            throw e;
+        }
+    }
+
+    /** Loads a Hugging Face model folder's config and weights onto {@code device} as {@code precision}. */
+    public static DecoderModel load(Path dir, Device device, Torch.Precision precision) {
+        ModelConfig cfg = ModelConfig.read(dir);
+        return new DecoderModel(cfg, Checkpoint.open(dir), device, precision.type());
+    }
+
+    public ModelConfig config() {
+        return cfg;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public DataType type() {
+        return type;
+    }
+
+    NDManager manager() {
+        return weights;
+    }
+
+    public KvCache newCache(int rows, int capacity) {
+        return new KvCache(weights, cfg, type, rows, capacity);
+    }
+
+    /** Bytes of weights one decode step reads. */
+    public long weightBytes() {
+        return cfg.parameterCount() * type.getNumOfBytes();
+    }
+
+    /**
+     * Runs {@code tokens} ([rows][t], every row the same length) through the model. Row r's first
+     * {@code pads[r]} cache columns, and any of its new columns before that, are padding it never
+     * attends to. Keys and values go into {@code cache} at its current length, which then advances by t.
+     *
+     * @return float32 logits, [rows, vocab] for each row's last position, or [rows, t, vocab] when {@code allPositions}
+     */
+    public NDArray forward(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
+        int b = tokens.length;
+        int t = tokens[0].length;
+        if (b != cache.rows() || pads.length != b) {
+            throw new IllegalArgumentException("batch of " + b + " rows, cache of " + cache.rows() + ", pads of " + pads.length);
+        }
+        int start = cache.length();
+        int total = start + t;
+        cache.reserve(t);
+        long[] ids = new long[b * t];
+        float[] pos = new float[b * t];
+        float[] mask = new float[b * t * total];
+        for (int r = 0; r < b; r++) {
+            if (tokens[r].length != t) {
+                throw new IllegalArgumentException("rows must be the same length");
+            }
+            for (int i = 0; i < t; i++) {
+                int col = start + i;
+                ids[r * t + i] = tokens[r][i];
+                pos[r * t + i] = Math.max(0, col - pads[r]);
+                int base = (r * t + i) * total;
+                for (int c = 0; c < total; c++) {
+                    boolean visible = c == col || (c >= pads[r] && c <= col);
+                    mask[base + c] = visible ? 0f : Float.NEGATIVE_INFINITY;
+                }
+            }
+        }
+        int heads = cfg.heads();
+        int kvHeads = cfg.kvHeads();
+        int g = cfg.groups();
+        int d = cfg.headDim();
+        NDArray idArr = step.create(ids);
+        NDArray x = embed.get(step, new NDIndex("{}", idArr)).reshape(b, t, cfg.hiddenSize());
+        NDArray maskArr = step.create(mask, new Shape(b, 1, 1, t, total)).toType(type, false);
+        // rotary tables for this step's positions, [b, t, 1, d]
+        NDArray freqs = step.create(pos, new Shape(b, t, 1)).mul(invFreq);
+        NDArray angles = freqs.concat(freqs, -1).expandDims(2);
+        NDArray cos = angles.cos().toType(type, false);
+        NDArray sin = angles.sin().toType(type, false);
+        float scale = (float) (1.0 / Math.sqrt(d));
+        for (int li = 0; li < layers.length; li++) {
+            Layer l = layers[li];
+            NDArray h = rmsNorm(x, l.inputNorm);
+            NDArray q = linear(h, l.q, l.qBias).reshape(b, t, heads, d);
+            NDArray k = linear(h, l.k, l.kBias).reshape(b, t, kvHeads, d);
+            NDArray v = linear(h, l.v, l.vBias).reshape(b, t, kvHeads, d);
+            q = rotate(q, cos, sin);
+            k = rotate(k, cos, sin);
+            cache.write(li, k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3));
+            NDArray keys = cache.keys(li, step, total);     // [b, kvh, total, d]
+            NDArray vals = cache.values(li, step, total);
+            // queries grouped by the kv head they share: [b, kvh, g*t, d]
+            NDArray qg = q.reshape(b, t, kvHeads, g, d).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) g * t, d);
+            NDArray scores = qg.matMul(keys.swapAxes(2, 3)).mul(scale).reshape(b, kvHeads, g, t, total).add(maskArr);
+            NDArray probs = softmax(scores).reshape(b, kvHeads, (long) g * t, total);
+            NDArray ctx = probs.matMul(vals).reshape(b, kvHeads, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * d);
+            x = x.add(linear(ctx, l.o, l.oBias));
+            NDArray m = rmsNorm(x, l.postNorm);
+            NDArray gate = linear(m, l.gate, l.gateBias);
+            NDArray act = Activation.sigmoid(gate).mul(gate).mul(linear(m, l.up, l.upBias));
+            x = x.add(linear(act, l.down, l.downBias));
+        }
+        cache.advance(t);
+        NDArray last = allPositions ? x : x.get(new NDIndex(":, {}", t - 1));
+        NDArray logits = linear(rmsNorm(last, finalNorm), lmHead, null);
+        return logits.toType(DataType.FLOAT32, false);
+    }
+
+    private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
+        NDList out = Linear.linear(x, w, bias);
+        return out.singletonOrThrow();
+    }
+
+    private NDArray rmsNorm(NDArray x, NDArray w) {
+        NDArray xf = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
+        NDArray var = xf.square().mean(new int[] {-1}, true);
+        NDArray normed = xf.div(var.add((float) cfg.rmsNormEps()).sqrt());
+        return (type == DataType.FLOAT32 ? normed : normed.toType(type, false)).mul(w);
+    }
+
+    private NDArray softmax(NDArray scores) {
+        if (type == DataType.FLOAT32) {
+            return scores.softmax(-1);
+        }
+        return scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
+    }
+
+    /** x·cos + rotate_half(x)·sin, with rotate_half(x) = (−x₂, x₁) over the two halves of the head. */
+    private static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
+        long half = x.getShape().get(3) / 2;
+        NDArray x1 = x.get(new NDIndex("..., :{}", half));
+        NDArray x2 = x.get(new NDIndex("..., {}:", half));
+        NDArray rot = x2.neg().concat(x1, -1);
+        return x.mul(cos).add(rot.mul(sin));
+    }
+
+    @Override
+    public void close() {
+        weights.close();
+    }
+
+    private static long largest(ModelConfig c) {
+        long h = c.hiddenSize();
+        return Math.max(Math.max((long) c.vocabSize() * h, (long) c.intermediateSize() * h),
+                Math.max((long) c.heads() * c.headDim() * h, h));
+    }
+
+    /** Reads tensors through one reused staging buffer and copies each into memory libtorch owns. */
+    private final class Loader {
+        private final Checkpoint ckpt;
+        private final Safetensors.DType target;
+        private final ByteBuffer staging;
+
+        Loader(Checkpoint ckpt, DataType type, long maxElements) {
+            this.ckpt = ckpt;
+            this.target = type == DataType.FLOAT16 ? Safetensors.DType.F16 : Safetensors.DType.F32;
+            long bytes = maxElements * target.bytes;
+            if (bytes > Integer.MAX_VALUE) {
+                throw new ModelException("a single tensor over 2 GiB is not supported yet");
+            }
+            this.staging = ByteBuffer.allocateDirect((int) bytes).order(ByteOrder.nativeOrder());
+        }
+
+        NDArray optional(String name, long... shape) {
+            return ckpt.has(name) ? load(name, shape) : null;
+        }
+
+        NDArray load(String name, long... shape) {
+            Safetensors.Entry e = ckpt.entry(name);
+            if (!java.util.Arrays.equals(e.shape(), shape)) {
+                throw new ModelException(name + " has shape " + java.util.Arrays.toString(e.shape()) + " but config.json implies "
+                        + java.util.Arrays.toString(shape));
+            }
+            Safetensors.read(ckpt.header(name), e, target, staging);
+            try (NDManager tmp = NDManager.newBaseManager(Device.cpu(), weights.getEngine().getEngineName())) {
+                NDArray view = tmp.create(staging, new Shape(shape), type);
+                NDArray owned = device.isGpu() ? view.toDevice(device, true) : view.duplicate();
+                owned.attach(weights);
+                return owned;
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+package dev.arbiter.inference.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Keys and values of every layer for a batch of rows, as [rows, kv_heads, capacity, head_dim]. All rows
+ * share one column count: shorter rows are left-padded, and the model masks each row's padding. So a
+ * decode step writes one column for every row with one in-place copy per layer.
+ */
+public final class KvCache implements AutoCloseable {
+    private final NDManager manager;
+    private final int layers;
+    private final int kvHeads;
+    private final int headDim;
+    private final DataType type;
+    private NDArray[] keys;
+    private NDArray[] values;
+    private int rows;
+    private int length;
+    private int capacity;
+
+    public KvCache(NDManager parent, ModelConfig cfg, DataType type, int rows, int capacity) {
+        this.manager = parent.newSubManager();
+        this.layers = cfg.layers();
+        this.kvHeads = cfg.kvHeads();
+        this.headDim = cfg.headDim();
+        this.type = type;
+        this.rows = rows;
+        this.capacity = Math.max(1, capacity);
+        this.keys = new NDArray[layers];
+        this.values = new NDArray[layers];
+        for (int l = 0; l < layers; l++) {
+            keys[l] = manager.zeros(shape(rows, this.capacity), type);
+            values[l] = manager.zeros(shape(rows, this.capacity), type);
+        }
+    }
+
+    private Shape shape(int r, int cap) {
+        return new Shape(r, kvHeads, cap, headDim);
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int length() {
+        return length;
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+
+    /** Grows the capacity (doubling) so that {@code extra} more columns fit. */
+    public void reserve(int extra) {
+        int need = length + extra;
+        if (need <= capacity) {
+            return;
+        }
+        int cap = Math.max(need, capacity * 2);
+        reshape(null, 0, length, cap);
+    }
+
+    /** Keys (or values) of one layer for columns [0, upto), as a view owned by {@code step}. */
+    NDArray keys(int layer, NDManager step, int upto) {
+        return keys[layer].get(step, new NDIndex(":, :, 0:{}", upto));
+    }
+
+    NDArray values(int layer, NDManager step, int upto) {
+        return values[layer].get(step, new NDIndex(":, :, 0:{}", upto));
+    }
+
+    /** Writes [rows, kv_heads, t, head_dim] at columns [length, length + t); {@link #advance} commits them. */
+    void write(int layer, NDArray k, NDArray v) {
+        int t = (int) k.getShape().get(2);
+        NDIndex at = new NDIndex(":, :, {}:{}", length, length + t);
+        keys[layer].set(at, k);
+        values[layer].set(at, v);
+    }
+
+    void advance(int t) {
+        length += t;
+    }
+
+    /**
+     * Keeps only {@code keep} rows (in that order) and drops the first {@code dropColumns} columns,
+     * which must be padding for every kept row.
+     */
+    public void select(int[] keep, int dropColumns) {
+        reshape(keep, dropColumns, length, Math.max(1, Math.max(length - dropColumns, capacity - dropColumns)));
+    }
+
+    private void reshape(int[] keep, int from, int to, int cap) {
+        int newRows = keep == null ? rows : keep.length;
+        for (int l = 0; l < layers; l++) {
+            keys[l] = moved(keys[l], keep, from, to, newRows, cap);
+            values[l] = moved(values[l], keep, from, to, newRows, cap);
+        }
+        rows = newRows;
+        length = to - from;
+        capacity = cap;
+    }
+
+    private NDArray moved(NDArray old, int[] keep, int from, int to, int newRows, int cap) {
+        NDArray fresh = manager.zeros(shape(newRows, cap), type);
+        if (to > from && newRows > 0) {
+            try (NDManager tmp = manager.newSubManager()) {
+                NDArray src = keep == null
+                        ? old.get(tmp, new NDIndex(":, :, {}:{}", from, to))
+                        : old.get(tmp, new NDIndex("{}, :, {}:{}", tmp.create(toLong(keep)), from, to));
+                fresh.set(new NDIndex(":, :, 0:{}", to - from), src);
+            }
+        }
+        old.close();
+        return fresh;
+    }
+
+    /**
+     * Appends {@code other}'s rows below this cache's, right-aligning both so that their last columns
+     * meet. Returns how many padding columns were added on the left of this cache's rows and of
+     * {@code other}'s rows. {@code other} is closed.
+     */
+    public int[] append(KvCache other, int extraCapacity) {
+        int len = Math.max(length, other.length);
+        int cap = len + Math.max(1, extraCapacity);
+        int total = rows + other.rows;
+        for (int l = 0; l < layers; l++) {
+            NDArray k = manager.zeros(shape(total, cap), type);
+            NDArray v = manager.zeros(shape(total, cap), type);
+            place(k, keys[l], 0, rows, len - length, length);
+            place(v, values[l], 0, rows, len - length, length);
+            place(k, other.keys[l], rows, total, len - other.length, other.length);
+            place(v, other.values[l], rows, total, len - other.length, other.length);
+            keys[l].close();
+            values[l].close();
+            keys[l] = k;
+            values[l] = v;
+        }
+        int[] shifts = {len - length, len - other.length};
+        rows = total;
+        length = len;
+        capacity = cap;
+        other.close();
+        return shifts;
+    }
+
+    private void place(NDArray dst, NDArray src, int rowFrom, int rowTo, int colFrom, int n) {
+        if (n == 0 || rowTo == rowFrom) {
+            return;
+        }
+        try (NDManager tmp = manager.newSubManager()) {
+            NDArray part = src.get(tmp, new NDIndex(":, :, 0:{}", n));
+            dst.set(new NDIndex("{}:{}, :, {}:{}", rowFrom, rowTo, colFrom, colFrom + n), part);
+        }
+    }
+
+    private static long[] toLong(int[] a) {
+        long[] out = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            out[i] = a[i];
+        }
+        return out;
+    }
+
+    /** Bytes held by the cache arrays. */
+    public long bytes() {
+        return 2L * layers * rows * kvHeads * (long) capacity * headDim * type.getNumOfBytes();
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}

@@ -1,0 +1,164 @@
+package dev.arbiter.inference.engine;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+
+/**
+ * Draws tokens from logits in Java: temperature, then top-k, then top-p (the smallest set of most
+ * likely tokens whose mass reaches p), then one uniform draw from the sequence's own stream.
+ */
+public final class Sampler {
+    private final Sampling params;
+    private final SplittableRandom random;
+
+    public Sampler(Sampling params) {
+        this.params = params;
+        this.random = new SplittableRandom(params.seed());
+    }
+
+    /** Picks a token among the first {@code vocab} entries of {@code logits[offset ..]}. */
+    public int next(float[] logits, int offset, int vocab) {
+        if (params.temperature() == 0) {
+            return argmax(logits, offset, vocab);
+        }
+        double[] probs = probabilities(logits, offset, vocab, params);
+        double u = random.nextDouble();
+        double acc = 0;
+        int lastNonZero = -1;
+        for (int i = 0; i < vocab; i++) {
+            if (probs[i] > 0) {
+                acc += probs[i];
+                lastNonZero = i;
+                if (u < acc) {
+                    return i;
+                }
+            }
+        }
+        return lastNonZero; // rounding left u just above the total mass
+    }
+
+    public static int argmax(float[] logits, int offset, int vocab) {
+        int best = 0;
+        float bestV = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            float v = logits[offset + i];
+            if (v > bestV) {
+                bestV = v;
+                best = i;
+            }
+        }
+        return best;
+    }
+
+    /** The filtered distribution the sampler draws from (sums to 1; zero outside the kept set). */
+    public static double[] probabilities(float[] logits, int offset, int vocab, Sampling s) {
+        double[] p = new double[vocab];
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        double t = s.temperature();
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            double e = Math.exp((logits[offset + i] - max) / t);
+            p[i] = e;
+            sum += e;
+        }
+        for (int i = 0; i < vocab; i++) {
+            p[i] /= sum;
+        }
+        if (s.topK() > 0 && s.topK() < vocab) {
+            keepTop(p, s.topK());
+        }
+        if (s.topP() < 1) {
+            nucleus(p, s.topP());
+        }
+        return p;
+    }
+
+    /** Zeroes all but the k largest (ties at the boundary broken by lower index) and renormalizes. */
+    static void keepTop(double[] p, int k) {
+        long[] keyed = new long[p.length];
+        for (int i = 0; i < p.length; i++) {
+            keyed[i] = key(p[i], i);
+        }
+        Arrays.sort(keyed);
+        boolean[] keep = new boolean[p.length];
+        for (int j = 0; j < k; j++) {
+            keep[index(keyed[keyed.length - 1 - j])] = true;
+        }
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (!keep[i]) {
+                p[i] = 0;
+            }
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+    }
+
+    /**
+     * Keeps the most likely tokens, in order, until their mass reaches {@code topP}; always at least
+     * one. Only tokens above a threshold are sorted: a set of all tokens above some threshold whose
+     * mass already reaches p contains the nucleus, so the answer is exact and a 150k vocabulary is
+     * rarely sorted whole.
+     */
+    static void nucleus(double[] p, double topP) {
+        double threshold = 1e-3;
+        long[] cand;
+        while (true) {
+            int n = 0;
+            double mass = 0;
+            for (double v : p) {
+                if (v >= threshold) {
+                    n++;
+                    mass += v;
+                }
+            }
+            if (mass >= topP || threshold == 0) {
+                cand = new long[n];
+                int j = 0;
+                for (int i = 0; i < p.length; i++) {
+                    if (p[i] >= threshold) {
+                        cand[j++] = key(p[i], i);
+                    }
+                }
+                break;
+            }
+            threshold = threshold < 1e-12 ? 0 : threshold / 16;
+        }
+        Arrays.sort(cand);
+        boolean[] keep = new boolean[p.length];
+        double acc = 0;
+        for (int j = cand.length - 1; j >= 0; j--) {
+            int i = index(cand[j]);
+            keep[i] = true;
+            acc += p[i];
+            if (acc >= topP) {
+                break;
+            }
+        }
+        double sum = 0;
+        for (int i = 0; i < p.length; i++) {
+            if (!keep[i]) {
+                p[i] = 0;
+            }
+            sum += p[i];
+        }
+        for (int i = 0; i < p.length; i++) {
+            p[i] /= sum;
+        }
+    }
+
+    // Sort keys: the probability's float bits (order-preserving for non-negatives) above the
+    // complemented index, so equal probabilities put the lower index last, i.e. first taken.
+    private static long key(double prob, int index) {
+        return ((long) Float.floatToIntBits((float) prob) << 32) | (0xffffffffL & ~index);
+    }
+
+    private static int index(long key) {
+        return ~(int) key;
+    }
+}
