@@ -16,7 +16,8 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
-        if (e instanceof BenchmarkException || e instanceof SandboxException || e instanceof UserError) {
+        if (e instanceof BenchmarkException || e instanceof SandboxException || e instanceof UserError
+                || e instanceof dev.arbiter.inference.engine.ModelException || e instanceof dev.arbiter.inference.InferenceException) {
             err.println("arbiter: " + e.getMessage());
         } else {
             err.println("arbiter: internal error: " + e + " (set ARBITER_DEBUG=1 for the stack trace)");

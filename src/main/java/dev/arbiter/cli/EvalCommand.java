@@ -5,7 +5,11 @@ import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.UserJsonl;
+import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.OpenAiClient;
+import dev.arbiter.inference.engine.Generator;
+import dev.arbiter.inference.engine.LocalEngine;
+import dev.arbiter.inference.engine.ModelHub;
 import dev.arbiter.inference.RetryPolicy;
 import dev.arbiter.json.Json;
 import dev.arbiter.benchmark.CodeTests;
@@ -41,7 +45,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Samples a model on benchmarks through OpenAI-compatible endpoints, grades every sample (math with the",
+        description = {"Samples a model on benchmarks through OpenAI-compatible endpoints, or in this process when --model is a",
+            "model folder (or a Hugging Face id) and no --endpoint is given, grades every sample (math with the",
             "math verifier, code in the Docker sandbox by LiveCodeBench's rules),",
             "and writes a leaderboard (pass@1 with its error, pass@k, maj@k) to results/.",
             "Every completion is stored the moment it arrives, keyed by model, prompt, sampling and sample index:",
@@ -49,7 +54,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  arbiter eval --benchmark aime24 --benchmark math500 --endpoint http://gpu1:8000 --endpoint http://gpu2:8000 \\",
             "      --model deepseek-ai/DeepSeek-R1-Distill-Qwen-7B --n 16 --max-tokens 32768 --temperature 0.6 --top-p 0.95",
-            "  arbiter eval --jsonl my_problems.jsonl --endpoint http://localhost:8000 --model m --n 4 --dry-run"})
+            "  arbiter eval --jsonl my_problems.jsonl --endpoint http://localhost:8000 --model m --n 4 --dry-run",
+            "  arbiter eval --benchmark math500 --limit 20 --model ./Qwen2.5-0.5B-Instruct --n 4 --max-tokens 1024   (in-process)"})
 final class EvalCommand implements Callable<Integer> {
     static final String DEFAULT_TEMPLATE = "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.";
     static final String DEFAULT_CODE_TEMPLATE = "{problem}\n\nSolve the problem in Python 3. End your answer with the complete program in one ```python code block.";
@@ -67,7 +73,8 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--endpoint", paramLabel = "URL", description = "An OpenAI-compatible server, e.g. http://localhost:8000; repeat to spread load.")
     List<URI> endpoints = new ArrayList<>();
 
-    @Option(names = "--model", paramLabel = "NAME", description = "The model name the server knows (required).")
+    @Option(names = "--model", paramLabel = "NAME|DIR",
+            description = "The model name the servers know; without --endpoint, a model folder or Hugging Face id run in-process (required).")
     String model;
 
     @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
@@ -123,6 +130,9 @@ final class EvalCommand implements Callable<Integer> {
     boolean dryRun;
 
     @CommandLine.Mixin
+    ServeCommand.EngineOptions engineOptions;
+
+    @CommandLine.Mixin
     BenchmarksCommand.SelectionOptions window;
 
     @CommandLine.Mixin
@@ -146,9 +156,6 @@ final class EvalCommand implements Callable<Integer> {
         if (n < 1 || concurrency < 1 || timeoutS < 1 || (limit != null && limit < 1)) {
             throw new CommandLine.ParameterException(cl, "--n, --concurrency, --timeout-s and --limit must be at least 1");
         }
-        if (endpoints.isEmpty() && !dryRun) {
-            throw new CommandLine.ParameterException(cl, "name at least one --endpoint (or use --dry-run)");
-        }
         List<Integer> kList = ks != null ? ks : defaultKs(n);
         for (int k : kList) {
             if (k < 1 || k > n) {
@@ -158,17 +165,28 @@ final class EvalCommand implements Callable<Integer> {
         if (!template.contains("{problem}") || !codeTemplate.contains("{problem}")) {
             throw new CommandLine.ParameterException(cl, "--template and --code-template must contain {problem}");
         }
+        // without endpoints the model runs in this process; its folder's fingerprint names it in the store
+        Path localDir = null;
+        String modelId = model;
+        if (endpoints.isEmpty()) {
+            if (!java.nio.file.Files.isDirectory(Path.of(model)) && !model.contains("/")) {
+                throw new CommandLine.ParameterException(cl, "name at least one --endpoint for a served model, or give --model a model folder "
+                        + "or a Hugging Face id (org/name) to run it in-process");
+            }
+            localDir = ModelHub.fromEnvironment().resolve(model);
+            modelId = ModelHub.fingerprint(localDir);
+        }
         GenerationSpec gen;
         GenerationSpec codeGen;
         try {
-            gen = new GenerationSpec(model, template, !raw, temperature, topP, maxTokens, seed, stop);
-            codeGen = new GenerationSpec(model, codeTemplate, !raw, temperature, topP, maxTokens, seed, stop);
+            gen = new GenerationSpec(modelId, template, !raw, temperature, topP, maxTokens, seed, stop);
+            codeGen = new GenerationSpec(modelId, codeTemplate, !raw, temperature, topP, maxTokens, seed, stop);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         List<EvalPlan> plans = plans(gen, codeGen);
         String hash = gen.hash();
-        Path outDir = out != null ? out : Path.of("results", model.replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + hash.substring(0, 12));
+        Path outDir = out != null ? out : Path.of("results", modelId.replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + hash.substring(0, 12));
         ObjectNode config = Json.mapper().createObjectNode();
         config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
         config.put("generation_hash", hash).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
@@ -178,6 +196,9 @@ final class EvalCommand implements Callable<Integer> {
         plans.forEach(p -> bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash()));
         var eps = config.putArray("endpoints");
         endpoints.forEach(u -> eps.add(u.toString()));
+        if (localDir != null) {
+            config.put("in_process", localDir.toString()).put("device", engineOptions.device);
+        }
         PrintWriter err = cl.getErr();
         PrintWriter outW = cl.getOut();
         err.println("arbiter eval: resolved config");
@@ -194,59 +215,77 @@ final class EvalCommand implements Callable<Integer> {
                 return 0;
             }
             String key = System.getenv().getOrDefault("ARBITER_API_KEY", System.getenv("OPENAI_API_KEY"));
-            OpenAiClient client = new OpenAiClient(endpoints, key, RetryPolicy.DEFAULT);
-            List<Leaderboard.Row> rows = new ArrayList<>();
-            List<RunPage.BenchmarkView> pages = new ArrayList<>();
-            ObjectNode runInfo = Json.mapper().createObjectNode();
-            int stillMissing = 0;
-            try (MathVerifier verifier = new MathVerifier(); LazySandbox sandbox = new LazySandbox()) {
-                for (EvalPlan p : plans) {
-                    EvalRunner.Generated g;
-                    int total = p.problems().size() * n;
-                    int before = total - st.missing(p.spec().hash(), p.problemIds(), n).size();
-                    try (ProgressBar bar = ResumableJsonl.progress(p.benchmark(), total, before)) {
-                        g = EvalRunner.generate(p, client, st, (done, all, tokens) -> {
-                            bar.stepTo(before + done);
-                            bar.setExtraMessage(tokens + " tokens");
-                        });
-                    }
-                    for (String f : g.failures()) {
-                        err.println("  not generated: " + f);
-                    }
-                    boolean code = p.problems().getFirst().kind() == Kind.CODE;
-                    List<ProblemSamples> graded = code
-                            ? EvalRunner.gradeCode(p, st, sandbox::grader, CodeGrader.Settings.LCB_DEFAULT,
-                                    2 * SandboxConfig.defaults().containers())
-                            : EvalRunner.gradeMath(p, st, verifier);
-                    String verifierName = code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER;
-                    TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
-                    MetricSummary m = Metrics.summarize(graded, n, kList, policy, 0);
-                    Map<String, Map<String, MetricSummary>> breakdown = new java.util.TreeMap<>();
-                    for (String label : List.of("subject", "level", "difficulty")) {
-                        if (graded.stream().anyMatch(ps -> ps.labels().containsKey(label))) {
-                            breakdown.put(label, Metrics.byLabel(graded, label, n, List.of(1), policy, 0));
-                        }
-                    }
-                    rows.add(new Leaderboard.Row(p.benchmark(), model, m, breakdown));
-                    pages.add(new RunPage.BenchmarkView(p.benchmark(), model, m, views(p, st, verifierName)));
-                    stillMissing += m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
-                    ObjectNode info = runInfo.putObject(p.benchmark());
-                    info.put("requested", g.requested()).put("stored", g.stored()).put("failed", g.failed())
-                            .put("prompt_tokens", g.promptTokens()).put("completion_tokens", g.completionTokens());
-                }
+            OpenAiClient client = localDir == null ? new OpenAiClient(endpoints, key, RetryPolicy.DEFAULT) : null;
+            try (LocalEngine local = localDir == null ? null : engineOptions.open(localDir, modelId)) {
+                return evaluate(st, plans, local != null ? local : client, client, local, config, modelId, hash, kList, outDir, err, outW);
             }
+        }
+    }
+
+    private int evaluate(CompletionStore st, List<EvalPlan> plans, InferenceBackend backend, OpenAiClient client, LocalEngine local,
+                         ObjectNode config, String modelId, String hash, List<Integer> kList, Path outDir, PrintWriter err, PrintWriter outW)
+            throws Exception {
+        List<Leaderboard.Row> rows = new ArrayList<>();
+        List<RunPage.BenchmarkView> pages = new ArrayList<>();
+        ObjectNode runInfo = Json.mapper().createObjectNode();
+        int stillMissing = 0;
+        try (MathVerifier verifier = new MathVerifier(); LazySandbox sandbox = new LazySandbox()) {
+            for (EvalPlan p : plans) {
+                EvalRunner.Generated g;
+                int total = p.problems().size() * n;
+                int before = total - st.missing(p.spec().hash(), p.problemIds(), n).size();
+                try (ProgressBar bar = ResumableJsonl.progress(p.benchmark(), total, before)) {
+                    g = EvalRunner.generate(p, backend, st, (done, all, tokens) -> {
+                        bar.stepTo(before + done);
+                        bar.setExtraMessage(tokens + " tokens");
+                    });
+                }
+                for (String f : g.failures()) {
+                    err.println("  not generated: " + f);
+                }
+                boolean code = p.problems().getFirst().kind() == Kind.CODE;
+                List<ProblemSamples> graded = code
+                        ? EvalRunner.gradeCode(p, st, sandbox::grader, CodeGrader.Settings.LCB_DEFAULT,
+                                2 * SandboxConfig.defaults().containers())
+                        : EvalRunner.gradeMath(p, st, verifier);
+                String verifierName = code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER;
+                TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
+                MetricSummary m = Metrics.summarize(graded, n, kList, policy, 0);
+                Map<String, Map<String, MetricSummary>> breakdown = new java.util.TreeMap<>();
+                for (String label : List.of("subject", "level", "difficulty")) {
+                    if (graded.stream().anyMatch(ps -> ps.labels().containsKey(label))) {
+                        breakdown.put(label, Metrics.byLabel(graded, label, n, List.of(1), policy, 0));
+                    }
+                }
+                rows.add(new Leaderboard.Row(p.benchmark(), modelId, m, breakdown));
+                pages.add(new RunPage.BenchmarkView(p.benchmark(), modelId, m, views(p, st, verifierName)));
+                stillMissing += m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
+                ObjectNode info = runInfo.putObject(p.benchmark());
+                info.put("requested", g.requested()).put("stored", g.stored()).put("failed", g.failed())
+                        .put("prompt_tokens", g.promptTokens()).put("completion_tokens", g.completionTokens());
+            }
+        }
+        if (client != null) {
             OpenAiClient.Stats stats = client.stats();
             runInfo.put("http_requests", stats.requests()).put("retries", stats.retries());
-            Leaderboard.write(outDir, config, rows, runInfo, RunPage.html(model + " (" + hash.substring(0, 12) + ")", pages));
-            outW.print(Leaderboard.markdown(rows));
-            outW.printf("requests %d, retries %d; report in %s%n", stats.requests(), stats.retries(), outDir);
-            outW.flush();
-            if (stillMissing > 0) {
-                err.printf("arbiter eval: %d samples are still missing (failed requests); run the same command again to fetch only those%n", stillMissing);
-                return 1;
-            }
-            return 0;
+        } else {
+            Generator.Stats es = local.stats();
+            runInfo.put("engine_steps", es.steps()).put("engine_max_rows", es.maxRows());
         }
+        Leaderboard.write(outDir, config, rows, runInfo, RunPage.html(modelId + " (" + hash.substring(0, 12) + ")", pages));
+        outW.print(Leaderboard.markdown(rows));
+        if (client != null) {
+            outW.printf("requests %d, retries %d; report in %s%n", client.stats().requests(), client.stats().retries(), outDir);
+        } else {
+            outW.printf("in-process on %s: %d engine steps, up to %d sequences per step; report in %s%n", local.model().device(),
+                    local.stats().steps(), local.stats().maxRows(), outDir);
+        }
+        outW.flush();
+        if (stillMissing > 0) {
+            err.printf("arbiter eval: %d samples are still missing (failed requests); run the same command again to fetch only those%n", stillMissing);
+            return 1;
+        }
+        return 0;
     }
 
     private List<EvalPlan> plans(GenerationSpec gen, GenerationSpec codeGen) {

@@ -96,6 +96,11 @@ public final class DecoderModel implements AutoCloseable {
         return weights;
     }
 
+    /** A manager for one forward step's intermediates; close it after reading the logits. */
+    public NDManager newStep() {
+        return weights.newSubManager();
+    }
+
     public KvCache newCache(int rows, int capacity) {
         return new KvCache(weights, cfg, type, rows, capacity);
     }

@@ -1,0 +1,145 @@
+package dev.arbiter.cli;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.arbiter.inference.engine.DecoderModel;
+import dev.arbiter.inference.engine.KvCache;
+import dev.arbiter.inference.engine.ModelHub;
+import dev.arbiter.inference.engine.Torch;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Measures the in-process engine on a model folder: prefill and decode tokens/s at several batch sizes,",
+            "and decode at batch 1 as a share of the memory-bandwidth roofline (weight bytes read per step against",
+            "the bandwidth measured in the same run by streaming a large array through libtorch)."},
+        footer = {"", "Example:", "  arbiter model tiny --preset m100 --out /tmp/m100 && arbiter bench generate --model /tmp/m100"})
+final class GenerateBench implements Callable<Integer> {
+    @Option(names = "--model", required = true, paramLabel = "DIR|ID", description = "A model folder or Hugging Face id.")
+    String model;
+
+    @Option(names = "--batch", split = ",", defaultValue = "1,8,32", paramLabel = "B", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
+    List<Integer> batches;
+
+    @Option(names = "--prompt-tokens", defaultValue = "128", paramLabel = "N", description = "Prompt length per row (default: ${DEFAULT-VALUE}).")
+    int promptTokens;
+
+    @Option(names = "--decode-steps", defaultValue = "32", paramLabel = "N", description = "Decode steps timed per batch size (default: ${DEFAULT-VALUE}).")
+    int decodeSteps;
+
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Option(names = "--precision", paramLabel = "P", description = "fp32 or fp16 (default: fp16 on GPU, fp32 on CPU).")
+    Torch.Precision precision;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        if (batches.stream().anyMatch(b -> b < 1) || promptTokens < 1 || decodeSteps < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --prompt-tokens and --decode-steps must be positive");
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Path dir = ModelHub.fromEnvironment().resolve(model);
+        var d = Torch.device(device);
+        Torch.Precision p = precision != null ? precision : Torch.defaultPrecision(d);
+        long t0 = System.nanoTime();
+        try (DecoderModel m = DecoderModel.load(dir, d, p)) {
+            double loadS = (System.nanoTime() - t0) / 1e9;
+            var cfg = m.config();
+            out.printf("model %s: %s, %,d parameters, %s on %s, %.1f MB of weights read per decode step (loaded in %.1f s)%n", dir,
+                    cfg.architecture().modelType(), cfg.parameterCount(), p, d, m.weightBytes() / 1e6, loadS);
+            double bandwidth = bandwidth(m);
+            out.printf("memory bandwidth (libtorch sum over a %d MiB array, best of 7): %.2f GB/s%n", BANDWIDTH_BYTES >> 20, bandwidth / 1e9);
+            warmUp(m);
+            out.printf("%-6s %12s %12s %12s %14s%n", "batch", "prefill t/s", "decode t/s", "ms/step", "roofline t/s");
+            List<double[]> rows = new ArrayList<>();
+            for (int b : batches) {
+                double[] r = run(m, b);
+                rows.add(r);
+                long cacheBytes = 2L * cfg.layers() * cfg.kvHeads() * cfg.headDim() * (promptTokens + decodeSteps / 2) * b * m.type().getNumOfBytes();
+                double roofTok = bandwidth / (m.weightBytes() + cacheBytes) * b;
+                out.printf("%-6d %12.1f %12.1f %12.2f %14.1f%n", b, r[0], r[1], 1000.0 * b / r[1], roofTok);
+                if (b == 1) {
+                    out.printf("decode at batch 1: %.1f%% of the memory-bandwidth roofline (%.1f of %.1f tokens/s)%n", 100 * r[1] / roofTok, r[1], roofTok);
+                }
+                out.flush();
+            }
+            if (rows.size() > 1) {
+                out.printf("decode throughput at batch %d is %.1fx batch %d%n", batches.getLast(), rows.getLast()[1] / rows.getFirst()[1], batches.getFirst());
+            }
+        }
+        out.flush();
+        return 0;
+    }
+
+    static final long BANDWIDTH_BYTES = 1L << 30;
+
+    /** Bytes per second that libtorch reads when it sums a 1 GiB array, best of 7. */
+    static double bandwidth(DecoderModel m) {
+        try (NDManager mgr = Torch.manager(m.device())) {
+            NDArray a = mgr.ones(new Shape(BANDWIDTH_BYTES / 4), DataType.FLOAT32);
+            double best = Double.MAX_VALUE;
+            for (int i = 0; i < 7; i++) {
+                long t = System.nanoTime();
+                try (NDArray s = a.sum()) {
+                    s.getFloat(); // waits for the device
+                }
+                best = Math.min(best, (System.nanoTime() - t) / 1e9);
+            }
+            return BANDWIDTH_BYTES / best;
+        }
+    }
+
+    private void warmUp(DecoderModel m) {
+        try (KvCache c = m.newCache(1, 16); NDManager step = m.newStep()) {
+            m.forward(step, new int[][] {{1, 2, 3, 4}}, new int[] {0}, c, false).toFloatArray();
+            for (int i = 0; i < 3; i++) {
+                m.forward(step, new int[][] {{5}}, new int[] {0}, c, false).toFloatArray();
+            }
+        }
+    }
+
+    /** {prefill tokens/s, decode tokens/s} for {@code b} rows of random prompts. */
+    private double[] run(DecoderModel m, int b) {
+        SplittableRandom rnd = new SplittableRandom(b);
+        int vocab = m.config().vocabSize();
+        int[][] prompt = new int[b][promptTokens];
+        for (int[] row : prompt) {
+            for (int i = 0; i < row.length; i++) {
+                row[i] = rnd.nextInt(vocab);
+            }
+        }
+        int[] pads = new int[b];
+        try (KvCache c = m.newCache(b, promptTokens + decodeSteps + 1)) {
+            long t = System.nanoTime();
+            try (NDManager step = m.newStep()) {
+                m.forward(step, prompt, pads, c, false).toFloatArray();
+            }
+            double prefill = (System.nanoTime() - t) / 1e9;
+            int[][] next = new int[b][1];
+            t = System.nanoTime();
+            for (int s = 0; s < decodeSteps; s++) {
+                try (NDManager step = m.newStep()) {
+                    float[] logits = m.forward(step, next, pads, c, false).toFloatArray();
+                    for (int r = 0; r < b; r++) {
+                        next[r][0] = dev.arbiter.inference.engine.Sampler.argmax(logits, r * vocab, vocab);
+                    }
+                }
+            }
+            double decode = (System.nanoTime() - t) / 1e9;
+            return new double[] {(double) b * promptTokens / prefill, (double) b * decodeSteps / decode};
+        }
+    }
+}

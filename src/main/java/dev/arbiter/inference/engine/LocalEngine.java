@@ -1,0 +1,137 @@
+package dev.arbiter.inference.engine;
+
+import ai.djl.Device;
+import dev.arbiter.inference.Generation;
+import dev.arbiter.inference.GenerationRequest;
+import dev.arbiter.inference.InferenceBackend;
+import dev.arbiter.inference.InferenceException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * A model folder loaded in this process: tokenizer, chat template and the batching generator. As an
+ * {@link InferenceBackend} it serves the eval runner; {@link #complete} serves `arbiter serve`.
+ */
+public final class LocalEngine implements InferenceBackend, AutoCloseable {
+    private final String name;
+    private final DecoderModel model;
+    private final ModelTokenizer tokenizer;
+    private final Generator generator;
+
+    private LocalEngine(String name, DecoderModel model, ModelTokenizer tokenizer, Generator.Limits limits) {
+        this.name = name;
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.generator = new Generator(model, tokenizer, limits);
+    }
+
+    /**
+     * @param device auto, cpu, gpu or gpu:N
+     * @param precision null for the device's default (fp16 on GPU, fp32 on CPU)
+     */
+    public static LocalEngine open(Path dir, String name, String device, Torch.Precision precision, Generator.Limits limits) {
+        if (!Files.isDirectory(dir)) {
+            throw new ModelException(dir + " is not a folder; give a model folder with config.json, tokenizer.json and safetensors weights");
+        }
+        Device d = Torch.device(device);
+        Torch.Precision p = precision != null ? precision : Torch.defaultPrecision(d);
+        DecoderModel m = DecoderModel.load(dir, d, p);
+        try {
+            return new LocalEngine(name, m, ModelTokenizer.load(dir, m.config()), limits);
+        } catch (RuntimeException e) {
+            m.close();
+            throw e;
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public DecoderModel model() {
+        return model;
+    }
+
+    public ModelTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public Generator.Stats stats() {
+        return generator.stats();
+    }
+
+    /** What to continue: a raw prompt, or chat messages put through the model's template. */
+    public sealed interface Prompt {
+        record Raw(String text) implements Prompt {}
+
+        record Chat(List<ModelTokenizer.Message> messages) implements Prompt {}
+    }
+
+    /** One finished choice, in the shape the OpenAI API reports. */
+    public record Choice(String text, String finishReason, int promptTokens, int completionTokens) {}
+
+    /**
+     * Submits {@code n} samples of one prompt; sample i uses seed + i, so a request repeated with its
+     * seed repeats every choice.
+     */
+    public List<CompletableFuture<Choice>> complete(Prompt prompt, int n, Sampling sampling, int maxTokens, List<String> stop) {
+        int[] ids = switch (prompt) {
+            case Prompt.Raw r -> tokenizer.encode(r.text(), true);
+            case Prompt.Chat c -> tokenizer.encode(tokenizer.applyChatTemplate(c.messages()), false);
+        };
+        if (ids.length == 0) {
+            throw new ModelException("the prompt is empty");
+        }
+        List<CompletableFuture<Choice>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            Sampling s = new Sampling(sampling.temperature(), sampling.topP(), sampling.topK(), sampling.seed() + i);
+            CompletableFuture<SequenceResult> base = generator.submit(new SequenceRequest(ids, s, maxTokens, stop, null));
+            CompletableFuture<Choice> choice = base.thenApply(r -> new Choice(r.text(), r.finish().openAi(), r.promptTokens(), r.tokens().length));
+            // a caller that gives up frees the row at the next step
+            choice.whenComplete((v, e) -> {
+                if (choice.isCancelled()) {
+                    base.cancel(false);
+                }
+            });
+            out.add(choice);
+        }
+        return out;
+    }
+
+    @Override
+    public Generation generate(GenerationRequest r) {
+        Prompt p = r.chat() ? new Prompt.Chat(List.of(new ModelTokenizer.Message("user", r.prompt()))) : new Prompt.Raw(r.prompt());
+        CompletableFuture<Choice> f;
+        try {
+            f = complete(p, 1, new Sampling(r.temperature(), r.topP(), 0, r.seed()), r.maxTokens(), r.stop()).getFirst();
+        } catch (ModelException | IllegalArgumentException e) {
+            throw new InferenceException(e.getMessage(), e);
+        }
+        try {
+            Choice c = f.get(r.timeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new Generation(c.text(), c.finishReason(), c.promptTokens(), c.completionTokens());
+        } catch (TimeoutException e) {
+            f.cancel(false);
+            throw new InferenceException("no answer from the in-process model within " + r.timeout().toSeconds() + " s", e);
+        } catch (ExecutionException e) {
+            throw new InferenceException(e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            f.cancel(false);
+            throw new InferenceException("interrupted", e);
+        }
+    }
+
+    @Override
+    public void close() {
+        generator.close();
+        model.close();
+        tokenizer.close();
+    }
+}

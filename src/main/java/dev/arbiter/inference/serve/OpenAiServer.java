@@ -1,0 +1,316 @@
+package dev.arbiter.inference.serve;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.arbiter.inference.engine.LocalEngine;
+import dev.arbiter.inference.engine.ModelException;
+import dev.arbiter.inference.engine.ModelTokenizer;
+import dev.arbiter.inference.engine.Sampling;
+import dev.arbiter.json.Json;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The OpenAI-compatible HTTP face of a {@link LocalEngine}: /v1/models, /v1/completions and
+ * /v1/chat/completions (no streaming). Each request waits on its own virtual thread, and all of them
+ * feed the engine's one batching loop, so concurrent requests are decoded together.
+ */
+public final class OpenAiServer implements AutoCloseable {
+    private static final int MAX_BODY = 32 << 20;
+    private static final int MAX_N = 128;
+
+    private final LocalEngine engine;
+    private final HttpServer server;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final long created = Instant.now().getEpochSecond();
+    private final AtomicLong requests = new AtomicLong();
+
+    public OpenAiServer(LocalEngine engine, String host, int port) throws IOException {
+        this.engine = engine;
+        this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
+        server.setExecutor(executor);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    public URI uri() {
+        return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
+    }
+
+    public long requests() {
+        return requests.get();
+    }
+
+    /** A request we refuse, with OpenAI's error shape. */
+    private static final class BadRequest extends RuntimeException {
+        final int status;
+        final String param;
+        final String code;
+
+        BadRequest(int status, String message, String param, String code) {
+            super(message);
+            this.status = status;
+            this.param = param;
+            this.code = code;
+        }
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        requests.incrementAndGet();
+        try (ex) {
+            String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
+            String method = ex.getRequestMethod();
+            ObjectNode reply;
+            try {
+                reply = switch (path) {
+                    case "/v1/models" -> {
+                        requireMethod(method, "GET");
+                        yield models();
+                    }
+                    case "/v1/completions" -> {
+                        requireMethod(method, "POST");
+                        yield completion(body(ex), false);
+                    }
+                    case "/v1/chat/completions" -> {
+                        requireMethod(method, "POST");
+                        yield completion(body(ex), true);
+                    }
+                    case "/health" -> Json.mapper().createObjectNode().put("status", "ok");
+                    default -> throw new BadRequest(404, "no route " + method + " " + path
+                            + "; this server has /v1/models, /v1/completions and /v1/chat/completions", null, "not_found");
+                };
+            } catch (BadRequest e) {
+                send(ex, e.status, error(e.getMessage(), e.status >= 500 ? "server_error" : "invalid_request_error", e.param, e.code));
+                return;
+            } catch (ModelException | IllegalArgumentException e) {
+                send(ex, 400, error(e.getMessage(), "invalid_request_error", null, null));
+                return;
+            } catch (RuntimeException e) {
+                send(ex, 500, error("the engine failed: " + e.getMessage(), "server_error", null, null));
+                return;
+            }
+            send(ex, 200, reply);
+        }
+    }
+
+    private static void requireMethod(String method, String want) {
+        if (!method.equals(want)) {
+            throw new BadRequest(405, "use " + want + " here, not " + method, null, "method_not_allowed");
+        }
+    }
+
+    private static JsonNode body(HttpExchange ex) throws IOException {
+        byte[] raw;
+        try (InputStream in = ex.getRequestBody()) {
+            raw = in.readNBytes(MAX_BODY + 1);
+        }
+        if (raw.length > MAX_BODY) {
+            throw new BadRequest(413, "request body over " + (MAX_BODY >> 20) + " MiB", null, null);
+        }
+        JsonNode n;
+        try {
+            n = Json.mapper().readTree(new String(raw, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new BadRequest(400, "the body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), null, "invalid_json");
+        }
+        if (n == null || !n.isObject()) {
+            throw new BadRequest(400, "the body must be a JSON object", null, "invalid_json");
+        }
+        return n;
+    }
+
+    private ObjectNode models() {
+        ObjectNode o = Json.mapper().createObjectNode().put("object", "list");
+        o.putArray("data").addObject().put("id", engine.name()).put("object", "model").put("created", created).put("owned_by", "arbiter")
+                .put("max_model_len", engine.model().config().maxPositions());
+        return o;
+    }
+
+    private ObjectNode completion(JsonNode b, boolean chat) {
+        String model = b.path("model").asText(null);
+        if (model == null) {
+            throw new BadRequest(400, "'model' is required", "model", null);
+        }
+        if (!model.equals(engine.name())) {
+            throw new BadRequest(400, "the model '" + model + "' does not exist here; this server has '" + engine.name() + "'", "model",
+                    "model_not_found");
+        }
+        if (b.path("stream").asBoolean(false)) {
+            throw new BadRequest(400, "streaming is not supported; send stream: false", "stream", null);
+        }
+        int maxTokens = intParam(b, chat && b.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", 16);
+        if (maxTokens < 1) {
+            throw new BadRequest(400, "max_tokens must be at least 1, got " + maxTokens, "max_tokens", null);
+        }
+        int n = intParam(b, "n", 1);
+        if (n < 1 || n > MAX_N) {
+            throw new BadRequest(400, "n must be between 1 and " + MAX_N + ", got " + n, "n", null);
+        }
+        double temperature = numParam(b, "temperature", 1.0);
+        double topP = numParam(b, "top_p", 1.0);
+        int topK = b.path("top_k").isNull() || b.path("top_k").asInt(0) < 0 ? 0 : intParam(b, "top_k", 0); // vLLM's -1 means off
+        long seed = b.hasNonNull("seed") ? longParam(b, "seed") : new java.security.SecureRandom().nextLong();
+        Sampling sampling;
+        try {
+            sampling = new Sampling(temperature, topP, topK, seed);
+        } catch (IllegalArgumentException e) {
+            throw new BadRequest(400, e.getMessage(), null, null);
+        }
+        List<String> stop = new ArrayList<>();
+        JsonNode s = b.path("stop");
+        if (s.isTextual()) {
+            stop.add(s.asText());
+        } else if (s.isArray()) {
+            s.forEach(x -> stop.add(x.asText()));
+        } else if (!s.isMissingNode() && !s.isNull()) {
+            throw new BadRequest(400, "'stop' must be a string or a list of strings", "stop", null);
+        }
+        if (stop.stream().anyMatch(String::isEmpty)) {
+            throw new BadRequest(400, "a stop string must not be empty", "stop", null);
+        }
+        List<LocalEngine.Prompt> prompts = new ArrayList<>();
+        if (chat) {
+            JsonNode msgs = b.path("messages");
+            if (!msgs.isArray() || msgs.isEmpty()) {
+                throw new BadRequest(400, "'messages' must be a non-empty list", "messages", null);
+            }
+            List<ModelTokenizer.Message> list = new ArrayList<>();
+            for (JsonNode m : msgs) {
+                if (!m.path("role").isTextual()) {
+                    throw new BadRequest(400, "every message needs a 'role'", "messages", null);
+                }
+                list.add(new ModelTokenizer.Message(m.path("role").asText(), content(m.path("content"))));
+            }
+            prompts.add(new LocalEngine.Prompt.Chat(list));
+        } else {
+            JsonNode p = b.path("prompt");
+            if (p.isTextual()) {
+                prompts.add(new LocalEngine.Prompt.Raw(p.asText()));
+            } else if (p.isArray() && !p.isEmpty() && p.get(0).isTextual()) {
+                p.forEach(x -> prompts.add(new LocalEngine.Prompt.Raw(x.asText())));
+            } else {
+                throw new BadRequest(400, "'prompt' must be a string or a list of strings", "prompt", null);
+            }
+        }
+        List<CompletableFuture<LocalEngine.Choice>> futures = new ArrayList<>();
+        for (LocalEngine.Prompt p : prompts) {
+            futures.addAll(engine.complete(p, n, sampling, maxTokens, stop));
+        }
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("id", (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", ""));
+        o.put("object", chat ? "chat.completion" : "text_completion").put("created", Instant.now().getEpochSecond()).put("model", model);
+        ArrayNode choices = o.putArray("choices");
+        int promptTokens = 0;
+        int completionTokens = 0;
+        for (int i = 0; i < futures.size(); i++) {
+            LocalEngine.Choice c;
+            try {
+                c = futures.get(i).join();
+            } catch (CompletionException e) {
+                futures.forEach(f -> f.cancel(false));
+                throw e.getCause() instanceof RuntimeException re ? re : e;
+            }
+            ObjectNode ch = choices.addObject().put("index", i);
+            if (chat) {
+                ch.putObject("message").put("role", "assistant").put("content", c.text());
+            } else {
+                ch.put("text", c.text()).putNull("logprobs");
+            }
+            ch.put("finish_reason", c.finishReason());
+            if (i % n == 0) {
+                promptTokens += c.promptTokens();
+            }
+            completionTokens += c.completionTokens();
+        }
+        o.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+        return o;
+    }
+
+    /** Message content: a string, or OpenAI's list of text parts. */
+    private static String content(JsonNode c) {
+        if (c.isTextual()) {
+            return c.asText();
+        }
+        if (c.isArray()) {
+            StringBuilder sb = new StringBuilder();
+            for (JsonNode part : c) {
+                if (!part.path("type").asText().equals("text")) {
+                    throw new BadRequest(400, "only text content parts are supported", "messages", null);
+                }
+                sb.append(part.path("text").asText());
+            }
+            return sb.toString();
+        }
+        if (c.isNull() || c.isMissingNode()) {
+            return "";
+        }
+        throw new BadRequest(400, "message content must be a string or a list of text parts", "messages", null);
+    }
+
+    private static int intParam(JsonNode b, String key, int dflt) {
+        JsonNode v = b.path(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return dflt;
+        }
+        if (!v.canConvertToInt() || !(v.isIntegralNumber() || (v.isNumber() && v.asDouble() == Math.rint(v.asDouble())))) {
+            throw new BadRequest(400, "'" + key + "' must be an integer, got " + v, key, null);
+        }
+        return v.asInt();
+    }
+
+    private static long longParam(JsonNode b, String key) {
+        JsonNode v = b.path(key);
+        if (!v.isIntegralNumber() || !v.canConvertToLong()) {
+            throw new BadRequest(400, "'" + key + "' must be an integer, got " + v, key, null);
+        }
+        return v.asLong();
+    }
+
+    private static double numParam(JsonNode b, String key, double dflt) {
+        JsonNode v = b.path(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return dflt;
+        }
+        if (!v.isNumber()) {
+            throw new BadRequest(400, "'" + key + "' must be a number, got " + v, key, null);
+        }
+        return v.asDouble();
+    }
+
+    private static ObjectNode error(String message, String type, String param, String code) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        ObjectNode e = o.putObject("error").put("message", message).put("type", type);
+        e.put("param", param);
+        e.put("code", code);
+        return o;
+    }
+
+    private static void send(HttpExchange ex, int status, ObjectNode body) throws IOException {
+        byte[] bytes = Json.line(body).getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        ex.getResponseBody().write(bytes);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

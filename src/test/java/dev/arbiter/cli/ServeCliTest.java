@@ -1,0 +1,193 @@
+package dev.arbiter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.inference.engine.Generator;
+import dev.arbiter.inference.engine.LocalEngine;
+import dev.arbiter.inference.serve.OpenAiServer;
+import dev.arbiter.json.Json;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `arbiter serve`'s server on a tiny random model, over real HTTP, and the eval runner against it and in-process. */
+class ServeCliTest {
+    @TempDir
+    static Path dir;
+    static Path model;
+    static LocalEngine engine;
+    static OpenAiServer server;
+    static final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void start() throws Exception {
+        model = dir.resolve("tiny");
+        CliTest.Result made = CliTest.run("model", "tiny", "--arch", "qwen2", "--out", model.toString(), "--init-std", "0.3");
+        assertThat(made.code()).as(made.err()).isZero();
+        assertThat(made.out()).contains("wrote").contains("qwen2").contains("BF16");
+        engine = LocalEngine.open(model, "tiny", "cpu", null, new Generator.Limits(64, 4096));
+        server = new OpenAiServer(engine, "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        engine.close();
+    }
+
+    private static HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void eightConcurrentChatClientsWithFourChoicesEachAreBatched() throws Exception {
+        long stepsBefore = engine.stats().steps();
+        long tokensBefore = engine.stats().generatedTokens();
+        List<Future<JsonNode>> replies = new ArrayList<>();
+        try (ExecutorService pool = Executors.newFixedThreadPool(8)) {
+            for (int c = 0; c < 8; c++) {
+                String body = Json.line(Json.mapper().createObjectNode().put("model", "tiny").put("n", 4).put("max_tokens", 24)
+                        .put("temperature", 0.8).put("top_p", 0.95).put("seed", 100 + c)
+                        .set("messages", Json.mapper().createArrayNode().add(Json.mapper().createObjectNode().put("role", "user")
+                                .put("content", "Client " + c + ": what is " + c + " + 1?"))));
+                replies.add(pool.submit(() -> {
+                    HttpResponse<String> r = post("/v1/chat/completions", body);
+                    assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+                    return Json.mapper().readTree(r.body());
+                }));
+            }
+        }
+        long completion = 0;
+        for (Future<JsonNode> f : replies) {
+            JsonNode r = f.get();
+            assertThat(r.path("object").asText()).isEqualTo("chat.completion");
+            assertThat(r.path("choices")).hasSize(4);
+            for (int i = 0; i < 4; i++) {
+                JsonNode ch = r.path("choices").get(i);
+                assertThat(ch.path("index").asInt()).isEqualTo(i);
+                assertThat(ch.path("message").path("role").asText()).isEqualTo("assistant");
+                assertThat(ch.path("finish_reason").asText()).isIn("stop", "length");
+            }
+            assertThat(r.path("usage").path("prompt_tokens").asInt()).isGreaterThan(10);
+            completion += r.path("usage").path("completion_tokens").asInt();
+        }
+        long generated = engine.stats().generatedTokens() - tokensBefore;
+        long steps = engine.stats().steps() - stepsBefore;
+        System.out.printf("serve: 8 clients x n=4: %d tokens in %d engine steps (up to %d rows in a step)%n", generated, steps,
+                engine.stats().maxRows());
+        assertThat(completion).isEqualTo(generated);
+        // one at a time would need a step per token; batched, many rows share each step
+        assertThat(steps).isLessThan(generated / 4);
+        assertThat(engine.stats().maxRows()).isGreaterThanOrEqualTo(8);
+    }
+
+    @Test
+    void seedsRepeatAndCompletionsHonourStop() throws Exception {
+        String body = "{\"model\":\"tiny\",\"prompt\":\"The answer is\",\"max_tokens\":20,\"temperature\":1.0,\"seed\":7,\"n\":2}";
+        JsonNode a = Json.mapper().readTree(post("/v1/completions", body).body());
+        JsonNode b = Json.mapper().readTree(post("/v1/completions", body).body());
+        assertThat(a.path("object").asText()).isEqualTo("text_completion");
+        assertThat(a.path("choices").get(0).path("text")).isEqualTo(b.path("choices").get(0).path("text"));
+        assertThat(a.path("choices").get(1).path("text")).isEqualTo(b.path("choices").get(1).path("text"));
+        String text = a.path("choices").get(0).path("text").asText();
+        if (text.length() > 6) {
+            String stop = text.substring(3, 5);
+            JsonNode cut = Json.mapper().readTree(post("/v1/completions",
+                    body.replace("\"n\":2", "\"n\":1,\"stop\":[" + Json.line(stop) + "]")).body());
+            assertThat(cut.path("choices").get(0).path("text").asText()).isEqualTo(text.substring(0, text.indexOf(stop)));
+            assertThat(cut.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
+        }
+        JsonNode models = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models")).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        assertThat(models.path("data").get(0).path("id").asText()).isEqualTo("tiny");
+    }
+
+    @Test
+    void badRequestsGetOpenAiShapedErrors() throws Exception {
+        String[][] cases = {
+            {"{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model_not_found"},
+            {"{\"model\":\"tiny\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"},
+            {"{\"model\":\"tiny\",\"max_tokens\":-3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"},
+            {"{\"model\": \"tiny\", \"messages\": [", "invalid_json"},
+            {"[1, 2]", "invalid_json"},
+            {"{\"model\":\"tiny\",\"messages\":[]}", "messages"},
+            {"{\"model\":\"tiny\",\"top_p\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "top_p"},
+            {"{\"model\":\"tiny\",\"n\":\"four\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "n"},
+        };
+        for (String[] c : cases) {
+            HttpResponse<String> r = post("/v1/chat/completions", c[0]);
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(400);
+            assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+            JsonNode e = Json.mapper().readTree(r.body()).path("error");
+            assertThat(e.path("type").asText()).isEqualTo("invalid_request_error");
+            assertThat(e.path("message").asText()).isNotBlank();
+            assertThat(e.toString()).as(c[0]).contains(c[1]);
+        }
+        HttpResponse<String> tooLong = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hi\",\"max_tokens\":1000000}");
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("context");
+        assertThat(post("/v1/nothing", "{}").statusCode()).isEqualTo(404);
+    }
+
+    private static Path problems(int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(Json.line(Json.mapper().createObjectNode().put("id", "q" + i).put("prompt", "What is " + i + " + " + i + "?")
+                    .put("answer", Integer.toString(2 * i))));
+        }
+        Path f = dir.resolve("problems.jsonl");
+        Files.write(f, lines);
+        return f;
+    }
+
+    @Test
+    void theRunnerCompletesAnEvalAgainstTheServerAndInProcess() throws Exception {
+        Path jsonl = problems(20);
+        CliTest.Result served = CliTest.run("eval", "--jsonl", jsonl.toString(), "--endpoint", server.uri().toString(), "--model", "tiny",
+                "--n", "2", "--max-tokens", "32", "--temperature", "0.7", "--concurrency", "16",
+                "--store", dir.resolve("served.db").toString(), "--out", dir.resolve("served").toString());
+        assertThat(served.code()).as(served.err()).isZero();
+        JsonNode s = Json.mapper().readTree(Files.readString(dir.resolve("served/summary.json")));
+        assertThat(served.out()).contains("requests 40, retries 0");
+        assertThat(s.toString()).contains("\"problems\":20");
+
+        CliTest.Result local = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", model.toString(), "--device", "cpu",
+                "--n", "2", "--max-tokens", "32", "--temperature", "0.7", "--concurrency", "16",
+                "--store", dir.resolve("local.db").toString(), "--out", dir.resolve("local").toString());
+        assertThat(local.code()).as(local.err()).isZero();
+        assertThat(local.out()).contains("in-process on cpu()");
+        assertThat(local.err()).contains("\"in_process\"");
+        // the store names the model by its folder and a digest of its weights, and a second run asks for nothing
+        CliTest.Result again = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", model.toString(), "--device", "cpu",
+                "--n", "2", "--max-tokens", "32", "--temperature", "0.7", "--store", dir.resolve("local.db").toString(),
+                "--out", dir.resolve("local").toString(), "--dry-run");
+        assertThat(again.out()).contains("stored 40; would request 0");
+        assertThat(again.err()).containsPattern("\"model\" : \"tiny@[0-9a-f]{10}\"");
+    }
+
+    @Test
+    void modelInfoAndBadModelFolders() {
+        CliTest.Result info = CliTest.run("model", "info", model.toString());
+        assertThat(info.code()).isZero();
+        assertThat(info.out()).contains("qwen2").contains("tied").contains("chat template present");
+        CliTest.Result missing = CliTest.run("serve", "--model", dir.resolve("nope").toString());
+        assertThat(missing.code()).isEqualTo(1);
+        assertThat(missing.err()).contains("neither a model folder nor a Hugging Face id").doesNotContain("Exception");
+        CliTest.Result notModel = CliTest.run("eval", "--jsonl", "x.jsonl", "--model", dir.toString(), "--n", "1");
+        assertThat(notModel.err()).contains("no config.json").doesNotContain("\tat ");
+    }
+}
