@@ -27,17 +27,38 @@ public final class DecoderModel implements AutoCloseable {
     private final NDArray finalNorm;
     private final NDArray lmHead;
     private final NDArray invFreq;
+    private final NDArray rotateHalf;
+    // index objects built once: DJL parses index strings on every call, which costs as much as the op
+    private final NDIndex qkSlice;
+    private final NDIndex qSlice;
+    private final NDIndex kSlice;
+    private final NDIndex vSlice;
+    private final NDIndex gateSlice;
+    private final NDIndex upSlice;
+    private final NDArray eps;
     private final Layer[] layers;
 
-    private record Layer(NDArray inputNorm, NDArray q, NDArray qBias, NDArray k, NDArray kBias, NDArray v, NDArray vBias,
-                         NDArray o, NDArray oBias, NDArray postNorm, NDArray gate, NDArray gateBias, NDArray up, NDArray upBias,
-                         NDArray down, NDArray downBias) {}
+    /**
+     * One decoder layer with its projections fused to cut per-step op calls: q, k and v in one matrix
+     * (q pre-scaled by 1/sqrt(head_dim)), gate and up in another.
+     */
+    private record Layer(NDArray inputNorm, NDArray qkv, NDArray qkvBias, NDArray o, NDArray oBias, NDArray postNorm,
+                         NDArray gateUp, NDArray gateUpBias, NDArray down, NDArray downBias) {}
 
     private DecoderModel(ModelConfig cfg, Checkpoint ckpt, Device device, DataType type) {
         this.cfg = cfg;
         this.device = device;
         this.type = type;
         this.weights = Torch.manager(device);
+        int hq = cfg.heads();
+        int hkv = cfg.kvHeads();
+        int three = hq + 2 * hkv;
+        qkSlice = new NDIndex().addAllDim().addAllDim().addSliceDim(0, hq + hkv);
+        qSlice = new NDIndex().addAllDim().addAllDim().addSliceDim(0, hq);
+        kSlice = new NDIndex().addAllDim().addAllDim().addSliceDim(hq, hq + hkv);
+        vSlice = new NDIndex().addAllDim().addAllDim().addSliceDim(hq + hkv, three);
+        gateSlice = new NDIndex().addAllDim().addAllDim().addSliceDim(0, cfg.intermediateSize());
+        upSlice = new NDIndex().addAllDim().addAllDim().addSliceDim(cfg.intermediateSize(), 2L * cfg.intermediateSize());
         try {
             Loader ld = new Loader(ckpt, type, largest(cfg));
             embed = ld.load("model.embed_tokens.weight", cfg.vocabSize(), cfg.hiddenSize());
@@ -52,14 +73,16 @@ public final class DecoderModel implements AutoCloseable {
             boolean mb = cfg.mlpBias();
             for (int i = 0; i < layers.length; i++) {
                 String p = "model.layers." + i + ".";
-                layers[i] = new Layer(ld.load(p + "input_layernorm.weight", h),
-                        ld.load(p + "self_attn.q_proj.weight", qDim, h), ab ? ld.load(p + "self_attn.q_proj.bias", qDim) : null,
-                        ld.load(p + "self_attn.k_proj.weight", kvDim, h), ab ? ld.load(p + "self_attn.k_proj.bias", kvDim) : null,
-                        ld.load(p + "self_attn.v_proj.weight", kvDim, h), ab ? ld.load(p + "self_attn.v_proj.bias", kvDim) : null,
+                float scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
+                NDArray qkv = fuse(ld.load(p + "self_attn.q_proj.weight", qDim, h).muli(scale),
+                        ld.load(p + "self_attn.k_proj.weight", kvDim, h), ld.load(p + "self_attn.v_proj.weight", kvDim, h));
+                NDArray qkvBias = ab ? fuse(ld.load(p + "self_attn.q_proj.bias", qDim).muli(scale),
+                        ld.load(p + "self_attn.k_proj.bias", kvDim), ld.load(p + "self_attn.v_proj.bias", kvDim)) : null;
+                NDArray gateUp = fuse(ld.load(p + "mlp.gate_proj.weight", inter, h), ld.load(p + "mlp.up_proj.weight", inter, h));
+                NDArray gateUpBias = mb ? fuse(ld.load(p + "mlp.gate_proj.bias", inter), ld.load(p + "mlp.up_proj.bias", inter)) : null;
+                layers[i] = new Layer(ld.load(p + "input_layernorm.weight", h), qkv, qkvBias,
                         ld.load(p + "self_attn.o_proj.weight", h, qDim), ld.optional(p + "self_attn.o_proj.bias", h),
-                        ld.load(p + "post_attention_layernorm.weight", h),
-                        ld.load(p + "mlp.gate_proj.weight", inter, h), mb ? ld.load(p + "mlp.gate_proj.bias", inter) : null,
-                        ld.load(p + "mlp.up_proj.weight", inter, h), mb ? ld.load(p + "mlp.up_proj.bias", inter) : null,
+                        ld.load(p + "post_attention_layernorm.weight", h), gateUp, gateUpBias,
                         ld.load(p + "mlp.down_proj.weight", h, inter), mb ? ld.load(p + "mlp.down_proj.bias", h) : null);
             }
             double[] inv = cfg.inverseFrequencies();
@@ -68,6 +91,15 @@ public final class DecoderModel implements AutoCloseable {
                 f[i] = (float) inv[i];
             }
             invFreq = weights.create(f, new Shape(1, 1, f.length));
+            // rotate_half as a matrix: x·R = (−x₂, x₁), so a rotation costs one matmul instead of four ops
+            int d = cfg.headDim();
+            float[] r = new float[d * d];
+            for (int j = 0; j < d / 2; j++) {
+                r[(j + d / 2) * d + j] = -1;
+                r[j * d + j + d / 2] = 1;
+            }
+            rotateHalf = weights.create(r, new Shape(d, d)).toType(type, false);
+            eps = weights.create((float) cfg.rmsNormEps());
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -150,37 +182,44 @@ public final class DecoderModel implements AutoCloseable {
         int d = cfg.headDim();
         NDArray idArr = step.create(ids);
         NDArray x = embed.get(step, new NDIndex("{}", idArr)).reshape(b, t, cfg.hiddenSize());
-        NDArray maskArr = step.create(mask, new Shape(b, 1, 1, t, total)).toType(type, false);
+        // one new column per row and no padding: every key is visible, so the mask would add nothing
+        boolean needMask = t > 1 || java.util.Arrays.stream(pads).anyMatch(p -> p > 0);
+        NDArray maskArr = needMask ? step.create(mask, new Shape(b, 1, 1, t, total)).toType(type, false) : null;
         // rotary tables for this step's positions, [b, t, 1, d]
         NDArray freqs = step.create(pos, new Shape(b, t, 1)).mul(invFreq);
         NDArray angles = freqs.concat(freqs, -1).expandDims(2);
         NDArray cos = angles.cos().toType(type, false);
         NDArray sin = angles.sin().toType(type, false);
-        float scale = (float) (1.0 / Math.sqrt(d));
         for (int li = 0; li < layers.length; li++) {
             Layer l = layers[li];
             NDArray h = rmsNorm(x, l.inputNorm);
-            NDArray q = linear(h, l.q, l.qBias).reshape(b, t, heads, d);
-            NDArray k = linear(h, l.k, l.kBias).reshape(b, t, kvHeads, d);
-            NDArray v = linear(h, l.v, l.vBias).reshape(b, t, kvHeads, d);
-            q = rotate(q, cos, sin);
-            k = rotate(k, cos, sin);
+            NDArray qkv = linear(h, l.qkv, l.qkvBias).reshape(b, t, heads + 2L * kvHeads, d);
+            NDArray qk = qkv.get(qkSlice);
+            NDArray rotated = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin));
+            NDArray q = rotated.get(qSlice);
+            NDArray k = rotated.get(kSlice);
+            NDArray v = qkv.get(vSlice);
             cache.write(li, k.transpose(0, 2, 1, 3), v.transpose(0, 2, 1, 3));
             NDArray keys = cache.keys(li, step, total);     // [b, kvh, total, d]
             NDArray vals = cache.values(li, step, total);
             // queries grouped by the kv head they share: [b, kvh, g*t, d]
-            NDArray qg = q.reshape(b, t, kvHeads, g, d).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) g * t, d);
-            NDArray scores = qg.matMul(keys.swapAxes(2, 3)).mul(scale).reshape(b, kvHeads, g, t, total).add(maskArr);
-            NDArray probs = softmax(scores).reshape(b, kvHeads, (long) g * t, total);
-            NDArray ctx = probs.matMul(vals).reshape(b, kvHeads, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * d);
+            NDArray qg = t == 1 ? q.reshape(b, kvHeads, g, d)
+                    : q.reshape(b, t, kvHeads, g, d).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) g * t, d);
+            NDArray scores = qg.matMul(keys.swapAxes(2, 3));
+            if (needMask) {
+                scores = scores.reshape(b, kvHeads, g, t, total).add(maskArr).reshape(b, kvHeads, (long) g * t, total);
+            }
+            NDArray ctx = softmax(scores).matMul(vals);
+            ctx = t == 1 ? ctx.reshape(b, 1, (long) heads * d)
+                    : ctx.reshape(b, kvHeads, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * d);
             x = x.add(linear(ctx, l.o, l.oBias));
-            NDArray m = rmsNorm(x, l.postNorm);
-            NDArray gate = linear(m, l.gate, l.gateBias);
-            NDArray act = Activation.sigmoid(gate).mul(gate).mul(linear(m, l.up, l.upBias));
-            x = x.add(linear(act, l.down, l.downBias));
+            NDArray gu = linear(rmsNorm(x, l.postNorm), l.gateUp, l.gateUpBias);
+            NDArray gate = gu.get(gateSlice);
+            NDArray up = gu.get(upSlice);
+            x = x.add(linear(Activation.sigmoid(gate).mul(gate).mul(up), l.down, l.downBias));
         }
         cache.advance(t);
-        NDArray last = allPositions ? x : x.get(new NDIndex(":, {}", t - 1));
+        NDArray last = allPositions ? x : x.get(new NDIndex().addAllDim().addIndices(t - 1));
         NDArray logits = linear(rmsNorm(last, finalNorm), lmHead, null);
         return logits.toType(DataType.FLOAT32, false);
     }
@@ -193,7 +232,7 @@ public final class DecoderModel implements AutoCloseable {
     private NDArray rmsNorm(NDArray x, NDArray w) {
         NDArray xf = type == DataType.FLOAT32 ? x : x.toType(DataType.FLOAT32, false);
         NDArray var = xf.square().mean(new int[] {-1}, true);
-        NDArray normed = xf.div(var.add((float) cfg.rmsNormEps()).sqrt());
+        NDArray normed = xf.div(var.add(eps).sqrt());
         return (type == DataType.FLOAT32 ? normed : normed.toType(type, false)).mul(w);
     }
 
@@ -204,13 +243,17 @@ public final class DecoderModel implements AutoCloseable {
         return scores.toType(DataType.FLOAT32, false).softmax(-1).toType(type, false);
     }
 
-    /** x·cos + rotate_half(x)·sin, with rotate_half(x) = (−x₂, x₁) over the two halves of the head. */
-    private static NDArray rotate(NDArray x, NDArray cos, NDArray sin) {
-        long half = x.getShape().get(3) / 2;
-        NDArray x1 = x.get(new NDIndex("..., :{}", half));
-        NDArray x2 = x.get(new NDIndex("..., {}:", half));
-        NDArray rot = x2.neg().concat(x1, -1);
-        return x.mul(cos).add(rot.mul(sin));
+    private NDArray fuse(NDArray... parts) {
+        NDArray out = parts[0].concat(parts[1], 0);
+        for (int i = 2; i < parts.length; i++) {
+            NDArray next = out.concat(parts[i], 0);
+            out.close();
+            out = next;
+        }
+        for (NDArray p : parts) {
+            p.close();
+        }
+        return out;
     }
 
     @Override

@@ -67,17 +67,22 @@ public final class KvCache implements AutoCloseable {
 
     /** Keys (or values) of one layer for columns [0, upto), as a view owned by {@code step}. */
     NDArray keys(int layer, NDManager step, int upto) {
-        return keys[layer].get(step, new NDIndex(":, :, 0:{}", upto));
+        return keys[layer].get(step, columns(0, upto));
     }
 
     NDArray values(int layer, NDManager step, int upto) {
-        return values[layer].get(step, new NDIndex(":, :, 0:{}", upto));
+        return values[layer].get(step, columns(0, upto));
+    }
+
+    // built through the API, not a string: DJL parses index strings on every call
+    private static NDIndex columns(long from, long to) {
+        return new NDIndex().addAllDim().addAllDim().addSliceDim(from, to);
     }
 
     /** Writes [rows, kv_heads, t, head_dim] at columns [length, length + t); {@link #advance} commits them. */
     void write(int layer, NDArray k, NDArray v) {
         int t = (int) k.getShape().get(2);
-        NDIndex at = new NDIndex(":, :, {}:{}", length, length + t);
+        NDIndex at = columns(length, length + t);
         keys[layer].set(at, k);
         values[layer].set(at, v);
     }
