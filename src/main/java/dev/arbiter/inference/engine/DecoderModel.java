@@ -37,13 +37,17 @@ public final class DecoderModel implements AutoCloseable {
     private final NDIndex upSlice;
     private final NDArray eps;
     private final Layer[] layers;
+    private final CpuGemv gemv;
+    private final CpuGemv.Matrix lmHeadCpu;
+    private final float[][] norms;   // RMSNorm weights for the CPU one-token path: input and post per layer, then final
+    private final float[] invFreqJ;
 
     /**
      * One decoder layer with its projections fused to cut per-step op calls: q, k and v in one matrix
      * (q pre-scaled by 1/sqrt(head_dim)), gate and up in another.
      */
     private record Layer(NDArray inputNorm, NDArray qkv, NDArray qkvBias, NDArray o, NDArray oBias, NDArray postNorm,
-                         NDArray gateUp, NDArray gateUpBias, NDArray down, NDArray downBias) {}
+                         NDArray gateUp, NDArray gateUpBias, NDArray down, NDArray downBias, CpuGemv.Matrix[] cpu) {}
 
     private DecoderModel(ModelConfig cfg, Checkpoint ckpt, Device device, DataType type) {
         this.cfg = cfg;
@@ -83,7 +87,7 @@ public final class DecoderModel implements AutoCloseable {
                 layers[i] = new Layer(ld.load(p + "input_layernorm.weight", h), qkv, qkvBias,
                         ld.load(p + "self_attn.o_proj.weight", h, qDim), ld.optional(p + "self_attn.o_proj.bias", h),
                         ld.load(p + "post_attention_layernorm.weight", h), gateUp, gateUpBias,
-                        ld.load(p + "mlp.down_proj.weight", h, inter), mb ? ld.load(p + "mlp.down_proj.bias", h) : null);
+                        ld.load(p + "mlp.down_proj.weight", h, inter), mb ? ld.load(p + "mlp.down_proj.bias", h) : null, new CpuGemv.Matrix[4]);
             }
             double[] inv = cfg.inverseFrequencies();
             float[] f = new float[inv.length];
@@ -100,6 +104,28 @@ public final class DecoderModel implements AutoCloseable {
             }
             rotateHalf = weights.create(r, new Shape(d, d)).toType(type, false);
             eps = weights.create((float) cfg.rmsNormEps());
+            gemv = !device.isGpu() && type == DataType.FLOAT32 ? CpuGemv.create(cfg.parameterCount() * 4) : null;
+            if (gemv != null) {
+                for (Layer l : layers) {
+                    l.cpu[0] = CpuGemv.view(l.qkv, l.qkvBias);
+                    l.cpu[1] = CpuGemv.view(l.o, l.oBias);
+                    l.cpu[2] = CpuGemv.view(l.gateUp, l.gateUpBias);
+                    l.cpu[3] = CpuGemv.view(l.down, l.downBias);
+                }
+            }
+            lmHeadCpu = gemv == null ? null : CpuGemv.view(lmHead, null);
+            if (gemv != null) {
+                norms = new float[2 * layers.length + 1][];
+                for (int i = 0; i < layers.length; i++) {
+                    norms[2 * i] = layers[i].inputNorm.toFloatArray();
+                    norms[2 * i + 1] = layers[i].postNorm.toFloatArray();
+                }
+                norms[2 * layers.length] = finalNorm.toFloatArray();
+                invFreqJ = f;
+            } else {
+                norms = null;
+                invFreqJ = null;
+            }
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -137,6 +163,11 @@ public final class DecoderModel implements AutoCloseable {
         return new KvCache(weights, cfg, type, rows, capacity);
     }
 
+    /** Whether one-sequence decode steps run the CPU Java path ({@link CpuGemv}). */
+    public boolean javaDecodePath() {
+        return lmHeadCpu != null;
+    }
+
     /** Bytes of weights one decode step reads. */
     public long weightBytes() {
         return cfg.parameterCount() * type.getNumOfBytes();
@@ -154,6 +185,9 @@ public final class DecoderModel implements AutoCloseable {
         int t = tokens[0].length;
         if (b != cache.rows() || pads.length != b) {
             throw new IllegalArgumentException("batch of " + b + " rows, cache of " + cache.rows() + ", pads of " + pads.length);
+        }
+        if (b == 1 && t == 1 && pads[0] == 0 && !allPositions && lmHeadCpu != null) {
+            return forwardOneOnCpu(step, tokens[0][0], cache);
         }
         int start = cache.length();
         int total = start + t;
@@ -193,7 +227,7 @@ public final class DecoderModel implements AutoCloseable {
         for (int li = 0; li < layers.length; li++) {
             Layer l = layers[li];
             NDArray h = rmsNorm(x, l.inputNorm);
-            NDArray qkv = linear(h, l.qkv, l.qkvBias).reshape(b, t, heads + 2L * kvHeads, d);
+            NDArray qkv = linear(step, h, l.qkv, l.qkvBias, l.cpu[0]).reshape(b, t, heads + 2L * kvHeads, d);
             NDArray qk = qkv.get(qkSlice);
             NDArray rotated = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin));
             NDArray q = rotated.get(qSlice);
@@ -212,16 +246,105 @@ public final class DecoderModel implements AutoCloseable {
             NDArray ctx = softmax(scores).matMul(vals);
             ctx = t == 1 ? ctx.reshape(b, 1, (long) heads * d)
                     : ctx.reshape(b, kvHeads, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * d);
-            x = x.add(linear(ctx, l.o, l.oBias));
-            NDArray gu = linear(rmsNorm(x, l.postNorm), l.gateUp, l.gateUpBias);
+            x = x.add(linear(step, ctx, l.o, l.oBias, l.cpu[1]));
+            NDArray gu = linear(step, rmsNorm(x, l.postNorm), l.gateUp, l.gateUpBias, l.cpu[2]);
             NDArray gate = gu.get(gateSlice);
             NDArray up = gu.get(upSlice);
-            x = x.add(linear(Activation.sigmoid(gate).mul(gate).mul(up), l.down, l.downBias));
+            x = x.add(linear(step, Activation.sigmoid(gate).mul(gate).mul(up), l.down, l.downBias, l.cpu[3]));
         }
         cache.advance(t);
         NDArray last = allPositions ? x : x.get(new NDIndex().addAllDim().addIndices(t - 1));
-        NDArray logits = linear(rmsNorm(last, finalNorm), lmHead, null);
+        NDArray logits = linear(step, rmsNorm(last, finalNorm), lmHead, null, lmHeadCpu);
         return logits.toType(DataType.FLOAT32, false);
+    }
+
+    /**
+     * One token of one unpadded sequence on the CPU: the residual stream stays in Java, where norms,
+     * rotary embeddings, the MLP and every projection run on float arrays with the Vector API kernel;
+     * libtorch does only the attention over the cache. A decode step then makes about 16 libtorch
+     * calls per layer instead of about 44, and each call costs more than its arithmetic here.
+     */
+    private NDArray forwardOneOnCpu(NDManager step, int token, KvCache cache) {
+        int start = cache.length();
+        int total = start + 1;
+        cache.reserve(1);
+        int hidden = cfg.hiddenSize();
+        int heads = cfg.heads();
+        int kvHeads = cfg.kvHeads();
+        int d = cfg.headDim();
+        int half = d / 2;
+        float[] x = embed.get(step, new NDIndex().addIndices(token)).toFloatArray();
+        float[] cos = new float[half];
+        float[] sin = new float[half];
+        for (int i = 0; i < half; i++) {
+            float angle = (float) start * invFreqJ[i];
+            cos[i] = (float) Math.cos(angle);
+            sin[i] = (float) Math.sin(angle);
+        }
+        int rotatedHeads = heads + kvHeads;
+        Shape qkvShape = new Shape(1, 1, heads + 2L * kvHeads, d);
+        for (int li = 0; li < layers.length; li++) {
+            Layer l = layers[li];
+            float[] qkv = gemv.multiply(l.cpu[0], rmsNorm(x, norms[2 * li]));
+            for (int hd = 0; hd < rotatedHeads; hd++) {
+                int o = hd * d;
+                for (int i = 0; i < half; i++) {
+                    float a = qkv[o + i];
+                    float bb = qkv[o + i + half];
+                    qkv[o + i] = a * cos[i] - bb * sin[i];
+                    qkv[o + i + half] = bb * cos[i] + a * sin[i];
+                }
+            }
+            NDArray all = step.create(qkv, qkvShape);
+            NDArray q = all.get(qSlice);
+            cache.write(li, all.get(kSlice).transpose(0, 2, 1, 3), all.get(vSlice).transpose(0, 2, 1, 3));
+            NDArray keys = cache.keys(li, step, total);
+            NDArray vals = cache.values(li, step, total);
+            NDArray scores = q.reshape(1, kvHeads, cfg.groups(), d).matMul(keys.swapAxes(2, 3));
+            float[] ctx = scores.softmax(-1).matMul(vals).toFloatArray();
+            float[] attn = gemv.multiply(l.cpu[1], ctx);
+            for (int i = 0; i < hidden; i++) {
+                x[i] += attn[i];
+            }
+            float[] gu = gemv.multiply(l.cpu[2], rmsNorm(x, norms[2 * li + 1]));
+            int inter = cfg.intermediateSize();
+            float[] act = new float[inter];
+            for (int i = 0; i < inter; i++) {
+                float g = gu[i];
+                act[i] = g / (1f + (float) Math.exp(-g)) * gu[inter + i];
+            }
+            float[] down = gemv.multiply(l.cpu[3], act);
+            for (int i = 0; i < hidden; i++) {
+                x[i] += down[i];
+            }
+        }
+        cache.advance(1);
+        float[] logits = gemv.multiply(lmHeadCpu, rmsNorm(x, norms[2 * layers.length]));
+        return step.create(logits, new Shape(1, logits.length));
+    }
+
+    private float[] rmsNorm(float[] x, float[] w) {
+        double ss = 0;
+        for (float v : x) {
+            ss += (double) v * v;
+        }
+        float r = (float) (1.0 / Math.sqrt(ss / x.length + cfg.rmsNormEps()));
+        float[] y = new float[x.length];
+        for (int i = 0; i < x.length; i++) {
+            y[i] = x[i] * r * w[i];
+        }
+        return y;
+    }
+
+    /** One row through a weight on the CPU goes to the Vector API kernel; anything else to libtorch. */
+    private NDArray linear(NDManager step, NDArray x, NDArray w, NDArray bias, CpuGemv.Matrix cpu) {
+        if (cpu != null && x.size() == cpu.cols()) {
+            float[] y = gemv.multiply(cpu, x.toFloatArray());
+            long[] dims = x.getShape().getShape();
+            dims[dims.length - 1] = cpu.rows();
+            return step.create(y, new Shape(dims));
+        }
+        return linear(x, w, bias);
     }
 
     private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
@@ -258,6 +381,9 @@ public final class DecoderModel implements AutoCloseable {
 
     @Override
     public void close() {
+        if (gemv != null) {
+            gemv.close();
+        }
         weights.close();
     }
 

@@ -1,0 +1,134 @@
+package dev.arbiter.inference.engine;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.types.DataType;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Batch-1 decode on CPU in float32 is a chain of matrix-vector products, and libtorch's (MKL's)
+ * reads weights at about 17 GB/s on our AMD machines where memory gives 55+. This reads the
+ * weights in place, from libtorch's own memory, with the Java Vector API on every core: about twice
+ * as fast. Java 21's Vector API reads only Java arrays (memory segments are a preview there), so
+ * the weights are copied to the heap: used only when they fit in a quarter of it, the JVM has
+ * jdk.incubator.vector and the optimizing compiler, OMP_WAIT_POLICY is PASSIVE (the launcher sees
+ * to all three for the engine's commands), and ARBITER_VECTOR_GEMV is not 0; otherwise the engine stays on libtorch's linear.
+ */
+final class CpuGemv implements AutoCloseable {
+    /** A weight matrix [rows, cols], row-major, copied from libtorch. */
+    record Matrix(float[] data, int rows, int cols, float[] bias) {}
+
+    private final int threads;
+    private final Worker[] workers;
+
+    private CpuGemv(int threads) {
+        this.threads = threads;
+        this.workers = new Worker[threads - 1];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker();
+            workers[i].start();
+        }
+    }
+
+    /**
+     * A helper thread that spins briefly between products before it parks: a decode step asks for
+     * dozens of products a few hundred microseconds apart, and waking a parked thread each time
+     * costs as much as the product.
+     */
+    private static final class Worker extends Thread {
+        private static final long SPIN_NANOS = 2_000_000;
+        private volatile Runnable task;
+        private volatile boolean closed;
+
+        Worker() {
+            super("arbiter-gemv");
+            setDaemon(true);
+        }
+
+        void submit(Runnable r) {
+            task = r;
+            LockSupport.unpark(this);
+        }
+
+        boolean busy() {
+            return task != null;
+        }
+
+        @Override
+        public void run() {
+            while (!closed) {
+                long idleSince = System.nanoTime();
+                Runnable r;
+                while ((r = task) == null && !closed) {
+                    if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                        Thread.onSpinWait();
+                    } else {
+                        LockSupport.park(this);
+                    }
+                }
+                if (r != null) {
+                    try {
+                        r.run();
+                    } finally {
+                        task = null;
+                    }
+                }
+            }
+        }
+    }
+
+    static boolean available() {
+        // without the optimizing compiler the Vector API is interpreted, far slower than libtorch
+        boolean c1Only = java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .anyMatch(a -> a.startsWith("-XX:TieredStopAtLevel=") && !a.endsWith("=4"));
+        // libtorch's OpenMP threads spin after each op unless told not to, and then starve our helper
+        boolean ompPassive = "PASSIVE".equalsIgnoreCase(System.getenv("OMP_WAIT_POLICY"));
+        return !"0".equals(System.getenv("ARBITER_VECTOR_GEMV")) && !c1Only && ompPassive
+                && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
+    }
+
+    /** Null when the Vector API is not there or {@code weightBytes} would take over a quarter of the heap. */
+    static CpuGemv create(long weightBytes) {
+        boolean fits = weightBytes <= Runtime.getRuntime().maxMemory() / 4 && weightBytes / 4 < Integer.MAX_VALUE;
+        return fits && available() ? new CpuGemv(Math.max(1, Runtime.getRuntime().availableProcessors())) : null;
+    }
+
+    /** A view of a contiguous float32 CPU weight, or null if it is not one. */
+    static Matrix view(NDArray w, NDArray bias) {
+        if (w.getDataType() != DataType.FLOAT32 || w.getDevice().isGpu() || w.getShape().dimension() != 2) {
+            return null;
+        }
+        long rows = w.getShape().get(0);
+        long cols = w.getShape().get(1);
+        return new Matrix(w.toFloatArray(), (int) rows, (int) cols, bias == null ? null : bias.toFloatArray());
+    }
+
+    float[] multiply(Matrix m, float[] x) {
+        float[] y = new float[m.rows()];
+        int chunk = (m.rows() + threads - 1) / threads;
+        for (int p = 1; p < threads; p++) {
+            int from = Math.min(m.rows(), p * chunk);
+            int to = Math.min(m.rows(), from + chunk);
+            workers[p - 1].submit(() -> VectorGemv.rows(m.data(), m.cols(), x, y, from, to));
+        }
+        VectorGemv.rows(m.data(), m.cols(), x, y, 0, Math.min(m.rows(), chunk));
+        for (Worker w : workers) {
+            while (w.busy()) {
+                Thread.onSpinWait();
+            }
+        }
+        if (m.bias() != null) {
+            for (int i = 0; i < y.length; i++) {
+                y[i] += m.bias()[i];
+            }
+        }
+        return y;
+    }
+
+    @Override
+    public void close() {
+        for (Worker w : workers) {
+            w.closed = true;
+            LockSupport.unpark(w);
+        }
+    }
+}
