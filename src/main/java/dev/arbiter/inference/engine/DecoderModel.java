@@ -192,9 +192,11 @@ public final class DecoderModel implements AutoCloseable {
         int start = cache.length();
         int total = start + t;
         cache.reserve(t);
+        // one new column per row and no padding: every key is visible, so no mask is needed
+        boolean needMask = t > 1 || java.util.Arrays.stream(pads).anyMatch(p -> p > 0);
         long[] ids = new long[b * t];
         float[] pos = new float[b * t];
-        float[] mask = new float[b * t * total];
+        float[] mask = needMask ? new float[b * t * total] : null;
         for (int r = 0; r < b; r++) {
             if (tokens[r].length != t) {
                 throw new IllegalArgumentException("rows must be the same length");
@@ -203,10 +205,12 @@ public final class DecoderModel implements AutoCloseable {
                 int col = start + i;
                 ids[r * t + i] = tokens[r][i];
                 pos[r * t + i] = Math.max(0, col - pads[r]);
-                int base = (r * t + i) * total;
-                for (int c = 0; c < total; c++) {
-                    boolean visible = c == col || (c >= pads[r] && c <= col);
-                    mask[base + c] = visible ? 0f : Float.NEGATIVE_INFINITY;
+                if (needMask) {
+                    int base = (r * t + i) * total;
+                    for (int c = 0; c < total; c++) {
+                        boolean visible = c == col || (c >= pads[r] && c <= col);
+                        mask[base + c] = visible ? 0f : Float.NEGATIVE_INFINITY;
+                    }
                 }
             }
         }
@@ -216,8 +220,6 @@ public final class DecoderModel implements AutoCloseable {
         int d = cfg.headDim();
         NDArray idArr = step.create(ids);
         NDArray x = embed.get(step, new NDIndex("{}", idArr)).reshape(b, t, cfg.hiddenSize());
-        // one new column per row and no padding: every key is visible, so the mask would add nothing
-        boolean needMask = t > 1 || java.util.Arrays.stream(pads).anyMatch(p -> p > 0);
         NDArray maskArr = needMask ? step.create(mask, new Shape(b, 1, 1, t, total)).toType(type, false) : null;
         // rotary tables for this step's positions, [b, t, 1, d]
         NDArray freqs = step.create(pos, new Shape(b, t, 1)).mul(invFreq);

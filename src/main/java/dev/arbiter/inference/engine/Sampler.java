@@ -87,16 +87,7 @@ public final class Sampler {
         for (int j = 0; j < k; j++) {
             keep[index(keyed[keyed.length - 1 - j])] = true;
         }
-        double sum = 0;
-        for (int i = 0; i < p.length; i++) {
-            if (!keep[i]) {
-                p[i] = 0;
-            }
-            sum += p[i];
-        }
-        for (int i = 0; i < p.length; i++) {
-            p[i] /= sum;
-        }
+        keepOnly(p, keep);
     }
 
     /**
@@ -140,6 +131,11 @@ public final class Sampler {
                 break;
             }
         }
+        keepOnly(p, keep);
+    }
+
+    /** Zeroes the tokens not kept and renormalizes the rest. */
+    private static void keepOnly(double[] p, boolean[] keep) {
         double sum = 0;
         for (int i = 0; i < p.length; i++) {
             if (!keep[i]) {
