@@ -45,10 +45,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Samples a model on benchmarks through OpenAI-compatible endpoints, or in this process when --model is a",
-            "model folder (or a Hugging Face id) and no --endpoint is given, grades every sample (math with the",
-            "math verifier, code in the Docker sandbox by LiveCodeBench's rules),",
-            "and writes a leaderboard (pass@1 with its error, pass@k, maj@k) to results/.",
+        description = {"Samples a model on benchmarks, through OpenAI-compatible endpoints or in this process, and grades it.",
+            "Without --endpoint, --model is a model folder (or a Hugging Face id) run by the in-process engine.",
+            "Math is graded by the math verifier, code in the Docker sandbox by LiveCodeBench's rules;",
+            "it writes a leaderboard (pass@1 with its error, pass@k, maj@k) to results/.",
             "Every completion is stored the moment it arrives, keyed by model, prompt, sampling and sample index:",
             "run the same command again after a crash or with a larger --n and only the missing samples are requested."},
         footer = {"", "Examples:",

@@ -13,9 +13,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "serve", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Serves a model folder through the in-process engine as an OpenAI-compatible API: GET /v1/models,",
-            "POST /v1/completions and /v1/chat/completions (n, max_tokens, temperature, top_p, top_k, seed, stop;",
-            "no streaming). Concurrent requests are batched together. Stop it with Ctrl-C."},
+        description = {"Serves a model folder as an OpenAI-compatible API, on the in-process engine.",
+            "GET /v1/models, POST /v1/completions and /v1/chat/completions (n, max_tokens, temperature, top_p, top_k,",
+            "seed, stop; no streaming). Concurrent requests are batched together. Stop it with Ctrl-C."},
         footer = {"", "Examples:",
             "  arbiter model tiny --out /tmp/tiny && arbiter serve --model /tmp/tiny --port 8000",
             "  curl localhost:8000/v1/chat/completions -d '{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":4}'",
