@@ -222,8 +222,9 @@ public final class OpenAiServer implements AutoCloseable {
             try {
                 c = futures.get(i).join();
             } catch (CompletionException e) {
+                // requests are validated when submitted, so what fails here is the engine itself
                 futures.forEach(f -> f.cancel(false));
-                throw e.getCause() instanceof RuntimeException re ? re : e;
+                throw new BadRequest(500, String.valueOf(e.getCause().getMessage()), null, null);
             }
             ObjectNode ch = choices.addObject().put("index", i);
             if (chat) {
