@@ -79,7 +79,12 @@ final class ServeCommand implements Callable<Integer> {
             if (maxBatch < 1) {
                 throw new Errors.UserError("--max-batch must be at least 1");
             }
-            return LocalEngine.open(dir, id, device, precision, new Generator.Limits(maxBatch, Generator.Limits.DEFAULT.maxPrefillTokens()));
+            System.err.println("arbiter: loading " + dir + " (" + device + ") ...");
+            long t = System.nanoTime();
+            LocalEngine e = LocalEngine.open(dir, id, device, precision, new Generator.Limits(maxBatch, Generator.Limits.DEFAULT.maxPrefillTokens()));
+            System.err.printf("arbiter: loaded %s in %.1f s: %,d parameters, %s on %s%n", id, (System.nanoTime() - t) / 1e9,
+                    e.model().config().parameterCount(), e.model().type(), e.model().device());
+            return e;
         }
     }
 }

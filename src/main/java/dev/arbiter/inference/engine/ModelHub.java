@@ -173,7 +173,11 @@ public final class ModelHub {
                     }
                 }
             }
-            String name = dir.toAbsolutePath().normalize().getFileName().toString();
+            Path abs = dir.toAbsolutePath().normalize();
+            // a hub download lives in <cache>/<org>--<name>/<revision>: name it by the repository
+            boolean fromHub = Files.isRegularFile(abs.resolve(".complete")) && abs.getParent() != null
+                    && abs.getParent().getFileName().toString().contains("--");
+            String name = fromHub ? abs.getParent().getFileName().toString().replace("--", "/") : abs.getFileName().toString();
             return name + "@" + HexFormat.of().formatHex(md.digest()).substring(0, 10);
         } catch (IOException | java.security.NoSuchAlgorithmException e) {
             throw new ModelException("cannot read " + dir + ": " + e.getMessage(), e);

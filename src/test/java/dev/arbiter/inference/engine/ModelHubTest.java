@@ -50,7 +50,7 @@ class ModelHubTest {
             assertThat(got.resolve("model.safetensors")).hasSameBinaryContentAs(source.resolve("model.safetensors"));
             assertThat(got.resolve("README.md")).doesNotExist();
             assertThat(fileGets.get()).isEqualTo(5); // config, generation config, tokenizer, tokenizer config, weights
-            assertThat(ModelHub.fingerprint(got)).isEqualTo(ModelHub.fingerprint(source).replace("source@", "main@"));
+            assertThat(ModelHub.fingerprint(got)).isEqualTo(ModelHub.fingerprint(source).replace("source@", "org/tiny@"));
             // the cache answers the second time, even offline
             ModelHub offline = new ModelHub(dir.resolve("cache"), endpoint, null, true);
             assertThat(offline.resolve("org/tiny")).isEqualTo(got);
