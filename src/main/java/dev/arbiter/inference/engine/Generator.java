@@ -55,10 +55,6 @@ public final class Generator implements AutoCloseable {
         return model;
     }
 
-    public ModelTokenizer tokenizer() {
-        return tokenizer;
-    }
-
     /** Counters since start: prompt tokens prefilled, tokens generated, engine steps, most rows in one step. */
     public record Stats(long promptTokens, long generatedTokens, long steps, long maxRows) {}
 

@@ -51,10 +51,6 @@ public final class KvCache implements AutoCloseable {
         return length;
     }
 
-    public int capacity() {
-        return capacity;
-    }
-
     /** Grows the capacity (doubling) so that {@code extra} more columns fit. */
     public void reserve(int extra) {
         int need = length + extra;
@@ -169,11 +165,6 @@ public final class KvCache implements AutoCloseable {
             out[i] = a[i];
         }
         return out;
-    }
-
-    /** Bytes held by the cache arrays. */
-    public long bytes() {
-        return 2L * layers * rows * kvHeads * (long) capacity * headDim * type.getNumOfBytes();
     }
 
     @Override

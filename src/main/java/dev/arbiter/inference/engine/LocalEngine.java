@@ -58,10 +58,6 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         return model;
     }
 
-    public ModelTokenizer tokenizer() {
-        return tokenizer;
-    }
-
     public Generator.Stats stats() {
         return generator.stats();
     }

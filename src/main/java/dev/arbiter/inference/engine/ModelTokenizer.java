@@ -135,10 +135,6 @@ public final class ModelTokenizer implements AutoCloseable {
         return Set.copyOf(eos);
     }
 
-    public boolean hasChatTemplate() {
-        return chatTemplate != null;
-    }
-
     /** Renders the messages with the model's chat template, ending with the assistant's turn opened. */
     public String applyChatTemplate(List<Message> messages) {
         if (chatTemplate == null) {

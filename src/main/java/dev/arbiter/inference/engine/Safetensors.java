@@ -149,10 +149,6 @@ public final class Safetensors {
         return (short) ((bits + rounding) >>> 16);
     }
 
-    public static float fromBf16(short v) {
-        return Float.intBitsToFloat((v & 0xffff) << 16);
-    }
-
     /** A tensor to write: float values stored as {@code dtype}. */
     public record Tensor(long[] shape, float[] values) {}
 

@@ -35,10 +35,6 @@ public final class TinyModel {
         public Spec with(Safetensors.DType d) {
             return new Spec(arch, hidden, intermediate, layers, heads, kvHeads, vocab, merges, tied, initStd, seed, d, maxPositions);
         }
-
-        public Spec withTied(boolean t) {
-            return new Spec(arch, hidden, intermediate, layers, heads, kvHeads, vocab, merges, t, initStd, seed, dtype, maxPositions);
-        }
     }
 
     private TinyModel() {}

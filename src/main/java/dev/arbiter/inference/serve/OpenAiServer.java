@@ -23,7 +23,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The OpenAI-compatible HTTP face of a {@link LocalEngine}: /v1/models, /v1/completions and
@@ -38,7 +37,6 @@ public final class OpenAiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final long created = Instant.now().getEpochSecond();
-    private final AtomicLong requests = new AtomicLong();
 
     public OpenAiServer(LocalEngine engine, String host, int port) throws IOException {
         this.engine = engine;
@@ -50,10 +48,6 @@ public final class OpenAiServer implements AutoCloseable {
 
     public URI uri() {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
-    }
-
-    public long requests() {
-        return requests.get();
     }
 
     /** A request we refuse, with OpenAI's error shape. */
@@ -71,7 +65,6 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        requests.incrementAndGet();
         try (ex) {
             String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
             String method = ex.getRequestMethod();
