@@ -150,10 +150,6 @@ public final class DecoderModel implements AutoCloseable {
         return type;
     }
 
-    NDManager manager() {
-        return weights;
-    }
-
     /** A manager for one forward step's intermediates; close it after reading the logits. */
     public NDManager newStep() {
         return weights.newSubManager();

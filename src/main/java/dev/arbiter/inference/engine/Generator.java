@@ -125,13 +125,8 @@ public final class Generator implements AutoCloseable {
                 }
             }
         } catch (Throwable t) {
-            ModelException e = t instanceof ModelException me ? me : new ModelException("the engine failed: " + t, t);
-            active.forEach(r -> r.future.completeExceptionally(e));
-            Row r;
-            while ((r = queue.poll()) != null) {
-                r.future.completeExceptionally(e);
-            }
             closed = true;
+            failAll(t instanceof ModelException me ? me : new ModelException("the engine failed: " + t, t));
         } finally {
             if (cache != null) {
                 cache.close();
@@ -172,7 +167,7 @@ public final class Generator implements AutoCloseable {
         }
         KvCache group = model.newCache(rows.size(), len + 64);
         float[] logits;
-        try (NDManager step = model.manager().newSubManager()) {
+        try (NDManager step = model.newStep()) {
             logits = model.forward(step, tokens, pads, group, false).toFloatArray();
         } catch (RuntimeException e) {
             group.close();
@@ -208,7 +203,7 @@ public final class Generator implements AutoCloseable {
             pads[i] = active.get(i).pad;
         }
         float[] logits;
-        try (NDManager step = model.manager().newSubManager()) {
+        try (NDManager step = model.newStep()) {
             logits = model.forward(step, tokens, pads, cache, false).toFloatArray();
         }
         int v = model.config().vocabSize();
@@ -323,7 +318,11 @@ public final class Generator implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        ModelException e = new ModelException("the engine was closed");
+        failAll(new ModelException("the engine was closed"));
+    }
+
+    /** Fails every running and waiting sequence (a finished one keeps its result). */
+    private void failAll(ModelException e) {
         active.forEach(r -> r.future.completeExceptionally(e));
         Row r;
         while ((r = queue.poll()) != null) {

@@ -111,9 +111,9 @@ public final class KvCache implements AutoCloseable {
         if (to > from && newRows > 0) {
             try (NDManager tmp = manager.newSubManager()) {
                 NDArray src = keep == null
-                        ? old.get(tmp, new NDIndex(":, :, {}:{}", from, to))
+                        ? old.get(tmp, columns(from, to))
                         : old.get(tmp, new NDIndex("{}, :, {}:{}", tmp.create(toLong(keep)), from, to));
-                fresh.set(new NDIndex(":, :, 0:{}", to - from), src);
+                fresh.set(columns(0, to - from), src);
             }
         }
         old.close();
@@ -154,7 +154,7 @@ public final class KvCache implements AutoCloseable {
             return;
         }
         try (NDManager tmp = manager.newSubManager()) {
-            NDArray part = src.get(tmp, new NDIndex(":, :, 0:{}", n));
+            NDArray part = src.get(tmp, columns(0, n));
             dst.set(new NDIndex("{}:{}, :, {}:{}", rowFrom, rowTo, colFrom, colFrom + n), part);
         }
     }

@@ -33,21 +33,21 @@ class DecoderParityTest {
         int v = cfg.vocabSize();
         try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), Torch.Precision.FP32)) {
             float[] full;
-            try (NDManager step = m.manager().newSubManager(); KvCache c = m.newCache(1, 4)) {
+            try (NDManager step = m.newStep(); KvCache c = m.newCache(1, 4)) {
                 full = m.forward(step, new int[][] {seq}, new int[] {0}, c, true).toFloatArray();
             }
             assertThat(full).hasSize(seq.length * v);
             // prefill 5 tokens, then one at a time; the cache starts small so it must grow
             float[][] incremental = new float[seq.length][];
             try (KvCache c = m.newCache(1, 2)) {
-                try (NDManager step = m.manager().newSubManager()) {
+                try (NDManager step = m.newStep()) {
                     float[] all = m.forward(step, new int[][] {java.util.Arrays.copyOf(seq, 5)}, new int[] {0}, c, true).toFloatArray();
                     for (int t = 0; t < 5; t++) {
                         incremental[t] = java.util.Arrays.copyOfRange(all, t * v, (t + 1) * v);
                     }
                 }
                 for (int t = 5; t < seq.length; t++) {
-                    try (NDManager step = m.manager().newSubManager()) {
+                    try (NDManager step = m.newStep()) {
                         incremental[t] = m.forward(step, new int[][] {{seq[t]}}, new int[] {0}, c, false).toFloatArray();
                     }
                 }
@@ -87,13 +87,13 @@ class DecoderParityTest {
                 int[][] prompt = {a, new int[9]};
                 System.arraycopy(b, 0, prompt[1], 5, 4);
                 int[] pads = {0, 5};
-                try (NDManager step = m.manager().newSubManager()) {
+                try (NDManager step = m.newStep()) {
                     m.forward(step, prompt, pads, c, false);
                 }
                 int[][] next = {{11}, {12}};
                 float[] last = null;
                 for (int s = 0; s < 3; s++) {
-                    try (NDManager step = m.manager().newSubManager()) {
+                    try (NDManager step = m.newStep()) {
                         last = m.forward(step, next, pads, c, false).toFloatArray();
                     }
                     next = new int[][] {{13 + s}, {20 + s}};
@@ -113,13 +113,13 @@ class DecoderParityTest {
     private static float[] decodeAlone(DecoderModel m, int[] prompt, int steps) {
         int row = prompt.length == 9 ? 0 : 1;
         try (KvCache c = m.newCache(1, 4)) {
-            try (NDManager step = m.manager().newSubManager()) {
+            try (NDManager step = m.newStep()) {
                 m.forward(step, new int[][] {prompt}, new int[] {0}, c, false);
             }
             float[] last = null;
             for (int s = 0; s < steps; s++) {
                 int tok = row == 0 ? (s == 0 ? 11 : 12 + s) : (s == 0 ? 12 : 19 + s);
-                try (NDManager step = m.manager().newSubManager()) {
+                try (NDManager step = m.newStep()) {
                     last = m.forward(step, new int[][] {{tok}}, new int[] {0}, c, false).toFloatArray();
                 }
             }

@@ -125,7 +125,7 @@ class WeightsTest {
 
     private static float[] logits(Path model, int[] seq) {
         try (DecoderModel m = DecoderModel.load(model, Device.cpu(), Torch.Precision.FP32);
-             NDManager step = m.manager().newSubManager(); KvCache c = m.newCache(1, 8)) {
+             NDManager step = m.newStep(); KvCache c = m.newCache(1, 8)) {
             return m.forward(step, new int[][] {seq}, new int[] {0}, c, true).toFloatArray();
         }
     }
