@@ -39,15 +39,25 @@ public final class DecoderModel implements AutoCloseable {
     private final Layer[] layers;
     private final CpuGemv gemv;
     private final CpuGemv.Matrix lmHeadCpu;
-    private final float[][] norms;   // RMSNorm weights for the CPU one-token path: input and post per layer, then final
-    private final float[] invFreqJ;
+    private final float[] finalNormCpu;
+    private final float[] invFreqCpu;
 
     /**
      * One decoder layer with its projections fused to cut per-step op calls: q, k and v in one matrix
      * (q pre-scaled by 1/sqrt(head_dim)), gate and up in another.
      */
     private record Layer(NDArray inputNorm, NDArray qkv, NDArray qkvBias, NDArray o, NDArray oBias, NDArray postNorm,
-                         NDArray gateUp, NDArray gateUpBias, NDArray down, NDArray downBias, CpuGemv.Matrix[] cpu) {}
+                         NDArray gateUp, NDArray gateUpBias, NDArray down, NDArray downBias, CpuLayer cpu) {
+        /** The same layer on the Java heap for {@link CpuGemv}; null when that path is off. */
+        Layer withCpu(CpuGemv gemv) {
+            CpuLayer c = gemv == null ? null : new CpuLayer(CpuGemv.view(qkv, qkvBias), CpuGemv.view(o, oBias),
+                    CpuGemv.view(gateUp, gateUpBias), CpuGemv.view(down, downBias), inputNorm.toFloatArray(), postNorm.toFloatArray());
+            return new Layer(inputNorm, qkv, qkvBias, o, oBias, postNorm, gateUp, gateUpBias, down, downBias, c);
+        }
+    }
+
+    private record CpuLayer(CpuGemv.Matrix qkv, CpuGemv.Matrix o, CpuGemv.Matrix gateUp, CpuGemv.Matrix down, float[] inputNorm,
+                            float[] postNorm) {}
 
     private DecoderModel(ModelConfig cfg, Checkpoint ckpt, Device device, DataType type) {
         this.cfg = cfg;
@@ -75,9 +85,10 @@ public final class DecoderModel implements AutoCloseable {
             int inter = cfg.intermediateSize();
             boolean ab = cfg.attentionBias();
             boolean mb = cfg.mlpBias();
+            gemv = !device.isGpu() && type == DataType.FLOAT32 ? CpuGemv.create(cfg.parameterCount() * 4) : null;
+            float scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
             for (int i = 0; i < layers.length; i++) {
                 String p = "model.layers." + i + ".";
-                float scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
                 NDArray qkv = fuse(ld.load(p + "self_attn.q_proj.weight", qDim, h).muli(scale),
                         ld.load(p + "self_attn.k_proj.weight", kvDim, h), ld.load(p + "self_attn.v_proj.weight", kvDim, h));
                 NDArray qkvBias = ab ? fuse(ld.load(p + "self_attn.q_proj.bias", qDim).muli(scale),
@@ -87,7 +98,8 @@ public final class DecoderModel implements AutoCloseable {
                 layers[i] = new Layer(ld.load(p + "input_layernorm.weight", h), qkv, qkvBias,
                         ld.load(p + "self_attn.o_proj.weight", h, qDim), ld.optional(p + "self_attn.o_proj.bias", h),
                         ld.load(p + "post_attention_layernorm.weight", h), gateUp, gateUpBias,
-                        ld.load(p + "mlp.down_proj.weight", h, inter), mb ? ld.load(p + "mlp.down_proj.bias", h) : null, new CpuGemv.Matrix[4]);
+                        ld.load(p + "mlp.down_proj.weight", h, inter), mb ? ld.load(p + "mlp.down_proj.bias", h) : null, null)
+                        .withCpu(gemv);
             }
             double[] inv = cfg.inverseFrequencies();
             float[] f = new float[inv.length];
@@ -104,28 +116,9 @@ public final class DecoderModel implements AutoCloseable {
             }
             rotateHalf = weights.create(r, new Shape(d, d)).toType(type, false);
             eps = weights.create((float) cfg.rmsNormEps());
-            gemv = !device.isGpu() && type == DataType.FLOAT32 ? CpuGemv.create(cfg.parameterCount() * 4) : null;
-            if (gemv != null) {
-                for (Layer l : layers) {
-                    l.cpu[0] = CpuGemv.view(l.qkv, l.qkvBias);
-                    l.cpu[1] = CpuGemv.view(l.o, l.oBias);
-                    l.cpu[2] = CpuGemv.view(l.gateUp, l.gateUpBias);
-                    l.cpu[3] = CpuGemv.view(l.down, l.downBias);
-                }
-            }
             lmHeadCpu = gemv == null ? null : CpuGemv.view(lmHead, null);
-            if (gemv != null) {
-                norms = new float[2 * layers.length + 1][];
-                for (int i = 0; i < layers.length; i++) {
-                    norms[2 * i] = layers[i].inputNorm.toFloatArray();
-                    norms[2 * i + 1] = layers[i].postNorm.toFloatArray();
-                }
-                norms[2 * layers.length] = finalNorm.toFloatArray();
-                invFreqJ = f;
-            } else {
-                norms = null;
-                invFreqJ = null;
-            }
+            finalNormCpu = gemv == null ? null : finalNorm.toFloatArray();
+            invFreqCpu = gemv == null ? null : f;
         } catch (RuntimeException e) {
             weights.close();
             throw e;
@@ -225,7 +218,7 @@ public final class DecoderModel implements AutoCloseable {
         for (int li = 0; li < layers.length; li++) {
             Layer l = layers[li];
             NDArray h = rmsNorm(x, l.inputNorm);
-            NDArray qkv = linear(step, h, l.qkv, l.qkvBias, l.cpu[0]).reshape(b, t, heads + 2L * kvHeads, d);
+            NDArray qkv = linear(h, l.qkv, l.qkvBias).reshape(b, t, heads + 2L * kvHeads, d);
             NDArray qk = qkv.get(qkSlice);
             NDArray rotated = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin));
             NDArray q = rotated.get(qSlice);
@@ -244,15 +237,15 @@ public final class DecoderModel implements AutoCloseable {
             NDArray ctx = softmax(scores).matMul(vals);
             ctx = t == 1 ? ctx.reshape(b, 1, (long) heads * d)
                     : ctx.reshape(b, kvHeads, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * d);
-            x = x.add(linear(step, ctx, l.o, l.oBias, l.cpu[1]));
-            NDArray gu = linear(step, rmsNorm(x, l.postNorm), l.gateUp, l.gateUpBias, l.cpu[2]);
+            x = x.add(linear(ctx, l.o, l.oBias));
+            NDArray gu = linear(rmsNorm(x, l.postNorm), l.gateUp, l.gateUpBias);
             NDArray gate = gu.get(gateSlice);
             NDArray up = gu.get(upSlice);
-            x = x.add(linear(step, Activation.sigmoid(gate).mul(gate).mul(up), l.down, l.downBias, l.cpu[3]));
+            x = x.add(linear(Activation.sigmoid(gate).mul(gate).mul(up), l.down, l.downBias));
         }
         cache.advance(t);
         NDArray last = allPositions ? x : x.get(new NDIndex().addAllDim().addIndices(t - 1));
-        NDArray logits = linear(step, rmsNorm(last, finalNorm), lmHead, null, lmHeadCpu);
+        NDArray logits = linear(rmsNorm(last, finalNorm), lmHead, null);
         return logits.toType(DataType.FLOAT32, false);
     }
 
@@ -275,15 +268,15 @@ public final class DecoderModel implements AutoCloseable {
         float[] cos = new float[half];
         float[] sin = new float[half];
         for (int i = 0; i < half; i++) {
-            float angle = (float) start * invFreqJ[i];
+            float angle = (float) start * invFreqCpu[i];
             cos[i] = (float) Math.cos(angle);
             sin[i] = (float) Math.sin(angle);
         }
         int rotatedHeads = heads + kvHeads;
         Shape qkvShape = new Shape(1, 1, heads + 2L * kvHeads, d);
         for (int li = 0; li < layers.length; li++) {
-            Layer l = layers[li];
-            float[] qkv = gemv.multiply(l.cpu[0], rmsNorm(x, norms[2 * li]));
+            CpuLayer l = layers[li].cpu();
+            float[] qkv = gemv.multiply(l.qkv(), rmsNorm(x, l.inputNorm()));
             for (int hd = 0; hd < rotatedHeads; hd++) {
                 int o = hd * d;
                 for (int i = 0; i < half; i++) {
@@ -300,24 +293,24 @@ public final class DecoderModel implements AutoCloseable {
             NDArray vals = cache.values(li, step, total);
             NDArray scores = q.reshape(1, kvHeads, cfg.groups(), d).matMul(keys.swapAxes(2, 3));
             float[] ctx = scores.softmax(-1).matMul(vals).toFloatArray();
-            float[] attn = gemv.multiply(l.cpu[1], ctx);
+            float[] attn = gemv.multiply(l.o(), ctx);
             for (int i = 0; i < hidden; i++) {
                 x[i] += attn[i];
             }
-            float[] gu = gemv.multiply(l.cpu[2], rmsNorm(x, norms[2 * li + 1]));
+            float[] gu = gemv.multiply(l.gateUp(), rmsNorm(x, l.postNorm()));
             int inter = cfg.intermediateSize();
             float[] act = new float[inter];
             for (int i = 0; i < inter; i++) {
                 float g = gu[i];
                 act[i] = g / (1f + (float) Math.exp(-g)) * gu[inter + i];
             }
-            float[] down = gemv.multiply(l.cpu[3], act);
+            float[] down = gemv.multiply(l.down(), act);
             for (int i = 0; i < hidden; i++) {
                 x[i] += down[i];
             }
         }
         cache.advance(1);
-        float[] logits = gemv.multiply(lmHeadCpu, rmsNorm(x, norms[2 * layers.length]));
+        float[] logits = gemv.multiply(lmHeadCpu, rmsNorm(x, finalNormCpu));
         return step.create(logits, new Shape(1, logits.length));
     }
 
@@ -332,17 +325,6 @@ public final class DecoderModel implements AutoCloseable {
             y[i] = x[i] * r * w[i];
         }
         return y;
-    }
-
-    /** One row through a weight on the CPU goes to the Vector API kernel; anything else to libtorch. */
-    private NDArray linear(NDManager step, NDArray x, NDArray w, NDArray bias, CpuGemv.Matrix cpu) {
-        if (cpu != null && x.size() == cpu.cols()) {
-            float[] y = gemv.multiply(cpu, x.toFloatArray());
-            long[] dims = x.getShape().getShape();
-            dims[dims.length - 1] = cpu.rows();
-            return step.create(y, new Shape(dims));
-        }
-        return linear(x, w, bias);
     }
 
     private static NDArray linear(NDArray x, NDArray w, NDArray bias) {
