@@ -197,7 +197,7 @@ final class EvalCommand implements Callable<Integer> {
         var eps = config.putArray("endpoints");
         endpoints.forEach(u -> eps.add(u.toString()));
         if (localDir != null) {
-            config.put("in_process", localDir.toString()).put("device", engineOptions.device);
+            config.put("in_process", localDir.toString()).put("device", engineOptions.where.device);
         }
         PrintWriter err = cl.getErr();
         PrintWriter outW = cl.getOut();

@@ -37,11 +37,8 @@ final class GenerateBench implements Callable<Integer> {
             description = "Decode steps timed per batch size; the median step is reported (default: ${DEFAULT-VALUE}).")
     int decodeSteps;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
-
-    @Option(names = "--precision", paramLabel = "P", description = "fp32 or fp16 (default: fp16 on GPU, fp32 on CPU).")
-    Torch.Precision precision;
+    @CommandLine.Mixin
+    ServeCommand.DeviceOptions where;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -53,8 +50,8 @@ final class GenerateBench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = ModelHub.fromEnvironment().resolve(model);
-        var d = Torch.device(device);
-        Torch.Precision p = precision != null ? precision : Torch.defaultPrecision(d);
+        var d = Torch.device(where.device);
+        Torch.Precision p = Torch.precision(d, where.precision);
         long t0 = System.nanoTime();
         try (DecoderModel m = DecoderModel.load(dir, d, p)) {
             double loadS = (System.nanoTime() - t0) / 1e9;

@@ -63,14 +63,20 @@ final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Where and how the in-process engine runs; shared by serve, eval and bench generate. */
-    static final class EngineOptions {
+    /** Where the in-process engine runs and in what precision; serve, eval and bench generate take these. */
+    static final class DeviceOptions {
         @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
                 description = "auto (a GPU when libtorch sees one, else the CPU), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
         String device;
 
         @Option(names = "--precision", paramLabel = "P", description = "fp32 or fp16 (default: fp16 on GPU, fp32 on CPU).")
         Torch.Precision precision;
+    }
+
+    /** The device options plus batching; shared by serve and eval. */
+    static final class EngineOptions {
+        @CommandLine.Mixin
+        DeviceOptions where;
 
         @Option(names = "--max-batch", defaultValue = "64", paramLabel = "N", description = "Sequences decoded together at most (default: ${DEFAULT-VALUE}).")
         int maxBatch;
@@ -79,9 +85,9 @@ final class ServeCommand implements Callable<Integer> {
             if (maxBatch < 1) {
                 throw new Errors.UserError("--max-batch must be at least 1");
             }
-            System.err.println("arbiter: loading " + dir + " (" + device + ") ...");
+            System.err.println("arbiter: loading " + dir + " (" + where.device + ") ...");
             long t = System.nanoTime();
-            LocalEngine e = LocalEngine.open(dir, id, device, precision, new Generator.Limits(maxBatch, Generator.Limits.DEFAULT.maxPrefillTokens()));
+            LocalEngine e = LocalEngine.open(dir, id, where.device, where.precision, new Generator.Limits(maxBatch, Generator.Limits.DEFAULT.maxPrefillTokens()));
             System.err.printf("arbiter: loaded %s in %.1f s: %,d parameters, %s on %s%n", id, (System.nanoTime() - t) / 1e9,
                     e.model().config().parameterCount(), e.model().type(), e.model().device());
             return e;

@@ -40,7 +40,7 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
             throw new ModelException(dir + " is not a folder; give a model folder with config.json, tokenizer.json and safetensors weights");
         }
         Device d = Torch.device(device);
-        Torch.Precision p = precision != null ? precision : Torch.defaultPrecision(d);
+        Torch.Precision p = Torch.precision(d, precision);
         DecoderModel m = DecoderModel.load(dir, d, p);
         try {
             return new LocalEngine(name, m, ModelTokenizer.load(dir, m.config()), limits);

@@ -64,8 +64,9 @@ public final class Torch {
         };
     }
 
-    public static Precision defaultPrecision(Device d) {
-        return d.isGpu() ? Precision.FP16 : Precision.FP32;
+    /** {@code requested}, or when null the device's default: fp16 on a GPU, fp32 on the CPU. */
+    public static Precision precision(Device d, Precision requested) {
+        return requested != null ? requested : d.isGpu() ? Precision.FP16 : Precision.FP32;
     }
 
     public static NDManager manager(Device d) {
