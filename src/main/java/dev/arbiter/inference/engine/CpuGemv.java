@@ -6,12 +6,12 @@ import java.util.concurrent.locks.LockSupport;
 
 /**
  * Batch-1 decode on CPU in float32 is a chain of matrix-vector products, and libtorch's (MKL's)
- * reads weights at about 17 GB/s on our AMD machines where memory gives 55+. This reads the
- * weights in place, from libtorch's own memory, with the Java Vector API on every core: about twice
- * as fast. Java 21's Vector API reads only Java arrays (memory segments are a preview there), so
- * the weights are copied to the heap: used only when they fit in a quarter of it, the JVM has
- * jdk.incubator.vector and the optimizing compiler, OMP_WAIT_POLICY is PASSIVE (the launcher sees
- * to all three for the engine's commands), and ARBITER_VECTOR_GEMV is not 0; otherwise the engine stays on libtorch's linear.
+ * reads weights at about 17 GB/s on our AMD machines where memory gives 55+. This kernel uses the
+ * Java Vector API on every core and reads about twice as fast. Java 21's Vector API reads only
+ * Java arrays (memory segments are a preview there), so the weights are copied to the heap: used
+ * only when they fit in a quarter of it, the JVM has jdk.incubator.vector and the optimizing
+ * compiler, OMP_WAIT_POLICY is PASSIVE (the launcher sees to all three for the engine's commands),
+ * and ARBITER_VECTOR_GEMV is not 0; otherwise the engine stays on libtorch's linear.
  */
 final class CpuGemv implements AutoCloseable {
     /** A weight matrix [rows, cols], row-major, copied from libtorch. */
@@ -86,13 +86,16 @@ final class CpuGemv implements AutoCloseable {
                 && ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent();
     }
 
-    /** Null when the Vector API is not there or {@code weightBytes} would take over a quarter of the heap. */
+    /**
+     * Null when the Vector API is not there or {@code weightBytes} would take over a quarter of the
+     * heap; all weights under 2^31 floats also keeps every single matrix within one Java array.
+     */
     static CpuGemv create(long weightBytes) {
         boolean fits = weightBytes <= Runtime.getRuntime().maxMemory() / 4 && weightBytes / 4 < Integer.MAX_VALUE;
         return fits && available() ? new CpuGemv(Math.max(1, Runtime.getRuntime().availableProcessors())) : null;
     }
 
-    /** A view of a contiguous float32 CPU weight, or null if it is not one. */
+    /** A heap copy of a float32 CPU weight (and its bias), or null if it is not one. */
     static Matrix view(NDArray w, NDArray bias) {
         if (w.getDataType() != DataType.FLOAT32 || w.getDevice().isGpu() || w.getShape().dimension() != 2) {
             return null;
