@@ -14,6 +14,11 @@ public record RunResult(
         @JsonProperty("wall_ms") long wallMs,
         @JsonProperty("max_rss_kb") Long maxRssKb) {
 
+    /** A run the sandbox could not make: the result says nothing about the program. */
+    public static RunResult sandboxError(String why) {
+        return sandboxError(why, 0);
+    }
+
     static RunResult sandboxError(String why, long wallMs) {
         return new RunResult(RunStatus.SANDBOX_ERROR, null, null, "", why, false, 0, wallMs, null);
     }

@@ -46,14 +46,19 @@ public final class CodeGrader {
         if (!(problem.gold() instanceof CodeTests tests)) {
             throw new IllegalArgumentException("problem " + problem.id() + " is not a code problem");
         }
+        return grade(problem.id(), tests, graderFor(problem.benchmark()), completion);
+    }
+
+    /** Grades a raw model output against tests that come without a benchmark (a reward request, say). */
+    public CodeVerdict grade(String id, CodeTests tests, Kind grader, String completion) {
         String code = CodeExtractor.extract(completion);
-        return switch (graderFor(problem.benchmark())) {
-            case LIVECODEBENCH -> lcb(problem, tests, code);
-            case CODECONTESTS -> codeContests(problem, tests, code);
+        return switch (grader) {
+            case LIVECODEBENCH -> lcb(id, tests, code);
+            case CODECONTESTS -> codeContests(id, tests, code);
         };
     }
 
-    private CodeVerdict lcb(Problem p, CodeTests tests, String code) {
+    private CodeVerdict lcb(String id, CodeTests tests, String code) {
         List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
         List<String> outputs = tests.tests().stream().map(TestCase::output).toList();
         LcbRequest request = new LcbRequest(code, inputs, outputs, tests.fnName(), settings.timeoutS(), settings.clock(), settings.limits());
@@ -80,11 +85,11 @@ public final class CodeGrader {
                     m.get("expected") == null ? null : String.valueOf(m.get("expected")));
         }
         List<CodeVerdict.TestCost> costs = ex.tests().stream().map(t -> new CodeVerdict.TestCost(t.wallMs(), t.cpuMs())).toList();
-        return new CodeVerdict(p.id(), passed, "livecodebench", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
+        return new CodeVerdict(id, passed, "livecodebench", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
                 values, failure, tests.coverage() == CodeTests.Coverage.PUBLIC_ONLY, ex.wallMs(), ex.cpuMs(), costs);
     }
 
-    private CodeVerdict codeContests(Problem p, CodeTests tests, String code) {
+    private CodeVerdict codeContests(String id, CodeTests tests, String code) {
         List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
         Limits limits = settings.limits().withWallMs(settings.timeoutS() * 1000L);
         if (settings.clock() == LcbRequest.Clock.CPU) {
@@ -115,7 +120,7 @@ public final class CodeGrader {
         }
         int passedCount = (int) values.stream().filter(Boolean.TRUE::equals).count();
         boolean passed = passedCount == inputs.size();
-        return new CodeVerdict(p.id(), passed, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
+        return new CodeVerdict(id, passed, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
                 values, failure, false, wall, cpu, costs);
     }
 

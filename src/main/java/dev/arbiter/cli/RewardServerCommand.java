@@ -1,0 +1,199 @@
+package dev.arbiter.cli;
+
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.reward.AnswerIndex;
+import dev.arbiter.reward.ItemDefaults;
+import dev.arbiter.reward.RewardScorer;
+import dev.arbiter.reward.RewardServer;
+import dev.arbiter.reward.Shaping;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.sandbox.SandboxException;
+import dev.arbiter.verify.code.CodeGrader;
+import dev.arbiter.verify.math.MathVerifier;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "reward-server", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Serves Arbiter's verifiers as RL outcome rewards over HTTP: the verdicts the leaderboard uses, at rollout speed.",
+            "",
+            "  POST /get_reward   OpenRLHF's remote reward model (--remote_rm_url / --reward.remote_url): {query, prompts, labels}",
+            "                     -> {rewards, scores, extra_logs}. The response is found in each query by its prompt or chat template.",
+            "  POST /run_code     SandboxFusion's run API, for verl's sandbox_fusion reward: one Python program on one stdin.",
+            "  POST /v1/score     Our batch API: {items: [{kind: math|code, response, ground_truth | tests, options}]}.",
+            "  GET  /health       Liveness and queue depth.   GET /metrics   Prometheus text.",
+            "",
+            "A reward is the sum of four terms, each reported: correctness (--shaping correct=1,incorrect=0), a format term when",
+            "\\boxed or the code block is missing (format_penalty), RLSP's exploration term exploration_weight * -exploration_c / T",
+            "with T = characters before the first \\boxed / chars_per_token, and T1's garbage_penalty for looping or garbled output.",
+            "Requests may override any of them in options.shaping. Ctrl-C stops accepting and finishes the requests in flight."},
+        footer = {"", "Examples:",
+            "  arbiter reward-server --port 8080",
+            "  arbiter reward-server --port 8080 --shaping format_penalty=-0.5 --shaping exploration_weight=1 --token \"$TOKEN\"",
+            "  arbiter reward-server --answers math500 --data-dir ../shared/datasets      # for OpenRLHF runs that send no labels",
+            "  curl -s localhost:8080/v1/score -d '{\"items\":[{\"kind\":\"math\",\"response\":\"so \\\\boxed{5}\",\"ground_truth\":\"5\"}]}'",
+            "",
+            "Trainer set-up for OpenRLHF, verl and TRL: integrations/ and the README's \"Reward service\" section."})
+final class RewardServerCommand implements Callable<Integer> {
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
+            description = "Address to bind; 0.0.0.0 serves other machines (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "P", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--token", paramLabel = "T",
+            description = "Require 'Authorization: Bearer T' on every route but /health (default: $ARBITER_REWARD_TOKEN, else none).")
+    String token;
+
+    @Option(names = "--queue", defaultValue = "65536", paramLabel = "N",
+            description = "Items admitted at once; a request that does not fit gets 429 with Retry-After (default: ${DEFAULT-VALUE}).")
+    int queue;
+
+    @Option(names = "--max-body-mb", defaultValue = "32", paramLabel = "MB", description = "Largest request body; bigger gets 413 (default: ${DEFAULT-VALUE}).")
+    int maxBodyMb;
+
+    @Option(names = "--body-budget-mb", defaultValue = "128", paramLabel = "MB",
+            description = "Bytes of bodies read at once, over all requests; past it new requests get 503 (default: ${DEFAULT-VALUE}).")
+    int bodyBudgetMb;
+
+    @Option(names = "--deadline-ms", defaultValue = "30000", paramLabel = "MS",
+            description = "Per-item deadline from arrival; an item past it scores as timed out (default: ${DEFAULT-VALUE}).")
+    long deadlineMs;
+
+    @Option(names = "--timeout-s", defaultValue = "6", paramLabel = "S",
+            description = "Per-test time limit of code items, LiveCodeBench's 6 s by default (default: ${DEFAULT-VALUE}).")
+    int timeoutS;
+
+    @Option(names = "--grader", defaultValue = "livecodebench", paramLabel = "G",
+            description = "Code grader: livecodebench (exact LCB rules) or codecontests (tolerant checker) (default: ${DEFAULT-VALUE}).")
+    CodeGrader.Kind grader;
+
+    @Option(names = "--shaping", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+            description = "Server-wide shaping, repeatable; keys: " + Shaping.KEYS + ".")
+    Map<String, String> shaping = new LinkedHashMap<>();
+
+    @Option(names = "--sandbox", defaultValue = "auto", paramLabel = "MODE",
+            description = "auto (use Docker when it is reachable), on (fail without it) or off (default: ${DEFAULT-VALUE}).")
+    String sandboxMode;
+
+    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers (default: one per core).")
+    Integer containers;
+
+    @Option(names = "--answers", paramLabel = "BENCHMARK",
+            description = "Benchmarks whose problems supply ground truth when a request carries no labels (repeatable).")
+    List<String> answers = new ArrayList<>();
+
+    @Option(names = "--drain-s", defaultValue = "30", paramLabel = "S",
+            description = "On shutdown, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
+    int drainS;
+
+    @CommandLine.Mixin
+    BenchmarksCommand.DataOptions data;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter err = spec.commandLine().getErr();
+        RewardServer.Config config;
+        try {
+            config = new RewardServer.Config(host, port, token != null ? token : System.getenv("ARBITER_REWARD_TOKEN"),
+                    Math.toIntExact((long) maxBodyMb << 20), (long) bodyBudgetMb << 20, queue, defaults(), drainS);
+        } catch (IllegalArgumentException | ArithmeticException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        AnswerIndex index = null;
+        if (!answers.isEmpty()) {
+            List<Problem> problems = new ArrayList<>();
+            var benchmarks = data.open();
+            for (String b : answers) {
+                problems.addAll(benchmarks.load(b, Selection.DEFAULT).problems());
+            }
+            index = new AnswerIndex(problems, timeoutS);
+        }
+        Sandbox sandbox = null;
+        String sandboxNote;
+        switch (sandboxMode) {
+            case "off" -> sandboxNote = "off (--sandbox off)";
+            case "on", "auto" -> {
+                SandboxConfig sc = SandboxConfig.defaults();
+                if (containers != null) {
+                    sc = sc.withContainers(containers);
+                }
+                try {
+                    sandbox = Sandbox.start(sc);
+                    sandboxNote = sc.containers() + " containers of " + sc.image();
+                } catch (SandboxException e) {
+                    if (sandboxMode.equals("on")) {
+                        throw e;
+                    }
+                    sandboxNote = "unavailable, code items score as errors: " + e.getMessage();
+                }
+            }
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--sandbox must be auto, on or off, got " + sandboxMode);
+        }
+        MathVerifier verifier = new MathVerifier();
+        verifier.warmUp();
+        String why = sandbox == null ? "no code sandbox on this server (" + sandboxNote + ")" : null;
+        RewardServer server;
+        try {
+            server = new RewardServer(config, new RewardScorer(verifier, sandbox, why), sandbox, index);
+        } catch (java.net.BindException e) {
+            verifier.close();
+            if (sandbox != null) {
+                sandbox.close();
+            }
+            throw new CommandLine.ParameterException(spec.commandLine(), "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Sandbox sb = sandbox;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            verifier.close();
+            if (sb != null) {
+                sb.close();
+            }
+            stopped.countDown();
+        }, "arbiter-reward-drain"));
+        err.printf("arbiter reward-server: %s (POST /get_reward /run_code /v1/score; GET /health /metrics)%n", server.uri());
+        err.printf("  sandbox: %s%n  queue: %,d items; body limit %d MiB; item deadline %d ms; %s%n", sandboxNote, queue, maxBodyMb,
+                deadlineMs, config.token() == null ? "no token" : "bearer token required");
+        if (index != null) {
+            err.printf("  answers: %,d problems from %s for requests without labels%n", index.size(), String.join(", ", answers));
+        }
+        err.printf("  shaping: %s%n  Ctrl-C stops accepting and finishes the requests in flight%n", config.defaults().shaping());
+        err.flush();
+        stopped.await();
+        return 0;
+    }
+
+    private ItemDefaults defaults() {
+        Shaping s = Shaping.DEFAULT;
+        for (Map.Entry<String, String> e : shaping.entrySet()) {
+            double v;
+            try {
+                v = Double.parseDouble(e.getValue());
+            } catch (NumberFormatException ex) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--shaping " + e.getKey() + " needs a number, got '" + e.getValue() + "'");
+            }
+            try {
+                s = s.with(e.getKey(), v);
+            } catch (IllegalArgumentException ex) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--shaping: " + ex.getMessage());
+            }
+        }
+        return new ItemDefaults(s, Duration.ofMillis(deadlineMs), grader, timeoutS);
+    }
+}

@@ -1,0 +1,120 @@
+package dev.arbiter.reward;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.json.Json;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * OpenRLHF's remote reward model, {@code POST /get_reward}. Every version sends {@code query} (the
+ * templated prompt plus the response, special tokens kept), as a whole rollout batch or, since
+ * 2026-01, one sample per request; {@code prompts} and {@code labels} came in 2025. The reply always
+ * carries {@code rewards}, {@code scores} and {@code extra_logs}, since clients from 2025-06 crash
+ * without the last two. A label that is a JSON object or list of tests makes a code item; any other
+ * label is a math answer. Without labels, the server's {@link AnswerIndex} supplies them.
+ */
+final class OpenRlhfWire {
+    private OpenRlhfWire() {}
+
+    static List<RewardItem> parse(JsonNode body, ItemDefaults d, AnswerIndex answers, long nowNanos) {
+        List<String> query = strings(body.get("query"), "query", -1, true);
+        List<String> prompts = strings(body.get("prompts"), "prompts", query.size(), false);
+        List<String> labels = strings(body.get("labels"), "labels", query.size(), false);
+        if (labels == null && answers == null) {
+            throw new BadRequest("no 'labels' in the request and no answer index on the server: start OpenRLHF with"
+                    + " --label_key (or --data.label_key) naming the answer column, or start the server with --answers BENCHMARK", "labels");
+        }
+        long deadline = nowNanos + d.deadline().toNanos();
+        List<RewardItem> items = new ArrayList<>(query.size());
+        for (int i = 0; i < query.size(); i++) {
+            String prompt = prompts == null ? null : prompts.get(i);
+            String response = ChatText.response(query.get(i), prompt);
+            RewardItem.Target target;
+            String label = labels == null ? null : labels.get(i);
+            if (label != null && !label.isEmpty()) {
+                target = target(label, d, "labels[" + i + "]");
+            } else {
+                target = answers == null ? null : answers.find(prompt != null ? prompt : query.get(i));
+                if (target == null) {
+                    // A zero reward with the reason beats failing the whole batch for one unknown problem.
+                    target = new RewardItem.NoTarget(dev.arbiter.benchmark.Kind.MATH, answers == null
+                            ? "the label is empty and the server has no answer index" : "no label, and the answer index has no problem matching this query");
+                }
+            }
+            items.add(new RewardItem(Integer.toString(i), response, target, d.shaping(), deadline));
+        }
+        return items;
+    }
+
+    private static RewardItem.Target target(String label, ItemDefaults d, String field) {
+        String t = label.strip();
+        if ((t.startsWith("{") && t.contains("\"inputs\"")) || (t.startsWith("[") && t.contains("\"input\""))) {
+            return new RewardItem.CodeTarget(TestsJson.parse(Json.mapper().getNodeFactory().textNode(t), field), d.grader(), d.timeoutS());
+        }
+        return new RewardItem.MathTarget(label);
+    }
+
+    /** A list of strings (a single string counts as a list of one), or null when absent and optional. */
+    private static List<String> strings(JsonNode n, String field, int expected, boolean required) {
+        if (n == null || n.isNull()) {
+            if (required) {
+                throw new BadRequest("'" + field + "' is required: a list of strings", field);
+            }
+            return null;
+        }
+        List<String> out = new ArrayList<>();
+        if (n.isTextual()) {
+            out.add(n.asText());
+        } else if (n.isArray()) {
+            for (JsonNode x : n) {
+                if (!x.isTextual() && !x.isNumber()) {
+                    throw new BadRequest("'" + field + "' must be a list of strings", field);
+                }
+                out.add(x.asText());
+            }
+        } else {
+            throw new BadRequest("'" + field + "' must be a list of strings", field);
+        }
+        if (required && out.isEmpty()) {
+            throw new BadRequest("'" + field + "' is empty", field);
+        }
+        if (out.size() > ScoreWire.MAX_ITEMS) {
+            throw new BadRequest(413, "at most " + ScoreWire.MAX_ITEMS + " queries per request, got " + out.size(), field);
+        }
+        if (expected >= 0 && out.size() != expected) {
+            throw new BadRequest("'" + field + "' has " + out.size() + " entries but 'query' has " + expected, field);
+        }
+        return out;
+    }
+
+    static ObjectNode reply(List<RewardResult> results) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        numbers(o.putArray("rewards"), results, RewardResult::reward);
+        numbers(o.putArray("scores"), results, r -> r.acc() ? 1.0 : 0.0);
+        ObjectNode logs = o.putObject("extra_logs");
+        numbers(logs.putArray("acc"), results, r -> r.acc() ? 1.0 : 0.0);
+        numbers(logs.putArray("format_ok"), results, r -> r.formatOk() ? 1.0 : 0.0);
+        numbers(logs.putArray("garbage"), results, r -> r.garbage() == null ? 0.0 : 1.0);
+        numbers(logs.putArray("timed_out"), results, r -> r.timedOut() ? 1.0 : 0.0);
+        numbers(logs.putArray("r_correctness"), results, r -> r.terms().correctness());
+        numbers(logs.putArray("r_format"), results, r -> r.terms().format());
+        numbers(logs.putArray("r_exploration"), results, r -> r.terms().exploration());
+        numbers(logs.putArray("r_garbage"), results, r -> r.terms().garbage());
+        ArrayNode v = o.putArray("verdicts");
+        ArrayNode why = o.putArray("reasons");
+        ArrayNode pred = o.putArray("preds");
+        for (RewardResult r : results) {
+            v.add(r.verdict().name().toLowerCase());
+            why.add(r.reason());
+            pred.add(r.pred());
+        }
+        return o;
+    }
+
+    private static void numbers(ArrayNode a, List<RewardResult> results, ToDoubleFunction<RewardResult> f) {
+        results.forEach(r -> a.add(f.applyAsDouble(r)));
+    }
+}

@@ -1,0 +1,65 @@
+package dev.arbiter.reward;
+
+import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.benchmark.Kind;
+import dev.arbiter.verify.code.CodeGrader;
+import java.util.Objects;
+
+/**
+ * One response to score: what the model wrote, what it is checked against, and how the verdict is
+ * shaped into a reward. {@code deadlineNanos} is a {@link System#nanoTime()} instant: an item still
+ * waiting then is answered as timed out, and math verification stops there.
+ */
+public record RewardItem(String id, String response, Target target, Shaping shaping, long deadlineNanos) {
+
+    public RewardItem {
+        Objects.requireNonNull(response, "response");
+        Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(shaping, "shaping");
+    }
+
+    public Kind kind() {
+        return target.kind();
+    }
+
+    /** What a response is checked against. */
+    public sealed interface Target {
+        Kind kind();
+    }
+
+    /** A math answer, in any form the math verifier reads (plain, LaTeX, or a whole solution). */
+    public record MathTarget(String groundTruth) implements Target {
+        public MathTarget {
+            Objects.requireNonNull(groundTruth, "groundTruth");
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.MATH;
+        }
+    }
+
+    /** Nothing to check against (a query whose problem no label or index names): an ERROR verdict with this reason. */
+    public record NoTarget(Kind kind, String reason) implements Target {
+        public NoTarget {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(reason, "reason");
+        }
+    }
+
+    /** Tests graded by LiveCodeBench's rules or CodeContests' tolerant checker; {@code timeoutS} is per test. */
+    public record CodeTarget(CodeTests tests, CodeGrader.Kind grader, int timeoutS) implements Target {
+        public CodeTarget {
+            Objects.requireNonNull(tests, "tests");
+            Objects.requireNonNull(grader, "grader");
+            if (timeoutS < 1 || timeoutS > 60) {
+                throw new IllegalArgumentException("timeout_s must be 1..60, got " + timeoutS);
+            }
+        }
+
+        @Override
+        public Kind kind() {
+            return Kind.CODE;
+        }
+    }
+}

@@ -1,0 +1,347 @@
+package dev.arbiter.reward;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.RunResult;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The verifiers as an RL reward service over HTTP: OpenRLHF's {@code /get_reward}, SandboxFusion's
+ * {@code /run_code} (for verl), our {@code /v1/score}, {@code /health} and {@code /metrics}.
+ *
+ * <p>Overload never costs unbounded memory: bodies over the size limit are refused (413), bodies
+ * being read share a byte budget (503 when it is spent), and scored items share a bounded queue
+ * (429 when full); both refusals carry Retry-After. {@link #close()} stops accepting, answers new
+ * requests 503, and finishes the ones in flight before returning.
+ */
+public final class RewardServer implements AutoCloseable {
+    /** How the server is set up; see the CLI's {@code reward-server --help} for each field. */
+    public record Config(String host, int port, String token, int maxBodyBytes, long bodyBudgetBytes, int queueItems, ItemDefaults defaults,
+                         int drainSeconds) {
+        public Config {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, got " + port);
+            }
+            if (maxBodyBytes < 1024) {
+                throw new IllegalArgumentException("the body limit must be at least 1 KiB");
+            }
+            if (bodyBudgetBytes < maxBodyBytes) {
+                throw new IllegalArgumentException("the body budget must hold at least one body of the maximum size");
+            }
+            if (queueItems < 1) {
+                throw new IllegalArgumentException("the queue must hold at least one item");
+            }
+            if (token != null && token.isBlank()) {
+                token = null;
+            }
+        }
+
+        public static Config local(int port) {
+            return new Config("127.0.0.1", port, null, 32 << 20, 128L << 20, 65_536, ItemDefaults.STANDARD, 30);
+        }
+    }
+
+    private static final String RETRY_AFTER_S = "1";
+
+    private final Config config;
+    private final RewardService service;
+    private final Sandbox sandbox;
+    private final AnswerIndex answers;
+    private final RewardMetrics metrics;
+    private final HttpServer http;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    // The budget is counted in KiB so that gigabytes fit a semaphore's int.
+    private final Semaphore bodyBudgetKib;
+    private final byte[] tokenBytes;
+    private volatile boolean draining;
+
+    /**
+     * Starts serving at once. {@code sandbox} may be null (code items and /run_code then answer with
+     * {@code noSandbox} as the reason); {@code answers} may be null.
+     */
+    public RewardServer(Config config, RewardScorer scorer, Sandbox sandbox, AnswerIndex answers) throws IOException {
+        this.config = config;
+        this.service = new RewardService(scorer, config.queueItems());
+        this.sandbox = sandbox;
+        this.answers = answers;
+        this.metrics = new RewardMetrics(service::depth, config.queueItems());
+        this.bodyBudgetKib = new Semaphore((int) Math.min(Integer.MAX_VALUE, config.bodyBudgetBytes() >> 10));
+        this.tokenBytes = config.token() == null ? null : config.token().getBytes(StandardCharsets.UTF_8);
+        this.http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 4096);
+        http.setExecutor(executor);
+        http.createContext("/", this::handle);
+        http.start();
+    }
+
+    public URI uri() {
+        return URI.create("http://" + http.getAddress().getHostString() + ":" + http.getAddress().getPort());
+    }
+
+    public RewardMetrics metrics() {
+        return metrics;
+    }
+
+    private void handle(HttpExchange ex) throws IOException {
+        long t0 = System.nanoTime();
+        metrics.requestStarted();
+        String path = ex.getRequestURI().getPath();
+        String endpoint = switch (path) {
+            case "/get_reward", "/run_code", "/v1/score", "/health", "/metrics" -> path;
+            default -> "other";
+        };
+        int status = 500;
+        // Not try-with-resources: that would close the exchange before the catch blocks answer.
+        try {
+            status = route(ex, path);
+        } catch (BadRequest e) {
+            status = e.status;
+            if (e.status == 401) {
+                ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
+            }
+            if (e.status == 429 || e.status == 503) {
+                ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_S);
+            }
+            trySend(ex, e.status, error(e.getMessage(), e.field, e.status));
+        } catch (IOException e) {
+            // The client went away mid-exchange; nothing to answer.
+            status = 499;
+        } catch (RuntimeException e) {
+            status = 500;
+            trySend(ex, 500, error("internal error: " + e, null, 500));
+        } finally {
+            ex.close();
+            metrics.requestDone(endpoint, status, System.nanoTime() - t0);
+        }
+    }
+
+    private int route(HttpExchange ex, String path) throws IOException {
+        String method = ex.getRequestMethod();
+        if (path.equals("/health")) {
+            requireMethod(method, "GET");
+            ObjectNode h = Json.mapper().createObjectNode().put("status", draining ? "draining" : "ok")
+                    .put("queue_depth", service.depth()).put("queue_capacity", service.capacity())
+                    .put("sandbox", sandbox != null ? "ready" : "unavailable");
+            return send(ex, draining ? 503 : 200, h);
+        }
+        authorize(ex);
+        if (draining) {
+            metrics.rejected("draining");
+            throw new BadRequest(503, "the server is shutting down; retry against another replica", null);
+        }
+        switch (path) {
+            case "/metrics" -> {
+                requireMethod(method, "GET");
+                byte[] b = metrics.render().getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+                ex.sendResponseHeaders(200, b.length);
+                ex.getResponseBody().write(b);
+                return 200;
+            }
+            case "/get_reward" -> {
+                requireMethod(method, "POST");
+                JsonNode body = body(ex);
+                List<RewardItem> items = OpenRlhfWire.parse(body, config.defaults(), answers, System.nanoTime());
+                return send(ex, 200, OpenRlhfWire.reply(score(items)));
+            }
+            case "/v1/score" -> {
+                requireMethod(method, "POST");
+                long t0 = System.nanoTime();
+                JsonNode body = body(ex);
+                List<RewardItem> items = ScoreWire.parse(body, config.defaults(), System.nanoTime());
+                List<RewardResult> results = score(items);
+                return send(ex, 200, ScoreWire.reply(results, (System.nanoTime() - t0) / 1000));
+            }
+            case "/run_code" -> {
+                requireMethod(method, "POST");
+                SandboxFusionWire.Run run = SandboxFusionWire.parse(body(ex));
+                return send(ex, 200, SandboxFusionWire.reply(runCode(run)));
+            }
+            default -> throw new BadRequest(404, "no route " + method + " " + path
+                    + "; this server has POST /get_reward, /run_code and /v1/score, GET /health and /metrics", null);
+        }
+    }
+
+    private List<RewardResult> score(List<RewardItem> items) {
+        List<RewardResult> results;
+        try {
+            results = service.scoreAll(items);
+        } catch (RewardService.Overloaded e) {
+            metrics.rejected("queue_full");
+            throw new BadRequest(429, e.getMessage(), null);
+        } catch (IllegalArgumentException e) {
+            metrics.rejected("batch_too_large");
+            throw new BadRequest(413, e.getMessage(), null);
+        }
+        results.forEach(metrics::item);
+        return results;
+    }
+
+    private RunResult runCode(SandboxFusionWire.Run run) {
+        if (sandbox == null) {
+            return RunResult.sandboxError("no code sandbox is running on this server");
+        }
+        // One queue slot, like any other item, so /run_code floods are refused the same way.
+        try {
+            return service.admitOne(() -> {
+                try {
+                    return sandbox.run(run.code(), run.stdin(), run.limits());
+                } catch (SandboxException e) {
+                    return RunResult.sandboxError(e.getMessage());
+                }
+            });
+        } catch (RewardService.Overloaded e) {
+            metrics.rejected("queue_full");
+            throw new BadRequest(429, e.getMessage(), null);
+        }
+    }
+
+    private void authorize(HttpExchange ex) {
+        if (tokenBytes == null) {
+            return;
+        }
+        String h = ex.getRequestHeaders().getFirst("Authorization");
+        byte[] given = h != null && h.regionMatches(true, 0, "Bearer ", 0, 7) ? h.substring(7).strip().getBytes(StandardCharsets.UTF_8) : new byte[0];
+        if (!MessageDigest.isEqual(given, tokenBytes)) {
+            metrics.rejected("unauthorized");
+            throw new BadRequest(401, h == null ? "this server needs 'Authorization: Bearer <token>'" : "the bearer token is wrong", null);
+        }
+    }
+
+    private static void requireMethod(String method, String want) {
+        if (!method.equals(want)) {
+            throw new BadRequest(405, "use " + want + " here, not " + method, null);
+        }
+    }
+
+    /** Reads the body as a JSON object, within the size limit and the shared byte budget. */
+    private JsonNode body(HttpExchange ex) throws IOException {
+        String cl = ex.getRequestHeaders().getFirst("Content-Length");
+        long declared = -1;
+        if (cl != null) {
+            try {
+                declared = Long.parseLong(cl.strip());
+            } catch (NumberFormatException e) {
+                throw new BadRequest("Content-Length is not a number", null);
+            }
+        }
+        if (declared > config.maxBodyBytes()) {
+            metrics.rejected("body_too_large");
+            discard(ex, declared);
+            throw new BadRequest(413, "the body is " + declared + " bytes; the limit is " + config.maxBodyBytes() + " bytes", null);
+        }
+        int reserveKib = (int) (((declared >= 0 ? declared : config.maxBodyBytes()) >> 10) + 1);
+        try {
+            if (!bodyBudgetKib.tryAcquire(reserveKib, 1, TimeUnit.SECONDS)) {
+                metrics.rejected("body_budget");
+                throw new BadRequest(503, "too many large bodies are being read at once; retry shortly", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted");
+        }
+        byte[] raw;
+        try (InputStream in = ex.getRequestBody()) {
+            raw = in.readNBytes(config.maxBodyBytes() + 1);
+            if (raw.length > config.maxBodyBytes()) {
+                metrics.rejected("body_too_large");
+                raw = null;
+                discard(ex, Long.MAX_VALUE);
+                throw new BadRequest(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes", null);
+            }
+        } finally {
+            bodyBudgetKib.release(reserveKib);
+        }
+        JsonNode n;
+        try {
+            n = Json.mapper().readTree(raw);
+        } catch (JsonProcessingException e) {
+            throw new BadRequest("the body is not valid JSON: " + e.getOriginalMessage(), null);
+        }
+        if (n == null || !n.isObject()) {
+            throw new BadRequest("the body must be a JSON object", null);
+        }
+        return n;
+    }
+
+    /**
+     * Reads and drops up to four limits' worth of an oversized body, so that the client, still
+     * sending, reads our 413 instead of a reset connection; past that the connection is dropped.
+     */
+    private void discard(HttpExchange ex, long declared) {
+        long cap = 4L * config.maxBodyBytes();
+        if (declared > cap) {
+            return;
+        }
+        byte[] buf = new byte[64 << 10];
+        try {
+            InputStream in = ex.getRequestBody();
+            long left = cap;
+            int r;
+            while (left > 0 && (r = in.read(buf, 0, (int) Math.min(buf.length, left))) > 0) {
+                left -= r;
+            }
+        } catch (IOException ignored) {
+            // The client stopped sending; the 413 may still reach it.
+        }
+    }
+
+    private static ObjectNode error(String message, String field, int status) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        ObjectNode e = o.putObject("error");
+        e.put("message", message);
+        e.put("type", switch (status) {
+            case 401 -> "unauthorized";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 413 -> "too_large";
+            case 429 -> "overloaded";
+            case 503 -> "unavailable";
+            default -> status >= 500 ? "server_error" : "invalid_request";
+        });
+        if (field != null) {
+            e.put("field", field);
+        }
+        return o;
+    }
+
+    private static int send(HttpExchange ex, int status, ObjectNode body) throws IOException {
+        byte[] b = Json.mapper().writeValueAsBytes(body);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, b.length);
+        ex.getResponseBody().write(b);
+        return status;
+    }
+
+    private static void trySend(HttpExchange ex, int status, ObjectNode body) {
+        try {
+            send(ex, status, body);
+        } catch (IOException | RuntimeException ignored) {
+            // Headers already went out, or the client left.
+        }
+    }
+
+    /** Stops accepting, answers new requests 503, waits for in-flight requests up to the drain time, then stops. */
+    @Override
+    public void close() {
+        draining = true;
+        http.stop(config.drainSeconds());
+        service.close();
+        executor.close();
+    }
+}

@@ -1,0 +1,373 @@
+package dev.arbiter.reward;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.json.Json;
+import dev.arbiter.verify.math.MathVerifier;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The reward server over real HTTP on loopback, math items only (the Docker tests cover code). */
+class RewardServerTest {
+    static MathVerifier verifier;
+    static RewardServer server;
+    static final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
+
+    static final String PROMPT = "<|im_start|>system\nPlease reason step by step.<|im_end|>\n<|im_start|>user\nProblem: Find x if 2x+5=15.<|im_end|>\n"
+            + "<|im_start|>assistant\n";
+
+    @BeforeAll
+    static void start() throws Exception {
+        verifier = new MathVerifier();
+        AnswerIndex index = new AnswerIndex(List.of(
+                new Problem("p1", "math500", "Find x if 2x+5=15.", new MathAnswer("5", null), null),
+                new Problem("p2", "math500", "What is $\\frac{1}{2}+\\frac{1}{3}$?", new MathAnswer("\\frac{5}{6}", null), null)), 6);
+        server = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, null, null), null, index);
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+        verifier.close();
+    }
+
+    static HttpResponse<String> post(String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(server.uri().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").timeout(Duration.ofSeconds(60)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    static JsonNode json(HttpResponse<String> r) throws Exception {
+        return Json.mapper().readTree(r.body());
+    }
+
+    static ObjectNode obj() {
+        return Json.mapper().createObjectNode();
+    }
+
+    @Test
+    void openRlhfSingleSampleWithPromptsAndLabels() throws Exception {
+        ObjectNode b = obj();
+        b.putArray("query").add(PROMPT + "2x = 10, so x = \\boxed{5}.<|im_end|><|endoftext|>");
+        b.putArray("prompts").add(PROMPT);
+        b.putArray("labels").add("5");
+        HttpResponse<String> r = post("/get_reward", Json.line(b));
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).contains("application/json");
+        JsonNode j = json(r);
+        assertThat(j.get("rewards")).hasSize(1);
+        assertThat(j.get("rewards").get(0).asDouble()).isEqualTo(1.0);
+        assertThat(j.get("scores").get(0).asDouble()).isEqualTo(1.0);
+        JsonNode logs = j.get("extra_logs");
+        assertThat(Json.mapper().convertValue(logs, java.util.Map.class).keySet()).containsExactlyInAnyOrder("acc", "format_ok", "garbage",
+                "timed_out", "r_correctness", "r_format", "r_exploration", "r_garbage");
+        logs.fields().forEachRemaining(e -> {
+            assertThat(e.getValue().isArray()).isTrue();
+            assertThat(e.getValue()).hasSize(1);
+            assertThat(e.getValue().get(0).isNumber()).as(e.getKey()).isTrue();
+        });
+        assertThat(logs.get("acc").get(0).asDouble()).isEqualTo(1.0);
+        assertThat(logs.get("format_ok").get(0).asDouble()).isEqualTo(1.0);
+        assertThat(logs.get("r_correctness").get(0).asDouble()).isEqualTo(1.0);
+        assertThat(j.get("verdicts").get(0).asText()).isEqualTo("correct");
+        assertThat(j.get("preds").get(0).asText()).isEqualTo("5");
+    }
+
+    @Test
+    void openRlhfBatchOfTheOldProtocolFindsAnswersByProblem() throws Exception {
+        // Before 2025-02 OpenRLHF sent only the queries of a micro-batch, some left-padded.
+        ObjectNode b = obj();
+        ArrayNode q = b.putArray("query");
+        q.add("<|endoftext|><|endoftext|>" + PROMPT + "x = \\boxed{5}<|im_end|>");
+        q.add(PROMPT + "x = \\boxed{6}<|im_end|>");
+        q.add("<|im_start|>user\nProblem: What is $\\frac{1}{2}+\\frac{1}{3}$?<|im_end|>\n<|im_start|>assistant\nIt is \\boxed{\\dfrac{5}{6}}<|im_end|>");
+        q.add("<|im_start|>user\nProblem: An unknown problem.<|im_end|>\n<|im_start|>assistant\n\\boxed{1}<|im_end|>");
+        q.add(PROMPT + "I am not sure.<|im_end|>");
+        JsonNode j = json(post("/get_reward", Json.line(b)));
+        assertThat(doubles(j.get("rewards"))).containsExactly(1.0, 0.0, 1.0, 0.0, 0.0);
+        assertThat(doubles(j.get("scores"))).containsExactly(1.0, 0.0, 1.0, 0.0, 0.0);
+        assertThat(doubles(j.get("extra_logs").get("format_ok"))).containsExactly(1.0, 1.0, 1.0, 1.0, 0.0);
+        assertThat(texts(j.get("verdicts"))).containsExactly("correct", "incorrect", "correct", "error", "no_answer");
+        assertThat(j.get("reasons").get(3).asText()).contains("answer index has no problem matching");
+        for (String key : List.of("rewards", "scores", "verdicts", "reasons", "preds")) {
+            assertThat(j.get(key)).as(key).hasSize(5);
+        }
+        j.get("extra_logs").fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey()).hasSize(5));
+    }
+
+    @Test
+    void openRlhfBatchWithLabelsAndServerShaping() throws Exception {
+        ObjectNode b = obj();
+        ArrayNode q = b.putArray("query");
+        ArrayNode p = b.putArray("prompts");
+        ArrayNode l = b.putArray("labels");
+        for (int i = 0; i < 40; i++) {
+            p.add(PROMPT);
+            q.add(PROMPT + "some reasoning " + i + " gives \\boxed{" + (i % 4 == 0 ? "\\frac{10}{2}" : Integer.toString(i)) + "}<|im_end|>");
+            l.add("5");
+        }
+        JsonNode j = json(post("/get_reward", Json.line(b)));
+        List<Double> rewards = doubles(j.get("rewards"));
+        assertThat(rewards).hasSize(40);
+        for (int i = 0; i < 40; i++) {
+            assertThat(rewards.get(i)).as("item " + i).isEqualTo(i % 4 == 0 || i == 5 ? 1.0 : 0.0);
+        }
+    }
+
+    @Test
+    void nativeScoreReportsEveryTermAndPerItemOptions() throws Exception {
+        String body = """
+                {"options": {"shaping": {"format_penalty": -0.5, "exploration_weight": 1.0, "garbage_penalty": -1.0}},
+                 "items": [
+                   {"id": "a", "kind": "math", "response": "%s\\\\boxed{204}", "ground_truth": "204"},
+                   {"id": "b", "kind": "math", "response": "the answer is 204", "ground_truth": 204},
+                   {"id": "c", "kind": "math", "response": "%s", "ground_truth": "7"},
+                   {"id": "d", "kind": "math", "response": "\\\\boxed{3}", "ground_truth": "3", "options": {"shaping": {"correct": 2.0, "exploration_weight": 0}}},
+                   {"id": "e", "kind": "code", "response": "```python\\nprint(1)\\n```", "tests": {"inputs": ["\\n"], "outputs": ["1\\n"]}}
+                 ]}""".formatted("r".repeat(4000), "loop ".repeat(100));
+        HttpResponse<String> r = post("/v1/score", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode res = json(r).get("results");
+        assertThat(res).hasSize(5);
+        JsonNode a = res.get(0);
+        assertThat(a.get("id").asText()).isEqualTo("a");
+        assertThat(a.get("kind").asText()).isEqualTo("math");
+        assertThat(a.get("verdict").asText()).isEqualTo("correct");
+        assertThat(a.get("acc").asBoolean()).isTrue();
+        assertThat(a.get("pred").asText()).isEqualTo("204");
+        assertThat(a.get("format_ok").asBoolean()).isTrue();
+        assertThat(a.get("terms").get("correctness").asDouble()).isEqualTo(1.0);
+        assertThat(a.get("terms").get("format").asDouble()).isZero();
+        assertThat(a.get("terms").get("exploration").asDouble()).isCloseTo(-1.0, within(1e-9));
+        assertThat(a.get("terms").get("garbage").asDouble()).isZero();
+        assertThat(a.get("reward").asDouble()).isCloseTo(0.0, within(1e-9));
+        assertThat(a.get("reason").asText()).isNotBlank();
+        assertThat(a.get("micros").asLong()).isPositive();
+        assertThat(a.has("timed_out")).isTrue();
+
+        JsonNode b = res.get(1);
+        assertThat(b.get("verdict").asText()).as("right answer, no box").isEqualTo("correct");
+        assertThat(b.get("format_ok").asBoolean()).isFalse();
+        assertThat(b.get("terms").get("format").asDouble()).isEqualTo(-0.5);
+
+        JsonNode c = res.get(2);
+        assertThat(c.get("garbage").asText()).startsWith("ends in a loop");
+        assertThat(c.get("terms").get("garbage").asDouble()).isEqualTo(-1.0);
+        assertThat(c.get("acc").asBoolean()).isFalse();
+
+        JsonNode d = res.get(3);
+        assertThat(d.get("reward").asDouble()).isEqualTo(2.0);
+        assertThat(d.get("terms").get("exploration").asDouble()).isZero();
+
+        JsonNode e = res.get(4);
+        assertThat(e.get("kind").asText()).isEqualTo("code");
+        assertThat(e.get("verdict").asText()).isEqualTo("error");
+        assertThat(e.get("reason").asText()).contains("no code sandbox");
+        assertThat(e.get("tests_total").asInt()).isEqualTo(1);
+        assertThat(e.get("reward").asDouble()).isEqualTo(-0.0 + e.get("terms").get("exploration").asDouble());
+    }
+
+    @Test
+    void badInputGetsAClearClientErrorAndTheServerKeepsServing() throws Exception {
+        record Case(String path, String body, int status, String says) {}
+        List<Case> cases = List.of(
+                new Case("/get_reward", "{\"query\": [\"unterminated", 400, "not valid JSON"),
+                new Case("/get_reward", "[1, 2]", 400, "must be a JSON object"),
+                new Case("/get_reward", "{\"prompts\": [\"p\"]}", 400, "'query' is required"),
+                new Case("/get_reward", "{\"query\": 5}", 400, "'query' must be a list of strings"),
+                new Case("/get_reward", "{\"query\": [\"a\", \"b\"], \"labels\": [\"1\"]}", 400, "'labels' has 1 entries but 'query' has 2"),
+                new Case("/get_reward", "{\"query\": [{\"x\": 1}]}", 400, "must be a list of strings"),
+                new Case("/v1/score", "{}", 400, "'items' must be a list"),
+                new Case("/v1/score", "{\"items\": []}", 400, "'items' is empty"),
+                new Case("/v1/score", "{\"items\": [{\"kind\": \"math\", \"ground_truth\": \"1\"}]}", 400, "items[0].response"),
+                new Case("/v1/score", "{\"items\": [{\"kind\": \"poetry\", \"response\": \"r\"}]}", 400, "\"math\" or \"code\""),
+                new Case("/v1/score", "{\"items\": [{\"kind\": \"math\", \"response\": 3, \"ground_truth\": \"3\"}]}", 400, "must be a string"),
+                new Case("/v1/score", "{\"items\": [{\"kind\": \"math\", \"response\": \"r\"}]}", 400, "ground_truth"),
+                new Case("/v1/score", "{\"items\": [{\"kind\": \"code\", \"response\": \"r\", \"tests\": {\"inputs\": [\"1\"]}}]}", 400,
+                        "needs 'inputs' and 'outputs'"),
+                new Case("/v1/score", "{\"items\": [{\"kind\": \"code\", \"response\": \"r\", \"tests\": {\"inputs\": [\"1\"], \"outputs\": []}}]}", 400,
+                        "1 inputs but 0 outputs"),
+                new Case("/v1/score", "{\"options\": {\"shaping\": {\"bonus\": 1}}, \"items\": [{\"kind\": \"math\", \"response\": \"r\", \"ground_truth\": \"1\"}]}",
+                        400, "unknown shaping field 'bonus'"),
+                new Case("/v1/score", "{\"options\": {\"deadline_ms\": -5}, \"items\": [{\"kind\": \"math\", \"response\": \"r\", \"ground_truth\": \"1\"}]}",
+                        400, "deadline"),
+                new Case("/run_code", "{\"code\": \"print(1)\", \"language\": \"cpp\"}", 400, "language 'cpp' is not supported"),
+                new Case("/run_code", "{\"stdin\": \"\"}", 400, "'code' must be a string"),
+                new Case("/nowhere", "{}", 404, "no route"));
+        for (Case c : cases) {
+            HttpResponse<String> r = post(c.path, c.body);
+            assertThat(r.statusCode()).as(c.path + " " + c.body + " -> " + r.body()).isEqualTo(c.status);
+            JsonNode err = json(r).get("error");
+            assertThat(err.get("message").asText()).as(c.body).contains(c.says);
+            assertThat(err.get("type").asText()).isNotBlank();
+        }
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(server.uri().resolve("/get_reward")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(get.statusCode()).isEqualTo(405);
+
+        // 50 MB: refused by its declared length, read and dropped so that the client sees the answer.
+        byte[] big = new byte[50 << 20];
+        java.util.Arrays.fill(big, (byte) 'a');
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve("/get_reward"))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(big)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(json(r).get("error").get("message").asText()).contains("52428800 bytes").contains("limit");
+        // The same without a declared length (chunked): counted while read.
+        HttpResponse<String> chunked = http.send(HttpRequest.newBuilder(server.uri().resolve("/v1/score"))
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(big))).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(chunked.statusCode()).isEqualTo(413);
+
+        // Still serving, and its metrics counted the refusals.
+        ObjectNode ok = obj();
+        ok.putArray("query").add(PROMPT + "\\boxed{5}");
+        ok.putArray("labels").add("5");
+        assertThat(json(post("/get_reward", Json.line(ok))).get("rewards").get(0).asDouble()).isEqualTo(1.0);
+        String metrics = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("arbiter_reward_rejected_total{reason=\"body_too_large\"}");
+        assertThat(metrics).containsPattern("arbiter_reward_requests_total\\{endpoint=\"/v1/score\",code=\"400\"} [1-9]");
+    }
+
+    @Test
+    void metricsAreValidPrometheusText() throws Exception {
+        ObjectNode ok = obj();
+        ok.putArray("items").addObject().put("kind", "math").put("response", "\\boxed{2}").put("ground_truth", "3");
+        post("/v1/score", Json.line(ok));
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+        String m = r.body();
+        assertThat(m).contains("# TYPE arbiter_reward_request_duration_seconds histogram");
+        assertThat(m).containsPattern("arbiter_reward_request_duration_seconds_bucket\\{endpoint=\"/v1/score\",le=\"\\+Inf\"} [1-9]");
+        assertThat(m).containsPattern("arbiter_reward_items_total\\{kind=\"math\",verdict=\"incorrect\"} [1-9]");
+        assertThat(m).contains("arbiter_reward_queue_depth ").contains("arbiter_reward_queue_capacity 65536");
+        for (String line : m.split("\n")) {
+            assertThat(line).as("each line is a comment or 'name{labels} value'")
+                    .matches("# (HELP|TYPE) .*|[a-z_]+(\\{[^}]*})? -?[0-9.E+-]+(Infinity)?");
+        }
+        JsonNode h = json(http.send(HttpRequest.newBuilder(server.uri().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()));
+        assertThat(h.get("status").asText()).isEqualTo("ok");
+        assertThat(h.get("sandbox").asText()).isEqualTo("unavailable");
+    }
+
+    @Test
+    void bearerTokenGuardsEverythingButHealth() throws Exception {
+        RewardServer.Config c = RewardServer.Config.local(0);
+        c = new RewardServer.Config(c.host(), 0, "s3cret", c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 5);
+        try (RewardServer guarded = new RewardServer(c, new RewardScorer(verifier, null, null), null, null)) {
+            String body = "{\"items\": [{\"kind\": \"math\", \"response\": \"\\\\boxed{1}\", \"ground_truth\": \"1\"}]}";
+            HttpRequest.Builder req = HttpRequest.newBuilder(guarded.uri().resolve("/v1/score")).POST(HttpRequest.BodyPublishers.ofString(body));
+            HttpResponse<String> none = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+            HttpResponse<String> wrong = http.send(req.copy().header("Authorization", "Bearer nope").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(wrong.statusCode()).isEqualTo(401);
+            assertThat(json(wrong).get("error").get("message").asText()).contains("wrong");
+            HttpResponse<String> right = http.send(req.copy().header("Authorization", "Bearer s3cret").build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(right.statusCode()).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(guarded.uri().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(guarded.uri().resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).statusCode())
+                    .isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aFullQueueAnswers429WithRetryAfterAndABatchLargerThanTheQueue413() throws Exception {
+        RewardServer.Config c = RewardServer.Config.local(0);
+        c = new RewardServer.Config(c.host(), 0, null, c.maxBodyBytes(), c.bodyBudgetBytes(), 8, c.defaults(), 5);
+        try (RewardServer small = new RewardServer(c, new RewardScorer(verifier, null, null), null, null)) {
+            ObjectNode tooBig = obj();
+            ArrayNode items = tooBig.putArray("items");
+            for (int i = 0; i < 9; i++) {
+                items.addObject().put("kind", "math").put("response", "\\boxed{1}").put("ground_truth", "1");
+            }
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(small.uri().resolve("/v1/score")).POST(HttpRequest.BodyPublishers.ofString(Json.line(tooBig)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(413);
+            assertThat(json(r).get("error").get("message").asText()).contains("larger than this server's queue of 8");
+
+            // Many 8-item batches at once: the first fills the queue; those arriving meanwhile are refused.
+            ObjectNode full = obj();
+            ArrayNode fi = full.putArray("items");
+            for (int i = 0; i < 8; i++) {
+                fi.addObject().put("kind", "math").put("response", "step ".repeat(20_000) + "\\boxed{" + i + "}").put("ground_truth", "3");
+            }
+            String body = Json.line(full);
+            List<CompletableFuture<HttpResponse<String>>> fs = new java.util.ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                fs.add(http.sendAsync(HttpRequest.newBuilder(small.uri().resolve("/v1/score")).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                        HttpResponse.BodyHandlers.ofString()));
+            }
+            int ok = 0;
+            int refused = 0;
+            for (var f : fs) {
+                HttpResponse<String> x = f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+                if (x.statusCode() == 200) {
+                    ok++;
+                    assertThat(json(x).get("results")).hasSize(8);
+                } else {
+                    assertThat(x.statusCode()).isEqualTo(429);
+                    assertThat(x.headers().firstValue("Retry-After")).contains("1");
+                    assertThat(json(x).get("error").get("type").asText()).isEqualTo("overloaded");
+                    refused++;
+                }
+            }
+            assertThat(ok).isPositive();
+            assertThat(refused).isPositive();
+            assertThat(small.metrics().requests(429)).isEqualTo(refused);
+        }
+    }
+
+    @Test
+    void closeFinishesTheRequestsInFlightAndRefusesNewOnes() throws Exception {
+        RewardServer.Config c = RewardServer.Config.local(0);
+        c = new RewardServer.Config(c.host(), 0, null, c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 60);
+        RewardServer s = new RewardServer(c, new RewardScorer(verifier, null, null), null, null);
+        ObjectNode big = obj();
+        ArrayNode items = big.putArray("items");
+        for (int i = 0; i < 4000; i++) {
+            items.addObject().put("kind", "math").put("response", "We find " + "x".repeat(3000) + " \\boxed{\\frac{" + i + "}{2}}")
+                    .put("ground_truth", "\\frac{" + i + "}{2}");
+        }
+        CompletableFuture<HttpResponse<String>> inflight = http.sendAsync(
+                HttpRequest.newBuilder(s.uri().resolve("/v1/score")).POST(HttpRequest.BodyPublishers.ofString(Json.line(big))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        while (s.metrics().render().contains("arbiter_reward_queue_depth 0")) {
+            Thread.sleep(5);
+        }
+        URI where = s.uri();
+        Thread closer = Thread.ofVirtual().start(s::close);
+        HttpResponse<String> r = inflight.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(200);
+        JsonNode res = json(r).get("results");
+        assertThat(res).hasSize(4000);
+        res.forEach(x -> assertThat(x.get("acc").asBoolean()).as(x.toString()).isTrue());
+        closer.join();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(where.resolve("/health")).build(),
+                HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
+    }
+
+    static List<Double> doubles(JsonNode a) {
+        List<Double> out = new java.util.ArrayList<>();
+        a.forEach(x -> out.add(x.asDouble()));
+        return out;
+    }
+
+    static List<String> texts(JsonNode a) {
+        List<String> out = new java.util.ArrayList<>();
+        a.forEach(x -> out.add(x.asText()));
+        return out;
+    }
+}
