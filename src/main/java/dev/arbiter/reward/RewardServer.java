@@ -59,6 +59,14 @@ public final class RewardServer implements AutoCloseable {
 
     private static final String RETRY_AFTER_S = "1";
 
+    static {
+        // The JDK server closes kept-alive connections beyond 200 idle ones; a client that reuses one
+        // just then gets no answer at all. Trainers hold hundreds of connections, so allow thousands.
+        if (System.getProperty("sun.net.httpserver.maxIdleConnections") == null) {
+            System.setProperty("sun.net.httpserver.maxIdleConnections", "8192");
+        }
+    }
+
     private final Config config;
     private final RewardService service;
     private final Sandbox sandbox;
@@ -116,7 +124,11 @@ public final class RewardServer implements AutoCloseable {
             }
             if (e.status == 429 || e.status == 503) {
                 ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_S);
+                // A refused client will come back later: its connection should not sit idle meanwhile.
+                ex.getResponseHeaders().set("Connection", "close");
             }
+            // Whatever of the body is still unread must be read first, or the client, still sending, gets a reset connection.
+            discardRest(ex);
             trySend(ex, e.status, error(e.getMessage(), e.field, e.status));
         } catch (IOException e) {
             // The client went away mid-exchange; nothing to answer.
@@ -242,7 +254,6 @@ public final class RewardServer implements AutoCloseable {
         }
         if (declared > config.maxBodyBytes()) {
             metrics.rejected("body_too_large");
-            discard(ex, declared);
             throw new BadRequest(413, "the body is " + declared + " bytes; the limit is " + config.maxBodyBytes() + " bytes", null);
         }
         int reserveKib = (int) (((declared >= 0 ? declared : config.maxBodyBytes()) >> 10) + 1);
@@ -256,12 +267,11 @@ public final class RewardServer implements AutoCloseable {
             throw new IOException("interrupted");
         }
         byte[] raw;
-        try (InputStream in = ex.getRequestBody()) {
-            raw = in.readNBytes(config.maxBodyBytes() + 1);
+        // Left open: an oversized body's rest is read and dropped before the answer (see discardRest).
+        try {
+            raw = ex.getRequestBody().readNBytes(config.maxBodyBytes() + 1);
             if (raw.length > config.maxBodyBytes()) {
                 metrics.rejected("body_too_large");
-                raw = null;
-                discard(ex, Long.MAX_VALUE);
                 throw new BadRequest(413, "the body is over the limit of " + config.maxBodyBytes() + " bytes", null);
             }
         } finally {
@@ -280,12 +290,17 @@ public final class RewardServer implements AutoCloseable {
     }
 
     /**
-     * Reads and drops up to four limits' worth of an oversized body, so that the client, still
-     * sending, reads our 413 instead of a reset connection; past that the connection is dropped.
+     * Reads and drops what is left of the request body, up to four body limits; past that the
+     * connection is dropped instead, so a refused request never costs more than that much reading.
      */
-    private void discard(HttpExchange ex, long declared) {
+    private void discardRest(HttpExchange ex) {
+        String cl = ex.getRequestHeaders().getFirst("Content-Length");
         long cap = 4L * config.maxBodyBytes();
-        if (declared > cap) {
+        try {
+            if (cl != null && Long.parseLong(cl.strip()) > cap) {
+                return;
+            }
+        } catch (NumberFormatException e) {
             return;
         }
         byte[] buf = new byte[64 << 10];
@@ -297,7 +312,7 @@ public final class RewardServer implements AutoCloseable {
                 left -= r;
             }
         } catch (IOException ignored) {
-            // The client stopped sending; the 413 may still reach it.
+            // The client stopped sending; the answer may still reach it.
         }
     }
 
