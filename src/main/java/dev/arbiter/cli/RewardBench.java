@@ -33,7 +33,8 @@ import picocli.CommandLine.Option;
             "Prints rewards per second, p50 and p99 request latency, non-200 answers, and how many rewards came out 1.",
             "",
             "Math items are MATH-500 reference solutions against their own answer (half) and the next problem's (half).",
-            "Code items are short Python programs with three tests each, right (half) and wrong (half), graded by LCB's rules."},
+            "Code items are short Python programs with three tests each, right (half) and wrong (half), graded by LCB's rules.",
+            "A row waits for its requests in flight: 64 clients with 256 code items each are 16,384 sandbox runs, minutes on a small machine."},
         footer = {"", "Example:", "  ARBITER_DATA=../shared/datasets arbiter bench reward",
             "  arbiter bench reward --kinds math --concurrency 64 --batches 1 --seconds 10"})
 final class RewardBench implements Callable<Integer> {
