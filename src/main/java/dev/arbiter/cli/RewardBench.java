@@ -125,20 +125,14 @@ final class RewardBench implements Callable<Integer> {
         return 0;
     }
 
-    record Result(int requests, int items, double seconds, double[] latencyMs, int non200, int correct, int expectedCorrect) {}
+    /** A measured row: {@code row.runs()} counts items, its latencies are per request. */
+    record Result(BenchCommand.Row row, int requests, int correct, int expectedCorrect) {}
 
     private static void print(PrintWriter out, String kind, String endpoint, int batch, int conc, Result r) {
-        out.printf("%-6s %-12s %5d %5d %8d %9d %10.1f %9.1f %9.1f %6d %4d/%-4d%n", kind, endpoint, batch, conc, r.requests, r.items,
-                r.items / r.seconds, pct(r.latencyMs, 50), pct(r.latencyMs, 99), r.non200, r.correct, r.expectedCorrect);
+        BenchCommand.Row row = r.row();
+        out.printf("%-6s %-12s %5d %5d %8d %9d %10.1f %9.1f %9.1f %6d %4d/%-4d%n", kind, endpoint, batch, conc, r.requests(), row.runs(),
+                row.perSecond(), row.percentile(50), row.percentile(99), row.failures(), r.correct(), r.expectedCorrect());
         out.flush();
-    }
-
-    private static double pct(double[] sorted, double p) {
-        if (sorted.length == 0) {
-            return Double.NaN;
-        }
-        int i = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
     /** Runs {@code conc} clients for {@code seconds}, each cycling through the payloads from its own offset. */
@@ -181,9 +175,9 @@ final class RewardBench implements Callable<Integer> {
             }
         }
         double secs = (System.nanoTime() - t0) / 1e9;
-        double[] all = lat.stream().flatMap(List::stream).mapToDouble(Double::doubleValue).sorted().toArray();
-        return new Result(all.length, Arrays.stream(items).sum(), secs, all, non200.get(), Arrays.stream(correct).sum(),
-                Arrays.stream(expected).sum());
+        List<Double> all = lat.stream().flatMap(List::stream).toList();
+        return new Result(new BenchCommand.Row(kind, conc, Arrays.stream(items).sum(), secs, all, non200.get()), all.size(),
+                Arrays.stream(correct).sum(), Arrays.stream(expected).sum());
     }
 
     private static int countCorrect(JsonNode reply, String path) {
