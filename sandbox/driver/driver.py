@@ -17,6 +17,7 @@ Being PID 1 matters: signals from inside the container cannot kill us (we instal
 orphans are reparented to us and reaped, and we outlive anything a job does.
 """
 
+import ast
 import ctypes
 import decimal
 import json
@@ -103,6 +104,7 @@ class Zygote:
         self.script = os.path.join(HERE, script)
         self.pid = None
         self.sock = None
+        self.prelude_lines = 0  # the LCB server reports how many lines its prelude has
 
     def start(self):
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
@@ -123,6 +125,8 @@ class Zygote:
         if not hello.startswith(b"ready"):
             self.stop()
             raise ZygoteDied("fork server did not start")
+        fields = hello.split()
+        self.prelude_lines = int(fields[2]) if len(fields) > 2 else 0
 
     def ensure(self):
         if self.sock is None:
@@ -460,6 +464,49 @@ def lcb_compare_stdout(prediction, expected):
     return None
 
 
+def lcb_unwrap_main(code):
+    """Inline a trailing `if __name__ == '__main__':` block, as LCB does before wrapping."""
+    try:
+        tree = ast.parse(code)
+        last = tree.body[-1]
+        if isinstance(last, ast.If) and ast.unparse(last.test).strip() == "__name__ == '__main__'":
+            code = ast.unparse(tree.body[:-1]) + "\n" + ast.unparse(last.body)
+    except Exception:
+        pass
+    return code
+
+
+def lcb_wrap_stdin_program(code, prelude_lines):
+    """Hoist top-level imports and put every other top-level statement into wrapped_function(),
+    as LCB does. Returns (what follows the prelude, lines of prelude before it); when the
+    program does not parse, LCB compiles it as it is, with no prelude."""
+    try:
+        tree = ast.parse(code)
+        imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+        body = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))]
+        func = ast.FunctionDef(
+            name="wrapped_function",
+            args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
+            body=body,
+            decorator_list=[],
+            lineno=-1,
+        )
+        return "\n" + ast.unparse(imports) + "\n" + ast.unparse(func), prelude_lines
+    except Exception:
+        return code, 0
+
+
+def lcb_source(code, fn_name):
+    """The program as LCB compiles it, less the prelude the zygote has already run. Wrapping is
+    done here, in the long-lived driver, because in a fresh child the ast module's first use
+    costs milliseconds of copy-on-write faults."""
+    ZYGOTES["lcb"].ensure()
+    prelude_lines = ZYGOTES["lcb"].prelude_lines
+    if fn_name:
+        return "\n\n" + code, prelude_lines
+    return lcb_wrap_stdin_program(lcb_unwrap_main(code), prelude_lines)
+
+
 def op_lcb(req):
     lim = limits_of(req)
     inputs = req["inputs"]
@@ -467,7 +514,9 @@ def op_lcb(req):
     fn_name = req.get("fn_name")
     timeout = int(req.get("timeout_s", 6))
     budget_s = (timeout + 1) * len(inputs) + 5
-    payload = {k: req[k] for k in ("code", "inputs", "fn_name", "timeout_s", "clock") if k in req}
+    payload = {k: req[k] for k in ("inputs", "fn_name", "timeout_s", "clock") if k in req}
+    payload["source"], payload["pad_lines"] = lcb_source(req["code"], fn_name)
+    payload["is_class"] = "class Solution" in req["code"]
     if fn_name:
         payload["outputs"] = outputs  # Python == must run beside the answer, as in LCB
     results, tests, meta = [], [], {}

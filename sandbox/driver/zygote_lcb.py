@@ -1,23 +1,27 @@
 #!/usr/bin/env python3
 """Arbiter's fork server for LiveCodeBench grading (the driver's `lcb` op).
 
-Started once per container by the driver (driver.py), by fork and exec, with LiveCodeBench's
-prelude modules already imported so that each child starts warm. It never sees a job's code or
-data: the driver writes those into the job's own directory and sends the zygote only where that
-directory is and which limits apply. For each job the zygote forks a child, passes the driver the
+Started once per container by the driver (driver.py), by fork and exec. Before serving it runs
+LiveCodeBench's prelude into the module that each child will execute its program in, and applies
+LiveCodeBench's reliability guard to itself, so that every child starts with both done. On this
+kind of machine a child's cost is mostly copy-on-write page faults (about 20 us each, measured),
+so work done once here, instead of in every child, is most of the speed of grading. It never sees
+a job's code or data: the driver writes those into the job's own directory (with the program
+already wrapped as LCB wraps it) and sends the zygote only where that directory is and which
+limits apply. For each job the zygote forks a child, passes the driver the
 read end of the child's event pipe, waits for the child, and reports how it ended. The child sets
 up its streams and limits, reads its job, and runs LiveCodeBench's harness on it.
 
 Because the zygote was started by exec, not forked from the driver, a job's process holds no other
 job's code, inputs or expected outputs in its memory.
 
-Protocol on fd 3 (SOCK_SEQPACKET), as for zygote_plain.py:
+Protocol on fd 3 (SOCK_SEQPACKET), as for zygote_plain.py, except that the hello also gives the
+prelude's line count (b"ready <pid> <lines>"), which the driver needs to wrap programs as LCB does:
   request  dir NUL work NUL address-space bytes NUL cpu seconds NUL file-size bytes
   answer   b"pid <pid>" with the event pipe's read end attached, then
            b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended
 """
 
-import ast
 import ctypes
 import gc
 import json
@@ -46,8 +50,32 @@ def apply_rlimits(mem, cpu, fsize):
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def fresh_std_streams(stdin_path, out_path, err_path):
-    """Point fds 0-2 at the job's files and rebuild sys.std* around them."""
+def std_streams():
+    """sys.std* on fds 0-2, made once in the zygote (whose fds 0-2 are /dev/null and are never
+    used): a child points the fds at its job's files and inherits the objects unread and unwritten.
+    An explicit encoding spares a locale lookup."""
+    sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
+    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
+    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
+
+
+def read_file(path):
+    """A file's text by bare reads: a text-mode open() in a child costs about 2 ms of page faults."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        chunks = []
+        while True:
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                return b"".join(chunks).decode("utf-8")
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+
+
+def redirect_std_fds(stdin_path, out_path, err_path):
+    """Point fds 0-2 at the job's files."""
     fd = os.open(stdin_path, os.O_RDONLY)
     os.dup2(fd, 0)
     os.close(fd)
@@ -55,11 +83,6 @@ def fresh_std_streams(stdin_path, out_path, err_path):
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         os.dup2(fd, target)
         os.close(fd)
-    # An explicit encoding spares a locale lookup per child (several ms of copy-on-write faults).
-    sys.stdin = open(0, "r", encoding="utf-8", closefd=False)
-    sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
-    sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
-    sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
 
 
 def child(fields, event_fd):
@@ -69,15 +92,11 @@ def child(fields, event_fd):
         d, work = fields[0], fields[1]
         limits = [int(x) for x in fields[2:5]]
         os.setsid()
-        os.chdir(work)
-        with open(os.path.join(d, "job.json"), encoding="utf-8") as f:
-            job = json.load(f)
-        fresh_std_streams(os.path.join(d, "stdin"), os.path.join(d, "stdout"), os.path.join(d, "stderr"))
+        _chdir(work)
+        job = json.loads(read_file(os.path.join(d, "job.json")))
+        redirect_std_fds(os.path.join(d, "stdin"), os.path.join(d, "stdout"), os.path.join(d, "stderr"))
         os.closerange(3, event_fd)
         os.closerange(event_fd + 1, 1 << 16)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        # Python ignores SIGXFSZ; restore the default so exceeding the file limit ends the job.
-        signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
         apply_rlimits(*limits)
         code = lcb_child(job, event_fd)
     except SystemExit as e:
@@ -137,53 +156,42 @@ def _on_timer(signum, frame):
     raise TimeoutException
 
 
-def lcb_unwrap_main(code):
-    """Inline a trailing `if __name__ == '__main__':` block, as LCB does before wrapping."""
-    try:
-        tree = ast.parse(code)
-        last = tree.body[-1]
-        if isinstance(last, ast.If) and ast.unparse(last.test).strip() == "__name__ == '__main__'":
-            code = ast.unparse(tree.body[:-1]) + "\n" + ast.unparse(last.body)
-    except Exception:
-        pass
-    return code
+# The module each child's program runs in. Built once, with the prelude already run in it; every
+# child has its own copy-on-write copy, so no program sees another's definitions.
+SOLUTION_MODULE = None
 
 
-def lcb_wrap_stdin_program(code):
-    """Hoist top-level imports; put every other top-level statement into wrapped_function()."""
-    try:
-        tree = ast.parse(code)
-        imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
-        body = [s for s in tree.body if not isinstance(s, (ast.Import, ast.ImportFrom))]
-        func = ast.FunctionDef(
-            name="wrapped_function",
-            args=ast.arguments(posonlyargs=[], args=[], kwonlyargs=[], kw_defaults=[], defaults=[]),
-            body=body,
-            decorator_list=[],
-            lineno=-1,
-        )
-        return LCB_PRELUDE + "\n" + ast.unparse(imports) + "\n" + ast.unparse(func)
-    except Exception:
-        return code
-
-
-def lcb_compile(code, timeout, arm):
+def prepare_solution_module():
     import types
 
+    global SOLUTION_MODULE
+    SOLUTION_MODULE = types.ModuleType("tmp_sol", "")
+    exec(compile(LCB_PRELUDE, "<string>", "exec"), SOLUTION_MODULE.__dict__)
+
+
+def lcb_compile(source, pad_lines, is_class, timeout, arm):
+    """The program after the prelude. A `pass` stands in for each of the prelude's lines, so that
+    line numbers in errors are the ones LCB reports for prelude + program, and the program is not
+    at the start of its file (a `from __future__` import fails there, as in LCB)."""
     arm(timeout)
     try:
-        module = types.ModuleType("tmp_sol", "")
-        exec(code, module.__dict__)
-        return module.Solution() if "class Solution" in code else module
+        module = SOLUTION_MODULE
+        exec(compile("pass\n" * pad_lines + source, "<string>", "exec"), module.__dict__)
+        return module.Solution() if is_class else module
     finally:
         arm(0)
 
 
+# The zygote keeps what it and its children's setup need before the guard takes them from os.
+_fork = os.fork
+_chdir = os.chdir
+
+
 def lcb_reliability_guard():
-    """The same disabling of destructive functions that LCB applies before running a generation."""
+    """The same disabling of destructive functions that LCB applies before running a generation.
+    Applied once, in the zygote: each child inherits it, as it inherits the prelude."""
     import builtins
     import shutil as _shutil
-    import subprocess
 
     os.environ["OMP_NUM_THREADS"] = "1"
     for name in (
@@ -195,11 +203,53 @@ def lcb_reliability_guard():
     _shutil.rmtree = None
     _shutil.move = None
     _shutil.chown = None
-    subprocess.Popen = None
+    disable_popen()
     builtins.quit = None
     builtins.help = None
+
+
+def lcb_block_modules():
+    """The guard's last step, taken in each child: the zygote itself still needs `resource`, which
+    os.wait4 imports."""
     for mod in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
         sys.modules[mod] = None
+
+
+class _PopenDisabled:
+    """Finds `subprocess` for a program that imports it, and sets its Popen to None once loaded."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "subprocess":
+            return None
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _PopenDisablingLoader(spec.loader)
+        return spec
+
+
+class _PopenDisablingLoader:
+    def __init__(self, inner):
+        self._inner = inner
+
+    def create_module(self, spec):
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module):
+        self._inner.exec_module(module)
+        module.Popen = None
+
+
+def disable_popen():
+    """LCB's guard sets subprocess.Popen to None. The zygote does not import subprocess: it brings
+    threading, whose fork hooks cost every child about 3 ms (measured). Popen is cleared when a
+    program imports subprocess instead, which the program cannot tell apart."""
+    loaded = sys.modules.get("subprocess")
+    if loaded is not None:
+        loaded.Popen = None
+    else:
+        sys.meta_path.insert(0, _PopenDisabled())
 
 
 class _MockBytes:
@@ -284,16 +334,13 @@ class _Capture:
 
 def lcb_child(req, wfd):
     """Runs in the forked child: compile, then each test under its timer; one line per event on wfd."""
-    out = os.fdopen(wfd, "w", buffering=1)
-
     def emit(obj):
-        out.write(json.dumps(obj) + "\n")
-        out.flush()
+        data = memoryview((json.dumps(obj) + "\n").encode("utf-8"))
+        while data:
+            data = data[os.write(wfd, data):]
 
     timeout = int(req.get("timeout_s", 6))
     cpu_clock = req.get("clock", "wall") == "cpu"
-    signal.signal(signal.SIGALRM, _on_timer)
-    signal.signal(signal.SIGPROF, _on_timer)
 
     def arm(seconds):
         if cpu_clock:
@@ -301,20 +348,12 @@ def lcb_child(req, wfd):
         else:
             signal.alarm(seconds)
 
-    sys.set_int_max_str_digits(50000)
-    import io  # noqa: F401  (imported before the guard, as the harness needs them after it)
-    import types  # noqa: F401
-
     fn_name = req.get("fn_name")
     inputs = req["inputs"]
-    lcb_reliability_guard()
+    lcb_block_modules()
     try:
-        if fn_name:
-            compiled = lcb_compile(LCB_PRELUDE + "\n\n" + req["code"], timeout, arm)
-            method = getattr(compiled, fn_name)
-        else:
-            compiled = lcb_compile(lcb_wrap_stdin_program(lcb_unwrap_main(req["code"])), timeout, arm)
-            method = getattr(compiled, "wrapped_function")
+        compiled = lcb_compile(req["source"], int(req["pad_lines"]), bool(req["is_class"]), timeout, arm)
+        method = getattr(compiled, fn_name if fn_name else "wrapped_function")
         if fn_name:
             args_per_test = [[json.loads(line) for line in text.split("\n")] for text in inputs]
             expected = [json.loads(o) for o in req["outputs"]]
@@ -360,7 +399,7 @@ def warm_up():
     import importlib
     import io
 
-    for name in LCB_PRELUDE_MODULES + ["types", "traceback", "ast", "subprocess", "shutil"]:
+    for name in LCB_PRELUDE_MODULES + ["types", "traceback", "shutil", "importlib.machinery"]:
         importlib.import_module(name)
     for _ in range(2):
         with open(os.devnull, "w", encoding="utf-8") as sink, open(os.devnull, "r", encoding="utf-8"):
@@ -370,18 +409,28 @@ def warm_up():
                 exec(compile("print(1)", "main.py", "exec"), {"__name__": "__main__"})
             finally:
                 sys.stdout = saved
-        lcb_wrap_stdin_program(lcb_unwrap_main("import sys\nprint(1)\n"))
         io.StringIO("x").read()
 
 
 def main():
     warm_up()
-    gc.freeze()  # children inherit a frozen heap: their collector never walks (and copies) our objects
     make_undumpable()
-    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+    prepare_solution_module()
+    std_streams()
+    sys.set_int_max_str_digits(50000)
+    lcb_reliability_guard()
+    gc.freeze()  # children inherit a frozen heap: their collector never walks (and copies) our objects
+    # The dispositions every child needs, set once here. A signal that reaches the zygote itself
+    # ends it, and the driver starts another.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGALRM, _on_timer)
+    signal.signal(signal.SIGPROF, _on_timer)
+    # Python ignores SIGXFSZ; restore the default so exceeding the file limit ends the job.
+    signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
     ctl = socket.socket(fileno=CONTROL_FD)
-    ctl.sendall(b"ready %d" % os.getpid())
+    ctl.sendall(b"ready %d %d" % (os.getpid(), LCB_PRELUDE.count("\n")))
 
     while True:
         msg = ctl.recv(1 << 16)
@@ -389,7 +438,7 @@ def main():
             return
         fields = msg.decode("utf-8", "surrogateescape").split("\0")
         r, w = os.pipe()
-        pid = os.fork()
+        pid = _fork()
         if pid == 0:
             ctl.close()
             os.close(r)

@@ -256,4 +256,47 @@ class LcbGradingTest {
                 + "    return None\n";
         assertThat(grader.grade(call, fenced(callSnoop)).results()).containsExactly(true);
     }
+
+    // ---- The zygote runs the prelude and the guard once, before forking; each generation must
+    // still see exactly what a fresh LCB process after its guard would, and nothing of another's.
+
+    @Test
+    void theGuardHoldsInEveryGenerationAsLcbAppliesIt() {
+        assertThat(stdin("import subprocess\nprint(subprocess.Popen is None)\n", "", "True\n")).containsExactly(true);
+        assertThat(stdin("from subprocess import Popen\nprint(Popen)\n", "", "None\n")).containsExactly(true);
+        assertThat(stdin("import subprocess\nsubprocess.run(['true'])\n", "", "")).containsExactly(-4);
+        assertThat(stdin("import os, shutil\nprint(os.kill, os.fork, os.getcwd, shutil.rmtree)\n", "", "None None None None\n"))
+                .containsExactly(true);
+        assertThat(stdin("try:\n    import resource\n    print('imported')\nexcept ImportError:\n    print('blocked')\n", "", "blocked\n"))
+                .containsExactly(true);
+        assertThat(stdin("import os\nprint(os.environ.get('OMP_NUM_THREADS'))\n", "", "1\n")).containsExactly(true);
+    }
+
+    @Test
+    void nothingAGenerationChangesReachesTheNext() {
+        // Enough rounds that both containers serve each kind of job.
+        String spoil = "import math, builtins, sys\nmath.pi = 3\nbuiltins.len = lambda x: -1\nsys.modules['json'] = None\nprint(1)\n";
+        Problem call = callProblem("f", List.of("0"), List.of("false"));
+        String define = "LEAKED = 5\ndef f(x):\n    return False\n";
+        String look = "def f(x):\n    return 'LEAKED' in globals() or 'helper' in globals()\n";
+        for (int round = 0; round < 4; round++) {
+            assertThat(stdin(spoil, "", "1\n")).containsExactly(true);
+            assertThat(grader.grade(call, fenced(define)).results()).containsExactly(true);
+            assertThat(stdin("import math, json\nprint(math.pi > 3.1, len([1, 2]))\n", "", "True 2\n")).containsExactly(true);
+            assertThat(grader.grade(call, fenced(look)).results()).containsExactly(true);
+        }
+    }
+
+    @Test
+    void syntaxErrorsGiveLcbsLineNumbers() {
+        // Call-based code follows the prelude (35 lines) and a blank line: LCB reports the line within that whole.
+        Problem call = callProblem("f", List.of("0"), List.of("0"));
+        CodeVerdict v = grader.grade(call, fenced("def f(x):\n    return (\n"));
+        assertThat(v.results()).containsExactly(-4);
+        assertThat(v.firstFailure().reason()).contains("'<string>', 39,");
+        // A stdin program that does not parse is compiled as it is, without the prelude.
+        CodeVerdict s = grader.grade(stdinProblem(List.of(""), List.of("")), fenced("print(1\n"));
+        assertThat(s.results()).containsExactly(-4);
+        assertThat(s.firstFailure().reason()).contains("'<string>', 1,");
+    }
 }
