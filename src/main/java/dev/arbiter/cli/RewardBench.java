@@ -51,8 +51,12 @@ final class RewardBench implements Callable<Integer> {
             description = "Each row keeps sending for this long; requests in flight then finish (default: ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--warmup-seconds", defaultValue = "3", paramLabel = "S", description = "Math warm-up before the first row (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup-seconds", defaultValue = "3", paramLabel = "S",
+            description = "Warm-up before the first row: this long for math, up to 2 s for code (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
+
+    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers for the code rows (default: one per core).")
+    Integer containers;
 
     @CommandLine.Mixin
     BenchmarksCommand.DataOptions data;
@@ -71,22 +75,27 @@ final class RewardBench implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--kinds takes math and code, got " + k);
             }
         }
-        if (concurrency.stream().anyMatch(c -> c < 1 || c > 1024) || batches.stream().anyMatch(b -> b < 1 || b > 4096) || seconds <= 0) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "concurrency must be 1..1024, batches 1..4096 and seconds positive");
+        if (concurrency.stream().anyMatch(c -> c < 1 || c > 1024) || batches.stream().anyMatch(b -> b < 1 || b > 4096) || seconds <= 0
+                || (containers != null && (containers < 1 || containers > 64))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "concurrency must be 1..1024, batches 1..4096, containers 1..64 and seconds positive");
         }
         List<String[]> math = kinds.contains("math") ? mathItems(out) : List.of();
         Sandbox sandbox = null;
         String sandboxNote = "not needed";
         if (kinds.contains("code")) {
             try {
-                sandbox = Sandbox.start(SandboxConfig.defaults());
-                sandboxNote = SandboxConfig.defaults().containers() + " containers";
+                SandboxConfig sc = containers == null ? SandboxConfig.defaults() : SandboxConfig.defaults().withContainers(containers);
+                sandbox = Sandbox.start(sc);
+                sandboxNote = sc.containers() + " containers";
             } catch (SandboxException e) {
                 sandboxNote = "unavailable (" + e.getMessage() + "); code rows skipped";
             }
         }
         MathVerifier verifier = new MathVerifier();
-        verifier.warmUp();
+        if (!math.isEmpty()) {
+            verifier.warmUp();
+        }
         RewardServer server = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, sandbox, null), sandbox, null);
         try {
             int port = server.uri().getPort();
@@ -95,6 +104,9 @@ final class RewardBench implements Callable<Integer> {
             out.flush();
             if (!math.isEmpty()) {
                 row(port, "/v1/score", "warm-up", 16, warmupSeconds, mathPayloads(math, 1, false));
+            }
+            if (sandbox != null) {
+                row(port, "/v1/score", "warm-up", 16, Math.min(warmupSeconds, 2), codePayloads(1));
             }
             out.printf("%-6s %-12s %5s %5s %8s %9s %10s %9s %9s %6s %9s%n", "KIND", "ENDPOINT", "BATCH", "CONC", "REQS", "REWARDS", "REWARDS/S",
                     "P50 MS", "P99 MS", "NON200", "CORRECT");

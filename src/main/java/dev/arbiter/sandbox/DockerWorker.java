@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One hardened container whose PID 1 is the driver, attached once: requests go down its stdin as
- * JSON lines and answers come back on its stdout. One request at a time.
+ * JSON lines and answers come back on its stdout. The driver runs one job at a time, in the order
+ * the requests arrive; a request sent while another runs waits in the driver's input.
  */
 final class DockerWorker implements Closeable {
     static final String LABEL = "arbiter.sandbox";
@@ -114,8 +115,8 @@ final class DockerWorker implements Closeable {
         return w;
     }
 
-    /** Sends one request and waits for its answer until the deadline; null means the worker is dead. */
-    JsonNode call(ObjectNode request, long deadlineNanos) {
+    /** Sends one request without waiting; returns its id, or null when the worker is dead. */
+    String send(ObjectNode request) {
         String id = Long.toString(IDS.incrementAndGet());
         request.put("id", id);
         try {
@@ -124,6 +125,11 @@ final class DockerWorker implements Closeable {
             dead = true;
             return null;
         }
+        return id;
+    }
+
+    /** Waits until the deadline for the answer to request {@code id}; null means the worker is dead. */
+    JsonNode answer(String id, long deadlineNanos) {
         while (true) {
             JsonNode answer = next(deadlineNanos);
             if (answer == null) {

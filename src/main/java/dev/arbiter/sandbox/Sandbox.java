@@ -18,8 +18,13 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
+import java.util.concurrent.BlockingDeque;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,21 +32,29 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A pool of long-lived sandbox containers. Any number of threads may call it; each call borrows
- * one container, whose driver runs the job in a fresh child process and then cleans up. A
- * container that dies or stops answering is removed and replaced.
+ * A pool of long-lived sandbox containers. Any number of threads may call it. Jobs wait in one
+ * queue; each container has a pump that keeps up to {@link #PIPELINE} of them sent to its driver,
+ * which runs them one after another, each in a fresh child process, cleaning up in between. The
+ * second job is already in the driver's input when the first ends, so the container does not idle
+ * while an answer travels back through Docker and the next request comes in. A container that
+ * dies or stops answering is removed and replaced; a job that was only waiting behind the one
+ * that broke it is queued again, once.
  */
 public final class Sandbox implements AutoCloseable {
     /** Extra time the Java side waits past a job's own limits before declaring a container dead. */
     private static final long GRACE_MS = 5_000;
+    /** Jobs sent ahead to one container's driver. */
+    static final int PIPELINE = 2;
 
     private final DockerClient docker;
     private final SandboxConfig config;
     private final String owner;
-    private final BlockingQueue<DockerWorker> idle;
+    private final BlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     private final List<DockerWorker> all = new CopyOnWriteArrayList<>();
     private final Thread shutdownHook;
     private final int hostCpus;
+    /** Containers being started in place of dead ones: while any is, the pool is not empty. */
+    private final AtomicInteger replacing = new AtomicInteger();
     private volatile boolean closed;
     private volatile String lastFailure;
 
@@ -50,7 +63,6 @@ public final class Sandbox implements AutoCloseable {
         this.config = config;
         this.hostCpus = hostCpus;
         this.owner = hostName() + "/" + ProcessHandle.current().pid();
-        this.idle = new ArrayBlockingQueue<>(config.containers());
         this.shutdownHook = new Thread(this::closeQuietly, "arbiter-sandbox-shutdown");
     }
 
@@ -68,9 +80,10 @@ public final class Sandbox implements AutoCloseable {
                 starting.add(ex.submit(() -> DockerWorker.start(docker, config, s.owner, slot, s.hostCpus)));
             }
             for (Future<DockerWorker> f : starting) {
-                DockerWorker w = f.get();
-                s.all.add(w);
-                s.idle.add(w);
+                s.all.add(f.get());
+            }
+            for (DockerWorker w : s.all) {
+                Thread.ofVirtual().name("arbiter-sandbox-pump-" + w.slot).start(() -> s.pump(w));
             }
         } catch (Exception e) {
             s.close();
@@ -140,51 +153,138 @@ public final class Sandbox implements AutoCloseable {
                 a.hasNonNull("max_rss_kb") ? a.get("max_rss_kb").asLong() : null);
     }
 
+    /** A request waiting for a container, and where its answer goes (null: the container broke). */
+    private static final class Job {
+        final ObjectNode request;
+        final long timeoutNanos;
+        final CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        boolean requeued;
+
+        Job(ObjectNode request, long timeoutMs) {
+            this.request = request;
+            this.timeoutNanos = TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        }
+    }
+
     private JsonNode call(ObjectNode req, long timeoutMs) {
         if (closed) {
             throw new SandboxException("sandbox is closed");
         }
-        DockerWorker w = null;
+        Job job = new Job(req, timeoutMs);
+        queue.add(job);
         try {
-            while (w == null) {
-                w = idle.poll(1, TimeUnit.SECONDS);
-                if (w == null && (closed || all.isEmpty())) {
-                    throw new SandboxException(closed ? "sandbox is closed"
-                            : "no sandbox container is left: " + (lastFailure == null ? "all were lost" : lastFailure));
+            while (true) {
+                try {
+                    return job.answer.get(1, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    if (closed || lost()) {
+                        queue.remove(job);
+                        if (job.answer.isDone()) {
+                            continue;
+                        }
+                        throw new SandboxException(closed ? "sandbox is closed"
+                                : "no sandbox container is left: " + (lastFailure == null ? "all were lost" : lastFailure));
+                    }
                 }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            queue.remove(job);
             throw new SandboxException("interrupted while waiting for a sandbox");
+        } catch (ExecutionException e) {
+            throw new SandboxException("sandbox job failed: " + e.getCause().getMessage(), e.getCause());
         }
-        JsonNode answer = null;
+    }
+
+    /**
+     * One container's loop: keep up to PIPELINE jobs sent, take the answers in order. A job's
+     * clock starts when the driver can start it: when it was sent, or when the answer before it came.
+     */
+    private void pump(DockerWorker first) {
+        DockerWorker w = first;
+        ArrayDeque<Job> sent = new ArrayDeque<>();
+        ArrayDeque<String> ids = new ArrayDeque<>();
+        long lastAnswer = System.nanoTime();
         try {
-            answer = w.call(req, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs));
-            return answer;
-        } finally {
-            if (w.dead() || answer == null) {
+            while (!closed && w != null) {
+                while (sent.size() < PIPELINE) {
+                    Job j = sent.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : queue.poll();
+                    if (j == null) {
+                        break;
+                    }
+                    String id = w.send(j.request);
+                    if (id == null) {
+                        queue.addFirst(j);
+                        break;
+                    }
+                    if (sent.isEmpty()) {
+                        lastAnswer = System.nanoTime();
+                    }
+                    sent.add(j);
+                    ids.add(id);
+                }
+                if (sent.isEmpty()) {
+                    if (w.dead()) {
+                        w = replace(w);
+                    }
+                    continue;
+                }
+                Job head = sent.poll();
+                JsonNode a = w.answer(ids.poll(), lastAnswer + head.timeoutNanos);
+                lastAnswer = System.nanoTime();
+                if (a != null && !w.dead()) {
+                    head.answer.complete(a);
+                    continue;
+                }
+                // The head broke or outlived its time: it gets no answer. The jobs behind it had not
+                // started, as far as we know: queue them again, once.
+                head.answer.complete(a);
+                for (Job j : sent) {
+                    if (j.requeued) {
+                        j.answer.complete(null);
+                    } else {
+                        j.requeued = true;
+                        queue.addFirst(j);
+                    }
+                }
+                sent.clear();
+                ids.clear();
                 w = replace(w);
             }
-            if (w != null) {
-                idle.add(w);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            sent.forEach(j -> j.answer.complete(null));
+            if (closed || lost()) {
+                for (Job j; (j = queue.poll()) != null; ) {
+                    j.answer.complete(null);
+                }
             }
         }
     }
 
+    /** Every container is gone and none is being started. */
+    private boolean lost() {
+        return all.isEmpty() && replacing.get() == 0;
+    }
+
     /** Removes a dead container and starts a fresh one in its place; null if that fails. */
     private DockerWorker replace(DockerWorker dead) {
-        all.remove(dead);
-        dead.close();
-        if (closed) {
-            return null;
-        }
+        replacing.incrementAndGet();
         try {
+            all.remove(dead);
+            dead.close();
+            if (closed) {
+                return null;
+            }
             DockerWorker fresh = DockerWorker.start(docker, config, owner, dead.slot, hostCpus);
             all.add(fresh);
             return fresh;
         } catch (RuntimeException e) {
             lastFailure = e.getMessage();
             return null;
+        } finally {
+            replacing.decrementAndGet();
         }
     }
 

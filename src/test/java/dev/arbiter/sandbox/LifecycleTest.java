@@ -69,6 +69,29 @@ class LifecycleTest {
     }
 
     @Test
+    void aJobSentBehindOneWhoseContainerDiesRunsOnTheReplacement() throws Exception {
+        try (Sandbox s = Sandbox.start(SandboxConfig.defaults().withContainers(1));
+                var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            String first = s.containerIds().getFirst();
+            Limits slow = new Limits(60_000, 60_000, 256, 1 << 20, 1 << 20);
+            var sleeper = threads.submit(() -> s.run("import time\nprint('started', flush=True)\ntime.sleep(60)\n", "", slow));
+            Thread.sleep(1_500);
+            // Sent down the same container's input while the sleeper runs: it waits in the driver.
+            var behind = threads.submit(() -> s.run("print('after')", "", Limits.DEFAULT));
+            Thread.sleep(500);
+            assertThat(behind.isDone()).isFalse();
+            try (var docker = Sandbox.connect()) {
+                docker.killContainerCmd(first).exec();
+            }
+            assertThat(sleeper.get(60, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.SANDBOX_ERROR);
+            RunResult after = behind.get(60, TimeUnit.SECONDS);
+            assertThat(after.status()).isEqualTo(RunStatus.OK);
+            assertThat(after.stdout()).isEqualTo("after\n");
+            assertThat(s.containerIds()).hasSize(1).doesNotContain(first);
+        }
+    }
+
+    @Test
     void withoutDockerTheErrorIsOneLineThatSaysHowToStartIt() throws Exception {
         Path code = Files.writeString(dir.resolve("p.py"), "print(1)\n");
         ProcessBuilder pb = command("sandbox", "run", "--code-file", code.toString());
