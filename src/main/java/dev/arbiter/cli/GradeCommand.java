@@ -77,7 +77,7 @@ final class GradeCommand implements Callable<Integer> {
     @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M", description = "Address-space limit per generation (default: ${DEFAULT-VALUE}).")
     int memoryMb;
 
-    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers to run in parallel (default: one per core).")
+    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers to run in parallel (default: one per core but one).")
     Integer containers;
 
     @CommandLine.Mixin

@@ -55,7 +55,7 @@ final class RewardBench implements Callable<Integer> {
             description = "Warm-up before the first row: this long for math, up to 2 s for code (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
 
-    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers for the code rows (default: one per core).")
+    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers for the code rows (default: one per core but one).")
     Integer containers;
 
     @CommandLine.Mixin

@@ -87,7 +87,7 @@ final class RewardServerCommand implements Callable<Integer> {
             description = "auto (use Docker when it is reachable), on (fail without it) or off (default: ${DEFAULT-VALUE}).")
     String sandboxMode;
 
-    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers (default: one per core).")
+    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers (default: one per core but one).")
     Integer containers;
 
     @Option(names = "--answers", paramLabel = "BENCHMARK",
