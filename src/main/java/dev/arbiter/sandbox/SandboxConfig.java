@@ -23,13 +23,32 @@ public record SandboxConfig(String image, int containers, int containerMemoryMb,
      * One container per core but one (at least one), pinned, the image from ARBITER_SANDBOX_IMAGE
      * or the default. The core left over is for this JVM and Docker's stream relay, which every
      * request and answer pass through; measured on a 2-core VM, one container graded 54-57 short
-     * programs/s through the reward server where two graded 48. ARBITER_SANDBOX_PIN=0 leaves the
-     * containers free to move between cores.
+     * programs/s through the reward server where two graded 48. ARBITER_SANDBOX_CONTAINERS=N sets
+     * the count for every command; ARBITER_SANDBOX_PIN=0 leaves the containers free to move
+     * between cores.
      */
     public static SandboxConfig defaults() {
         String image = System.getenv().getOrDefault("ARBITER_SANDBOX_IMAGE", DEFAULT_IMAGE);
         boolean pin = !"0".equals(System.getenv("ARBITER_SANDBOX_PIN"));
-        return new SandboxConfig(image, defaultContainers(Runtime.getRuntime().availableProcessors()), 1536, 128, 1.0, 64, pin);
+        return new SandboxConfig(image, containers(System.getenv("ARBITER_SANDBOX_CONTAINERS"), Runtime.getRuntime().availableProcessors()),
+                1536, 128, 1.0, 64, pin);
+    }
+
+    /** The count asked for in ARBITER_SANDBOX_CONTAINERS, else the default for this many cores. */
+    static int containers(String asked, int cores) {
+        if (asked == null || asked.isBlank()) {
+            return defaultContainers(cores);
+        }
+        int n;
+        try {
+            n = Integer.parseInt(asked.strip());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > 256) {
+            throw new SandboxException("ARBITER_SANDBOX_CONTAINERS must be a whole number from 1 to 256, got '" + asked + "'");
+        }
+        return n;
     }
 
     static int defaultContainers(int cores) {
