@@ -76,9 +76,9 @@ final class RewardBench implements Callable<Integer> {
             }
         }
         if (concurrency.stream().anyMatch(c -> c < 1 || c > 1024) || batches.stream().anyMatch(b -> b < 1 || b > 4096) || seconds <= 0
-                || (containers != null && (containers < 1 || containers > 64))) {
+                || (containers != null && (containers < 1 || containers > 256))) {
             throw new CommandLine.ParameterException(spec.commandLine(),
-                    "concurrency must be 1..1024, batches 1..4096, containers 1..64 and seconds positive");
+                    "concurrency must be 1..1024, batches 1..4096, containers 1..256 and seconds positive");
         }
         List<String[]> math = kinds.contains("math") ? mathItems(out) : List.of();
         Sandbox sandbox = null;

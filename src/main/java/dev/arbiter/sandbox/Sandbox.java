@@ -13,23 +13,23 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.arbiter.json.Json;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.ArrayDeque;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A pool of long-lived sandbox containers. Any number of threads may call it. Jobs wait in one
@@ -158,6 +158,8 @@ public final class Sandbox implements AutoCloseable {
         final ObjectNode request;
         final long timeoutNanos;
         final CompletableFuture<JsonNode> answer = new CompletableFuture<>();
+        /** The request id of its latest sending; set by the one pump that holds it. */
+        String id;
         boolean requeued;
 
         Job(ObjectNode request, long timeoutMs) {
@@ -203,7 +205,6 @@ public final class Sandbox implements AutoCloseable {
     private void pump(DockerWorker first) {
         DockerWorker w = first;
         ArrayDeque<Job> sent = new ArrayDeque<>();
-        ArrayDeque<String> ids = new ArrayDeque<>();
         long lastAnswer = System.nanoTime();
         try {
             while (!closed && w != null) {
@@ -212,8 +213,8 @@ public final class Sandbox implements AutoCloseable {
                     if (j == null) {
                         break;
                     }
-                    String id = w.send(j.request);
-                    if (id == null) {
+                    j.id = w.send(j.request);
+                    if (j.id == null) {
                         queue.addFirst(j);
                         break;
                     }
@@ -221,7 +222,6 @@ public final class Sandbox implements AutoCloseable {
                         lastAnswer = System.nanoTime();
                     }
                     sent.add(j);
-                    ids.add(id);
                 }
                 if (sent.isEmpty()) {
                     if (w.dead()) {
@@ -230,14 +230,15 @@ public final class Sandbox implements AutoCloseable {
                     continue;
                 }
                 Job head = sent.poll();
-                JsonNode a = w.answer(ids.poll(), lastAnswer + head.timeoutNanos);
+                JsonNode a = w.answer(head.id, lastAnswer + head.timeoutNanos);
                 lastAnswer = System.nanoTime();
                 if (a != null && !w.dead()) {
                     head.answer.complete(a);
                     continue;
                 }
-                // The head broke or outlived its time: it gets no answer. The jobs behind it had not
-                // started, as far as we know: queue them again, once.
+                // The container broke, or the head outlived its time: the head keeps whatever answer
+                // came (none, mostly). The jobs behind it had not started, as far as we know: queue
+                // them again, once.
                 head.answer.complete(a);
                 for (Job j : sent) {
                     if (j.requeued) {
@@ -248,7 +249,6 @@ public final class Sandbox implements AutoCloseable {
                     }
                 }
                 sent.clear();
-                ids.clear();
                 w = replace(w);
             }
         } catch (InterruptedException e) {

@@ -22,7 +22,7 @@ public record SandboxConfig(String image, int containers, int containerMemoryMb,
     /**
      * One container per core but one (at least one), pinned, the image from ARBITER_SANDBOX_IMAGE
      * or the default. The core left over is for this JVM and Docker's stream relay, which every
-     * request and answer pass through; measured on a 2-core VM, one container graded 54-57 short
+     * request and answer pass through; measured on a 2-core VM, one container graded 58-63 short
      * programs/s through the reward server where two graded 48. ARBITER_SANDBOX_CONTAINERS=N sets
      * the count for every command; ARBITER_SANDBOX_PIN=0 leaves the containers free to move
      * between cores.
