@@ -516,7 +516,6 @@ def op_lcb(req):
     budget_s = (timeout + 1) * len(inputs) + 5
     payload = {k: req[k] for k in ("inputs", "fn_name", "timeout_s", "clock") if k in req}
     payload["source"], payload["pad_lines"] = lcb_source(req["code"], fn_name)
-    payload["is_class"] = "class Solution" in req["code"]
     if fn_name:
         payload["outputs"] = outputs  # Python == must run beside the answer, as in LCB
     results, tests, meta = [], [], {}

@@ -169,15 +169,17 @@ def prepare_solution_module():
     exec(compile(LCB_PRELUDE, "<string>", "exec"), SOLUTION_MODULE.__dict__)
 
 
-def lcb_compile(source, pad_lines, is_class, timeout, arm):
+def lcb_compile(source, pad_lines, timeout, arm):
     """The program after the prelude. A `pass` stands in for each of the prelude's lines, so that
     line numbers in errors are the ones LCB reports for prelude + program, and the program is not
-    at the start of its file (a `from __future__` import fails there, as in LCB)."""
+    at the start of its file (a `from __future__` import fails there, as in LCB). LCB looks for
+    "class Solution" in what it compiles: for stdin programs that is the rewritten source, without
+    comments."""
     arm(timeout)
     try:
         module = SOLUTION_MODULE
         exec(compile("pass\n" * pad_lines + source, "<string>", "exec"), module.__dict__)
-        return module.Solution() if is_class else module
+        return module.Solution() if "class Solution" in source else module
     finally:
         arm(0)
 
@@ -352,7 +354,7 @@ def lcb_child(req, wfd):
     inputs = req["inputs"]
     lcb_block_modules()
     try:
-        compiled = lcb_compile(req["source"], int(req["pad_lines"]), bool(req["is_class"]), timeout, arm)
+        compiled = lcb_compile(req["source"], int(req["pad_lines"]), timeout, arm)
         method = getattr(compiled, fn_name if fn_name else "wrapped_function")
         if fn_name:
             args_per_test = [[json.loads(line) for line in text.split("\n")] for text in inputs]

@@ -177,6 +177,12 @@ class LcbGradingTest {
     }
 
     @Test
+    void aSolutionClassIsLookedForInTheRewrittenProgramNotItsComments() {
+        // LCB searches the unparsed source, which has lost its comments.
+        assertThat(stdin("# no class Solution here\nprint(1)\n", "", "1\n")).containsExactly(true);
+    }
+
+    @Test
     void futureImportsFailToCompileAfterThePrelude() {
         assertThat(stdin("from __future__ import annotations\nprint(1)\n", "", "1\n")).containsExactly(-4);
     }
