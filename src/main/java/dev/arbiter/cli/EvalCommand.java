@@ -126,6 +126,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: results/<model>-<config hash>).")
     Path out;
 
+    @Option(names = "--strategy", defaultValue = "sample", paramLabel = "S",
+            description = {"How each of the n answers is made (default: ${DEFAULT-VALUE}):",
+                "sample: one completion each; self-consistency: also reports the majority vote of the n samples, grouped by the",
+                "verifier's equivalence (maj@n); best-of-n: also reports the oracle pick, the verifier choosing (pass@n, an upper",
+                "bound); sift: each answer comes from SIFT's sticker stages (3 to 11 calls), counted by stage. Math only for sift."})
+    dev.arbiter.scaling.Strategy strategy;
+
     @Option(names = "--dry-run", description = "Print the resolved config and how many requests the run would make, then stop.")
     boolean dryRun;
 
@@ -156,7 +163,10 @@ final class EvalCommand implements Callable<Integer> {
         if (n < 1 || concurrency < 1 || timeoutS < 1 || (limit != null && limit < 1)) {
             throw new CommandLine.ParameterException(cl, "--n, --concurrency, --timeout-s and --limit must be at least 1");
         }
-        List<Integer> kList = ks != null ? ks : defaultKs(n);
+        List<Integer> kList = new ArrayList<>(ks != null ? ks : defaultKs(n));
+        if (strategy.needsAllN() && !kList.contains(n)) {
+            kList.add(n);
+        }
         for (int k : kList) {
             if (k < 1 || k > n) {
                 throw new CommandLine.ParameterException(cl, "--k values must be between 1 and --n (" + n + "), got " + k);
@@ -179,7 +189,9 @@ final class EvalCommand implements Callable<Integer> {
         GenerationSpec gen;
         GenerationSpec codeGen;
         try {
-            gen = new GenerationSpec(modelId, template, !raw, temperature, topP, maxTokens, seed, stop);
+            gen = strategy == dev.arbiter.scaling.Strategy.SIFT
+                    ? new GenerationSpec(modelId + " " + dev.arbiter.scaling.Strategy.SIFT.storeTag(), "{problem}", !raw, temperature, topP, maxTokens, seed, stop)
+                    : new GenerationSpec(modelId, template, !raw, temperature, topP, maxTokens, seed, stop);
             codeGen = new GenerationSpec(modelId, codeTemplate, !raw, temperature, topP, maxTokens, seed, stop);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
@@ -193,7 +205,13 @@ final class EvalCommand implements Callable<Integer> {
                 .put("verifier", EvalRunner.MATH_VERIFIER).put("store", CompletionStore.redacted(store)).put("out", outDir.toString());
         kList.forEach(config.putArray("k")::add);
         var bs = config.putArray("benchmarks");
-        plans.forEach(p -> bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash()));
+        for (EvalPlan p : plans) {
+            ObjectNode b = bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash());
+            boolean code = p.problems().getFirst().kind() == Kind.CODE;
+            b.put("verifier", code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER);
+            p.problemIds().forEach(b.putArray("problem_ids")::add);
+        }
+        config.put("model", modelId).put("strategy", strategy.name().toLowerCase().replace('_', '-'));
         var eps = config.putArray("endpoints");
         endpoints.forEach(u -> eps.add(u.toString()));
         if (localDir != null) {
@@ -217,10 +235,27 @@ final class EvalCommand implements Callable<Integer> {
             String key = System.getenv().getOrDefault("ARBITER_API_KEY", System.getenv("OPENAI_API_KEY"));
             OpenAiClient client = localDir == null ? new OpenAiClient(endpoints, key, RetryPolicy.DEFAULT) : null;
             try (LocalEngine local = localDir == null ? null : engineOptions.open(localDir, modelId)) {
-                return evaluate(st, plans, local != null ? local : client, client, local, config, modelId, hash, kList, outDir, err, outW);
+                InferenceBackend backend = local != null ? local : client;
+                if (strategy == dev.arbiter.scaling.Strategy.SIFT) {
+                    if (plans.stream().anyMatch(p -> p.problems().getFirst().kind() == Kind.CODE)) {
+                        throw new Errors.UserError("--strategy sift answers math problems; leave code benchmarks out");
+                    }
+                    sift = new dev.arbiter.scaling.SiftBackend(st, new dev.arbiter.scaling.CallCounter(backend), modelId, !raw,
+                            Duration.ofSeconds(timeoutS));
+                    backend = sift;
+                }
+                try {
+                    return evaluate(st, plans, backend, client, local, config, modelId, hash, kList, outDir, err, outW);
+                } finally {
+                    if (sift != null) {
+                        sift.close();
+                    }
+                }
             }
         }
     }
+
+    private dev.arbiter.scaling.SiftBackend sift;
 
     private int evaluate(CompletionStore st, List<EvalPlan> plans, InferenceBackend backend, OpenAiClient client, LocalEngine local,
                          ObjectNode config, String modelId, String hash, List<Integer> kList, Path outDir, PrintWriter err, PrintWriter outW)
@@ -265,6 +300,15 @@ final class EvalCommand implements Callable<Integer> {
                         .put("prompt_tokens", g.promptTokens()).put("completion_tokens", g.completionTokens());
             }
         }
+        if (sift != null) {
+            ObjectNode s = runInfo.putObject("sift");
+            sift.branches().forEach((b, c) -> s.put(b.name().toLowerCase(), c));
+            ObjectNode calls = s.putObject("calls");
+            for (var t : sift.counter().tallies()) {
+                calls.putObject(t.purpose()).put("calls", t.calls()).put("cached", t.cached()).put("prompt_tokens", t.promptTokens())
+                        .put("completion_tokens", t.completionTokens());
+            }
+        }
         if (client != null) {
             OpenAiClient.Stats stats = client.stats();
             runInfo.put("http_requests", stats.requests()).put("retries", stats.retries());
@@ -274,6 +318,19 @@ final class EvalCommand implements Callable<Integer> {
         }
         Leaderboard.write(outDir, config, rows, runInfo, RunPage.html(modelId + " (" + hash.substring(0, 12) + ")", pages));
         outW.print(Leaderboard.markdown(rows));
+        for (Leaderboard.Row r : rows) {
+            switch (strategy) {
+                case SELF_CONSISTENCY -> outW.printf("%s self-consistency (majority of %d votes, answers grouped by the verifier): %.4f%n",
+                        r.benchmark(), n, r.metrics().majAtK().get(n));
+                case BEST_OF_N -> outW.printf("%s best-of-%d (the verifier picks; an upper bound): %.4f%n", r.benchmark(), n, r.metrics().passAtK().get(n));
+                default -> { }
+            }
+        }
+        if (sift != null) {
+            outW.println("sift: " + sift.branches().entrySet().stream().map(e -> e.getKey().label() + " " + e.getValue())
+                    .reduce((a, b) -> a + ", " + b).orElse("no new answers") + "; calls " + sift.counter().totalCalls()
+                    + " (by stage in summary.json)");
+        }
         if (client != null) {
             outW.printf("requests %d, retries %d; report in %s%n", client.stats().requests(), client.stats().retries(), outDir);
         } else {

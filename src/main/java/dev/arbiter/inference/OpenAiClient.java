@@ -73,15 +73,60 @@ public final class OpenAiClient implements InferenceBackend {
 
     @Override
     public Generation generate(GenerationRequest r) {
-        String body = Json.line(body(r));
         String path = r.chat() ? "/v1/chat/completions" : "/v1/completions";
+        Answer a = post(path, Json.line(body(r)), r.timeout());
+        return parse(a.body(), r.chat(), a.from());
+    }
+
+    /**
+     * The tokenizer of a served model, through vLLM's /tokenize and /detokenize (SGLang serves the
+     * same paths). Token budgets are counted with it, so they mean what the server means.
+     */
+    public TokenCodec tokenCodec(String model, Duration timeout) {
+        return new TokenCodec() {
+            @Override
+            public int[] encode(String text) {
+                ObjectNode n = Json.mapper().createObjectNode().put("model", model).put("prompt", text).put("add_special_tokens", false);
+                Answer a = post("/tokenize", Json.line(n), timeout);
+                JsonNode tokens = json(a).path("tokens");
+                if (!tokens.isArray()) {
+                    throw new InferenceException(a.from() + "/tokenize answered without a tokens array: " + abbreviate(a.body()));
+                }
+                int[] out = new int[tokens.size()];
+                for (int i = 0; i < out.length; i++) {
+                    out[i] = tokens.get(i).asInt();
+                }
+                return out;
+            }
+
+            @Override
+            public String decode(int[] ids) {
+                ObjectNode n = Json.mapper().createObjectNode().put("model", model);
+                var arr = n.putArray("tokens");
+                for (int id : ids) {
+                    arr.add(id);
+                }
+                Answer a = post("/detokenize", Json.line(n), timeout);
+                JsonNode text = json(a).path("prompt");
+                if (!text.isTextual()) {
+                    throw new InferenceException(a.from() + "/detokenize answered without a prompt string: " + abbreviate(a.body()));
+                }
+                return text.asText();
+            }
+        };
+    }
+
+    private record Answer(String body, URI from) {}
+
+    /** POSTs with the retry policy: the body of the first 200, or an InferenceException. */
+    private Answer post(String path, String body, Duration timeout) {
         String lastError = "no attempt made";
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
             Endpoint e = pick();
             Duration wait = null;
             try {
                 HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.base + path))
-                        .timeout(r.timeout())
+                        .timeout(timeout)
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body));
                 if (apiKey != null && !apiKey.isBlank()) {
@@ -91,11 +136,10 @@ public final class OpenAiClient implements InferenceBackend {
                 HttpResponse<String> resp = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
                 int code = resp.statusCode();
                 if (code == 200) {
-                    Generation g = parse(resp.body(), r.chat(), e.base);
                     succeeded(e);
-                    return g;
+                    return new Answer(resp.body(), e.base);
                 }
-                lastError = e.base + " answered HTTP " + code + ": " + abbreviate(resp.body());
+                lastError = e.base + path + " answered HTTP " + code + ": " + abbreviate(resp.body());
                 if (code != 408 && code != 429 && code < 500) {
                     throw new InferenceException(lastError);
                 }
@@ -113,6 +157,14 @@ public final class OpenAiClient implements InferenceBackend {
             }
         }
         throw new InferenceException("gave up after " + retry.attempts() + " attempts; last: " + lastError);
+    }
+
+    private static JsonNode json(Answer a) {
+        try {
+            return Json.mapper().readTree(a.body());
+        } catch (IOException e) {
+            throw new InferenceException(a.from() + " answered with something that is not JSON: " + abbreviate(a.body()));
+        }
     }
 
     public Stats stats() {

@@ -139,7 +139,49 @@ public final class EvalRunner {
             answers.add(v.outcome() == Outcome.NO_ANSWER ? null : v.extracted());
         }
         store.putVerdicts(hash, p.id(), MATH_VERIFIER, fresh);
-        Integer[] clusters = AnswerClusters.group(answers, (a, b) -> verifier.verify(a, b).equal());
+        return clustered(p.id(), labels(p), cs, outcomes, answers, (a, b) -> verifier.verify(a, b).equal());
+    }
+
+    /**
+     * One problem's samples from stored math verdicts, their answers clustered by equivalence for
+     * maj@k, exactly as grading does; for reading a finished run back without its benchmark files.
+     *
+     * @throws IllegalStateException when a completion below n has no verdict from {@link #MATH_VERIFIER}
+     */
+    public static ProblemSamples storedMath(CompletionStore store, String hash, String problemId, int n, MathVerifier verifier) {
+        List<Completion> cs = store.completions(hash, problemId).stream().filter(c -> c.sampleIndex() < n).toList();
+        Map<Integer, StoredVerdict> stored = store.verdictsWithAnswers(hash, problemId, MATH_VERIFIER);
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (Completion c : cs) {
+            StoredVerdict v = stored.get(c.sampleIndex());
+            if (v == null) {
+                throw new IllegalStateException(problemId + " sample " + c.sampleIndex() + " has no verdict yet");
+            }
+            outcomes.add(v.outcome());
+            answers.add(v.outcome() == Outcome.NO_ANSWER ? null : v.extracted());
+        }
+        return clustered(problemId, Map.of(), cs, outcomes, answers, (a, b) -> verifier.verify(a, b).equal());
+    }
+
+    /** One problem's code samples from stored verdicts under {@code verifierName}; each program is its own answer. */
+    public static ProblemSamples storedCode(CompletionStore store, String hash, String problemId, int n, String verifierName) {
+        List<Completion> cs = store.completions(hash, problemId).stream().filter(c -> c.sampleIndex() < n).toList();
+        Map<Integer, StoredVerdict> stored = store.verdictsWithAnswers(hash, problemId, verifierName);
+        List<Sample> samples = new ArrayList<>();
+        for (int i = 0; i < cs.size(); i++) {
+            StoredVerdict v = stored.get(cs.get(i).sampleIndex());
+            if (v == null) {
+                throw new IllegalStateException(problemId + " sample " + cs.get(i).sampleIndex() + " has no verdict yet");
+            }
+            samples.add(new Sample(cs.get(i).sampleIndex(), v.outcome(), cs.get(i).truncated(), v.outcome() == Outcome.NO_ANSWER ? null : i));
+        }
+        return new ProblemSamples(problemId, Map.of(), samples);
+    }
+
+    private static ProblemSamples clustered(String problemId, Map<String, String> labels, List<Completion> cs, List<Outcome> outcomes,
+                                            List<String> answers, java.util.function.BiPredicate<String, String> equivalent) {
+        Integer[] clusters = AnswerClusters.group(answers, equivalent);
         // Each sample keeps its own verdict. Should equivalence disagree with it (it is not always
         // transitive), the sample votes in a cluster of its own rather than change its verdict.
         Map<Integer, Outcome> clusterOutcome = new HashMap<>();
@@ -155,7 +197,7 @@ public final class EvalRunner {
             }
             samples.add(new Sample(cs.get(i).sampleIndex(), outcomes.get(i), cs.get(i).truncated(), cluster));
         }
-        return new ProblemSamples(p.id(), labels(p), samples);
+        return new ProblemSamples(problemId, labels, samples);
     }
 
     /**

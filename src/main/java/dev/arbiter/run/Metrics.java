@@ -72,6 +72,28 @@ public final class Metrics {
                 total == 0 ? 0 : (double) noAnswer / total, total == 0 ? 0 : (double) truncated / total, excluded, missing);
     }
 
+    /** pass@k and maj@k at one k, each as a mean over problems with its error and bootstrap interval. */
+    public record AtK(int k, Estimate pass, Estimate maj) {}
+
+    /**
+     * pass@k and maj@k at {@code k} with their spread over problems, for curves with error bands.
+     * The means are those {@link #summarize} reports; every problem must have k usable samples.
+     */
+    public static AtK atK(List<ProblemSamples> problems, int n, int k, TruncationPolicy policy, long seed) {
+        List<Double> pass = new ArrayList<>();
+        List<Double> maj = new ArrayList<>();
+        for (ProblemSamples p : problems) {
+            List<Sample> s = p.samples().stream().filter(x -> x.index() < n)
+                    .filter(x -> policy != TruncationPolicy.EXCLUDE || !x.truncated()).toList();
+            if (s.size() < k) {
+                throw new IllegalArgumentException(p.problemId() + " has " + s.size() + " usable samples, fewer than k=" + k);
+            }
+            pass.add(PassAtK.estimate(s.size(), correct(s), k));
+            maj.add(majority(s, k));
+        }
+        return new AtK(k, estimate(pass, seed), estimate(maj, seed));
+    }
+
     /** The same summary for each value of one label (subject, level, difficulty); "(none)" where a problem lacks it. */
     public static Map<String, MetricSummary> byLabel(List<ProblemSamples> problems, String label, int n, List<Integer> ks,
                                                      TruncationPolicy policy, long seed) {

@@ -30,8 +30,42 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public enum Fault { NONE, SERVER_ERROR, TOO_MANY, RESET, SLOW }
 
+    /**
+     * A model that writes the whole continuation of a prompt; the server then applies the request's
+     * stop strings and max_tokens, as vLLM does, counting tokens as {@link #tokens} cuts them.
+     */
+    public interface Continuation {
+        String continueFrom(String prompt);
+    }
+
+    /** The fake tokenizer: a token is a run of whitespace with the word after it, or trailing whitespace. */
+    private static final java.util.regex.Pattern TOKEN = java.util.regex.Pattern.compile("\\s*\\S+|\\s+");
+
+    public static List<String> tokens(String text) {
+        List<String> out = new java.util.ArrayList<>();
+        var m = TOKEN.matcher(text);
+        while (m.find()) {
+            out.add(m.group());
+        }
+        return out;
+    }
+
     private final HttpServer server;
     private final Model model;
+    private Continuation continuation;
+    private final java.util.Map<String, Integer> vocab = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Map<Integer, String> words = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Requests to /tokenize and /detokenize. */
+    public final AtomicInteger tokenizerCalls = new AtomicInteger();
+
+    /** A server whose replies honour max_tokens and stop strings, with /tokenize and /detokenize. */
+    public static FakeOpenAiServer continuing(Continuation c) throws IOException {
+        FakeOpenAiServer s = new FakeOpenAiServer((prompt, seed) -> {
+            throw new IllegalStateException("unused");
+        });
+        s.continuation = c;
+        return s;
+    }
     private volatile double faultRate;
     private volatile long slowMillis = 3_000;
     private final Random random = new Random(5);
@@ -46,6 +80,8 @@ public final class FakeOpenAiServer implements AutoCloseable {
         server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
         server.createContext("/v1/completions", ex -> handle(ex, false));
         server.createContext("/v1/chat/completions", ex -> handle(ex, true));
+        server.createContext("/tokenize", this::tokenize);
+        server.createContext("/detokenize", this::detokenize);
         server.start();
     }
 
@@ -98,7 +134,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 case NONE -> { }
             }
             String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
-            Reply r = model.reply(prompt, req.path("seed").asLong());
+            Reply r = continuation != null ? continued(prompt, req) : model.reply(prompt, req.path("seed").asLong());
             ObjectNode out = Json.mapper().createObjectNode();
             ObjectNode choice = out.putArray("choices").addObject();
             if (chat) {
@@ -107,9 +143,65 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 choice.put("text", r.text());
             }
             choice.put("finish_reason", r.finishReason());
-            out.putObject("usage").put("prompt_tokens", prompt.length() / 4).put("completion_tokens", r.text().length() / 4);
+            if (continuation != null) {
+                out.putObject("usage").put("prompt_tokens", tokens(prompt).size()).put("completion_tokens", tokens(r.text()).size());
+            } else {
+                out.putObject("usage").put("prompt_tokens", prompt.length() / 4).put("completion_tokens", r.text().length() / 4);
+            }
             send(ex, 200, Json.line(out));
             served.incrementAndGet();
+        }
+    }
+
+    private Reply continued(String prompt, JsonNode req) {
+        String text = continuation.continueFrom(prompt);
+        String finish = "stop";
+        int cut = text.length();
+        for (JsonNode st : req.path("stop")) {
+            int at = text.indexOf(st.asText());
+            if (at >= 0 && at < cut) {
+                cut = at;
+            }
+        }
+        text = text.substring(0, cut);
+        List<String> toks = tokens(text);
+        int max = req.path("max_tokens").asInt(Integer.MAX_VALUE);
+        if (toks.size() > max) {
+            text = String.join("", toks.subList(0, max));
+            finish = "length";
+        }
+        return new Reply(text, finish);
+    }
+
+    private int id(String token) {
+        return vocab.computeIfAbsent(token, t -> {
+            synchronized (words) {
+                int id = words.size();
+                words.put(id, t);
+                return id;
+            }
+        });
+    }
+
+    private void tokenize(HttpExchange ex) throws IOException {
+        tokenizerCalls.incrementAndGet();
+        try (ex) {
+            JsonNode req = Json.mapper().readTree(ex.getRequestBody());
+            ObjectNode out = Json.mapper().createObjectNode();
+            var arr = out.putArray("tokens");
+            tokens(req.path("prompt").asText()).forEach(t -> arr.add(id(t)));
+            out.put("count", arr.size());
+            send(ex, 200, Json.line(out));
+        }
+    }
+
+    private void detokenize(HttpExchange ex) throws IOException {
+        tokenizerCalls.incrementAndGet();
+        try (ex) {
+            JsonNode req = Json.mapper().readTree(ex.getRequestBody());
+            StringBuilder b = new StringBuilder();
+            req.path("tokens").forEach(t -> b.append(words.get(t.asInt())));
+            send(ex, 200, Json.line(Json.mapper().createObjectNode().put("prompt", b.toString())));
         }
     }
 

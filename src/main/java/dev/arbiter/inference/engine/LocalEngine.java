@@ -58,6 +58,21 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         return model;
     }
 
+    /** This model's tokenizer, for budgets counted in its tokens. */
+    public dev.arbiter.inference.TokenCodec tokenCodec() {
+        return new dev.arbiter.inference.TokenCodec() {
+            @Override
+            public int[] encode(String text) {
+                return tokenizer.encode(text, false);
+            }
+
+            @Override
+            public String decode(int[] ids) {
+                return tokenizer.decode(ids, 0, ids.length, false);
+            }
+        };
+    }
+
     public Generator.Stats stats() {
         return generator.stats();
     }

@@ -1,0 +1,29 @@
+package dev.arbiter.scaling;
+
+import dev.arbiter.verify.math.MathVerifier;
+
+/** Final answers read and compared by the math verifier, so "1/2" and "0.5" agree, as in grading. */
+public final class Answers {
+    private final MathVerifier verifier;
+
+    public Answers(MathVerifier verifier) {
+        this.verifier = verifier;
+    }
+
+    /** The answer a text gives (its last boxed answer, else the verifier's fallbacks); null if none. */
+    public String extract(String text) {
+        var shown = verifier.verify("0", text).extractedPred();
+        return shown.isEmpty() ? null : String.join(", ", shown);
+    }
+
+    /** Whether two texts give equivalent answers; false when either gives none. */
+    public boolean agree(String textA, String textB) {
+        String a = extract(textA);
+        String b = extract(textB);
+        return a != null && b != null && (a.equals(b) || verifier.verify(a, b).equal());
+    }
+
+    public boolean correct(String gold, String text) {
+        return verifier.verify(gold, text).equal();
+    }
+}
