@@ -126,7 +126,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: results/<model>-<config hash>).")
     Path out;
 
-    @Option(names = "--strategy", defaultValue = "sample", paramLabel = "S",
+    @Option(names = "--strategy", defaultValue = "sample", paramLabel = "S", converter = StrategyName.class,
             description = {"How each of the n answers is made (default: ${DEFAULT-VALUE}):",
                 "sample: one completion each; self-consistency: also reports the majority vote of the n samples, grouped by the",
                 "verifier's equivalence (maj@n); best-of-n: also reports the oracle pick, the verifier choosing (pass@n, an upper",
@@ -211,7 +211,7 @@ final class EvalCommand implements Callable<Integer> {
             b.put("verifier", code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER);
             p.problemIds().forEach(b.putArray("problem_ids")::add);
         }
-        config.put("model", modelId).put("strategy", strategy.name().toLowerCase().replace('_', '-'));
+        config.put("model", modelId).put("strategy", strategy.cliName());
         var eps = config.putArray("endpoints");
         endpoints.forEach(u -> eps.add(u.toString()));
         if (localDir != null) {
@@ -256,6 +256,19 @@ final class EvalCommand implements Callable<Integer> {
     }
 
     private dev.arbiter.scaling.SiftBackend sift;
+
+    /** Strategy names as written on the command line: self-consistency, best-of-n. */
+    static final class StrategyName implements CommandLine.ITypeConverter<dev.arbiter.scaling.Strategy> {
+        @Override
+        public dev.arbiter.scaling.Strategy convert(String value) {
+            for (var s : dev.arbiter.scaling.Strategy.values()) {
+                if (s.cliName().equalsIgnoreCase(value.strip())) {
+                    return s;
+                }
+            }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not a strategy; choose sample, self-consistency, best-of-n or sift");
+        }
+    }
 
     private int evaluate(CompletionStore st, List<EvalPlan> plans, InferenceBackend backend, OpenAiClient client, LocalEngine local,
                          ObjectNode config, String modelId, String hash, List<Integer> kList, Path outDir, PrintWriter err, PrintWriter outW)

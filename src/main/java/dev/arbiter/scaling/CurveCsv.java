@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.List;
-import java.util.Locale;
 
 /** Curves as one CSV table: a row per point, so any plotting tool can redraw them. */
 public final class CurveCsv {
@@ -32,7 +31,7 @@ public final class CurveCsv {
     }
 
     private static String num(double v) {
-        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.6g", v);
+        return Double.isNaN(v) ? "" : Double.toString(v); // exact: the CSV is data, not a display
     }
 
     private static String cell(String s) {

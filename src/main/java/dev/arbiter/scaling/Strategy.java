@@ -11,6 +11,11 @@ public enum Strategy {
     /** Each answer from SIFT's sticker stages. */
     SIFT;
 
+    /** The name on the command line: sample, self-consistency, best-of-n, sift. */
+    public String cliName() {
+        return name().toLowerCase().replace('_', '-');
+    }
+
     /** Whether the strategy's figure is read at k = n. */
     public boolean needsAllN() {
         return this == SELF_CONSISTENCY || this == BEST_OF_N;

@@ -134,6 +134,14 @@ class GeneratorTest {
         assertThat(early.thinkingEnded()).isFalse();
         assertThat(early.onSampled(generated, 7, end)).containsExactly(end);
         assertThat(early.thinkingEnded()).isTrue();
+        assertThat(early.extensions()).isEqualTo(1);
+        assertThat(early.forced()).isFalse();
+        // at most N continuations: the (N+1)th early marker is let through
+        ThinkingBudget once = new ThinkingBudget(new int[] {end}, wait, 50, 100, 1);
+        assertThat(once.onSampled(generated, 2, end)).containsExactly(wait);
+        assertThat(once.onSampled(generated, 4, end)).containsExactly(end);
+        assertThat(once.extensions()).isEqualTo(1);
+        assertThat(hook.forced()).isTrue();
     }
 
     @Test
