@@ -57,6 +57,13 @@ class ScaleCliTest {
         return b + "</think> The answer is \\boxed{" + sum(prompt) + "}.";
     }
 
+    /** Keeps a plot where a person can look at it after the build (target/scaling-plots/). */
+    private static void keep(Path png, String name) throws Exception {
+        Path to = Path.of("target", "scaling-plots");
+        Files.createDirectories(to);
+        Files.copy(png, to.resolve(name), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    }
+
     private static Map<String, double[]> csv(Path f) throws Exception {
         Map<String, double[]> out = new HashMap<>();
         List<String> lines = Files.readAllLines(f);
@@ -111,6 +118,7 @@ class ScaleCliTest {
             assertThat(pts.get(curve + "|budget=16")[0]).isGreaterThan(16).isLessThan(32); // 16 thinking + a short answer
             assertThat(pts.get(curve + "|budget=128")[0]).isLessThan(pts.get(curve + "|budget=256")[0]);
 
+            keep(dir.resolve("sweep/scale.png"), "truncation-sweep.png");
             BufferedImage png = ImageIO.read(dir.resolve("sweep/scale.png").toFile());
             assertThat(png.getWidth()).isEqualTo(960);
             assertThat(png.getHeight()).isEqualTo(600);
@@ -124,11 +132,14 @@ class ScaleCliTest {
         }
     }
 
-    /** Right unless (seed % 4 == 3), when it says sum + 1 + (seed % 8 == 7 ? 1 : 0): two wrong answers to vote for. */
+    /**
+     * Wrong when seed % m == 1, m = 2, 3 or 4 by the problem (so problems differ and the bands have width),
+     * saying sum + 1 or sum + 2: two wrong answers to vote for.
+     */
     private static FakeOpenAiServer.Model voter() {
         return (prompt, seed) -> {
             long sum = sum(prompt);
-            long said = seed % 4 == 3 ? sum + 1 + (seed % 8 == 7 ? 1 : 0) : sum;
+            long said = seed % (2 + sum % 3) == 1 ? sum + 1 + (seed % 8 >= 4 ? 1 : 0) : sum;
             String wait = seed % 2 == 0 ? "Wait, let me check that again. " : "";
             return new FakeOpenAiServer.Reply(wait + "Adding gives " + said + ". So the answer is \\boxed{" + said + "}.", "stop");
         };
@@ -161,10 +172,13 @@ class ScaleCliTest {
                 assertThat(pass[2]).isLessThanOrEqualTo(pass[1]);
                 assertThat(pass[3]).isGreaterThanOrEqualTo(pass[1]);
             }
-            assertThat(pts.get("voter jsonl:sums.jsonl pass@k|k=1")[1]).isCloseTo(0.75, within(1e-9));
+            // right per problem: 8, 12, 11, 8, 12 of 16 (m = 2, 4, 3, 2, 4 for sums 0, 8, 16, 24, 32)
+            assertThat(pts.get("voter jsonl:sums.jsonl pass@k|k=1")[1]).isCloseTo((8 + 12 + 11 + 8 + 12) / 80.0, within(1e-9));
+            assertThat(pts.get("voter jsonl:sums.jsonl pass@k|k=1")[2]).isLessThan(pts.get("voter jsonl:sums.jsonl pass@k|k=1")[1]);
             assertThat(pts.get("voter jsonl:sums.jsonl pass@k|k=16")[1]).isEqualTo(1.0);
             assertThat(pts.get("voter jsonl:sums.jsonl maj@k|k=16")[1]).isEqualTo(1.0);
             assertThat(ImageIO.read(dir.resolve("run/scaling/scale.png").toFile()).getWidth()).isEqualTo(960);
+            keep(dir.resolve("run/scaling/scale.png"), "sample-budget.png");
 
             // behaviours: the even seeds say "Wait, let me check", the odd ones do not
             CliTest.Result b = CliTest.run("behaviours", "--from-run", dir.resolve("run").toString(), "--store", dir.resolve("store.db").toString());
@@ -173,6 +187,7 @@ class ScaleCliTest {
                     .contains("| alternatives | 0.0% |");
             List<String> rows = Files.readAllLines(dir.resolve("run/behaviours/behaviours.csv"));
             assertThat(rows).hasSize(1 + 5 * 16);
+            keep(dir.resolve("run/behaviours/behaviours.png"), "behaviours.png");
             assertThat(rows.getFirst()).isEqualTo("run,benchmark,problem,sample,outcome,tokens,backtracking,verification,alternatives,self_correction");
             assertThat(s.received.get()).isEqualTo(calls);
         }
