@@ -194,6 +194,33 @@ class ScaleCliTest {
     }
 
     @Test
+    void evalWithSiftStoresOneAnswerPerSampleAndCountsStages() throws Exception {
+        Path jsonl = problems(2);
+        // the sticker prediction and the query+sticker prediction always agree: stage 1, 3 calls per answer
+        FakeOpenAiServer.Continuation script = p -> p.startsWith("Read the problem below") ? "Sticker: the sum asked for"
+                : p.contains("Sticker:") ? "\\boxed{5}" : "\\boxed{" + sum(p) + "}";
+        try (FakeOpenAiServer s = FakeOpenAiServer.continuing(script)) {
+            List<String> args = List.of("eval", "--strategy", "sift", "--jsonl", jsonl.toString(), "--endpoint", s.uri().toString(), "--model", "m",
+                    "--n", "2", "--temperature", "0", "--store", dir.resolve("store.db").toString(), "--out", dir.resolve("sift").toString());
+            CliTest.Result r = CliTest.run(args.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("sift: stage 1 (sticker) 4").contains("calls 12");
+            JsonNode summary = Json.mapper().readTree(dir.resolve("sift/summary.json").toFile());
+            assertThat(summary.at("/run/sift/stage1_consensus").asInt()).isEqualTo(4);
+            assertThat(summary.at("/run/sift/calls/sift:sticker/calls").asInt()).isEqualTo(4);
+            assertThat(summary.at("/run/sift/calls/sift:predict-both/calls").asInt()).isEqualTo(4);
+            assertThat(summary.at("/config/strategy").asText()).isEqualTo("sift");
+            assertThat(summary.at("/config/generation/model").asText()).isEqualTo("m [strategy sift/1]");
+            // the agreed answer (5) is graded, and it is wrong for both sums (0 and 8)
+            assertThat(summary.at("/benchmarks/0/metrics/passAt1/mean").asDouble()).isZero();
+            int calls = s.bodies.size();
+            CliTest.Result again = CliTest.run(args.toArray(String[]::new));
+            assertThat(again.code()).as(again.err()).isZero();
+            assertThat(s.bodies).hasSize(calls); // every answer was stored
+        }
+    }
+
+    @Test
     void badInputGetsAClearMessage() throws Exception {
         CliTest.Result none = CliTest.run("scale");
         assertThat(none.code()).isEqualTo(2);
