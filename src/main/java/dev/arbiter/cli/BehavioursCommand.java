@@ -64,18 +64,9 @@ final class BehavioursCommand implements Callable<Integer> {
         b.names().forEach(nm -> rates.put(nm, new ArrayList<>()));
         StringBuilder csv = new StringBuilder("run,benchmark,problem,sample,outcome,tokens," + String.join(",", b.names()) + "\n");
         for (Path dir : runs) {
-            RunFolder run;
-            try {
-                run = RunFolder.read(dir);
-            } catch (IllegalArgumentException e) {
-                throw new Errors.UserError(e.getMessage());
-            }
-            String location = store != null ? store : run.store();
-            if (!location.startsWith("jdbc:") && !Files.isRegularFile(Path.of(location))) {
-                throw new Errors.UserError("the run's store " + location + " is not there (run from the folder you ran `arbiter eval` in, or pass --store)");
-            }
+            RunFolder run = ScaleCommand.readRun(dir, store);
             List<Row> rows = new ArrayList<>();
-            try (CompletionStore st = CompletionStore.open(location)) {
+            try (CompletionStore st = CompletionStore.open(run.store())) {
                 for (RunFolder.Bench bench : run.benchmarks()) {
                     for (String id : bench.problemIds()) {
                         Map<Integer, StoredVerdict> v = st.verdictsWithAnswers(bench.generationHash(), id, bench.verifier());

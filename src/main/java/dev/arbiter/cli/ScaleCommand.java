@@ -173,17 +173,8 @@ final class ScaleCommand implements Callable<Integer> {
         TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
         try (MathVerifier verifier = new MathVerifier()) {
             for (Path dir : runs) {
-                RunFolder run;
-                try {
-                    run = RunFolder.read(dir);
-                } catch (IllegalArgumentException e) {
-                    throw new Errors.UserError(e.getMessage());
-                }
-                String location = store != null ? store : run.store();
-                if (!location.startsWith("jdbc:") && !Files.isRegularFile(Path.of(location))) {
-                    throw new Errors.UserError("the run's store " + location + " is not there (run from the folder you ran `arbiter eval` in, or pass --store)");
-                }
-                try (CompletionStore st = CompletionStore.open(location)) {
+                RunFolder run = ScaleCommand.readRun(dir, store);
+                try (CompletionStore st = CompletionStore.open(run.store())) {
                     for (RunFolder.Bench b : run.benchmarks()) {
                         List<ProblemSamples> graded = new ArrayList<>();
                         for (String id : b.problemIds()) {
@@ -359,6 +350,21 @@ final class ScaleCommand implements Callable<Integer> {
         o.printf("%s max thinking %6d: accuracy %.4f  mean thinking tokens %8.1f  forced %.0f%%%n", bench, budget, s.passAt1().mean(), meanThinking,
                 100 * s.truncationRate());
         return new Curve.Point(meanThinking, s.passAt1().mean(), s.passAt1().ciLow(), s.passAt1().ciHigh(), "budget=" + budget);
+    }
+
+    /** A run folder with its store: the one given, else the run's own; a missing store file is the user's to fix. */
+    static RunFolder readRun(Path dir, String storeOverride) {
+        RunFolder run;
+        try {
+            run = RunFolder.read(dir);
+        } catch (IllegalArgumentException e) {
+            throw new Errors.UserError(e.getMessage());
+        }
+        String location = storeOverride != null ? storeOverride : run.store();
+        if (!location.startsWith("jdbc:") && !Files.isRegularFile(Path.of(location))) {
+            throw new Errors.UserError("the run's store " + location + " is not there (run from the folder you ran `arbiter eval` in, or pass --store)");
+        }
+        return run.withStore(location);
     }
 
     private GenerationSpec spec(String modelId, int maxTokens) {

@@ -197,7 +197,8 @@ class ScaleCliTest {
     void evalWithSiftStoresOneAnswerPerSampleAndCountsStages() throws Exception {
         Path jsonl = problems(2);
         // the sticker prediction and the query+sticker prediction always agree: stage 1, 3 calls per answer
-        FakeOpenAiServer.Continuation script = p -> p.startsWith("Read the problem below") ? "Sticker: the sum asked for"
+        // each problem's sticker names its sum, so no two problems send the same prompt (a shared one would be served from the store)
+        FakeOpenAiServer.Continuation script = p -> p.startsWith("Read the problem below") ? "Sticker: the sum asked for is " + sum(p)
                 : p.contains("Sticker:") ? "\\boxed{5}" : "\\boxed{" + sum(p) + "}";
         try (FakeOpenAiServer s = FakeOpenAiServer.continuing(script)) {
             List<String> args = List.of("eval", "--strategy", "sift", "--jsonl", jsonl.toString(), "--endpoint", s.uri().toString(), "--model", "m",
