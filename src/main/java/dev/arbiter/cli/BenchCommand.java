@@ -32,14 +32,14 @@ import picocli.CommandLine.Option;
         name = "bench",
         mixinStandardHelpOptions = true,
         description = "Measure Arbiter's speed, with the reference measured side by side in the same run.",
-        subcommands = {BenchCommand.SandboxBench.class, VerifyBench.class, GradeBench.class, GenerateBench.class, RewardBench.class})
+        subcommands = {BenchCommand.SandboxBench.class, VerifyBench.class, GradeBench.class, GenerateBench.class, RewardBench.class, TrainBench.class})
 final class BenchCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: sandbox, verify, grade, generate or reward");
+        throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: sandbox, verify, grade, generate, reward or train");
     }
 
     /** Latencies of one measured row. */

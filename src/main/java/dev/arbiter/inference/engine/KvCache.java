@@ -62,11 +62,11 @@ public final class KvCache implements AutoCloseable {
     }
 
     /** Keys (or values) of one layer for columns [0, upto), as a view owned by {@code step}. */
-    NDArray keys(int layer, NDManager step, int upto) {
+    public NDArray keys(int layer, NDManager step, int upto) {
         return keys[layer].get(step, columns(0, upto));
     }
 
-    NDArray values(int layer, NDManager step, int upto) {
+    public NDArray values(int layer, NDManager step, int upto) {
         return values[layer].get(step, columns(0, upto));
     }
 
@@ -76,14 +76,14 @@ public final class KvCache implements AutoCloseable {
     }
 
     /** Writes [rows, kv_heads, t, head_dim] at columns [length, length + t); {@link #advance} commits them. */
-    void write(int layer, NDArray k, NDArray v) {
+    public void write(int layer, NDArray k, NDArray v) {
         int t = (int) k.getShape().get(2);
         NDIndex at = columns(length, length + t);
         keys[layer].set(at, k);
         values[layer].set(at, v);
     }
 
-    void advance(int t) {
+    public void advance(int t) {
         length += t;
     }
 

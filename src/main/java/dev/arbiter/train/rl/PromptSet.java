@@ -1,0 +1,94 @@
+package dev.arbiter.train.rl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.json.Json;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+/**
+ * The prompts a run trains on and the held-out prompts it is judged on, each with its gold answer
+ * and, where one exists, a demonstration (a correct response, for supervised warm-up).
+ */
+public record PromptSet(String name, List<Example> train, List<Example> heldOut) {
+    /** One prompt; {@code demonstration} may be null. */
+    public record Example(String id, String prompt, String answer, String demonstration) {}
+
+    public PromptSet {
+        train = List.copyOf(train);
+        heldOut = List.copyOf(heldOut);
+        if (train.isEmpty()) {
+            throw new IllegalArgumentException(name + ": no training prompts");
+        }
+    }
+
+    /**
+     * The demonstration task: "a+b=" for two random {@code digits}-digit numbers, answered
+     * {@code \boxed{sum}}. Held-out pairs never appear in training.
+     */
+    public static PromptSet addition(int digits, int heldOutCount, int trainCount, long seed) {
+        if (digits < 1 || digits > 9) {
+            throw new IllegalArgumentException("addition digits must be 1..9, got " + digits);
+        }
+        long lo = digits == 1 ? 0 : (long) Math.pow(10, digits - 1);
+        long hi = (long) Math.pow(10, digits);
+        long pairs = (hi - lo) * (hi - lo);
+        if (heldOutCount + trainCount > pairs / 2) {
+            throw new IllegalArgumentException(digits + "-digit addition has only " + pairs + " pairs; ask for fewer prompts");
+        }
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        Set<Long> seen = new HashSet<>();
+        List<Example> held = new ArrayList<>();
+        List<Example> train = new ArrayList<>();
+        while (held.size() + train.size() < heldOutCount + trainCount) {
+            long a = r.nextLong(lo, hi);
+            long b = r.nextLong(lo, hi);
+            if (!seen.add(a * hi + b)) {
+                continue;
+            }
+            Example e = new Example(a + "+" + b, a + "+" + b + "=", Long.toString(a + b), "\\boxed{" + (a + b) + "}");
+            (held.size() < heldOutCount ? held : train).add(e);
+        }
+        return new PromptSet("addition-" + digits, train, held);
+    }
+
+    /**
+     * A JSONL file of {@code {"prompt", "answer"}} lines (optional {@code id}, {@code response} as a
+     * demonstration). Every {@code heldOutEvery}-th line is held out (0: none).
+     */
+    public static PromptSet jsonl(Path file, int heldOutEvery) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read " + file + ": " + e.getMessage());
+        }
+        List<Example> train = new ArrayList<>();
+        List<Example> held = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String l = lines.get(i);
+            if (l.isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = Json.mapper().readTree(l);
+            } catch (IOException e) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": not JSON");
+            }
+            if (!n.path("prompt").isTextual() || !(n.path("answer").isTextual() || n.path("answer").isNumber())) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": needs a \"prompt\" string and an \"answer\"");
+            }
+            Example e = new Example(n.path("id").asText("line-" + (i + 1)), n.get("prompt").asText(), n.get("answer").asText(),
+                    n.path("response").isTextual() ? n.get("response").asText() : null);
+            (heldOutEvery > 0 && (train.size() + held.size() + 1) % heldOutEvery == 0 ? held : train).add(e);
+        }
+        return new PromptSet(file.getFileName().toString(), train, held);
+    }
+}

@@ -1,0 +1,170 @@
+package dev.arbiter.train.rl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.json.Json;
+import dev.arbiter.reward.RewardItem;
+import dev.arbiter.reward.RewardResult;
+import dev.arbiter.reward.RewardScorer;
+import dev.arbiter.reward.Shaping;
+import dev.arbiter.verify.math.MathVerifier;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Where rollouts get their rewards: the math verifier and shaping terms in this process, or the
+ * reward service's {@code /v1/score} over HTTP. Either way the reward is the service's reward, so a
+ * run trained against one scores the same against the other.
+ */
+public interface Rewards extends AutoCloseable {
+    /** One scored response: the shaped reward and whether the verifier called it correct. */
+    record Score(double reward, boolean correct) {}
+
+    /** Scores {@code responses[i]} against the gold answer {@code answers[i]}. */
+    List<Score> score(List<String> responses, List<String> answers);
+
+    /** What the run's log says about the source. */
+    String describe();
+
+    @Override
+    void close();
+
+    static Rewards inProcess(Shaping shaping) {
+        return new InProcess(shaping);
+    }
+
+    static Rewards remote(URI url, String token, Shaping shaping) {
+        return new Remote(url, token, shaping);
+    }
+
+    /** The shaping as the reward service's {@code options.shaping} object. */
+    static ObjectNode shapingJson(Shaping s) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        o.put("correct", s.correct()).put("incorrect", s.incorrect()).put("format_penalty", s.formatPenalty())
+                .put("exploration_weight", s.explorationWeight()).put("exploration_c", s.explorationC())
+                .put("chars_per_token", s.charsPerToken()).put("garbage_penalty", s.garbagePenalty());
+        return o;
+    }
+
+    final class InProcess implements Rewards {
+        private final Shaping shaping;
+        private final MathVerifier verifier = new MathVerifier();
+        private final RewardScorer scorer = new RewardScorer(verifier, null, "code rewards need the reward service (--reward-url)");
+        private final ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+
+        InProcess(Shaping shaping) {
+            this.shaping = shaping;
+        }
+
+        @Override
+        public List<Score> score(List<String> responses, List<String> answers) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            List<Future<RewardResult>> futures = new ArrayList<>();
+            for (int i = 0; i < responses.size(); i++) {
+                RewardItem item = new RewardItem(Integer.toString(i), responses.get(i), new RewardItem.MathTarget(answers.get(i)), shaping, deadline);
+                futures.add(pool.submit(() -> scorer.score(item)));
+            }
+            List<Score> out = new ArrayList<>();
+            for (Future<RewardResult> f : futures) {
+                try {
+                    RewardResult r = f.get();
+                    out.add(new Score(r.reward(), r.acc()));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while scoring", e);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    throw new IllegalStateException("the verifier failed: " + e.getCause(), e.getCause());
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public String describe() {
+            return "math verifier in process";
+        }
+
+        @Override
+        public void close() {
+            pool.shutdownNow();
+            verifier.close();
+        }
+    }
+
+    final class Remote implements Rewards {
+        private final URI url;
+        private final String token;
+        private final Shaping shaping;
+        private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+        Remote(URI url, String token, Shaping shaping) {
+            this.url = url.getPath().endsWith("/v1/score") ? url : url.resolve("/v1/score");
+            this.token = token;
+            this.shaping = shaping;
+        }
+
+        @Override
+        public List<Score> score(List<String> responses, List<String> answers) {
+            ObjectNode body = Json.mapper().createObjectNode();
+            body.putObject("options").set("shaping", shapingJson(shaping));
+            ArrayNode items = body.putArray("items");
+            for (int i = 0; i < responses.size(); i++) {
+                items.addObject().put("id", Integer.toString(i)).put("kind", "math").put("response", responses.get(i))
+                        .put("ground_truth", answers.get(i));
+            }
+            HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.line(body)));
+            if (token != null) {
+                req.header("Authorization", "Bearer " + token);
+            }
+            IOException last = null;
+            for (int attempt = 0; attempt < 3; attempt++) {
+                try {
+                    HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+                    if (resp.statusCode() == 429 || resp.statusCode() == 503) {
+                        Thread.sleep(500L << attempt);
+                        continue;
+                    }
+                    if (resp.statusCode() != 200) {
+                        throw new IllegalStateException("the reward service at " + url + " answered HTTP " + resp.statusCode() + ": "
+                                + resp.body().lines().findFirst().orElse(""));
+                    }
+                    JsonNode results = Json.mapper().readTree(resp.body()).path("results");
+                    if (!results.isArray() || results.size() != responses.size()) {
+                        throw new IllegalStateException("the reward service at " + url + " returned " + results.size() + " results for "
+                                + responses.size() + " items");
+                    }
+                    List<Score> out = new ArrayList<>();
+                    results.forEach(r -> out.add(new Score(r.path("reward").asDouble(), r.path("acc").asBoolean())));
+                    return out;
+                } catch (IOException e) {
+                    last = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for rewards", e);
+                }
+            }
+            throw new IllegalStateException("the reward service at " + url + " did not answer: " + (last == null ? "overloaded" : last.getMessage()));
+        }
+
+        @Override
+        public String describe() {
+            return "reward service " + url;
+        }
+
+        @Override
+        public void close() {
+            http.close();
+        }
+    }
+}

@@ -1,0 +1,134 @@
+package dev.arbiter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.inference.Generation;
+import dev.arbiter.inference.GenerationRequest;
+import dev.arbiter.inference.engine.Generator;
+import dev.arbiter.inference.engine.LocalEngine;
+import dev.arbiter.inference.engine.ModelConfig;
+import dev.arbiter.inference.engine.TinyModel;
+import dev.arbiter.json.Json;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `arbiter train`: resuming after SIGKILL, checkpoints the engine loads, the SFT reader, and errors. */
+class TrainCliTest {
+    @TempDir
+    Path dir;
+
+    private Path model() {
+        Path m = dir.resolve("model");
+        TinyModel.write(m, TinyModel.Spec.small(ModelConfig.Architecture.QWEN2));
+        return m;
+    }
+
+    private static List<String> args(Path model, Path out, int steps) {
+        return List.of("train", "rl", "--model", model.toString(), "--task", "addition:1", "--out", out.toString(), "--steps", Integer.toString(steps),
+                "--save-every", "4", "--eval-every", "6", "--prompts-per-step", "2", "--group", "4", "--max-new-tokens", "6", "--raw", "--device",
+                "cpu", "--lr", "1e-3", "--kl-coef", "0.05", "--reference-ema", "0.1", "--entropy-coef", "0.01", "--seed", "3");
+    }
+
+    @Test
+    void aRunKilledWithSigkillResumesWithTheSameStepsAndRandomStream() throws Exception {
+        Path model = model();
+        int steps = 24;
+        Path whole = dir.resolve("whole");
+        CliTest.Result a = CliTest.run(args(model, whole, steps).toArray(String[]::new));
+        assertThat(a.code()).as(a.err()).isZero();
+
+        Path killed = dir.resolve("killed");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args(model, killed, steps));
+        Process child = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Path latest = killed.resolve("latest");
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (!Files.isRegularFile(latest) && child.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no flushing
+        child.waitFor();
+        assertThat(Files.readString(latest).strip()).as("killed before the run finished").isNotEqualTo(String.format("step-%06d", steps));
+        int savedAt = Json.mapper().readTree(killed.resolve("checkpoints").resolve(Files.readString(latest).strip()).resolve("trainer/state.json")
+                .toFile()).path("step").asInt();
+
+        CliTest.Result b = CliTest.run(args(model, killed, steps).toArray(String[]::new));
+        assertThat(b.code()).as(b.err()).isZero();
+        assertThat(b.err()).contains("resuming " + killed + " at step " + savedAt + " of " + steps);
+        assertThat(withoutTimes(killed.resolve("metrics.csv"))).isEqualTo(withoutTimes(whole.resolve("metrics.csv")));
+        assertThat(withoutTimes(whole.resolve("metrics.csv"))).hasSize(steps + 2); // header, step 0's evaluation, one row per step
+        String last = String.format("step-%06d", steps);
+        assertThat(Files.readAllBytes(killed.resolve("checkpoints").resolve(last).resolve("model.safetensors")))
+                .isEqualTo(Files.readAllBytes(whole.resolve("checkpoints").resolve(last).resolve("model.safetensors")));
+        assertThat(Files.readAllBytes(killed.resolve("checkpoints").resolve(last).resolve("trainer/optimizer.safetensors")))
+                .isEqualTo(Files.readAllBytes(whole.resolve("checkpoints").resolve(last).resolve("trainer/optimizer.safetensors")));
+        JsonNode state = Json.mapper().readTree(killed.resolve("checkpoints").resolve(last).resolve("trainer/state.json").toFile());
+        assertThat(state.path("step").asInt()).isEqualTo(steps);
+        assertThat(state.path("optimizer_steps").asInt()).isEqualTo(steps);
+        // training moved the weights
+        assertThat(Files.readAllBytes(whole.resolve("checkpoints").resolve(last).resolve("model.safetensors")))
+                .isNotEqualTo(Files.readAllBytes(model.resolve("model.safetensors")));
+        assertThat(whole.resolve("training.png")).isNotEmptyFile();
+
+        // a different configuration in the same folder is refused rather than mixed in
+        List<String> other = new ArrayList<>(args(model, whole, steps + 4));
+        other.set(other.indexOf("--lr") + 1, "5e-4");
+        CliTest.Result c = CliTest.run(other.toArray(String[]::new));
+        assertThat(c.code()).isEqualTo(1);
+        assertThat(c.err()).contains("holds a different run").doesNotContain("Exception");
+    }
+
+    private static List<String> withoutTimes(Path csv) throws Exception {
+        return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void sftReadsCuratedShareGptAndWritesAModelTheEngineServes() throws Exception {
+        Path model = model();
+        Path data = dir.resolve("sharegpt.jsonl");
+        List<String> lines = new ArrayList<>();
+        for (int a = 1; a <= 9; a++) {
+            lines.add(Json.line(Json.mapper().createObjectNode().put("system", "")
+                    .set("conversations", Json.mapper().createArrayNode()
+                            .add(Json.mapper().createObjectNode().put("from", "human").put("value", a + "+1="))
+                            .add(Json.mapper().createObjectNode().put("from", "gpt").put("value", "\\boxed{" + (a + 1) + "}")))));
+        }
+        Files.write(data, lines);
+        Path out = dir.resolve("sft");
+        CliTest.Result r = CliTest.run("train", "sft", "--model", model.toString(), "--data", data.toString(), "--out", out.toString(), "--steps", "120",
+                "--batch", "8", "--lr", "3e-3", "--raw", "--device", "cpu");
+        assertThat(r.code()).as(r.err()).isZero();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("loss ([0-9.]+) over the first tenth, ([0-9.]+) over the last").matcher(r.out());
+        assertThat(m.find()).as(r.out()).isTrue();
+        assertThat(Double.parseDouble(m.group(2))).isLessThan(Double.parseDouble(m.group(1)) / 2);
+        try (LocalEngine e = LocalEngine.open(out, "sft", "cpu", null, new Generator.Limits(4, 4096))) {
+            Generation g = e.generate(new GenerationRequest("sft", "4+1=", false, 16, 0, 1, 0, List.of(), Duration.ofSeconds(60)));
+            assertThat(g.text()).isEqualTo("\\boxed{5}");
+        }
+    }
+
+    @Test
+    void badInputIsAnsweredWithAMessage() throws Exception {
+        Path model = model();
+        CliTest.Result r = CliTest.run("train", "rl", "--model", model.toString(), "--task", "multiplication:2", "--out", dir.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--task takes addition:D").doesNotContain("Exception");
+        r = CliTest.run("train", "rl", "--model", model.toString(), "--task", "addition:1", "--group", "1", "--out", dir.resolve("o").toString());
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("at least 2 samples per prompt");
+        Path bad = dir.resolve("bad.jsonl");
+        Files.writeString(bad, "{\"question\": \"1+1\"}\n");
+        r = CliTest.run("train", "sft", "--model", model.toString(), "--data", bad.toString(), "--out", dir.resolve("s").toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("line 1: no prompt and response");
+        r = CliTest.run("train", "rl", "--help");
+        assertThat(r.out()).contains("leave-one-out", "--reference-ema", "resumes from its last checkpoint");
+    }
+}
