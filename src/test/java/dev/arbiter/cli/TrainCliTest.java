@@ -10,6 +10,9 @@ import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.TinyModel;
 import dev.arbiter.json.Json;
+import dev.arbiter.reward.RewardScorer;
+import dev.arbiter.reward.RewardServer;
+import dev.arbiter.verify.math.MathVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,6 +90,29 @@ class TrainCliTest {
 
     private static List<String> withoutTimes(Path csv) throws Exception {
         return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
+    }
+
+    @Test
+    void rewardsFromTheRewardServiceOverHttpTrainExactlyAsInProcessOnes() throws Exception {
+        Path model = model();
+        List<String> base = new ArrayList<>(args(model, dir.resolve("local"), 6));
+        base.addAll(List.of("--shaping", "format_penalty=-0.5", "--shaping", "garbage_penalty=-1"));
+        CliTest.Result local = CliTest.run(base.toArray(String[]::new));
+        assertThat(local.code()).as(local.err()).isZero();
+        try (MathVerifier verifier = new MathVerifier();
+                RewardServer server = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, null, null), null, null)) {
+            List<String> remote = new ArrayList<>(base);
+            remote.set(remote.indexOf("--out") + 1, dir.resolve("remote").toString());
+            remote.addAll(List.of("--reward-url", server.uri().toString()));
+            CliTest.Result r = CliTest.run(remote.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains("rewards from the reward service " + server.uri().resolve("/v1/score"));
+            assertThat(server.metrics().requests(200)).as("one scoring request per step and per evaluation").isGreaterThanOrEqualTo(6);
+        }
+        List<String> a = withoutTimes(dir.resolve("local/metrics.csv"));
+        assertThat(withoutTimes(dir.resolve("remote/metrics.csv"))).isEqualTo(a);
+        // the shaping terms reach the trainer: a random model writes garbled text with no \\boxed answer, -0.5 - 1 each
+        assertThat(a.get(2).split(",")[1]).as(String.join("\n", a)).isEqualTo("-1.500000");
     }
 
     @Test

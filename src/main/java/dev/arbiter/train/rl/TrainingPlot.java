@@ -28,12 +28,12 @@ public final class TrainingPlot {
     private record Panel(String label, String[] columns) {}
 
     private static final List<Panel> PANELS = List.of(
-            new Panel("reward", new String[] {"reward", "heldout_reward"}),
+            new Panel("reward: training (blue), held-out (red)", new String[] {"reward", "heldout_reward"}),
             new Panel("response tokens", new String[] {"response_tokens"}),
             new Panel("entropy", new String[] {"entropy"}),
             new Panel("KL to reference", new String[] {"kl"}));
 
-    /** Writes the plot next to nothing else and returns its path. */
+    /** Writes the plot and returns its path. */
     public static Path write(Path metricsCsv, Path png) {
         List<String> lines;
         try {
@@ -78,7 +78,7 @@ public final class TrainingPlot {
             sub.setRangeGridlinePaint(Color.LIGHT_GRAY);
             plot.add(sub, p.columns().length > 1 ? 2 : 1);
         }
-        JFreeChart chart = new JFreeChart("RL training: " + metricsCsv.getParent().getFileName(), JFreeChart.DEFAULT_TITLE_FONT, plot, true);
+        JFreeChart chart = new JFreeChart("RL training: " + metricsCsv.getParent().getFileName(), JFreeChart.DEFAULT_TITLE_FONT, plot, false);
         chart.setBackgroundPaint(Color.WHITE);
         try {
             Path tmp = png.resolveSibling(png.getFileName() + ".tmp");
