@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
             ""
         },
         subcommands = {BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
-            BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
+            BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, CurateCommand.class, PerturbCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
             "Data: benchmark files are read from --data-dir or ARBITER_DATA (a folder laid out like",

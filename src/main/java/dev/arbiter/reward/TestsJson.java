@@ -18,8 +18,17 @@ import java.util.List;
  *   <li>either one as a JSON string (verl keeps {@code ground_truth} as a string).</li>
  * </ul>
  */
-final class TestsJson {
+public final class TestsJson {
     private TestsJson() {}
+
+    /** {@link #parse} for callers outside the reward service (SFT curation): a bad value is an IllegalArgumentException. */
+    public static CodeTests read(JsonNode node, String field) {
+        try {
+            return parse(node, field);
+        } catch (BadRequest e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
 
     /** Parses {@code node} or throws {@link BadRequest} naming {@code field}. */
     static CodeTests parse(JsonNode node, String field) {

@@ -135,6 +135,13 @@ public final class CompletionStore implements AutoCloseable {
         return hash;
     }
 
+    /** The canonical JSON of the spec registered under {@code specHash}, if any (to recover a run's prompt template). */
+    public synchronized Optional<String> specJson(String specHash) {
+        String[] json = new String[1];
+        query("SELECT spec_json FROM specs WHERE spec_hash = ?", rs -> json[0] = rs.getString(1), specHash);
+        return Optional.ofNullable(json[0]);
+    }
+
     /** Stores a completion unless one is already there; true when this call stored it. */
     public synchronized boolean put(String specHash, Completion c) {
         return update(dialect.insertIgnore + " completions(spec_hash, problem_id, sample_index, text, finish_reason, prompt_tokens,"
