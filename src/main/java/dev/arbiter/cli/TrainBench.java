@@ -29,7 +29,8 @@ import picocli.CommandLine.Option;
             "1. a short supervised warm-up on \\boxed{sum} demonstrations teaches the answer format (and a little arithmetic);",
             "2. `arbiter train rl`'s trainer then samples groups of answers, scores them with the math verifier, and",
             "   follows leave-one-out advantages with a clipped policy-gradient loss, an entropy bonus and a KL term",
-            "   to a moving-average reference.",
+            "   to a moving-average reference. A response that runs out of tokens without stopping gets -1 (T1's",
+            "   garbage reward for overlong output).",
             "It prints the mean verifier reward on held-out prompts (pairs never trained on) before and after RL,",
             "and leaves metrics.csv, training.png and the checkpoints in --out."},
         footer = {"", "Example:", "  arbiter bench train --out results/train-demo"})
@@ -79,6 +80,9 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "128", paramLabel = "H", description = "Hidden size of the tiny model (default: ${DEFAULT-VALUE}).")
     int hidden;
 
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = TrainCommand.THREADS)
+    int threads;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -88,6 +92,7 @@ final class TrainBench implements Callable<Integer> {
         if (Files.exists(out.resolve("run.json"))) {
             throw new Errors.UserError(out + " already holds a run; give a new --out (the demonstration always starts from scratch)");
         }
+        Torch.threads(threads);
         long t0 = System.nanoTime();
         Path base = out.resolve("base-model");
         Path warm = out.resolve("sft-model");
@@ -111,7 +116,7 @@ final class TrainBench implements Callable<Integer> {
             o.flush();
         }
         RlConfig cfg = new RlConfig(steps, prompts, group, temperature, 1.0, digits + 10, new AdamW.Settings(lr, 0.9, 0.999, 1e-8, 0, 1.0),
-                new PolicyLoss.Coefficients(0.2, entropyCoef, klCoef), 0.05, 1, seed, 50, evalEvery, false);
+                new PolicyLoss.Coefficients(0.2, entropyCoef, klCoef), 0.05, 1, seed, 50, evalEvery, false, java.util.OptionalDouble.of(-1));
         double[] first = {Double.NaN, Double.NaN};
         double[] last = {Double.NaN, Double.NaN};
         long r0 = System.nanoTime();

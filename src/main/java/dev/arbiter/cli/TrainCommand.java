@@ -143,6 +143,13 @@ final class TrainCommand implements Runnable {
         @Option(names = "--raw", description = "Feed prompts as they are instead of through the model's chat template.")
         boolean raw;
 
+        @Option(names = "--truncated-reward", paramLabel = "R",
+                description = "The reward of a response that hits --max-new-tokens without stopping, whatever the verifier says; T1 gives -1.")
+        Double truncatedReward;
+
+        @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = THREADS)
+        int threads;
+
         @Option(names = "--reward-url", paramLabel = "URL", description = "Score with a running `arbiter reward-server` instead of in process.")
         URI rewardUrl;
 
@@ -169,13 +176,18 @@ final class TrainCommand implements Runnable {
             try {
                 cfg = new RlConfig(steps, promptsPerStep, group, temperature, topP, maxNewTokens,
                         new AdamW.Settings(lr, 0.9, 0.999, 1e-8, 0.0, maxGradNorm), new PolicyLoss.Coefficients(clip, entropyCoef, klCoef),
-                        referenceEma, updates, seed, saveEvery, evalEvery, !raw);
+                        referenceEma, updates, seed, saveEvery, evalEvery, !raw,
+                        truncatedReward == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(truncatedReward));
+                if (threads < 1) {
+                    throw new IllegalArgumentException("--threads must be at least 1");
+                }
                 prompts = prompts();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             Shaping s = shaping(spec, shaping);
             PrintWriter err = spec.commandLine().getErr();
+            Torch.threads(threads);
             try (Rewards rewards = rewardUrl == null ? Rewards.inProcess(s) : Rewards.remote(rewardUrl, rewardToken, s);
                     RlTrainer t = open(dir, cfg, prompts, rewards)) {
                 if (t.step() > 0) {
@@ -240,6 +252,9 @@ final class TrainCommand implements Runnable {
         }
     }
 
+    static final String THREADS = "libtorch's intra-op threads. One keeps a CPU run reproducible bit for bit, which resuming relies on; "
+            + "more are faster on large models but may change float sums from run to run (default: ${DEFAULT-VALUE}).";
+
     static Shaping shaping(CommandLine.Model.CommandSpec spec, Map<String, String> pairs) {
         Shaping s = Shaping.DEFAULT;
         for (Map.Entry<String, String> e : pairs.entrySet()) {
@@ -289,14 +304,18 @@ final class TrainCommand implements Runnable {
         @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
         String device;
 
+        @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = THREADS)
+        int threads;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (steps < 1 || batch < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--steps and --batch must be at least 1");
+            if (steps < 1 || batch < 1 || threads < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--steps, --batch and --threads must be at least 1");
             }
+            Torch.threads(threads);
             List<PromptSet.Example> examples = readDemonstrations(data);
             Path dir = ModelHub.fromEnvironment().resolve(model);
             try (PolicyModel m = PolicyModel.load(dir, Torch.device(device), true); ModelTokenizer tok = ModelTokenizer.load(dir, m.config());

@@ -69,6 +69,18 @@ public final class Torch {
         return requested != null ? requested : d.isGpu() ? Precision.FP16 : Precision.FP32;
     }
 
+    /**
+     * Sets libtorch's intra-op threads. Several threads may split a float sum differently from run
+     * to run; training uses one on the CPU so that a run, and a resumed run, repeat bit for bit.
+     */
+    public static void threads(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("threads must be at least 1, got " + n);
+        }
+        engine();
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(n);
+    }
+
     public static NDManager manager(Device d) {
         return NDManager.newBaseManager(d, engine().getEngineName());
     }

@@ -189,7 +189,10 @@ public final class RlTrainer implements AutoCloseable {
         List<String> texts = rolls.stream().map(r -> tokenizer.decode(r.response(), 0, r.response().length, true)).toList();
         List<String> answers = rolls.stream().map(r -> batch.get(r.promptIndex()).answer()).toList();
         List<Rewards.Score> scores = rewards.score(texts, answers);
-        double[] r = scores.stream().mapToDouble(Rewards.Score::reward).toArray();
+        double[] r = new double[scores.size()];
+        for (int i = 0; i < r.length; i++) {
+            r[i] = !rolls.get(i).stopped() && cfg.truncatedReward().isPresent() ? cfg.truncatedReward().getAsDouble() : scores.get(i).reward();
+        }
         double[] adv = Advantages.leaveOneOut(r, cfg.group());
         Batch b = Batch.of(rolls, adv, pad);
         double entropy = 0;
