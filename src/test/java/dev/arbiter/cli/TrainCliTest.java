@@ -72,6 +72,14 @@ class TrainCliTest {
                 .isEqualTo(Files.readAllBytes(whole.resolve("checkpoints").resolve(last).resolve("model.safetensors")));
         assertThat(Files.readAllBytes(killed.resolve("checkpoints").resolve(last).resolve("trainer/optimizer.safetensors")))
                 .isEqualTo(Files.readAllBytes(whole.resolve("checkpoints").resolve(last).resolve("trainer/optimizer.safetensors")));
+        // the resumed run pruned the checkpoint it started from, and later ones are still whole model folders
+        try (var listing = Files.list(killed.resolve("checkpoints"))) {
+            assertThat(listing.map(p -> p.getFileName().toString()).sorted().toList())
+                    .containsExactly(String.format("step-%06d", steps - 8), String.format("step-%06d", steps - 4), last);
+        }
+        for (String f : List.of("config.json", "tokenizer.json", "tokenizer_config.json", "generation_config.json")) {
+            assertThat(killed.resolve("checkpoints").resolve(last).resolve(f)).hasSameBinaryContentAs(model.resolve(f));
+        }
         JsonNode state = Json.mapper().readTree(killed.resolve("checkpoints").resolve(last).resolve("trainer/state.json").toFile());
         assertThat(state.path("step").asInt()).isEqualTo(steps);
         assertThat(state.path("optimizer_steps").asInt()).isEqualTo(steps);

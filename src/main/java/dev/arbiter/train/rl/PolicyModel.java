@@ -20,7 +20,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +36,16 @@ public final class PolicyModel implements AutoCloseable {
             "special_tokens_map.json", "vocab.json", "merges.txt");
 
     private final ModelConfig cfg;
-    private final Path source;
+    // read at load: a checkpoint this model came from may be pruned before the next save
+    private final Map<String, byte[]> sideFiles;
     private final NDManager manager;
     private final Map<String, NDArray> params;
     private final NDArray invFreq;
     private final NDArray rotateHalf;
 
-    private PolicyModel(ModelConfig cfg, Path source, NDManager manager, Map<String, NDArray> params) {
+    private PolicyModel(ModelConfig cfg, Map<String, byte[]> sideFiles, NDManager manager, Map<String, NDArray> params) {
         this.cfg = cfg;
-        this.source = source;
+        this.sideFiles = sideFiles;
         this.manager = manager;
         this.params = params;
         double[] inv = cfg.inverseFrequencies();
@@ -80,9 +80,19 @@ public final class PolicyModel implements AutoCloseable {
                 Safetensors.read(ckpt.header(e.getKey()), entry, Safetensors.DType.F32, buf);
                 p.put(e.getKey(), owned(m, buf, new Shape(e.getValue()), device));
             }
-            PolicyModel model = new PolicyModel(cfg, dir, m, p);
+            Map<String, byte[]> side = new LinkedHashMap<>();
+            for (String f : SIDE_FILES) {
+                Path src = dir.resolve(f);
+                if (Files.isRegularFile(src)) {
+                    side.put(f, Files.readAllBytes(src));
+                }
+            }
+            PolicyModel model = new PolicyModel(cfg, side, m, p);
             p.values().forEach(a -> a.setRequiresGradient(trainable));
             return model;
+        } catch (IOException e) {
+            m.close();
+            throw new ModelException("cannot read " + dir + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -278,16 +288,13 @@ public final class PolicyModel implements AutoCloseable {
 
     /**
      * Writes a model folder that the inference engine loads ({@code arbiter serve}, {@code arbiter eval}):
-     * config, tokenizer and generation files copied from the source folder, weights as {@code dtype}.
+     * config, tokenizer and generation files as the loaded folder had them, weights as {@code dtype}.
      */
     public void save(Path dir, Safetensors.DType dtype) {
         try {
             Files.createDirectories(dir);
-            for (String f : SIDE_FILES) {
-                Path src = source.resolve(f);
-                if (Files.isRegularFile(src)) {
-                    Files.copy(src, dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
-                }
+            for (Map.Entry<String, byte[]> f : sideFiles.entrySet()) {
+                Files.write(dir.resolve(f.getKey()), f.getValue());
             }
         } catch (IOException e) {
             throw new ModelException("cannot write " + dir + ": " + e.getMessage(), e);
