@@ -41,10 +41,10 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--digits", defaultValue = "2", paramLabel = "D", description = "Digits per addend (default: ${DEFAULT-VALUE}).")
     int digits;
 
-    @Option(names = "--sft-steps", defaultValue = "800", paramLabel = "N", description = "Supervised warm-up steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sft-steps", defaultValue = "500", paramLabel = "N", description = "Supervised warm-up steps (default: ${DEFAULT-VALUE}).")
     int sftSteps;
 
-    @Option(names = "--steps", defaultValue = "150", paramLabel = "N", description = "RL steps (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--steps", defaultValue = "300", paramLabel = "N", description = "RL steps (default: ${DEFAULT-VALUE}).")
     int steps;
 
     @Option(names = "--prompts", defaultValue = "16", paramLabel = "B", description = "Prompts per RL step (default: ${DEFAULT-VALUE}).")
@@ -59,7 +59,7 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "3e-4", paramLabel = "LR", description = "RL learning rate (default: ${DEFAULT-VALUE}).")
     double lr;
 
-    @Option(names = "--sft-lr", defaultValue = "3e-3", paramLabel = "LR", description = "Warm-up learning rate (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--sft-lr", defaultValue = "1e-3", paramLabel = "LR", description = "Warm-up learning rate (default: ${DEFAULT-VALUE}).")
     double sftLr;
 
     @Option(names = "--entropy-coef", defaultValue = "1e-4", paramLabel = "C", description = "Entropy bonus (default: ${DEFAULT-VALUE}).")
