@@ -96,6 +96,26 @@ class TrainCliTest {
         assertThat(c.err()).contains("holds a different run").doesNotContain("Exception");
     }
 
+    @Test
+    void aRunKilledBeforeItsFirstCheckpointStartsItsLogOver() throws Exception {
+        Path model = model();
+        Path out = dir.resolve("early");
+        String[] a = args(model, out, 3).toArray(String[]::new);
+        assertThat(CliTest.run(a).code()).isZero();
+        List<String> complete = withoutTimes(out.resolve("metrics.csv"));
+        // what a kill between the log's rows and the first checkpoint leaves: rows, no checkpoint
+        Files.delete(out.resolve("latest"));
+        try (var s = Files.walk(out.resolve("checkpoints"))) {
+            for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+        CliTest.Result again = CliTest.run(a);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).doesNotContain("resuming");
+        assertThat(withoutTimes(out.resolve("metrics.csv"))).isEqualTo(complete).hasSize(5);
+    }
+
     private static List<String> withoutTimes(Path csv) throws Exception {
         return Files.readAllLines(csv).stream().map(l -> l.substring(0, l.lastIndexOf(','))).toList();
     }

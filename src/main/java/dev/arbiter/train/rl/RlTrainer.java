@@ -122,6 +122,8 @@ public final class RlTrainer implements AutoCloseable {
                 reference.restore(saved.reference());
             }
             run.truncateMetrics(saved.step());
+        } else {
+            run.truncateMetrics(-1); // killed before its first checkpoint: start the log over with the run
         }
         ModelTokenizer tok = ModelTokenizer.load(weights, policy.config());
         return new RlTrainer(cfg, prompts, rewards, run, policy, reference, opt, tok, saved == null ? 0 : saved.step());

@@ -108,7 +108,10 @@ public final class RunDir {
         }
     }
 
-    /** Keeps the header and the rows of steps up to {@code step}: later rows belong to work the resumed run redoes. */
+    /**
+     * Keeps the header and the rows of steps up to {@code step} (none for -1): later rows belong to
+     * work the resumed run redoes.
+     */
     public void truncateMetrics(int step) {
         Path m = metrics();
         if (!Files.isRegularFile(m)) {
