@@ -166,6 +166,22 @@ class TrainCliTest {
             Generation g = e.generate(new GenerationRequest("sft", "4+1=", false, 16, 0, 1, 0, List.of(), Duration.ofSeconds(60)));
             assertThat(g.text()).isEqualTo("\\boxed{5}");
         }
+        // `arbiter eval` loads the trained folder in process and the verifier grades what it learned
+        List<String> problems = new ArrayList<>();
+        for (int a = 1; a <= 9; a++) {
+            problems.add(Json.line(Json.mapper().createObjectNode().put("id", "s" + a).put("prompt", a + "+1=").put("answer", Integer.toString(a + 1))));
+        }
+        Path jsonl = dir.resolve("sums.jsonl");
+        Files.write(jsonl, problems);
+        for (Path m : List.of(out, model)) {
+            CliTest.Result ev = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", m.toString(), "--device", "cpu", "--raw", "--n", "1",
+                    "--temperature", "0", "--max-tokens", "16", "--store", dir.resolve(m.getFileName() + ".db").toString(), "--out",
+                    dir.resolve("eval-" + m.getFileName()).toString());
+            assertThat(ev.code()).as(ev.err()).isZero();
+            double pass1 = Json.mapper().readTree(dir.resolve("eval-" + m.getFileName()).resolve("summary.json").toFile()).at("/benchmarks/0/metrics/passAt1/mean")
+                    .asDouble(Double.NaN);
+            assertThat(pass1).as(m + " " + Files.readString(dir.resolve("eval-" + m.getFileName()).resolve("summary.json"))).isEqualTo(m == out ? 1.0 : 0.0);
+        }
     }
 
     @Test
