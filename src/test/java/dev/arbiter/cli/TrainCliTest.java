@@ -173,14 +173,14 @@ class TrainCliTest {
         }
         Path jsonl = dir.resolve("sums.jsonl");
         Files.write(jsonl, problems);
-        for (Path m : List.of(out, model)) {
-            CliTest.Result ev = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", m.toString(), "--device", "cpu", "--raw", "--n", "1",
-                    "--temperature", "0", "--max-tokens", "16", "--store", dir.resolve(m.getFileName() + ".db").toString(), "--out",
-                    dir.resolve("eval-" + m.getFileName()).toString());
+        for (Path evaluated : List.of(out, model)) {
+            CliTest.Result ev = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", evaluated.toString(), "--device", "cpu", "--raw", "--template", "{problem}", "--n", "1",
+                    "--temperature", "0", "--max-tokens", "16", "--store", dir.resolve(evaluated.getFileName() + ".db").toString(), "--out",
+                    dir.resolve("eval-" + evaluated.getFileName()).toString());
             assertThat(ev.code()).as(ev.err()).isZero();
-            double pass1 = Json.mapper().readTree(dir.resolve("eval-" + m.getFileName()).resolve("summary.json").toFile()).at("/benchmarks/0/metrics/passAt1/mean")
+            double pass1 = Json.mapper().readTree(dir.resolve("eval-" + evaluated.getFileName()).resolve("summary.json").toFile()).at("/benchmarks/0/metrics/passAt1/mean")
                     .asDouble(Double.NaN);
-            assertThat(pass1).as(m + " " + Files.readString(dir.resolve("eval-" + m.getFileName()).resolve("summary.json"))).isEqualTo(m == out ? 1.0 : 0.0);
+            assertThat(pass1).as(evaluated + " " + Files.readString(dir.resolve("eval-" + evaluated.getFileName()).resolve("summary.json"))).isEqualTo(evaluated == out ? 1.0 : 0.0);
         }
     }
 
