@@ -88,6 +88,12 @@ class TrainCliTest {
                 .isNotEqualTo(Files.readAllBytes(model.resolve("model.safetensors")));
         assertThat(whole.resolve("training.png")).isNotEmptyFile();
 
+        // an RL checkpoint is a model folder the engine behind `serve` and `eval` loads
+        try (LocalEngine e = LocalEngine.open(whole.resolve("checkpoints").resolve(last), "rl", "cpu", null, new Generator.Limits(4, 4096))) {
+            Generation g = e.generate(new GenerationRequest("rl", "3+4=", false, 4, 0, 1, 0, List.of(), Duration.ofSeconds(60)));
+            assertThat(g.completionTokens()).isPositive();
+        }
+
         // a different configuration in the same folder is refused rather than mixed in
         List<String> other = new ArrayList<>(args(model, whole, steps + 4));
         other.set(other.indexOf("--lr") + 1, "5e-4");
