@@ -2,7 +2,7 @@ package dev.arbiter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.inference.engine.ModelHub;
 import dev.arbiter.inference.engine.ModelTokenizer;
@@ -50,9 +50,10 @@ final class TrainCommand implements Runnable {
     @Command(name = "rl", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Policy-gradient RL on verifier rewards (T1/RLSP style), on the DJL PyTorch engine.",
                 "Each step draws --prompts-per-step prompts, samples --group responses for each at --temperature",
-                "(T1 oversamples: many samples at a temperature above 1), scores them with the math verifier and",
-                "the shaping terms (in process, or the reward service at --reward-url), and computes leave-one-out",
-                "advantages: a sample's reward minus the mean of the other samples of its prompt. The loss is a",
+                "(T1 oversamples: many samples at a temperature above 1), scores them with the verifiers (math, or",
+                "code in the sandbox) and the shaping terms (in process, or the reward service at --reward-url), and",
+                "computes leave-one-out advantages: a sample's reward minus the mean of the other samples of its",
+                "prompt. The loss is a",
                 "clipped policy gradient, minus --entropy-coef times the token entropy, plus --kl-coef times a KL",
                 "estimate to a reference that follows the policy as a moving average (--reference-ema; 0 keeps the",
                 "starting model as the reference)."},
@@ -60,8 +61,8 @@ final class TrainCommand implements Runnable {
                 "--eval-every steps), training.png, and checkpoints/step-N folders that `arbiter serve` and `arbiter eval`",
                 "load as models. Killed and started again with the same command, a run resumes from its last checkpoint",
                 "with the same step count and random stream.", "",
-                "Prompts: --task addition:D (the built-in demonstration), --prompts FILE (JSONL with prompt and answer),",
-                "or --benchmark NAME (a math benchmark's problems and gold answers).", "",
+                "Prompts: --task addition:D (the built-in demonstration), --prompts FILE (JSONL with prompt and answer, or",
+                "prompt and tests), or --benchmark NAME. Code is graded in the Docker sandbox by LiveCodeBench's rules.", "",
                 "Examples:",
                 "  arbiter train rl --model results/sft --task addition:2 --out results/rl-add --steps 200 --raw",
                 "  arbiter train rl --model Qwen/Qwen2.5-0.5B-Instruct --prompts train.jsonl --out results/rl \\",
@@ -80,10 +81,10 @@ final class TrainCommand implements Runnable {
             @Option(names = "--task", paramLabel = "addition:D", description = "The built-in task: D-digit addition answered in \\boxed{}.")
             String task;
 
-            @Option(names = "--prompts", paramLabel = "FILE", description = "JSONL lines with prompt and answer.")
+            @Option(names = "--prompts", paramLabel = "FILE", description = "JSONL lines with prompt and answer (math) or tests (code).")
             Path prompts;
 
-            @Option(names = "--benchmark", paramLabel = "NAME", description = "A math benchmark's problems (e.g. math500).")
+            @Option(names = "--benchmark", paramLabel = "NAME", description = "A benchmark's problems, asked as `arbiter eval` asks them (e.g. math500, livecodebench).")
             String benchmark;
         }
 
@@ -237,15 +238,15 @@ final class TrainCommand implements Runnable {
                 return PromptSet.jsonl(source.prompts, heldOutEvery);
             }
             Benchmarks.Loaded loaded = data.open().load(source.benchmark, dev.arbiter.benchmark.Selection.DEFAULT);
-            if (loaded.kind() != Kind.MATH) {
-                throw new IllegalArgumentException("--benchmark " + source.benchmark + " is a code benchmark; RL here trains on math rewards");
-            }
             List<PromptSet.Example> train = new ArrayList<>();
             List<PromptSet.Example> held = new ArrayList<>();
             int i = 0;
             for (var p : loaded.problems()) {
-                MathAnswer a = (MathAnswer) p.gold();
-                PromptSet.Example e = new PromptSet.Example(p.id(), p.prompt(), a.answer(), a.solution());
+                // the prompts `arbiter eval` asks by default, so a trained model is judged on what it was trained on
+                PromptSet.Example e = p.gold() instanceof CodeTests tests
+                        ? new PromptSet.Example(p.id(), EvalCommand.DEFAULT_CODE_TEMPLATE.replace("{problem}", p.prompt()), "", tests, null)
+                        : new PromptSet.Example(p.id(), EvalCommand.DEFAULT_TEMPLATE.replace("{problem}", p.prompt()), ((MathAnswer) p.gold()).answer(),
+                                ((MathAnswer) p.gold()).solution());
                 (heldOutEvery > 0 && ++i % heldOutEvery == 0 ? held : train).add(e);
             }
             return new PromptSet(source.benchmark, train, held);

@@ -1,7 +1,9 @@
 package dev.arbiter.train.rl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.json.Json;
+import dev.arbiter.reward.TestsJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,8 +19,24 @@ import java.util.SplittableRandom;
  * and, where one exists, a demonstration (a correct response, for supervised warm-up).
  */
 public record PromptSet(String name, List<Example> train, List<Example> heldOut) {
-    /** One prompt; {@code demonstration} may be null. */
-    public record Example(String id, String prompt, String answer, String demonstration) {}
+    /**
+     * One prompt with what grades it: a math {@code answer}, or code {@code tests} (then {@code answer}
+     * is empty; a demonstration for SFT alone needs neither). {@code demonstration} may be null.
+     */
+    public record Example(String id, String prompt, String answer, CodeTests tests, String demonstration) {
+        public Example {
+            answer = tests != null || answer == null ? "" : answer;
+        }
+
+        /** A math prompt. */
+        public Example(String id, String prompt, String answer, String demonstration) {
+            this(id, prompt, answer, null, demonstration);
+        }
+
+        public boolean code() {
+            return tests != null;
+        }
+    }
 
     public PromptSet {
         train = List.copyOf(train);
@@ -59,7 +77,8 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
     }
 
     /**
-     * A JSONL file of {@code {"prompt", "answer"}} lines (optional {@code id}, {@code response} as a
+     * A JSONL file of {@code {"prompt", "answer"}} (math) or {@code {"prompt", "tests"}} (code, in any
+     * form the reward service reads) lines, with optional {@code id} and {@code response} (a
      * demonstration). Every {@code heldOutEvery}-th line is held out (0: none).
      */
     public static PromptSet jsonl(Path file, int heldOutEvery) {
@@ -82,10 +101,17 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
             } catch (IOException e) {
                 throw new IllegalArgumentException(file + " line " + (i + 1) + ": not JSON");
             }
-            if (!n.path("prompt").isTextual() || !(n.path("answer").isTextual() || n.path("answer").isNumber())) {
-                throw new IllegalArgumentException(file + " line " + (i + 1) + ": needs a \"prompt\" string and an \"answer\"");
+            boolean math = n.path("answer").isTextual() || n.path("answer").isNumber();
+            if (!n.path("prompt").isTextual() || math == n.has("tests")) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": needs a \"prompt\" string and either an \"answer\" or \"tests\"");
             }
-            Example e = new Example(n.path("id").asText("line-" + (i + 1)), n.get("prompt").asText(), n.get("answer").asText(),
+            CodeTests tests;
+            try {
+                tests = math ? null : TestsJson.read(n.get("tests"), "tests");
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException(file + " line " + (i + 1) + ": " + ex.getMessage());
+            }
+            Example e = new Example(n.path("id").asText("line-" + (i + 1)), n.get("prompt").asText(), math ? n.get("answer").asText() : "", tests,
                     n.path("response").isTextual() ? n.get("response").asText() : null);
             (heldOutEvery > 0 && (train.size() + held.size() + 1) % heldOutEvery == 0 ? held : train).add(e);
         }

@@ -3,11 +3,15 @@ package dev.arbiter.train.rl;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.json.Json;
 import dev.arbiter.reward.RewardItem;
 import dev.arbiter.reward.RewardResult;
 import dev.arbiter.reward.RewardScorer;
 import dev.arbiter.reward.Shaping;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.IOException;
 import java.net.URI;
@@ -22,16 +26,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Where rollouts get their rewards: the math verifier and shaping terms in this process, or the
- * reward service's {@code /v1/score} over HTTP. Either way the reward is the service's reward, so a
+ * Where rollouts get their rewards: the verifiers (math, and code in the sandbox) and the shaping
+ * terms in this process, or the reward service's {@code /v1/score} over HTTP. Either way the reward is the service's reward, so a
  * run trained against one scores the same against the other.
  */
 public interface Rewards extends AutoCloseable {
     /** One scored response: the shaped reward and whether the verifier called it correct. */
     record Score(double reward, boolean correct) {}
 
-    /** Scores {@code responses[i]} against the gold answer {@code answers[i]}. */
-    List<Score> score(List<String> responses, List<String> answers);
+    /** Scores {@code responses[i]} against {@code targets[i]}'s gold answer or tests. */
+    List<Score> score(List<String> responses, List<PromptSet.Example> targets);
 
     /** What the run's log says about the source. */
     String describe();
@@ -39,12 +43,28 @@ public interface Rewards extends AutoCloseable {
     @Override
     void close();
 
+    /** The math verifier here; code runs in a sandbox started on the first code item. */
     static Rewards inProcess(Shaping shaping) {
         return new InProcess(shaping);
     }
 
     static Rewards remote(URI url, String token, Shaping shaping) {
         return new Remote(url, token, shaping);
+    }
+
+    /** Tests in the service's {@code {"inputs", "outputs", "fn_name"}} form, each value LiveCodeBench's string as it is. */
+    static ObjectNode testsJson(CodeTests tests) {
+        ObjectNode o = Json.mapper().createObjectNode();
+        ArrayNode in = o.putArray("inputs");
+        ArrayNode out = o.putArray("outputs");
+        tests.tests().forEach(t -> {
+            in.add(t.input());
+            out.add(t.output());
+        });
+        if (tests.fnName() != null) {
+            o.put("fn_name", tests.fnName());
+        }
+        return o;
     }
 
     /** The shaping as the reward service's {@code options.shaping} object. */
@@ -56,23 +76,39 @@ public interface Rewards extends AutoCloseable {
         return o;
     }
 
+    /** The reward service's target for an example: code is graded by LiveCodeBench's rules, 6 s per test. */
+    static RewardItem.Target target(PromptSet.Example e) {
+        return e.code() ? new RewardItem.CodeTarget(e.tests(), CodeGrader.Kind.LIVECODEBENCH, 6) : new RewardItem.MathTarget(e.answer());
+    }
+
     final class InProcess implements Rewards {
         private final Shaping shaping;
         private final MathVerifier verifier = new MathVerifier();
-        private final RewardScorer scorer = new RewardScorer(verifier, null, "code rewards need the reward service (--reward-url)");
-        private final ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Runtime.getRuntime().availableProcessors()));
+        private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        private RewardScorer scorer = new RewardScorer(verifier, null, null);
+        private Sandbox sandbox;
 
         InProcess(Shaping shaping) {
             this.shaping = shaping;
         }
 
+        private RewardScorer scorer(List<PromptSet.Example> targets) {
+            if (sandbox == null && targets.stream().anyMatch(PromptSet.Example::code)) {
+                sandbox = Sandbox.start(SandboxConfig.defaults());
+                scorer = new RewardScorer(verifier, sandbox, null);
+            }
+            return scorer;
+        }
+
         @Override
-        public List<Score> score(List<String> responses, List<String> answers) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        public List<Score> score(List<String> responses, List<PromptSet.Example> targets) {
+            RewardScorer sc = scorer(targets);
+            // code items wait for the sandbox: give them the verifier's per-test limit for every test, and then some
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
             List<Future<RewardResult>> futures = new ArrayList<>();
             for (int i = 0; i < responses.size(); i++) {
-                RewardItem item = new RewardItem(Integer.toString(i), responses.get(i), new RewardItem.MathTarget(answers.get(i)), shaping, deadline);
-                futures.add(pool.submit(() -> scorer.score(item)));
+                RewardItem item = new RewardItem(Integer.toString(i), responses.get(i), target(targets.get(i)), shaping, deadline);
+                futures.add(pool.submit(() -> sc.score(item)));
             }
             List<Score> out = new ArrayList<>();
             for (Future<RewardResult> f : futures) {
@@ -91,12 +127,15 @@ public interface Rewards extends AutoCloseable {
 
         @Override
         public String describe() {
-            return "math verifier in process";
+            return "verifiers in process";
         }
 
         @Override
         public void close() {
             pool.shutdownNow();
+            if (sandbox != null) {
+                sandbox.close();
+            }
             verifier.close();
         }
     }
@@ -114,13 +153,19 @@ public interface Rewards extends AutoCloseable {
         }
 
         @Override
-        public List<Score> score(List<String> responses, List<String> answers) {
+        public List<Score> score(List<String> responses, List<PromptSet.Example> targets) {
             ObjectNode body = Json.mapper().createObjectNode();
             body.putObject("options").set("shaping", shapingJson(shaping));
             ArrayNode items = body.putArray("items");
             for (int i = 0; i < responses.size(); i++) {
-                items.addObject().put("id", Integer.toString(i)).put("kind", "math").put("response", responses.get(i))
-                        .put("ground_truth", answers.get(i));
+                PromptSet.Example t = targets.get(i);
+                ObjectNode item = items.addObject().put("id", Integer.toString(i)).put("kind", t.code() ? "code" : "math")
+                        .put("response", responses.get(i));
+                if (t.code()) {
+                    item.set("tests", testsJson(t.tests()));
+                } else {
+                    item.put("ground_truth", t.answer());
+                }
             }
             HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(Json.line(body)));

@@ -189,8 +189,8 @@ public final class RlTrainer implements AutoCloseable {
         Sampling sampling = new Sampling(cfg.temperature(), cfg.topP(), 0, 0);
         List<Rollouts.Rollout> rolls = Rollouts.sample(policy, promptIds, cfg.group(), sampling, cfg.maxNewTokens(), stop, pad, rnd);
         List<String> texts = rolls.stream().map(r -> tokenizer.decode(r.response(), 0, r.response().length, true)).toList();
-        List<String> answers = rolls.stream().map(r -> batch.get(r.promptIndex()).answer()).toList();
-        List<Rewards.Score> scores = rewards.score(texts, answers);
+        List<PromptSet.Example> targets = rolls.stream().map(r -> batch.get(r.promptIndex())).toList();
+        List<Rewards.Score> scores = rewards.score(texts, targets);
         double[] r = new double[scores.size()];
         for (int i = 0; i < r.length; i++) {
             r[i] = !rolls.get(i).stopped() && cfg.truncatedReward().isPresent() ? cfg.truncatedReward().getAsDouble() : scores.get(i).reward();
@@ -266,7 +266,7 @@ public final class RlTrainer implements AutoCloseable {
             List<int[]> ids = part.stream().map(e -> encodePrompt(e.prompt())).toList();
             List<Rollouts.Rollout> rolls = Rollouts.sample(policy, ids, 1, Sampling.GREEDY, cfg.maxNewTokens(), stop, pad, new SplittableRandom(0));
             List<String> texts = rolls.stream().map(r -> tokenizer.decode(r.response(), 0, r.response().length, true)).toList();
-            List<Rewards.Score> sc = rewards.score(texts, part.stream().map(PromptSet.Example::answer).toList());
+            List<Rewards.Score> sc = rewards.score(texts, part);
             for (Rewards.Score x : sc) {
                 sum += x.reward();
                 correct += x.correct() ? 1 : 0;
