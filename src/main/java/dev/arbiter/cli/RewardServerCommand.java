@@ -180,8 +180,13 @@ final class RewardServerCommand implements Callable<Integer> {
     }
 
     private ItemDefaults defaults() {
+        return new ItemDefaults(shaping(spec, shaping), Duration.ofMillis(deadlineMs), grader, timeoutS);
+    }
+
+    /** --shaping KEY=VALUE pairs over the default shaping; a bad key or number is a usage error. Shared with `train rl`. */
+    static Shaping shaping(CommandLine.Model.CommandSpec spec, Map<String, String> pairs) {
         Shaping s = Shaping.DEFAULT;
-        for (Map.Entry<String, String> e : shaping.entrySet()) {
+        for (Map.Entry<String, String> e : pairs.entrySet()) {
             double v;
             try {
                 v = Double.parseDouble(e.getValue());
@@ -194,6 +199,6 @@ final class RewardServerCommand implements Callable<Integer> {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--shaping: " + ex.getMessage());
             }
         }
-        return new ItemDefaults(s, Duration.ofMillis(deadlineMs), grader, timeoutS);
+        return s;
     }
 }

@@ -99,12 +99,12 @@ final class TrainBench implements Callable<Integer> {
         TinyModel.Spec shape = new TinyModel.Spec(ModelConfig.Architecture.QWEN2, hidden, hidden * 2, 2, 4, 2, 0, 0, true, 0.02, seed,
                 Safetensors.DType.F32, 512);
         TinyModel.write(base, shape);
-        long pairs = (long) Math.pow(10, digits) - (digits == 1 ? 0 : (long) Math.pow(10, digits - 1));
-        int trainCount = (int) Math.min(4000, pairs * pairs / 2 - heldOut);
-        if (trainCount < 10) {
-            throw new Errors.UserError("--digits " + digits + " leaves too few pairs for training besides " + heldOut + " held out");
+        PromptSet task;
+        try {
+            task = PromptSet.addition(digits, heldOut, seed);
+        } catch (IllegalArgumentException e) {
+            throw new Errors.UserError("--digits " + digits + " --held-out " + heldOut + ": " + e.getMessage());
         }
-        PromptSet task = PromptSet.addition(digits, heldOut, trainCount, seed);
         o.printf("task: %d-digit addition, %d training pairs, %d held-out pairs; model: Qwen2, hidden %d, 2 layers, byte-level vocabulary%n",
                 digits, task.train().size(), task.heldOut().size(), hidden);
         o.flush();

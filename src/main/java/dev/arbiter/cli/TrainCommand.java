@@ -10,6 +10,7 @@ import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.inference.engine.Torch;
 import dev.arbiter.json.Json;
 import dev.arbiter.reward.Shaping;
+import dev.arbiter.train.data.SftRecords;
 import dev.arbiter.train.rl.AdamW;
 import dev.arbiter.train.rl.PolicyLoss;
 import dev.arbiter.train.rl.PolicyModel;
@@ -186,7 +187,7 @@ final class TrainCommand implements Runnable {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            Shaping s = shaping(spec, shaping);
+            Shaping s = RewardServerCommand.shaping(spec, shaping);
             PrintWriter err = spec.commandLine().getErr();
             Torch.threads(threads);
             try (Rewards rewards = rewardUrl == null ? Rewards.inProcess(s) : Rewards.remote(rewardUrl, rewardToken, s);
@@ -228,8 +229,7 @@ final class TrainCommand implements Runnable {
                     throw new IllegalArgumentException("--task takes addition:D with D digits per addend, e.g. addition:2");
                 }
                 int d = Integer.parseInt(p[1]);
-                long pairs = (long) Math.pow(10, d) - (d == 1 ? 0 : (long) Math.pow(10, d - 1));
-                return PromptSet.addition(d, (int) Math.min(200, pairs * pairs / 10), (int) Math.min(4000, pairs * pairs / 3), seed);
+                return PromptSet.addition(d, PromptSet.defaultHeldOut(d), seed);
             }
             if (source.prompts != null) {
                 if (!Files.isRegularFile(source.prompts)) {
@@ -256,19 +256,6 @@ final class TrainCommand implements Runnable {
     static final String THREADS = "libtorch's intra-op threads. One keeps a CPU run reproducible bit for bit, which resuming relies on; "
             + "more are faster on large models but may change float sums from run to run (default: ${DEFAULT-VALUE}).";
 
-    static Shaping shaping(CommandLine.Model.CommandSpec spec, Map<String, String> pairs) {
-        Shaping s = Shaping.DEFAULT;
-        for (Map.Entry<String, String> e : pairs.entrySet()) {
-            try {
-                s = s.with(e.getKey(), Double.parseDouble(e.getValue()));
-            } catch (NumberFormatException ex) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--shaping " + e.getKey() + " needs a number, got '" + e.getValue() + "'");
-            } catch (IllegalArgumentException ex) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--shaping: " + ex.getMessage());
-            }
-        }
-        return s;
-    }
 
     @Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Supervised fine-tuning on demonstrations: next-token loss on each response and its stop token.",
@@ -351,30 +338,12 @@ final class TrainCommand implements Runnable {
             } catch (IOException e) {
                 throw new Errors.UserError(file + " line " + (i + 1) + ": not JSON");
             }
-            String prompt = null;
-            String response = null;
-            if (n.path("conversations").isArray()) {
-                for (JsonNode turn : n.get("conversations")) {
-                    String from = turn.path("from").asText();
-                    if (prompt == null && (from.equals("human") || from.equals("user"))) {
-                        prompt = turn.path("value").asText();
-                    } else if (prompt != null && response == null && (from.equals("gpt") || from.equals("assistant"))) {
-                        response = turn.path("value").asText();
-                    }
-                }
-            } else if (n.has("instruction")) {
-                String input = n.path("input").asText("");
-                prompt = n.path("instruction").asText() + (input.isEmpty() ? "" : "\n\n" + input);
-                response = n.path("output").asText(null);
-            } else {
-                prompt = n.path("prompt").asText(null);
-                response = n.path("response").asText(null);
-            }
-            if (prompt == null || response == null) {
+            SftRecords.Demonstration d = SftRecords.demonstration(n);
+            if (d == null) {
                 throw new Errors.UserError(file + " line " + (i + 1) + ": no prompt and response (expected ShareGPT conversations, Alpaca "
                         + "instruction/output, or prompt/response)");
             }
-            out.add(new PromptSet.Example("line-" + (i + 1), prompt, "", response));
+            out.add(new PromptSet.Example("line-" + (i + 1), d.prompt(), "", d.response()));
         }
         if (out.isEmpty()) {
             throw new Errors.UserError(file + " holds no demonstrations");

@@ -1,5 +1,6 @@
 package dev.arbiter.train.data;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.json.Json;
@@ -22,6 +23,37 @@ public final class SftRecords {
         conv.addObject().put("from", "human").put("value", c.prompt());
         conv.addObject().put("from", "gpt").put("value", c.response());
         return n;
+    }
+
+    /** A prompt and the response that demonstrates it, read back from an SFT line. */
+    public record Demonstration(String prompt, String response) {}
+
+    /**
+     * The first user turn and the assistant turn after it, from a ShareGPT line (either role naming),
+     * an Alpaca line (instruction and input joined by a blank line), or a plain {"prompt", "response"}
+     * line; null when the line holds no such pair.
+     */
+    public static Demonstration demonstration(JsonNode n) {
+        String prompt = null;
+        String response = null;
+        if (n.path("conversations").isArray()) {
+            for (JsonNode turn : n.get("conversations")) {
+                String from = turn.path("from").asText();
+                if (prompt == null && (from.equals("human") || from.equals("user"))) {
+                    prompt = turn.path("value").asText();
+                } else if (prompt != null && response == null && (from.equals("gpt") || from.equals("assistant"))) {
+                    response = turn.path("value").asText();
+                }
+            }
+        } else if (n.has("instruction")) {
+            String input = n.path("input").asText("");
+            prompt = n.path("instruction").asText() + (input.isEmpty() ? "" : "\n\n" + input);
+            response = n.path("output").asText(null);
+        } else {
+            prompt = n.path("prompt").asText(null);
+            response = n.path("response").asText(null);
+        }
+        return prompt == null || response == null ? null : new Demonstration(prompt, response);
     }
 
     /** {"instruction", "input": "", "output", "system"?, "id", "source"} */

@@ -48,17 +48,20 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
 
     /**
      * The demonstration task: "a+b=" for two random {@code digits}-digit numbers, answered
-     * {@code \boxed{sum}}. Held-out pairs never appear in training.
+     * {@code \boxed{sum}}. Held-out pairs never appear in training; up to 4,000 others are drawn for it,
+     * at most half of all pairs.
      */
-    public static PromptSet addition(int digits, int heldOutCount, int trainCount, long seed) {
+    public static PromptSet addition(int digits, int heldOutCount, long seed) {
         if (digits < 1 || digits > 9) {
             throw new IllegalArgumentException("addition digits must be 1..9, got " + digits);
         }
         long lo = digits == 1 ? 0 : (long) Math.pow(10, digits - 1);
         long hi = (long) Math.pow(10, digits);
         long pairs = (hi - lo) * (hi - lo);
-        if (heldOutCount + trainCount > pairs / 2) {
-            throw new IllegalArgumentException(digits + "-digit addition has only " + pairs + " pairs; ask for fewer prompts");
+        long trainCount = Math.min(4000, pairs / 2 - heldOutCount);
+        if (heldOutCount < 0 || trainCount < 10) {
+            throw new IllegalArgumentException(digits + "-digit addition has only " + pairs + " pairs: too few to train on besides "
+                    + heldOutCount + " held out");
         }
         SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
         Set<Long> seen = new HashSet<>();
@@ -74,6 +77,12 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
             (held.size() < heldOutCount ? held : train).add(e);
         }
         return new PromptSet("addition-" + digits, train, held);
+    }
+
+    /** A tenth of the pairs, at most 200. */
+    public static int defaultHeldOut(int digits) {
+        long n = (long) Math.pow(10, digits) - (digits == 1 ? 0 : (long) Math.pow(10, digits - 1));
+        return (int) Math.min(200, n * n / 10);
     }
 
     /**
