@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.json.Json;
+import dev.arbiter.reward.ItemDefaults;
 import dev.arbiter.reward.RewardItem;
 import dev.arbiter.reward.RewardResult;
 import dev.arbiter.reward.RewardScorer;
@@ -103,11 +104,14 @@ public interface Rewards extends AutoCloseable {
         @Override
         public List<Score> score(List<String> responses, List<PromptSet.Example> targets) {
             RewardScorer sc = scorer(targets);
-            // code items wait for the sandbox: give them the verifier's per-test limit for every test, and then some
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            long now = System.nanoTime();
+            // math gets the reward service's default deadline; a batch of code items queues for the sandbox, so it gets minutes
+            long mathDeadline = now + ItemDefaults.STANDARD.deadline().toNanos();
+            long codeDeadline = now + Duration.ofMinutes(5).toNanos();
             List<Future<RewardResult>> futures = new ArrayList<>();
             for (int i = 0; i < responses.size(); i++) {
-                RewardItem item = new RewardItem(Integer.toString(i), responses.get(i), target(targets.get(i)), shaping, deadline);
+                PromptSet.Example t = targets.get(i);
+                RewardItem item = new RewardItem(Integer.toString(i), responses.get(i), target(t), shaping, t.code() ? codeDeadline : mathDeadline);
                 futures.add(pool.submit(() -> sc.score(item)));
             }
             List<Score> out = new ArrayList<>();
