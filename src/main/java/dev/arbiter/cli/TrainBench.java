@@ -108,9 +108,10 @@ final class TrainBench implements Callable<Integer> {
         o.printf("task: %d-digit addition, %d training pairs, %d held-out pairs; model: Qwen2, hidden %d, 2 layers, byte-level vocabulary%n",
                 digits, task.train().size(), task.heldOut().size(), hidden);
         o.flush();
-        try (PolicyModel m = PolicyModel.load(base, Torch.device("cpu"), true); ModelTokenizer tok = ModelTokenizer.load(base, m.config())) {
+        try (PolicyModel m = PolicyModel.load(base, Torch.device("cpu"), true); ModelTokenizer tok = ModelTokenizer.load(base, m.config());
+                me.tongfei.progressbar.ProgressBar bar = ResumableJsonl.progress("warm-up", sftSteps, 0)) {
             long s0 = System.nanoTime();
-            SftTrainer.Result r = SftTrainer.train(m, tok, task.train(), false, sftSteps, 32, AdamW.Settings.of(sftLr), seed, s -> {});
+            SftTrainer.Result r = SftTrainer.train(m, tok, task.train(), false, sftSteps, 32, AdamW.Settings.of(sftLr), seed, s -> bar.step());
             m.save(warm, Safetensors.DType.F32);
             o.printf("warm-up: %d supervised steps, loss %.3f -> %.3f, %.1f s%n", r.steps(), r.firstLoss(), r.lastLoss(), (System.nanoTime() - s0) / 1e9);
             o.flush();
