@@ -253,8 +253,8 @@ final class TrainCommand implements Runnable {
         }
     }
 
-    static final String THREADS = "libtorch's intra-op threads. One keeps a CPU run reproducible bit for bit, which resuming relies on; "
-            + "more are faster on large models but may change float sums from run to run (default: ${DEFAULT-VALUE}).";
+    static final String THREADS = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
+            + "repeat far more often (not always: see the README). More are faster on large models (default: ${DEFAULT-VALUE}).";
 
 
     @Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,

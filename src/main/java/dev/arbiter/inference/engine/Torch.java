@@ -70,8 +70,8 @@ public final class Torch {
     }
 
     /**
-     * Sets libtorch's intra-op threads. Several threads may split a float sum differently from run
-     * to run; training uses one on the CPU so that a run, and a resumed run, repeat bit for bit.
+     * Sets libtorch's intra-op threads. Several threads split float sums differently from run to run;
+     * training uses one on the CPU so that runs, and resumed runs, repeat as often as libtorch allows.
      */
     public static void threads(int n) {
         if (n < 1) {

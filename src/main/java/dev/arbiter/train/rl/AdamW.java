@@ -70,8 +70,8 @@ public final class AdamW implements AutoCloseable {
             double norm = Math.sqrt(sq);
             double scale = s.maxGradNorm() > 0 && norm > s.maxGradNorm() ? s.maxGradNorm() / norm : 1.0;
             steps++;
-            double c1 = 1 - Math.pow(s.beta1(), steps);
-            double c2 = 1 - Math.pow(s.beta2(), steps);
+            double c1 = 1 - StrictMath.pow(s.beta1(), steps); // StrictMath: the same bits whether interpreted or JIT-compiled
+            double c2 = 1 - StrictMath.pow(s.beta2(), steps);
             for (Map.Entry<String, NDArray> e : weights.entrySet()) {
                 String n = e.getKey();
                 NDArray w = e.getValue();
