@@ -101,20 +101,9 @@ public final class DecoderModel implements AutoCloseable {
                         ld.load(p + "mlp.down_proj.weight", h, inter), mb ? ld.load(p + "mlp.down_proj.bias", h) : null, null)
                         .withCpu(gemv);
             }
-            double[] inv = cfg.inverseFrequencies();
-            float[] f = new float[inv.length];
-            for (int i = 0; i < f.length; i++) {
-                f[i] = (float) inv[i];
-            }
-            invFreq = weights.create(f, new Shape(1, 1, f.length));
-            // rotate_half as a matrix: x·R = (−x₂, x₁), so a rotation costs one matmul instead of four ops
-            int d = cfg.headDim();
-            float[] r = new float[d * d];
-            for (int j = 0; j < d / 2; j++) {
-                r[(j + d / 2) * d + j] = -1;
-                r[j * d + j + d / 2] = 1;
-            }
-            rotateHalf = weights.create(r, new Shape(d, d)).toType(type, false);
+            float[] f = Rotary.inverseFrequencies(cfg);
+            invFreq = Rotary.inverseFrequencies(weights, cfg);
+            rotateHalf = Rotary.rotateHalf(weights, cfg.headDim()).toType(type, false);
             eps = weights.create((float) cfg.rmsNormEps());
             lmHeadCpu = gemv == null ? null : CpuGemv.view(lmHead, null);
             finalNormCpu = gemv == null ? null : finalNorm.toFloatArray();

@@ -13,6 +13,7 @@ import dev.arbiter.inference.engine.Checkpoint;
 import dev.arbiter.inference.engine.KvCache;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.ModelException;
+import dev.arbiter.inference.engine.Rotary;
 import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.inference.engine.Torch;
 import java.io.IOException;
@@ -48,19 +49,8 @@ public final class PolicyModel implements AutoCloseable {
         this.sideFiles = sideFiles;
         this.manager = manager;
         this.params = params;
-        double[] inv = cfg.inverseFrequencies();
-        float[] f = new float[inv.length];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = (float) inv[i];
-        }
-        invFreq = manager.create(f, new Shape(1, 1, f.length));
-        int d = cfg.headDim();
-        float[] r = new float[d * d];
-        for (int j = 0; j < d / 2; j++) {
-            r[(j + d / 2) * d + j] = -1;
-            r[j * d + j + d / 2] = 1;
-        }
-        rotateHalf = manager.create(r, new Shape(d, d));
+        invFreq = Rotary.inverseFrequencies(manager, cfg);
+        rotateHalf = Rotary.rotateHalf(manager, cfg.headDim());
     }
 
     /** Loads a model folder's weights as fp32 on {@code device}; {@code trainable} turns gradients on. */
