@@ -172,35 +172,16 @@ public final class DecoderModel implements AutoCloseable {
         cache.reserve(t);
         // one new column per row and no padding: every key is visible, so no mask is needed
         boolean needMask = t > 1 || java.util.Arrays.stream(pads).anyMatch(p -> p > 0);
-        long[] ids = new long[b * t];
-        float[] pos = new float[b * t];
-        float[] mask = needMask ? new float[b * t * total] : null;
-        for (int r = 0; r < b; r++) {
-            if (tokens[r].length != t) {
-                throw new IllegalArgumentException("rows must be the same length");
-            }
-            for (int i = 0; i < t; i++) {
-                int col = start + i;
-                ids[r * t + i] = tokens[r][i];
-                pos[r * t + i] = Math.max(0, col - pads[r]);
-                if (needMask) {
-                    int base = (r * t + i) * total;
-                    for (int c = 0; c < total; c++) {
-                        boolean visible = c == col || (c >= pads[r] && c <= col);
-                        mask[base + c] = visible ? 0f : Float.NEGATIVE_INFINITY;
-                    }
-                }
-            }
-        }
+        PaddedInputs in = PaddedInputs.of(tokens, pads, start, needMask);
         int heads = cfg.heads();
         int kvHeads = cfg.kvHeads();
         int g = cfg.groups();
         int d = cfg.headDim();
-        NDArray idArr = step.create(ids);
+        NDArray idArr = step.create(in.ids());
         NDArray x = embed.get(step, new NDIndex("{}", idArr)).reshape(b, t, cfg.hiddenSize());
-        NDArray maskArr = needMask ? step.create(mask, new Shape(b, 1, 1, t, total)).toType(type, false) : null;
+        NDArray maskArr = needMask ? step.create(in.mask(), new Shape(b, 1, 1, t, total)).toType(type, false) : null;
         // rotary tables for this step's positions, [b, t, 1, d]
-        NDArray freqs = step.create(pos, new Shape(b, t, 1)).mul(invFreq);
+        NDArray freqs = step.create(in.positions(), new Shape(b, t, 1)).mul(invFreq);
         NDArray angles = freqs.concat(freqs, -1).expandDims(2);
         NDArray cos = angles.cos().toType(type, false);
         NDArray sin = angles.sin().toType(type, false);

@@ -13,6 +13,7 @@ import dev.arbiter.inference.engine.Checkpoint;
 import dev.arbiter.inference.engine.KvCache;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.ModelException;
+import dev.arbiter.inference.engine.PaddedInputs;
 import dev.arbiter.inference.engine.Rotary;
 import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.inference.engine.Torch;
@@ -178,32 +179,15 @@ public final class PolicyModel implements AutoCloseable {
             }
             cache.reserve(t);
         }
-        long[] ids = new long[b * t];
-        float[] pos = new float[b * t];
-        float[] mask = new float[b * t * total];
-        for (int r = 0; r < b; r++) {
-            if (tokens[r].length != t) {
-                throw new IllegalArgumentException("rows must be the same length");
-            }
-            for (int i = 0; i < t; i++) {
-                int col = start + i;
-                ids[r * t + i] = tokens[r][i];
-                pos[r * t + i] = Math.max(0, col - pads[r]);
-                int base = (r * t + i) * total;
-                for (int c = 0; c < total; c++) {
-                    boolean visible = c == col || (c >= pads[r] && c <= col);
-                    mask[base + c] = visible ? 0f : Float.NEGATIVE_INFINITY;
-                }
-            }
-        }
+        PaddedInputs in = PaddedInputs.of(tokens, pads, start, true);
         int heads = cfg.heads();
         int kvHeads = cfg.kvHeads();
         int g = cfg.groups();
         int d = cfg.headDim();
         int h = cfg.hiddenSize();
-        NDArray x = params.get("model.embed_tokens.weight").get(step, new NDIndex("{}", step.create(ids))).reshape(b, t, h);
-        NDArray maskArr = step.create(mask, new Shape(b, 1, 1, t, total));
-        NDArray freqs = step.create(pos, new Shape(b, t, 1)).mul(invFreq);
+        NDArray x = params.get("model.embed_tokens.weight").get(step, new NDIndex("{}", step.create(in.ids()))).reshape(b, t, h);
+        NDArray maskArr = step.create(in.mask(), new Shape(b, 1, 1, t, total));
+        NDArray freqs = step.create(in.positions(), new Shape(b, t, 1)).mul(invFreq);
         NDArray angles = freqs.concat(freqs, -1).expandDims(2);
         NDArray cos = angles.cos();
         NDArray sin = angles.sin();
