@@ -3,6 +3,7 @@ package dev.arbiter.train.data;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
+import dev.arbiter.train.Folders;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,14 +12,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.ToIntFunction;
-import java.util.stream.Stream;
 
 /**
  * Writes curated SFT data into a folder: sharegpt.jsonl, alpaca.jsonl, rejected.jsonl and stats.json.
@@ -73,7 +72,7 @@ public final class SftWriter {
             throws IOException {
         checkOut(out);
         Path tmp = out.resolve(PARTIAL);
-        deleteTree(tmp);
+        Folders.deleteTree(tmp);
         Files.createDirectories(tmp);
         Judged.Judgement wanted = keep == Keep.CORRECT ? Judged.Judgement.CORRECT : Judged.Judgement.WRONG;
         Map<String, List<Judged>> bySource = new TreeMap<>();
@@ -107,7 +106,7 @@ public final class SftWriter {
         for (String f : FILES) { // stats.json last: once it is new, so is everything
             Files.move(tmp.resolve(f), out.resolve(f), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        deleteTree(tmp);
+        Folders.deleteTree(tmp);
         return summary;
     }
 
@@ -127,16 +126,5 @@ public final class SftWriter {
     private static void line(BufferedWriter w, ObjectNode n) throws IOException {
         w.write(Json.line(n));
         w.write('\n');
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
     }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.json.Json;
+import dev.arbiter.train.Folders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -83,7 +84,7 @@ public final class RunDir {
         Path target = checkpoint(step);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            deleteTree(tmp);
+            Folders.deleteTree(tmp);
             policy.save(tmp, Safetensors.DType.F32);
             Files.createDirectories(tmp.resolve("trainer"));
             Safetensors.write(tmp.resolve("trainer/optimizer.safetensors"), optimizer, Safetensors.DType.F32);
@@ -91,7 +92,7 @@ public final class RunDir {
                 Safetensors.write(tmp.resolve("trainer/reference.safetensors"), reference, Safetensors.DType.F32);
             }
             Files.writeString(tmp.resolve("trainer/state.json"), Json.pretty(state));
-            deleteTree(target);
+            Folders.deleteTree(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             Path latestTmp = dir.resolve("latest.tmp");
             Files.writeString(latestTmp, target.getFileName().toString() + "\n");
@@ -101,7 +102,7 @@ public final class RunDir {
                 s.filter(p -> p.getFileName().toString().matches("step-\\d{6}")).sorted().forEach(all::add);
             }
             for (int i = 0; i < all.size() - keep; i++) {
-                deleteTree(all.get(i));
+                Folders.deleteTree(all.get(i));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the checkpoint " + target + ": " + e.getMessage(), e);
@@ -149,16 +150,5 @@ public final class RunDir {
             out.put(e.name(), new Safetensors.Tensor(e.shape(), v));
         }
         return out;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
     }
 }
