@@ -21,6 +21,7 @@ import ast
 import ctypes
 import decimal
 import json
+import marshal
 import os
 import select
 import shutil
@@ -29,10 +30,11 @@ import socket
 import sys
 import tempfile
 import time
+import warnings
 
 IN_CONTAINER = os.getpid() == 1
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Working directories live in /tmp; the driver's own files for a job (job.json, stdin, stdout,
+# Working directories live in /tmp; the driver's own files for a job (job.marshal, stdin, stdout,
 # stderr) on a separate tmpfs, so that a job filling /tmp cannot lose its own output.
 WORK_ROOT = "/tmp" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbiter-driver-")
 FILES_ROOT = "/run/arbiter" if IN_CONTAINER else WORK_ROOT
@@ -143,23 +145,21 @@ class Zygote:
         self.pid = self.sock = None
 
     def fork_job(self, job, lim):
-        """Asks for a child; returns (pid, read end of its event pipe or None). A fork server that
-        an earlier job killed is replaced here, so that job's damage does not reach this one."""
+        """Asks for a child; returns its pid. A fork server that an earlier job killed is replaced
+        here, so that job's damage does not reach this one."""
         fields = [job.dir, job.work] + [str(v) for v in rlimit_values(lim)]
         request = "\0".join(fields).encode("utf-8", "surrogateescape")
         for attempt in (1, 2):
             self.ensure()
             try:
                 self.sock.sendall(request)
-                msg, fds, _, _ = socket.recv_fds(self.sock, 1 << 12, 1)
+                msg = self.sock.recv(1 << 12)
             except OSError:
-                msg, fds = b"", []
+                msg = b""
             if msg.startswith(b"pid "):
-                return int(msg[4:]), (fds[0] if fds else None)
+                return int(msg[4:])
             if msg.startswith(b"error "):
                 raise ZygoteDied("fork server could not open the job: " + msg[6:].decode("utf-8", "replace"))
-            for fd in fds:
-                os.close(fd)
             self.stop()
         raise ZygoteDied("fork server did not answer twice")
 
@@ -206,44 +206,39 @@ def client_gone():
     os._exit(0)
 
 
-def run_child(kind, job, lim, deadline, on_event=None):
+def run_child(kind, job, lim, deadline, events=None, on_event=None):
     """Runs one child of the zygote to its end or the deadline; the job's files are written.
-    Returns (report, timed_out)."""
+    `events` is the read end of the job's event FIFO, if it has one, and each chunk read from it
+    goes to on_event, which may answer "stop" to end the child early. Returns (report, timed_out)."""
     zygote = ZYGOTES[kind]
-    pid, events = zygote.fork_job(job, lim)
-    timed_out = False
-    try:
-        watch = [zygote.sock] + ([] if events is None else [events]) + ([] if REQUESTS.eof else [0])
-        while True:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                timed_out = True
+    pid = zygote.fork_job(job, lim)
+    watch = [zygote.sock] + ([] if events is None else [events]) + ([] if REQUESTS.eof else [0])
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            kill_group(pid)
+            return zygote.exit_report(30), True
+        ready, _, _ = select.select(watch, [], [], remaining)
+        if 0 in ready:
+            REQUESTS.fill()
+            if REQUESTS.eof:
                 kill_group(pid)
-                return zygote.exit_report(30), timed_out
-            ready, _, _ = select.select(watch, [], [], remaining)
-            if 0 in ready:
-                REQUESTS.fill()
-                if REQUESTS.eof:
-                    kill_group(pid)
-                    client_gone()
-            if events is not None and events in ready:
+                client_gone()
+        if events is not None and events in ready:
+            chunk = os.read(events, 1 << 16)
+            if not chunk:
+                watch.remove(events)
+            elif on_event is not None and on_event(chunk) == "stop":
+                kill_group(pid)
+                return zygote.exit_report(30), False
+        if zygote.sock in ready:
+            report = zygote.exit_report(0)
+            # Drain what the child wrote just before it exited.
+            while events is not None and on_event is not None and select.select([events], [], [], 0)[0]:
                 chunk = os.read(events, 1 << 16)
-                if not chunk:
-                    watch.remove(events)
-                elif on_event is not None and on_event(chunk) == "stop":
-                    kill_group(pid)
-                    return zygote.exit_report(30), False
-            if zygote.sock in ready:
-                report = zygote.exit_report(0)
-                # Drain what the child wrote just before it exited.
-                while events is not None and on_event is not None and select.select([events], [], [], 0)[0]:
-                    chunk = os.read(events, 1 << 16)
-                    if not chunk or on_event(chunk) == "stop":
-                        break
-                return report, False
-    finally:
-        if events is not None:
-            os.close(events)
+                if not chunk or on_event(chunk) == "stop":
+                    break
+            return report, False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -507,6 +502,69 @@ def lcb_source(code, fn_name):
     return lcb_wrap_stdin_program(lcb_unwrap_main(code), prelude_lines)
 
 
+def lcb_code(source, pad_lines):
+    """The program compiled as the child would compile it: after a `pass` for each of the prelude's
+    lines (so that line numbers are LCB's, and a `from __future__` import is not at the start), as
+    "<string>". The child then only unmarshals and runs it: compiling there cost a fifth of a
+    grading's page faults. Compiling runs none of the program's code. When compiling here fails,
+    None is returned: the child then compiles the source under its timer and its raised limits
+    (recursion, digits), so that any error is exactly LCB's."""
+    text = "pass\n" * pad_lines + source
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the child's compile would print them to its own stderr
+            return compile(text, "<string>", "exec", dont_inherit=True)
+    except BaseException:
+        return None
+
+
+class EventFrames:
+    """Splits the LCB child's event stream into frames (format in zygote_lcb.py) and hands each to
+    on_frame(kind, test index, code, wall ms, cpu ms, text). A frame whose text is over
+    MAX_EVENT_BYTES goes to on_too_large instead. The stream is written by the process that runs
+    the program, and the program can write to it too: anything malformed goes to on_malformed,
+    never guessed at, and nothing after it is read."""
+
+    HEAD_MAX = 128
+
+    def __init__(self, tests, on_frame, on_too_large, on_malformed):
+        self.buf = bytearray()
+        self.tests = tests
+        self.on_frame = on_frame
+        self.on_too_large = on_too_large
+        self.on_malformed = on_malformed
+
+    def feed(self, chunk):
+        """Returns "stop" when a handler says so, else None."""
+        buf = self.buf
+        buf.extend(chunk)
+        while True:
+            nl = buf.find(b"\n", 0, self.HEAD_MAX)
+            if nl < 0:
+                return self.on_malformed() if len(buf) >= self.HEAD_MAX else None
+            head = bytes(buf[:nl]).split()
+            try:
+                if len(head) != 6 or head[0] not in (b"E", b"T", b"O"):
+                    raise ValueError(head)
+                idx, code, wall_ms, cpu_ms, n = (int(x) for x in head[1:])
+                if not 0 <= idx < max(self.tests, 1) or n < 0:
+                    raise ValueError(head)
+            except ValueError:
+                return self.on_malformed()
+            if n > MAX_EVENT_BYTES:
+                return self.on_too_large()
+            if len(buf) < nl + 1 + n:
+                return None
+            body = bytes(buf[nl + 1:nl + 1 + n])
+            del buf[:nl + 1 + n]
+            try:
+                text = body.decode("utf-8", "surrogatepass")  # what the program printed, exactly
+            except UnicodeDecodeError:
+                text = body.decode("utf-8", "replace")
+            if self.on_frame(head[0], idx, code, wall_ms, cpu_ms, text) == "stop":
+                return "stop"
+
+
 def op_lcb(req):
     lim = limits_of(req)
     inputs = req["inputs"]
@@ -515,61 +573,64 @@ def op_lcb(req):
     timeout = int(req.get("timeout_s", 6))
     budget_s = (timeout + 1) * len(inputs) + 5
     payload = {k: req[k] for k in ("inputs", "fn_name", "timeout_s", "clock") if k in req}
-    payload["source"], payload["pad_lines"] = lcb_source(req["code"], fn_name)
+    source, pad_lines = lcb_source(req["code"], fn_name)
+    compiled = lcb_code(source, pad_lines)
+    # LCB looks for "class Solution" in what it compiles: for stdin programs, the rewritten source.
+    payload.update(has_solution="class Solution" in source, pad_lines=pad_lines)
+    payload["code"] = source if compiled is None else compiled
     if fn_name:
         payload["outputs"] = outputs  # Python == must run beside the answer, as in LCB
     results, tests, meta = [], [], {}
-    buf = bytearray()
 
-    def on_line(line):
-        ev = json.loads(line)
-        if ev["event"] == "compiled":
-            return None
-        if ev["event"] == "compile_error":
+    def on_frame(kind, idx, code, wall_ms, cpu_ms, text):
+        if kind == b"E":
             results.append(-4)
-            meta.update(error_code=-4, error_message="Error during testing: " + ev["error"])
+            meta.update(error_code=-4, error_message="Error during testing: " + text)
             return "stop"
-        idx = ev["index"]
-        tests.append({"wall_ms": ev["wall_ms"], "cpu_ms": ev["cpu_ms"]})
-        if ev["event"] == "output":
-            reason = lcb_compare_stdout(ev["output"], outputs[idx])
+        tests.append({"wall_ms": wall_ms, "cpu_ms": cpu_ms})
+        if kind == b"O":
+            reason = lcb_compare_stdout(text, outputs[idx])
             if reason is None:
                 results.append(True)
                 return "stop" if len(results) == len(inputs) else None
             results.append(-2)
-            meta.update(error_code=-2, error_message=reason, output=ev["output"][:300], expected=outputs[idx][:300], test=idx)
+            meta.update(error_code=-2, error_message=reason, output=text[:300], expected=outputs[idx][:300], test=idx)
             return "stop"
-        code = ev["code"]
-        results.append(code)
-        if code is True:
+        if code == 1:
+            results.append(True)
             return "stop" if len(results) == len(inputs) else None
-        if code is False:
-            meta.update(error_code=-2, error_message="Wrong Answer", output=ev.get("output"), expected=outputs[idx][:300], test=idx)
+        if code == 0:
+            results.append(False)
+            meta.update(error_code=-2, error_message="Wrong Answer", output=text, expected=outputs[idx][:300], test=idx)
         elif code == -3:
-            meta.update(error_code=-3, error_message="Time Limit Exceeded", error=ev.get("error"), test=idx)
+            results.append(-3)
+            meta.update(error_code=-3, error_message="Time Limit Exceeded", error=text, test=idx)
         else:
-            meta.update(error_code=-4, error_message="Runtime Error", error=ev.get("error"), test=idx)
+            results.append(-4)
+            meta.update(error_code=-4, error_message="Runtime Error", error=text, test=idx)
         return "stop"
 
-    def on_event(chunk):
-        buf.extend(chunk)
-        if len(buf) > MAX_EVENT_BYTES:
-            results.append(-2)
-            meta.update(error_code=-2, error_message="Wrong answer: output exceeds %d MiB" % (MAX_EVENT_BYTES >> 20))
-            return "stop"
-        while b"\n" in buf:
-            line, _, rest = bytes(buf).partition(b"\n")
-            buf[:] = rest
-            if on_line(line.decode("utf-8", errors="replace")) == "stop":
-                return "stop"
-        return None
+    def on_too_large():
+        results.append(-2)
+        meta.update(error_code=-2, error_message="Wrong answer: output exceeds %d MiB" % (MAX_EVENT_BYTES >> 20))
+        return "stop"
 
+    def on_malformed():
+        results.append(-5)
+        meta.update(error_code=-5, error_message="Test runner died: malformed event (the program wrote to the harness's channel)")
+        return "stop"
+
+    frames = EventFrames(len(inputs), on_frame, on_too_large, on_malformed)
     job = Job("")
+    events = None
     try:
-        with open(os.path.join(job.dir, "job.json"), "w", encoding="utf-8") as f:
-            json.dump(payload, f)
+        with open(os.path.join(job.dir, "job.marshal"), "wb") as f:
+            f.write(marshal.dumps(payload))
+        fifo = os.path.join(job.dir, "events")
+        os.mkfifo(fifo, 0o600)
+        events = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # before the zygote opens the write end
         start = time.monotonic()
-        report, timed_out = run_child("lcb", job, lim, start + budget_s, on_event)
+        report, timed_out = run_child("lcb", job, lim, start + budget_s, events, frames.feed)
         wall_ms = int((time.monotonic() - start) * 1000)
         if not meta and len(results) < len(inputs):
             # The child died or ran out of the global budget mid-run: the generation fails (LCB: -1 / -5).
@@ -590,6 +651,8 @@ def op_lcb(req):
             "max_rss_kb": report["max_rss_kb"],
         }
     finally:
+        if events is not None:
+            os.close(events)
         job.close()
         sweep()
 

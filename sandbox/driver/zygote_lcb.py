@@ -4,31 +4,42 @@
 Started once per container by the driver (driver.py), by fork and exec. Before serving it runs
 LiveCodeBench's prelude into the module that each child will execute its program in, and applies
 LiveCodeBench's reliability guard to itself, so that every child starts with both done. On this
-kind of machine a child's cost is mostly copy-on-write page faults (about 20 us each, measured),
-so work done once here, instead of in every child, is most of the speed of grading. It never sees
-a job's code or data: the driver writes those into the job's own directory (with the program
-already wrapped as LCB wraps it) and sends the zygote only where that directory is and which
-limits apply. For each job the zygote forks a child, passes the driver the
-read end of the child's event pipe, waits for the child, and reports how it ended. The child sets
-up its streams and limits, reads its job, and runs LiveCodeBench's harness on it.
+kind of machine a child's cost is mostly page faults (about 20-30 us each, measured), and every
+page this server writes between two forks faults again after the next one, so work done once
+here, instead of in every child, and the fewest objects touched per job on both sides of the fork,
+are most of the speed of grading. It never sees a job's code or data: the driver writes those into
+the job's own directory (the program already wrapped and compiled as LCB's runner would) and sends
+the zygote only where that directory is and which limits apply. For each job the zygote opens the
+job's files (it never reads them), forks a child, waits for it, and reports how it ended. The
+child moves the files under its streams, sets its limits, loads its job, and runs LiveCodeBench's
+harness on it, reporting each test on the job's event FIFO.
 
 Because the zygote was started by exec, not forked from the driver, a job's process holds no other
 job's code, inputs or expected outputs in its memory.
 
-Protocol on fd 3 (SOCK_SEQPACKET), as for zygote_plain.py, except that the hello also gives the
-prelude's line count (b"ready <pid> <lines>"), which the driver needs to wrap programs as LCB does:
-  request  dir NUL work NUL address-space bytes NUL cpu seconds NUL file-size bytes
-  answer   b"pid <pid>" with the event pipe's read end attached, then
-           b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended
+Protocol on fd 3 (SOCK_SEQPACKET, one message each), as for zygote_plain.py, except that the
+hello also gives the prelude's line count (b"ready <pid> <lines>"), which the driver needs to wrap
+programs as LCB does:
+  request  dir NUL work NUL address-space bytes NUL cpu seconds NUL file-size bytes; the directory
+           holds stdin, job.marshal and the FIFO events, whose read end the driver holds open
+  answer   b"pid <pid>", then b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended;
+           or b"error <why>" when the job's files cannot be opened
+Events, one per frame: b"<kind> <test index> <code> <wall ms> <cpu ms> <n>\n" then n bytes of
+UTF-8 text (lone surrogates passed through). Kinds: E (the program did not compile or load; the
+text is the error), T (a call-based test: code 1 passed, 0 wrong, -3 timed out, -4 raised; the
+text is the answer's repr or the error), O (a stdin test ran; the text is its stdout, compared by
+the driver).
 """
 
+import builtins
 import ctypes
 import gc
+import io
 import json
+import marshal
 import os
 import resource
 import signal
-import socket
 import sys
 import time
 
@@ -43,13 +54,6 @@ def make_undumpable():
         pass
 
 
-def apply_rlimits(mem, cpu, fsize):
-    resource.setrlimit(resource.RLIMIT_AS, (mem, mem))
-    resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-
-
 def std_streams():
     """sys.std* on fds 0-2, made once in the zygote (whose fds 0-2 are /dev/null and are never
     used): a child points the fds at its job's files and inherits the objects unread and unwritten.
@@ -60,45 +64,58 @@ def std_streams():
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
 
 
-def read_file(path):
-    """A file's text by bare reads: a text-mode open() in a child costs about 2 ms of page faults."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        chunks = []
-        while True:
-            chunk = os.read(fd, 1 << 20)
-            if not chunk:
-                return b"".join(chunks).decode("utf-8")
-            chunks.append(chunk)
-    finally:
-        os.close(fd)
+class Job:
+    """What a child needs, made by the server before the fork, so that the child's own work (and
+    the pages it copies) stay few. The server opens the job's files but never reads them."""
+
+    __slots__ = ("fds", "size", "rlimits")
+
+    def __init__(self, fields):
+        job_dir, work = fields[0], fields[1]
+        mem, cpu, fsize = (int(x) for x in fields[2:5])
+        new = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        self.fds = []
+        try:
+            self.fds.append(os.open(job_dir + "/stdin", os.O_RDONLY))
+            self.fds.append(os.open(job_dir + "/stdout", new, 0o600))
+            self.fds.append(os.open(job_dir + "/stderr", new, 0o600))
+            self.fds.append(os.open(job_dir + "/job.marshal", os.O_RDONLY))
+            self.size = os.fstat(self.fds[3]).st_size + 1
+            # The driver opened the read end first, so this open does not wait.
+            self.fds.append(os.open(job_dir + "/events", os.O_WRONLY))
+            _chdir(work)
+        except OSError:
+            self.close()
+            raise
+        self.rlimits = (
+            (resource.RLIMIT_AS, (mem, mem)),
+            (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+            (resource.RLIMIT_FSIZE, (fsize, fsize)),
+            (resource.RLIMIT_CORE, (0, 0)),
+        )
+
+    def close(self):
+        for fd in self.fds:
+            os.close(fd)
 
 
-def redirect_std_fds(stdin_path, out_path, err_path):
-    """Point fds 0-2 at the job's files."""
-    fd = os.open(stdin_path, os.O_RDONLY)
-    os.dup2(fd, 0)
-    os.close(fd)
-    for target, path in ((1, out_path), (2, err_path)):
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        os.dup2(fd, target)
-        os.close(fd)
-
-
-def child(fields, event_fd):
+def child(job):
     """In the forked child: never returns."""
     code = 70
     try:
-        d, work = fields[0], fields[1]
-        limits = [int(x) for x in fields[2:5]]
         os.setsid()
-        _chdir(work)
-        job = json.loads(read_file(os.path.join(d, "job.json")))
-        redirect_std_fds(os.path.join(d, "stdin"), os.path.join(d, "stdout"), os.path.join(d, "stderr"))
-        os.closerange(3, event_fd)
-        os.closerange(event_fd + 1, 1 << 16)
-        apply_rlimits(*limits)
-        code = lcb_child(job, event_fd)
+        os.dup2(job.fds[0], 0)
+        os.dup2(job.fds[1], 1)
+        os.dup2(job.fds[2], 2)
+        blob = os.read(job.fds[3], job.size)  # one read: the file is on a tmpfs, size known
+        events = job.fds[4]
+        os.closerange(3, events)
+        os.closerange(events + 1, 1 << 16)
+        for which, limit in job.rlimits:
+            resource.setrlimit(which, limit)
+        req = marshal.loads(blob)
+        del blob
+        code = lcb_child(req, events)
     except SystemExit as e:
         if isinstance(e.code, int):
             code = e.code
@@ -169,17 +186,19 @@ def prepare_solution_module():
     exec(compile(LCB_PRELUDE, "<string>", "exec"), SOLUTION_MODULE.__dict__)
 
 
-def lcb_compile(source, pad_lines, timeout, arm):
-    """The program after the prelude. A `pass` stands in for each of the prelude's lines, so that
-    line numbers in errors are the ones LCB reports for prelude + program, and the program is not
-    at the start of its file (a `from __future__` import fails there, as in LCB). LCB looks for
-    "class Solution" in what it compiles: for stdin programs that is the rewritten source, without
-    comments."""
+def lcb_compile(req, timeout, arm):
+    """The program after the prelude, run in the solution module. The driver has usually compiled
+    it already (see lcb_code in driver.py) and sends the code object; when the driver's compile
+    failed, the source comes instead and is compiled here, under the timer, so that the error is
+    the one LCB's own compile gives."""
     arm(timeout)
     try:
         module = SOLUTION_MODULE
-        exec(compile("pass\n" * pad_lines + source, "<string>", "exec"), module.__dict__)
-        return module.Solution() if "class Solution" in source else module
+        code = req["code"]
+        if isinstance(code, str):
+            code = compile("pass\n" * req["pad_lines"] + code, "<string>", "exec")
+        exec(code, module.__dict__)
+        return module.Solution() if req["has_solution"] else module
     finally:
         arm(0)
 
@@ -269,8 +288,6 @@ class _MockStdin:
     """Stands in for sys.stdin the way LCB's does: readline walks the lines without their newline."""
 
     def __init__(self, text):
-        import io
-
         self._text = text
         self._sio = io.StringIO(text)
         self._lines = iter(text.split("\n"))
@@ -294,7 +311,6 @@ class _MockStdin:
 
 def _open_returning(text):
     """Stands in for builtins.open during a test: any file opened reads as the test input."""
-    import io
 
     def fake_open(*args, **kwargs):
         return io.StringIO(text)
@@ -303,8 +319,6 @@ def _open_returning(text):
 
 
 def lcb_call_stdin(method, text):
-    import builtins
-
     saved_stdin, saved_open = sys.stdin, builtins.open
     sys.stdin = _MockStdin(text)
     builtins.open = _open_returning(text)
@@ -319,8 +333,6 @@ def lcb_call_stdin(method, text):
 
 class _Capture:
     def __enter__(self):
-        import io
-
         self._saved = sys.stdout
         self._sio = io.StringIO()
         self._sio.close = lambda *a: 1
@@ -334,13 +346,21 @@ class _Capture:
         return False
 
 
-def lcb_child(req, wfd):
-    """Runs in the forked child: compile, then each test under its timer; one line per event on wfd."""
-    def emit(obj):
-        data = memoryview((json.dumps(obj) + "\n").encode("utf-8"))
-        while data:
-            data = data[os.write(wfd, data):]
+# Builtins the harness calls after a program has run, held here: a program may replace them in
+# builtins (it spoils only its own process, but its verdict must still be reported).
+_len, _memoryview = len, memoryview
 
+
+def _emit(wfd, kind, idx, code, wall_ms, cpu_ms, text):
+    """One event frame (see the module's docstring)."""
+    body = text.encode("utf-8", "surrogatepass")
+    data = _memoryview(b"%s %d %d %d %d %d\n" % (kind, idx, code, wall_ms, cpu_ms, _len(body)) + body)
+    while data:
+        data = data[os.write(wfd, data):]
+
+
+def lcb_child(req, wfd):
+    """Runs in the forked child: load the program, then each test under its timer, one event each."""
     timeout = int(req.get("timeout_s", 6))
     cpu_clock = req.get("clock", "wall") == "cpu"
 
@@ -354,15 +374,14 @@ def lcb_child(req, wfd):
     inputs = req["inputs"]
     lcb_block_modules()
     try:
-        compiled = lcb_compile(req["source"], int(req["pad_lines"]), timeout, arm)
+        compiled = lcb_compile(req, timeout, arm)
         method = getattr(compiled, fn_name if fn_name else "wrapped_function")
         if fn_name:
             args_per_test = [[json.loads(line) for line in text.split("\n")] for text in inputs]
             expected = [json.loads(o) for o in req["outputs"]]
     except BaseException as e:
-        emit({"event": "compile_error", "error": repr(e)[:2000]})
+        _emit(wfd, b"E", 0, 0, 0, 0, repr(e)[:2000])
         return 0
-    emit({"event": "compiled"})
     for idx in range(len(inputs)):
         t0, c0 = time.perf_counter(), time.process_time()
         arm(timeout)
@@ -375,25 +394,24 @@ def lcb_child(req, wfd):
             arm(0)
         except BaseException as e:
             arm(0)
-            timing = {"wall_ms": int((time.perf_counter() - t0) * 1000), "cpu_ms": int((time.process_time() - c0) * 1000)}
+            wall_ms, cpu_ms = int((time.perf_counter() - t0) * 1000), int((time.process_time() - c0) * 1000)
             code = -3 if "timeoutexception" in repr(e).lower() else -4
-            emit(dict(event="test", index=idx, code=code, error=repr(e)[:2000], **timing))
+            _emit(wfd, b"T", idx, code, wall_ms, cpu_ms, repr(e)[:2000])
             return 0
-        timing = {"wall_ms": int((time.perf_counter() - t0) * 1000), "cpu_ms": int((time.process_time() - c0) * 1000)}
+        wall_ms, cpu_ms = int((time.perf_counter() - t0) * 1000), int((time.process_time() - c0) * 1000)
         if fn_name:
             if isinstance(prediction, tuple):
                 prediction = list(prediction)
             passed = prediction == expected[idx]
             if not isinstance(passed, bool):
                 passed = bool(passed)
-            emit(dict(event="test", index=idx, code=True if passed else False, output=repr(prediction)[:300], **timing))
+            _emit(wfd, b"T", idx, 1 if passed else 0, wall_ms, cpu_ms, repr(prediction)[:300])
             if not passed:
                 return 0
         else:
             # The parent compares: the child never sees the expected stdout.
-            emit(dict(event="output", index=idx, output=cap.value, **timing))
+            _emit(wfd, b"O", idx, 0, wall_ms, cpu_ms, cap.value)
     return 0
-
 
 
 def warm_up():
@@ -431,25 +449,23 @@ def main():
     signal.signal(signal.SIGPROF, _on_timer)
     # Python ignores SIGXFSZ; restore the default so exceeding the file limit ends the job.
     signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-    ctl = socket.socket(fileno=CONTROL_FD)
-    ctl.sendall(b"ready %d %d" % (os.getpid(), LCB_PRELUDE.count("\n")))
-
+    os.write(CONTROL_FD, b"ready %d %d" % (os.getpid(), LCB_PRELUDE.count("\n")))
     while True:
-        msg = ctl.recv(1 << 16)
+        msg = os.read(CONTROL_FD, 1 << 16)
         if not msg:
             return
-        fields = msg.decode("utf-8", "surrogateescape").split("\0")
-        r, w = os.pipe()
+        try:
+            job = Job(msg.decode("utf-8", "surrogateescape").split("\0"))
+        except (OSError, ValueError, IndexError) as e:
+            os.write(CONTROL_FD, b"error %s" % str(e).encode("utf-8", "replace"))
+            continue
         pid = _fork()
         if pid == 0:
-            ctl.close()
-            os.close(r)
-            child(fields, w)
-        os.close(w)
-        socket.send_fds(ctl, [b"pid %d" % pid], [r])
-        os.close(r)
+            child(job)
+        job.close()
+        os.write(CONTROL_FD, b"pid %d" % pid)
         _, status, ru = os.wait4(pid, 0)
-        ctl.sendall(b"exit %d %d %d" % (status, int((ru.ru_utime + ru.ru_stime) * 1000), ru.ru_maxrss))
+        os.write(CONTROL_FD, b"exit %d %d %d" % (status, int((ru.ru_utime + ru.ru_stime) * 1000), ru.ru_maxrss))
 
 
 if __name__ == "__main__":

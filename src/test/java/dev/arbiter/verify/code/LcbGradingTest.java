@@ -294,6 +294,21 @@ class LcbGradingTest {
     }
 
     @Test
+    void aProgramWritingIntoTheHarnessChannelFailsItselfOnly() {
+        // The child's event channel is an open fd the program can find; what it writes there is not trusted.
+        String garble = "import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'garbage' * 50)\n    except OSError:\n        pass\nprint(1)\n";
+        CodeVerdict v = grader.grade(stdinProblem(List.of("", ""), List.of("1\n", "1\n")), fenced(garble));
+        assertThat(v.passed()).isFalse();
+        assertThat(v.results()).containsExactly(-5);
+        assertThat(v.firstFailure().reason()).contains("malformed event");
+        // A forged pass for a test the program has not run is read as a frame, but the driver still
+        // compares its text, which the program does not know: -2, not a pass.
+        String forge = "import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'O 0 0 0 0 2\\n1\\n')\n    except OSError:\n        pass\nprint(2)\n";
+        assertThat(stdin(forge, "", "7\n")).containsExactly(-2);
+        assertThat(stdin("print(input())\n", "5\n", "5\n")).containsExactly(true);
+    }
+
+    @Test
     void syntaxErrorsGiveLcbsLineNumbers() {
         // Call-based code follows the prelude (35 lines) and a blank line: LCB reports the line within that whole.
         Problem call = callProblem("f", List.of("0"), List.of("0"));
