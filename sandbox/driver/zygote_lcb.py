@@ -43,6 +43,11 @@ import signal
 import sys
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder off the path
+from jobfiles import Job  # noqa: E402
+
+del sys.path[0]  # and off it again before any job runs
+
 CONTROL_FD = 3
 
 
@@ -62,41 +67,6 @@ def std_streams():
     sys.stdout = open(1, "w", encoding="utf-8", closefd=False)
     sys.stderr = open(2, "w", encoding="utf-8", errors="backslashreplace", closefd=False)
     sys.__stdin__, sys.__stdout__, sys.__stderr__ = sys.stdin, sys.stdout, sys.stderr
-
-
-class Job:
-    """What a child needs, made by the server before the fork, so that the child's own work (and
-    the pages it copies) stay few. The server opens the job's files but never reads them."""
-
-    __slots__ = ("fds", "size", "rlimits")
-
-    def __init__(self, fields):
-        job_dir, work = fields[0], fields[1]
-        mem, cpu, fsize = (int(x) for x in fields[2:5])
-        new = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-        self.fds = []
-        try:
-            self.fds.append(os.open(job_dir + "/stdin", os.O_RDONLY))
-            self.fds.append(os.open(job_dir + "/stdout", new, 0o600))
-            self.fds.append(os.open(job_dir + "/stderr", new, 0o600))
-            self.fds.append(os.open(job_dir + "/job.marshal", os.O_RDONLY))
-            self.size = os.fstat(self.fds[3]).st_size + 1
-            # The driver opened the read end first, so this open does not wait.
-            self.fds.append(os.open(job_dir + "/events", os.O_WRONLY))
-            _chdir(work)
-        except OSError:
-            self.close()
-            raise
-        self.rlimits = (
-            (resource.RLIMIT_AS, (mem, mem)),
-            (resource.RLIMIT_CPU, (cpu, cpu + 1)),
-            (resource.RLIMIT_FSIZE, (fsize, fsize)),
-            (resource.RLIMIT_CORE, (0, 0)),
-        )
-
-    def close(self):
-        for fd in self.fds:
-            os.close(fd)
 
 
 def child(job):
@@ -205,7 +175,6 @@ def lcb_compile(req, timeout, arm):
 
 # The zygote keeps what it and its children's setup need before the guard takes them from os.
 _fork = os.fork
-_chdir = os.chdir
 
 
 def lcb_reliability_guard():
@@ -455,7 +424,7 @@ def main():
         if not msg:
             return
         try:
-            job = Job(msg.decode("utf-8", "surrogateescape").split("\0"))
+            job = Job(msg.decode("utf-8", "surrogateescape").split("\0"), "job.marshal", events=True)
         except (OSError, ValueError, IndexError) as e:
             os.write(CONTROL_FD, b"error %s" % str(e).encode("utf-8", "replace"))
             continue

@@ -9,7 +9,7 @@ one child, answers with the child's pid, waits for it, and reports how it ended.
 Kept small on purpose. On a virtual machine with shadow page tables every page a child first
 writes, or a fork copies, costs a trap of 10-30 microseconds, so the cost of a trivial run is
 mostly the number of pages this process holds and the child touches. The server parses each
-request and opens the job's files before it forks (class Job). The child does only system calls, one compile
+request and opens the job's files before it forks (PlainJob, on jobfiles.Job). The child does only system calls, one compile
 and one exec: it keeps the interpreter's own sys.std* objects (untouched here, so their buffers are
 empty) and moves the job's files under fds 0-2, which is also exactly how `python3 main.py` sees
 its streams.
@@ -28,6 +28,11 @@ import resource
 import signal
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder off the path
+from jobfiles import Job  # noqa: E402
+
+del sys.path[0]  # and off it again before any job runs
+
 CONTROL_FD = 3
 
 
@@ -40,39 +45,15 @@ def make_undumpable():
         pass
 
 
-class Job:
-    """What a child needs, all made by the server before the fork, so that the child's own work
-    (and the pages it copies) stay few. The server opens the job's files but never reads them."""
+class PlainJob(Job):
+    """A job's files (see jobfiles.py), and the argv and globals its main.py runs with."""
 
-    __slots__ = ("fds", "size", "rlimits", "argv", "globals")
+    __slots__ = ("argv", "globals")
 
     def __init__(self, fields):
-        job_dir, work = fields[0], fields[1]
-        mem, cpu, fsize = (int(x) for x in fields[2:5])
-        new = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
-        self.fds = []
-        try:
-            self.fds.append(os.open(job_dir + "/stdin", os.O_RDONLY))
-            self.fds.append(os.open(job_dir + "/stdout", new, 0o600))
-            self.fds.append(os.open(job_dir + "/stderr", new, 0o600))
-            self.fds.append(os.open(job_dir + "/main.py", os.O_RDONLY))
-            self.size = os.fstat(self.fds[3]).st_size + 1
-            os.chdir(work)
-        except OSError:
-            self.close()
-            raise
-        self.rlimits = (
-            (resource.RLIMIT_AS, (mem, mem)),
-            (resource.RLIMIT_CPU, (cpu, cpu + 1)),
-            (resource.RLIMIT_FSIZE, (fsize, fsize)),
-            (resource.RLIMIT_CORE, (0, 0)),
-        )
+        super().__init__(fields, "main.py")
         self.argv = ["main.py"]
         self.globals = {"__name__": "__main__", "__file__": "main.py", "__builtins__": __builtins__}
-
-    def close(self):
-        for fd in self.fds:
-            os.close(fd)
 
 
 def child(job):
@@ -142,7 +123,7 @@ def main():
         if not msg:
             return
         try:
-            job = Job(msg.decode("utf-8", "surrogateescape").split("\0"))
+            job = PlainJob(msg.decode("utf-8", "surrogateescape").split("\0"))
         except (OSError, ValueError, IndexError) as e:
             os.write(CONTROL_FD, b"error %s" % str(e).encode("utf-8", "replace"))
             continue
