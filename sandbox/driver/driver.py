@@ -511,9 +511,7 @@ def lcb_code(source, pad_lines):
     (recursion, digits), so that any error is exactly LCB's."""
     text = "pass\n" * pad_lines + source
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # the child's compile would print them to its own stderr
-            return compile(text, "<string>", "exec", dont_inherit=True)
+        return compile(text, "<string>", "exec", dont_inherit=True)
     except BaseException:
         return None
 
@@ -669,6 +667,9 @@ def main():
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(sig, signal.SIG_DFL)
     os.umask(0o077)
+    # Compiling programs (lcb_code) raises their SyntaxWarnings here, once for the whole driver
+    # rather than per job: the child's compile would have printed them to the job's own stderr.
+    warnings.simplefilter("ignore")
     for z in ZYGOTES.values():
         z.start()
     out = sys.stdout.buffer
