@@ -62,10 +62,12 @@ public final class CodeGrader {
         List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
         List<String> outputs = tests.tests().stream().map(TestCase::output).toList();
         LcbRequest request = new LcbRequest(code, inputs, outputs, tests.fnName(), settings.timeoutS(), settings.clock(), settings.limits());
+        // The sandbox has already retried a failure once, on another container.
         LcbExecution ex = sandbox.lcb(request);
+        boolean publicOnly = tests.coverage() == CodeTests.Coverage.PUBLIC_ONLY;
         if (ex.sandboxFailed()) {
-            // A lost container is no verdict on the code: try once more on a fresh one.
-            ex = sandbox.lcb(request);
+            return CodeVerdict.sandboxError(id, "livecodebench", settings.clock().name().toLowerCase(), inputs.size(), publicOnly,
+                    String.valueOf(ex.metadata().get("error_message")));
         }
         List<Object> values = new ArrayList<>();
         ex.results().forEach(c -> values.add(c.lcbValue()));
@@ -86,7 +88,7 @@ public final class CodeGrader {
         }
         List<CodeVerdict.TestCost> costs = ex.tests().stream().map(t -> new CodeVerdict.TestCost(t.wallMs(), t.cpuMs())).toList();
         return new CodeVerdict(id, passed, "livecodebench", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
-                values, failure, tests.coverage() == CodeTests.Coverage.PUBLIC_ONLY, ex.wallMs(), ex.cpuMs(), costs);
+                values, failure, publicOnly, ex.wallMs(), ex.cpuMs(), costs, null);
     }
 
     private CodeVerdict codeContests(String id, CodeTests tests, String code) {
@@ -97,8 +99,9 @@ public final class CodeGrader {
         }
         // Every test, as CodeContests' own runner does: the fraction passed is a useful reward too.
         List<RunResult> runs = sandbox.runEach(code, inputs, limits, false);
-        if (runs.size() == 1 && runs.get(0).status() == RunStatus.SANDBOX_ERROR) {
-            runs = sandbox.runEach(code, inputs, limits, false);
+        RunResult broken = runs.stream().filter(r -> r.status() == RunStatus.SANDBOX_ERROR).findFirst().orElse(null);
+        if (broken != null) {
+            return CodeVerdict.sandboxError(id, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), false, broken.stderr());
         }
         List<Object> values = new ArrayList<>();
         CodeVerdict.Failure failure = null;
@@ -121,7 +124,7 @@ public final class CodeGrader {
         int passedCount = (int) values.stream().filter(Boolean.TRUE::equals).count();
         boolean passed = passedCount == inputs.size();
         return new CodeVerdict(id, passed, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
-                values, failure, false, wall, cpu, costs);
+                values, failure, false, wall, cpu, costs, null);
     }
 
     private static String tail(String stderr) {
