@@ -7,7 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 image=${ARBITER_SANDBOX_IMAGE:-arbiter/sandbox-python:1}
 suite=${ARBITER_SANDBOX_SUITE:-bookworm}
-packages=python3
+packages=python3,python3-numpy
 # The recipe hash covers this script and the in-container driver, so changing either rebuilds.
 recipe=$( { cat "$0"; find "$here/driver" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | sort -z | xargs -0 -r cat; } | sha256sum | cut -c1-16)
 

@@ -3,9 +3,12 @@
 
 Runs as PID 1 of a sandbox container, reads one JSON job per line on stdin and answers one JSON
 line per job on stdout. Every job runs in a fresh child of a fork server (zygote_plain.py for
-plain runs, zygote_lcb.py for LiveCodeBench), in its own empty working directory, under its own
-limits; afterwards every process the job left is killed and every writable place is wiped, so
-nothing reaches the next job.
+plain runs, zygote_lcb.py for LiveCodeBench), as its own uid (JOB_UID), in its own empty working
+folder, under its own limits. The driver and the fork servers run as root with only the
+capabilities to switch uid and to kill; the job has none, so it cannot signal, trace, prlimit or
+read them. Afterwards every process of the job's uid is killed and every file, folder, message
+queue and IPC object it left is removed, and the driver checks that nothing is left; when it cannot
+prove that, it says so and exits, and the client replaces the container.
 
 Ops:
   ping   -> {"id", "ok": true}
@@ -13,20 +16,24 @@ Ops:
   tests  -> run a program once per input (a fresh child each), returning each run
   lcb    -> LiveCodeBench's grading of one generation: all tests in one child, stop at first failure
 
-Being PID 1 matters: signals from inside the container cannot kill us (we install no handlers),
-orphans are reparented to us and reaped, and we outlive anything a job does.
+Answers carry "error" when the harness itself failed (the job says nothing about the program;
+the client retries it elsewhere), and "unclean" when the job's answer stands but the container
+must not take another job.
+
+Being PID 1 matters: orphans are reparented to us and reaped, and we outlive anything a job does.
 """
 
 import ast
 import ctypes
 import decimal
+import errno
 import json
 import marshal
 import os
 import select
-import shutil
 import signal
 import socket
+import stat
 import sys
 import tempfile
 import time
@@ -34,14 +41,25 @@ import warnings
 
 IN_CONTAINER = os.getpid() == 1
 HERE = os.path.dirname(os.path.abspath(__file__))
-# Working directories live in /tmp; the driver's own files for a job (job.marshal, stdin, stdout,
-# stderr) on a separate tmpfs, so that a job filling /tmp cannot lose its own output.
-WORK_ROOT = "/tmp" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbiter-driver-")
-FILES_ROOT = "/run/arbiter" if IN_CONTAINER else WORK_ROOT
-SCRATCH = ("/tmp", "/dev/shm", FILES_ROOT)
+sys.path.insert(0, HERE)
+from jobfiles import JOB_GID, JOB_UID, JOB_WORK  # noqa: E402
 
-# One test's captured stdout travels to the driver as one line; beyond this it counts as wrong.
-MAX_EVENT_BYTES = 64 << 20
+del sys.path[0]
+
+# The driver's own files for a job (the program, stdin, stdout, stderr, the LCB channels) live in a
+# folder only root may enter, on a tmpfs of their own, so that a job filling /tmp cannot lose them.
+FILES_ROOT = "/run/arbiter" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbiter-driver-")
+# Where a job can write: each is emptied after every job, and checked empty.
+JOB_WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
+SYSV_TABLES = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
+
+# A result frame's header is a kind and a length; anything longer is not the harness's.
+FRAME_HEAD_MAX = 32
+# Past its own limit, a test gets this long before the driver kills it: LCB's timer normally ends
+# it first, inside the program, and the driver's clock is the one the program cannot stop.
+KILL_GRACE_S = 1.0
+# How often the driver reads the job's CPU time when the per-test limit counts CPU.
+CPU_POLL_S = 0.02
 
 DEFAULT_LIMITS = {
     "wall_ms": 10_000,
@@ -51,11 +69,22 @@ DEFAULT_LIMITS = {
     "file_bytes": 16 << 20,
 }
 
+LIBC = ctypes.CDLL(None, use_errno=True)
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
 
 def limits_of(job):
     lim = dict(DEFAULT_LIMITS)
     lim.update({k: int(v) for k, v in (job.get("limits") or {}).items() if k in DEFAULT_LIMITS and v is not None})
     return lim
+
+
+class HarnessError(Exception):
+    """The harness, not the program, failed: the job's result says nothing about the program."""
+
+
+class Unclean(Exception):
+    """A job left something the driver could not remove: no further job may run here."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -90,17 +119,24 @@ class Requests:
 REQUESTS = Requests()
 
 
+def watch_client(ready, kill_pid):
+    """Call with select's ready list: exits when the client has gone."""
+    if 0 in ready:
+        REQUESTS.fill()
+        if REQUESTS.eof:
+            kill(kill_pid)
+            client_gone()
+
+
 # ---------------------------------------------------------------------------------------------
 # The zygote: a fork server started by exec, so its children never hold the driver's memory
 
 
-class ZygoteDied(Exception):
-    pass
-
-
 class Zygote:
     """One fork server. The protocol (see zygote_plain.py) is a few fields of text per message,
-    so the plain server needs no json module in the memory every child copies."""
+    so the plain server needs no json module in the memory every child copies. Jobs cannot harm
+    a fork server (it is root, they are not): one that fails is a fault of the harness, and the
+    job that met it is answered as an error."""
 
     def __init__(self, script):
         self.script = os.path.join(HERE, script)
@@ -126,49 +162,40 @@ class Zygote:
         hello = self.sock.recv(1 << 12)
         if not hello.startswith(b"ready"):
             self.stop()
-            raise ZygoteDied("fork server did not start")
+            raise HarnessError("fork server %s did not start" % os.path.basename(self.script))
         fields = hello.split()
         self.prelude_lines = int(fields[2]) if len(fields) > 2 else 0
-
-    def ensure(self):
-        if self.sock is None:
-            self.start()
 
     def stop(self):
         if self.sock is not None:
             self.sock.close()
         if self.pid is not None:
-            try:
-                os.kill(self.pid, signal.SIGKILL)
-            except OSError:
-                pass
+            kill(self.pid)
         self.pid = self.sock = None
 
-    def fork_job(self, job, lim):
-        """Asks for a child; returns its pid. A fork server that an earlier job killed is replaced
-        here, so that job's damage does not reach this one."""
-        fields = [job.dir, job.work] + [str(v) for v in rlimit_values(lim)]
-        request = "\0".join(fields).encode("utf-8", "surrogateescape")
-        for attempt in (1, 2):
-            self.ensure()
-            try:
-                self.sock.sendall(request)
-                msg = self.sock.recv(1 << 12)
-            except OSError:
-                msg = b""
-            if msg.startswith(b"pid "):
-                return int(msg[4:])
-            if msg.startswith(b"error "):
-                raise ZygoteDied("fork server could not open the job: " + msg[6:].decode("utf-8", "replace"))
-            self.stop()
-        raise ZygoteDied("fork server did not answer twice")
+    def fork_job(self, job_dir, lim):
+        """Asks for a child; returns its pid."""
+        if self.sock is None:
+            raise HarnessError("fork server %s is gone" % os.path.basename(self.script))
+        fields = [job_dir] + [str(v) for v in rlimit_values(lim)]
+        try:
+            self.sock.sendall("\0".join(fields).encode("utf-8", "surrogateescape"))
+            msg = self.sock.recv(1 << 12)
+        except OSError as e:
+            msg = str(e).encode()
+        if msg.startswith(b"pid "):
+            return int(msg[4:])
+        self.stop()
+        if msg.startswith(b"error "):
+            raise HarnessError("fork server could not open the job: " + msg[6:].decode("utf-8", "replace"))
+        raise HarnessError("fork server did not answer: %s" % msg.decode("utf-8", "replace"))
 
     def exit_report(self, timeout):
         ready, _, _ = select.select([self.sock], [], [], timeout)
         msg = self.sock.recv(1 << 12) if ready else b""
         if not msg.startswith(b"exit "):
             self.stop()
-            raise ZygoteDied("zygote gone while waiting")
+            raise HarnessError("fork server gone while its child ran")
         status, cpu_ms, max_rss_kb = (int(x) for x in msg.split()[1:4])
         return {"status": status, "cpu_ms": cpu_ms, "max_rss_kb": max_rss_kb}
 
@@ -184,14 +211,17 @@ def rlimit_values(lim):
 
 
 def make_undumpable():
-    """Same-uid processes may not ptrace or read the memory of a non-dumpable process."""
+    """Defence in depth: jobs run as another uid and cannot trace us anyway."""
     try:
-        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+        LIBC.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
     except OSError:
         pass
 
 
-def kill_group(pid):
+def kill(pid):
+    """SIGKILL to a job's process group and to the process itself."""
+    if pid is None:
+        return
     for target in (lambda: os.killpg(pid, signal.SIGKILL), lambda: os.kill(pid, signal.SIGKILL)):
         try:
             target()
@@ -200,105 +230,91 @@ def kill_group(pid):
 
 
 def client_gone():
-    sweep()
+    try:
+        clean_after_job()
+    except Unclean:
+        pass
     for z in ZYGOTES.values():
         z.stop()
     os._exit(0)
 
 
-def run_child(kind, job, lim, deadline, events=None, on_event=None):
-    """Runs one child of the zygote to its end or the deadline; the job's files are written.
-    `events` is the read end of the job's event FIFO, if it has one, and each chunk read from it
-    goes to on_event, which may answer "stop" to end the child early. Returns (report, timed_out)."""
+def run_child(kind, job_dir, lim, deadline):
+    """Runs one plain child of the zygote to its end or the deadline. Returns (report, timed_out)."""
     zygote = ZYGOTES[kind]
-    pid = zygote.fork_job(job, lim)
-    watch = [zygote.sock] + ([] if events is None else [events]) + ([] if REQUESTS.eof else [0])
+    pid = zygote.fork_job(job_dir, lim)
+    watch = [zygote.sock] + ([] if REQUESTS.eof else [0])
     while True:
         remaining = deadline - time.monotonic()
         if remaining <= 0:
-            kill_group(pid)
+            kill(pid)
             return zygote.exit_report(30), True
         ready, _, _ = select.select(watch, [], [], remaining)
-        if 0 in ready:
-            REQUESTS.fill()
-            if REQUESTS.eof:
-                kill_group(pid)
-                client_gone()
-        if events is not None and events in ready:
-            chunk = os.read(events, 1 << 16)
-            if not chunk:
-                watch.remove(events)
-            elif on_event is not None and on_event(chunk) == "stop":
-                kill_group(pid)
-                return zygote.exit_report(30), False
+        watch_client(ready, pid)
         if zygote.sock in ready:
-            report = zygote.exit_report(0)
-            # Drain what the child wrote just before it exited.
-            while events is not None and on_event is not None and select.select([events], [], [], 0)[0]:
-                chunk = os.read(events, 1 << 16)
-                if not chunk or on_event(chunk) == "stop":
-                    break
-            return report, False
+            return zygote.exit_report(0), False
 
 
 # ---------------------------------------------------------------------------------------------
-# Cleaning up after a job
+# The job's processes: found by uid, killed by uid, and timed from outside
 
 
-def sweep():
-    """Kill every process the job left behind (all but us and the zygote), reap them, and wipe
-    the writable places."""
-    if IN_CONTAINER:
-        keep = {os.getpid()} | {z.pid for z in ZYGOTES.values() if z.pid is not None}
-        # The pids cgroup counts every task in the container: when it holds only us and the fork
-        # servers, nothing was left behind and the walk over /proc can be skipped.
-        if cgroup_task_count() == len(keep):
-            for root in SCRATCH:
-                wipe(root)
-            reap()
-            return
-        for _ in range(200):
-            victims = [p for p in live_processes() if p not in keep]
-            if not victims:
-                break
-            for p in victims:
-                try:
-                    os.kill(p, signal.SIGKILL)
-                except OSError:
-                    pass
-            reap()
-        for root in SCRATCH:
-            wipe(root)
-    reap()
-
-
-PIDS_CURRENT = next((p for p in ("/sys/fs/cgroup/pids.current", "/sys/fs/cgroup/pids/pids.current") if os.path.exists(p)), None)
-
-
-def cgroup_task_count():
-    """Tasks in this container's pids cgroup, zombies included; None where it cannot be read."""
-    if PIDS_CURRENT is None:
-        return None
+def proc_uids(pid):
+    """The real, effective, saved and filesystem uids of a process, or None if it is gone."""
     try:
-        with open(PIDS_CURRENT, "rb") as f:
-            return int(f.read())
+        with open("/proc/%s/status" % pid, "rb") as f:
+            for line in f:
+                if line.startswith(b"Uid:"):
+                    return [int(x) for x in line.split()[1:5]]
     except (OSError, ValueError):
-        return None
+        pass
+    return None
 
 
-def live_processes():
+def job_pids():
+    """Every process (zombies too) with the job's uid in any of its uids."""
     out = []
     for name in os.listdir("/proc"):
-        if not name.isdigit():
-            continue
-        try:
-            with open("/proc/%s/stat" % name, "rb") as f:
-                state = f.read().rsplit(b")", 1)[1].split()[0]
-        except (OSError, IndexError):
-            continue
-        if state != b"Z":
-            out.append(int(name))
+        if name.isdigit():
+            uids = proc_uids(name)
+            if uids is not None and JOB_UID in uids:
+                out.append(int(name))
     return out
+
+
+def proc_cpu_ms(pid):
+    """utime + stime of a process and of its children that it has reaped, in ms; 0 if it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid, "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        return sum(int(x) for x in fields[11:15]) * 1000 // CLK_TCK
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+class JobClock:
+    """CPU time of a job as the driver reads it from /proc, never from the job. With every_process
+    it covers all the job's processes (helpers it spawned, orphans we reaped), so that burning CPU
+    in another process does not dodge a CPU limit; otherwise the main process only, which is cheaper."""
+
+    def __init__(self, pid, every_process):
+        self.pid = pid
+        self.every_process = every_process
+        self.reaped_ms = 0
+
+    def cpu_ms(self):
+        if not self.every_process:
+            return proc_cpu_ms(self.pid)
+        # Orphans of the job are reparented to us: reap them, keeping what they spent.
+        while True:
+            try:
+                pid, _, ru = os.wait4(-1, os.WNOHANG)
+            except ChildProcessError:
+                break
+            if pid == 0:
+                break
+            self.reaped_ms += int((ru.ru_utime + ru.ru_stime) * 1000)
+        return self.reaped_ms + sum(proc_cpu_ms(p) for p in job_pids())
 
 
 def reap():
@@ -311,42 +327,189 @@ def reap():
             return
 
 
-def wipe(root):
-    try:
-        entries = os.listdir(root)
-    except OSError:
-        return
-    for name in entries:
-        path = os.path.join(root, name)
+# ---------------------------------------------------------------------------------------------
+# Cleaning up after a job, and proving it
+
+
+def kill_job_processes():
+    """Kills every process of the job's uid until none is left, zombies reaped; the reason if some
+    survive. A process of the job cannot change its uid, so this finds all of them."""
+    delay = 0.0
+    deadline = time.monotonic() + 5
+    while True:
+        left = job_pids()
+        if not left:
+            return None
+        for p in left:
+            try:
+                os.kill(p, signal.SIGKILL)
+            except OSError:
+                pass
+        reap()
+        if time.monotonic() > deadline:
+            return "processes of the job survived SIGKILL: %s" % left[:10]
+        if delay:
+            time.sleep(delay)
+        delay = min(0.01, delay + 0.0005)
+
+
+def leftovers():
+    """What the job left that we can see: entries in its writable places and SysV IPC objects."""
+    found = []
+    for root in JOB_WRITABLE:
         try:
-            if os.path.isdir(path) and not os.path.islink(path):
-                shutil.rmtree(path, ignore_errors=True)
+            found.extend(os.path.join(root, name) for name in os.listdir(root))
+        except FileNotFoundError:
+            pass
+    for table in SYSV_TABLES:
+        try:
+            with open(table, "rb") as f:
+                rows = f.read().splitlines()[1:]
+        except FileNotFoundError:
+            continue
+        found.extend("%s id %s" % (table.rsplit("/", 1)[1], row.split()[1].decode()) for row in rows if row.strip())
+    return found
+
+
+def remove_as_root(paths):
+    """Removes what root may remove here without DAC capabilities: files and empty folders in the
+    root-owned places. Returns True if nothing is left."""
+    for path in paths:
+        if not path.startswith("/"):
+            return False  # an IPC object: needs the job's uid
+        try:
+            st = os.lstat(path)
+            if stat.S_ISDIR(st.st_mode):
+                os.rmdir(path)
             else:
                 os.unlink(path)
-        except OSError:
+        except FileNotFoundError:
             pass
+        except OSError:
+            return False
+    return True
 
 
-class Job:
-    """A job's working directory, and the driver's files for it."""
+def purge_as_job():
+    """In a child that has become the job's uid (after every process of the job is dead): opens
+    up and removes everything the job owns in its writable places, and every SysV IPC object."""
+    def purge(path):
+        try:
+            st = os.lstat(path)
+        except OSError:
+            return
+        if stat.S_ISDIR(st.st_mode):
+            try:
+                os.chmod(path, 0o700)
+                for name in os.listdir(path):
+                    purge(os.path.join(path, name))
+                os.rmdir(path)
+            except OSError:
+                pass
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+
+    for root in JOB_WRITABLE:
+        try:
+            names = os.listdir(root)
+        except OSError:
+            continue
+        for name in names:
+            purge(os.path.join(root, name))
+    ipc_rmid = 0
+    for table, rm in (("shm", lambda i: LIBC.shmctl(i, ipc_rmid, None)),
+                      ("msg", lambda i: LIBC.msgctl(i, ipc_rmid, None)),
+                      ("sem", lambda i: LIBC.semctl(i, 0, ipc_rmid))):
+        try:
+            with open("/proc/sysvipc/" + table, "rb") as f:
+                rows = f.read().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            if row.strip():
+                rm(int(row.split()[1]))
+
+
+def run_as_job(fn, timeout_s=10):
+    """Runs fn in a forked child with the job's uid and no capabilities; True if it finished."""
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            os.setgroups([])
+            os.setresgid(JOB_GID, JOB_GID, JOB_GID)
+            os.setresuid(JOB_UID, JOB_UID, JOB_UID)
+            fn()
+            code = 0
+        finally:
+            os._exit(code)
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        time.sleep(0.002)
+    kill(pid)
+    os.waitpid(pid, 0)
+    return False
+
+
+def clean_after_job():
+    """Kills the job's processes and removes all it left. Raises Unclean when that cannot be shown."""
+    if not IN_CONTAINER:
+        return
+    why = kill_job_processes()
+    if why:
+        raise Unclean(why)
+    found = leftovers()
+    if found and not remove_as_root(found):
+        # Folders the job closed to others, and IPC objects, need the job's own uid to remove.
+        if not run_as_job(purge_as_job):
+            raise Unclean("the cleanup process did not finish")
+        why = kill_job_processes()
+        if why:
+            raise Unclean(why)
+        found = leftovers()
+        if found:
+            raise Unclean("could not remove what the job left: %s" % ", ".join(found[:10]))
+    for z in ZYGOTES.values():
+        if z.sock is None:
+            raise Unclean("fork server %s is gone" % os.path.basename(z.script))
+
+
+class JobDir:
+    """The driver's files for one job, in a folder only root may enter."""
 
     def __init__(self, stdin_text):
-        # Fixed names: one job at a time, and the sweep removes both before the next.
+        # A fixed name: one job at a time, and it is removed before the next.
         self.dir = os.path.join(FILES_ROOT, "job")
-        self.work = os.path.join(WORK_ROOT, "work")
-        for d in (self.dir, self.work):
-            shutil.rmtree(d, ignore_errors=True)
-            os.mkdir(d, 0o700)
+        remove_tree(self.dir)
+        os.mkdir(self.dir, 0o700)
         self.stdin = os.path.join(self.dir, "stdin")
         self.out = os.path.join(self.dir, "stdout")
         self.err = os.path.join(self.dir, "stderr")
-        with open(self.stdin, "w", encoding="utf-8") as f:
+        with open(self.stdin, "w", encoding="utf-8", errors="surrogatepass") as f:
             f.write(stdin_text or "")
 
+    def path(self, name):
+        return os.path.join(self.dir, name)
+
     def close(self):
-        if not IN_CONTAINER:  # in a container the sweep wipes the scratch places whole
-            shutil.rmtree(self.dir, ignore_errors=True)
-            shutil.rmtree(self.work, ignore_errors=True)
+        remove_tree(self.dir)
+
+
+def remove_tree(path):
+    """Our own files only (root's, in root's folder)."""
+    try:
+        names = os.listdir(path)
+    except FileNotFoundError:
+        return
+    for name in names:
+        os.unlink(os.path.join(path, name))
+    os.rmdir(path)
 
 
 def read_capped(path, cap):
@@ -391,19 +554,19 @@ def classify(report, timed_out, lim, stderr_text):
 
 
 def run_program(code, stdin_text, lim):
-    """One run of code as __main__ in a fresh job, cleaned up after; returns the result dict (without id)."""
-    job = Job(stdin_text)
+    """One run of code as __main__ in a fresh job; returns the result dict (without id). The
+    cleanup after it is the caller's (see serve)."""
+    job = JobDir(stdin_text)
     try:
-        with open(os.path.join(job.dir, "main.py"), "wb") as f:
+        with open(job.path("main.py"), "wb") as f:
             f.write(code.encode("utf-8", "surrogatepass"))  # lone surrogates fail to decode, as in a file
         start = time.monotonic()
-        report, timed_out = run_child("run", job, lim, start + lim["wall_ms"] / 1000.0)
+        report, timed_out = run_child("run", job.dir, lim, start + lim["wall_ms"] / 1000.0)
         wall_ms = int((time.monotonic() - start) * 1000)
         stdout, out_trunc = read_capped(job.out, lim["output_bytes"])
         stderr, err_trunc = read_capped(job.err, lim["output_bytes"])
     finally:
         job.close()
-        sweep()
     result = classify(report, timed_out, lim, stderr[-2000:])
     if out_trunc and result["status"] == "ok":
         result["status"] = "output_limit"
@@ -416,11 +579,13 @@ def op_run(req):
 
 
 def op_tests(req):
-    """The program once per input, each in a fresh child and directory; stops at the first failure if asked."""
+    """The program once per input, each in a fresh child and folder; stops at the first failure if asked."""
     lim = limits_of(req)
     stop_early = bool(req.get("stop_on_failure", False))
     runs = []
     for text in req["inputs"]:
+        if runs:
+            clean_after_job()
         r = run_program(req["code"], text, lim)
         runs.append(r)
         if stop_early and r["status"] != "ok":
@@ -429,8 +594,8 @@ def op_tests(req):
 
 
 # ---------------------------------------------------------------------------------------------
-# LiveCodeBench: the child runs the tests (zygote_lcb.py); the driver compares stdin answers, so the
-# expected outputs of stdin problems never enter the process that runs the code.
+# LiveCodeBench: the child runs the program (zygote_lcb.py); the driver sends the tests one at a
+# time, keeps the clocks, and compares every answer. The expected outputs never leave the driver.
 
 
 def lcb_lines(text):
@@ -495,7 +660,6 @@ def lcb_source(code, fn_name):
     """The program as LCB compiles it, less the prelude the zygote has already run. Wrapping is
     done here, in the long-lived driver, because in a fresh child the ast module's first use
     costs milliseconds of copy-on-write faults."""
-    ZYGOTES["lcb"].ensure()
     prelude_lines = ZYGOTES["lcb"].prelude_lines
     if fn_name:
         return "\n\n" + code, prelude_lines
@@ -516,51 +680,132 @@ def lcb_code(source, pad_lines):
         return None
 
 
-class EventFrames:
-    """Splits the LCB child's event stream into frames (format in zygote_lcb.py) and hands each to
-    on_frame(kind, test index, code, wall ms, cpu ms, text). A frame whose text is over
-    MAX_EVENT_BYTES goes to on_too_large instead. The stream is written by the process that runs
-    the program, and the program can write to it too: anything malformed goes to on_malformed,
-    never guessed at, and nothing after it is read."""
+def decode_value(data):
+    """The child's encoding of a return value (zygote_lcb.encode_value) back to plain Python data,
+    built without recursion. Raises ValueError (or TypeError, for an unhashable key) on anything
+    that is not a well-formed encoding."""
+    tokens = json.loads(data)
+    if not isinstance(tokens, list):
+        raise ValueError("not a token list")
+    stack = []  # open containers: [tag, items still to come, items so far]
+    done = []
+    for tok in tokens:
+        if done or not isinstance(tok, str) or not tok:
+            raise ValueError("bad token")
+        tag, rest = tok[0], tok[1:]
+        if tag in "ltdSF" and not (tag == "F" and not rest):
+            count = int(rest)
+            if count < 0:
+                raise ValueError("negative count")
+            need = 2 * count if tag == "d" else count
+            if need:
+                stack.append([tag, need, []])
+                continue
+            value = build(tag, [])
+        elif tag == "n" and not rest:
+            value = None
+        elif tag in "TF" and not rest:
+            value = tag == "T"
+        elif tag == "i":
+            value = -int(rest[1:], 16) if rest.startswith("-") else int(rest, 16)
+        elif tag == "f":
+            value = float.fromhex(rest)
+        elif tag == "s":
+            value = rest
+        elif tag == "b":
+            value = bytes.fromhex(rest)
+        else:
+            raise ValueError("unknown token")
+        while True:  # place the value, closing every container it fills
+            if not stack:
+                done.append(value)
+                break
+            top = stack[-1]
+            top[2].append(value)
+            top[1] -= 1
+            if top[1]:
+                break
+            stack.pop()
+            value = build(top[0], top[2])
+    if not done:
+        raise ValueError("truncated value")
+    return done[0]
 
-    HEAD_MAX = 128
 
-    def __init__(self, tests, on_frame, on_too_large, on_malformed):
+def build(tag, items):
+    if tag == "l":
+        return items
+    if tag == "t":
+        return tuple(items)
+    if tag == "d":
+        return {items[i]: items[i + 1] for i in range(0, len(items), 2)}
+    if tag == "S":
+        return set(items)
+    return frozenset(items)
+
+
+class Channel:
+    """The driver's ends of an LCB job's two FIFOs: inputs go down cmd, answers come up res. The
+    child's side is written by the process that runs the program, so the program can write there
+    too: a frame is only ever read as the answer to the test the driver sent last, its size is
+    capped, and anything malformed, or more than one answer per test, fails the program."""
+
+    def __init__(self, job):
+        os.mkfifo(job.path("cmd"), 0o600)
+        os.mkfifo(job.path("res"), 0o600)
+        # Both before the zygote opens the other ends, so that neither open waits.
+        self.res = os.open(job.path("res"), os.O_RDONLY | os.O_NONBLOCK)
+        self.cmd = os.open(job.path("cmd"), os.O_RDWR | os.O_NONBLOCK)
         self.buf = bytearray()
-        self.tests = tests
-        self.on_frame = on_frame
-        self.on_too_large = on_too_large
-        self.on_malformed = on_malformed
+        self.out = b""
+        self.eof = False
 
-    def feed(self, chunk):
-        """Returns "stop" when a handler says so, else None."""
-        buf = self.buf
-        buf.extend(chunk)
-        while True:
-            nl = buf.find(b"\n", 0, self.HEAD_MAX)
-            if nl < 0:
-                return self.on_malformed() if len(buf) >= self.HEAD_MAX else None
-            head = bytes(buf[:nl]).split()
+    def close(self):
+        os.close(self.res)
+        os.close(self.cmd)
+
+    def queue_input(self, text):
+        body = text.encode("utf-8", "surrogatepass")
+        self.out = b"%d\n" % len(body) + body
+
+    def flush(self):
+        """Writes what the pipe takes now; True when the whole input is out."""
+        while self.out:
             try:
-                if len(head) != 6 or head[0] not in (b"E", b"T", b"O"):
-                    raise ValueError(head)
-                idx, code, wall_ms, cpu_ms, n = (int(x) for x in head[1:])
-                if not 0 <= idx < max(self.tests, 1) or n < 0:
-                    raise ValueError(head)
-            except ValueError:
-                return self.on_malformed()
-            if n > MAX_EVENT_BYTES:
-                return self.on_too_large()
-            if len(buf) < nl + 1 + n:
-                return None
-            body = bytes(buf[nl + 1:nl + 1 + n])
-            del buf[:nl + 1 + n]
-            try:
-                text = body.decode("utf-8", "surrogatepass")  # what the program printed, exactly
-            except UnicodeDecodeError:
-                text = body.decode("utf-8", "replace")
-            if self.on_frame(head[0], idx, code, wall_ms, cpu_ms, text) == "stop":
-                return "stop"
+                n = os.write(self.cmd, self.out)
+            except BlockingIOError:
+                return False
+            self.out = self.out[n:]
+        return True
+
+    def read(self, cap):
+        """Reads what is there; returns (kind, body), None when no whole frame has come, or
+        ("bad", why) for a frame that is malformed or over cap."""
+        try:
+            chunk = os.read(self.res, 1 << 20)
+            if chunk:
+                self.buf.extend(chunk)
+            else:
+                self.eof = True
+        except BlockingIOError:
+            pass
+        nl = self.buf.find(b"\n", 0, FRAME_HEAD_MAX)
+        if nl < 0:
+            return ("bad", "a malformed result frame") if len(self.buf) >= FRAME_HEAD_MAX else None
+        head = bytes(self.buf[:nl]).split()
+        if len(head) != 2 or head[0] not in (b"L", b"E", b"O", b"V", b"N", b"T", b"X") or not head[1].isdigit():
+            return "bad", "a malformed result frame"
+        n = int(head[1])
+        if n > cap:
+            return "big", "the answer is larger than %d bytes" % cap
+        if len(self.buf) < nl + 1 + n:
+            return None
+        body = bytes(self.buf[nl + 1:nl + 1 + n])
+        del self.buf[:nl + 1 + n]
+        if self.buf:
+            # The harness writes one frame and then waits for the next input: the rest is not its.
+            return "bad", "more than one answer to one test"
+        return head[0].decode(), body
 
 
 def op_lcb(req):
@@ -569,90 +814,161 @@ def op_lcb(req):
     outputs = req["outputs"]
     fn_name = req.get("fn_name")
     timeout = int(req.get("timeout_s", 6))
+    cpu_clock = req.get("clock", "wall") == "cpu"
     budget_s = (timeout + 1) * len(inputs) + 5
-    payload = {k: req[k] for k in ("inputs", "fn_name", "timeout_s", "clock") if k in req}
     source, pad_lines = lcb_source(req["code"], fn_name)
     compiled = lcb_code(source, pad_lines)
     # LCB looks for "class Solution" in what it compiles: for stdin programs, the rewritten source.
-    payload.update(has_solution="class Solution" in source, pad_lines=pad_lines)
-    payload["code"] = source if compiled is None else compiled
-    if fn_name:
-        payload["outputs"] = outputs  # Python == must run beside the answer, as in LCB
+    payload = {"fn_name": fn_name, "timeout_s": timeout, "clock": "cpu" if cpu_clock else "wall",
+               "has_solution": "class Solution" in source, "pad_lines": pad_lines,
+               "code": source if compiled is None else compiled}
     results, tests, meta = [], [], {}
 
-    def on_frame(kind, idx, code, wall_ms, cpu_ms, text):
-        if kind == b"E":
-            results.append(-4)
-            meta.update(error_code=-4, error_message="Error during testing: " + text)
-            return "stop"
-        tests.append({"wall_ms": wall_ms, "cpu_ms": cpu_ms})
-        if kind == b"O":
+    def fail(code, message, **extra):
+        results.append(code)
+        meta.update(error_code=code if type(code) is int else -2, error_message=message, **extra)
+
+    def judge(idx, kind, body):
+        """The verdict on test idx from the child's answer to it; True to go on."""
+        failures = len(meta)
+        text = body.decode("utf-8", "surrogatepass") if kind != "V" else None
+        if kind == "T":
+            fail(-3, "Time Limit Exceeded", error=text, test=idx)
+        elif kind == "X":
+            fail(-4, "Runtime Error", error=text, test=idx)
+        elif kind == "O" and not fn_name:
             reason = lcb_compare_stdout(text, outputs[idx])
-            if reason is None:
-                results.append(True)
-                return "stop" if len(results) == len(inputs) else None
-            results.append(-2)
-            meta.update(error_code=-2, error_message=reason, output=text[:300], expected=outputs[idx][:300], test=idx)
-            return "stop"
-        if code == 1:
-            results.append(True)
-            return "stop" if len(results) == len(inputs) else None
-        if code == 0:
-            results.append(False)
-            meta.update(error_code=-2, error_message="Wrong Answer", output=text, expected=outputs[idx][:300], test=idx)
-        elif code == -3:
-            results.append(-3)
-            meta.update(error_code=-3, error_message="Time Limit Exceeded", error=text, test=idx)
+            if reason is not None:
+                fail(-2, reason, output=text[:300], expected=outputs[idx][:300], test=idx)
+        elif kind == "N" and fn_name:
+            fail(False, "Wrong Answer: the return value is not plain data (%s)" % text[:200], test=idx)
+        elif kind == "V" and fn_name:
+            try:
+                prediction = decode_value(body)
+            except (ValueError, TypeError, RecursionError, MemoryError):
+                fail(-5, "Test runner died: a malformed return value (the program wrote to the harness's channel)", test=idx)
+                return False
+            if isinstance(prediction, tuple):
+                prediction = list(prediction)  # LCB's rule, at the top level only
+            try:
+                passed = prediction == json.loads(outputs[idx])
+            except RecursionError:
+                passed = False
+            if not passed:
+                fail(False, "Wrong Answer", output=repr(prediction)[:300], expected=outputs[idx][:300], test=idx)
         else:
-            results.append(-4)
-            meta.update(error_code=-4, error_message="Runtime Error", error=text, test=idx)
-        return "stop"
+            fail(-5, "Test runner died: an answer of the wrong kind (the program wrote to the harness's channel)", test=idx)
+        if len(meta) > failures:
+            return False
+        results.append(True)
+        return True
 
-    def on_too_large():
-        results.append(-2)
-        meta.update(error_code=-2, error_message="Wrong answer: output exceeds %d MiB" % (MAX_EVENT_BYTES >> 20))
-        return "stop"
-
-    def on_malformed():
-        results.append(-5)
-        meta.update(error_code=-5, error_message="Test runner died: malformed event (the program wrote to the harness's channel)")
-        return "stop"
-
-    frames = EventFrames(len(inputs), on_frame, on_too_large, on_malformed)
-    job = Job("")
-    events = None
+    job = JobDir("")
+    channel = None
+    pid = None
+    zygote = ZYGOTES["lcb"]
+    report = None
+    start = time.monotonic()
     try:
-        with open(os.path.join(job.dir, "job.marshal"), "wb") as f:
+        with open(job.path("job.marshal"), "wb") as f:
             f.write(marshal.dumps(payload))
-        fifo = os.path.join(job.dir, "events")
-        os.mkfifo(fifo, 0o600)
-        events = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # before the zygote opens the write end
+        channel = Channel(job)
         start = time.monotonic()
-        report, timed_out = run_child("lcb", job, lim, start + budget_s, events, frames.feed)
+        pid = zygote.fork_job(job.dir, lim)
+        clock = JobClock(pid, every_process=cpu_clock)
+        budget_end = start + budget_s
+        state = {"idx": -1, "since": start, "cpu": 0}  # idx -1: loading; then the test being answered
+
+        def on_frame(frame):
+            """Handles one frame; True while grading goes on."""
+            kind, body = frame
+            idx = state["idx"]
+            now = time.monotonic()
+            if kind == "big":
+                fail(-2, "Wrong answer: " + body, test=max(idx, 0))
+                return False
+            if kind == "bad":
+                fail(-5, "Test runner died: %s (the program wrote to the harness's channel)" % body, test=max(idx, 0))
+                return False
+            if idx < 0:
+                if kind == "E":
+                    fail(-4, "Error during testing: " + body.decode("utf-8", "surrogatepass"))
+                    return False
+                if kind != "L":
+                    fail(-5, "Test runner died: an answer before any test (the program wrote to the harness's channel)")
+                    return False
+            else:
+                cpu = clock.cpu_ms()
+                tests.append({"wall_ms": int((now - state["since"]) * 1000), "cpu_ms": max(0, cpu - state["cpu"])})
+                if not judge(idx, kind, body) or len(results) == len(inputs):
+                    return False
+            state["idx"] = idx = idx + 1
+            if idx == len(inputs):  # a problem without tests
+                return False
+            channel.queue_input(inputs[idx])
+            channel.flush()
+            state["since"], state["cpu"] = time.monotonic(), clock.cpu_ms()
+            return True
+
+        timed_out = False
+        watch = [zygote.sock, channel.res] + ([] if REQUESTS.eof else [0])
+        while True:
+            now = time.monotonic()
+            end = budget_end if cpu_clock else min(budget_end, state["since"] + timeout + KILL_GRACE_S)
+            if now >= end:
+                timed_out = True
+                break
+            wait = min(end - now, CPU_POLL_S) if cpu_clock else end - now
+            ready, can_write, _ = select.select(watch, [channel.cmd] if channel.out else [], [], wait)
+            watch_client(ready, pid)
+            if can_write:
+                channel.flush()
+            if cpu_clock and state["idx"] >= 0 and clock.cpu_ms() - state["cpu"] > (timeout + KILL_GRACE_S) * 1000:
+                fail(-3, "Time Limit Exceeded", error="the job's processes used more than %d s of CPU" % timeout, test=state["idx"])
+                break
+            if channel.res in ready:
+                frame = channel.read(lim["output_bytes"])
+                if frame is not None and not on_frame(frame):
+                    break
+                if channel.eof and channel.res in watch:
+                    watch.remove(channel.res)
+            if zygote.sock in ready:
+                report = zygote.exit_report(0)
+                pid = None
+                # Answers written just before the child ended are still in the pipe.
+                while not results or results[-1] is True:
+                    frame = channel.read(lim["output_bytes"])
+                    if frame is None or not on_frame(frame):
+                        break
+                break
+        idx = state["idx"]
+        if pid is not None:
+            kill(pid)
+            report = zygote.exit_report(30)
         wall_ms = int((time.monotonic() - start) * 1000)
         if not meta and len(results) < len(inputs):
-            # The child died or ran out of the global budget mid-run: the generation fails (LCB: -1 / -5).
             stderr, _ = read_capped(job.err, 4000)
-            if timed_out:
-                meta.update(error_code=-1, error_message="Global timeout after %d s" % budget_s)
-                results.append(-1)
+            if timed_out and time.monotonic() >= budget_end:
+                fail(-1, "Global timeout after %d s" % budget_s)
+            elif timed_out:
+                fail(-3, "Time Limit Exceeded", error="still running %.0f s past the limit" % KILL_GRACE_S, test=max(idx, 0))
             else:
                 c = classify(report, False, lim, stderr)
-                meta.update(error_code=-5, error_message="Test runner died: %s" % c["status"], stderr=stderr[-1000:])
-                results.append(-5)
+                fail(-5, "Test runner died: %s" % c["status"], stderr=stderr[-1000:], test=max(idx, 0))
         return {
             "results": results,
             "metadata": meta,
             "tests": tests,
             "wall_ms": wall_ms,
-            "cpu_ms": report["cpu_ms"],
-            "max_rss_kb": report["max_rss_kb"],
+            "cpu_ms": report["cpu_ms"] if report else 0,
+            "max_rss_kb": report["max_rss_kb"] if report else None,
         }
     finally:
-        if events is not None:
-            os.close(events)
+        if pid is not None:
+            kill(pid)
+        if channel is not None:
+            channel.close()
         job.close()
-        sweep()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -661,24 +977,55 @@ def op_lcb(req):
 OPS = {"run": op_run, "tests": op_tests, "lcb": op_lcb}
 
 
+def serve(req):
+    """One request's answer. After every job the container is cleaned and checked; a job whose
+    cleanup cannot be proved keeps its answer, marked unclean, and the driver then exits."""
+    jid = req.get("id")
+    op = req.get("op")
+    if op == "ping":
+        return {"id": jid, "ok": True}, False
+    if op not in OPS:
+        return {"id": jid, "error": "unknown op %r" % op}, False
+    try:
+        res = OPS[op](req)
+    except HarnessError as e:
+        res = {"error": "sandbox harness failed: %s" % e, "retire": True}
+    except Exception as e:
+        res = {"error": "driver error: %r" % (e,), "retire": True}
+    res["id"] = jid
+    try:
+        clean_after_job()
+    except Unclean as e:
+        res["unclean"] = str(e)
+    except Exception as e:
+        res["unclean"] = "cleanup failed: %r" % (e,)
+    return res, "unclean" in res or res.get("retire", False)
+
+
 def main():
     make_undumpable()
     # Default dispositions: as PID 1 that makes us immune to signals sent from inside the container.
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGUSR1, signal.SIGUSR2):
         signal.signal(sig, signal.SIG_DFL)
     os.umask(0o077)
-    # Compiling programs (lcb_code) raises their SyntaxWarnings here, once for the whole driver
-    # rather than per job: the child's compile would have printed them to the job's own stderr.
+    # Programs' SyntaxWarnings at compile time (lcb_code) would have gone to the job's own stderr.
     warnings.simplefilter("ignore")
-    for z in ZYGOTES.values():
-        z.start()
+    sys.set_int_max_str_digits(0)  # answers are compared here, exactly, whatever their size
     out = sys.stdout.buffer
 
     def send(obj):
-        out.write(json.dumps(obj).encode("utf-8") + b"\n")
+        out.write(json.dumps(obj).encode("utf-8", "surrogatepass") + b"\n")
         out.flush()
 
-    send({"id": "hello", "ready": True, "python": sys.version.split()[0], "pid": os.getpid()})
+    try:
+        for z in ZYGOTES.values():
+            z.start()
+        clean_after_job()
+    except (HarnessError, Unclean) as e:
+        send({"id": "hello", "ready": False, "error": str(e)})
+        return
+    send({"id": "hello", "ready": True, "python": sys.version.split()[0], "pid": os.getpid(),
+          "uid": os.getuid(), "job_uid": JOB_UID})
     while True:
         line = REQUESTS.readline()
         if line is None:
@@ -690,25 +1037,17 @@ def main():
             continue
         try:
             req = json.loads(line)
-            jid = req.get("id")
         except ValueError as e:
             send({"id": None, "error": "bad request: %s" % e})
             continue
-        op = req.get("op")
-        try:
-            if op == "ping":
-                send({"id": jid, "ok": True})
-            elif op in OPS:
-                res = OPS[op](req)
-                res["id"] = jid
-                send(res)
-            else:
-                send({"id": jid, "error": "unknown op %r" % op})
-        except ZygoteDied as e:
-            sweep()
-            send({"id": jid, "error": "sandbox fork server died (%s); it has been restarted" % e})
-        except Exception as e:
-            send({"id": jid, "error": "driver error: %r" % (e,)})
+        res, last = serve(req)
+        send(res)
+        if last:
+            # This container may hold something of a job's, or a broken fork server: the client
+            # replaces it. Nothing more runs here.
+            for z in ZYGOTES.values():
+                z.stop()
+            os._exit(0)
 
 
 if __name__ == "__main__":

@@ -1,28 +1,40 @@
-"""What both fork servers (zygote_plain.py, zygote_lcb.py) make for a job before they fork.
+"""What both fork servers (zygote_plain.py, zygote_lcb.py) do for a job around their fork.
 
-The server opens the job's files but never reads them: the child moves the first three under fds
-0-2 and reads its program (main.py, or LCB's job.marshal) from the fourth, so its own work after
-the fork, and the pages it copies, stay few. The server also moves into the job's working
-directory, which the child inherits, and works out the child's rlimits.
+The server runs as root inside the container, with no capability but the three needed to switch a
+child to the job's identity (SETUID, SETGID) and to kill what a job leaves (KILL). Before it forks,
+it opens the job's files, which live in a folder only root can enter; it never reads them. The
+child moves them under fds 0-2 (and, for LiveCodeBench, keeps the two channel ends), closes every
+other descriptor, sets its limits, and then becomes the job: uid and gid JOB_UID, no supplementary
+groups, no capabilities, in a fresh working folder of its own. Only then does it run anything of
+the program's. As another uid, the job cannot signal, trace, prlimit or stop the driver or the
+fork servers, and cannot open their files: the verdict is decided in processes it cannot touch.
 """
 
 import os
 import resource
 
-# LCB's reliability guard later takes chdir from os, in the LCB server; the server still needs it.
+# The job's identity: never the driver's or a fork server's (root). The driver kills and cleans by it.
+JOB_UID = JOB_GID = 10000
+JOB_WORK = "/tmp/job"
+
+# LCB's reliability guard later takes chdir and mkdir from os, in the LCB server; the child still needs them.
 _chdir = os.chdir
+_mkdir = os.mkdir
+_setgroups = os.setgroups
+_setresgid = os.setresgid
+_setresuid = os.setresuid
 
 
 class Job:
-    """fields: job dir, work dir, address-space bytes, cpu seconds, file-size bytes (text). fds are
-    stdin, stdout, stderr, the program, then the event FIFO's write end when `events` is set (the
-    driver opened its read end first, so that open does not wait)."""
+    """fields: job dir, address-space bytes, cpu seconds, file-size bytes (text). fds are stdin,
+    stdout, stderr, the program, then (LCB) the command channel's read end and the result channel's
+    write end; the driver opened its own ends first, so neither open waits."""
 
     __slots__ = ("fds", "size", "rlimits")
 
-    def __init__(self, fields, program, events=False):
-        job_dir, work = fields[0], fields[1]
-        mem, cpu, fsize = (int(x) for x in fields[2:5])
+    def __init__(self, fields, program, channels=False):
+        job_dir = fields[0]
+        mem, cpu, fsize = (int(x) for x in fields[1:4])
         new = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         self.fds = []
         try:
@@ -31,9 +43,9 @@ class Job:
             self.fds.append(os.open(job_dir + "/stderr", new, 0o600))
             self.fds.append(os.open(job_dir + "/" + program, os.O_RDONLY))
             self.size = os.fstat(self.fds[3]).st_size + 1  # one read of this many gets it all
-            if events:
-                self.fds.append(os.open(job_dir + "/events", os.O_WRONLY))
-            _chdir(work)
+            if channels:
+                self.fds.append(os.open(job_dir + "/cmd", os.O_RDONLY))
+                self.fds.append(os.open(job_dir + "/res", os.O_WRONLY))
         except OSError:
             self.close()
             raise
@@ -47,3 +59,26 @@ class Job:
     def close(self):
         for fd in self.fds:
             os.close(fd)
+
+
+def become_job(job, keep=()):
+    """In the forked child, before any of the program's code: streams on 0-2, the fds in `keep`
+    (already at 3, 4, ... in order) and nothing else open, limits set, then the job's identity.
+    Dropping root here also drops every capability; no-new-privileges keeps them dropped."""
+    os.setsid()
+    os.dup2(job.fds[0], 0)
+    os.dup2(job.fds[1], 1)
+    os.dup2(job.fds[2], 2)
+    for i, fd in enumerate(keep):
+        os.dup2(fd, 3 + i)
+    os.closerange(3 + len(keep), 1 << 16)
+    for which, limit in job.rlimits:
+        resource.setrlimit(which, limit)
+    # The out-of-memory killer takes the job's processes before the harness's.
+    with open("/proc/self/oom_score_adj", "w") as f:
+        f.write("1000")
+    _setgroups([])
+    _setresgid(JOB_GID, JOB_GID, JOB_GID)
+    _setresuid(JOB_UID, JOB_UID, JOB_UID)
+    _mkdir(JOB_WORK, 0o700)
+    _chdir(JOB_WORK)

@@ -1,18 +1,23 @@
 #!/usr/bin/env python3
 """Arbiter's fork server for LiveCodeBench grading (the driver's `lcb` op).
 
-Started once per container by the driver (driver.py), by fork and exec. Before serving it runs
-LiveCodeBench's prelude into the module that each child will execute its program in, and applies
-LiveCodeBench's reliability guard to itself, so that every child starts with both done. On this
-kind of machine a child's cost is mostly page faults (about 20-30 us each, measured), and every
-page this server writes between two forks faults again after the next one, so work done once
-here, instead of in every child, and the fewest objects touched per job on both sides of the fork,
-are most of the speed of grading. It never sees a job's code or data: the driver writes those into
-the job's own directory (the program already wrapped and compiled as LCB's runner would) and sends
-the zygote only where that directory is and which limits apply. For each job the zygote opens the
-job's files (it never reads them), forks a child, waits for it, and reports how it ended. The
-child moves the files under its streams, sets its limits, loads its job, and runs LiveCodeBench's
-harness on it, reporting each test on the job's event FIFO.
+Started once per container by the driver (driver.py), by fork and exec; it runs as root, like the
+driver. Before serving it runs LiveCodeBench's prelude into the module that each child will execute
+its program in, and applies LiveCodeBench's reliability guard to itself, so that every child starts
+with both done. On this kind of machine a child's cost is mostly page faults, and every page this
+server writes between two forks faults again after the next one, so work done once here, instead
+of in every child, and the fewest objects touched per job on both sides of the fork, are most of
+the speed of grading.
+
+It never sees a job's data. The driver writes the program (already wrapped and compiled as LCB's
+runner would) into the job's folder and sends the zygote only where that folder is and which
+limits apply. For each job the zygote opens the job's files and channels (it never reads them),
+forks a child, waits for it, and reports how it ended. The child becomes the job's uid
+(jobfiles.become_job), loads the program, and then serves the driver: the driver sends one test's
+input at a time and the child answers with what the program printed (stdin problems) or with the
+return value in a plain data encoding (call-based problems). The driver alone holds the expected
+outputs, counts the tests, keeps the clocks and decides every verdict; nothing the child writes is
+believed beyond "this is the program's answer to the test the driver just sent".
 
 Because the zygote was started by exec, not forked from the driver, a job's process holds no other
 job's code, inputs or expected outputs in its memory.
@@ -20,15 +25,15 @@ job's code, inputs or expected outputs in its memory.
 Protocol on fd 3 (SOCK_SEQPACKET, one message each), as for zygote_plain.py, except that the
 hello also gives the prelude's line count (b"ready <pid> <lines>"), which the driver needs to wrap
 programs as LCB does:
-  request  dir NUL work NUL address-space bytes NUL cpu seconds NUL file-size bytes; the directory
-           holds stdin, job.marshal and the FIFO events, whose read end the driver holds open
+  request  dir NUL address-space bytes NUL cpu seconds NUL file-size bytes; the directory holds
+           stdin, job.marshal and the FIFOs cmd and res, whose other ends the driver holds open
   answer   b"pid <pid>", then b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended;
            or b"error <why>" when the job's files cannot be opened
-Events, one per frame: b"<kind> <test index> <code> <wall ms> <cpu ms> <n>\n" then n bytes of
-UTF-8 text (lone surrogates passed through). Kinds: E (the program did not compile or load; the
-text is the error), T (a call-based test: code 1 passed, 0 wrong, -3 timed out, -4 raised; the
-text is the answer's repr or the error), O (a stdin test ran; the text is its stdout, compared by
-the driver).
+Channels, in frames of b"<kind> <n>\n" + n bytes (driver to child: b"<n>\n" + n bytes of one
+test's input). Child to driver: L (loaded), E (the program did not compile or load; the error),
+O (stdout of a stdin test), V (a call-based test's return value, encoded by encode_value), N (a
+return value that is not plain data; its type), T (the test ran out of time), X (the test raised;
+the error).
 """
 
 import builtins
@@ -44,7 +49,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder off the path
-from jobfiles import Job  # noqa: E402
+from jobfiles import Job, become_job  # noqa: E402
 
 del sys.path[0]  # and off it again before any job runs
 
@@ -73,19 +78,11 @@ def child(job):
     """In the forked child: never returns."""
     code = 70
     try:
-        os.setsid()
-        os.dup2(job.fds[0], 0)
-        os.dup2(job.fds[1], 1)
-        os.dup2(job.fds[2], 2)
         blob = os.read(job.fds[3], job.size)  # one read: the file is on a tmpfs, size known
-        events = job.fds[4]
-        os.closerange(3, events)
-        os.closerange(events + 1, 1 << 16)
-        for which, limit in job.rlimits:
-            resource.setrlimit(which, limit)
+        become_job(job, keep=job.fds[4:6])
         req = marshal.loads(blob)
         del blob
-        code = lcb_child(req, events)
+        code = lcb_child(req, 3, 4)
     except SystemExit as e:
         if isinstance(e.code, int):
             code = e.code
@@ -254,12 +251,15 @@ class _MockBytes:
 
 
 class _MockStdin:
-    """Stands in for sys.stdin the way LCB's does: readline walks the lines without their newline."""
+    """Stands in for sys.stdin the way LCB's MockStdinWithBuffer does: readline is its StringIO's
+    (it keeps the newline and gives "" at end of input, so input() raises EOFError there), read
+    gives the whole input, readlines splits on newlines, and it cannot be iterated. LCB also
+    patches sys.stdin.readline, but that patch lands on the real stdin before the swap and never
+    takes effect (checked against LCB's own run_test)."""
 
     def __init__(self, text):
         self._text = text
         self._sio = io.StringIO(text)
-        self._lines = iter(text.split("\n"))
 
     @property
     def buffer(self):
@@ -269,7 +269,7 @@ class _MockStdin:
         return self._text
 
     def readline(self, *args):
-        return next(self._lines)
+        return self._sio.readline(*args)
 
     def readlines(self, *args):
         return self._text.split("\n")
@@ -315,21 +315,116 @@ class _Capture:
         return False
 
 
-# Builtins the harness calls after a program has run, held here: a program may replace them in
-# builtins (it spoils only its own process, but its verdict must still be reported).
-_len, _memoryview = len, memoryview
+# Builtins the harness calls after a program has run, held here: a program that replaces them in
+# builtins spoils only its own answers.
+_len, _memoryview, _type, _isinstance, _list, _format = len, memoryview, type, isinstance, list, format
+_read, _write = os.read, os.write
 
 
-def _emit(wfd, kind, idx, code, wall_ms, cpu_ms, text):
-    """One event frame (see the module's docstring)."""
-    body = text.encode("utf-8", "surrogatepass")
-    data = _memoryview(b"%s %d %d %d %d %d\n" % (kind, idx, code, wall_ms, cpu_ms, _len(body)) + body)
+def _send(wfd, kind, body):
+    """One frame to the driver: kind, length, then the bytes."""
+    data = _memoryview(b"%s %d\n" % (kind, _len(body)) + body)
     while data:
-        data = data[os.write(wfd, data):]
+        data = data[_write(wfd, data):]
 
 
-def lcb_child(req, wfd):
-    """Runs in the forked child: load the program, then each test under its timer, one event each."""
+class _Inputs:
+    """The driver's frames on the command channel: b"<n>\n" then n bytes of one test's input."""
+
+    def __init__(self, fd):
+        self.fd = fd
+        self.buf = b""
+
+    def _fill(self):
+        chunk = _read(self.fd, 1 << 20)
+        if not chunk:
+            return False
+        self.buf += chunk
+        return True
+
+    def next(self):
+        """The next input as text, or None when the driver is done."""
+        while b"\n" not in self.buf:
+            if not self._fill():
+                return None
+        head, _, self.buf = self.buf.partition(b"\n")
+        n = int(head)
+        while _len(self.buf) < n:
+            if not self._fill():
+                return None
+        body, self.buf = self.buf[:n], self.buf[n:]
+        return body.decode("utf-8", "surrogatepass")
+
+
+class NotPlainData(Exception):
+    pass
+
+
+# A return value becomes at most this many tokens; a larger (or self-containing) one is not an answer.
+MAX_TOKENS = 4_000_000
+
+
+def encode_value(value):
+    """The return value as a flat list of tokens, in prefix order, as JSON text: n (None), T, F, i<hex>
+    (int), f<float.hex> (float), s<text>, b<hex> (bytes), and l<count>, t<count>, d<count> (count
+    key-value pairs), S<count> (set), F<count> (frozenset) before their items. Only plain data
+    survives: the exact type is kept at every depth (a tuple stays a tuple, True stays True, 1.0
+    stays a float, ints and floats exactly), subclasses of the builtin types are reduced to their
+    builtin contents (so an overridden __eq__ is gone), numpy scalars become their Python value, and
+    anything else raises NotPlainData. The driver decodes it and compares, outside this process."""
+    out = []
+    stack = [value]
+    while stack:
+        x = stack.pop()
+        if _len(out) >= MAX_TOKENS:
+            raise NotPlainData("a return value of more than %d items" % MAX_TOKENS)
+        if x is None:
+            out.append("n")
+        elif x is True:
+            out.append("T")
+        elif x is False:
+            out.append("F")
+        elif _isinstance(x, int):
+            v = int.__index__(x)
+            out.append("i-" + _format(-v, "x") if v < 0 else "i" + _format(v, "x"))
+        elif _isinstance(x, float):
+            out.append("f" + float.hex(x))
+        elif _isinstance(x, str):
+            out.append("s" + str.__str__(x))
+        elif _isinstance(x, bytes):
+            out.append("b" + bytes.hex(x))
+        elif _isinstance(x, (list, tuple)):
+            items = _list(list.__iter__(x) if _isinstance(x, list) else tuple.__iter__(x))
+            out.append(("l%d" if _isinstance(x, list) else "t%d") % _len(items))
+            stack.extend(reversed(items))
+        elif _isinstance(x, dict):
+            pairs = _list(dict.items(x))
+            out.append("d%d" % _len(pairs))
+            for k, v in reversed(pairs):
+                stack.append(v)
+                stack.append(k)
+        elif _isinstance(x, (set, frozenset)):
+            items = _list(set.__iter__(x) if _isinstance(x, set) else frozenset.__iter__(x))
+            out.append(("S%d" if _isinstance(x, set) else "F%d") % _len(items))
+            stack.extend(items)
+        else:
+            numpy = sys.modules.get("numpy")
+            if numpy is not None and _isinstance(x, numpy.generic):
+                stack.append(x.item())
+            else:
+                t = _type(x)
+                raise NotPlainData("%s.%s" % (t.__module__, t.__qualname__))
+    return json.dumps(out).encode("ascii")
+
+
+def _error_text(e):
+    return repr(e)[:2000].encode("utf-8", "surrogatepass")
+
+
+def lcb_child(req, cmd_fd, res_fd):
+    """Runs in the forked child, as the job: load the program, then answer the driver's tests one
+    by one until it closes the channel. A test runs under LCB's own timer (SIGALRM, or the CPU
+    timer for --clock cpu); the driver keeps its own clocks as well, which the program cannot stop."""
     timeout = int(req.get("timeout_s", 6))
     cpu_clock = req.get("clock", "wall") == "cpu"
 
@@ -340,47 +435,43 @@ def lcb_child(req, wfd):
             signal.alarm(seconds)
 
     fn_name = req.get("fn_name")
-    inputs = req["inputs"]
     lcb_block_modules()
     try:
         compiled = lcb_compile(req, timeout, arm)
         method = getattr(compiled, fn_name if fn_name else "wrapped_function")
-        if fn_name:
-            args_per_test = [[json.loads(line) for line in text.split("\n")] for text in inputs]
-            expected = [json.loads(o) for o in req["outputs"]]
     except BaseException as e:
-        _emit(wfd, b"E", 0, 0, 0, 0, repr(e)[:2000])
+        _send(res_fd, b"E", _error_text(e))
         return 0
-    for idx in range(len(inputs)):
-        t0, c0 = time.perf_counter(), time.process_time()
-        arm(timeout)
+    _send(res_fd, b"L", b"")
+    inputs = _Inputs(cmd_fd)
+    while True:
+        text = inputs.next()
+        if text is None:
+            return 0
         try:
             if fn_name:
-                prediction = method(*args_per_test[idx])
+                args = [json.loads(line) for line in text.split("\n")]
+                arm(timeout)
+                prediction = method(*args)
             else:
+                arm(timeout)
                 with _Capture() as cap:
-                    lcb_call_stdin(method, inputs[idx])
+                    lcb_call_stdin(method, text)
             arm(0)
         except BaseException as e:
             arm(0)
-            wall_ms, cpu_ms = int((time.perf_counter() - t0) * 1000), int((time.process_time() - c0) * 1000)
-            code = -3 if "timeoutexception" in repr(e).lower() else -4
-            _emit(wfd, b"T", idx, code, wall_ms, cpu_ms, repr(e)[:2000])
-            return 0
-        wall_ms, cpu_ms = int((time.perf_counter() - t0) * 1000), int((time.process_time() - c0) * 1000)
-        if fn_name:
-            if isinstance(prediction, tuple):
-                prediction = list(prediction)
-            passed = prediction == expected[idx]
-            if not isinstance(passed, bool):
-                passed = bool(passed)
-            _emit(wfd, b"T", idx, 1 if passed else 0, wall_ms, cpu_ms, repr(prediction)[:300])
-            if not passed:
-                return 0
-        else:
-            # The parent compares: the child never sees the expected stdout.
-            _emit(wfd, b"O", idx, 0, wall_ms, cpu_ms, cap.value)
-    return 0
+            _send(res_fd, b"T" if _isinstance(e, TimeoutException) else b"X", _error_text(e))
+            continue
+        if not fn_name:
+            _send(res_fd, b"O", cap.value.encode("utf-8", "surrogatepass"))
+            continue
+        try:
+            _send(res_fd, b"V", encode_value(prediction))
+        except NotPlainData as e:
+            _send(res_fd, b"N", str(e).encode("utf-8", "surrogatepass"))
+        except BaseException as e:
+            # Reading the value ran the program's code (a numpy scalar's item, say), and that raised.
+            _send(res_fd, b"X", _error_text(e))
 
 
 def warm_up():
@@ -390,6 +481,13 @@ def warm_up():
 
     for name in LCB_PRELUDE_MODULES + ["types", "traceback", "shutil", "importlib.machinery"]:
         importlib.import_module(name)
+    # LCB's runner imports numpy itself, before its reliability guard: a program's own `import
+    # numpy` then finds it loaded. Imported after the guard, numpy fails (it needs what the guard
+    # takes from os), so it is loaded here, once.
+    try:
+        importlib.import_module("numpy")
+    except ImportError:
+        pass
     for _ in range(2):
         with open(os.devnull, "w", encoding="utf-8") as sink, open(os.devnull, "r", encoding="utf-8"):
             saved = sys.stdout
@@ -424,7 +522,7 @@ def main():
         if not msg:
             return
         try:
-            job = Job(msg.decode("utf-8", "surrogateescape").split("\0"), "job.marshal", events=True)
+            job = Job(msg.decode("utf-8", "surrogateescape").split("\0"), "job.marshal", channels=True)
         except (OSError, ValueError, IndexError) as e:
             os.write(CONTROL_FD, b"error %s" % str(e).encode("utf-8", "replace"))
             continue

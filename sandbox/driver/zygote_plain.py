@@ -2,9 +2,10 @@
 """Arbiter's fork server for plain runs (the driver's `run` and `tests` ops).
 
 Started once per container by the driver (driver.py), by fork and exec, with stdin and stdout on
-/dev/null. It never sees a job's code or input: the driver writes them into the job's directory and
-sends only that directory, the empty working directory and the limits. For each request it forks
-one child, answers with the child's pid, waits for it, and reports how it ended.
+/dev/null; it runs as root, like the driver, and its children become the job's uid before they run
+anything of the program's (jobfiles.become_job). It never sees a job's code or input: the driver
+writes them into the job's directory and sends only that directory and the limits. For each
+request it forks one child, answers with the child's pid, waits for it, and reports how it ended.
 
 Kept small on purpose. On a virtual machine with shadow page tables every page a child first
 writes, or a fork copies, costs a trap of 10-30 microseconds, so the cost of a trivial run is
@@ -15,8 +16,8 @@ empty) and moves the job's files under fds 0-2, which is also exactly how `pytho
 its streams.
 
 Protocol on fd 3 (SOCK_SEQPACKET, one message each):
-  request  dir NUL work NUL address-space bytes NUL cpu seconds NUL file-size bytes (the driver
-           works these out, and keeps the wall clock itself)
+  request  dir NUL address-space bytes NUL cpu seconds NUL file-size bytes (the driver works
+           these out, and keeps the wall clock itself)
   answer   b"pid <pid>", then b"exit <wait status> <cpu ms> <max rss kB>" when the child has ended;
            or b"error <why>" when the job's files cannot be opened
 """
@@ -29,7 +30,7 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder off the path
-from jobfiles import Job  # noqa: E402
+from jobfiles import Job, become_job  # noqa: E402
 
 del sys.path[0]  # and off it again before any job runs
 
@@ -37,8 +38,7 @@ CONTROL_FD = 3
 
 
 def make_undumpable():
-    """Same-uid processes (the jobs) may not ptrace a non-dumpable process, so no job can plant
-    code here for the next job's child to inherit."""
+    """Defence in depth: the jobs run as another uid and cannot trace us anyway."""
     try:
         ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
     except OSError:
@@ -57,17 +57,12 @@ class PlainJob(Job):
 
 
 def child(job):
-    """In the forked child: runs the job's main.py as __main__ and never returns."""
+    """In the forked child: becomes the job (jobfiles.become_job), runs its main.py as __main__,
+    and never returns."""
     code = 70
     try:
-        os.setsid()
-        os.dup2(job.fds[0], 0)
-        os.dup2(job.fds[1], 1)
-        os.dup2(job.fds[2], 2)
         source = os.read(job.fds[3], job.size)  # one read: the file is on a tmpfs, size known
-        os.closerange(3, 1 << 16)
-        for which, limit in job.rlimits:
-            resource.setrlimit(which, limit)
+        become_job(job)
         sys.argv = job.argv
         # compile() of bytes honours a BOM and a coding cookie, as `python3 main.py` does.
         program = compile(source, "main.py", "exec")

@@ -64,9 +64,12 @@ final class DockerWorker implements Closeable {
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of(
                         "/tmp", "rw,nosuid,nodev,size=" + config.tmpfsMb() + "m,mode=1777",
-                        "/run/arbiter", "rw,nosuid,nodev,noexec,size=" + config.tmpfsMb() * 2 + "m,mode=1777"))
+                        "/run/arbiter", "rw,nosuid,nodev,noexec,size=" + config.tmpfsMb() * 2 + "m,mode=0700"))
+                // The driver and its fork servers run as root with these three alone: to switch each
+                // job to a uid of its own, and to kill what the job leaves. The job keeps none.
                 .withCapDrop(Capability.ALL)
-                .withSecurityOpts(List.of("no-new-privileges"))
+                .withCapAdd(Capability.SETUID, Capability.SETGID, Capability.KILL)
+                .withSecurityOpts(List.of("no-new-privileges", "seccomp=" + SeccompProfile.json()))
                 .withMemory((long) config.containerMemoryMb() << 20)
                 .withMemorySwap((long) config.containerMemoryMb() << 20)
                 .withPidsLimit(config.pidsLimit())
@@ -76,7 +79,7 @@ final class DockerWorker implements Closeable {
                 .withInit(false);
         CreateContainerResponse created = docker.createContainerCmd(config.image())
                 .withHostConfig(host)
-                .withUser("65534:65534")
+                .withUser("0:0")
                 .withWorkingDir("/tmp")
                 .withCmd("python3", "-I", "-u", "/sandbox/driver.py")
                 .withEnv("PYTHONDONTWRITEBYTECODE=1", "PYTHONHASHSEED=0")
@@ -104,7 +107,11 @@ final class DockerWorker implements Closeable {
             docker.startContainerCmd(id).exec();
             JsonNode hello = w.next(System.nanoTime() + TimeUnit.SECONDS.toNanos(30));
             if (hello == null || !hello.path("ready").asBoolean()) {
-                throw new SandboxException("sandbox driver did not start in container " + id.substring(0, 12) + ": " + w.stderrTail());
+                String why = hello == null ? w.stderrTail() : hello.path("error").asText(w.stderrTail());
+                throw new SandboxException("sandbox driver did not start in container " + id.substring(0, 12) + ": " + why);
+            }
+            if (hello.path("uid").asInt(-1) == hello.path("job_uid").asInt(-1)) {
+                throw new SandboxException("sandbox driver in container " + id.substring(0, 12) + " runs as the jobs' uid; rebuild the image");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -170,6 +177,10 @@ final class DockerWorker implements Closeable {
 
     boolean dead() {
         return dead;
+    }
+
+    String shortId() {
+        return containerId.substring(0, Math.min(12, containerId.length()));
     }
 
     String stderrTail() {

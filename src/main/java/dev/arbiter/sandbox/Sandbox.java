@@ -36,9 +36,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * queue; each container has a pump that keeps up to {@link #PIPELINE} of them sent to its driver,
  * which runs them one after another, each in a fresh child process, cleaning up in between. The
  * second job is already in the driver's input when the first ends, so the container does not idle
- * while an answer travels back through Docker and the next request comes in. A container that
- * dies or stops answering is removed and replaced; a job that was only waiting behind the one
- * that broke it is queued again, once.
+ * while an answer travels back through Docker and the next request comes in.
+ *
+ * <p>A container whose harness fails (the driver says so, or the container dies or stops answering)
+ * is removed and replaced, and so is one whose driver could not prove itself clean after a job. A
+ * job that met a harness failure is run once more, on another container (the failed one is gone by
+ * then); if that fails too, its result is a sandbox error carrying the reason, never a verdict. Jobs
+ * that were only waiting behind it had not started, and are queued again as they were.
  */
 public final class Sandbox implements AutoCloseable {
     /** Extra time the Java side waits past a job's own limits before declaring a container dead. */
@@ -102,7 +106,7 @@ public final class Sandbox implements AutoCloseable {
         req.put("op", "run").put("code", code).put("stdin", stdin == null ? "" : stdin);
         req.set("limits", limits(limits));
         long start = System.nanoTime();
-        JsonNode answer = call(req, limits.wallMs() + GRACE_MS);
+        JsonNode answer = answer(req, limits.wallMs() + GRACE_MS);
         String failure = failureOf(answer);
         if (failure != null) {
             return RunResult.sandboxError(failure, (System.nanoTime() - start) / 1_000_000);
@@ -117,7 +121,7 @@ public final class Sandbox implements AutoCloseable {
         ArrayNode in = req.putArray("inputs");
         inputs.forEach(in::add);
         req.set("limits", limits(limits));
-        JsonNode answer = call(req, (limits.wallMs() + 500) * Math.max(1, inputs.size()) + GRACE_MS);
+        JsonNode answer = answer(req, (limits.wallMs() + 500) * Math.max(1, inputs.size()) + GRACE_MS);
         String failure = failureOf(answer);
         if (failure != null) {
             return List.of(RunResult.sandboxError(failure, 0));
@@ -137,11 +141,11 @@ public final class Sandbox implements AutoCloseable {
         ArrayNode out = req.putArray("outputs");
         r.outputs().forEach(out::add);
         req.set("limits", limits(r.limits()));
-        JsonNode a = call(req, r.budgetMs() + GRACE_MS);
+        JsonNode a = answer(req, r.budgetMs() + GRACE_MS);
         String failure = failureOf(a);
         if (failure != null) {
             return new LcbExecution(List.of(LcbCode.RUNNER_ERROR),
-                    Map.of("error_code", -5, "error_message", "sandbox error: " + failure, LcbExecution.SANDBOX_ERROR, true), List.of(), 0, 0, null);
+                    Map.of("error_code", -5, "error_message", failure, LcbExecution.SANDBOX_ERROR, true), List.of(), 0, 0, null);
         }
         List<LcbCode> results = new ArrayList<>();
         a.get("results").forEach(v -> results.add(LcbCode.of(v)));
@@ -153,14 +157,15 @@ public final class Sandbox implements AutoCloseable {
                 a.hasNonNull("max_rss_kb") ? a.get("max_rss_kb").asLong() : null);
     }
 
-    /** A request waiting for a container, and where its answer goes (null: the container broke). */
+    /** A request waiting for a container, and where its answer goes. */
     private static final class Job {
         final ObjectNode request;
         final long timeoutNanos;
         final CompletableFuture<JsonNode> answer = new CompletableFuture<>();
         /** The request id of its latest sending; set by the one pump that holds it. */
         String id;
-        boolean requeued;
+        /** The harness failure of its first run, once it has had one; a second ends it. */
+        String firstFailure;
 
         Job(ObjectNode request, long timeoutMs) {
             this.request = request;
@@ -232,21 +237,23 @@ public final class Sandbox implements AutoCloseable {
                 Job head = sent.poll();
                 JsonNode a = w.answer(head.id, lastAnswer + head.timeoutNanos);
                 lastAnswer = System.nanoTime();
-                if (a != null && !w.dead()) {
+                String harness = harnessFailure(a, w);
+                if (harness == null) {
                     head.answer.complete(a);
-                    continue;
-                }
-                // The container broke, or the head outlived its time: the head keeps whatever answer
-                // came (none, mostly). The jobs behind it had not started, as far as we know: queue
-                // them again, once.
-                head.answer.complete(a);
-                for (Job j : sent) {
-                    if (j.requeued) {
-                        j.answer.complete(null);
-                    } else {
-                        j.requeued = true;
-                        queue.addFirst(j);
+                    if (!a.has("unclean") && !w.dead()) {
+                        continue;
                     }
+                    // The answer stands, but the driver could not show the container clean and has
+                    // exited: nothing more runs there.
+                    lastFailure = "container " + w.shortId() + " retired: " + a.path("unclean").asText("it stopped");
+                } else {
+                    retryOrFail(head, harness);
+                    lastFailure = harness;
+                }
+                // The driver runs one job at a time and stops after this one: the jobs behind it never
+                // started, and go back to the front of the queue as they were.
+                for (Job j : sent.reversed()) {
+                    queue.addFirst(j);
                 }
                 sent.clear();
                 w = replace(w);
@@ -254,13 +261,40 @@ public final class Sandbox implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            sent.forEach(j -> j.answer.complete(null));
+            sent.forEach(j -> j.answer.complete(failure("the sandbox was closed")));
             if (closed || lost()) {
                 for (Job j; (j = queue.poll()) != null; ) {
-                    j.answer.complete(null);
+                    j.answer.complete(failure(closed ? "the sandbox was closed"
+                            : "no sandbox container is left: " + (lastFailure == null ? "all were lost" : lastFailure)));
                 }
             }
         }
+    }
+
+    /** Why an answer is a failure of the harness rather than a result, or null when it is a result. */
+    private static String harnessFailure(JsonNode a, DockerWorker w) {
+        if (a == null) {
+            String tail = w.stderrTail();
+            return "container " + w.shortId() + (w.dead() ? " stopped" : " stopped answering in time") + (tail.isEmpty() ? "" : ": " + tail);
+        }
+        if (a.has("error")) {
+            return "container " + w.shortId() + ": " + a.get("error").asText();
+        }
+        return null;
+    }
+
+    /** A job that met a harness failure runs once more, elsewhere; a second failure is its result. */
+    private void retryOrFail(Job j, String why) {
+        if (j.firstFailure == null) {
+            j.firstFailure = why;
+            queue.addFirst(j);
+        } else {
+            j.answer.complete(failure(why + " (after a retry; the first try failed with: " + j.firstFailure + ")"));
+        }
+    }
+
+    private static JsonNode failure(String why) {
+        return Json.mapper().createObjectNode().put("error", why);
     }
 
     /** Every container is gone and none is being started. */
@@ -290,10 +324,16 @@ public final class Sandbox implements AutoCloseable {
 
     /** Why the sandbox gave no usable answer, or null when it did. */
     private static String failureOf(JsonNode answer) {
-        if (answer == null) {
-            return "sandbox container stopped answering";
-        }
         return answer.has("error") ? answer.get("error").asText() : null;
+    }
+
+    /** The answer to a request, or a failure naming why there is none; never throws for a broken pool. */
+    private JsonNode answer(ObjectNode req, long timeoutMs) {
+        try {
+            return call(req, timeoutMs);
+        } catch (SandboxException e) {
+            return failure(e.getMessage());
+        }
     }
 
     private static ObjectNode limits(Limits l) {
