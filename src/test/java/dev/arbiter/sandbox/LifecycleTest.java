@@ -69,26 +69,45 @@ class LifecycleTest {
     }
 
     @Test
-    void aJobSentBehindOneWhoseContainerDiesRunsOnTheReplacement() throws Exception {
+    void aJobWhoseContainerDiesIsRetriedOnceElsewhereThenReportedAndTheJobsBehindItStillRun() throws Exception {
         try (Sandbox s = Sandbox.start(SandboxConfig.defaults().withContainers(1));
-                var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+                var docker = Sandbox.connect()) {
             String first = s.containerIds().getFirst();
             Limits slow = new Limits(60_000, 60_000, 256, 1 << 20, 1 << 20);
-            var sleeper = threads.submit(() -> s.run("import time\nprint('started', flush=True)\ntime.sleep(60)\n", "", slow));
+            var sleeper = threads.submit(() -> s.run("import time\ntime.sleep(8)\nprint('slept')\n", "", slow));
             Thread.sleep(1_500);
-            // Sent down the same container's input while the sleeper runs: it waits in the driver.
             var behind = threads.submit(() -> s.run("print('after')", "", Limits.DEFAULT));
             Thread.sleep(500);
             assertThat(behind.isDone()).isFalse();
-            try (var docker = Sandbox.connect()) {
-                docker.killContainerCmd(first).exec();
-            }
-            assertThat(sleeper.get(60, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.SANDBOX_ERROR);
+            docker.killContainerCmd(first).exec();
+            // The sleeper runs again on the replacement; when that container dies too, it ends as a
+            // sandbox error naming both, not as a result.
+            String second = awaitContainerOtherThan(s, first);
+            Thread.sleep(2_000);
+            assertThat(sleeper.isDone()).isFalse();
+            docker.killContainerCmd(second).exec();
+            RunResult lost = sleeper.get(60, TimeUnit.SECONDS);
+            assertThat(lost.status()).isEqualTo(RunStatus.SANDBOX_ERROR);
+            assertThat(lost.stderr()).contains("after a retry").contains(second.substring(0, 12)).contains(first.substring(0, 12));
+            // The job that waited behind it had not started: it runs, once, on the third container.
             RunResult after = behind.get(60, TimeUnit.SECONDS);
             assertThat(after.status()).isEqualTo(RunStatus.OK);
             assertThat(after.stdout()).isEqualTo("after\n");
-            assertThat(s.containerIds()).hasSize(1).doesNotContain(first);
+            assertThat(s.containerIds()).hasSize(1).doesNotContain(first, second);
         }
+    }
+
+    private static String awaitContainerOtherThan(Sandbox s, String old) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            List<String> ids = s.containerIds();
+            if (ids.size() == 1 && !ids.getFirst().equals(old)) {
+                return ids.getFirst();
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no replacement for container " + old);
     }
 
     @Test

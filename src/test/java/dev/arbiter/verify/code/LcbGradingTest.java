@@ -238,7 +238,7 @@ class LcbGradingTest {
     }
 
     @Test
-    void theProcessRunningAStdinProgramDoesNotHoldItsExpectedOutput() {
+    void theProcessRunningAProgramDoesNotHoldItsExpectedOutput() {
         // Expected stdout stays in the driver, which compares; the child is forked from a fork server
         // that never saw the request. A program that searches every live container object finds nothing.
         Problem p = stdinProblem(List.of("x\n"), List.of("SECRET-ANSWER-4711\n"));
@@ -254,13 +254,13 @@ class LcbGradingTest {
         CodeVerdict v = grader.grade(p, fenced(snoop));
         assertThat(v.results()).containsExactly(-2);
         assertThat(v.firstFailure().output()).isEqualTo("nothing\n");
-        // The same search does find call-based answers, which Python == needs beside the code, as in LCB.
+        // Nor does it find call-based answers: the driver compares them, outside the program's process.
         Problem call = callProblem("f", List.of("0"), List.of("\"SECRET-ANSWER-4711\""));
         String callSnoop = "import gc\ndef f(x):\n    needle = 'SECRET-' + 'ANSWER-' + str(4711)\n"
                 + "    for o in gc.get_objects():\n        if isinstance(o, list):\n"
                 + "            for i in o:\n                if isinstance(i, str) and needle in i:\n                    return needle\n"
                 + "    return None\n";
-        assertThat(grader.grade(call, fenced(callSnoop)).results()).containsExactly(true);
+        assertThat(grader.grade(call, fenced(callSnoop)).results()).containsExactly(false);
     }
 
     // ---- The zygote runs the prelude and the guard once, before forking; each generation must
@@ -295,17 +295,38 @@ class LcbGradingTest {
 
     @Test
     void aProgramWritingIntoTheHarnessChannelFailsItselfOnly() {
-        // The child's event channel is an open fd the program can find; what it writes there is not trusted.
+        // The child's result channel is an open fd the program can find; what it writes there is not trusted.
         String garble = "import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'garbage' * 50)\n    except OSError:\n        pass\nprint(1)\n";
         CodeVerdict v = grader.grade(stdinProblem(List.of("", ""), List.of("1\n", "1\n")), fenced(garble));
         assertThat(v.passed()).isFalse();
         assertThat(v.results()).containsExactly(-5);
-        assertThat(v.firstFailure().reason()).contains("malformed event");
-        // A forged pass for a test the program has not run is read as a frame, but the driver still
-        // compares its text, which the program does not know: -2, not a pass.
-        String forge = "import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'O 0 0 0 0 2\\n1\\n')\n    except OSError:\n        pass\nprint(2)\n";
-        assertThat(stdin(forge, "", "7\n")).containsExactly(-2);
+        assertThat(v.firstFailure().reason()).contains("malformed result frame");
+        // A well-formed answer written by the program is only ever its answer to the test the driver
+        // sent, compared with an output it does not know: a wrong one fails.
+        String forge = "import os\nfor fd in range(3, 64):\n    try:\n        os.write(fd, b'O 2\\n1\\n')\n    except OSError:\n        pass\nprint(2)\n";
+        assertThat(stdin(forge, "", "7\n")).doesNotContain(true);
         assertThat(stdin("print(input())\n", "5\n", "5\n")).containsExactly(true);
+    }
+
+    @Test
+    void stdinReadlineAndEofBehaveAsInLiveCodeBench() {
+        // readline keeps the newline and gives "" at the end; input() raises EOFError there.
+        assertThat(stdin("import sys\nprint(repr(sys.stdin.readline()), repr(sys.stdin.readline()), repr(sys.stdin.readline()))\n",
+                "a\nb", "'a\\n' 'b' ''\n")).containsExactly(true);
+        assertThat(stdin("import sys\ninput = lambda: sys.stdin.readline()[:-1]\nprint(int(input()) + int(input()))\n",
+                "2\n3\n", "5\n")).containsExactly(true);
+        assertThat(stdin("total = 0\nwhile True:\n    try:\n        total += int(input())\n    except EOFError:\n        break\nprint(total)\n",
+                "1\n2\n3\n", "6\n")).containsExactly(true);
+        assertThat(stdin("import sys\nn = 0\nwhile True:\n    line = sys.stdin.readline()\n    if not line:\n        break\n    n += 1\nprint(n)\n",
+                "x\ny\nz\n", "3\n")).containsExactly(true);
+    }
+
+    @Test
+    void numpyImportsAsInLiveCodeBenchsEnvironment() {
+        assertThat(stdin("import numpy as np\nprint(int(np.array([int(t) for t in input().split()]).sum()))\n", "1 2 3\n", "6\n"))
+                .containsExactly(true);
+        Problem call = callProblem("f", List.of("3"), List.of("6"));
+        assertThat(grader.grade(call, fenced("import numpy as np\ndef f(x):\n    return np.int64(x) * 2\n")).results()).containsExactly(true);
     }
 
     @Test
