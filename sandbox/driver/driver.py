@@ -782,7 +782,7 @@ class Channel:
         """Reads what is there; returns (kind, body), None when no whole frame has come, or
         ("bad", why) for a frame that is malformed or over cap."""
         try:
-            chunk = os.read(self.res, 1 << 20)
+            chunk = os.read(self.res, 1 << 16)  # below malloc's mmap threshold: no map and unmap per read
             if chunk:
                 self.buf.extend(chunk)
             else:

@@ -174,9 +174,14 @@ def lcb_compile(req, timeout, arm):
 _fork = os.fork
 
 
+# What the guard took, so that numpy's import can run without it (see _NumpyUnguarded).
+_GUARDED = []
+
+
 def lcb_reliability_guard():
     """The same disabling of destructive functions that LCB applies before running a generation.
-    Applied once, in the zygote: each child inherits it, as it inherits the prelude."""
+    Applied once, in the zygote: each child inherits it, as it inherits the prelude. It is LCB's
+    behaviour, not our protection: that is the job's uid and the seccomp profile."""
     import builtins
     import shutil as _shutil
 
@@ -186,13 +191,49 @@ def lcb_reliability_guard():
         "killpg", "rename", "renames", "truncate", "replace", "unlink", "fchmod", "fchown", "chmod", "chown",
         "chroot", "lchflags", "lchmod", "lchown", "getcwd", "chdir",
     ):
-        setattr(os, name, None)
-    _shutil.rmtree = None
-    _shutil.move = None
-    _shutil.chown = None
+        _GUARDED.append((os, name, getattr(os, name, None)))
+    _GUARDED.extend((_shutil, name, getattr(_shutil, name)) for name in ("rmtree", "move", "chown"))
+    _GUARDED.extend((builtins, name, getattr(builtins, name, None)) for name in ("quit", "help"))
+    guard(True)
     disable_popen()
-    builtins.quit = None
-    builtins.help = None
+    sys.meta_path.insert(0, _NumpyUnguarded())
+
+
+def guard(on):
+    for owner, name, original in _GUARDED:
+        setattr(owner, name, None if on else original)
+
+
+class _NumpyUnguarded:
+    """LCB's runner imports numpy before its guard, so a program's `import numpy` finds it loaded;
+    numpy's own import needs what the guard takes. Loading numpy in the zygote would make every
+    fork copy its pages, so it is imported when a program asks, with the guard lifted for the
+    length of numpy's own import and put back after."""
+
+    def find_spec(self, name, path=None, target=None):
+        if name != "numpy":
+            return None
+        import importlib.machinery
+
+        spec = importlib.machinery.PathFinder.find_spec(name, path)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _UnguardedLoader(spec.loader)
+        return spec
+
+
+class _UnguardedLoader:
+    def __init__(self, inner):
+        self._inner = inner
+
+    def create_module(self, spec):
+        return self._inner.create_module(spec)
+
+    def exec_module(self, module):
+        guard(False)
+        try:
+            self._inner.exec_module(module)
+        finally:
+            guard(True)
 
 
 def lcb_block_modules():
@@ -336,7 +377,7 @@ class _Inputs:
         self.buf = b""
 
     def _fill(self):
-        chunk = _read(self.fd, 1 << 20)
+        chunk = _read(self.fd, 1 << 16)  # below malloc's mmap threshold: no map and unmap per read
         if not chunk:
             return False
         self.buf += chunk
@@ -481,13 +522,7 @@ def warm_up():
 
     for name in LCB_PRELUDE_MODULES + ["types", "traceback", "shutil", "importlib.machinery"]:
         importlib.import_module(name)
-    # LCB's runner imports numpy itself, before its reliability guard: a program's own `import
-    # numpy` then finds it loaded. Imported after the guard, numpy fails (it needs what the guard
-    # takes from os), so it is loaded here, once.
-    try:
-        importlib.import_module("numpy")
-    except ImportError:
-        pass
+
     for _ in range(2):
         with open(os.devnull, "w", encoding="utf-8") as sink, open(os.devnull, "r", encoding="utf-8"):
             saved = sys.stdout
