@@ -747,8 +747,8 @@ def build(tag, items):
 class Channel:
     """The driver's ends of an LCB job's two FIFOs: inputs go down cmd, answers come up res. The
     child's side is written by the process that runs the program, so the program can write there
-    too: a frame is only ever read as the answer to the test the driver sent last, its size is
-    capped, and anything malformed, or more than one answer per test, fails the program."""
+    too: the n-th frame is only ever read as the answer to the driver's n-th test, whose expected
+    output the program never holds; a frame's size is capped, and anything malformed fails it."""
 
     def __init__(self, job):
         os.mkfifo(job.path("cmd"), 0o600)
@@ -757,16 +757,22 @@ class Channel:
         self.res = os.open(job.path("res"), os.O_RDONLY | os.O_NONBLOCK)
         self.cmd = os.open(job.path("cmd"), os.O_RDWR | os.O_NONBLOCK)
         self.buf = bytearray()
-        self.out = b""
+        self.out = memoryview(b"")
         self.eof = False
 
     def close(self):
         os.close(self.res)
         os.close(self.cmd)
 
-    def queue_input(self, text):
-        body = text.encode("utf-8", "surrogatepass")
-        self.out = b"%d\n" % len(body) + body
+    def queue_inputs(self, texts):
+        """Every test's input, in the driver's order: the child reads the next only after it has
+        answered the one before, so each answer is timed from the one before it."""
+        frames = []
+        for text in texts:
+            body = text.encode("utf-8", "surrogatepass")
+            frames.append(b"%d\n" % len(body))
+            frames.append(body)
+        self.out = memoryview(b"".join(frames))
 
     def flush(self):
         """Writes what the pipe takes now; True when the whole input is out."""
@@ -778,9 +784,8 @@ class Channel:
             self.out = self.out[n:]
         return True
 
-    def read(self, cap):
-        """Reads what is there; returns (kind, body), None when no whole frame has come, or
-        ("bad", why) for a frame that is malformed or over cap."""
+    def fill(self):
+        """Reads what the pipe holds now."""
         try:
             chunk = os.read(self.res, 1 << 16)  # below malloc's mmap threshold: no map and unmap per read
             if chunk:
@@ -789,6 +794,10 @@ class Channel:
                 self.eof = True
         except BlockingIOError:
             pass
+
+    def frame(self, cap):
+        """The next whole frame read so far as (kind, body); None when none has come whole; or
+        ("bad", why) for one that is malformed, ("big", why) for one over cap."""
         nl = self.buf.find(b"\n", 0, FRAME_HEAD_MAX)
         if nl < 0:
             return ("bad", "a malformed result frame") if len(self.buf) >= FRAME_HEAD_MAX else None
@@ -802,9 +811,6 @@ class Channel:
             return None
         body = bytes(self.buf[nl + 1:nl + 1 + n])
         del self.buf[:nl + 1 + n]
-        if self.buf:
-            # The harness writes one frame and then waits for the next input: the rest is not its.
-            return "bad", "more than one answer to one test"
         return head[0].decode(), body
 
 
@@ -876,6 +882,8 @@ def op_lcb(req):
         start = time.monotonic()
         pid = zygote.fork_job(job.dir, lim)
         clock = JobClock(pid, every_process=cpu_clock)
+        channel.queue_inputs(inputs)
+        channel.flush()
         budget_end = start + budget_s
         state = {"idx": -1, "since": start, "cpu": 0}  # idx -1: loading; then the test being answered
 
@@ -900,15 +908,23 @@ def op_lcb(req):
             else:
                 cpu = clock.cpu_ms()
                 tests.append({"wall_ms": int((now - state["since"]) * 1000), "cpu_ms": max(0, cpu - state["cpu"])})
+                state["cpu"] = cpu
                 if not judge(idx, kind, body) or len(results) == len(inputs):
                     return False
             state["idx"] = idx = idx + 1
-            if idx == len(inputs):  # a problem without tests
-                return False
-            channel.queue_input(inputs[idx])
-            channel.flush()
-            state["since"], state["cpu"] = time.monotonic(), clock.cpu_ms()
-            return True
+            state["since"] = now
+            if idx == 0:
+                state["cpu"] = clock.cpu_ms()
+            return idx < len(inputs)  # a problem without tests ends here
+
+        def on_frames(cap):
+            """Handles every whole frame read so far; False once grading is over."""
+            while True:
+                frame = channel.frame(cap)
+                if frame is None:
+                    return True
+                if not on_frame(frame):
+                    return False
 
         timed_out = False
         watch = [zygote.sock, channel.res] + ([] if REQUESTS.eof else [0])
@@ -927,8 +943,8 @@ def op_lcb(req):
                 fail(-3, "Time Limit Exceeded", error="the job's processes used more than %d s of CPU" % timeout, test=state["idx"])
                 break
             if channel.res in ready:
-                frame = channel.read(lim["output_bytes"])
-                if frame is not None and not on_frame(frame):
+                channel.fill()
+                if not on_frames(lim["output_bytes"]):
                     break
                 if channel.eof and channel.res in watch:
                     watch.remove(channel.res)
@@ -936,10 +952,8 @@ def op_lcb(req):
                 report = zygote.exit_report(0)
                 pid = None
                 # Answers written just before the child ended are still in the pipe.
-                while not results or results[-1] is True:
-                    frame = channel.read(lim["output_bytes"])
-                    if frame is None or not on_frame(frame):
-                        break
+                channel.fill()
+                on_frames(lim["output_bytes"])
                 break
         idx = state["idx"]
         if pid is not None:
