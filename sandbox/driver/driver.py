@@ -732,6 +732,14 @@ def decode_value(data):
     return done[0]
 
 
+def short_repr(value):
+    """The start of a decoded answer's repr, for the verdict; a program's answer can be too deep to print."""
+    try:
+        return repr(value)[:300]
+    except (RecursionError, MemoryError):
+        return "<%s too deeply nested to show>" % type(value).__name__
+
+
 def build(tag, items):
     if tag == "l":
         return items
@@ -836,7 +844,7 @@ def op_lcb(req):
 
     def judge(idx, kind, body):
         """The verdict on test idx from the child's answer to it; True to go on."""
-        failures = len(meta)
+        before = len(results)
         text = body.decode("utf-8", "surrogatepass") if kind != "V" else None
         if kind == "T":
             fail(-3, "Time Limit Exceeded", error=text, test=idx)
@@ -861,10 +869,10 @@ def op_lcb(req):
             except RecursionError:
                 passed = False
             if not passed:
-                fail(False, "Wrong Answer", output=repr(prediction)[:300], expected=outputs[idx][:300], test=idx)
+                fail(False, "Wrong Answer", output=short_repr(prediction), expected=outputs[idx][:300], test=idx)
         else:
             fail(-5, "Test runner died: an answer of the wrong kind (the program wrote to the harness's channel)", test=idx)
-        if len(meta) > failures:
+        if len(results) > before:
             return False
         results.append(True)
         return True
