@@ -174,7 +174,7 @@ def lcb_compile(req, timeout, arm):
 _fork = os.fork
 
 
-# What the guard took, so that numpy's import can run without it (see _NumpyUnguarded).
+# What the guard took, so that numpy's import can run without it (see _load_unguarded).
 _GUARDED = []
 
 
@@ -196,7 +196,7 @@ def lcb_reliability_guard():
     _GUARDED.extend((builtins, name, getattr(builtins, name, None)) for name in ("quit", "help"))
     guard(True)
     disable_popen()
-    sys.meta_path.insert(0, _NumpyUnguarded())
+    sys.meta_path.insert(0, _OnImport("numpy", _load_unguarded))
 
 
 def guard(on):
@@ -204,36 +204,52 @@ def guard(on):
         setattr(owner, name, None if on else original)
 
 
-class _NumpyUnguarded:
-    """LCB's runner imports numpy before its guard, so a program's `import numpy` finds it loaded;
-    numpy's own import needs what the guard takes. Loading numpy in the zygote would make every
-    fork copy its pages, so it is imported when a program asks, with the guard lifted for the
-    length of numpy's own import and put back after."""
+class _OnImport:
+    """Finds one module for a program that imports it, and has `load(loader, module)` run its
+    loading, so that the zygote itself never imports it."""
+
+    def __init__(self, name, load):
+        self._name = name
+        self._load = load
 
     def find_spec(self, name, path=None, target=None):
-        if name != "numpy":
+        if name != self._name:
             return None
         import importlib.machinery
 
         spec = importlib.machinery.PathFinder.find_spec(name, path)
         if spec is not None and spec.loader is not None:
-            spec.loader = _UnguardedLoader(spec.loader)
+            spec.loader = _LoadThrough(spec.loader, self._load)
         return spec
 
 
-class _UnguardedLoader:
-    def __init__(self, inner):
+class _LoadThrough:
+    def __init__(self, inner, load):
         self._inner = inner
+        self._load = load
 
     def create_module(self, spec):
         return self._inner.create_module(spec)
 
     def exec_module(self, module):
-        guard(False)
-        try:
-            self._inner.exec_module(module)
-        finally:
-            guard(True)
+        self._load(self._inner, module)
+
+
+def _load_unguarded(loader, module):
+    """LCB's runner imports numpy before its guard, so a program's `import numpy` finds it loaded;
+    numpy's own import needs what the guard takes. Loading numpy in the zygote would make every
+    fork copy its pages, so it is imported when a program asks, with the guard lifted for the
+    length of numpy's own import and put back after."""
+    guard(False)
+    try:
+        loader.exec_module(module)
+    finally:
+        guard(True)
+
+
+def _load_without_popen(loader, module):
+    loader.exec_module(module)
+    module.Popen = None
 
 
 def lcb_block_modules():
@@ -241,32 +257,6 @@ def lcb_block_modules():
     os.wait4 imports."""
     for mod in ("ipdb", "joblib", "resource", "psutil", "tkinter"):
         sys.modules[mod] = None
-
-
-class _PopenDisabled:
-    """Finds `subprocess` for a program that imports it, and sets its Popen to None once loaded."""
-
-    def find_spec(self, name, path=None, target=None):
-        if name != "subprocess":
-            return None
-        import importlib.machinery
-
-        spec = importlib.machinery.PathFinder.find_spec(name, path)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _PopenDisablingLoader(spec.loader)
-        return spec
-
-
-class _PopenDisablingLoader:
-    def __init__(self, inner):
-        self._inner = inner
-
-    def create_module(self, spec):
-        return self._inner.create_module(spec)
-
-    def exec_module(self, module):
-        self._inner.exec_module(module)
-        module.Popen = None
 
 
 def disable_popen():
@@ -277,7 +267,7 @@ def disable_popen():
     if loaded is not None:
         loaded.Popen = None
     else:
-        sys.meta_path.insert(0, _PopenDisabled())
+        sys.meta_path.insert(0, _OnImport("subprocess", _load_without_popen))
 
 
 class _MockBytes:
