@@ -185,7 +185,8 @@ class ContainmentTest {
     @Test
     void hugeRecursionIsContained() {
         RunResult r = run("import sys\nsys.setrecursionlimit(10**7)\ndef f(n):\n    return f(n + 1)\nf(0)\n");
-        assertThat(r.status()).isIn(RunStatus.KILLED, RunStatus.RUNTIME_ERROR, RunStatus.MEMORY_LIMIT, RunStatus.CPU_LIMIT);
+        // On a loaded machine the wall clock may end it before its CPU limit does: contained either way.
+        assertThat(r.status()).isIn(RunStatus.KILLED, RunStatus.RUNTIME_ERROR, RunStatus.MEMORY_LIMIT, RunStatus.CPU_LIMIT, RunStatus.TIMEOUT);
     }
 
     @Test
