@@ -732,6 +732,15 @@ def decode_value(data):
     return done[0]
 
 
+def program_text(body):
+    """Bytes the child sent as text: its own encoding keeps lone surrogates; anything else that is
+    not UTF-8 (a frame the program wrote itself) is read with replacement characters."""
+    try:
+        return body.decode("utf-8", "surrogatepass")
+    except UnicodeDecodeError:
+        return body.decode("utf-8", "replace")
+
+
 def short_repr(value):
     """The start of a decoded answer's repr, for the verdict; a program's answer can be too deep to print."""
     try:
@@ -843,9 +852,22 @@ def op_lcb(req):
         meta.update(error_code=code if type(code) is int else -2, error_message=message, **extra)
 
     def judge(idx, kind, body):
-        """The verdict on test idx from the child's answer to it; True to go on."""
+        """The verdict on test idx from the child's answer to it; True to go on. The answer is the
+        program's to write: nothing in it may break the driver, so whatever cannot be read fails
+        the program, never the harness."""
         before = len(results)
-        text = body.decode("utf-8", "surrogatepass") if kind != "V" else None
+        try:
+            judge_answer(idx, kind, body)
+        except Exception as e:
+            del results[before:]
+            fail(-5, "Test runner died: an answer the driver could not read (%s)" % type(e).__name__, test=idx)
+        if len(results) > before:
+            return False
+        results.append(True)
+        return True
+
+    def judge_answer(idx, kind, body):
+        text = program_text(body) if kind != "V" else None
         if kind == "T":
             fail(-3, "Time Limit Exceeded", error=text, test=idx)
         elif kind == "X":
@@ -861,7 +883,7 @@ def op_lcb(req):
                 prediction = decode_value(body)
             except (ValueError, TypeError, RecursionError, MemoryError):
                 fail(-5, "Test runner died: a malformed return value (the program wrote to the harness's channel)", test=idx)
-                return False
+                return
             if isinstance(prediction, tuple):
                 prediction = list(prediction)  # LCB's rule, at the top level only
             try:
@@ -872,10 +894,6 @@ def op_lcb(req):
                 fail(False, "Wrong Answer", output=short_repr(prediction), expected=outputs[idx][:300], test=idx)
         else:
             fail(-5, "Test runner died: an answer of the wrong kind (the program wrote to the harness's channel)", test=idx)
-        if len(results) > before:
-            return False
-        results.append(True)
-        return True
 
     job = JobDir("")
     channel = None
@@ -908,7 +926,7 @@ def op_lcb(req):
                 return False
             if idx < 0:
                 if kind == "E":
-                    fail(-4, "Error during testing: " + body.decode("utf-8", "surrogatepass"))
+                    fail(-4, "Error during testing: " + program_text(body)[:2000])
                     return False
                 if kind != "L":
                     fail(-5, "Test runner died: an answer before any test (the program wrote to the harness's channel)")
