@@ -1,14 +1,18 @@
 package dev.arbiter.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.benchmark.TestCase;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.train.rl.PromptSet;
 import dev.arbiter.verify.math.MathVerifier;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -164,7 +168,8 @@ class RewardServerDockerTest {
         broken.close();
         String tests = "{\"inputs\": [\"1 2\\n\"], \"outputs\": [\"3\\n\"]}";
         String right = "```python\na, b = map(int, input().split())\nprint(a + b)\n```";
-        try (RewardServer s = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, broken, null), broken, null)) {
+        try (RewardServer s = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, broken, null), broken, null);
+                dev.arbiter.train.rl.Rewards remote = dev.arbiter.train.rl.Rewards.remote(s.uri(), null, Shaping.DEFAULT)) {
             // Native API: each grader's code item is an error with the reason and a null reward; math is scored as ever.
             ObjectNode b = Json.mapper().createObjectNode();
             ArrayNode items = b.putArray("items");
@@ -207,7 +212,14 @@ class RewardServerDockerTest {
             assertThat(run.get("message").asText()).isEqualTo("sandbox is closed");
             assertThat(run.get("run_result").isNull()).isTrue();
 
-            assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"error\"} 3");
+            // The trainer's client stops the step rather than train on a made-up 0.
+            PromptSet.Example code = new PromptSet.Example("add", "Add.", null, new CodeTests(List.of(new TestCase("1 2\n", "3\n",
+                    TestCase.TestType.STDIN, TestCase.Visibility.PUBLIC)), null, null, CodeTests.Coverage.PUBLIC_ONLY), null);
+            assertThatThrownBy(() -> remote.score(List.of(right), List.of(code)))
+                    .isInstanceOf(dev.arbiter.train.rl.Rewards.UnscoredException.class)
+                    .hasMessageContaining("rollout 0 of 1 has no reward").hasMessageContaining("sandbox error: sandbox is closed");
+
+            assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"error\"} 4");
             assertThat(s.metrics().requests(503)).isEqualTo(1);
         }
     }
