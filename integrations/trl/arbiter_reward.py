@@ -5,7 +5,9 @@
 
 The dataset needs an "answer" column (math) or a "tests" column (code, JSON {"inputs", "outputs",
 "fn_name"}). One HTTP request scores the whole generation batch. Set ARBITER_REWARD_URL (default
-http://127.0.0.1:8080) and, if the server wants one, ARBITER_REWARD_TOKEN.
+http://127.0.0.1:8080) and, if the server wants one, ARBITER_REWARD_TOKEN. A completion the server
+could not judge (its sandbox failed) raises RuntimeError with the server's reason, rather than
+scoring 0.
 """
 
 import json
@@ -38,9 +40,15 @@ def arbiter_reward(prompts, completions, answer=None, tests=None, **kwargs):
     for attempt in range(10):
         try:
             with urllib.request.urlopen(req, timeout=600) as resp:
-                return [r["reward"] for r in json.loads(resp.read())["results"]]
+                results = json.loads(resp.read())["results"]
+            break
         except urllib.error.HTTPError as e:
             if e.code in (429, 503) and attempt < 9:
                 time.sleep(float(e.headers.get("Retry-After", "1")))
                 continue
             raise
+    unscored = [r for r in results if r.get("reward") is None]
+    if unscored:
+        # The sandbox could not grade these: TRL would sum a None as 0, so stop the step instead.
+        raise RuntimeError("arbiter could not score %d of %d completions: %s" % (len(unscored), len(results), unscored[0].get("reason")))
+    return [r["reward"] for r in results]

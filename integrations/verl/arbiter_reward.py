@@ -8,7 +8,9 @@ Use it in a verl run:
 
 Math rows need reward_model.ground_truth to be the answer; code rows (data sources listed in
 CODE_SOURCES, or ability == "code") need it to be JSON tests: {"inputs": [...], "outputs": [...],
-"fn_name": optional}. The returned dict always has the same keys, as verl requires.
+"fn_name": optional}. The returned dict always has the same keys, as verl requires. A response the
+server could not judge (its sandbox failed) raises RuntimeError with the server's reason, rather
+than scoring 0.
 For code, verl's own sandbox reward can instead point reward_model.sandbox_fusion.url at
 http://REWARD_HOST:8080/run_code.
 """
@@ -49,6 +51,9 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None, url=
     else:
         item["ground_truth"] = str(ground_truth)
     result = _post(url.rstrip("/") + "/v1/score", {"items": [item]}, timeout)["results"][0]
+    if result.get("reward") is None:
+        # The sandbox could not grade it: there is no score, and 0 would train on a lie.
+        raise RuntimeError("arbiter could not score this response: %s" % result.get("reason"))
     terms = result["terms"]
     return {
         "score": result["reward"],

@@ -292,10 +292,15 @@ final class EvalCommand implements Callable<Integer> {
                     err.println("  not generated: " + f);
                 }
                 boolean code = p.problems().getFirst().kind() == Kind.CODE;
+                List<String> notGraded = java.util.Collections.synchronizedList(new ArrayList<>());
                 List<ProblemSamples> graded = code
                         ? EvalRunner.gradeCode(p, st, sandbox::grader, CodeGrader.Settings.LCB_DEFAULT,
-                                2 * SandboxConfig.defaults().containers())
+                                2 * SandboxConfig.defaults().containers(), notGraded::add)
                         : EvalRunner.gradeMath(p, st, verifier);
+                notGraded.stream().sorted().limit(5).forEach(f -> err.println("  not graded: " + f));
+                if (notGraded.size() > 5) {
+                    err.println("  not graded: " + (notGraded.size() - 5) + " more");
+                }
                 String verifierName = code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER;
                 TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
                 MetricSummary m = Metrics.summarize(graded, n, kList, policy, 0);
@@ -352,7 +357,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         outW.flush();
         if (stillMissing > 0) {
-            err.printf("arbiter eval: %d samples are still missing (failed requests); run the same command again to fetch only those%n", stillMissing);
+            err.printf("arbiter eval: %d samples are still missing (failed requests, or programs the sandbox could not grade); run the same"
+                    + " command again to fetch or grade only those%n", stillMissing);
             return 1;
         }
         return 0;
@@ -442,6 +448,7 @@ final class EvalCommand implements Callable<Integer> {
             Map<Integer, StoredVerdict> verdicts = st.verdictsWithAnswers(hash, p.id(), verifierName);
             List<RunPage.SampleView> samples = new ArrayList<>();
             int correct = 0;
+            int graded = 0;
             for (Completion c : st.completions(hash, p.id())) {
                 if (c.sampleIndex() >= n) {
                     continue;
@@ -449,11 +456,12 @@ final class EvalCommand implements Callable<Integer> {
                 StoredVerdict v = verdicts.get(c.sampleIndex());
                 String outcome = v == null ? "ungraded" : v.outcome().name().toLowerCase();
                 correct += v != null && v.outcome() == Outcome.CORRECT ? 1 : 0;
+                graded += v != null ? 1 : 0;
                 samples.add(new RunPage.SampleView(c.sampleIndex(), outcome, v == null ? null : v.extracted(), c.finishReason(),
                         c.completionTokens(), c.text()));
             }
             String gold = p.gold() instanceof MathAnswer a ? a.answer() : p.gold() instanceof CodeTests t ? t.tests().size() + " tests" : "";
-            out.add(new RunPage.ProblemView(p.id(), plan.prompt(p), gold, samples.isEmpty() ? 0 : (double) correct / samples.size(), samples));
+            out.add(new RunPage.ProblemView(p.id(), plan.prompt(p), gold, graded == 0 ? 0 : (double) correct / graded, samples));
         }
         return out;
     }

@@ -3,6 +3,7 @@ package dev.arbiter.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
@@ -11,6 +12,7 @@ import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.sandbox.SandboxException;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
 import dev.arbiter.verify.math.MathVerdict;
@@ -31,6 +33,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -43,7 +46,9 @@ import picocli.CommandLine.Option;
             "Grade model outputs from any harness: code benchmarks in the sandbox, math benchmarks with the math verifier.",
             "Each input line is a JSON object with problem_id and completion (the raw model output);",
             "each output line is that generation's verdict, in input order, written as soon as it is known.",
-            "Rerunning with the same --out resumes after the verdicts already written."
+            "Rerunning with the same --out resumes after the verdicts already written, and grades again",
+            "the generations the sandbox could not grade (their lines carry sandbox_error); while any remain",
+            "the command exits with status 1."
         },
         footer = {
             "",
@@ -91,6 +96,9 @@ final class GradeCommand implements Callable<Integer> {
 
     record Generation(int line, String problemId, String completion) {}
 
+    /** Where the sandbox comes from; tests put a broken one here to see what the command does then. */
+    static volatile Function<SandboxConfig, Sandbox> sandboxes = Sandbox::start;
+
     @Override
     public Integer call() throws Exception {
         if (timeoutS < 1 || memoryMb < 16 || (containers != null && containers < 1)) {
@@ -100,13 +108,24 @@ final class GradeCommand implements Callable<Integer> {
         Map<String, Problem> byId = new HashMap<>();
         loaded.problems().forEach(p -> byId.put(p.id(), p));
         List<Generation> gens = readGenerations(byId);
-        int done = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id")).lines();
+        // A stored sandbox error is no verdict: that generation is graded again.
+        ResumableJsonl.Done resumed = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id"), n -> n.hasNonNull("sandbox_error"));
+        int done = resumed.lines();
         PrintWriter err = spec.commandLine().getErr();
         if (done > gens.size()) {
             throw new Errors.UserError(out + " holds " + done + " verdicts but " + generations + " has only " + gens.size() + " generations");
         }
+        List<Integer> redo = new ArrayList<>(resumed.redo().keySet());
+        for (int i : redo) {
+            String stored = resumed.redo().get(i).path("problem_id").asText();
+            if (!stored.equals(gens.get(i).problemId())) {
+                throw new Errors.UserError(out + ":" + (i + 1) + ": a verdict on " + stored + ", but " + generations + ":" + gens.get(i).line()
+                        + " is for " + gens.get(i).problemId() + "; is it the output of other generations? Give another --out");
+            }
+        }
         if (done > 0) {
-            err.printf("resuming: %d of %d verdicts already in %s%n", done, gens.size(), out);
+            err.printf("resuming: %d of %d verdicts already in %s%s%n", done - redo.size(), gens.size(), out,
+                    redo.isEmpty() ? "" : "; grading again " + redo.size() + " that the sandbox could not grade");
         }
         List<Generation> todo = gens.subList(done, gens.size());
         if (loaded.kind() == Kind.MATH) {
@@ -119,46 +138,140 @@ final class GradeCommand implements Callable<Integer> {
         CodeGrader.Settings settings = new CodeGrader.Settings(timeoutS, clock, Limits.DEFAULT.withMemoryMb(memoryMb));
         String machine = machine();
         long start = System.nanoTime();
-        int passed = 0;
-        if (!todo.isEmpty()) { // a finished run needs no sandbox
-            try (Sandbox sandbox = Sandbox.start(cfg);
+        int graded = redo.size() + todo.size();
+        if (graded > 0) { // a finished run needs no sandbox
+            try (Sandbox sandbox = sandboxes.apply(cfg);
                     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
-                    BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    ProgressBar bar = ResumableJsonl.progress("grading", gens.size(), done)) {
+                    ProgressBar bar = ResumableJsonl.progress("grading", gens.size(), done - redo.size())) {
                 CodeGrader grader = new CodeGrader(sandbox, settings);
                 Semaphore inFlight = new Semaphore(cfg.containers() * 2);
-                List<Future<CodeVerdict>> futures = new ArrayList<>();
-                for (Generation g : todo) {
-                    futures.add(pool.submit(() -> {
-                        inFlight.acquire();
-                        try {
-                            return grader.grade(byId.get(g.problemId()), g.completion());
-                        } finally {
-                            inFlight.release();
-                        }
-                    }));
+                Function<Generation, Future<CodeVerdict>> submit = g -> pool.submit(() -> {
+                    inFlight.acquire();
+                    try {
+                        return grade(grader, byId.get(g.problemId()), g.completion());
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+                // Both at once, so the sandbox stays busy; the regraded lines go in first, in one rewrite.
+                List<Future<CodeVerdict>> again = redo.stream().map(i -> submit.apply(gens.get(i))).toList();
+                List<Future<CodeVerdict>> futures = todo.stream().map(submit).toList();
+                if (!redo.isEmpty()) {
+                    Map<Integer, String> replaced = new HashMap<>();
+                    for (int k = 0; k < redo.size(); k++) {
+                        replaced.put(redo.get(k), verdictLine(get(again.get(k)), gens.get(redo.get(k)), machine));
+                        bar.step();
+                    }
+                    ResumableJsonl.rewrite(out, replaced);
                 }
-                for (int i = 0; i < todo.size(); i++) {
-                    CodeVerdict v = futures.get(i).get();
-                    ObjectNode line = Json.mapper().valueToTree(v);
-                    line.put("line", todo.get(i).line());
-                    line.put("machine", machine);
-                    w.write(Json.line(line));
-                    w.newLine();
-                    w.flush();
-                    passed += v.passed() ? 1 : 0;
-                    bar.step();
+                // Opened after the rewrite, which puts a new file in place of the old one.
+                try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
+                    for (int i = 0; i < todo.size(); i++) {
+                        w.write(verdictLine(get(futures.get(i)), todo.get(i), machine));
+                        w.newLine();
+                        w.flush();
+                        bar.step();
+                    }
                 }
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
+        // The counts cover every verdict in --out, resumed ones included.
+        Tally t = Tally.of(out);
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("graded %d generations (%s grader, %s clock, %d s per test, on %s): %d passed (%.1f%%) in %.1f s, %.1f generations/s%s%n",
-                todo.size(), CodeGrader.graderFor(benchmark).name().toLowerCase(), clock.name().toLowerCase(), timeoutS, machine, passed,
-                todo.isEmpty() ? 0.0 : 100.0 * passed / todo.size(), secs, todo.size() / Math.max(secs, 1e-9),
-                loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
+        o.printf("graded %d generations (%s grader, %s clock, %d s per test, on %s) in %.1f s, %.1f generations/s; %s: %s%s%n",
+                graded, CodeGrader.graderFor(benchmark).name().toLowerCase(), clock.name().toLowerCase(), timeoutS, machine, secs,
+                graded / Math.max(secs, 1e-9), out, t, loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
         o.flush();
+        if (t.sandboxErrors > 0) {
+            err.printf("arbiter: %d of %d generations could not be graded, the sandbox failed (first: %s); run the same command again"
+                    + " to grade them%n", t.sandboxErrors, t.lines, t.firstCause);
+            err.flush();
+            return Errors.FAILURE;
+        }
         return 0;
+    }
+
+    /** The verdicts in a code --out: a sandbox error is missing, neither passed nor failed. */
+    static final class Tally {
+        int lines;
+        int passed;
+        int failed;
+        int sandboxErrors;
+        String firstCause;
+
+        static Tally of(Path out) throws IOException {
+            Tally t = new Tally();
+            if (!Files.exists(out)) {
+                return t;
+            }
+            try (java.io.BufferedReader r = Files.newBufferedReader(out, StandardCharsets.UTF_8)) {
+                for (String l; (l = r.readLine()) != null; ) {
+                    if (l.isBlank()) {
+                        continue;
+                    }
+                    JsonNode n = Json.mapper().readTree(l);
+                    t.lines++;
+                    if (n.hasNonNull("sandbox_error")) {
+                        t.sandboxErrors++;
+                        if (t.firstCause == null) {
+                            t.firstCause = oneLine(n.get("sandbox_error").asText());
+                        }
+                    } else if (n.path("passed").asBoolean()) {
+                        t.passed++;
+                    } else {
+                        t.failed++;
+                    }
+                }
+            }
+            return t;
+        }
+
+        @Override
+        public String toString() {
+            int graded = passed + failed;
+            String rate = graded == 0 ? "none graded" : String.format("%.1f%% of %d graded", 100.0 * passed / graded, graded);
+            String missing = sandboxErrors == 0 ? "0 sandbox errors"
+                    : sandboxErrors + " sandbox error" + (sandboxErrors == 1 ? "" : "s") + ", missing (first: " + firstCause + ")";
+            return passed + " passed (" + rate + "), " + failed + " failed, " + missing;
+        }
+
+        private static String oneLine(String s) {
+            String l = s.strip().lines().findFirst().orElse("");
+            return l.length() > 200 ? l.substring(0, 200) + "…" : l;
+        }
+    }
+
+    /**
+     * One generation's verdict. A sandbox that throws (it lost every container, say) grades nothing:
+     * that is a sandbox error with its message, kept in the line and graded again by a rerun, so one
+     * broken generation never stops the run, and a rerun never stops at the same place.
+     */
+    private CodeVerdict grade(CodeGrader grader, Problem problem, String completion) {
+        try {
+            return grader.grade(problem, completion);
+        } catch (SandboxException e) {
+            CodeTests tests = (CodeTests) problem.gold();
+            return CodeVerdict.sandboxError(problem.id(), CodeGrader.graderFor(problem.benchmark()).name().toLowerCase(),
+                    clock.name().toLowerCase(), tests.tests().size(), tests.coverage() == CodeTests.Coverage.PUBLIC_ONLY,
+                    e.getMessage());
+        }
+    }
+
+    private static String verdictLine(CodeVerdict v, Generation g, String machine) {
+        ObjectNode line = Json.mapper().valueToTree(v);
+        line.put("line", g.line());
+        line.put("machine", machine);
+        return Json.line(line);
+    }
+
+    /** A grading's verdict; anything thrown but a sandbox's failure is a bug, and ends the run. */
+    private static CodeVerdict get(Future<CodeVerdict> f) throws Exception {
+        try {
+            return f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        }
     }
 
     private int gradeMath(Map<String, Problem> byId, List<Generation> todo, int total, int done) throws Exception {

@@ -2,14 +2,22 @@ package dev.arbiter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.json.Json;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -18,20 +26,36 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Output files of JSON lines that a killed run can resume. Commands append one line per input in
- * input order and flush it; a rerun counts the complete lines and carries on after them.
+ * input order and flush it; a rerun counts the complete lines and carries on after them. Lines that
+ * must be made again (a grading the sandbox could not finish, say) are replaced by {@link #rewrite},
+ * which swaps in a whole new file at once, so a kill leaves either the old file or the new one.
  */
 final class ResumableJsonl {
     private ResumableJsonl() {}
 
     /**
      * What an earlier run left: its complete lines, the last of them (null when none), and the bytes
-     * they take; anything after them is a line torn by a kill.
+     * they take; anything after them is a line torn by a kill. {@code redo} holds the complete lines
+     * to make again, by their index from 0.
      */
-    record Done(int lines, JsonNode last, long bytes) {}
+    record Done(int lines, JsonNode last, long bytes, SortedMap<Integer, JsonNode> redo) {
+        Done {
+            redo = Collections.unmodifiableSortedMap(new TreeMap<>(redo));
+        }
+
+        Done(int lines, JsonNode last, long bytes) {
+            this(lines, last, bytes, new TreeMap<>());
+        }
+    }
 
     /** {@link #scan}, then cuts off a torn last line so that it is written again. */
     static Done resume(Path out, Predicate<JsonNode> complete) throws IOException {
-        Done done = scan(out, complete);
+        return resume(out, complete, n -> false);
+    }
+
+    /** {@link #scan} with the lines to make again, then cuts off a torn last line. */
+    static Done resume(Path out, Predicate<JsonNode> complete, Predicate<JsonNode> redo) throws IOException {
+        Done done = scan(out, complete, redo);
         cut(out, done);
         return done;
     }
@@ -42,9 +66,15 @@ final class ResumableJsonl {
      * this command's output, and it is left alone rather than cut.
      */
     static Done scan(Path out, Predicate<JsonNode> complete) throws IOException {
+        return scan(out, complete, n -> false);
+    }
+
+    /** {@link #scan(Path, Predicate)}, also noting the complete lines that pass {@code redo}. */
+    static Done scan(Path out, Predicate<JsonNode> complete, Predicate<JsonNode> redo) throws IOException {
         if (!Files.exists(out)) {
             return new Done(0, null, 0);
         }
+        SortedMap<Integer, JsonNode> again = new TreeMap<>();
         int good = 0;
         long keep = 0;
         long pos = 0;
@@ -64,6 +94,9 @@ final class ResumableJsonl {
                     if (node == null || !node.isObject() || !complete.test(node)) {
                         throw new Errors.UserError(out + ":" + (good + 1) + ": not a line this command writes; give another --out");
                     }
+                    if (redo.test(node)) {
+                        again.put(good, node);
+                    }
                     good++;
                     last = node;
                     keep = pos + i + 1;
@@ -73,7 +106,7 @@ final class ResumableJsonl {
                 pos += n;
             }
         }
-        return new Done(good, last, keep);
+        return new Done(good, last, keep, again);
     }
 
     /** Cuts {@code out} after the complete lines of {@code done}. */
@@ -83,6 +116,68 @@ final class ResumableJsonl {
                 ch.truncate(done.bytes());
             }
         }
+    }
+
+    /**
+     * Replaces lines of {@code out} (by index from 0; each value one line, without its newline) and
+     * keeps every other byte as it is. The new file is written beside the old one, forced to disk and
+     * renamed over it in one step: a run killed meanwhile leaves the old file whole. Every index must
+     * name a complete line.
+     */
+    static void rewrite(Path out, Map<Integer, String> lines) throws IOException {
+        Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".rewrite.tmp");
+        try {
+            int line = 0;
+            try (InputStream in = Files.newInputStream(out);
+                    OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp, StandardOpenOption.CREATE,
+                            StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE), 1 << 16)) {
+                byte[] buf = new byte[1 << 16];
+                boolean replaced = start(os, lines, 0);
+                for (int n; (n = in.read(buf)) > 0; ) {
+                    int from = 0;
+                    for (int i = 0; i < n; i++) {
+                        if (buf[i] != '\n') {
+                            continue;
+                        }
+                        if (!replaced) {
+                            os.write(buf, from, i + 1 - from);
+                        }
+                        from = i + 1;
+                        line++;
+                        replaced = start(os, lines, line);
+                    }
+                    if (!replaced) {
+                        os.write(buf, from, n - from);
+                    }
+                }
+            }
+            int lineCount = line;
+            if (lines.keySet().stream().anyMatch(k -> k < 0 || k >= lineCount)) {
+                throw new IllegalArgumentException("line to replace past the " + lineCount + " complete lines of " + out + ": " + lines.keySet());
+            }
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                ch.force(true);
+            }
+            try {
+                Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(out));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the new file keeps the default permissions.
+            }
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /** Writes line {@code index}'s replacement, when it has one; true when it did. */
+    private static boolean start(OutputStream os, Map<Integer, String> lines, int index) throws IOException {
+        String s = lines.get(index);
+        if (s == null) {
+            return false;
+        }
+        os.write(s.getBytes(StandardCharsets.UTF_8));
+        os.write('\n');
+        return true;
     }
 
     private static JsonNode parse(byte[] line) {

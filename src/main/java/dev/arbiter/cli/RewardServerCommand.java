@@ -139,7 +139,7 @@ final class RewardServerCommand implements Callable<Integer> {
                     if (sandboxMode.equals("on")) {
                         throw e;
                     }
-                    sandboxNote = "unavailable, code items score as errors: " + e.getMessage();
+                    sandboxNote = "unavailable, code items get no reward (an error): " + e.getMessage();
                 }
             }
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--sandbox must be auto, on or off, got " + sandboxMode);

@@ -26,18 +26,53 @@ public final class Json {
         return MAPPER;
     }
 
-    /** One compact line of JSON, for JSON Lines output. */
+    /**
+     * One compact line of JSON, for JSON Lines output. It always encodes to UTF-8: a lone UTF-16
+     * surrogate (what <code>print("&#92;udc80")</code> writes, say) is written as a <code>&#92;uXXXX</code> escape,
+     * which reads back as the same lone surrogate; valid pairs stay as they are.
+     */
     public static String line(Object value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return escapeLoneSurrogates(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }
     }
 
+    /**
+     * {@code json} with every lone surrogate replaced by its <code>&#92;uXXXX</code> escape. Jackson writes
+     * surrogates raw into a String, and only inside string literals, so the escape is valid JSON
+     * there; a strict UTF-8 encoder would otherwise fail on it.
+     */
+    static String escapeLoneSurrogates(String json) {
+        int n = json.length();
+        int i = 0;
+        while (i < n && !Character.isSurrogate(json.charAt(i))) {
+            i++;
+        }
+        if (i == n) {
+            return json;
+        }
+        StringBuilder b = new StringBuilder(n + 16).append(json, 0, i);
+        for (; i < n; i++) {
+            char c = json.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(json.charAt(i + 1))) {
+                b.append(c).append(json.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                b.append("\\u").append(HEX[c >> 12 & 0xF]).append(HEX[c >> 8 & 0xF]).append(HEX[c >> 4 & 0xF]).append(HEX[c & 0xF]);
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+
+    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
+
+    /** Indented JSON; lone surrogates escaped as in {@link #line}. */
     public static String pretty(Object value) {
         try {
-            return MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value);
+            return escapeLoneSurrogates(MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

@@ -57,7 +57,12 @@ public final class RunPage {
                 case '>' -> sb.append("&gt;");
                 case '&' -> sb.append("&amp;");
                 case '"' -> sb.append("&quot;");
-                default -> sb.append(c);
+                default -> {
+                    // A lone surrogate (a tail cut inside a pair, say) has no UTF-8 form: the page shows U+FFFD instead.
+                    boolean paired = Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                            : Character.isLowSurrogate(c) && i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
+                    sb.append(Character.isSurrogate(c) && !paired ? '\uFFFD' : c);
+                }
             }
         }
         return sb.toString();

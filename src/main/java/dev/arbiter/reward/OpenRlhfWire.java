@@ -14,7 +14,9 @@ import java.util.function.ToDoubleFunction;
  * 2026-01, one sample per request; {@code prompts} and {@code labels} came in 2025. The reply always
  * carries {@code rewards}, {@code scores} and {@code extra_logs}, since clients from 2025-06 crash
  * without the last two. A label that is a JSON object or list of tests makes a code item; any other
- * label is a math answer. Without labels, the server's {@link AnswerIndex} supplies them.
+ * label is a math answer. Without labels, the server's {@link AnswerIndex} supplies them. A batch
+ * holding an item that the infrastructure could not judge (the sandbox failed) is answered 503, with
+ * the sandbox's reason: there is no reward to give it, and 0 would be a lie.
  */
 final class OpenRlhfWire {
     private OpenRlhfWire() {}
@@ -90,7 +92,25 @@ final class OpenRlhfWire {
         return out;
     }
 
+    /**
+     * Why this batch cannot be answered, or null when every item has a reward. OpenRLHF's reply has
+     * a number for every query and no way to say "none"; an item the infrastructure could not judge
+     * must not pass for a reward of 0, so the whole request is refused (503) and the trainer retries.
+     */
+    static String unscored(List<RewardResult> results) {
+        List<RewardResult> missing = results.stream().filter(r -> !r.scored()).toList();
+        if (missing.isEmpty()) {
+            return null;
+        }
+        RewardResult first = missing.get(0);
+        return missing.size() + " of " + results.size() + " queries could not be scored (query " + first.id() + ": " + first.reason()
+                + "); one that cannot be judged gets no reward, not 0, so this request gets none: retry it";
+    }
+
     static ObjectNode reply(List<RewardResult> results) {
+        if (unscored(results) != null) {
+            throw new IllegalStateException(unscored(results));
+        }
         ObjectNode o = Json.mapper().createObjectNode();
         numbers(o.putArray("rewards"), results, RewardResult::reward);
         numbers(o.putArray("scores"), results, r -> r.acc() ? 1.0 : 0.0);

@@ -1,5 +1,6 @@
 package dev.arbiter.reward;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.arbiter.benchmark.Kind;
@@ -8,12 +9,17 @@ import dev.arbiter.benchmark.Kind;
  * The reward for one item and how it was made. {@code reward} is the sum of the four {@link Terms};
  * {@code pred} is the extracted answer (math only); {@code garbage} says why the output counted as
  * garbage, when it did. Tests counts are set for code only.
+ *
+ * <p>An item the verifiers could not judge because the infrastructure failed (the sandbox could not
+ * grade it, or this server has none) has no reward at all: {@code reward} and {@code terms} are null,
+ * the verdict is {@link Verdict#ERROR} and the reason says what broke. Such an item is never a reward
+ * of 0; on the wire {@code reward} is written as {@code null}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RewardResult(
         String id,
         Kind kind,
-        double reward,
+        @JsonInclude(JsonInclude.Include.ALWAYS) Double reward,
         boolean acc,
         Verdict verdict,
         String pred,
@@ -25,6 +31,33 @@ public record RewardResult(
         @JsonProperty("tests_passed") Integer testsPassed,
         @JsonProperty("tests_total") Integer testsTotal,
         long micros) {
+
+    public RewardResult {
+        if ((reward == null) != (terms == null)) {
+            throw new IllegalArgumentException("a reward comes with its terms, and only with them");
+        }
+        if (reward == null && (verdict != Verdict.ERROR || acc || reason == null)) {
+            throw new IllegalArgumentException("only an error, with its reason, goes without a reward");
+        }
+    }
+
+    /** A reward made of these terms. */
+    static RewardResult scored(String id, Kind kind, Verdict verdict, String pred, String reason, boolean timedOut, Terms terms,
+            boolean formatOk, String garbage, Integer testsPassed, Integer testsTotal, long micros) {
+        return new RewardResult(id, kind, terms.sum(), verdict == Verdict.CORRECT, verdict, pred, reason, timedOut, terms, formatOk,
+                garbage, testsPassed, testsTotal, micros);
+    }
+
+    /** No reward: the infrastructure could not judge the item; {@code reason} says why, in its own words. */
+    static RewardResult unscored(String id, Kind kind, String reason, boolean formatOk, String garbage, Integer testsTotal, long micros) {
+        return new RewardResult(id, kind, null, false, Verdict.ERROR, null, reason, false, null, formatOk, garbage, null, testsTotal, micros);
+    }
+
+    /** Whether the item has a reward; false when the infrastructure could not judge it. */
+    @JsonIgnore
+    public boolean scored() {
+        return reward != null;
+    }
 
     /** The reward's parts, reported separately so that a trainer can log each. */
     public record Terms(double correctness, double format, double exploration, double garbage) {

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Turns one {@link RewardItem} into a {@link RewardResult} with the same verifiers the leaderboard
  * uses: math by {@link MathVerifier}, code by {@link CodeGrader} in the sandbox. Thread-safe, and it
- * never throws for any item: what cannot be judged is an ERROR verdict with its reason.
+ * never throws for any item: what cannot be judged is an ERROR verdict with its reason. When the
+ * infrastructure is at fault (the sandbox failed, or there is none) the result has no reward at all
+ * ({@link RewardResult#scored()} is false), never the shaping's {@code incorrect}.
  */
 public final class RewardScorer {
     private final MathVerifier math;
@@ -79,7 +81,7 @@ public final class RewardScorer {
                     garbageTerm, 0, total, t0);
         }
         if (sandbox == null) {
-            return result(item, Verdict.ERROR, null, noSandbox, false, true, exploration, garbage, garbageTerm, 0, total, t0);
+            return RewardResult.unscored(item.id(), item.kind(), noSandbox, true, garbage, total, micros(t0));
         }
         // The per-test limit never runs past what is left of the item's deadline.
         int timeoutS = (int) Math.max(1, Math.min(c.timeoutS(), TimeUnit.NANOSECONDS.toSeconds(leftNanos)));
@@ -89,13 +91,16 @@ public final class RewardScorer {
         try {
             v = grader.grade(item.id() == null ? "item" : item.id(), c.tests(), c.grader(), item.response());
         } catch (SandboxException e) {
-            return result(item, Verdict.ERROR, null, "sandbox: " + e.getMessage(), false, true, exploration, garbage, garbageTerm, 0, total, t0);
+            return RewardResult.unscored(item.id(), item.kind(), "sandbox error: " + e.getMessage(), true, garbage, total, micros(t0));
+        }
+        if (!v.graded()) {
+            // The sandbox failed on two containers: no verdict on the code, so no reward either.
+            return RewardResult.unscored(item.id(), item.kind(), "sandbox error: " + v.sandboxError(), true, garbage, total, micros(t0));
         }
         boolean timedOut = v.results().contains(-3) || v.results().contains(-1);
         String reason = v.passed() ? "all " + v.testsTotal() + " tests passed"
                 : v.firstFailure() == null ? "failed" : "test " + v.firstFailure().test() + ": " + v.firstFailure().reason();
-        Verdict verdict = v.passed() ? Verdict.CORRECT : (v.firstFailure() != null && String.valueOf(v.firstFailure().reason()).startsWith("sandbox error"))
-                ? Verdict.ERROR : Verdict.INCORRECT;
+        Verdict verdict = v.passed() ? Verdict.CORRECT : Verdict.INCORRECT;
         return result(item, verdict, null, reason, timedOut, true, exploration, garbage, garbageTerm, v.testsPassed(), v.testsTotal(), t0);
     }
 
@@ -110,7 +115,10 @@ public final class RewardScorer {
         Shaping s = item.shaping();
         RewardResult.Terms terms = new RewardResult.Terms(verdict == Verdict.CORRECT ? s.correct() : s.incorrect(),
                 formatOk ? 0.0 : s.formatPenalty(), exploration, garbageTerm);
-        return new RewardResult(item.id(), item.kind(), terms.sum(), verdict == Verdict.CORRECT, verdict, pred, reason, timedOut, terms,
-                formatOk, garbage, passed, total, (System.nanoTime() - t0) / 1000);
+        return RewardResult.scored(item.id(), item.kind(), verdict, pred, reason, timedOut, terms, formatOk, garbage, passed, total, micros(t0));
+    }
+
+    private static long micros(long t0) {
+        return (System.nanoTime() - t0) / 1000;
     }
 }

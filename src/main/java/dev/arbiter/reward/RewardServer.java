@@ -169,7 +169,12 @@ public final class RewardServer implements AutoCloseable {
                 requireMethod(method, "POST");
                 JsonNode body = body(ex);
                 List<RewardItem> items = OpenRlhfWire.parse(body, config.defaults(), answers, System.nanoTime());
-                return send(ex, 200, OpenRlhfWire.reply(score(items)));
+                List<RewardResult> results = score(items);
+                String unscored = OpenRlhfWire.unscored(results);
+                if (unscored != null) {
+                    throw new BadRequest(503, unscored, null);
+                }
+                return send(ex, 200, OpenRlhfWire.reply(results));
             }
             case "/v1/score" -> {
                 requireMethod(method, "POST");

@@ -205,10 +205,13 @@ public final class EvalRunner {
      * sandbox, {@code parallel} at a time; {@code grader} is asked for only when something needs
      * running, so a finished run starts no containers. A completion without a fenced code block has no answer.
      * Each program is its own answer, so maj@k over code reduces to the expected share correct.
+     * A program the sandbox could not grade gets no verdict: none is stored, so the next run grades it
+     * again, and until then the sample is left out (missing, not wrong); {@code notGraded} hears
+     * which one and the sandbox's reason.
      */
     public static List<ProblemSamples> gradeCode(EvalPlan plan, CompletionStore store, java.util.function.Supplier<CodeGrader> grader,
                                                  CodeGrader.Settings settings,
-                                                 int parallel) {
+                                                 int parallel, java.util.function.Consumer<String> notGraded) {
         String hash = store.register(plan.spec());
         String name = codeVerifier(settings);
         Semaphore slots = new Semaphore(parallel);
@@ -232,6 +235,10 @@ public final class EvalRunner {
                                 return Outcome.NO_ANSWER;
                             }
                             CodeVerdict v = grader.get().grade(p, c.text());
+                            if (!v.graded()) {
+                                notGraded.accept(p.id() + " sample " + c.sampleIndex() + ": sandbox error: " + v.sandboxError());
+                                return null;
+                            }
                             Outcome o = v.passed() ? Outcome.CORRECT : Outcome.WRONG;
                             store.putVerdict(hash, p.id(), c.sampleIndex(), name, o, null,
                                     v.firstFailure() == null ? null : v.firstFailure().reason());
@@ -250,6 +257,9 @@ public final class EvalRunner {
                 List<Sample> samples = new ArrayList<>();
                 for (int i = 0; i < cs.size(); i++) {
                     Outcome o = pending.get(p).get(i).get();
+                    if (o == null) {
+                        continue; // the sandbox failed: no verdict, so no sample
+                    }
                     samples.add(new Sample(cs.get(i).sampleIndex(), o, cs.get(i).truncated(), o == Outcome.NO_ANSWER ? null : i));
                 }
                 out.add(new ProblemSamples(plan.problems().get(p).id(), labels(plan.problems().get(p)), samples));

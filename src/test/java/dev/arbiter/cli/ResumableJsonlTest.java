@@ -62,4 +62,50 @@ class ResumableJsonlTest {
                 .hasMessage(out + ":2: not a line this command writes; give another --out");
         assertThat(Files.readString(out)).isEqualTo(text);
     }
+
+    @Test
+    void linesToMakeAgainAreNotedByIndex() throws IOException {
+        Path out = Files.writeString(dir.resolve("out.jsonl"), "{\"id\": 1}\n{\"id\": 2, \"redo\": \"lost\"}\n{\"id\": 3}\n{\"id\": 4, \"redo\": 1}\n{\"id\": 5, \"re");
+        ResumableJsonl.Done done = ResumableJsonl.resume(out, n -> n.has("id"), n -> n.has("redo"));
+        assertThat(done.lines()).isEqualTo(4);
+        assertThat(done.redo()).containsOnlyKeys(1, 3);
+        assertThat(done.redo().get(1).get("redo").asText()).isEqualTo("lost");
+    }
+
+    @Test
+    void rewriteReplacesLinesAndKeepsEveryOtherByte() throws IOException {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 3000; i++) {
+            sb.append("{\"id\": ").append(i).append(", \"pad\": \"").append("é".repeat(i % 97)).append("\"}\n");
+        }
+        Path out = Files.writeString(dir.resolve("out.jsonl"), sb);
+        ResumableJsonl.rewrite(out, java.util.Map.of(0, "{\"id\": \"first\"}", 1500, "{\"id\": \"middle\"}", 2999, "{\"id\": \"last\"}"));
+        java.util.List<String> lines = Files.readAllLines(out);
+        java.util.List<String> before = sb.toString().lines().toList();
+        assertThat(lines).hasSize(3000);
+        for (int i = 0; i < 3000; i++) {
+            String want = switch (i) {
+                case 0 -> "{\"id\": \"first\"}";
+                case 1500 -> "{\"id\": \"middle\"}";
+                case 2999 -> "{\"id\": \"last\"}";
+                default -> before.get(i);
+            };
+            assertThat(lines.get(i)).isEqualTo(want);
+        }
+        assertThat(Files.readString(out)).endsWith("\n");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(out);
+        }
+    }
+
+    @Test
+    void rewriteOfALinePastTheEndLeavesTheFileAlone() throws IOException {
+        String text = "{\"id\": 1}\n{\"id\": 2}\n";
+        Path out = Files.writeString(dir.resolve("out.jsonl"), text);
+        assertThatThrownBy(() -> ResumableJsonl.rewrite(out, java.util.Map.of(2, "{}"))).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Files.readString(out)).isEqualTo(text);
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(out);
+        }
+    }
 }

@@ -57,6 +57,30 @@ class IntegrationShimsTest {
                     print(json.dumps(arbiter_reward(prompts=["p", "p"], completions=completions, answer=["12", "12"], trainer_state=None)))
                     """.formatted(url));
             assertThat(Json.mapper().readTree(trl).toString()).isEqualTo("[1.0,0.0]");
+
+            // A code item that this server (no sandbox) cannot judge is an exception with the reason, not a 0.
+            String unscored = python("""
+                    import os, sys
+                    os.environ["ARBITER_REWARD_URL"] = "%s"
+                    sys.path.insert(0, "integrations/verl")
+                    from arbiter_reward import compute_score
+                    import importlib.util
+                    spec = importlib.util.spec_from_file_location("trl_reward", "integrations/trl/arbiter_reward.py")
+                    trl = importlib.util.module_from_spec(spec)
+                    spec.loader.exec_module(trl)
+                    code = "```python\\nprint(1)\\n```"
+                    tests = '{"inputs": ["\\\\n"], "outputs": ["1\\\\n"]}'
+                    for call in (lambda: compute_score("livecodebench", code, tests, url="%s"),
+                                 lambda: trl.arbiter_reward(prompts=["p", "p"], completions=["\\boxed{1}", code], answer=["1", None],
+                                                            tests=[None, tests])):
+                        try:
+                            print("scored", call())
+                        except RuntimeError as e:
+                            print("refused:", e)
+                    """.formatted(url, url));
+            assertThat(unscored.lines().toList()).containsExactly(
+                    "refused: arbiter could not score this response: no code sandbox is running on this server",
+                    "refused: arbiter could not score 1 of 2 completions: no code sandbox is running on this server");
         }
     }
 }

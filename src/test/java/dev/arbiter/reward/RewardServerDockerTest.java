@@ -1,14 +1,18 @@
 package dev.arbiter.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.benchmark.TestCase;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.train.rl.PromptSet;
 import dev.arbiter.verify.math.MathVerifier;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -140,6 +144,8 @@ class RewardServerDockerTest {
         JsonNode res = post("/v1/score", Json.line(b), 200).get("results");
         assertThat(res).hasSize(attacks.size());
         for (JsonNode r : res) {
+            // Contained and judged: a number, not the null of a sandbox that broke.
+            assertThat(r.get("reward").isNumber()).as(r.toString()).isTrue();
             assertThat(r.get("reward").asDouble()).as(r.toString()).isZero();
             assertThat(r.get("acc").asBoolean()).isFalse();
             assertThat(r.get("reason").asText()).as(r.toString()).isNotBlank();
@@ -153,5 +159,75 @@ class RewardServerDockerTest {
         JsonNode h = Json.mapper().readTree(http.send(HttpRequest.newBuilder(server.uri().resolve("/health")).build(), HttpResponse.BodyHandlers.ofString()).body());
         assertThat(h.get("status").asText()).isEqualTo("ok");
         assertThat(h.get("sandbox").asText()).isEqualTo("ready");
+    }
+
+    @Test
+    void aSandboxThatFailsGivesNoRewardOnAnyWire() throws Exception {
+        // A real sandbox, closed: every call fails with the sandbox's own "sandbox is closed".
+        Sandbox broken = Sandbox.start(SandboxConfig.defaults());
+        broken.close();
+        String tests = "{\"inputs\": [\"1 2\\n\"], \"outputs\": [\"3\\n\"]}";
+        String right = "```python\na, b = map(int, input().split())\nprint(a + b)\n```";
+        try (RewardServer s = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, broken, null), broken, null);
+                dev.arbiter.train.rl.Rewards remote = dev.arbiter.train.rl.Rewards.remote(s.uri(), null, Shaping.DEFAULT)) {
+            // Native API: each grader's code item is an error with the reason and a null reward; math is scored as ever.
+            ObjectNode b = Json.mapper().createObjectNode();
+            ArrayNode items = b.putArray("items");
+            items.addObject().put("id", "lcb").put("kind", "code").put("response", right).put("tests", tests);
+            items.addObject().put("id", "cc").put("kind", "code").put("response", right).put("tests", tests)
+                    .putObject("options").put("grader", "codecontests");
+            items.addObject().put("id", "m").put("kind", "math").put("response", "\\boxed{4}").put("ground_truth", "4");
+            JsonNode res = post(s, "/v1/score", Json.line(b), 200).get("results");
+            for (JsonNode code : List.of(res.get(0), res.get(1))) {
+                assertThat(code.get("verdict").asText()).as(code.toString()).isEqualTo("error");
+                assertThat(code.get("reason").asText()).isEqualTo("sandbox error: sandbox is closed");
+                assertThat(code.has("reward")).isTrue();
+                assertThat(code.get("reward").isNull()).isTrue();
+                assertThat(code.get("acc").asBoolean()).isFalse();
+                assertThat(code.has("terms")).isFalse();
+                assertThat(code.get("tests_total").asInt()).isEqualTo(1);
+            }
+            assertThat(res.get(2).get("reward").asDouble()).isEqualTo(1.0);
+
+            // OpenRLHF: no way to say "no reward" in its reply, so the request is refused with the reason.
+            ObjectNode o = Json.mapper().createObjectNode();
+            o.putArray("query").add("<|im_start|>assistant\n\\boxed{4}<|im_end|>").add("<|im_start|>assistant\n" + right + "<|im_end|>");
+            o.putArray("labels").add("4").add(tests);
+            HttpResponse<String> refused = http.send(HttpRequest.newBuilder(s.uri().resolve("/get_reward"))
+                    .POST(HttpRequest.BodyPublishers.ofString(Json.line(o))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).contains("1");
+            JsonNode err = Json.mapper().readTree(refused.body()).get("error");
+            assertThat(err.get("type").asText()).isEqualTo("unavailable");
+            assertThat(err.get("message").asText())
+                    .isEqualTo("1 of 2 queries could not be scored (query 1: sandbox error: sandbox is closed); one that cannot be judged"
+                            + " gets no reward, not 0, so this request gets none: retry it");
+            o.set("query", Json.mapper().createArrayNode().add("<|im_start|>assistant\n\\boxed{4}<|im_end|>"));
+            o.set("labels", Json.mapper().createArrayNode().add("4"));
+            assertThat(post(s, "/get_reward", Json.line(o), 200).get("rewards").get(0).asDouble()).isEqualTo(1.0);
+
+            // SandboxFusion's API has its own word for this.
+            JsonNode run = post(s, "/run_code", verlRunCode("print(1)", ""), 200);
+            assertThat(run.get("status").asText()).isEqualTo("SandboxError");
+            assertThat(run.get("message").asText()).isEqualTo("sandbox is closed");
+            assertThat(run.get("run_result").isNull()).isTrue();
+
+            // The trainer's client stops the step rather than train on a made-up 0.
+            PromptSet.Example code = new PromptSet.Example("add", "Add.", null, new CodeTests(List.of(new TestCase("1 2\n", "3\n",
+                    TestCase.TestType.STDIN, TestCase.Visibility.PUBLIC)), null, null, CodeTests.Coverage.PUBLIC_ONLY), null);
+            assertThatThrownBy(() -> remote.score(List.of(right), List.of(code)))
+                    .isInstanceOf(dev.arbiter.train.rl.Rewards.UnscoredException.class)
+                    .hasMessageContaining("rollout 0 of 1 has no reward").hasMessageContaining("sandbox error: sandbox is closed");
+
+            assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"error\"} 4");
+            assertThat(s.metrics().requests(503)).isEqualTo(1);
+        }
+    }
+
+    static JsonNode post(RewardServer s, String path, String body, int status) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(s.uri().resolve(path)).POST(HttpRequest.BodyPublishers.ofString(body))
+                .timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        return Json.mapper().readTree(r.body());
     }
 }

@@ -172,12 +172,40 @@ class RewardServerTest {
         assertThat(d.get("reward").asDouble()).isEqualTo(2.0);
         assertThat(d.get("terms").get("exploration").asDouble()).isZero();
 
+        // No sandbox here: the code item is not judged, so it has no reward at all, not 0.
         JsonNode e = res.get(4);
         assertThat(e.get("kind").asText()).isEqualTo("code");
         assertThat(e.get("verdict").asText()).isEqualTo("error");
         assertThat(e.get("reason").asText()).contains("no code sandbox");
         assertThat(e.get("tests_total").asInt()).isEqualTo(1);
-        assertThat(e.get("reward").asDouble()).isEqualTo(-0.0 + e.get("terms").get("exploration").asDouble());
+        assertThat(e.has("reward")).isTrue();
+        assertThat(e.get("reward").isNull()).isTrue();
+        assertThat(e.get("acc").asBoolean()).isFalse();
+        assertThat(e.has("terms")).isFalse();
+        assertThat(e.has("tests_passed")).isFalse();
+    }
+
+    @Test
+    void openRlhfRefusesABatchWithACodeItemThatNoSandboxCanJudge() throws Exception {
+        ObjectNode b = obj();
+        b.putArray("query").add(PROMPT + "x = \\boxed{5}<|im_end|>").add(PROMPT + "```python\nprint(1)\n```<|im_end|>");
+        b.putArray("prompts").add(PROMPT).add(PROMPT);
+        b.putArray("labels").add("5").add("{\"inputs\": [\"\\n\"], \"outputs\": [\"1\\n\"]}");
+        HttpResponse<String> r = post("/get_reward", Json.line(b));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
+        assertThat(r.headers().firstValue("Retry-After")).contains("1");
+        JsonNode err = json(r).get("error");
+        assertThat(err.get("type").asText()).isEqualTo("unavailable");
+        assertThat(err.get("message").asText()).startsWith("1 of 2 queries could not be scored (query 1: no code sandbox is running on this server)")
+                .contains("no reward, not 0").endsWith("retry it");
+        assertThat(json(r).has("rewards")).isFalse();
+        // The math query alone is answered.
+        b.set("query", obj().arrayNode().add(PROMPT + "x = \\boxed{5}<|im_end|>"));
+        b.set("prompts", obj().arrayNode().add(PROMPT));
+        b.set("labels", obj().arrayNode().add("5"));
+        HttpResponse<String> ok = post("/get_reward", Json.line(b));
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(json(ok).get("rewards").get(0).asDouble()).isEqualTo(1.0);
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.sandbox.SandboxException;
 import dev.arbiter.verify.code.CodeExtractor;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
@@ -105,13 +106,21 @@ public final class Judge implements AutoCloseable {
                 if (CodeExtractor.extract(c.response()).isBlank()) {
                     yield new Judged(c, Judged.Judgement.UNPARSEABLE, "no fenced code block", null);
                 }
-                CodeVerdict v = grader.grade(c.id(), t, c.grader(), c.response());
+                CodeVerdict v;
+                try {
+                    v = grader.grade(c.id(), t, c.grader(), c.response());
+                } catch (SandboxException e) {
+                    yield new Judged(c, Judged.Judgement.ERROR, "sandbox error: " + e.getMessage(), null);
+                }
+                if (!v.graded()) {
+                    // No verdict on the code: neither kept as correct nor as wrong.
+                    yield new Judged(c, Judged.Judgement.ERROR, "sandbox error: " + v.sandboxError(), null);
+                }
                 if (v.passed()) {
                     yield new Judged(c, Judged.Judgement.CORRECT, "all " + v.testsTotal() + " tests passed", null);
                 }
                 String why = v.firstFailure() == null ? "failed" : "test " + v.firstFailure().test() + ": " + v.firstFailure().reason();
-                boolean sandboxFailed = v.firstFailure() != null && String.valueOf(v.firstFailure().reason()).startsWith("sandbox error");
-                yield new Judged(c, sandboxFailed ? Judged.Judgement.ERROR : Judged.Judgement.WRONG, why, null);
+                yield new Judged(c, Judged.Judgement.WRONG, why, null);
             }
         };
     }

@@ -29,7 +29,8 @@ import java.util.concurrent.Future;
 /**
  * Where rollouts get their rewards: the verifiers (math, and code in the sandbox) and the shaping
  * terms in this process, or the reward service's {@code /v1/score} over HTTP. Either way the reward is the service's reward, so a
- * run trained against one scores the same against the other.
+ * run trained against one scores the same against the other. A rollout that gets no reward because
+ * the sandbox failed stops the step with {@link UnscoredException}; it never counts as a 0.
  */
 public interface Rewards extends AutoCloseable {
     /** One scored response: the shaped reward and whether the verifier called it correct. */
@@ -77,6 +78,21 @@ public interface Rewards extends AutoCloseable {
         return o;
     }
 
+    /**
+     * Thrown when an item has no reward because the sandbox could not grade it: training on a made-up
+     * 0 would teach the policy that the answer was wrong, so the step fails with the sandbox's reason.
+     */
+    final class UnscoredException extends IllegalStateException {
+        UnscoredException(String message) {
+            super(message);
+        }
+    }
+
+    private static UnscoredException unscored(String id, int of, String reason) {
+        return new UnscoredException("rollout " + id + " of " + of + " has no reward, the verifier could not judge it: " + reason
+                + "; the step stops rather than train on a made-up 0");
+    }
+
     /** The reward service's target for an example: code is graded by LiveCodeBench's rules, 6 s per test. */
     static RewardItem.Target target(PromptSet.Example e) {
         return e.code() ? new RewardItem.CodeTarget(e.tests(), CodeGrader.Kind.LIVECODEBENCH, 6) : new RewardItem.MathTarget(e.answer());
@@ -86,16 +102,23 @@ public interface Rewards extends AutoCloseable {
         private final Shaping shaping;
         private final MathVerifier verifier = new MathVerifier();
         private final ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        private final java.util.function.Supplier<Sandbox> sandboxes;
         private RewardScorer scorer = new RewardScorer(verifier, null, null);
         private Sandbox sandbox;
 
         InProcess(Shaping shaping) {
+            this(shaping, () -> Sandbox.start(SandboxConfig.defaults()));
+        }
+
+        /** Starts the sandbox with {@code sandboxes} (tests hand it a broken one); it is closed with this. */
+        InProcess(Shaping shaping, java.util.function.Supplier<Sandbox> sandboxes) {
             this.shaping = shaping;
+            this.sandboxes = sandboxes;
         }
 
         private RewardScorer scorer(List<PromptSet.Example> targets) {
             if (sandbox == null && targets.stream().anyMatch(PromptSet.Example::code)) {
-                sandbox = Sandbox.start(SandboxConfig.defaults());
+                sandbox = sandboxes.get();
                 scorer = new RewardScorer(verifier, sandbox, null);
             }
             return scorer;
@@ -118,6 +141,9 @@ public interface Rewards extends AutoCloseable {
             for (Future<RewardResult> f : futures) {
                 try {
                     RewardResult r = f.get();
+                    if (!r.scored()) {
+                        throw unscored(r.id(), targets.size(), r.reason());
+                    }
                     out.add(new Score(r.reward(), r.acc()));
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
@@ -194,7 +220,12 @@ public interface Rewards extends AutoCloseable {
                                 + responses.size() + " items");
                     }
                     List<Score> out = new ArrayList<>();
-                    results.forEach(r -> out.add(new Score(r.path("reward").asDouble(), r.path("acc").asBoolean())));
+                    for (JsonNode r : results) {
+                        if (!r.path("reward").isNumber()) {
+                            throw unscored(r.path("id").asText(), responses.size(), r.path("reason").asText("the reward service gave no reason"));
+                        }
+                        out.add(new Score(r.path("reward").asDouble(), r.path("acc").asBoolean()));
+                    }
                     return out;
                 } catch (IOException e) {
                     last = e;
