@@ -30,6 +30,7 @@ import errno
 import json
 import marshal
 import os
+import reprlib
 import select
 import signal
 import socket
@@ -609,6 +610,14 @@ def lcb_decimals(line):
         return False, []
 
 
+def decimals_equal(a, b):
+    """Decimal lists compared as LCB compares them; a signalling NaN, which makes == raise, is unequal."""
+    try:
+        return a == b
+    except decimal.InvalidOperation:
+        return False
+
+
 def lcb_compare_stdout(prediction, expected):
     """None if equal, else the reason; exactly LCB's line-by-line rule with Decimal tokens."""
     got, want = lcb_lines(prediction), lcb_lines(expected)
@@ -619,7 +628,7 @@ def lcb_compare_stdout(prediction, expected):
             continue
         ok_a, dec_a = lcb_decimals(a)
         ok_b, dec_b = lcb_decimals(b)
-        if not ok_a or not ok_b or dec_a != dec_b:
+        if not ok_a or not ok_b or not decimals_equal(dec_a, dec_b):
             return "Wrong answer at output_line_idx=%d: %s != %s" % (idx, a[:300], b[:300])
     return None
 
@@ -680,10 +689,18 @@ def lcb_code(source, pad_lines):
         return None
 
 
+class NeverEqual(Exception):
+    """A decoded answer holds what no JSON value can equal under LCB's ==: the answer is wrong,
+    and building it (a set of colliding hashes, say) could cost the driver far more than it cost
+    the writer."""
+
+
 def decode_value(data):
     """The child's encoding of a return value (zygote_lcb.encode_value) back to plain Python data,
     built without recursion. Raises ValueError (or TypeError, for an unhashable key) on anything
-    that is not a well-formed encoding."""
+    that is not a well-formed encoding. Expected outputs are JSON, and LCB compares with == after
+    turning a top-level tuple into a list, so a set, a frozenset, bytes, a tuple below the top or a
+    dict key that is not a string can never be equal: NeverEqual is raised for them, unbuilt."""
     tokens = json.loads(data)
     if not isinstance(tokens, list):
         raise ValueError("not a token list")
@@ -693,6 +710,10 @@ def decode_value(data):
         if done or not isinstance(tok, str) or not tok:
             raise ValueError("bad token")
         tag, rest = tok[0], tok[1:]
+        if tag in "SFb" and rest or tag == "t" and (stack or done):
+            raise NeverEqual({"S": "a set", "F": "a frozenset", "b": "bytes", "t": "a nested tuple"}[tag])
+        if stack and stack[-1][0] == "d" and len(stack[-1][2]) % 2 == 0 and tag != "s":
+            raise NeverEqual("a dict key that is not a string")
         if tag in "ltdSF" and not (tag == "F" and not rest):
             count = int(rest)
             if count < 0:
@@ -741,12 +762,25 @@ def program_text(body):
         return body.decode("utf-8", "replace")
 
 
+class _ShortRepr(reprlib.Repr):
+    """Bounded in depth, length and work: the decimal text of a huge int takes quadratic time."""
+
+    def __init__(self):
+        super().__init__()
+        self.maxlevel, self.maxlist, self.maxdict, self.maxstring, self.maxother = 8, 30, 30, 300, 300
+
+    def repr_int(self, x, level):
+        if x.bit_length() > 3000:
+            return "<int of %d bits>" % x.bit_length()
+        return repr(x)
+
+
+SHORT_REPR = _ShortRepr()
+
+
 def short_repr(value):
-    """The start of a decoded answer's repr, for the verdict; a program's answer can be too deep to print."""
-    try:
-        return repr(value)[:300]
-    except (RecursionError, MemoryError):
-        return "<%s too deeply nested to show>" % type(value).__name__
+    """The start of a decoded answer's repr, for the verdict."""
+    return SHORT_REPR.repr(value)[:300]
 
 
 def build(tag, items):
@@ -869,9 +903,9 @@ def op_lcb(req):
     def judge_answer(idx, kind, body):
         text = program_text(body) if kind != "V" else None
         if kind == "T":
-            fail(-3, "Time Limit Exceeded", error=text, test=idx)
+            fail(-3, "Time Limit Exceeded", error=text[:2000], test=idx)
         elif kind == "X":
-            fail(-4, "Runtime Error", error=text, test=idx)
+            fail(-4, "Runtime Error", error=text[:2000], test=idx)
         elif kind == "O" and not fn_name:
             reason = lcb_compare_stdout(text, outputs[idx])
             if reason is not None:
@@ -881,6 +915,9 @@ def op_lcb(req):
         elif kind == "V" and fn_name:
             try:
                 prediction = decode_value(body)
+            except NeverEqual as e:
+                fail(False, "Wrong Answer: the return value holds %s, which no expected output (JSON) can equal" % e, test=idx)
+                return
             except (ValueError, TypeError, RecursionError, MemoryError):
                 fail(-5, "Test runner died: a malformed return value (the program wrote to the harness's channel)", test=idx)
                 return
