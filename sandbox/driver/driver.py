@@ -54,6 +54,10 @@ FILES_ROOT = "/run/arbiter" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbite
 JOB_WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
 SYSV_TABLES = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
 
+# A "tests" answer stops taking runs past this many bytes of output; the client asks for the rest.
+RESPONSE_BUDGET = 32 << 20
+# Of each of those runs' stderr, the end is kept: it says why a run failed.
+STDERR_TAIL = 4000
 # A result frame's header is a kind and a length; anything longer is not the harness's.
 FRAME_HEAD_MAX = 32
 # Past its own limit, a test gets this long before the driver kills it: LCB's timer normally ends
@@ -393,33 +397,30 @@ def remove_as_root(paths):
 
 def purge_as_job():
     """In a child that has become the job's uid (after every process of the job is dead): opens
-    up and removes everything the job owns in its writable places, and every SysV IPC object."""
-    def purge(path):
-        try:
-            st = os.lstat(path)
-        except OSError:
-            return
-        if stat.S_ISDIR(st.st_mode):
-            try:
-                os.chmod(path, 0o700)
-                for name in os.listdir(path):
-                    purge(os.path.join(path, name))
-                os.rmdir(path)
-            except OSError:
-                pass
-        else:
-            try:
-                os.unlink(path)
-            except OSError:
-                pass
-
+    up and removes everything the job owns in its writable places, and every SysV IPC object.
+    Without recursion, so that no depth of folders stops it; what it cannot reach (a path past
+    the kernel's length limit, say) stays, and the driver's check then retires the container."""
+    stack = []
     for root in JOB_WRITABLE:
         try:
-            names = os.listdir(root)
+            stack.extend((os.path.join(root, name), False) for name in os.listdir(root))
+        except OSError:
+            pass
+    while stack:
+        path, emptied = stack.pop()
+        try:
+            if emptied:
+                os.rmdir(path)
+                continue
+            if not stat.S_ISDIR(os.lstat(path).st_mode):
+                os.unlink(path)
+                continue
+            os.chmod(path, 0o700)
+            names = os.listdir(path)
         except OSError:
             continue
-        for name in names:
-            purge(os.path.join(root, name))
+        stack.append((path, True))
+        stack.extend((os.path.join(path, name), False) for name in names)
     ipc_rmid = 0
     for table, rm in (("shm", lambda i: LIBC.shmctl(i, ipc_rmid, None)),
                       ("msg", lambda i: LIBC.msgctl(i, ipc_rmid, None)),
@@ -580,14 +581,25 @@ def op_run(req):
 
 
 def op_tests(req):
-    """The program once per input, each in a fresh child and folder; stops at the first failure if asked."""
+    """The program once per input, each in a fresh child and folder, cleaned up in between; stops at
+    the first failure if asked. It answers with the runs it could make, and the client asks again
+    for the rest: when the answer has grown past RESPONSE_BUDGET, and when a run left something
+    that cannot be removed (then with "unclean", and the rest run on another container)."""
     lim = limits_of(req)
     stop_early = bool(req.get("stop_on_failure", False))
     runs = []
+    size = 0
     for text in req["inputs"]:
         if runs:
-            clean_after_job()
+            try:
+                clean_after_job()
+            except Unclean as e:
+                return {"runs": runs, "unclean": str(e)}
+            if size >= RESPONSE_BUDGET:
+                break
         r = run_program(req["code"], text, lim)
+        r["stderr"] = r["stderr"][-STDERR_TAIL:]  # the reason for a failure, not a second output
+        size += len(r["stdout"]) + len(r["stderr"])
         runs.append(r)
         if stop_early and r["status"] != "ok":
             break

@@ -114,20 +114,37 @@ public final class Sandbox implements AutoCloseable {
         return runResult(answer);
     }
 
-    /** Runs {@code code} once per input, each in a fresh process; stops at the first failure if asked. */
+    /**
+     * Runs {@code code} once per input, each in a fresh process; stops at the first failure if asked.
+     * A container answers with as many runs as fit its answer (or as it could make before a run left
+     * it unclean); the rest are asked for again, on whichever container is free. A harness failure
+     * ends the list with a {@link RunStatus#SANDBOX_ERROR} run that carries the reason.
+     */
     public List<RunResult> runEach(String code, List<String> inputs, Limits limits, boolean stopOnFailure) {
-        ObjectNode req = Json.mapper().createObjectNode();
-        req.put("op", "tests").put("code", code).put("stop_on_failure", stopOnFailure);
-        ArrayNode in = req.putArray("inputs");
-        inputs.forEach(in::add);
-        req.set("limits", limits(limits));
-        JsonNode answer = answer(req, (limits.wallMs() + 500) * Math.max(1, inputs.size()) + GRACE_MS);
-        String failure = failureOf(answer);
-        if (failure != null) {
-            return List.of(RunResult.sandboxError(failure, 0));
-        }
         List<RunResult> out = new ArrayList<>();
-        answer.get("runs").forEach(r -> out.add(runResult(r)));
+        while (out.size() < inputs.size()) {
+            List<String> rest = inputs.subList(out.size(), inputs.size());
+            ObjectNode req = Json.mapper().createObjectNode();
+            req.put("op", "tests").put("code", code).put("stop_on_failure", stopOnFailure);
+            ArrayNode in = req.putArray("inputs");
+            rest.forEach(in::add);
+            req.set("limits", limits(limits));
+            JsonNode answer = answer(req, (limits.wallMs() + 500) * rest.size() + GRACE_MS);
+            String failure = failureOf(answer);
+            if (failure != null) {
+                out.add(RunResult.sandboxError(failure, 0));
+                return out;
+            }
+            int before = out.size();
+            answer.path("runs").forEach(r -> out.add(runResult(r)));
+            if (out.size() == before) {
+                out.add(RunResult.sandboxError("the sandbox answered without running any of " + rest.size() + " inputs", 0));
+                return out;
+            }
+            if (stopOnFailure && out.getLast().status() != RunStatus.OK) {
+                return out;
+            }
+        }
         return out;
     }
 
