@@ -60,13 +60,35 @@ public final class HostilePrograms {
                 print("YES" if sum(1 for x, y in zip(s, "abc") if x != y) in (0, 2) else "NO")
             """;
 
-    /** Prints "clean" unless an earlier job left something this job can see (probe.py). */
-    public static final String PROBE = source("stash.py") + source("probe.py");
+    /** Looks for what an earlier job left (probe.py), into a list {@code found}. */
+    private static final String LOOK = source("stash.py") + source("probe.py");
+    /** Prints "clean" unless an earlier job left something this job can see. */
+    public static final String PROBE = LOOK + "print(\"clean\" if not found else \"; \".join(found))\n";
+    /** Right for atcoder/abc301_a if nothing of an earlier job is left; else prints what is. */
+    public static final String WINNER_IF_CLEAN = ifClean("""
+            n = int(input())
+            s = input().strip()
+            t, a = s.count("T"), s.count("A")
+            print(("T" if t > a else "A") if t != a else ("A" if s[-1] == "T" else "T"))
+            """);
+    /** Right for codeforces/1873_A if nothing of an earlier job is left. */
+    public static final String ABC_IF_CLEAN = ifClean(ABC_OK);
+    /** Right for leetcode/2727 if nothing of an earlier job was left when it loaded; else returns -1. */
+    public static final String SENIORS_IF_CLEAN = LOOK + """
+            class Solution:
+                def countSeniors(self, details: List[str]) -> int:
+                    return -1 if found else sum(1 for d in details if int(d[11:13]) > 60)
+            """;
     public static final String CARRY_OVER = source("stash.py") + source("carry_over.py");
     public static final String DAEMON = source("daemon.py");
     public static final String KILL_ALL_THEN_DAEMON = source("kill_all.py") + source("daemon.py");
     public static final String DISABLE = source("disable.py");
     public static final String DEEP_TREE = source("deep_tree.py");
+
+    /** A stdin solution that runs only if the probe finds nothing; otherwise it prints what it found. */
+    private static String ifClean(String solution) {
+        return LOOK + "if found:\n    print(\"; \".join(found))\nelse:\n" + solution.indent(4);
+    }
 
     /** A program in this folder, as text. */
     public static String source(String name) {

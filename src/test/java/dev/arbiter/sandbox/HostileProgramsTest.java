@@ -10,9 +10,7 @@ import static dev.arbiter.sandbox.HostilePrograms.DISABLE;
 import static dev.arbiter.sandbox.HostilePrograms.KILL_ALL_THEN_DAEMON;
 import static dev.arbiter.sandbox.HostilePrograms.PROBE;
 import static dev.arbiter.sandbox.HostilePrograms.SENIORS;
-import static dev.arbiter.sandbox.HostilePrograms.SENIORS_OK;
 import static dev.arbiter.sandbox.HostilePrograms.SENIORS_WRONG;
-import static dev.arbiter.sandbox.HostilePrograms.WINNER_OK;
 import static dev.arbiter.sandbox.HostilePrograms.WINNER_WRONG;
 import static dev.arbiter.sandbox.HostilePrograms.fenced;
 import static dev.arbiter.sandbox.HostilePrograms.source;
@@ -54,7 +52,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * asserts two things: the attack fails (the generation is not passed, and is graded: a hostile
  * program must not turn its wrong answer into a sandbox error, which is counted as missing rather
  * than wrong), and innocent jobs after it get their right verdicts: a right solution passes, a wrong
- * one fails, and a probe finds nothing left behind.
+ * one fails, and a probe finds nothing left behind. The right solutions run the probe first and answer
+ * only if it finds nothing, so their passing also says that the container was clean.
  *
  * <p>Each attack runs at one container, jobs one after another, so that the innocent jobs land where
  * the hostile one ran; and at two containers, the hostile and innocent jobs sent together from
@@ -117,9 +116,10 @@ class HostileProgramsTest {
     /** Innocent jobs of both kinds, each checking its own verdict. */
     static List<Job<Void>> innocents(int containers) {
         return List.of(
-                check("right stdin solution", () -> passes(grade(containers, ABC301, WINNER_OK))),
+                check("right stdin solution", () -> passes(grade(containers, ABC301, HostilePrograms.WINNER_IF_CLEAN))),
                 check("wrong stdin solution", () -> failsWithAVerdict(grade(containers, ABC301, WINNER_WRONG))),
-                check("right call-based solution", () -> passes(grade(containers, SENIORS, SENIORS_OK))),
+                check("right call-based solution", () -> passes(grade(containers, SENIORS, HostilePrograms.SENIORS_IF_CLEAN))),
+                check("right stdin solution of another problem", () -> passes(grade(containers, CF1873, HostilePrograms.ABC_IF_CLEAN))),
                 check("wrong call-based solution", () -> failsWithAVerdict(grade(containers, SENIORS, SENIORS_WRONG))),
                 check("probe graded by LCB rules", () -> passes(grade(containers, PROBE_PROBLEM, PROBE))),
                 check("probe as a plain run", () -> printsExactly(sandbox(containers).run(PROBE, "", Limits.DEFAULT), "clean\n")),
@@ -298,7 +298,8 @@ class HostileProgramsTest {
     void aGenerationCannotDisableTheContainer(int containers) {
         noneOfThemPass(attack(containers, List.of(
                 graded("closed folders, zero rlimits and SIGSTOP for every process", containers, ABC301, DISABLE),
-                graded("a folder tree 1500 levels deep", containers, ABC301, DEEP_TREE))));
+                graded("a folder tree 1500 levels deep", containers, ABC301, DEEP_TREE),
+                graded("the container's memory held in SysV shared memory", containers, ABC301, source("shm_fill.py")))));
     }
 
     // ---------------------------------------------------------------------------------------------
@@ -316,7 +317,7 @@ class HostileProgramsTest {
     @Test
     void theProbeSeesWhatAJobLeavesWhileItRuns() {
         // The probe's "clean" means something: run in the same job as the stash and a live child, it finds them all.
-        String both = CARRY_OVER + "\nimport posix, time\nif posix.fork() == 0:\n    time.sleep(30)\n" + source("probe.py");
+        String both = CARRY_OVER + "\nimport posix, time\nif posix.fork() == 0:\n    time.sleep(30)\n" + PROBE;
         RunResult r = sandbox(1).run(both, "", Limits.DEFAULT);
         assertThat(r.stdout()).contains("of my uid").contains("/tmp/stash-000").contains("/tmp/stash-300").contains("/dev/shm/stash-000")
                 .contains("/dev/mqueue/arbiter-stash").contains("/tmp/job/stash-000").contains("sysv shm").contains("sysv msg")

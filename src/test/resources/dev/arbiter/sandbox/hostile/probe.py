@@ -1,7 +1,8 @@
-# What an innocent job finds when it starts: it prints "clean", or what an earlier job left: processes
-# of its own uid but itself, entries in /tmp (but its working folder), /tmp/job, /dev/shm and
-# /dev/mqueue, SysV IPC objects, and the stash of carry_over.py under its keys. stash.py comes first.
-# It reads with os calls: LiveCodeBench's runner replaces open() during a test.
+# What an innocent job finds when it starts, in `found`: what an earlier job left that it can see:
+# processes of its own uid but itself, entries in /tmp (but its working folder), /tmp/job, /dev/shm
+# and /dev/mqueue, SysV IPC objects, and the stash of carry_over.py under its keys. stash.py comes
+# first; what uses `found` follows (HostilePrograms). It reads with os calls: LiveCodeBench's runner
+# replaces open() during a test.
 import ctypes
 import os
 
@@ -37,4 +38,3 @@ for what, ret in (("shmget", libc.shmget(KEY, 0, 0)), ("msgget", libc.msgget(KEY
         found.append("%s found the stash" % what)
 if ctypes.CDLL("librt.so.1", use_errno=True).mq_open(MQ_NAME, os.O_RDONLY) != -1:
     found.append("mq_open found the stash")
-print("clean" if not found else "; ".join(found))
