@@ -262,6 +262,34 @@ class HostileProgramsTest {
                 graded("a set of 80000 integers that all hash alike", 2, call, source("colliding_set.py")))));
     }
 
+    /**
+     * The same attacks under the CodeContests grader, which runs a fresh process per test: they fail,
+     * each with a verdict, including one that floods both streams on each of 40 tests and one whose
+     * folder tree the cleaner cannot remove between two tests.
+     */
+    @ParameterizedTest(name = "{0} container(s)")
+    @ValueSource(ints = {1, 2})
+    void hostileProgramsFailUnderTheCodeContestsGraderToo(int containers) {
+        CodeGrader cc = new CodeGrader(sandbox(containers), WALL);
+        CodeTests abc = (CodeTests) real.get(CF1873).gold();
+        List<dev.arbiter.benchmark.TestCase> many = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            many.add(new dev.arbiter.benchmark.TestCase("\n", "2\n", dev.arbiter.benchmark.TestCase.TestType.STDIN,
+                    dev.arbiter.benchmark.TestCase.Visibility.UNMARKED));
+        }
+        CodeTests forty = new CodeTests(many, null, "", CodeTests.Coverage.PUBLIC_AND_PRIVATE);
+        Map<String, CodeVerdict> v = attack(containers, List.of(
+                new Job<>("daemon", () -> cc.grade(CF1873, abc, CodeGrader.Kind.CODECONTESTS, fenced(DAEMON))),
+                new Job<>("closed folders, zero rlimits, SIGSTOP", () -> cc.grade(CF1873, abc, CodeGrader.Kind.CODECONTESTS, fenced(DISABLE))),
+                new Job<>("IPC and file stash", () -> cc.grade(CF1873, abc, CodeGrader.Kind.CODECONTESTS, fenced(CARRY_OVER))),
+                new Job<>("a folder tree 1500 levels deep on every test",
+                        () -> cc.grade(CF1873, abc, CodeGrader.Kind.CODECONTESTS, fenced(DEEP_TREE))),
+                new Job<>("9 MiB on both streams on each of 40 tests",
+                        () -> cc.grade("forty", forty, CodeGrader.Kind.CODECONTESTS, fenced(source("flood_both.py"))))));
+        noneOfThemPass(v);
+        passes(cc.grade(CF1873, abc, CodeGrader.Kind.CODECONTESTS, fenced(HostilePrograms.ABC_IF_CLEAN)));
+    }
+
     // ---------------------------------------------------------------------------------------------
     // 2. Call-based forgeries
 
