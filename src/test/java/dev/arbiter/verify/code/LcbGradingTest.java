@@ -10,6 +10,7 @@ import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.TestCase;
 import dev.arbiter.sandbox.DockerRequired;
+import dev.arbiter.sandbox.HostilePrograms;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.Sandbox;
@@ -55,30 +56,10 @@ class LcbGradingTest {
         return "Reasoning first.\n```python\n" + code + "```\nThat is my answer.";
     }
 
-    static final String ABC_OK = """
-            t = int(input())
-            for _ in range(t):
-                s = input().strip()
-                print("YES" if sum(1 for x, y in zip(s, "abc") if x != y) in (0, 2) else "NO")
-            """;
-    static final String SENIORS_OK = """
-            class Solution:
-                def countSeniors(self, details: List[str]) -> int:
-                    return sum(1 for d in details if int(d[11:13]) > 60)
-            """;
-    static final String WINNER_OK = """
-            import sys
-            def main():
-                n = int(sys.stdin.readline())
-                s = sys.stdin.readline().strip()
-                t, a = s.count("T"), s.count("A")
-                if t != a:
-                    print("T" if t > a else "A")
-                else:
-                    print("A" if s[-1] == "T" else "T")
-            if __name__ == "__main__":
-                main()
-            """;
+    // Right solutions to the three real problems, shared with the hostile-programs suite.
+    static final String ABC_OK = HostilePrograms.ABC_OK;
+    static final String SENIORS_OK = HostilePrograms.SENIORS_OK;
+    static final String WINNER_OK = HostilePrograms.WINNER_OK;
 
     @Test
     void correctSolutionsPassEveryPublicAndPrivateTest() {
