@@ -20,8 +20,9 @@ import picocli.CommandLine.Option;
         footer = {
             "",
             "The sandbox image must exist: `bash sandbox/build-offline.sh` builds it without a registry.",
-            "Containers have no network, a read-only root, a 64 MiB tmpfs, no capabilities, uid 65534,",
-            "and pids, memory and CPU ceilings; each run gets a fresh process and directory.",
+            "Containers have no network, a read-only root, a 64 MiB tmpfs, our seccomp profile, and pids,",
+            "memory and CPU ceilings. Each run is a fresh process as uid 10000 with no capabilities, in a",
+            "fresh folder; whatever it leaves (processes, files, IPC objects) is removed before the next.",
             "",
             "Example:",
             "  arbiter sandbox run --code-file solve.py --stdin-file in.txt --timeout-ms 2000"
