@@ -316,18 +316,26 @@ class HostileProgramsTest {
     @ParameterizedTest(name = "{0} container(s)")
     @ValueSource(ints = {1, 2})
     void aDaemonDoesNotOutliveItsGeneration(int containers) {
-        noneOfThemPass(attack(containers, List.of(
+        Map<String, CodeVerdict> v = attack(containers, List.of(
                 graded("a daemon reading the harness's files and killing every process", containers, ABC301, DAEMON),
-                graded("SIGSTOP and SIGKILL to every process, then a daemon", containers, ABC301, KILL_ALL_THEN_DAEMON))));
+                graded("SIGSTOP and SIGKILL to every process, then a daemon", containers, ABC301, KILL_ALL_THEN_DAEMON)));
+        noneOfThemPass(v);
+        // The daemon did run: the generation saw it before it ended, and printed that as its answer.
+        assertThat(v.get("a daemon reading the harness's files and killing every process").firstFailure().output())
+                .isEqualTo("left a daemon running\n");
     }
 
     @ParameterizedTest(name = "{0} container(s)")
     @ValueSource(ints = {1, 2})
     void aGenerationCannotDisableTheContainer(int containers) {
-        noneOfThemPass(attack(containers, List.of(
+        Map<String, CodeVerdict> v = attack(containers, List.of(
                 graded("closed folders, zero rlimits and SIGSTOP for every process", containers, ABC301, DISABLE),
                 graded("a folder tree 1500 levels deep", containers, ABC301, DEEP_TREE),
-                graded("the container's memory held in SysV shared memory", containers, ABC301, source("shm_fill.py")))));
+                graded("the container's memory held in SysV shared memory", containers, ABC301, source("shm_fill.py"))));
+        noneOfThemPass(v);
+        // It got as far as its attempts on PID 1, which were refused.
+        assertThat(v.get("closed folders, zero rlimits and SIGSTOP for every process").firstFailure().output())
+                .startsWith("prlimit 1 NOFILE errno 1\nprlimit 1 NPROC errno 1\nprlimit 1 AS errno 1\nSIGSTOP 1 errno 1\n");
     }
 
     // ---------------------------------------------------------------------------------------------
