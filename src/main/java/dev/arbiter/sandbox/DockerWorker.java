@@ -41,6 +41,8 @@ final class DockerWorker implements Closeable {
     private final StringBuilder stderrTail = new StringBuilder();
     private final Closeable attach;
     private volatile boolean dead;
+    /** Whether it was given up on because an answer did not come in time, rather than because it stopped. */
+    private volatile boolean lateAnswer;
 
     private DockerWorker(DockerClient docker, String containerId, int slot, ByteQueueInputStream stdin, Closeable attach) {
         this.docker = docker;
@@ -142,6 +144,7 @@ final class DockerWorker implements Closeable {
         while (true) {
             JsonNode answer = next(deadlineNanos);
             if (answer == null) {
+                lateAnswer = !dead;
                 dead = true;
                 return null;
             }
@@ -177,6 +180,10 @@ final class DockerWorker implements Closeable {
 
     boolean dead() {
         return dead;
+    }
+
+    boolean lateAnswer() {
+        return lateAnswer;
     }
 
     String shortId() {

@@ -30,6 +30,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiFunction;
 
 /**
  * A pool of long-lived sandbox containers. Any number of threads may call it. Jobs wait in one
@@ -114,14 +115,21 @@ public final class Sandbox implements AutoCloseable {
         return runResult(answer);
     }
 
+    /** Runs {@code code} once per input, each in a fresh process; see {@link #runEach(String, List, Limits, boolean, BiFunction)}. */
+    public List<RunResult> runEach(String code, List<String> inputs, Limits limits, boolean stopOnFailure) {
+        return runEach(code, inputs, limits, stopOnFailure, (i, r) -> r);
+    }
+
     /**
      * Runs {@code code} once per input, each in a fresh process; stops at the first failure if asked.
+     * Each run goes through {@code each} (with its input's index) as soon as its container's answer
+     * is read, so a caller can keep what it needs of a run rather than every run's whole output.
      * A container answers with as many runs as fit its answer (or as it could make before a run left
      * it unclean); the rest are asked for again, on whichever container is free. A harness failure
-     * ends the list with a {@link RunStatus#SANDBOX_ERROR} run that carries the reason.
+     * ends the list with {@code each} of a {@link RunStatus#SANDBOX_ERROR} run that carries the reason.
      */
-    public List<RunResult> runEach(String code, List<String> inputs, Limits limits, boolean stopOnFailure) {
-        List<RunResult> out = new ArrayList<>();
+    public <T> List<T> runEach(String code, List<String> inputs, Limits limits, boolean stopOnFailure, BiFunction<Integer, RunResult, T> each) {
+        List<T> out = new ArrayList<>();
         while (out.size() < inputs.size()) {
             List<String> rest = inputs.subList(out.size(), inputs.size());
             ObjectNode req = Json.mapper().createObjectNode();
@@ -131,17 +139,20 @@ public final class Sandbox implements AutoCloseable {
             req.set("limits", limits(limits));
             JsonNode answer = answer(req, (limits.wallMs() + 500) * rest.size() + GRACE_MS);
             String failure = failureOf(answer);
-            if (failure != null) {
-                out.add(RunResult.sandboxError(failure, 0));
-                return out;
-            }
             int before = out.size();
-            answer.path("runs").forEach(r -> out.add(runResult(r)));
-            if (out.size() == before) {
-                out.add(RunResult.sandboxError("the sandbox answered without running any of " + rest.size() + " inputs", 0));
+            if (failure == null && answer.path("runs").isEmpty()) {
+                failure = "the sandbox answered without running any of " + rest.size() + " inputs";
+            }
+            if (failure != null) {
+                out.add(each.apply(before, RunResult.sandboxError(failure, 0)));
                 return out;
             }
-            if (stopOnFailure && out.getLast().status() != RunStatus.OK) {
+            RunResult last = null;
+            for (JsonNode r : answer.get("runs")) {
+                last = runResult(r);
+                out.add(each.apply(out.size(), last));
+            }
+            if (stopOnFailure && last.status() != RunStatus.OK) {
                 return out;
             }
         }
@@ -292,7 +303,7 @@ public final class Sandbox implements AutoCloseable {
     private static String harnessFailure(JsonNode a, DockerWorker w) {
         if (a == null) {
             String tail = w.stderrTail();
-            return "container " + w.shortId() + (w.dead() ? " stopped" : " stopped answering in time") + (tail.isEmpty() ? "" : ": " + tail);
+            return "container " + w.shortId() + (w.lateAnswer() ? " did not answer in time" : " stopped") + (tail.isEmpty() ? "" : ": " + tail);
         }
         if (a.has("error")) {
             return "container " + w.shortId() + ": " + a.get("error").asText();

@@ -98,33 +98,48 @@ public final class CodeGrader {
             limits = limits.withCpuMs(settings.timeoutS() * 1000L).withWallMs(settings.timeoutS() * 3000L);
         }
         // Every test, as CodeContests' own runner does: the fraction passed is a useful reward too.
-        List<RunResult> runs = sandbox.runEach(code, inputs, limits, false);
-        RunResult broken = runs.stream().filter(r -> r.status() == RunStatus.SANDBOX_ERROR).findFirst().orElse(null);
+        // Each run is checked as it arrives and only its verdict kept: a program that floods its
+        // output on every test must not fill this process's memory.
+        List<Checked> runs = sandbox.runEach(code, inputs, limits, false, (i, r) -> check(tests, i, r));
+        Checked broken = runs.stream().filter(c -> c.sandboxError() != null).findFirst().orElse(null);
         if (broken != null) {
-            return CodeVerdict.sandboxError(id, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), false, broken.stderr());
+            return CodeVerdict.sandboxError(id, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), false, broken.sandboxError());
         }
         List<Object> values = new ArrayList<>();
         CodeVerdict.Failure failure = null;
         long wall = 0;
         long cpu = 0;
         List<CodeVerdict.TestCost> costs = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            RunResult r = runs.get(i);
-            wall += r.wallMs();
-            cpu += r.cpuMs();
-            costs.add(new CodeVerdict.TestCost(r.wallMs(), r.cpuMs()));
-            String expected = i < tests.tests().size() ? tests.tests().get(i).output() : "";
-            boolean ok = r.status() == RunStatus.OK && TolerantChecker.matches(r.stdout(), expected);
-            values.add(ok);
-            if (!ok && failure == null) {
-                String reason = r.status() == RunStatus.OK ? "Wrong answer" : r.status().name().toLowerCase() + tail(r.stderr());
-                failure = new CodeVerdict.Failure(i, false, reason, clip(r.stdout()), clip(expected));
+        for (Checked c : runs) {
+            wall += c.cost().wallMs();
+            cpu += c.cost().cpuMs();
+            costs.add(c.cost());
+            values.add(c.failure() == null);
+            if (c.failure() != null && failure == null) {
+                failure = c.failure();
             }
         }
         int passedCount = (int) values.stream().filter(Boolean.TRUE::equals).count();
         boolean passed = passedCount == inputs.size();
         return new CodeVerdict(id, passed, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
                 values, failure, false, wall, cpu, costs, null);
+    }
+
+    /** What is kept of one CodeContests run: its cost, and why it failed (null when it passed). */
+    private record Checked(CodeVerdict.TestCost cost, CodeVerdict.Failure failure, String sandboxError) {}
+
+    private static Checked check(CodeTests tests, int i, RunResult r) {
+        if (r.status() == RunStatus.SANDBOX_ERROR) {
+            return new Checked(new CodeVerdict.TestCost(0, 0), null, r.stderr());
+        }
+        String expected = i < tests.tests().size() ? tests.tests().get(i).output() : "";
+        boolean ok = r.status() == RunStatus.OK && TolerantChecker.matches(r.stdout(), expected);
+        CodeVerdict.Failure failure = null;
+        if (!ok) {
+            String reason = r.status() == RunStatus.OK ? "Wrong answer" : r.status().name().toLowerCase() + tail(r.stderr());
+            failure = new CodeVerdict.Failure(i, false, reason, clip(r.stdout()), clip(expected));
+        }
+        return new Checked(new CodeVerdict.TestCost(r.wallMs(), r.cpuMs()), failure, null);
     }
 
     private static String tail(String stderr) {
