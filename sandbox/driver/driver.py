@@ -54,6 +54,8 @@ FILES_ROOT = "/run/arbiter" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbite
 JOB_WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
 SYSV_TABLES = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
 
+# Each step of the cleanup gets this long; past it the container is declared unclean and replaced.
+CLEAN_BUDGET_S = 5
 # A "tests" answer stops taking runs past this many bytes of output; the client asks for the rest.
 RESPONSE_BUDGET = 32 << 20
 # Of each of those runs' stderr, the end is kept: it says why a run failed.
@@ -340,7 +342,7 @@ def kill_job_processes():
     """Kills every process of the job's uid until none is left, zombies reaped; the reason if some
     survive. A process of the job cannot change its uid, so this finds all of them."""
     delay = 0.0
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + CLEAN_BUDGET_S
     while True:
         left = job_pids()
         if not left:
@@ -378,8 +380,12 @@ def leftovers():
 
 def remove_as_root(paths):
     """Removes what root may remove here without DAC capabilities: files and empty folders in the
-    root-owned places. Returns True if nothing is left."""
-    for path in paths:
+    root-owned places. Returns True if nothing is left; False also when it takes too long, so that
+    a job that leaves a million files costs a container, not a stalled driver."""
+    deadline = time.monotonic() + CLEAN_BUDGET_S
+    for i, path in enumerate(paths):
+        if i % 1024 == 1023 and time.monotonic() > deadline:
+            return False
         if not path.startswith("/"):
             return False  # an IPC object: needs the job's uid
         try:
@@ -435,7 +441,7 @@ def purge_as_job():
                 rm(int(row.split()[1]))
 
 
-def run_as_job(fn, timeout_s=10):
+def run_as_job(fn, timeout_s=CLEAN_BUDGET_S):
     """Runs fn in a forked child with the job's uid and no capabilities; True if it finished."""
     pid = os.fork()
     if pid == 0:

@@ -46,8 +46,12 @@ import java.util.function.BiFunction;
  * that were only waiting behind it had not started, and are queued again as they were.
  */
 public final class Sandbox implements AutoCloseable {
-    /** Extra time the Java side waits past a job's own limits before declaring a container dead. */
-    private static final long GRACE_MS = 5_000;
+    /**
+     * Extra time the Java side waits past a job's own limits before declaring a container dead: the
+     * driver's cleanup after a job (kill, remove, check; each step bounded at 5 s) happens before it
+     * answers.
+     */
+    private static final long GRACE_MS = 30_000;
     /** Jobs sent ahead to one container's driver. */
     static final int PIPELINE = 2;
 
