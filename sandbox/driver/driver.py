@@ -26,7 +26,6 @@ Being PID 1 matters: orphans are reparented to us and reaped, and we outlive any
 import ast
 import ctypes
 import decimal
-import errno
 import json
 import marshal
 import os
@@ -43,7 +42,7 @@ import warnings
 IN_CONTAINER = os.getpid() == 1
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from jobfiles import JOB_GID, JOB_UID, JOB_WORK  # noqa: E402
+from jobfiles import JOB_GID, JOB_UID, make_undumpable  # noqa: E402
 
 del sys.path[0]
 
@@ -52,7 +51,6 @@ del sys.path[0]
 FILES_ROOT = "/run/arbiter" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbiter-driver-")
 # Where a job can write: each is emptied after every job, and checked empty.
 JOB_WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
-SYSV_TABLES = ("/proc/sysvipc/shm", "/proc/sysvipc/msg", "/proc/sysvipc/sem")
 
 # Each step of the cleanup gets this long; past it the container is declared unclean and replaced.
 CLEAN_BUDGET_S = 5
@@ -217,14 +215,6 @@ def rlimit_values(lim):
     return lim["memory_mb"] << 20, max(1, -(-lim["cpu_ms"] // 1000)), max(lim["output_bytes"], lim["file_bytes"])
 
 
-def make_undumpable():
-    """Defence in depth: jobs run as another uid and cannot trace us anyway."""
-    try:
-        LIBC.prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
-    except OSError:
-        pass
-
-
 def kill(pid):
     """SIGKILL to a job's process group and to the process itself."""
     if pid is None:
@@ -368,14 +358,21 @@ def leftovers():
             found.extend(os.path.join(root, name) for name in os.listdir(root))
         except FileNotFoundError:
             pass
-    for table in SYSV_TABLES:
+    found.extend("%s id %d" % obj for obj in sysv_objects())
+    return found
+
+
+def sysv_objects():
+    """Every SysV IPC object in the container, as (kind, id); the harness makes none."""
+    objects = []
+    for kind in ("shm", "msg", "sem"):
         try:
-            with open(table, "rb") as f:
+            with open("/proc/sysvipc/" + kind, "rb") as f:
                 rows = f.read().splitlines()[1:]
         except FileNotFoundError:
             continue
-        found.extend("%s id %s" % (table.rsplit("/", 1)[1], row.split()[1].decode()) for row in rows if row.strip())
-    return found
+        objects.extend((kind, int(row.split()[1])) for row in rows if row.strip())
+    return objects
 
 
 def remove_as_root(paths):
@@ -428,17 +425,11 @@ def purge_as_job():
         stack.append((path, True))
         stack.extend((os.path.join(path, name), False) for name in names)
     ipc_rmid = 0
-    for table, rm in (("shm", lambda i: LIBC.shmctl(i, ipc_rmid, None)),
-                      ("msg", lambda i: LIBC.msgctl(i, ipc_rmid, None)),
-                      ("sem", lambda i: LIBC.semctl(i, 0, ipc_rmid))):
-        try:
-            with open("/proc/sysvipc/" + table, "rb") as f:
-                rows = f.read().splitlines()[1:]
-        except OSError:
-            continue
-        for row in rows:
-            if row.strip():
-                rm(int(row.split()[1]))
+    remove = {"shm": lambda i: LIBC.shmctl(i, ipc_rmid, None),
+              "msg": lambda i: LIBC.msgctl(i, ipc_rmid, None),
+              "sem": lambda i: LIBC.semctl(i, 0, ipc_rmid)}
+    for kind, ident in sysv_objects():
+        remove[kind](ident)
 
 
 def run_as_job(fn, timeout_s=CLEAN_BUDGET_S):
@@ -728,11 +719,11 @@ def decode_value(data):
         if done or not isinstance(tok, str) or not tok:
             raise ValueError("bad token")
         tag, rest = tok[0], tok[1:]
-        if tag in "SFb" and rest or tag == "t" and (stack or done):
+        if tag == "b" or tag in "SF" and rest or tag == "t" and (stack or done):
             raise NeverEqual({"S": "a set", "F": "a frozenset", "b": "bytes", "t": "a nested tuple"}[tag])
         if stack and stack[-1][0] == "d" and len(stack[-1][2]) % 2 == 0 and tag != "s":
             raise NeverEqual("a dict key that is not a string")
-        if tag in "ltdSF" and not (tag == "F" and not rest):
+        if tag in "ltd":
             count = int(rest)
             if count < 0:
                 raise ValueError("negative count")
@@ -751,8 +742,6 @@ def decode_value(data):
             value = float.fromhex(rest)
         elif tag == "s":
             value = rest
-        elif tag == "b":
-            value = bytes.fromhex(rest)
         else:
             raise ValueError("unknown token")
         while True:  # place the value, closing every container it fills
@@ -802,15 +791,12 @@ def short_repr(value):
 
 
 def build(tag, items):
+    """A container of decode_value: a list, the top-level tuple, or a dict from its keys and values."""
     if tag == "l":
         return items
     if tag == "t":
         return tuple(items)
-    if tag == "d":
-        return {items[i]: items[i + 1] for i in range(0, len(items), 2)}
-    if tag == "S":
-        return set(items)
-    return frozenset(items)
+    return {items[i]: items[i + 1] for i in range(0, len(items), 2)}
 
 
 class Channel:

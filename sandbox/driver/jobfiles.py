@@ -10,6 +10,7 @@ the program's. As another uid, the job cannot signal, trace, prlimit or stop the
 fork servers, and cannot open their files: the verdict is decided in processes it cannot touch.
 """
 
+import ctypes
 import os
 import resource
 
@@ -17,12 +18,17 @@ import resource
 JOB_UID = JOB_GID = 10000
 JOB_WORK = "/tmp/job"
 
-# LCB's reliability guard later takes chdir and mkdir from os, in the LCB server; the child still needs them.
+# LCB's reliability guard later takes chdir from os, in the LCB server; the child still needs it.
 _chdir = os.chdir
-_mkdir = os.mkdir
-_setgroups = os.setgroups
-_setresgid = os.setresgid
-_setresuid = os.setresuid
+
+
+def make_undumpable():
+    """For the driver and the fork servers: defence in depth, since the jobs run as another uid and
+    cannot trace them anyway."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
+    except OSError:
+        pass
 
 
 class Job:
@@ -77,8 +83,8 @@ def become_job(job, keep=()):
     # The out-of-memory killer takes the job's processes before the harness's.
     with open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
-    _setgroups([])
-    _setresgid(JOB_GID, JOB_GID, JOB_GID)
-    _setresuid(JOB_UID, JOB_UID, JOB_UID)
-    _mkdir(JOB_WORK, 0o700)
+    os.setgroups([])
+    os.setresgid(JOB_GID, JOB_GID, JOB_GID)
+    os.setresuid(JOB_UID, JOB_UID, JOB_UID)
+    os.mkdir(JOB_WORK, 0o700)
     _chdir(JOB_WORK)

@@ -37,7 +37,6 @@ the error).
 """
 
 import builtins
-import ctypes
 import gc
 import io
 import json
@@ -46,22 +45,13 @@ import os
 import resource
 import signal
 import sys
-import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder off the path
-from jobfiles import Job, become_job  # noqa: E402
+from jobfiles import Job, become_job, make_undumpable  # noqa: E402
 
 del sys.path[0]  # and off it again before any job runs
 
 CONTROL_FD = 3
-
-
-def make_undumpable():
-    """Same-uid processes may not ptrace or read the memory of a non-dumpable process."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
-    except OSError:
-        pass
 
 
 def std_streams():

@@ -22,7 +22,6 @@ Protocol on fd 3 (SOCK_SEQPACKET, one message each):
            or b"error <why>" when the job's files cannot be opened
 """
 
-import ctypes
 import gc
 import os
 import resource
@@ -30,19 +29,11 @@ import signal
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # -I leaves this folder off the path
-from jobfiles import Job, become_job  # noqa: E402
+from jobfiles import Job, become_job, make_undumpable  # noqa: E402
 
 del sys.path[0]  # and off it again before any job runs
 
 CONTROL_FD = 3
-
-
-def make_undumpable():
-    """Defence in depth: the jobs run as another uid and cannot trace us anyway."""
-    try:
-        ctypes.CDLL(None, use_errno=True).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE, 0
-    except OSError:
-        pass
 
 
 class PlainJob(Job):
