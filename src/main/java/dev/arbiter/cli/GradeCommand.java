@@ -3,7 +3,6 @@ package dev.arbiter.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
@@ -12,7 +11,6 @@ import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.sandbox.SandboxException;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
 import dev.arbiter.verify.math.MathVerdict;
@@ -148,7 +146,7 @@ final class GradeCommand implements Callable<Integer> {
                 Function<Generation, Future<CodeVerdict>> submit = g -> pool.submit(() -> {
                     inFlight.acquire();
                     try {
-                        return grade(grader, byId.get(g.problemId()), g.completion());
+                        return grader.grade(byId.get(g.problemId()), g.completion());
                     } finally {
                         inFlight.release();
                     }
@@ -239,22 +237,6 @@ final class GradeCommand implements Callable<Integer> {
         private static String oneLine(String s) {
             String l = s.strip().lines().findFirst().orElse("");
             return l.length() > 200 ? l.substring(0, 200) + "…" : l;
-        }
-    }
-
-    /**
-     * One generation's verdict. A sandbox that throws (it lost every container, say) grades nothing:
-     * that is a sandbox error with its message, kept in the line and graded again by a rerun, so one
-     * broken generation never stops the run, and a rerun never stops at the same place.
-     */
-    private CodeVerdict grade(CodeGrader grader, Problem problem, String completion) {
-        try {
-            return grader.grade(problem, completion);
-        } catch (SandboxException e) {
-            CodeTests tests = (CodeTests) problem.gold();
-            return CodeVerdict.sandboxError(problem.id(), CodeGrader.graderFor(problem.benchmark()).name().toLowerCase(),
-                    clock.name().toLowerCase(), tests.tests().size(), tests.coverage() == CodeTests.Coverage.PUBLIC_ONLY,
-                    e.getMessage());
         }
     }
 

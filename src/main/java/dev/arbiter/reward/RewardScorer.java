@@ -2,7 +2,6 @@ package dev.arbiter.reward;
 
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.sandbox.Sandbox;
-import dev.arbiter.sandbox.SandboxException;
 import dev.arbiter.verify.code.CodeExtractor;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
@@ -87,12 +86,7 @@ public final class RewardScorer {
         int timeoutS = (int) Math.max(1, Math.min(c.timeoutS(), TimeUnit.NANOSECONDS.toSeconds(leftNanos)));
         CodeGrader grader = new CodeGrader(sandbox, new CodeGrader.Settings(timeoutS, CodeGrader.Settings.LCB_DEFAULT.clock(),
                 CodeGrader.Settings.LCB_DEFAULT.limits()));
-        CodeVerdict v;
-        try {
-            v = grader.grade(item.id() == null ? "item" : item.id(), c.tests(), c.grader(), item.response());
-        } catch (SandboxException e) {
-            return RewardResult.unscored(item.id(), item.kind(), "sandbox error: " + e.getMessage(), true, garbage, total, micros(t0));
-        }
+        CodeVerdict v = grader.grade(item.id() == null ? "item" : item.id(), c.tests(), c.grader(), item.response());
         if (!v.graded()) {
             // The sandbox failed on two containers: no verdict on the code, so no reward either.
             return RewardResult.unscored(item.id(), item.kind(), "sandbox error: " + v.sandboxError(), true, garbage, total, micros(t0));

@@ -8,7 +8,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.Sandbox;
-import dev.arbiter.sandbox.SandboxException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -215,13 +214,7 @@ public final class RewardServer implements AutoCloseable {
         }
         // One queue slot, like any other item, so /run_code floods are refused the same way.
         try {
-            return service.admitOne(() -> {
-                try {
-                    return sandbox.run(run.code(), run.stdin(), run.limits());
-                } catch (SandboxException e) {
-                    return RunResult.sandboxError(e.getMessage());
-                }
-            });
+            return service.admitOne(() -> sandbox.run(run.code(), run.stdin(), run.limits()));
         } catch (RewardService.Overloaded e) {
             metrics.rejected("queue_full");
             throw new BadRequest(429, e.getMessage(), null);

@@ -105,7 +105,11 @@ public final class Sandbox implements AutoCloseable {
         return s;
     }
 
-    /** Runs {@code code} once as a Python program with {@code stdin}. */
+    /**
+     * Runs {@code code} once as a Python program with {@code stdin}. Like every job method here it
+     * never throws for a broken pool: what the sandbox could not run comes back as a sandbox error
+     * carrying the reason.
+     */
     public RunResult run(String code, String stdin, Limits limits) {
         ObjectNode req = Json.mapper().createObjectNode();
         req.put("op", "run").put("code", code).put("stdin", stdin == null ? "" : stdin);

@@ -4,7 +4,6 @@ import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.sandbox.SandboxException;
 import dev.arbiter.verify.code.CodeExtractor;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
@@ -106,12 +105,7 @@ public final class Judge implements AutoCloseable {
                 if (CodeExtractor.extract(c.response()).isBlank()) {
                     yield new Judged(c, Judged.Judgement.UNPARSEABLE, "no fenced code block", null);
                 }
-                CodeVerdict v;
-                try {
-                    v = grader.grade(c.id(), t, c.grader(), c.response());
-                } catch (SandboxException e) {
-                    yield new Judged(c, Judged.Judgement.ERROR, "sandbox error: " + e.getMessage(), null);
-                }
+                CodeVerdict v = grader.grade(c.id(), t, c.grader(), c.response());
                 if (!v.graded()) {
                     // No verdict on the code: neither kept as correct nor as wrong.
                     yield new Judged(c, Judged.Judgement.ERROR, "sandbox error: " + v.sandboxError(), null);
