@@ -50,12 +50,14 @@ class OpenAiClientTest {
     void withOneRequestInFiveFailingEverySampleArrives() throws Exception {
         try (FakeOpenAiServer s = new FakeOpenAiServer(echo())) {
             s.faultRate(0.2, 1_500);
+            // A slow fault (1.5 s) outlives the 1 s timeout below; a normal reply must not, even when
+            // the test JVM pauses to collect what earlier test classes left in its heap.
             OpenAiClient c = new OpenAiClient(List.of(s.uri()), null, FAST);
             List<Future<Generation>> fs = new ArrayList<>();
             try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
                 for (int i = 0; i < 200; i++) {
                     long seed = i;
-                    fs.add(ex.submit(() -> c.generate(req("q" + seed, false, seed, Duration.ofMillis(500)))));
+                    fs.add(ex.submit(() -> c.generate(req("q" + seed, false, seed, Duration.ofMillis(1_000)))));
                 }
             }
             for (int i = 0; i < 200; i++) {
