@@ -127,7 +127,7 @@ final class OpenRlhfWire {
         ArrayNode why = o.putArray("reasons");
         ArrayNode pred = o.putArray("preds");
         for (RewardResult r : results) {
-            v.add(r.verdict().name().toLowerCase());
+            v.add(r.verdict().label());
             why.add(r.reason());
             pred.add(r.pred());
         }

@@ -16,7 +16,7 @@ import java.util.Locale;
  * </pre>
  * answered with {@code {"results": [RewardResult, ...]}} in the items' order. Options are described
  * in {@link ItemDefaults}; an item's override the request's, which override the server's. An item
- * the sandbox could not grade comes back with {@code "verdict": "error"}, the sandbox's reason, and
+ * the sandbox could not grade comes back with {@code "verdict": "infrastructure_error"}, the sandbox's reason, and
  * {@code "reward": null} (no terms): it has no reward, which is not a reward of 0.
  */
 final class ScoreWire {

@@ -94,18 +94,16 @@ class RewardServerTest {
         q.add("<|endoftext|><|endoftext|>" + PROMPT + "x = \\boxed{5}<|im_end|>");
         q.add(PROMPT + "x = \\boxed{6}<|im_end|>");
         q.add("<|im_start|>user\nProblem: What is $\\frac{1}{2}+\\frac{1}{3}$?<|im_end|>\n<|im_start|>assistant\nIt is \\boxed{\\dfrac{5}{6}}<|im_end|>");
-        q.add("<|im_start|>user\nProblem: An unknown problem.<|im_end|>\n<|im_start|>assistant\n\\boxed{1}<|im_end|>");
         q.add(PROMPT + "I am not sure.<|im_end|>");
         JsonNode j = json(post("/get_reward", Json.line(b)));
-        assertThat(doubles(j.get("rewards"))).containsExactly(1.0, 0.0, 1.0, 0.0, 0.0);
-        assertThat(doubles(j.get("scores"))).containsExactly(1.0, 0.0, 1.0, 0.0, 0.0);
-        assertThat(doubles(j.get("extra_logs").get("format_ok"))).containsExactly(1.0, 1.0, 1.0, 1.0, 0.0);
-        assertThat(texts(j.get("verdicts"))).containsExactly("correct", "incorrect", "correct", "error", "no_answer");
-        assertThat(j.get("reasons").get(3).asText()).contains("answer index has no problem matching");
+        assertThat(doubles(j.get("rewards"))).containsExactly(1.0, 0.0, 1.0, 0.0);
+        assertThat(doubles(j.get("scores"))).containsExactly(1.0, 0.0, 1.0, 0.0);
+        assertThat(doubles(j.get("extra_logs").get("format_ok"))).containsExactly(1.0, 1.0, 1.0, 0.0);
+        assertThat(texts(j.get("verdicts"))).containsExactly("correct", "wrong", "correct", "no_answer");
         for (String key : List.of("rewards", "scores", "verdicts", "reasons", "preds")) {
-            assertThat(j.get(key)).as(key).hasSize(5);
+            assertThat(j.get(key)).as(key).hasSize(4);
         }
-        j.get("extra_logs").fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey()).hasSize(5));
+        j.get("extra_logs").fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey()).hasSize(4));
     }
 
     @Test
@@ -175,7 +173,7 @@ class RewardServerTest {
         // No sandbox here: the code item is not judged, so it has no reward at all, not 0.
         JsonNode e = res.get(4);
         assertThat(e.get("kind").asText()).isEqualTo("code");
-        assertThat(e.get("verdict").asText()).isEqualTo("error");
+        assertThat(e.get("verdict").asText()).isEqualTo("infrastructure_error");
         assertThat(e.get("reason").asText()).contains("no code sandbox");
         assertThat(e.get("tests_total").asInt()).isEqualTo(1);
         assertThat(e.has("reward")).isTrue();
@@ -278,7 +276,7 @@ class RewardServerTest {
         String m = r.body();
         assertThat(m).contains("# TYPE arbiter_reward_request_duration_seconds histogram");
         assertThat(m).containsPattern("arbiter_reward_request_duration_seconds_bucket\\{endpoint=\"/v1/score\",le=\"\\+Inf\"} [1-9]");
-        assertThat(m).containsPattern("arbiter_reward_items_total\\{kind=\"math\",verdict=\"incorrect\"} [1-9]");
+        assertThat(m).containsPattern("arbiter_reward_items_total\\{kind=\"math\",verdict=\"wrong\"} [1-9]");
         assertThat(m).contains("arbiter_reward_queue_depth ").contains("arbiter_reward_queue_capacity 65536");
         for (String line : m.split("\n")) {
             assertThat(line).as("each line is a comment or 'name{labels} value'")
