@@ -362,6 +362,6 @@ class CurateCliTest {
         assertThat(stats.at("/input/model").asText()).isEqualTo("summer");
         assertThat(stats.at("/input/n").asInt()).isEqualTo(8);
         ObjectNode counts = (ObjectNode) stats.at("/sources/jsonl:sums.jsonl");
-        assertThat(counts.get("truncated").asInt()).isEqualTo(4);
+        assertThat(counts.at("/outcomes/truncated").asInt()).isEqualTo(4);
     }
 }

@@ -219,7 +219,7 @@ class RewardServerDockerTest {
                     .isInstanceOf(dev.arbiter.train.rl.Rewards.UnscoredException.class)
                     .hasMessageContaining("rollout 0 of 1 has no reward").hasMessageContaining("sandbox error: sandbox is closed");
 
-            assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"error\"} 4");
+            assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"infrastructure_error\"} 4");
             assertThat(s.metrics().requests(503)).isEqualTo(1);
         }
     }
