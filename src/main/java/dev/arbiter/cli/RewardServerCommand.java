@@ -94,6 +94,11 @@ final class RewardServerCommand implements Callable<Integer> {
             description = "Benchmarks whose problems supply ground truth when a request carries no labels (repeatable).")
     List<String> answers = new ArrayList<>();
 
+    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed", converter = EvalCommand.Extractions.class,
+            description = {"Where a math answer may come from (default: ${DEFAULT-VALUE}): anywhere the verifier finds one, or only",
+                "the response's final \\boxed{} (boxed), so that a number in the prose never earns a reward."})
+    dev.arbiter.verify.math.MathConfig.Extraction extraction;
+
     @Option(names = "--drain-s", defaultValue = "30", paramLabel = "S",
             description = "On shutdown, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
     int drainS;
@@ -144,7 +149,7 @@ final class RewardServerCommand implements Callable<Integer> {
             }
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--sandbox must be auto, on or off, got " + sandboxMode);
         }
-        MathVerifier verifier = new MathVerifier();
+        MathVerifier verifier = new MathVerifier(dev.arbiter.verify.math.MathConfig.defaults().withExtraction(extraction));
         verifier.warmUp();
         String why = sandbox == null ? "no code sandbox on this server (" + sandboxNote + ")" : null;
         RewardServer server;
