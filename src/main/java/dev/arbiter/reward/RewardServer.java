@@ -15,6 +15,7 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -63,7 +64,7 @@ public final class RewardServer implements AutoCloseable {
             if (token != null && token.isBlank()) {
                 token = null;
             }
-            java.util.Objects.requireNonNull(unseparated, "unseparated");
+            Objects.requireNonNull(unseparated, "unseparated");
         }
 
         public static Config local(int port) {

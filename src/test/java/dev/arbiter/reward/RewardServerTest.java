@@ -1,14 +1,19 @@
 package dev.arbiter.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.TestCase;
 import dev.arbiter.json.Json;
+import dev.arbiter.train.rl.PromptSet;
+import dev.arbiter.train.rl.Rewards;
 import dev.arbiter.verify.math.MathVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -300,6 +305,13 @@ class RewardServerTest {
             }
             assertThat(mathOnly.metrics().render()).contains("arbiter_reward_rejected_total{reason=\"no_sandbox\"} 3")
                     .doesNotContain("kind=\"code\"");
+            // arbiter train's client reports the reason too, rather than "overloaded".
+            PromptSet.Example add = new PromptSet.Example("add", "Add.", null, new CodeTests(List.of(new TestCase("\n", "1\n",
+                    TestCase.TestType.STDIN, TestCase.Visibility.PUBLIC)), null, null, CodeTests.Coverage.PUBLIC_ONLY), null);
+            try (Rewards remote = Rewards.remote(mathOnly.uri(), null, Shaping.DEFAULT)) {
+                assertThatThrownBy(() -> remote.score(List.of(code), List.of(add))).hasMessageContaining("answered HTTP 503")
+                        .hasMessageContaining("this request holds 1 code item (the first is items[0]), and " + why);
+            }
             // The math alone is answered.
             o.set("query", obj().arrayNode().add(PROMPT + "x = \\boxed{5}<|im_end|>"));
             o.set("prompts", obj().arrayNode().add(PROMPT));

@@ -202,7 +202,7 @@ public interface Rewards extends AutoCloseable {
             if (token != null) {
                 req.header("Authorization", "Bearer " + token);
             }
-            String last = "overloaded";
+            String last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 try {
                     HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
