@@ -26,8 +26,8 @@ def raised(call):
 if mode == "single":
     cases = [
         ("lighteval/MATH", HALF, np.str_("0.5"), {"index": np.int64(0), "split": np.str_("train")}),
-        # A list of acceptable answers: str() of it would match nothing.
-        ("lighteval/MATH", HALF, np.array(["0.3", "1/2"]), None),
+        # A list of acceptable answers; str() of it would read as its last one, 0.3.
+        ("lighteval/MATH", HALF, np.array(["1/2", "0.3"]), None),
         ("lighteval/MATH", "so $\\boxed{3}$", np.array([np.int64(4)]), None),
         ("lighteval/MATH", "it is \\boxed{4}", np.int64(4), {"ability": np.str_("math")}),
         ("lighteval/MATH", "it is \\boxed{2.5}", np.float64(2.5), None),
@@ -39,7 +39,7 @@ elif mode == "batch":
     print(json.dumps(compute_score(
         data_sources=np.array(["lighteval/MATH", "math_dapo", "lighteval/MATH", "aime"], dtype=object),
         solution_strs=[HALF, "\\boxed{3}", "I give up", "\\boxed{204}"],
-        ground_truths=[np.array(["1/2"]), np.str_("4"), np.str_("1"), np.array(["204", "204.0"])],
+        ground_truths=[np.array(["1/2"]), np.str_("4"), np.str_("1"), np.array(["204", "-1"])],
         extra_infos=np.array([{"index": np.int64(i)} for i in range(3)] + [None], dtype=object),
         url=url)))
 elif mode == "errors":

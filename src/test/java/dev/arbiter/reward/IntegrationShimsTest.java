@@ -78,7 +78,7 @@ class IntegrationShimsTest {
     @Test
     void verlComputeScoreTakesNumpyGroundTruthsAsTheValuesTheyHold() throws Exception {
         JsonNode rows = shim(VERL, "single", server).get(0);
-        // np.str_("0.5"); np.array(["0.3", "1/2"]), right when any is; np.array([4]) against 3; np.int64(4); np.float64(2.5); "7" without a box.
+        // np.str_("0.5"); np.array(["1/2", "0.3"]), right when any is; np.array([4]) against 3; np.int64(4); np.float64(2.5); "7" without a box.
         assertThat(scores(rows)).containsExactly(1.0, 1.0, 0.0, 1.0, 1.0, 1.0);
         assertThat(rows.get(0).get("pred").asText()).contains("frac{1}{2}");
         assertThat(rows.get(2).get("acc").asBoolean()).isFalse();
