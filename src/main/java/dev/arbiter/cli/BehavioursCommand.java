@@ -2,7 +2,7 @@ package dev.arbiter.cli;
 
 import dev.arbiter.run.Completion;
 import dev.arbiter.run.CompletionStore;
-import dev.arbiter.run.Outcome;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.run.StoredVerdict;
 import dev.arbiter.scaling.Behaviours;
 import dev.arbiter.scaling.Curve;

@@ -155,12 +155,14 @@ final class BenchCommand implements Runnable {
                 Map<String, Problem> problems = lcbProblems();
                 if (problems != null) {
                     List<String[]> lcb = lcbSolutions();
-                    CodeGrader grader = new CodeGrader(sandbox, CodeGrader.Settings.LCB_DEFAULT);
+                    dev.arbiter.verify.CodeTestVerifier grader = dev.arbiter.verify.CodeTestVerifier.over(sandbox, CodeGrader.Settings.LCB_DEFAULT);
                     AtomicInteger next = new AtomicInteger();
                     for (int c : levels) {
                         rows.add(measure("sandbox LCB grading (3 real problems, all tests)", c, runs / 3, 6, () -> {
                             String[] s = lcb.get(Math.floorMod(next.getAndIncrement(), lcb.size()));
-                            return grader.grade(problems.get(s[0]), s[1]).passed();
+                            Problem p = problems.get(s[0]);
+                            return grader.verify(dev.arbiter.verify.Check.of(p.id(), p.gold(), CodeGrader.graderFor(p.benchmark()), s[1], false))
+                                    .outcome().correct();
                         }));
                     }
                 } else {

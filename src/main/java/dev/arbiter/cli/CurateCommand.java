@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.verify.Outcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
@@ -46,9 +47,11 @@ import picocli.CommandLine.Option;
             "  --generations FILE              self-contained lines: {\"prompt\", \"response\", \"answer\"} (math) or",
             "                                  {\"prompt\", \"response\", \"tests\"} (code, tests as the reward service reads",
             "                                  them), optional \"id\", \"source\" and \"grader\" (livecodebench|codecontests)"},
-        footer = {"", "Outcomes: correct, wrong, unparseable (no answer extracted, no fenced code block, or an unreadable",
-            "line), truncated (cut off at max_tokens; eval runs only) and error (the sandbox failed). --keep wrong",
-            "writes the wrong ones as the SFT data instead: the paper's \"wrong answers\" set.",
+        footer = {"", "Outcomes, as eval, grade and the reward service name them: correct, wrong, no_answer (no answer",
+            "extracted, no fenced code block, or an unreadable line), truncated (cut off at max_tokens; eval runs only),",
+            "program_timeout, verifier_timeout, and infrastructure_error (the sandbox or the verifier failed: no verdict).",
+            "--keep wrong writes the wrong ones (program timeouts included) as the SFT data instead: the paper's",
+            "\"wrong answers\" set.",
             "A rerun over the same --out replaces its four files, each in one atomic rename once all are written;",
             "a folder holding other files is refused.",
             "",
@@ -192,19 +195,28 @@ final class CurateCommand implements Callable<Integer> {
         o.printf("kept %d of %d (--keep %s) in %.1f s (verifying %.1f s): %s/sharegpt.jsonl, alpaca.jsonl, rejected.jsonl, stats.json%n",
                 summary.total().kept(), summary.total().samples(), keep.name().toLowerCase(), secs, verifySecs, out);
         o.flush();
-        if (summary.total().errors() > 0) {
+        int errors = summary.total().count(Outcome.INFRASTRUCTURE_ERROR);
+        if (errors > 0) {
             PrintWriter err = cl.getErr();
-            err.println("arbiter: warning: the sandbox failed on " + summary.total().errors() + " samples (outcome error in rejected.jsonl); rerun to judge them");
+            String first = judged.stream().filter(j -> !j.outcome().graded()).findFirst().map(Judged::reason).orElse("");
+            err.println("arbiter: " + errors + " samples could not be judged (outcome infrastructure_error in rejected.jsonl; first: "
+                    + first + "); rerun to judge them");
             err.flush();
+            return Errors.FAILURE;
         }
         return 0;
     }
 
     private static String line(String source, SftWriter.Counts c, String unit) {
         LengthStats l = c.keptLength();
-        return String.format("%s: kept %d of %d (correct %d, wrong %d, unparseable %d, truncated %d, error %d); kept %s min %d mean %.1f median %.1f p90 %.1f max %d",
-                source, c.kept(), c.samples(), c.correct(), c.wrong(), c.unparseable(), c.truncated(), c.errors(), unit, l.min(), l.mean(), l.median(),
-                l.p90(), l.max());
+        StringBuilder by = new StringBuilder();
+        c.outcomes().forEach((o, k) -> {
+            if (k > 0 || o.equals(Outcome.CORRECT.label()) || o.equals(Outcome.WRONG.label())) {
+                by.append(by.isEmpty() ? "" : ", ").append(o).append(' ').append(k);
+            }
+        });
+        return String.format("%s: kept %d of %d (%s); kept %s min %d mean %.1f median %.1f p90 %.1f max %d",
+                source, c.kept(), c.samples(), by, unit, l.min(), l.mean(), l.median(), l.p90(), l.max());
     }
 
     /** A run's benchmark loaded again: a shipped one by name, the user's own file from --jsonl. */

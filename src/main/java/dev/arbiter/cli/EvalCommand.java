@@ -20,7 +20,6 @@ import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.report.Leaderboard;
 import dev.arbiter.report.RunPage;
 import dev.arbiter.run.Completion;
-import dev.arbiter.run.Outcome;
 import dev.arbiter.run.StoredVerdict;
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.EvalPlan;
@@ -30,7 +29,11 @@ import dev.arbiter.run.MetricSummary;
 import dev.arbiter.run.Metrics;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.TruncationPolicy;
+import dev.arbiter.verify.CodeTestVerifier;
+import dev.arbiter.verify.MathAnswerVerifier;
+import dev.arbiter.verify.math.MathConfig;
 import dev.arbiter.verify.math.MathVerifier;
+import java.util.function.BiPredicate;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
@@ -115,6 +118,12 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--timeout-s", defaultValue = "3600", paramLabel = "S", description = "Per-request timeout; long generations need long ones (default: ${DEFAULT-VALUE}).")
     int timeoutS;
+
+    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed", converter = Extractions.class,
+            description = {"Which math reading the leaderboard's figures use (default: ${DEFAULT-VALUE}): flexible takes an answer wherever",
+                "the verifier finds one; boxed only the final \\boxed{} (lm-eval's strict-match). Both pass@1 figures and the",
+                "boxed rate are reported either way."})
+    MathConfig.Extraction extraction;
 
     @Option(names = "--exclude-truncated", description = "Leave samples cut off at --max-tokens out of the metrics (default: graded as they stand).")
     boolean excludeTruncated;
@@ -202,13 +211,13 @@ final class EvalCommand implements Callable<Integer> {
         ObjectNode config = Json.mapper().createObjectNode();
         config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
         config.put("generation_hash", hash).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
-                .put("verifier", EvalRunner.MATH_VERIFIER).put("store", CompletionStore.redacted(store)).put("out", outDir.toString());
+                .put("verifier", mathVerifierName()).put("store", CompletionStore.redacted(store)).put("out", outDir.toString());
         kList.forEach(config.putArray("k")::add);
         var bs = config.putArray("benchmarks");
         for (EvalPlan p : plans) {
             ObjectNode b = bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash());
             boolean code = p.problems().getFirst().kind() == Kind.CODE;
-            b.put("verifier", code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER);
+            b.put("verifier", code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : mathVerifierName());
             p.problemIds().forEach(b.putArray("problem_ids")::add);
         }
         config.put("model", modelId).put("strategy", strategy.cliName());
@@ -277,7 +286,12 @@ final class EvalCommand implements Callable<Integer> {
         List<RunPage.BenchmarkView> pages = new ArrayList<>();
         ObjectNode runInfo = Json.mapper().createObjectNode();
         int stillMissing = 0;
-        try (MathVerifier verifier = new MathVerifier(); LazySandbox sandbox = new LazySandbox()) {
+        try (MathVerifier engine = new MathVerifier();
+                CodeTestVerifier code = CodeTestVerifier.starting(() -> Sandbox.start(SandboxConfig.defaults()), CodeGrader.Settings.LCB_DEFAULT,
+                        2 * SandboxConfig.defaults().containers())) {
+            MathAnswerVerifier flexible = new MathAnswerVerifier(engine, engine.defaults().withExtraction(MathConfig.Extraction.FLEXIBLE));
+            MathAnswerVerifier boxed = flexible.with(engine.defaults().withExtraction(MathConfig.Extraction.BOXED));
+            BiPredicate<String, String> sameAnswer = (a, b) -> engine.verify(a, b).equal();
             for (EvalPlan p : plans) {
                 EvalRunner.Generated g;
                 int total = p.problems().size() * n;
@@ -291,19 +305,35 @@ final class EvalCommand implements Callable<Integer> {
                 for (String f : g.failures()) {
                     err.println("  not generated: " + f);
                 }
-                boolean code = p.problems().getFirst().kind() == Kind.CODE;
+                boolean isCode = p.problems().getFirst().kind() == Kind.CODE;
                 List<String> notGraded = java.util.Collections.synchronizedList(new ArrayList<>());
-                List<ProblemSamples> graded = code
-                        ? EvalRunner.gradeCode(p, st, sandbox::grader, CodeGrader.Settings.LCB_DEFAULT,
-                                2 * SandboxConfig.defaults().containers(), notGraded::add)
-                        : EvalRunner.gradeMath(p, st, verifier);
+                TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
+                String verifierName;
+                List<ProblemSamples> graded;
+                MetricSummary m;
+                if (isCode) {
+                    verifierName = EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT);
+                    graded = EvalRunner.grade(p, st, code, verifierName, null, notGraded::add);
+                    m = Metrics.summarize(graded, n, kList, policy, 0);
+                } else {
+                    // Both readings are graded and stored; the leaderboard's figures use the one asked for.
+                    boolean strict = extraction == MathConfig.Extraction.BOXED;
+                    List<String> otherNotGraded = java.util.Collections.synchronizedList(new ArrayList<>());
+                    List<ProblemSamples> flex = EvalRunner.grade(p, st, flexible, EvalRunner.mathVerifier(false), sameAnswer,
+                            (strict ? otherNotGraded : notGraded)::add);
+                    List<ProblemSamples> box = EvalRunner.grade(p, st, boxed, EvalRunner.mathVerifier(true), sameAnswer,
+                            (strict ? notGraded : otherNotGraded)::add);
+                    graded = strict ? box : flex;
+                    verifierName = mathVerifierName();
+                    MetricSummary mf = Metrics.summarize(flex, n, kList, policy, 0);
+                    MetricSummary mb = Metrics.summarize(box, n, kList, policy, 0);
+                    m = (strict ? mb : mf).withExtraction(new MetricSummary.Extraction(extraction.name().toLowerCase(), mf.passAt1(),
+                            mb.passAt1(), 1 - mb.noAnswerRate()));
+                }
                 notGraded.stream().sorted().limit(5).forEach(f -> err.println("  not graded: " + f));
                 if (notGraded.size() > 5) {
                     err.println("  not graded: " + (notGraded.size() - 5) + " more");
                 }
-                String verifierName = code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : EvalRunner.MATH_VERIFIER;
-                TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
-                MetricSummary m = Metrics.summarize(graded, n, kList, policy, 0);
                 Map<String, Map<String, MetricSummary>> breakdown = new java.util.TreeMap<>();
                 for (String label : List.of("subject", "level", "difficulty")) {
                     if (graded.stream().anyMatch(ps -> ps.labels().containsKey(label))) {
@@ -419,24 +449,20 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** The sandbox pool and its grader, started on first use only: a run whose code is all graded needs no Docker. */
-    private static final class LazySandbox implements AutoCloseable {
-        private Sandbox sandbox;
-        private CodeGrader grader;
+    private String mathVerifierName() {
+        return EvalRunner.mathVerifier(extraction == MathConfig.Extraction.BOXED);
+    }
 
-        synchronized CodeGrader grader() {
-            if (grader == null) {
-                sandbox = Sandbox.start(SandboxConfig.defaults());
-                grader = new CodeGrader(sandbox, CodeGrader.Settings.LCB_DEFAULT);
-            }
-            return grader;
-        }
-
+    /** Extraction modes as written on the command line: flexible, boxed. */
+    static final class Extractions implements CommandLine.ITypeConverter<MathConfig.Extraction> {
         @Override
-        public synchronized void close() {
-            if (sandbox != null) {
-                sandbox.close();
+        public MathConfig.Extraction convert(String value) {
+            for (MathConfig.Extraction e : MathConfig.Extraction.values()) {
+                if (e.name().equalsIgnoreCase(value.strip())) {
+                    return e;
+                }
             }
+            throw new CommandLine.TypeConversionException("'" + value + "' is not an extraction mode; choose flexible or boxed");
         }
     }
 
@@ -454,8 +480,8 @@ final class EvalCommand implements Callable<Integer> {
                     continue;
                 }
                 StoredVerdict v = verdicts.get(c.sampleIndex());
-                String outcome = v == null ? "ungraded" : v.outcome().name().toLowerCase();
-                correct += v != null && v.outcome() == Outcome.CORRECT ? 1 : 0;
+                String outcome = v == null ? "ungraded" : v.outcome().label();
+                correct += v != null && v.outcome().correct() ? 1 : 0;
                 graded += v != null ? 1 : 0;
                 samples.add(new RunPage.SampleView(c.sampleIndex(), outcome, v == null ? null : v.extracted(), c.finishReason(),
                         c.completionTokens(), c.text()));

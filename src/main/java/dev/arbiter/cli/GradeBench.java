@@ -72,7 +72,8 @@ final class GradeBench implements Callable<Integer> {
                     ps.size(), samples, ps.size() * samples, fill, Runtime.getRuntime().availableProcessors());
             out.flush();
             long t1 = System.nanoTime();
-            List<ProblemSamples> graded = EvalRunner.gradeMath(plan, store, verifier);
+            List<ProblemSamples> graded = EvalRunner.grade(plan, store, new dev.arbiter.verify.MathAnswerVerifier(verifier),
+                    EvalRunner.mathVerifier(false), (a, b) -> verifier.verify(a, b).equal(), why -> { });
             double secs = (System.nanoTime() - t1) / 1e9;
             MetricSummary m = Metrics.summarize(graded, samples, List.of(1), TruncationPolicy.AS_GRADED, 0);
             int verdicts = ps.size() * samples;

@@ -4,15 +4,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
-import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.verify.Check;
+import dev.arbiter.verify.CodeTestVerifier;
+import dev.arbiter.verify.MathAnswerVerifier;
+import dev.arbiter.verify.Outcome;
+import dev.arbiter.verify.Verdict;
+import dev.arbiter.verify.Verifier;
 import dev.arbiter.verify.code.CodeGrader;
-import dev.arbiter.verify.code.CodeVerdict;
+import dev.arbiter.verify.math.MathConfig;
 import dev.arbiter.verify.math.MathVerdict;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.BufferedWriter;
@@ -27,10 +32,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
@@ -44,18 +45,19 @@ import picocli.CommandLine.Option;
             "Grade model outputs from any harness: code benchmarks in the sandbox, math benchmarks with the math verifier.",
             "Each input line is a JSON object with problem_id and completion (the raw model output);",
             "each output line is that generation's verdict, in input order, written as soon as it is known.",
+            "Every line carries an outcome: correct, wrong, no_answer, truncated, program_timeout, verifier_timeout,",
+            "or infrastructure_error (the sandbox or the verifier failed: no verdict, with its reason).",
             "Rerunning with the same --out resumes after the verdicts already written, and grades again",
-            "the generations the sandbox could not grade (their lines carry sandbox_error); while any remain",
-            "the command exits with status 1."
+            "the generations that got no verdict; while any remain the command exits with status 1."
         },
         footer = {
             "",
             "LiveCodeBench problems are graded by LiveCodeBench's rules: the last fenced code block, all",
             "tests in one process, 6 s of wall clock per test, stop at the first failure. --clock cpu",
             "counts CPU time per test instead, so slow machines do not turn passes into timeouts.",
-            "code_contests benchmarks use CodeContests' tolerant checker. Math verdicts carry equal, outcome",
-            "(correct, wrong or no_answer), the extracted answer and the rule that decided; the summary gives",
-            "pass@1 as the mean over problems of each problem's share of correct completions.",
+            "code_contests benchmarks use CodeContests' tolerant checker. Math verdicts carry equal, the",
+            "extracted answer and the rule that decided; the summary gives pass@1 as the mean over problems",
+            "of each problem's share of correct completions.",
             "",
             "Example:",
             "  arbiter grade --benchmark livecodebench --generations gens.jsonl --out verdicts.jsonl",
@@ -79,6 +81,11 @@ final class GradeCommand implements Callable<Integer> {
 
     @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M", description = "Address-space limit per generation (default: ${DEFAULT-VALUE}).")
     int memoryMb;
+
+    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed", converter = EvalCommand.Extractions.class,
+            description = {"Math only: flexible (default) takes an answer wherever the verifier finds one; boxed only the final",
+                "\\boxed{} (lm-eval's strict-match), never a number in the prose."})
+    MathConfig.Extraction extraction;
 
     @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers to run in parallel (default: one per core but one).")
     Integer containers;
@@ -107,7 +114,7 @@ final class GradeCommand implements Callable<Integer> {
         loaded.problems().forEach(p -> byId.put(p.id(), p));
         List<Generation> gens = readGenerations(byId);
         // A stored sandbox error is no verdict: that generation is graded again.
-        ResumableJsonl.Done resumed = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id"), n -> n.hasNonNull("sandbox_error"));
+        ResumableJsonl.Done resumed = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id"), GradeCommand::noVerdict);
         int done = resumed.lines();
         PrintWriter err = spec.commandLine().getErr();
         if (done > gens.size()) {
@@ -123,52 +130,42 @@ final class GradeCommand implements Callable<Integer> {
         }
         if (done > 0) {
             err.printf("resuming: %d of %d verdicts already in %s%s%n", done - redo.size(), gens.size(), out,
-                    redo.isEmpty() ? "" : "; grading again " + redo.size() + " that the sandbox could not grade");
+                    redo.isEmpty() ? "" : "; grading again " + redo.size() + " that could not be graded");
         }
         List<Generation> todo = gens.subList(done, gens.size());
-        if (loaded.kind() == Kind.MATH) {
-            return gradeMath(byId, todo, gens.size(), done);
-        }
-        SandboxConfig cfg = SandboxConfig.defaults();
-        if (containers != null) {
-            cfg = cfg.withContainers(containers);
-        }
-        CodeGrader.Settings settings = new CodeGrader.Settings(timeoutS, clock, Limits.DEFAULT.withMemoryMb(memoryMb));
+        boolean math = loaded.kind() == Kind.MATH;
         String machine = machine();
         long start = System.nanoTime();
         int graded = redo.size() + todo.size();
-        if (graded > 0) { // a finished run needs no sandbox
-            try (Sandbox sandbox = sandboxes.apply(cfg);
-                    ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        if (graded > 0) { // a finished run needs no sandbox and no verifier
+            SandboxConfig cfg = SandboxConfig.defaults();
+            if (containers != null) {
+                cfg = cfg.withContainers(containers);
+            }
+            SandboxConfig sandboxConfig = cfg;
+            CodeGrader.Settings settings = new CodeGrader.Settings(timeoutS, clock, Limits.DEFAULT.withMemoryMb(memoryMb));
+            try (MathVerifier engine = new MathVerifier();
+                    CodeTestVerifier code = CodeTestVerifier.starting(() -> sandboxes.apply(sandboxConfig), settings, sandboxConfig.containers() * 2);
                     ProgressBar bar = ResumableJsonl.progress("grading", gens.size(), done - redo.size())) {
-                CodeGrader grader = new CodeGrader(sandbox, settings);
-                Semaphore inFlight = new Semaphore(cfg.containers() * 2);
-                Function<Generation, Future<CodeVerdict>> submit = g -> pool.submit(() -> {
-                    inFlight.acquire();
-                    try {
-                        return grader.grade(byId.get(g.problemId()), g.completion());
-                    } finally {
-                        inFlight.release();
-                    }
-                });
-                // Both at once, so the sandbox stays busy; the regraded lines go in first, in one rewrite.
-                List<Future<CodeVerdict>> again = redo.stream().map(i -> submit.apply(gens.get(i))).toList();
-                List<Future<CodeVerdict>> futures = todo.stream().map(submit).toList();
-                if (!redo.isEmpty()) {
+                Verifier verifier = math ? new MathAnswerVerifier(engine, engine.defaults().withExtraction(extraction)) : code;
+                if (math) {
+                    engine.warmUp();
+                }
+                // The regraded lines and the new ones are verified together, so the sandbox stays busy;
+                // the regraded ones go in first, in one rewrite, then each new line as soon as it and all before it are known.
+                List<Generation> all = new ArrayList<>();
+                redo.forEach(i -> all.add(gens.get(i)));
+                all.addAll(todo);
+                List<Check> checks = all.stream().map(g -> check(byId.get(g.problemId()), g)).toList();
+                InOrder writer = new InOrder(out, redo.size(), bar);
+                try (writer) {
+                    List<Verdict> vs = verifier.verifyAll(checks, (i, v) -> writer.arrived(i, verdictLine(v, all.get(i), machine)));
                     Map<Integer, String> replaced = new HashMap<>();
                     for (int k = 0; k < redo.size(); k++) {
-                        replaced.put(redo.get(k), verdictLine(get(again.get(k)), gens.get(redo.get(k)), machine));
-                        bar.step();
+                        replaced.put(redo.get(k), verdictLine(vs.get(k), all.get(k), machine));
                     }
-                    ResumableJsonl.rewrite(out, replaced);
-                }
-                // Opened after the rewrite, which puts a new file in place of the old one.
-                try (BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND)) {
-                    for (int i = 0; i < todo.size(); i++) {
-                        w.write(verdictLine(get(futures.get(i)), todo.get(i), machine));
-                        w.newLine();
-                        w.flush();
-                        bar.step();
+                    if (!replaced.isEmpty()) {
+                        writer.rewriteFirst(replaced);
                     }
                 }
             }
@@ -177,26 +174,111 @@ final class GradeCommand implements Callable<Integer> {
         // The counts cover every verdict in --out, resumed ones included.
         Tally t = Tally.of(out);
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("graded %d generations (%s grader, %s clock, %d s per test, on %s) in %.1f s, %.1f generations/s; %s: %s%s%n",
-                graded, CodeGrader.graderFor(benchmark).name().toLowerCase(), clock.name().toLowerCase(), timeoutS, machine, secs,
-                graded / Math.max(secs, 1e-9), out, t, loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
+        if (math) {
+            o.printf("graded %d generations (math verifier, %s extraction) in %.1f s, %.1f generations/s; in %s: %d of %d equal, pass@1 %.4f"
+                    + " over %d problems%s%n", graded, extraction.name().toLowerCase(), secs, graded / Math.max(secs, 1e-9), out, t.passed,
+                    t.passed + t.failed, t.passAt1(), t.problems(), t.errors == 0 ? "" : "; " + t.missing());
+        } else {
+            o.printf("graded %d generations (%s grader, %s clock, %d s per test, on %s) in %.1f s, %.1f generations/s; %s: %s%s%n",
+                    graded, CodeGrader.graderFor(benchmark).name().toLowerCase(), clock.name().toLowerCase(), timeoutS, machine, secs,
+                    graded / Math.max(secs, 1e-9), out, t, loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
+        }
         o.flush();
-        if (t.sandboxErrors > 0) {
-            err.printf("arbiter: %d of %d generations could not be graded, the sandbox failed (first: %s); run the same command again"
-                    + " to grade them%n", t.sandboxErrors, t.lines, t.firstCause);
+        if (t.errors > 0) {
+            err.printf("arbiter: %d of %d generations could not be graded (first: %s); run the same command again to grade them%n",
+                    t.errors, t.lines, t.firstCause);
             err.flush();
             return Errors.FAILURE;
         }
         return 0;
     }
 
-    /** The verdicts in a code --out: a sandbox error is missing, neither passed nor failed. */
+    private static Check check(Problem p, Generation g) {
+        CodeGrader.Kind grader = p.kind() == Kind.CODE ? CodeGrader.graderFor(p.benchmark()) : null;
+        return Check.of(p.id(), p.gold(), grader, g.completion(), false);
+    }
+
+    /** Whether a stored line is no verdict, to be graded again: an infrastructure error (or a sandbox error, as older files say). */
+    private static boolean noVerdict(JsonNode n) {
+        return n.hasNonNull("sandbox_error") || Outcome.INFRASTRUCTURE_ERROR.label().equals(n.path("outcome").asText());
+    }
+
+    /**
+     * Appends new verdict lines to --out in input order as they arrive (the first {@code skip} arrivals
+     * are regraded lines, which go in by one rewrite instead), so a killed run keeps every line written.
+     */
+    private static final class InOrder implements AutoCloseable {
+        private final Path out;
+        private final int skip;
+        private final ProgressBar bar;
+        private final Map<Integer, String> waiting = new HashMap<>();
+        private final List<String> held = new ArrayList<>();
+        private int next;
+        private BufferedWriter w;
+
+        InOrder(Path out, int skip, ProgressBar bar) {
+            this.out = out;
+            this.skip = skip;
+            this.bar = bar;
+            this.next = skip;
+        }
+
+        synchronized void arrived(int index, String line) {
+            bar.step();
+            if (index < skip) {
+                return;
+            }
+            waiting.put(index, line);
+            while (waiting.containsKey(next)) {
+                held.add(waiting.remove(next++));
+            }
+            if (w != null || skip == 0) {
+                flush();
+            }
+        }
+
+        /** Puts the regraded lines in place, then appends what has arrived meanwhile. */
+        synchronized void rewriteFirst(Map<Integer, String> replaced) throws IOException {
+            ResumableJsonl.rewrite(out, replaced);
+            w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            flush();
+        }
+
+        private void flush() {
+            try {
+                if (w == null) {
+                    w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+                }
+                for (String l : held) {
+                    w.write(l);
+                    w.newLine();
+                }
+                held.clear();
+                w.flush();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+
+        @Override
+        public synchronized void close() throws IOException {
+            if (!held.isEmpty() && w == null && skip > 0) {
+                return; // the rewrite never happened: the run failed before it, and those lines are graded again next time
+            }
+            if (w != null) {
+                w.close();
+            }
+        }
+    }
+
+    /** The verdicts in --out, code or math: an infrastructure error is missing, neither passed nor failed. */
     static final class Tally {
         int lines;
         int passed;
         int failed;
-        int sandboxErrors;
+        int errors;
         String firstCause;
+        final Map<String, double[]> perProblem = new java.util.TreeMap<>();
 
         static Tally of(Path out) throws IOException {
             Tally t = new Tally();
@@ -210,12 +292,19 @@ final class GradeCommand implements Callable<Integer> {
                     }
                     JsonNode n = Json.mapper().readTree(l);
                     t.lines++;
-                    if (n.hasNonNull("sandbox_error")) {
-                        t.sandboxErrors++;
+                    if (noVerdict(n)) {
+                        t.errors++;
                         if (t.firstCause == null) {
-                            t.firstCause = oneLine(n.get("sandbox_error").asText());
+                            t.firstCause = oneLine(n.hasNonNull("sandbox_error") ? "sandbox error: " + n.get("sandbox_error").asText()
+                                    : n.path("reason").asText());
                         }
-                    } else if (n.path("passed").asBoolean()) {
+                        continue;
+                    }
+                    boolean ok = n.has("outcome") ? Outcome.parse(n.get("outcome").asText()).correct() : n.path("passed").asBoolean();
+                    double[] c = t.perProblem.computeIfAbsent(n.path("problem_id").asText(), k -> new double[2]);
+                    c[0] += ok ? 1 : 0;
+                    c[1]++;
+                    if (ok) {
                         t.passed++;
                     } else {
                         t.failed++;
@@ -225,13 +314,23 @@ final class GradeCommand implements Callable<Integer> {
             return t;
         }
 
+        double passAt1() {
+            return perProblem.values().stream().mapToDouble(c -> c[0] / c[1]).average().orElse(0);
+        }
+
+        int problems() {
+            return perProblem.size();
+        }
+
+        String missing() {
+            return errors + " infrastructure error" + (errors == 1 ? "" : "s") + ", missing (first: " + firstCause + ")";
+        }
+
         @Override
         public String toString() {
             int graded = passed + failed;
             String rate = graded == 0 ? "none graded" : String.format("%.1f%% of %d graded", 100.0 * passed / graded, graded);
-            String missing = sandboxErrors == 0 ? "0 sandbox errors"
-                    : sandboxErrors + " sandbox error" + (sandboxErrors == 1 ? "" : "s") + ", missing (first: " + firstCause + ")";
-            return passed + " passed (" + rate + "), " + failed + " failed, " + missing;
+            return passed + " passed (" + rate + "), " + failed + " failed, " + (errors == 0 ? "0 infrastructure errors" : missing());
         }
 
         private static String oneLine(String s) {
@@ -240,70 +339,18 @@ final class GradeCommand implements Callable<Integer> {
         }
     }
 
-    private static String verdictLine(CodeVerdict v, Generation g, String machine) {
-        ObjectNode line = Json.mapper().valueToTree(v);
-        line.put("line", g.line());
-        line.put("machine", machine);
+    /** One output line: the verifier's full evidence, the outcome in the shared vocabulary, and where it came from. */
+    private static String verdictLine(Verdict v, Generation g, String machine) {
+        ObjectNode line = Json.mapper().createObjectNode();
+        line.put("line", g.line()).put("problem_id", g.problemId());
+        if (v.evidence() instanceof MathVerdict mv) {
+            line.put("equal", mv.equal()).put("extracted", v.answer() == null ? "" : v.answer()).put("timed_out", mv.timedOut());
+        } else if (v.evidence() != null) {
+            line.setAll((ObjectNode) Json.mapper().valueToTree(v.evidence()));
+            line.put("machine", machine);
+        }
+        line.put("outcome", v.outcome().label()).put("reason", v.reason());
         return Json.line(line);
-    }
-
-    /** A grading's verdict; anything thrown but a sandbox's failure is a bug, and ends the run. */
-    private static CodeVerdict get(Future<CodeVerdict> f) throws Exception {
-        try {
-            return f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof Exception c ? c : e;
-        }
-    }
-
-    private int gradeMath(Map<String, Problem> byId, List<Generation> todo, int total, int done) throws Exception {
-        long start = System.nanoTime();
-        if (!todo.isEmpty()) {
-            try (MathVerifier verifier = new MathVerifier();
-                    ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-                    BufferedWriter w = Files.newBufferedWriter(out, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                    ProgressBar bar = ResumableJsonl.progress("grading", total, done)) {
-                verifier.warmUp();
-                List<Future<MathVerdict>> futures = new ArrayList<>();
-                for (Generation g : todo) {
-                    MathAnswer gold = (MathAnswer) byId.get(g.problemId()).gold();
-                    futures.add(pool.submit(() -> verifier.verify(gold.answer(), g.completion())));
-                }
-                for (int i = 0; i < todo.size(); i++) {
-                    MathVerdict v = futures.get(i).get();
-                    ObjectNode line = Json.mapper().createObjectNode();
-                    line.put("line", todo.get(i).line()).put("problem_id", todo.get(i).problemId()).put("equal", v.equal())
-                            .put("outcome", v.equal() ? "correct" : v.extractedPred().isEmpty() ? "no_answer" : "wrong")
-                            .put("extracted", String.join(", ", v.extractedPred())).put("reason", v.reason()).put("timed_out", v.timedOut());
-                    w.write(Json.line(line));
-                    w.newLine();
-                    w.flush();
-                    bar.step();
-                }
-            }
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
-        // The summary covers every verdict in --out, resumed ones included.
-        Map<String, double[]> perProblem = new java.util.TreeMap<>();
-        long equal = 0;
-        long lines = 0;
-        for (String l : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            if (l.isBlank()) {
-                continue;
-            }
-            JsonNode n = Json.mapper().readTree(l);
-            double[] c = perProblem.computeIfAbsent(n.path("problem_id").asText(), k -> new double[2]);
-            c[0] += n.path("equal").asBoolean() ? 1 : 0;
-            c[1]++;
-            equal += n.path("equal").asBoolean() ? 1 : 0;
-            lines++;
-        }
-        double pass1 = perProblem.values().stream().mapToDouble(c -> c[0] / c[1]).average().orElse(0);
-        PrintWriter o = spec.commandLine().getOut();
-        o.printf("graded %d generations (math verifier) in %.1f s, %.1f generations/s; in %s: %d of %d equal, pass@1 %.4f over %d problems%n",
-                todo.size(), secs, todo.size() / Math.max(secs, 1e-9), out, equal, lines, pass1, perProblem.size());
-        o.flush();
-        return 0;
     }
 
     /** Which machine produced a verdict: wall-clock limits make scores machine-dependent. */

@@ -13,7 +13,7 @@ import dev.arbiter.run.EvalRunner;
 import dev.arbiter.run.GenerationSpec;
 import dev.arbiter.run.MetricSummary;
 import dev.arbiter.run.Metrics;
-import dev.arbiter.run.Outcome;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.Sample;
 import dev.arbiter.run.TruncationPolicy;
@@ -179,8 +179,8 @@ final class ScaleCommand implements Callable<Integer> {
                         List<ProblemSamples> graded = new ArrayList<>();
                         for (String id : b.problemIds()) {
                             try {
-                                graded.add(b.code() ? EvalRunner.storedCode(st, b.generationHash(), id, run.n(), b.verifier())
-                                        : EvalRunner.storedMath(st, b.generationHash(), id, run.n(), verifier));
+                                graded.add(EvalRunner.stored(st, b.generationHash(), id, run.n(), b.verifier(),
+                                        b.code() ? null : (x, y) -> verifier.verify(x, y).equal()));
                             } catch (IllegalStateException e) {
                                 throw new Errors.UserError(dir + ": " + e.getMessage() + "; run the same `arbiter eval` again to finish grading");
                             }

@@ -42,6 +42,15 @@ public final class Leaderboard {
                     100 * m.noAnswerRate(), 100 * m.truncationRate(), m.missing().size()));
         }
         for (Row r : rows) {
+            MetricSummary.Extraction e = r.metrics().extraction();
+            if (e != null) {
+                sb.append(String.format("%n%s (%s): pass@1 %.1f ± %.1f flexible, %.1f ± %.1f boxed (only a final \\boxed{} answer counts);"
+                        + " boxed rate %.1f%%; the table uses %s%n", r.benchmark(), r.model(), 100 * e.flexiblePassAt1().mean(),
+                        100 * e.flexiblePassAt1().standardError(), 100 * e.boxedPassAt1().mean(), 100 * e.boxedPassAt1().standardError(),
+                        100 * e.boxedRate(), e.primary()));
+            }
+        }
+        for (Row r : rows) {
             r.breakdown().forEach((label, groups) -> {
                 sb.append(String.format("%n%s (%s) by %s:%n%n| %s | problems | pass@1 (± s.e.) |%n|---|---|---|%n", r.benchmark(), r.model(), label, label));
                 groups.forEach((g, m) -> sb.append(String.format("| %s | %d | %.1f ± %.1f |%n", g, m.problems(), 100 * m.passAt1().mean(),

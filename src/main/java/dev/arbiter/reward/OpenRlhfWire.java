@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.json.Json;
+import dev.arbiter.verify.Outcome;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -28,11 +29,31 @@ import java.util.function.ToDoubleFunction;
 final class OpenRlhfWire {
     private OpenRlhfWire() {}
 
-    /** The items of one request; {@code unseparated} marks the queries scored 0 because their response could not be found. */
-    record Batch(List<RewardItem> items, BitSet unseparated) {}
+    /**
+     * One request: the items to score, in query order, and {@code zeroed[i]}, the result of query
+     * {@code i} when its response could not be found and it scores 0 (else null).
+     */
+    record Batch(List<RewardItem> items, RewardResult[] zeroed) {
+        /** Every query's result, in order: the scored items' and the zeroed queries'. */
+        List<RewardResult> merge(List<RewardResult> scored) {
+            List<RewardResult> out = new ArrayList<>(zeroed.length);
+            int k = 0;
+            for (RewardResult z : zeroed) {
+                out.add(z != null ? z : scored.get(k++));
+            }
+            return out;
+        }
 
-    /** Every term 0, so that a query scored under {@link RewardServer.Unseparated#SCORE_ZERO} gets exactly 0. */
-    private static final Shaping ZERO = new Shaping(0, 0, 0, 0, Shaping.DEFAULT.explorationC(), Shaping.DEFAULT.charsPerToken(), 0);
+        BitSet unseparated() {
+            BitSet b = new BitSet();
+            for (int i = 0; i < zeroed.length; i++) {
+                b.set(i, zeroed[i] != null);
+            }
+            return b;
+        }
+    }
+
+    private static final RewardResult.Terms ZERO = new RewardResult.Terms(0, 0, 0, 0);
 
     static Batch parse(JsonNode body, ItemDefaults d, RewardServer.Unseparated policy, AnswerIndex answers, long nowNanos) {
         List<String> query = strings(body.get("query"), "query", -1, true);
@@ -45,6 +66,7 @@ final class OpenRlhfWire {
         long deadline = nowNanos + d.deadline().toNanos();
         List<RewardItem> items = new ArrayList<>(query.size());
         BitSet unseparated = new BitSet();
+        RewardResult[] zeroed = new RewardResult[query.size()];
         for (int i = 0; i < query.size(); i++) {
             String prompt = prompts == null ? null : prompts.get(i);
             String label = labels == null ? null : labels.get(i);
@@ -52,10 +74,11 @@ final class OpenRlhfWire {
             if (response == null) {
                 unseparated.set(i);
                 if (policy == RewardServer.Unseparated.SCORE_ZERO) {
+                    // No response was found, so none is scored: the query gets exactly 0, whatever the shaping.
                     Kind kind = label != null && !label.isEmpty() ? target(label, d, "labels[" + i + "]").kind() : Kind.MATH;
                     String why = "the response cannot be told apart from the prompt (" + noSplit(i, prompts != null)
                             + "), so it is scored 0 (--unseparated score-zero)";
-                    items.add(new RewardItem(Integer.toString(i), "", new RewardItem.NoTarget(kind, why), ZERO, deadline));
+                    zeroed[i] = RewardResult.scored(Integer.toString(i), kind, Outcome.NO_ANSWER, null, why, ZERO, false, null, null, null, 0);
                 }
                 continue;
             }
@@ -65,7 +88,7 @@ final class OpenRlhfWire {
             } else {
                 target = answers == null ? null : answers.find(prompt != null ? prompt : query.get(i));
                 if (target == null) {
-                    // A zero reward with the reason beats failing the whole batch for one unknown problem.
+                    // No gold, so no verdict and no reward: the request is refused with this reason (see unscored).
                     target = new RewardItem.NoTarget(Kind.MATH, answers == null
                             ? "the label is empty and the server has no answer index" : "no label, and the answer index has no problem matching this query");
                 }
@@ -79,7 +102,7 @@ final class OpenRlhfWire {
                     + " holds: send 'prompts' as they appear in 'query', or apply the chat template (OpenRLHF's --apply_chat_template), or"
                     + " start the server with --unseparated score-zero to score such queries 0", prompts == null ? "prompts" : "query");
         }
-        return new Batch(items, unseparated);
+        return new Batch(items, zeroed);
     }
 
     private static String noSplit(int i, boolean promptsSent) {
@@ -167,7 +190,7 @@ final class OpenRlhfWire {
         ArrayNode why = o.putArray("reasons");
         ArrayNode pred = o.putArray("preds");
         for (RewardResult r : results) {
-            v.add(r.verdict().name().toLowerCase());
+            v.add(r.verdict().label());
             why.add(r.reason());
             pred.add(r.pred());
         }

@@ -39,7 +39,7 @@ public record RewardItem(String id, String response, Target target, Shaping shap
         }
     }
 
-    /** Nothing to check against (a query whose problem no label or index names): an ERROR verdict with this reason. */
+    /** Nothing to check against (a query whose problem no label or index names): no verdict and no reward, with this reason. */
     public record NoTarget(Kind kind, String reason) implements Target {
         public NoTarget {
             Objects.requireNonNull(kind, "kind");

@@ -63,7 +63,7 @@ public final class RewardMetrics {
     }
 
     void item(RewardResult r) {
-        items.computeIfAbsent(label("kind", r.kind().label()) + "," + label("verdict", r.verdict().name().toLowerCase()), k -> new LongAdder())
+        items.computeIfAbsent(label("kind", r.kind().label()) + "," + label("verdict", r.verdict().label()), k -> new LongAdder())
                 .increment();
         if (r.timedOut()) {
             timeouts.computeIfAbsent(label("kind", r.kind().label()), k -> new LongAdder()).increment();

@@ -4,16 +4,18 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.arbiter.benchmark.Kind;
+import dev.arbiter.verify.Outcome;
 
 /**
  * The reward for one item and how it was made. {@code reward} is the sum of the four {@link Terms};
  * {@code pred} is the extracted answer (math only); {@code garbage} says why the output counted as
  * garbage, when it did. Tests counts are set for code only.
  *
- * <p>An item the verifiers could not judge because the infrastructure failed (the sandbox could not
- * grade it, or this server has none) has no reward at all: {@code reward} and {@code terms} are null,
- * the verdict is {@link Verdict#ERROR} and the reason says what broke. Such an item is never a reward
- * of 0; on the wire {@code reward} is written as {@code null}.
+ * <p>An item without a verdict (the sandbox could not grade it or this server has none, the
+ * verifier broke, the item's gold is unknown) has no reward at all: {@code reward} and {@code terms}
+ * are null, the verdict is {@link Outcome#INFRASTRUCTURE_ERROR} and the reason says what broke. Such
+ * an item is never a reward of 0; on the wire {@code reward} is written as {@code null}.
+ * {@code timed_out} is set when the program or the verifier ran out of time.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RewardResult(
@@ -21,7 +23,7 @@ public record RewardResult(
         Kind kind,
         @JsonInclude(JsonInclude.Include.ALWAYS) Double reward,
         boolean acc,
-        Verdict verdict,
+        Outcome verdict,
         String pred,
         String reason,
         @JsonProperty("timed_out") boolean timedOut,
@@ -36,21 +38,22 @@ public record RewardResult(
         if ((reward == null) != (terms == null)) {
             throw new IllegalArgumentException("a reward comes with its terms, and only with them");
         }
-        if (reward == null && (verdict != Verdict.ERROR || acc || reason == null)) {
-            throw new IllegalArgumentException("only an error, with its reason, goes without a reward");
+        if ((reward == null) == verdict.graded() || acc != verdict.correct() || reason == null) {
+            throw new IllegalArgumentException("a verdict has a reward and an infrastructure error none; each says why");
         }
     }
 
     /** A reward made of these terms. */
-    static RewardResult scored(String id, Kind kind, Verdict verdict, String pred, String reason, boolean timedOut, Terms terms,
+    static RewardResult scored(String id, Kind kind, Outcome verdict, String pred, String reason, Terms terms,
             boolean formatOk, String garbage, Integer testsPassed, Integer testsTotal, long micros) {
-        return new RewardResult(id, kind, terms.sum(), verdict == Verdict.CORRECT, verdict, pred, reason, timedOut, terms, formatOk,
+        boolean timedOut = verdict == Outcome.PROGRAM_TIMEOUT || verdict == Outcome.VERIFIER_TIMEOUT;
+        return new RewardResult(id, kind, terms.sum(), verdict.correct(), verdict, pred, reason, timedOut, terms, formatOk,
                 garbage, testsPassed, testsTotal, micros);
     }
 
     /** No reward: the infrastructure could not judge the item; {@code reason} says why, in its own words. */
     static RewardResult unscored(String id, Kind kind, String reason, boolean formatOk, String garbage, Integer testsTotal, long micros) {
-        return new RewardResult(id, kind, null, false, Verdict.ERROR, null, reason, false, null, formatOk, garbage, null, testsTotal, micros);
+        return new RewardResult(id, kind, null, false, Outcome.INFRASTRUCTURE_ERROR, null, reason, false, null, formatOk, garbage, null, testsTotal, micros);
     }
 
     /** Whether the item has a reward; false when the infrastructure could not judge it. */

@@ -196,7 +196,7 @@ public final class RewardServer implements AutoCloseable {
                 requireMethod(method, "POST");
                 JsonNode body = body(ex);
                 OpenRlhfWire.Batch batch = OpenRlhfWire.parse(body, config.defaults(), config.unseparated(), answers, System.nanoTime());
-                List<RewardResult> results = score(batch.items(), k -> "query " + batch.items().get(k).id());
+                List<RewardResult> results = batch.merge(score(batch.items(), k -> "query " + batch.items().get(k).id()));
                 results.forEach(metrics::item);
                 String unscored = OpenRlhfWire.unscored(results);
                 if (unscored != null) {

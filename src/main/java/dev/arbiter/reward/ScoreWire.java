@@ -20,8 +20,8 @@ import java.util.Locale;
  * correct when it equals any, and its result is that answer's, else the first answer's. The response
  * is the model's output alone, as verl's {@code solution_str} and TRL's completions are, so nothing
  * needs to be split from a prompt. An item the sandbox could not grade comes back with
- * {@code "verdict": "error"}, the sandbox's reason, and {@code "reward": null} (no terms): it has no
- * reward, which is not a reward of 0.
+ * {@code "verdict": "infrastructure_error"}, the sandbox's reason, and {@code "reward": null} (no
+ * terms): it has no reward, which is not a reward of 0.
  */
 final class ScoreWire {
     static final int MAX_ITEMS = 65_536;
@@ -38,17 +38,24 @@ final class ScoreWire {
             return "items[" + owner[k] + "]";
         }
 
-        /** One result per request item: the first alternative judged correct, else the first alternative. */
+        /**
+         * One result per request item: the first alternative judged correct; else the first that
+         * has no verdict (an answer not checked might have matched); else the first.
+         */
         List<RewardResult> fold(List<RewardResult> results) {
             RewardResult[] best = new RewardResult[size];
             for (int k = 0; k < results.size(); k++) {
                 RewardResult r = results.get(k);
                 RewardResult b = best[owner[k]];
-                if (b == null || (!b.acc() && r.acc())) {
+                if (b == null || rank(r) < rank(b)) {
                     best[owner[k]] = r;
                 }
             }
             return List.of(best);
+        }
+
+        private static int rank(RewardResult r) {
+            return r.acc() ? 0 : !r.scored() ? 1 : 2;
         }
     }
 

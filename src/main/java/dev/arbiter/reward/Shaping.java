@@ -74,6 +74,14 @@ public record Shaping(double correct, double incorrect, double formatPenalty, do
     }
 
     /** RLSP's length term for a response: {@code -c / T}, T the estimated reasoning tokens (at least 1), times the weight. */
+    /**
+     * The correctness term of an outcome: {@code correct} for a correct response, {@code incorrect}
+     * for any other verdict, and none (null) for an infrastructure error, which is no verdict.
+     */
+    public Double correctness(dev.arbiter.verify.Outcome o) {
+        return !o.graded() ? null : o.correct() ? correct : incorrect;
+    }
+
     public double exploration(String response) {
         if (explorationWeight == 0.0) {
             return 0.0;

@@ -1,5 +1,6 @@
 package dev.arbiter.run;
 
+import dev.arbiter.verify.Outcome;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -185,12 +186,23 @@ public final class CompletionStore implements AutoCloseable {
     /** Stores (or replaces) one verifier's verdict on one completion. */
     public synchronized void putVerdict(String specHash, String problemId, int sampleIndex, String verifier, Outcome outcome,
                                         String extracted, String reason) {
+        stored(outcome);
         update(dialect.upsert + " verdicts(spec_hash, problem_id, sample_index, verifier, outcome, extracted, reason)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)" + dialect.upsertTail, specHash, problemId, sampleIndex, verifier, outcome.name(), extracted, reason);
     }
 
-    /** One verdict to store with {@link #putVerdicts}. */
-    public record VerdictRow(int sampleIndex, Outcome outcome, String extracted, String reason) {}
+    /** One verdict to store with {@link #putVerdicts}; an infrastructure error is no verdict, so it is never stored. */
+    public record VerdictRow(int sampleIndex, Outcome outcome, String extracted, String reason) {
+        public VerdictRow {
+            stored(outcome);
+        }
+    }
+
+    private static void stored(Outcome o) {
+        if (!o.graded()) {
+            throw new IllegalArgumentException("an infrastructure error is no verdict; it is graded again, never stored");
+        }
+    }
 
     /** Stores (or replaces) one verifier's verdicts on one problem's completions, in one transaction. */
     public synchronized void putVerdicts(String specHash, String problemId, String verifier, List<VerdictRow> rows) {

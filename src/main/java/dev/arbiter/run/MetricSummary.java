@@ -14,6 +14,9 @@ import java.util.Map;
  * @param truncatedExcluded how many truncated samples the policy left out
  * @param missing     problems with fewer generated samples than n: counted with what they have,
  *                    never divided by n
+ * @param outcomes    how many samples had each outcome, by its label
+ * @param extraction  math only (else null): pass@1 under both extraction modes and the boxed rate,
+ *                    as lm-eval reports strict-match beside flexible-extract
  */
 public record MetricSummary(
         int problems,
@@ -26,4 +29,23 @@ public record MetricSummary(
         double noAnswerRate,
         double truncationRate,
         int truncatedExcluded,
-        List<MissingSamples> missing) {}
+        List<MissingSamples> missing,
+        Map<String, Long> outcomes,
+        Extraction extraction) {
+
+    public MetricSummary {
+        outcomes = outcomes == null ? Map.of() : Map.copyOf(outcomes);
+    }
+
+    /**
+     * Pass@1 read with each extraction mode. {@code primary} names the one the leaderboard's figures use;
+     * {@code boxedRate} is the share of samples with an answer in a final box.
+     */
+    public record Extraction(String primary, Estimate flexiblePassAt1, Estimate boxedPassAt1, double boxedRate) {}
+
+    /** The same figures with the extraction modes' pass@1 beside them. */
+    public MetricSummary withExtraction(Extraction e) {
+        return new MetricSummary(problems, samplesPerProblem, truncation, passAt1, passAtK, majAtK, unavailable, noAnswerRate,
+                truncationRate, truncatedExcluded, missing, outcomes, e);
+    }
+}

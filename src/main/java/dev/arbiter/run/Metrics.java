@@ -1,5 +1,6 @@
 package dev.arbiter.run;
 
+import dev.arbiter.verify.Outcome;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -35,14 +36,16 @@ public final class Metrics {
         long noAnswer = 0;
         long truncated = 0;
         int excluded = 0;
+        Map<String, Long> outcomes = new TreeMap<>();
         for (ProblemSamples p : problems) {
             List<Sample> inRun = p.samples().stream().filter(s -> s.index() < n).toList();
             if (inRun.size() < n) {
                 missing.add(new MissingSamples(p.problemId(), inRun.size(), n));
             }
             total += inRun.size();
-            noAnswer += inRun.stream().filter(s -> s.outcome() == Outcome.NO_ANSWER).count();
+            noAnswer += inRun.stream().filter(s -> s.outcome() == Outcome.NO_ANSWER || s.outcome() == Outcome.TRUNCATED).count();
             truncated += inRun.stream().filter(Sample::truncated).count();
+            inRun.forEach(s -> outcomes.merge(s.outcome().label(), 1L, Long::sum));
             List<Sample> kept = policy == TruncationPolicy.EXCLUDE ? inRun.stream().filter(s -> !s.truncated()).toList() : inRun;
             excluded += inRun.size() - kept.size();
             usable.add(kept);
@@ -69,7 +72,7 @@ public final class Metrics {
             majAtK.put(k, maj / usable.size());
         }
         return new MetricSummary(problems.size(), n, policy, estimate(perProblem, seed), passAtK, majAtK, unavailable,
-                total == 0 ? 0 : (double) noAnswer / total, total == 0 ? 0 : (double) truncated / total, excluded, missing);
+                total == 0 ? 0 : (double) noAnswer / total, total == 0 ? 0 : (double) truncated / total, excluded, missing, outcomes, null);
     }
 
     /** pass@k and maj@k at one k, each as a mean over problems with its error and bootstrap interval. */
@@ -116,7 +119,7 @@ public final class Metrics {
     }
 
     private static int correct(List<Sample> samples) {
-        return (int) samples.stream().filter(s -> s.outcome() == Outcome.CORRECT).count();
+        return (int) samples.stream().filter(s -> s.outcome().correct()).count();
     }
 
     private static double majority(List<Sample> samples, int k) {
@@ -128,7 +131,7 @@ public final class Metrics {
                 none++;
             } else {
                 sizes.computeIfAbsent(s.cluster(), c -> new int[1])[0]++;
-                right.put(s.cluster(), s.outcome() == Outcome.CORRECT);
+                right.put(s.cluster(), s.outcome().correct());
             }
         }
         int[] m = sizes.values().stream().mapToInt(a -> a[0]).toArray();

@@ -1,5 +1,6 @@
 package dev.arbiter.run;
 
+import dev.arbiter.verify.Outcome;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;

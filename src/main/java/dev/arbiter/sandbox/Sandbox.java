@@ -76,6 +76,11 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** Connects to Docker, clears containers left by dead Arbiter processes, and starts the pool. */
+    /** How many containers this sandbox runs. */
+    public int containers() {
+        return config.containers();
+    }
+
     public static Sandbox start(SandboxConfig config) {
         DockerClient docker = connect();
         checkImage(docker, config.image());

@@ -7,7 +7,7 @@ import dev.arbiter.inference.TokenCodec;
 import dev.arbiter.run.Completion;
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.EvalPlan;
-import dev.arbiter.run.Outcome;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.Sample;
 import java.util.ArrayList;

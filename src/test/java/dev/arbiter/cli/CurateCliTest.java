@@ -61,7 +61,7 @@ class CurateCliTest {
         double secs = (System.nanoTime() - t0) / 1e9;
         assertThat(r.code()).as(r.err()).isZero();
         System.out.printf("curate math500 references (%.1f s in-process): %s%n", secs, r.out().strip());
-        assertThat(r.out()).contains("math500: kept 500 of 500 (correct 500, wrong 0, unparseable 0");
+        assertThat(r.out()).contains("math500: kept 500 of 500 (correct 500, wrong 0)");
         List<JsonNode> sg = lines(out.resolve("sharegpt.jsonl"));
         assertThat(sg).hasSize(500);
         assertThat(Files.readAllLines(out.resolve("alpaca.jsonl"))).hasSize(500);
@@ -118,7 +118,7 @@ class CurateCliTest {
         Path out = dir.resolve("altered");
         CliTest.Result r = curate("--generations", file.toString(), "--benchmark", "math500", "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("math500: kept 0 of 500 (correct 0, wrong 500, unparseable 0");
+        assertThat(r.out()).contains("math500: kept 0 of 500 (correct 0, wrong 500)");
         assertThat(Files.readAllLines(out.resolve("sharegpt.jsonl"))).isEmpty();
         List<JsonNode> rejected = lines(out.resolve("rejected.jsonl"));
         assertThat(rejected).hasSize(500).allSatisfy(n -> {
@@ -155,8 +155,8 @@ class CurateCliTest {
         Path out = dir.resolve("mine");
         CliTest.Result r = curate("--generations", selfContained().toString(), "--out", out.toString(), "--system", "Think first.");
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("mine: kept 1 of 3 (correct 1, wrong 1, unparseable 1")
-                .contains("math: kept 1 of 1 (correct 1").contains("(unreadable): kept 0 of 2 (correct 0, wrong 0, unparseable 2")
+        assertThat(r.out()).contains("mine: kept 1 of 3 (correct 1, wrong 1, no_answer 1)")
+                .contains("math: kept 1 of 1 (correct 1").contains("(unreadable): kept 0 of 2 (correct 0, wrong 0, no_answer 2)")
                 .contains("all: kept 2 of 6");
 
         List<JsonNode> sg = lines(out.resolve("sharegpt.jsonl"));
@@ -185,12 +185,12 @@ class CurateCliTest {
 
         List<JsonNode> rj = lines(out.resolve("rejected.jsonl"));
         assertThat(rj).extracting(n -> n.get("id").asText()).containsExactly("bad", "none", "line 5", "both");
-        assertThat(rj).extracting(n -> n.get("outcome").asText()).containsExactly("wrong", "unparseable", "unparseable", "unparseable");
+        assertThat(rj).extracting(n -> n.get("outcome").asText()).containsExactly("wrong", "no_answer", "no_answer", "no_answer");
         assertThat(fields(rj.get(0))).containsExactly("id", "source", "outcome", "reason", "extracted", "answer", "prompt", "response");
         assertThat(rj.get(0).get("extracted").asText()).isEqualTo("5");
         assertThat(rj.get(0).get("answer").asText()).isEqualTo("4");
         assertThat(rj.get(0).get("response").asText()).isEqualTo("It is \\boxed{5}.");
-        assertThat(rj.get(1).get("reason").asText()).isEqualTo("no answer extracted");
+        assertThat(rj.get(1).get("reason").asText()).isEqualTo("no answer found in the prediction");
         assertThat(rj.get(2).get("reason").asText()).contains("line 5").contains("not a JSON object");
         assertThat(rj.get(2).has("prompt")).isFalse();
         assertThat(rj.get(3).get("reason").asText()).contains("exactly one of 'answer' (math) and 'tests' (code)");
@@ -202,9 +202,12 @@ class CurateCliTest {
         assertThat(stats.get("keep").asText()).isEqualTo("correct");
         assertThat(fields(stats.get("sources"))).containsExactly("(unreadable)", "math", "mine");
         JsonNode mine = stats.at("/sources/mine");
-        assertThat(fields(mine)).containsExactly("samples", "kept", "rejected", "correct", "wrong", "unparseable", "truncated", "errors", "kept_length");
-        assertThat(List.of(mine.get("samples").asInt(), mine.get("kept").asInt(), mine.get("rejected").asInt(), mine.get("correct").asInt(),
-                mine.get("wrong").asInt(), mine.get("unparseable").asInt(), mine.get("truncated").asInt(), mine.get("errors").asInt()))
+        assertThat(fields(mine)).containsExactly("samples", "kept", "rejected", "outcomes", "kept_length");
+        assertThat(fields(mine.get("outcomes"))).containsExactly("correct", "wrong", "no_answer", "truncated", "program_timeout",
+                "verifier_timeout", "infrastructure_error");
+        assertThat(List.of(mine.get("samples").asInt(), mine.get("kept").asInt(), mine.get("rejected").asInt(), mine.at("/outcomes/correct").asInt(),
+                mine.at("/outcomes/wrong").asInt(), mine.at("/outcomes/no_answer").asInt(), mine.at("/outcomes/truncated").asInt(),
+                mine.at("/outcomes/infrastructure_error").asInt()))
                 .containsExactly(3, 1, 2, 1, 1, 1, 0, 0);
         int a = "<think>2+3=5</think> The answer is $\\boxed{5}$.".length();
         int b = "So \\boxed{0.75}.".length();
@@ -344,7 +347,7 @@ class CurateCliTest {
         CliTest.Result r = curate("--run", dir.resolve("run").toString(), "--jsonl", jsonl.toString(), "--out", out.toString());
         assertThat(r.code()).as(r.err()).isZero();
         // Per problem, samples 0..7: right 0, 2, 4, 6; wrong 1; none 3, 7; 5 truncated.
-        assertThat(r.out()).contains("jsonl:sums.jsonl: kept 16 of 32 (correct 16, wrong 4, unparseable 8, truncated 4, error 0)");
+        assertThat(r.out()).contains("jsonl:sums.jsonl: kept 16 of 32 (correct 16, wrong 4, no_answer 8, truncated 4)");
         List<JsonNode> sg = lines(out.resolve("sharegpt.jsonl"));
         assertThat(sg).hasSize(16);
         JsonNode first = sg.get(0);
@@ -359,6 +362,6 @@ class CurateCliTest {
         assertThat(stats.at("/input/model").asText()).isEqualTo("summer");
         assertThat(stats.at("/input/n").asInt()).isEqualTo(8);
         ObjectNode counts = (ObjectNode) stats.at("/sources/jsonl:sums.jsonl");
-        assertThat(counts.get("truncated").asInt()).isEqualTo(4);
+        assertThat(counts.at("/outcomes/truncated").asInt()).isEqualTo(4);
     }
 }

@@ -38,7 +38,7 @@ class CurateCodeCliTest {
         CliTest.Result r = CliTest.run("curate", "--generations", gens.toString(), "--benchmark", "lcb_v1_samples", "--out", out.toString(),
                 "--timeout-s", "2", "--containers", "1", "--offline", "--data-dir", Shared.datasets().toString());
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.out()).contains("lcb_v1_samples: kept 1 of 3 (correct 1, wrong 1, unparseable 1, truncated 0, error 0)");
+        assertThat(r.out()).contains("lcb_v1_samples: kept 1 of 3 (correct 1, wrong 1, no_answer 1)");
         List<String> sg = Files.readAllLines(out.resolve("sharegpt.jsonl"));
         assertThat(sg).hasSize(1);
         JsonNode kept = Json.mapper().readTree(sg.getFirst());
@@ -48,7 +48,7 @@ class CurateCodeCliTest {
         for (String l : Files.readAllLines(out.resolve("rejected.jsonl"))) {
             rj.add(Json.mapper().readTree(l));
         }
-        assertThat(rj).extracting(n -> n.get("outcome").asText()).containsExactly("wrong", "unparseable");
+        assertThat(rj).extracting(n -> n.get("outcome").asText()).containsExactly("wrong", "no_answer");
         assertThat(rj.get(1).get("reason").asText()).isEqualTo("no fenced code block");
     }
 

@@ -53,7 +53,11 @@ class GradeCliTest {
         assertThat(first.get("line").asInt()).isEqualTo(1);
         assertThat(first.get("passed").asBoolean()).isFalse();
         assertThat(Json.mapper().readTree(lines.get(1)).get("passed").asBoolean()).isTrue();
-        assertThat(Json.mapper().readTree(lines.get(2)).at("/results/0").asInt()).isEqualTo(-4);
+        // No fenced block: no answer, decided without running anything, as eval and the reward service decide it.
+        JsonNode none = Json.mapper().readTree(lines.get(2));
+        assertThat(none.get("outcome").asText()).isEqualTo("no_answer");
+        assertThat(none.has("results")).isFalse();
+        assertThat(Json.mapper().readTree(lines.get(1)).get("outcome").asText()).isEqualTo("correct");
 
         // A run killed mid-write leaves a torn last line: it is dropped and that generation graded again.
         Files.writeString(out, lines.get(0) + "\n" + lines.get(1).substring(0, 20));

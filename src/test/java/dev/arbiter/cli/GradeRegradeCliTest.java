@@ -94,8 +94,8 @@ class GradeRegradeCliTest {
 
         CliTest.Result r = grade(gens, out);
         assertThat(r.code()).as(r.err()).isZero();
-        assertThat(r.err()).contains("resuming: 1 of 3 verdicts already in " + out + "; grading again 1 that the sandbox could not grade");
-        assertThat(r.out()).contains("graded 2 generations").contains(out + ": 1 passed (33.3% of 3 graded), 2 failed, 0 sandbox errors");
+        assertThat(r.err()).contains("resuming: 1 of 3 verdicts already in " + out + "; grading again 1 that could not be graded");
+        assertThat(r.out()).contains("graded 2 generations").contains(out + ": 1 passed (33.3% of 3 graded), 2 failed, 0 infrastructure errors");
         List<String> lines = Files.readAllLines(out);
         assertThat(lines).hasSize(3);
         assertThat(lines.get(1)).isEqualTo(kept);
@@ -105,7 +105,7 @@ class GradeRegradeCliTest {
         assertThat(vs.get(0).has("sandbox_error")).isFalse();
         assertThat(vs.get(0).get("tests_passed").asInt()).isEqualTo(14);
         assertThat(vs.get(0).get("machine").asText()).isNotEqualTo("elsewhere");
-        assertThat(vs.get(2).at("/results/0").asInt()).isEqualTo(-4);
+        assertThat(vs.get(2).get("outcome").asText()).isEqualTo("no_answer");
         // The rewrite left nothing beside the file.
         try (var files = Files.list(dir)) {
             assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("gens.jsonl", "verdicts.jsonl");
@@ -129,13 +129,14 @@ class GradeRegradeCliTest {
         CliTest.Result broken = grade(gens, out);
         assertThat(broken.code()).isEqualTo(1);
         assertThat(broken.out()).contains("graded 2 generations")
-                .contains("0 passed (none graded), 0 failed, 2 sandbox errors, missing (first: sandbox is closed)");
+                .contains("0 passed (none graded), 0 failed, 2 infrastructure errors, missing (first: sandbox error: sandbox is closed)");
         assertThat(broken.err().strip().lines().toList().getLast())
-                .isEqualTo("arbiter: 2 of 2 generations could not be graded, the sandbox failed (first: sandbox is closed);"
+                .isEqualTo("arbiter: 2 of 2 generations could not be graded (first: sandbox error: sandbox is closed);"
                         + " run the same command again to grade them");
         List<JsonNode> vs = verdicts(out);
         assertThat(vs).hasSize(2).allSatisfy(v -> {
             assertThat(v.get("sandbox_error").asText()).isEqualTo("sandbox is closed");
+            assertThat(v.get("outcome").asText()).isEqualTo("infrastructure_error");
             assertThat(v.get("passed").asBoolean()).isFalse();
             assertThat(v.get("results")).isEmpty();
             assertThat(v.has("first_failure")).isFalse();
@@ -146,7 +147,7 @@ class GradeRegradeCliTest {
         CliTest.Result fixed = grade(gens, out);
         assertThat(fixed.code()).as(fixed.err()).isZero();
         assertThat(fixed.err()).contains("grading again 2");
-        assertThat(fixed.out()).contains("graded 2 generations").contains("1 passed (50.0% of 2 graded), 1 failed, 0 sandbox errors");
+        assertThat(fixed.out()).contains("graded 2 generations").contains("1 passed (50.0% of 2 graded), 1 failed, 0 infrastructure errors");
         vs = verdicts(out);
         assertThat(lineNumbers(vs)).containsExactly(1, 2);
         assertThat(vs).noneMatch(v -> v.has("sandbox_error"));
@@ -174,7 +175,7 @@ class GradeRegradeCliTest {
         CliTest.Result again = grade(more, out);
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.err()).contains("resuming: 2 of 4");
-        assertThat(again.out()).contains("graded 2 generations").contains("1 passed (25.0% of 4 graded), 3 failed, 0 sandbox errors");
+        assertThat(again.out()).contains("graded 2 generations").contains("1 passed (25.0% of 4 graded), 3 failed, 0 infrastructure errors");
         vs = verdicts(out);
         assertThat(lineNumbers(vs)).containsExactly(1, 2, 3, 4);
         assertThat(vs.get(3).at("/first_failure/output").asText()).isEqualTo("\udc80 3\n");
@@ -195,7 +196,7 @@ class GradeRegradeCliTest {
         CliTest.Result r = grade(gens, out);
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.err()).contains("resuming: 1 of 4 verdicts already in " + out + "; grading again 1");
-        assertThat(r.out()).contains("graded 3 generations").contains("1 passed (25.0% of 4 graded), 3 failed, 0 sandbox errors");
+        assertThat(r.out()).contains("graded 3 generations").contains("1 passed (25.0% of 4 graded), 3 failed, 0 infrastructure errors");
         List<JsonNode> vs = verdicts(out);
         assertThat(lineNumbers(vs)).containsExactly(1, 2, 3, 4);
         assertThat(Files.readString(out)).startsWith(first);

@@ -109,7 +109,7 @@ class RewardServerDockerTest {
         assertThat(res.get(0).get("verdict").asText()).isEqualTo("correct");
         assertThat(res.get(0).get("tests_passed").asInt()).isEqualTo(2);
         assertThat(res.get(0).get("reward").asDouble()).isEqualTo(1.0);
-        assertThat(res.get(1).get("verdict").asText()).isEqualTo("incorrect");
+        assertThat(res.get(1).get("verdict").asText()).isEqualTo("wrong");
         assertThat(res.get(1).get("reason").asText()).contains("test 0").contains("Wrong answer");
         assertThat(res.get(2).get("verdict").asText()).isEqualTo("no_answer");
         assertThat(res.get(2).get("format_ok").asBoolean()).isFalse();
@@ -179,7 +179,7 @@ class RewardServerDockerTest {
             items.addObject().put("id", "m").put("kind", "math").put("response", "\\boxed{4}").put("ground_truth", "4");
             JsonNode res = post(s, "/v1/score", Json.line(b), 200).get("results");
             for (JsonNode code : List.of(res.get(0), res.get(1))) {
-                assertThat(code.get("verdict").asText()).as(code.toString()).isEqualTo("error");
+                assertThat(code.get("verdict").asText()).as(code.toString()).isEqualTo("infrastructure_error");
                 assertThat(code.get("reason").asText()).isEqualTo("sandbox error: sandbox is closed");
                 assertThat(code.has("reward")).isTrue();
                 assertThat(code.get("reward").isNull()).isTrue();
@@ -219,7 +219,7 @@ class RewardServerDockerTest {
                     .isInstanceOf(dev.arbiter.train.rl.Rewards.UnscoredException.class)
                     .hasMessageContaining("rollout 0 of 1 has no reward").hasMessageContaining("sandbox error: sandbox is closed");
 
-            assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"error\"} 4");
+            assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"infrastructure_error\"} 4");
             assertThat(s.metrics().requests(503)).isEqualTo(1);
 
             // The trainer shims raise the reason too: verl for one sample and for a batch, TRL for its batch.

@@ -99,18 +99,16 @@ class RewardServerTest {
         q.add("<|endoftext|><|endoftext|>" + PROMPT + "x = \\boxed{5}<|im_end|>");
         q.add(PROMPT + "x = \\boxed{6}<|im_end|>");
         q.add("<|im_start|>user\nProblem: What is $\\frac{1}{2}+\\frac{1}{3}$?<|im_end|>\n<|im_start|>assistant\nIt is \\boxed{\\dfrac{5}{6}}<|im_end|>");
-        q.add("<|im_start|>user\nProblem: An unknown problem.<|im_end|>\n<|im_start|>assistant\n\\boxed{1}<|im_end|>");
         q.add(PROMPT + "I am not sure.<|im_end|>");
         JsonNode j = json(post("/get_reward", Json.line(b)));
-        assertThat(doubles(j.get("rewards"))).containsExactly(1.0, 0.0, 1.0, 0.0, 0.0);
-        assertThat(doubles(j.get("scores"))).containsExactly(1.0, 0.0, 1.0, 0.0, 0.0);
-        assertThat(doubles(j.get("extra_logs").get("format_ok"))).containsExactly(1.0, 1.0, 1.0, 1.0, 0.0);
-        assertThat(texts(j.get("verdicts"))).containsExactly("correct", "incorrect", "correct", "error", "no_answer");
-        assertThat(j.get("reasons").get(3).asText()).contains("answer index has no problem matching");
+        assertThat(doubles(j.get("rewards"))).containsExactly(1.0, 0.0, 1.0, 0.0);
+        assertThat(doubles(j.get("scores"))).containsExactly(1.0, 0.0, 1.0, 0.0);
+        assertThat(doubles(j.get("extra_logs").get("format_ok"))).containsExactly(1.0, 1.0, 1.0, 0.0);
+        assertThat(texts(j.get("verdicts"))).containsExactly("correct", "wrong", "correct", "no_answer");
         for (String key : List.of("rewards", "scores", "verdicts", "reasons", "preds")) {
-            assertThat(j.get(key)).as(key).hasSize(5);
+            assertThat(j.get(key)).as(key).hasSize(4);
         }
-        j.get("extra_logs").fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey()).hasSize(5));
+        j.get("extra_logs").fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey()).hasSize(4));
     }
 
     @Test
@@ -191,7 +189,7 @@ class RewardServerTest {
         JsonNode res = json(r).get("results");
         assertThat(res.findValuesAsText("id")).containsExactly("any", "none", "one", "plain");
         assertThat(res.findValues("reward").stream().map(JsonNode::asDouble)).containsExactly(1.0, 0.0, 1.0, 1.0);
-        assertThat(res.get(1).get("verdict").asText()).isEqualTo("incorrect");
+        assertThat(res.get(1).get("verdict").asText()).isEqualTo("wrong");
         assertThat(res.get(1).get("pred").asText()).contains("frac{1}{2}");
         for (String bad : List.of("[]", "[{\"a\": 1}]", "{\"answer\": \"7\"}", "null")) {
             HttpResponse<String> refused = post("/v1/score", "{\"items\": [{\"kind\": \"math\", \"response\": \"7\", \"ground_truth\": " + bad + "}]}");
@@ -263,6 +261,7 @@ class RewardServerTest {
             assertThat(doubles(j.get("rewards"))).containsExactly(0.0, 1.0, -1.0, 0.0);
             assertThat(doubles(j.get("scores"))).containsExactly(0.0, 1.0, 0.0, 0.0);
             assertThat(doubles(j.get("extra_logs").get("unseparated"))).containsExactly(1.0, 0.0, 0.0, 1.0);
+            assertThat(texts(j.get("verdicts"))).containsExactly("no_answer", "correct", "wrong", "no_answer");
             assertThat(doubles(j.get("extra_logs").get("r_format"))).containsExactly(0.0, 0.0, 0.0, 0.0);
             assertThat(doubles(j.get("extra_logs").get("r_garbage"))).containsExactly(0.0, 0.0, 0.0, 0.0);
             assertThat(j.get("reasons").get(0).asText()).startsWith("the response cannot be told apart from the prompt (no 'prompts' were sent")
@@ -393,7 +392,7 @@ class RewardServerTest {
         String m = r.body();
         assertThat(m).contains("# TYPE arbiter_reward_request_duration_seconds histogram");
         assertThat(m).containsPattern("arbiter_reward_request_duration_seconds_bucket\\{endpoint=\"/v1/score\",le=\"\\+Inf\"} [1-9]");
-        assertThat(m).containsPattern("arbiter_reward_items_total\\{kind=\"math\",verdict=\"incorrect\"} [1-9]");
+        assertThat(m).containsPattern("arbiter_reward_items_total\\{kind=\"math\",verdict=\"wrong\"} [1-9]");
         assertThat(m).contains("arbiter_reward_queue_depth ").contains("arbiter_reward_queue_capacity 65536");
         for (String line : m.split("\n")) {
             assertThat(line).as("each line is a comment or 'name{labels} value'")

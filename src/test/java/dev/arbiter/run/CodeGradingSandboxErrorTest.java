@@ -1,5 +1,7 @@
 package dev.arbiter.run;
 
+import dev.arbiter.verify.CodeTestVerifier;
+import dev.arbiter.verify.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbiter.benchmark.Benchmarks;
@@ -47,18 +49,18 @@ class CodeGradingSandboxErrorTest {
             Sandbox broken = Sandbox.start(SandboxConfig.defaults().withContainers(1));
             broken.close();
             List<String> notGraded = new ArrayList<>();
-            List<ProblemSamples> first = EvalRunner.gradeCode(plan, store, () -> new CodeGrader(broken, CodeGrader.Settings.LCB_DEFAULT),
-                    CodeGrader.Settings.LCB_DEFAULT, 2, notGraded::add);
+            List<ProblemSamples> first = EvalRunner.grade(plan, store, CodeTestVerifier.over(broken, CodeGrader.Settings.LCB_DEFAULT),
+                    verifier, null, notGraded::add);
             assertThat(first.getFirst().samples()).isEmpty();
-            assertThat(notGraded).containsExactlyInAnyOrder("leetcode/2727 sample 0: sandbox error: sandbox is closed",
-                    "leetcode/2727 sample 1: sandbox error: sandbox is closed");
+            assertThat(notGraded).containsExactlyInAnyOrder("leetcode/2727#0: sandbox error: sandbox is closed",
+                    "leetcode/2727#1: sandbox error: sandbox is closed");
             assertThat(store.verdictsWithAnswers(hash, seniors.id(), verifier)).isEmpty();
             MetricSummary m = Metrics.summarize(first, 2, List.of(1), TruncationPolicy.AS_GRADED, 0);
             assertThat(m.missing()).containsExactly(new MissingSamples(seniors.id(), 0, 2));
 
             notGraded.clear();
-            List<ProblemSamples> second = EvalRunner.gradeCode(plan, store, () -> new CodeGrader(working, CodeGrader.Settings.LCB_DEFAULT),
-                    CodeGrader.Settings.LCB_DEFAULT, 2, notGraded::add);
+            List<ProblemSamples> second = EvalRunner.grade(plan, store, CodeTestVerifier.over(working, CodeGrader.Settings.LCB_DEFAULT),
+                    verifier, null, notGraded::add);
             assertThat(notGraded).isEmpty();
             assertThat(second.getFirst().samples()).extracting(Sample::outcome).containsExactly(Outcome.CORRECT, Outcome.WRONG);
             assertThat(store.verdictsWithAnswers(hash, seniors.id(), verifier)).hasSize(2);

@@ -1,5 +1,6 @@
 package dev.arbiter.run;
 
+import dev.arbiter.verify.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

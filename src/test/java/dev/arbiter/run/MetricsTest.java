@@ -1,8 +1,9 @@
 package dev.arbiter.run;
 
-import static dev.arbiter.run.Outcome.CORRECT;
-import static dev.arbiter.run.Outcome.NO_ANSWER;
-import static dev.arbiter.run.Outcome.WRONG;
+import dev.arbiter.verify.Outcome;
+import static dev.arbiter.verify.Outcome.CORRECT;
+import static dev.arbiter.verify.Outcome.NO_ANSWER;
+import static dev.arbiter.verify.Outcome.WRONG;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;

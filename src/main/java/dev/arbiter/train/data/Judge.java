@@ -4,129 +4,76 @@ import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.verify.code.CodeExtractor;
+import dev.arbiter.verify.Check;
+import dev.arbiter.verify.CodeTestVerifier;
+import dev.arbiter.verify.GoldVerifier;
+import dev.arbiter.verify.MathAnswerVerifier;
+import dev.arbiter.verify.Outcome;
+import dev.arbiter.verify.Verdict;
 import dev.arbiter.verify.code.CodeGrader;
-import dev.arbiter.verify.code.CodeVerdict;
-import dev.arbiter.verify.math.MathVerdict;
 import dev.arbiter.verify.math.MathVerifier;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
 
 /**
- * Rejection sampling's check (Sky-T1 §3): math by the math verifier against the gold answer, code by
- * running the tests in the sandbox exactly as `arbiter grade` does. The sandbox starts only when some
- * candidate has code to run.
+ * Rejection sampling's check (Sky-T1 §3), through the same verifier seam as eval and grade: math
+ * against the gold answer, code by running the tests in the sandbox. A candidate the sandbox could
+ * not grade is an infrastructure error: neither kept nor counted wrong.
  */
 public final class Judge implements AutoCloseable {
-    private final MathVerifier math = new MathVerifier();
-    private final SandboxConfig sandboxConfig;
-    private final CodeGrader.Settings codeSettings;
-    private Sandbox sandbox;
+    private final MathVerifier engine = new MathVerifier();
+    private final CodeTestVerifier code;
+    private final GoldVerifier verifier;
 
     public Judge(SandboxConfig sandboxConfig, CodeGrader.Settings codeSettings) {
-        this.sandboxConfig = sandboxConfig;
-        this.codeSettings = codeSettings;
+        this(() -> Sandbox.start(sandboxConfig), sandboxConfig.containers() * 2, codeSettings);
+    }
+
+    /** Judges code in the sandbox {@code sandboxes} starts on first need (tests hand it a broken one), closed with this. */
+    Judge(java.util.function.Supplier<Sandbox> sandboxes, int parallel, CodeGrader.Settings codeSettings) {
+        this.code = CodeTestVerifier.starting(sandboxes, codeSettings, parallel);
+        this.verifier = new GoldVerifier(new MathAnswerVerifier(engine), code);
     }
 
     /**
-     * Judges every candidate: math on one thread per core, code {@code 2 × containers} at a time.
+     * Judges every candidate through the verifier seam: math on one thread per core, code
+     * {@code 2 × containers} at a time, the sandbox started only when some candidate has code to run.
      * Returns the verdicts in input order; {@code done} runs once per candidate as it finishes.
      */
-    public List<Judged> judgeAll(List<Candidate> cs, Runnable done) throws InterruptedException {
-        boolean needsSandbox = cs.stream().anyMatch(c -> c.unreadable() == null && !c.truncated() && c.gold() instanceof CodeTests
-                && !CodeExtractor.extract(c.response()).isBlank());
-        CodeGrader grader = null;
-        if (needsSandbox) {
-            sandbox = Sandbox.start(sandboxConfig);
-            grader = new CodeGrader(sandbox, codeSettings);
-        }
-        if (cs.stream().anyMatch(c -> c.gold() instanceof MathAnswer)) {
-            math.warmUp();
-        }
-        CodeGrader g = grader;
-        Semaphore codeSlots = new Semaphore(sandboxConfig.containers() * 2);
-        List<Future<Judged>> fs = new ArrayList<>();
-        try (ExecutorService cpu = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
-             ExecutorService io = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Candidate c : cs) {
-                boolean code = c.gold() instanceof CodeTests;
-                fs.add((code ? io : cpu).submit(() -> {
-                    try {
-                        if (code && g != null) {
-                            codeSlots.acquire();
-                            try {
-                                return judge(c, g);
-                            } finally {
-                                codeSlots.release();
-                            }
-                        }
-                        return judge(c, g);
-                    } finally {
-                        done.run();
-                    }
-                }));
+    public List<Judged> judgeAll(List<Candidate> cs, Runnable done) {
+        List<Check> checks = new ArrayList<>();
+        List<Integer> at = new ArrayList<>();
+        Judged[] out = new Judged[cs.size()];
+        for (int i = 0; i < cs.size(); i++) {
+            Candidate c = cs.get(i);
+            if (c.unreadable() != null) {
+                out[i] = new Judged(c, Outcome.NO_ANSWER, c.unreadable(), null);
+                done.run();
+            } else if (c.truncated()) {
+                out[i] = new Judged(c, Outcome.TRUNCATED, "cut off at max_tokens", null);
+                done.run();
+            } else {
+                checks.add(Check.of(c.id(), c.gold(), c.gold() instanceof CodeTests ? c.grader() : null, c.response(), false));
+                at.add(i);
             }
-            List<Judged> out = new ArrayList<>();
-            for (Future<Judged> f : fs) {
-                out.add(f.get());
-            }
-            return out;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
-    }
-
-    /** One candidate's verdict; {@code grader} may be null when no code needs running. */
-    Judged judge(Candidate c, CodeGrader grader) {
-        if (c.unreadable() != null) {
-            return new Judged(c, Judged.Judgement.UNPARSEABLE, c.unreadable(), null);
+        if (checks.stream().anyMatch(k -> k.gold() instanceof MathAnswer)) {
+            engine.warmUp();
         }
-        if (c.truncated()) {
-            return new Judged(c, Judged.Judgement.TRUNCATED, "cut off at max_tokens", null);
+        List<Verdict> vs = verifier.verifyAll(checks, (i, v) -> done.run());
+        for (int k = 0; k < vs.size(); k++) {
+            Verdict v = vs.get(k);
+            out[at.get(k)] = new Judged(cs.get(at.get(k)), v.outcome(), v.reason(), v.answer());
         }
-        return switch (c.gold()) {
-            case MathAnswer a -> {
-                MathVerdict v = math.verify(a.answer(), c.response());
-                String pred = v.extractedPred().isEmpty() ? null : String.join(", ", v.extractedPred());
-                if (v.equal()) {
-                    yield new Judged(c, Judged.Judgement.CORRECT, v.reason(), pred);
-                }
-                if (pred == null) {
-                    yield new Judged(c, Judged.Judgement.UNPARSEABLE, "no answer extracted", null);
-                }
-                yield new Judged(c, Judged.Judgement.WRONG, v.timedOut() ? "the verifier timed out" : "not equal to " + a.answer(), pred);
-            }
-            case CodeTests t -> {
-                if (CodeExtractor.extract(c.response()).isBlank()) {
-                    yield new Judged(c, Judged.Judgement.UNPARSEABLE, "no fenced code block", null);
-                }
-                CodeVerdict v = grader.grade(c.id(), t, c.grader(), c.response());
-                if (!v.graded()) {
-                    // No verdict on the code: neither kept as correct nor as wrong.
-                    yield new Judged(c, Judged.Judgement.ERROR, "sandbox error: " + v.sandboxError(), null);
-                }
-                if (v.passed()) {
-                    yield new Judged(c, Judged.Judgement.CORRECT, "all " + v.testsTotal() + " tests passed", null);
-                }
-                String why = v.firstFailure() == null ? "failed" : "test " + v.firstFailure().test() + ": " + v.firstFailure().reason();
-                yield new Judged(c, Judged.Judgement.WRONG, why, null);
-            }
-        };
+        return List.of(out);
     }
 
     @Override
     public void close() {
         try {
-            if (sandbox != null) {
-                sandbox.close();
-            }
+            code.close();
         } finally {
-            math.close();
+            engine.close();
         }
     }
 }

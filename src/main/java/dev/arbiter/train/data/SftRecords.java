@@ -71,7 +71,7 @@ public final class SftRecords {
      */
     public static ObjectNode rejected(Judged j) {
         Candidate c = j.candidate();
-        ObjectNode n = Json.mapper().createObjectNode().put("id", c.id()).put("source", c.source()).put("outcome", j.judgement().label())
+        ObjectNode n = Json.mapper().createObjectNode().put("id", c.id()).put("source", c.source()).put("outcome", j.outcome().label())
                 .put("reason", j.reason());
         if (j.extracted() != null) {
             n.put("extracted", j.extracted());

@@ -1,5 +1,6 @@
 package dev.arbiter.train.data;
 
+import dev.arbiter.verify.Outcome;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
@@ -32,14 +33,26 @@ public final class SftWriter {
     private SftWriter() {}
 
     /** Which verdict makes SFT data: CORRECT (Sky-T1's rejection sampling) or WRONG (the paper's "wrong answers" set). */
-    public enum Keep { CORRECT, WRONG }
+    /** Which verdicts become SFT data: correct ones, or the wrong answers (a program out of time is one). */
+    public enum Keep {
+        CORRECT,
+        WRONG;
+
+        java.util.function.Predicate<Outcome> wants() {
+            return this == CORRECT ? Outcome::correct : o -> o == Outcome.WRONG || o == Outcome.PROGRAM_TIMEOUT;
+        }
+    }
 
     public static final List<String> FILES = List.of("sharegpt.jsonl", "alpaca.jsonl", "rejected.jsonl", "stats.json");
     private static final String PARTIAL = ".curate-partial";
 
-    /** One source's counts; {@code keptLength} describes the kept responses. */
-    public record Counts(int samples, int kept, int rejected, int correct, int wrong, int unparseable, int truncated, int errors,
-                         @JsonProperty("kept_length") LengthStats keptLength) {}
+    /** One source's counts; {@code keptLength} describes the kept responses. How many samples there were, were kept and rejected, and how many had each outcome (every outcome named, by its label). */
+    public record Counts(int samples, int kept, int rejected, Map<String, Integer> outcomes,
+                         @JsonProperty("kept_length") LengthStats keptLength) {
+        public int count(Outcome o) {
+            return outcomes.getOrDefault(o.label(), 0);
+        }
+    }
 
     /** Everything stats.json says: per source, and all sources together. */
     public record Summary(Map<String, Counts> sources, Counts total) {}
@@ -74,7 +87,7 @@ public final class SftWriter {
         Path tmp = out.resolve(PARTIAL);
         Folders.deleteTree(tmp);
         Files.createDirectories(tmp);
-        Judged.Judgement wanted = keep == Keep.CORRECT ? Judged.Judgement.CORRECT : Judged.Judgement.WRONG;
+        java.util.function.Predicate<Outcome> wanted = keep.wants();
         Map<String, List<Judged>> bySource = new TreeMap<>();
         Map<String, List<Integer>> lengths = new TreeMap<>();
         List<Integer> allLengths = new ArrayList<>();
@@ -84,7 +97,7 @@ public final class SftWriter {
             for (Judged j : judged) {
                 Candidate c = j.candidate();
                 bySource.computeIfAbsent(c.source(), k -> new ArrayList<>()).add(j);
-                if (j.judgement() == wanted) {
+                if (wanted.test(j.outcome())) {
                     line(sg, SftRecords.shareGpt(c, system));
                     line(al, SftRecords.alpaca(c, system));
                     int len = length.applyAsInt(c.response());
@@ -110,13 +123,14 @@ public final class SftWriter {
         return summary;
     }
 
-    private static Counts counts(List<Judged> js, Judged.Judgement wanted, List<Integer> keptLengths) {
-        int[] by = new int[Judged.Judgement.values().length];
-        js.forEach(j -> by[j.judgement().ordinal()]++);
-        int kept = by[wanted.ordinal()];
-        return new Counts(js.size(), kept, js.size() - kept, by[Judged.Judgement.CORRECT.ordinal()], by[Judged.Judgement.WRONG.ordinal()],
-                by[Judged.Judgement.UNPARSEABLE.ordinal()], by[Judged.Judgement.TRUNCATED.ordinal()], by[Judged.Judgement.ERROR.ordinal()],
-                LengthStats.of(keptLengths));
+    private static Counts counts(List<Judged> js, java.util.function.Predicate<Outcome> wanted, List<Integer> keptLengths) {
+        Map<String, Integer> by = new LinkedHashMap<>();
+        for (Outcome o : Outcome.values()) {
+            by.put(o.label(), 0);
+        }
+        js.forEach(j -> by.merge(j.outcome().label(), 1, Integer::sum));
+        int kept = (int) js.stream().filter(j -> wanted.test(j.outcome())).count();
+        return new Counts(js.size(), kept, js.size() - kept, by, LengthStats.of(keptLengths));
     }
 
     private static BufferedWriter writer(Path p) throws IOException {

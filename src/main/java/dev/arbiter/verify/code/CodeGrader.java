@@ -137,7 +137,9 @@ public final class CodeGrader {
         CodeVerdict.Failure failure = null;
         if (!ok) {
             String reason = r.status() == RunStatus.OK ? "Wrong answer" : r.status().name().toLowerCase() + tail(r.stderr());
-            failure = new CodeVerdict.Failure(i, false, reason, clip(r.stdout()), clip(expected));
+            // A run out of time carries LiveCodeBench's time-limit code, so both graders' timeouts read alike.
+            Object code = r.status() == RunStatus.TIMEOUT || r.status() == RunStatus.CPU_LIMIT ? (Object) (-3) : Boolean.FALSE;
+            failure = new CodeVerdict.Failure(i, code, reason, clip(r.stdout()), clip(expected));
         }
         return new Checked(new CodeVerdict.TestCost(r.wallMs(), r.cpuMs()), failure, null);
     }

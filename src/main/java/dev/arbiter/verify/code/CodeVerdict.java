@@ -27,7 +27,7 @@ public record CodeVerdict(
         @JsonProperty("wall_ms") long wallMs,
         @JsonProperty("cpu_ms") long cpuMs,
         @JsonProperty("per_test") List<TestCost> perTest,
-        @JsonProperty("sandbox_error") String sandboxError) {
+        @JsonProperty("sandbox_error") String sandboxError) implements dev.arbiter.verify.Evidence {
 
     public CodeVerdict {
         results = List.copyOf(results);
@@ -42,6 +42,11 @@ public record CodeVerdict(
             String why) {
         return new CodeVerdict(problemId, false, grader, clock, testsTotal, 0, List.of(), null, publicTestsOnly, 0, 0, List.of(),
                 why == null || why.isBlank() ? "sandbox failed without a message" : why);
+    }
+
+    /** Whether the first failing test ran out of time (LiveCodeBench's -3, or its global -1). */
+    public boolean timedOut() {
+        return firstFailure != null && firstFailure.code() instanceof Integer c && (c == -3 || c == -1);
     }
 
     /** Whether this is a verdict at all, rather than a sandbox failure. */

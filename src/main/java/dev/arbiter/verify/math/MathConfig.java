@@ -29,7 +29,11 @@ public record MathConfig(
         @JsonProperty("allow_set_relation") boolean allowSetRelation,
         Percent percent,
         List<String> choices,
-        Duration deadline) {
+        Duration deadline,
+        Extraction extraction) {
+
+    /** Where a prediction's answer may come from: anywhere the rules find one, or only its final box. */
+    public enum Extraction { FLEXIBLE, BOXED }
 
     /** What an answer may be written as. */
     public enum Target { LATEX, EXPR }
@@ -54,6 +58,7 @@ public record MathConfig(
         percent = percent == null ? Percent.FRACTION : percent;
         choices = choices == null ? List.of() : List.copyOf(choices);
         deadline = deadline == null ? DEFAULT_DEADLINE : deadline;
+        extraction = extraction == null ? Extraction.FLEXIBLE : extraction;
         if (deadline.isNegative() || deadline.isZero()) {
             throw new IllegalArgumentException("deadline must be positive, got " + deadline);
         }
@@ -61,38 +66,42 @@ public record MathConfig(
 
     public static MathConfig defaults() {
         return new MathConfig(Set.of(Target.LATEX, Target.EXPR), Set.of(Target.LATEX, Target.EXPR), 0, 6, true, false,
-                Percent.FRACTION, List.of(), DEFAULT_DEADLINE);
+                Percent.FRACTION, List.of(), DEFAULT_DEADLINE, Extraction.FLEXIBLE);
     }
 
     public MathConfig withTargets(Set<Target> gold, Set<Target> pred) {
-        return new MathConfig(gold, pred, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, deadline);
+        return new MathConfig(gold, pred, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, deadline, extraction);
     }
 
     public MathConfig withBoxedPriority(int p) {
-        return new MathConfig(goldTargets, predTargets, p, floatRounding, strict, allowSetRelation, percent, choices, deadline);
+        return new MathConfig(goldTargets, predTargets, p, floatRounding, strict, allowSetRelation, percent, choices, deadline, extraction);
     }
 
     public MathConfig withFloatRounding(int places) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, places, strict, allowSetRelation, percent, choices, deadline);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, places, strict, allowSetRelation, percent, choices, deadline, extraction);
     }
 
     public MathConfig withStrict(boolean s) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, s, allowSetRelation, percent, choices, deadline);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, s, allowSetRelation, percent, choices, deadline, extraction);
     }
 
     public MathConfig withAllowSetRelation(boolean a) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, a, percent, choices, deadline);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, a, percent, choices, deadline, extraction);
     }
 
     public MathConfig withPercent(Percent p) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, p, choices, deadline);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, p, choices, deadline, extraction);
     }
 
     public MathConfig withChoices(List<String> letters) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, letters, deadline);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, letters, deadline, extraction);
+    }
+
+    public MathConfig withExtraction(Extraction e) {
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, deadline, e);
     }
 
     public MathConfig withDeadline(Duration d) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, d);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, d, extraction);
     }
 }

@@ -54,7 +54,7 @@ public final class MathVerifier implements AutoCloseable {
                     config.boxedPriority(), config.choices(), deadline);
             predShown = p.shown();
             if (g.parsed() == null && g.fallback() == null) {
-                return done(false, "no answer found in the gold", false, goldShown, predShown, t0);
+                return failed("no answer found in the gold", goldShown, predShown, t0);
             }
             if (p.parsed() == null && p.fallback() == null) {
                 return done(false, "no answer found in the prediction", false, goldShown, predShown, t0);
@@ -76,7 +76,7 @@ public final class MathVerifier implements AutoCloseable {
         } catch (Deadline.Exceeded e) {
             return done(false, "deadline of " + config.deadline().toMillis() + " ms passed", true, goldShown, predShown, t0);
         } catch (RuntimeException | StackOverflowError e) {
-            return done(false, "could not compare: " + e.getClass().getSimpleName(), false, goldShown, predShown, t0);
+            return failed("could not compare: " + e.getClass().getSimpleName(), goldShown, predShown, t0);
         } finally {
             Deadline.leave();
         }
@@ -88,7 +88,11 @@ public final class MathVerifier implements AutoCloseable {
 
     private static MathVerdict done(boolean equal, String reason, boolean timedOut, List<String> gold, List<String> pred,
             long t0) {
-        return new MathVerdict(equal, reason, timedOut, gold, pred, (System.nanoTime() - t0) / 1000);
+        return new MathVerdict(equal, reason, timedOut, gold, pred, (System.nanoTime() - t0) / 1000, false);
+    }
+
+    private static MathVerdict failed(String reason, List<String> gold, List<String> pred, long t0) {
+        return new MathVerdict(false, reason, false, gold, pred, (System.nanoTime() - t0) / 1000, true);
     }
 
     @Override

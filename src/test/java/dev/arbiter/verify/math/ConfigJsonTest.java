@@ -65,7 +65,7 @@ class ConfigJsonTest {
                  "strict": false, "allow_set_relation": true, "percent": "lenient", "choices": ["A", "B", "C"],
                  "deadline_ms": 250}""");
         assertThat(c).isEqualTo(new MathConfig(Set.of(Target.LATEX), Set.of(Target.EXPR), 50, 2, false, true, Percent.LENIENT,
-                List.of("A", "B", "C"), Duration.ofMillis(250)));
+                List.of("A", "B", "C"), Duration.ofMillis(250), MathConfig.Extraction.FLEXIBLE));
     }
 
     @Test

@@ -1,0 +1,35 @@
+package dev.arbiter.verify;
+
+import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.benchmark.Gold;
+import dev.arbiter.verify.code.CodeGrader;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * One question for a {@link Verifier}: does {@code response} reach {@code gold}?
+ *
+ * @param id        names the item in reasons and sandbox logs
+ * @param grader    the rules code is graded by (null exactly for math)
+ * @param truncated whether generation stopped at its token budget; a cut-off response without an
+ *                  answer is {@link Outcome#TRUNCATED}
+ * @param budget    how long a math verdict may take (null: the verifier's default); code's limits are
+ *                  per test and belong to the code verifier's settings
+ */
+public record Check(String id, Gold gold, CodeGrader.Kind grader, String response, boolean truncated, Duration budget) {
+    public Check {
+        Objects.requireNonNull(gold, "gold");
+        response = response == null ? "" : response;
+        if ((gold instanceof CodeTests) != (grader != null)) {
+            throw new IllegalArgumentException("code, and only code, is graded by a named grader");
+        }
+        if (budget != null && (budget.isNegative() || budget.isZero())) {
+            throw new IllegalArgumentException("the budget must be positive, got " + budget);
+        }
+    }
+
+    /** A check with the verifier's own deadline. */
+    public static Check of(String id, Gold gold, CodeGrader.Kind grader, String response, boolean truncated) {
+        return new Check(id, gold, grader, response, truncated, null);
+    }
+}

@@ -1,0 +1,123 @@
+package dev.arbiter.verify;
+
+import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxException;
+import dev.arbiter.verify.code.CodeExtractor;
+import dev.arbiter.verify.code.CodeGrader;
+import dev.arbiter.verify.code.CodeVerdict;
+import java.util.function.Supplier;
+
+/**
+ * Code through the seam: the program is extracted as LiveCodeBench does and run against the tests
+ * in the sandbox by {@link CodeGrader}, and its verdict is read into an {@link Outcome} in one
+ * place. The sandbox is started only when some response has code to run, so a finished run starts
+ * no containers; a sandbox that cannot start, or that fails on two containers, is an
+ * infrastructure error with its own message, never a wrong program.
+ */
+public final class CodeTestVerifier implements Verifier, AutoCloseable {
+    private final Supplier<Sandbox> start;
+    private final boolean owned;
+    private final CodeGrader.Settings settings;
+    private final int parallelism;
+    private Sandbox sandbox;
+    private String unavailable;
+
+    private CodeTestVerifier(Supplier<Sandbox> start, boolean owned, CodeGrader.Settings settings, int parallelism) {
+        this.start = start;
+        this.owned = owned;
+        this.settings = settings;
+        this.parallelism = parallelism;
+    }
+
+    /** Grades in a sandbox someone else started and closes. */
+    public static CodeTestVerifier over(Sandbox sandbox, CodeGrader.Settings settings) {
+        return new CodeTestVerifier(() -> sandbox, false, settings, sandbox.containers() * 2);
+    }
+
+    /** Starts a sandbox with {@code start} on first need, runs {@code parallelism} programs at once, and closes it with this. */
+    public static CodeTestVerifier starting(Supplier<Sandbox> start, CodeGrader.Settings settings, int parallelism) {
+        return new CodeTestVerifier(start, true, settings, parallelism);
+    }
+
+    /** No sandbox at all: every program is an infrastructure error carrying {@code why}. */
+    public static CodeTestVerifier unavailable(String why, CodeGrader.Settings settings) {
+        CodeTestVerifier v = new CodeTestVerifier(() -> null, false, settings, 1);
+        v.unavailable = why;
+        return v;
+    }
+
+    public CodeGrader.Settings settings() {
+        return settings;
+    }
+
+    /** The same sandbox under other settings (a shorter per-test limit, say); closing it leaves the sandbox running. */
+    public CodeTestVerifier with(CodeGrader.Settings other) {
+        CodeTestVerifier v = new CodeTestVerifier(this::sandbox, false, other, parallelism);
+        v.unavailable = unavailable;
+        return v;
+    }
+
+    @Override
+    public Verdict verify(Check check) {
+        long t0 = System.nanoTime();
+        if (!(check.gold() instanceof CodeTests tests)) {
+            throw new IllegalArgumentException(check.id() + " has no tests to run");
+        }
+        if (CodeExtractor.extract(check.response()).isBlank()) {
+            return new Verdict(check.truncated() ? Outcome.TRUNCATED : Outcome.NO_ANSWER, null,
+                    check.truncated() ? "cut off at the token budget before a fenced code block" : "no fenced code block", null, micros(t0));
+        }
+        Sandbox s = sandbox();
+        if (s == null) {
+            return Verdict.infrastructureError(unavailable(), null, micros(t0));
+        }
+        CodeVerdict v = new CodeGrader(s, settings).grade(check.id() == null ? "item" : check.id(), tests, check.grader(), check.response());
+        return read(v, micros(t0));
+    }
+
+    /** The one reading of a code verdict. */
+    static Verdict read(CodeVerdict v, long micros) {
+        if (!v.graded()) {
+            return Verdict.infrastructureError("sandbox error: " + v.sandboxError(), v, micros);
+        }
+        if (v.passed()) {
+            return new Verdict(Outcome.CORRECT, null, "all " + v.testsTotal() + " tests passed", v, micros);
+        }
+        String why = v.firstFailure() == null ? "failed" : "test " + v.firstFailure().test() + ": " + v.firstFailure().reason();
+        return new Verdict(v.timedOut() ? Outcome.PROGRAM_TIMEOUT : Outcome.WRONG, null, why, v, micros);
+    }
+
+    /** The sandbox, started on first need; null once it could not start, so no later check waits on a second try. */
+    private synchronized Sandbox sandbox() {
+        if (sandbox == null && unavailable == null) {
+            try {
+                sandbox = start.get();
+            } catch (SandboxException e) {
+                unavailable = "the sandbox did not start: " + e.getMessage();
+            }
+        }
+        return sandbox;
+    }
+
+    private synchronized String unavailable() {
+        return unavailable == null ? "no code sandbox is available" : unavailable;
+    }
+
+    @Override
+    public int parallelism() {
+        return parallelism;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (owned && sandbox != null) {
+            sandbox.close();
+            sandbox = null;
+        }
+    }
+
+    private static long micros(long t0) {
+        return (System.nanoTime() - t0) / 1000;
+    }
+}
