@@ -1,54 +1,74 @@
-"""TRL reward function backed by an Arbiter reward server.
+"""TRL reward function backed by an Arbiter reward server; see integrations/README.md.
 
-    from arbiter_reward import arbiter_reward
+    from arbiter_reward import arbiter_reward, make_arbiter_reward
     trainer = GRPOTrainer(model=..., reward_funcs=[arbiter_reward], train_dataset=ds, args=GRPOConfig(...))
+    # a dataset whose answers are in "solution", and no code:
+    reward = make_arbiter_reward(answer_column="solution", tests_column=None)
 
-The dataset needs an "answer" column (math) or a "tests" column (code, JSON {"inputs", "outputs",
-"fn_name"}). One HTTP request scores the whole generation batch. Set ARBITER_REWARD_URL (default
-http://127.0.0.1:8080) and, if the server wants one, ARBITER_REWARD_TOKEN. A completion the server
-could not judge (its sandbox failed) raises RuntimeError with the server's reason, rather than
-scoring 0.
+The answer column (math: a string, a number, or a list of acceptable answers) and the tests column
+(code: {"inputs", "outputs", "fn_name"} or LiveCodeBench's list, as JSON or a JSON string) are read
+from the dataset columns TRL passes; numpy values are sent as the lists, numbers and strings they
+hold. One HTTP request scores the whole generation batch. A completion whose row has neither gets
+None: TRL then leaves that row to the other reward functions. What the server refuses, or could not
+score, raises ArbiterError (a RuntimeError) with the server's own message. ARBITER_REWARD_URL
+(default http://127.0.0.1:8080) and ARBITER_REWARD_TOKEN say where the server is, unless the
+factory is given url and token.
 """
 
-import json
+import importlib.util
 import os
-import time
-import urllib.request
+import sys
 
-URL = os.environ.get("ARBITER_REWARD_URL", "http://127.0.0.1:8080").rstrip("/") + "/v1/score"
-TOKEN = os.environ.get("ARBITER_REWARD_TOKEN")
+if "arbiter_client" not in sys.modules:  # shared with the other shims, one folder up
+    _spec = importlib.util.spec_from_file_location("arbiter_client", os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "arbiter_client.py"))
+    sys.modules["arbiter_client"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["arbiter_client"])
+from arbiter_client import ArbiterError, Client, plain  # noqa: E402
+
+
+def _missing(value):
+    return value is None or value == "" or value == [] or value == {}
 
 
 def _text(completion):
     # Conversational datasets give a list of messages; standard ones give a string.
     if isinstance(completion, list):
-        return completion[-1]["content"] if completion else ""
-    return completion
+        return plain(completion[-1]["content"]) if completion else ""
+    return plain(completion)
 
 
-def arbiter_reward(prompts, completions, answer=None, tests=None, **kwargs):
-    items = []
-    for i, c in enumerate(completions):
-        if tests is not None and tests[i] is not None:
-            items.append({"id": str(i), "kind": "code", "response": _text(c), "tests": tests[i]})
-        else:
-            items.append({"id": str(i), "kind": "math", "response": _text(c), "ground_truth": str(answer[i])})
-    req = urllib.request.Request(URL, data=json.dumps({"items": items}).encode("utf-8"), method="POST")
-    req.add_header("Content-Type", "application/json")
-    if TOKEN:
-        req.add_header("Authorization", "Bearer " + TOKEN)
-    for attempt in range(10):
-        try:
-            with urllib.request.urlopen(req, timeout=600) as resp:
-                results = json.loads(resp.read())["results"]
-            break
-        except urllib.error.HTTPError as e:
-            if e.code in (429, 503) and attempt < 9:
-                time.sleep(float(e.headers.get("Retry-After", "1")))
+def make_arbiter_reward(answer_column="answer", tests_column="tests", url=None, token=None, timeout=600):
+    """A TRL reward function that reads the ground truth from these dataset columns (None: no such column)."""
+    client = Client(url, token, timeout)
+
+    def arbiter_reward(prompts, completions, **columns):
+        answers = columns.get(answer_column) if answer_column else None
+        tests = columns.get(tests_column) if tests_column else None
+        if answers is None and tests is None:
+            wanted = " or ".join("'%s'" % c for c in (answer_column, tests_column) if c)
+            raise ArbiterError("the batch has no %s column (its keyword arguments: %s); name the dataset's answer column with"
+                               " make_arbiter_reward(answer_column=...)" % (wanted, ", ".join(sorted(columns)) or "none"))
+        items, rows = [], []
+        for i, completion in enumerate(completions):
+            t = plain(tests[i]) if tests is not None else None
+            a = plain(answers[i]) if answers is not None else None
+            if not _missing(t):
+                items.append({"id": str(i), "kind": "code", "response": _text(completion), "tests": t})
+            elif not _missing(a):
+                items.append({"id": str(i), "kind": "math", "response": _text(completion), "ground_truth": a})
+            else:
                 continue
-            raise
-    unscored = [r for r in results if r.get("reward") is None]
-    if unscored:
-        # The sandbox could not grade these: TRL would sum a None as 0, so stop the step instead.
-        raise RuntimeError("arbiter could not score %d of %d completions: %s" % (len(unscored), len(results), unscored[0].get("reason")))
-    return [r["reward"] for r in results]
+            rows.append(i)
+        rewards = [None] * len(completions)
+        results = client.score(items) if items else []
+        for i, r in zip(rows, results):
+            if r.get("reward") is None:
+                # The sandbox could not grade it: that is no verdict on the completion, so no reward either.
+                raise ArbiterError("arbiter could not score completion %d: %s" % (i, r.get("reason")))
+            rewards[i] = r["reward"]
+        return rewards
+
+    return arbiter_reward
+
+
+arbiter_reward = make_arbiter_reward()

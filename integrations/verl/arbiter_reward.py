@@ -1,59 +1,45 @@
-"""verl custom reward function that asks an Arbiter reward server.
+"""verl reward function that asks an Arbiter reward server; see integrations/README.md.
 
-Use it in a verl run:
-
-    custom_reward_function.path=integrations/verl/arbiter_reward.py \
-    custom_reward_function.name=compute_score \
+    custom_reward_function.path=integrations/verl/arbiter_reward.py
+    custom_reward_function.name=compute_score
     +custom_reward_function.reward_kwargs.url=http://REWARD_HOST:8080
+    reward_model.reward_manager=batch      # optional: one HTTP request per batch instead of per sample
 
-Math rows need reward_model.ground_truth to be the answer; code rows (data sources listed in
-CODE_SOURCES, or ability == "code") need it to be JSON tests: {"inputs": [...], "outputs": [...],
-"fn_name": optional}. The returned dict always has the same keys, as verl requires. A response the
-server could not judge (its sandbox failed) raises RuntimeError with the server's reason, rather
-than scoring 0.
-For code, verl's own sandbox reward can instead point reward_model.sandbox_fusion.url at
-http://REWARD_HOST:8080/run_code.
+The same ``compute_score`` serves verl's per-sample managers (data_source, solution_str,
+ground_truth, extra_info) and its batch manager (data_sources, solution_strs, ground_truths,
+extra_infos, as lists or numpy arrays), which gets one request for the whole batch. Ground truths
+may be numpy values as parquet gives them: they are sent as the lists, numbers and strings they
+hold. Code rows (data sources in CODE_SOURCES, extra_info["ability"] == "code", or a ground truth
+holding "inputs" and "outputs") send it as tests; the rest as the math answer, or a list of
+acceptable answers. Each sample's dict has the same keys. What the server refuses, or could not
+score, raises ArbiterError (a RuntimeError) with the server's own message; never a made-up 0.
 """
 
-import json
+import importlib.util
 import os
-import urllib.request
+import sys
+from collections.abc import Mapping
+
+if "arbiter_client" not in sys.modules:  # shared with the other shims, one folder up
+    _spec = importlib.util.spec_from_file_location("arbiter_client", os.path.join(os.path.dirname(os.path.abspath(__file__)), os.pardir, "arbiter_client.py"))
+    sys.modules["arbiter_client"] = importlib.util.module_from_spec(_spec)
+    _spec.loader.exec_module(sys.modules["arbiter_client"])
+from arbiter_client import ArbiterError, Client, plain  # noqa: E402
 
 CODE_SOURCES = {"codecontests", "apps", "codeforces", "taco", "livecodebench"}
-_TOKEN = os.environ.get("ARBITER_REWARD_TOKEN")
 
 
-def _post(url, payload, timeout):
-    req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST")
-    req.add_header("Content-Type", "application/json")
-    if _TOKEN:
-        req.add_header("Authorization", "Bearer " + _TOKEN)
-    for attempt in range(5):
-        try:
-            with urllib.request.urlopen(req, timeout=timeout) as resp:
-                return json.loads(resp.read())
-        except urllib.error.HTTPError as e:
-            # 429/503 mean "busy, come back": the server says when in Retry-After.
-            if e.code in (429, 503) and attempt < 4:
-                import time
-
-                time.sleep(float(e.headers.get("Retry-After", "1")))
-                continue
-            raise
+def _item(data_source, solution_str, ground_truth, extra_info):
+    truth = plain(ground_truth)
+    source = plain(data_source)
+    ability = plain(extra_info.get("ability")) if isinstance(extra_info, Mapping) else None
+    tests = isinstance(truth, dict) and "inputs" in truth and "outputs" in truth
+    if (isinstance(source, str) and source in CODE_SOURCES) or ability == "code" or tests:
+        return {"kind": "code", "response": plain(solution_str), "tests": truth}
+    return {"kind": "math", "response": plain(solution_str), "ground_truth": truth}
 
 
-def compute_score(data_source, solution_str, ground_truth, extra_info=None, url="http://127.0.0.1:8080", timeout=600, **kwargs):
-    ability = (extra_info or {}).get("ability") if isinstance(extra_info, dict) else None
-    is_code = data_source in CODE_SOURCES or ability == "code"
-    item = {"kind": "code" if is_code else "math", "response": solution_str}
-    if is_code:
-        item["tests"] = ground_truth if isinstance(ground_truth, str) else json.loads(json.dumps(ground_truth, default=str))
-    else:
-        item["ground_truth"] = str(ground_truth)
-    result = _post(url.rstrip("/") + "/v1/score", {"items": [item]}, timeout)["results"][0]
-    if result.get("reward") is None:
-        # The sandbox could not grade it: there is no score, and 0 would train on a lie.
-        raise RuntimeError("arbiter could not score this response: %s" % result.get("reason"))
+def _row(result):
     terms = result["terms"]
     return {
         "score": result["reward"],
@@ -63,3 +49,24 @@ def compute_score(data_source, solution_str, ground_truth, extra_info=None, url=
         "r_exploration": terms["exploration"],
         "r_garbage": terms["garbage"],
     }
+
+
+def compute_score(data_source=None, solution_str=None, ground_truth=None, extra_info=None, url=None, timeout=600,
+                  data_sources=None, solution_strs=None, ground_truths=None, extra_infos=None, **kwargs):
+    client = Client(url, timeout=timeout)
+    if solution_strs is None:
+        result = client.score([_item(data_source, solution_str, ground_truth, extra_info)])[0]
+        if result.get("reward") is None:
+            # The sandbox could not grade it: there is no score, and 0 would train on a lie.
+            raise ArbiterError("arbiter could not score this response: %s" % result.get("reason"))
+        return _row(result)
+    n = len(solution_strs)
+    if n == 0:
+        return []
+    infos = [None] * n if extra_infos is None else extra_infos
+    results = client.score([_item(data_sources[i], solution_strs[i], ground_truths[i], infos[i]) for i in range(n)])
+    unscored = [i for i, r in enumerate(results) if r.get("reward") is None]
+    if unscored:
+        raise ArbiterError("arbiter could not score %d of %d responses (response %d: %s)"
+                           % (len(unscored), n, unscored[0], results[unscored[0]].get("reason")))
+    return [_row(r) for r in results]

@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
         description = {"Serves Arbiter's verifiers as RL outcome rewards over HTTP: the verdicts the leaderboard uses, at rollout speed.",
             "",
             "  POST /get_reward   OpenRLHF's remote reward model (--remote_rm_url / --reward.remote_url): {query, prompts, labels}",
-            "                     -> {rewards, scores, extra_logs}. The response is found in each query by its prompt or chat template.",
+            "                     -> {rewards, scores, extra_logs}. The response is found in each query by its prompt or chat template;",
+            "                     a query where neither is found gets 400 (see --unseparated).",
             "  POST /run_code     SandboxFusion's run API, for verl's sandbox_fusion reward: one Python program on one stdin.",
             "  POST /v1/score     Our batch API: {items: [{kind: math|code, response, ground_truth | tests, options}]}.",
             "  GET  /health       Liveness and queue depth.   GET /metrics   Prometheus text.",
@@ -36,7 +37,8 @@ import picocli.CommandLine.Option;
             "A reward is the sum of four terms, each reported: correctness (--shaping correct=1,incorrect=0), a format term when",
             "\\boxed or the code block is missing (format_penalty), RLSP's exploration term exploration_weight * -exploration_c / T",
             "with T = characters before the first \\boxed / chars_per_token, and T1's garbage_penalty for looping or garbled output.",
-            "Requests may override any of them in options.shaping. Ctrl-C stops accepting and finishes the requests in flight."},
+            "Requests may override any of them in options.shaping. Without a sandbox, requests holding code items get 503 with the",
+            "reason on every route. Ctrl-C stops accepting and finishes the requests in flight."},
         footer = {"", "Examples:",
             "  arbiter reward-server --port 8080",
             "  arbiter reward-server --port 8080 --shaping format_penalty=-0.5 --shaping exploration_weight=1 --token \"$TOKEN\"",
@@ -99,6 +101,12 @@ final class RewardServerCommand implements Callable<Integer> {
                 "the response's final \\boxed{} (boxed), so that a number in the prose never earns a reward."})
     dev.arbiter.verify.math.MathConfig.Extraction extraction;
 
+    @Option(names = "--unseparated", defaultValue = "refuse", paramLabel = "MODE",
+            description = {"An OpenRLHF query with no 'prompts' and no chat template this server knows cannot be split into prompt and"
+                    + " response: refuse answers 400 naming the fix; score-zero scores it 0, flagged in extra_logs.unseparated."
+                    + " Never graded whole, as the prompt may hold the answer (default: ${DEFAULT-VALUE})."})
+    String unseparated;
+
     @Option(names = "--drain-s", defaultValue = "30", paramLabel = "S",
             description = "On shutdown, how long in-flight requests may take to finish (default: ${DEFAULT-VALUE}).")
     int drainS;
@@ -112,10 +120,15 @@ final class RewardServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter err = spec.commandLine().getErr();
+        RewardServer.Unseparated split = switch (unseparated) {
+            case "refuse" -> RewardServer.Unseparated.REFUSE;
+            case "score-zero" -> RewardServer.Unseparated.SCORE_ZERO;
+            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--unseparated must be refuse or score-zero, got " + unseparated);
+        };
         RewardServer.Config config;
         try {
             config = new RewardServer.Config(host, port, token != null ? token : System.getenv("ARBITER_REWARD_TOKEN"),
-                    Math.toIntExact((long) maxBodyMb << 20), (long) bodyBudgetMb << 20, queue, defaults(), drainS);
+                    Math.toIntExact((long) maxBodyMb << 20), (long) bodyBudgetMb << 20, queue, defaults(), drainS, split);
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -144,7 +157,7 @@ final class RewardServerCommand implements Callable<Integer> {
                     if (sandboxMode.equals("on")) {
                         throw e;
                     }
-                    sandboxNote = "unavailable, code items get no reward (an error): " + e.getMessage();
+                    sandboxNote = "unavailable, requests holding code get 503: " + e.getMessage();
                 }
             }
             default -> throw new CommandLine.ParameterException(spec.commandLine(), "--sandbox must be auto, on or off, got " + sandboxMode);
@@ -154,7 +167,7 @@ final class RewardServerCommand implements Callable<Integer> {
         String why = sandbox == null ? "no code sandbox on this server (" + sandboxNote + ")" : null;
         RewardServer server;
         try {
-            server = new RewardServer(config, new RewardScorer(verifier, sandbox, why), sandbox, index);
+            server = new RewardServer(config, new RewardScorer(verifier, sandbox, why), sandbox, index, why);
         } catch (java.net.BindException e) {
             verifier.close();
             if (sandbox != null) {
@@ -178,7 +191,8 @@ final class RewardServerCommand implements Callable<Integer> {
         if (index != null) {
             err.printf("  answers: %,d problems from %s for requests without labels%n", index.size(), String.join(", ", answers));
         }
-        err.printf("  shaping: %s%n  Ctrl-C stops accepting and finishes the requests in flight%n", config.defaults().shaping());
+        err.printf("  shaping: %s%n  unseparated queries: %s%n  Ctrl-C stops accepting and finishes the requests in flight%n",
+                config.defaults().shaping(), split == RewardServer.Unseparated.REFUSE ? "refused (400)" : "scored 0, flagged");
         err.flush();
         stopped.await();
         return 0;

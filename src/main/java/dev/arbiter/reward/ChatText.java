@@ -8,11 +8,15 @@ import java.util.regex.Pattern;
  * Finds the model's response inside what a trainer sends: OpenRLHF's {@code query} is the templated
  * prompt plus the response, decoded with special tokens kept, sometimes with left padding. The
  * response is what follows the prompt when the prompt is given and found; else what follows the last
- * assistant header of a known chat template; else the whole text. Pad and end-of-turn tokens are
- * then removed.
+ * assistant header of a known chat template; pad and end-of-turn tokens are then removed. Else the
+ * response cannot be told apart from the prompt, and grading the whole text would pay for an answer
+ * that the prompt holds.
  */
 public final class ChatText {
-    /** Assistant-turn openers of the common templates: ChatML (Qwen), Llama 3, DeepSeek-R1, Gemma, Mistral. */
+    /** The chat templates whose assistant header {@link #response} knows, as error messages name them. */
+    public static final String KNOWN_TEMPLATES = "ChatML (Qwen), Llama 3, DeepSeek-R1, Gemma, Mistral";
+
+    /** Assistant-turn openers of the {@link #KNOWN_TEMPLATES}, in that order. */
     private static final List<String> ASSISTANT_HEADERS = List.of(
             "<|im_start|>assistant\n", "<|start_header_id|>assistant<|end_header_id|>\n\n", "<|start_header_id|>assistant<|end_header_id|>",
             "<｜Assistant｜>", "<start_of_turn>model\n", "[/INST]");
@@ -23,7 +27,10 @@ public final class ChatText {
 
     private ChatText() {}
 
-    /** The response part of {@code query}; {@code prompt} may be null. */
+    /**
+     * The response part of {@code query}; {@code prompt} may be null. Null when neither the prompt
+     * nor a known template's assistant header is in the query.
+     */
     public static String response(String query, String prompt) {
         String q = query == null ? "" : query;
         String body = null;
@@ -42,7 +49,6 @@ public final class ChatText {
             }
         }
         if (body == null) {
-            body = q;
             int best = -1;
             int len = 0;
             for (String h : ASSISTANT_HEADERS) {
@@ -52,9 +58,10 @@ public final class ChatText {
                     len = h.length();
                 }
             }
-            if (best >= 0) {
-                body = q.substring(best + len);
+            if (best < 0) {
+                return null;
             }
+            body = q.substring(best + len);
         }
         return stripSpecial(body).strip();
     }

@@ -3,8 +3,11 @@ package dev.arbiter.reward;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.Kind;
 import dev.arbiter.json.Json;
+import dev.arbiter.verify.Outcome;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.function.ToDoubleFunction;
 
@@ -14,14 +17,45 @@ import java.util.function.ToDoubleFunction;
  * 2026-01, one sample per request; {@code prompts} and {@code labels} came in 2025. The reply always
  * carries {@code rewards}, {@code scores} and {@code extra_logs}, since clients from 2025-06 crash
  * without the last two. A label that is a JSON object or list of tests makes a code item; any other
- * label is a math answer. Without labels, the server's {@link AnswerIndex} supplies them. A batch
- * holding an item that the infrastructure could not judge (the sandbox failed) is answered 503, with
- * the sandbox's reason: there is no reward to give it, and 0 would be a lie.
+ * label is a math answer. Without labels, the server's {@link AnswerIndex} supplies them.
+ *
+ * <p>A query whose response cannot be told apart from its prompt (see {@link ChatText#response}) is
+ * never graded whole, since its prompt may hold the answer: the request is refused (400) naming the
+ * fix, or, under {@link RewardServer.Unseparated#SCORE_ZERO}, the query scores exactly 0 and is
+ * flagged in {@code extra_logs.unseparated}. A batch holding an item that the infrastructure could not
+ * judge (the sandbox failed) is answered 503, with the sandbox's reason: there is no reward to give
+ * it, and 0 would be a lie.
  */
 final class OpenRlhfWire {
     private OpenRlhfWire() {}
 
-    static List<RewardItem> parse(JsonNode body, ItemDefaults d, AnswerIndex answers, long nowNanos) {
+    /**
+     * One request: the items to score, in query order, and {@code zeroed[i]}, the result of query
+     * {@code i} when its response could not be found and it scores 0 (else null).
+     */
+    record Batch(List<RewardItem> items, RewardResult[] zeroed) {
+        /** Every query's result, in order: the scored items' and the zeroed queries'. */
+        List<RewardResult> merge(List<RewardResult> scored) {
+            List<RewardResult> out = new ArrayList<>(zeroed.length);
+            int k = 0;
+            for (RewardResult z : zeroed) {
+                out.add(z != null ? z : scored.get(k++));
+            }
+            return out;
+        }
+
+        BitSet unseparated() {
+            BitSet b = new BitSet();
+            for (int i = 0; i < zeroed.length; i++) {
+                b.set(i, zeroed[i] != null);
+            }
+            return b;
+        }
+    }
+
+    private static final RewardResult.Terms ZERO = new RewardResult.Terms(0, 0, 0, 0);
+
+    static Batch parse(JsonNode body, ItemDefaults d, RewardServer.Unseparated policy, AnswerIndex answers, long nowNanos) {
         List<String> query = strings(body.get("query"), "query", -1, true);
         List<String> prompts = strings(body.get("prompts"), "prompts", query.size(), false);
         List<String> labels = strings(body.get("labels"), "labels", query.size(), false);
@@ -31,24 +65,49 @@ final class OpenRlhfWire {
         }
         long deadline = nowNanos + d.deadline().toNanos();
         List<RewardItem> items = new ArrayList<>(query.size());
+        BitSet unseparated = new BitSet();
+        RewardResult[] zeroed = new RewardResult[query.size()];
         for (int i = 0; i < query.size(); i++) {
             String prompt = prompts == null ? null : prompts.get(i);
-            String response = ChatText.response(query.get(i), prompt);
-            RewardItem.Target target;
             String label = labels == null ? null : labels.get(i);
+            String response = ChatText.response(query.get(i), prompt);
+            if (response == null) {
+                unseparated.set(i);
+                if (policy == RewardServer.Unseparated.SCORE_ZERO) {
+                    // No response was found, so none is scored: the query gets exactly 0, whatever the shaping.
+                    Kind kind = label != null && !label.isEmpty() ? target(label, d, "labels[" + i + "]").kind() : Kind.MATH;
+                    String why = "the response cannot be told apart from the prompt (" + noSplit(i, prompts != null)
+                            + "), so it is scored 0 (--unseparated score-zero)";
+                    zeroed[i] = RewardResult.scored(Integer.toString(i), kind, Outcome.NO_ANSWER, null, why, ZERO, false, null, null, null, 0);
+                }
+                continue;
+            }
+            RewardItem.Target target;
             if (label != null && !label.isEmpty()) {
                 target = target(label, d, "labels[" + i + "]");
             } else {
                 target = answers == null ? null : answers.find(prompt != null ? prompt : query.get(i));
                 if (target == null) {
-                    // A zero reward with the reason beats failing the whole batch for one unknown problem.
-                    target = new RewardItem.NoTarget(dev.arbiter.benchmark.Kind.MATH, answers == null
+                    // No gold, so no verdict and no reward: the request is refused with this reason (see unscored).
+                    target = new RewardItem.NoTarget(Kind.MATH, answers == null
                             ? "the label is empty and the server has no answer index" : "no label, and the answer index has no problem matching this query");
                 }
             }
             items.add(new RewardItem(Integer.toString(i), response, target, d.shaping(), deadline));
         }
-        return items;
+        if (policy == RewardServer.Unseparated.REFUSE && !unseparated.isEmpty()) {
+            int first = unseparated.nextSetBit(0);
+            throw new BadRequest(unseparated.cardinality() + " of " + query.size() + " queries cannot be split into prompt and response (query "
+                    + first + ": " + noSplit(first, prompts != null) + "), and graded whole a query would be paid for an answer that its prompt"
+                    + " holds: send 'prompts' as they appear in 'query', or apply the chat template (OpenRLHF's --apply_chat_template), or"
+                    + " start the server with --unseparated score-zero to score such queries 0", prompts == null ? "prompts" : "query");
+        }
+        return new Batch(items, zeroed);
+    }
+
+    private static String noSplit(int i, boolean promptsSent) {
+        return (promptsSent ? "it does not contain prompts[" + i + "]" : "no 'prompts' were sent") + " and it holds no assistant header of a"
+                + " chat template this server knows: " + ChatText.KNOWN_TEMPLATES;
     }
 
     private static RewardItem.Target target(String label, ItemDefaults d, String field) {
@@ -107,7 +166,7 @@ final class OpenRlhfWire {
                 + "); one that cannot be judged gets no reward, not 0, so this request gets none: retry it";
     }
 
-    static ObjectNode reply(List<RewardResult> results) {
+    static ObjectNode reply(List<RewardResult> results, BitSet unseparated) {
         if (unscored(results) != null) {
             throw new IllegalStateException(unscored(results));
         }
@@ -119,6 +178,10 @@ final class OpenRlhfWire {
         numbers(logs.putArray("format_ok"), results, r -> r.formatOk() ? 1.0 : 0.0);
         numbers(logs.putArray("garbage"), results, r -> r.garbage() == null ? 0.0 : 1.0);
         numbers(logs.putArray("timed_out"), results, r -> r.timedOut() ? 1.0 : 0.0);
+        ArrayNode split = logs.putArray("unseparated");
+        for (int i = 0; i < results.size(); i++) {
+            split.add(unseparated.get(i) ? 1.0 : 0.0);
+        }
         numbers(logs.putArray("r_correctness"), results, r -> r.terms().correctness());
         numbers(logs.putArray("r_format"), results, r -> r.terms().format());
         numbers(logs.putArray("r_exploration"), results, r -> r.terms().exploration());

@@ -15,10 +15,13 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
 
 /**
  * The verifiers as an RL reward service over HTTP: OpenRLHF's {@code /get_reward}, SandboxFusion's
@@ -28,11 +31,23 @@ import java.util.concurrent.TimeUnit;
  * being read share a byte budget (503 when it is spent), and scored items share a bounded queue
  * (429 when full); both refusals carry Retry-After. {@link #close()} stops accepting, answers new
  * requests 503, and finishes the ones in flight before returning.
+ *
+ * <p>No wire ever answers a made-up reward: a server without a sandbox refuses code items and
+ * {@code /run_code} with 503 and the reason, and an OpenRLHF query whose response cannot be told apart
+ * from its prompt is refused (400) unless {@link Unseparated#SCORE_ZERO} says to score it 0.
  */
 public final class RewardServer implements AutoCloseable {
+    /** What {@code /get_reward} does with a query whose response cannot be told apart from its prompt. */
+    public enum Unseparated {
+        /** Answer 400 naming the fix: send {@code prompts}, or apply the chat template. */
+        REFUSE,
+        /** Score the query exactly 0, flagged in {@code extra_logs.unseparated}. */
+        SCORE_ZERO
+    }
+
     /** How the server is set up; see the CLI's {@code reward-server --help} for each field. */
     public record Config(String host, int port, String token, int maxBodyBytes, long bodyBudgetBytes, int queueItems, ItemDefaults defaults,
-                         int drainSeconds) {
+                         int drainSeconds, Unseparated unseparated) {
         public Config {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port must be 0..65535, got " + port);
@@ -49,10 +64,15 @@ public final class RewardServer implements AutoCloseable {
             if (token != null && token.isBlank()) {
                 token = null;
             }
+            Objects.requireNonNull(unseparated, "unseparated");
         }
 
         public static Config local(int port) {
-            return new Config("127.0.0.1", port, null, 32 << 20, 128L << 20, 65_536, ItemDefaults.STANDARD, 30);
+            return new Config("127.0.0.1", port, null, 32 << 20, 128L << 20, 65_536, ItemDefaults.STANDARD, 30, Unseparated.REFUSE);
+        }
+
+        public Config withUnseparated(Unseparated u) {
+            return new Config(host, port, token, maxBodyBytes, bodyBudgetBytes, queueItems, defaults, drainSeconds, u);
         }
     }
 
@@ -69,6 +89,7 @@ public final class RewardServer implements AutoCloseable {
     private final Config config;
     private final RewardService service;
     private final Sandbox sandbox;
+    private final String noSandbox;
     private final AnswerIndex answers;
     private final RewardMetrics metrics;
     private final HttpServer http;
@@ -78,14 +99,21 @@ public final class RewardServer implements AutoCloseable {
     private final byte[] tokenBytes;
     private volatile boolean draining;
 
-    /**
-     * Starts serving at once. {@code sandbox} may be null (code items and /run_code then answer with
-     * {@code noSandbox} as the reason); {@code answers} may be null.
-     */
+    /** Starts serving at once; see the five-argument constructor. */
     public RewardServer(Config config, RewardScorer scorer, Sandbox sandbox, AnswerIndex answers) throws IOException {
+        this(config, scorer, sandbox, answers, null);
+    }
+
+    /**
+     * Starts serving at once. {@code sandbox} may be null: code items and /run_code are then refused
+     * (503) with {@code noSandbox} as the reason, by default "no code sandbox is running on this
+     * server". {@code answers} may be null.
+     */
+    public RewardServer(Config config, RewardScorer scorer, Sandbox sandbox, AnswerIndex answers, String noSandbox) throws IOException {
         this.config = config;
         this.service = new RewardService(scorer, config.queueItems());
         this.sandbox = sandbox;
+        this.noSandbox = noSandbox == null ? "no code sandbox is running on this server" : noSandbox;
         this.answers = answers;
         this.metrics = new RewardMetrics(service::depth, config.queueItems());
         this.bodyBudgetKib = new Semaphore((int) Math.min(Integer.MAX_VALUE, config.bodyBudgetBytes() >> 10));
@@ -121,7 +149,7 @@ public final class RewardServer implements AutoCloseable {
             if (e.status == 401) {
                 ex.getResponseHeaders().set("WWW-Authenticate", "Bearer");
             }
-            if (e.status == 429 || e.status == 503) {
+            if (e.retryLater) {
                 ex.getResponseHeaders().set("Retry-After", RETRY_AFTER_S);
                 // A refused client will come back later: its connection should not sit idle meanwhile.
                 ex.getResponseHeaders().set("Connection", "close");
@@ -167,25 +195,31 @@ public final class RewardServer implements AutoCloseable {
             case "/get_reward" -> {
                 requireMethod(method, "POST");
                 JsonNode body = body(ex);
-                List<RewardItem> items = OpenRlhfWire.parse(body, config.defaults(), answers, System.nanoTime());
-                List<RewardResult> results = score(items);
+                OpenRlhfWire.Batch batch = OpenRlhfWire.parse(body, config.defaults(), config.unseparated(), answers, System.nanoTime());
+                List<RewardResult> results = batch.merge(score(batch.items(), k -> "query " + batch.items().get(k).id()));
+                results.forEach(metrics::item);
                 String unscored = OpenRlhfWire.unscored(results);
                 if (unscored != null) {
                     throw new BadRequest(503, unscored, null);
                 }
-                return send(ex, 200, OpenRlhfWire.reply(results));
+                return send(ex, 200, OpenRlhfWire.reply(results, batch.unseparated()));
             }
             case "/v1/score" -> {
                 requireMethod(method, "POST");
                 long t0 = System.nanoTime();
                 JsonNode body = body(ex);
-                List<RewardItem> items = ScoreWire.parse(body, config.defaults(), System.nanoTime());
-                List<RewardResult> results = score(items);
+                ScoreWire.Batch batch = ScoreWire.parse(body, config.defaults(), System.nanoTime());
+                List<RewardResult> results = batch.fold(score(batch.items(), batch::where));
+                results.forEach(metrics::item);
                 return send(ex, 200, ScoreWire.reply(results, (System.nanoTime() - t0) / 1000));
             }
             case "/run_code" -> {
                 requireMethod(method, "POST");
                 SandboxFusionWire.Run run = SandboxFusionWire.parse(body(ex));
+                if (sandbox == null) {
+                    metrics.rejected("no_sandbox");
+                    throw new BadRequest(503, noSandbox + ": this server cannot run code", null, false);
+                }
                 return send(ex, 200, SandboxFusionWire.reply(runCode(run)));
             }
             default -> throw new BadRequest(404, "no route " + method + " " + path
@@ -193,10 +227,24 @@ public final class RewardServer implements AutoCloseable {
         }
     }
 
-    private List<RewardResult> score(List<RewardItem> items) {
-        List<RewardResult> results;
+    /**
+     * Scores the items; {@code name} says how the wire names the item at an index. Without a sandbox,
+     * a request holding code is refused before any scoring: its code items cannot be judged here, and
+     * an item not judged has no reward, which is not 0.
+     */
+    private List<RewardResult> score(List<RewardItem> items, IntFunction<String> name) {
+        if (sandbox == null) {
+            int[] code = IntStream.range(0, items.size()).filter(k -> items.get(k).target() instanceof RewardItem.CodeTarget).toArray();
+            if (code.length > 0) {
+                metrics.rejected("no_sandbox");
+                throw new BadRequest(503, "this request holds " + code.length + " code item" + (code.length == 1 ? "" : "s") + " (the first is "
+                        + name.apply(code[0]) + "), and "
+                        + noSandbox + ": code cannot be judged here, and an item that is not judged gets no reward, not 0; send code items"
+                        + " to a server with a sandbox", null, false);
+            }
+        }
         try {
-            results = service.scoreAll(items);
+            return service.scoreAll(items);
         } catch (RewardService.Overloaded e) {
             metrics.rejected("queue_full");
             throw new BadRequest(429, e.getMessage(), null);
@@ -204,14 +252,9 @@ public final class RewardServer implements AutoCloseable {
             metrics.rejected("batch_too_large");
             throw new BadRequest(413, e.getMessage(), null);
         }
-        results.forEach(metrics::item);
-        return results;
     }
 
     private RunResult runCode(SandboxFusionWire.Run run) {
-        if (sandbox == null) {
-            return RunResult.sandboxError("no code sandbox is running on this server");
-        }
         // One queue slot, like any other item, so /run_code floods are refused the same way.
         try {
             return service.admitOne(() -> sandbox.run(run.code(), run.stdin(), run.limits()));

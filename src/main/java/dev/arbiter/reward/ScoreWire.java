@@ -15,16 +15,51 @@ import java.util.Locale;
  *                              {"id": "c1", "kind": "code", "response": "...", "tests": {"inputs": [...], "outputs": [...]}}]}
  * </pre>
  * answered with {@code {"results": [RewardResult, ...]}} in the items' order. Options are described
- * in {@link ItemDefaults}; an item's override the request's, which override the server's. An item
- * the sandbox could not grade comes back with {@code "verdict": "infrastructure_error"}, the sandbox's reason, and
- * {@code "reward": null} (no terms): it has no reward, which is not a reward of 0.
+ * in {@link ItemDefaults}; an item's override the request's, which override the server's. A math
+ * {@code ground_truth} may be a list of acceptable answers (as datasets store them): the response is
+ * correct when it equals any, and its result is that answer's, else the first answer's. The response
+ * is the model's output alone, as verl's {@code solution_str} and TRL's completions are, so nothing
+ * needs to be split from a prompt. An item the sandbox could not grade comes back with
+ * {@code "verdict": "infrastructure_error"}, the sandbox's reason, and {@code "reward": null} (no
+ * terms): it has no reward, which is not a reward of 0.
  */
 final class ScoreWire {
     static final int MAX_ITEMS = 65_536;
 
     private ScoreWire() {}
 
-    static List<RewardItem> parse(JsonNode body, ItemDefaults server, long nowNanos) {
+    /**
+     * The items to score, one per acceptable answer of a math item; {@code owner[k]} is the index in
+     * the request of item {@code k}, and {@code size} the request's number of items.
+     */
+    record Batch(List<RewardItem> items, int[] owner, int size) {
+        /** How an error message names item {@code k}. */
+        String where(int k) {
+            return "items[" + owner[k] + "]";
+        }
+
+        /**
+         * One result per request item: the first alternative judged correct; else the first that
+         * has no verdict (an answer not checked might have matched); else the first.
+         */
+        List<RewardResult> fold(List<RewardResult> results) {
+            RewardResult[] best = new RewardResult[size];
+            for (int k = 0; k < results.size(); k++) {
+                RewardResult r = results.get(k);
+                RewardResult b = best[owner[k]];
+                if (b == null || rank(r) < rank(b)) {
+                    best[owner[k]] = r;
+                }
+            }
+            return List.of(best);
+        }
+
+        private static int rank(RewardResult r) {
+            return r.acc() ? 0 : !r.scored() ? 1 : 2;
+        }
+    }
+
+    static Batch parse(JsonNode body, ItemDefaults server, long nowNanos) {
         ItemDefaults batch = server.with(body.get("options"), "options");
         JsonNode items = body.get("items");
         if (items == null || !items.isArray()) {
@@ -37,25 +72,30 @@ final class ScoreWire {
             throw new BadRequest(413, "at most " + MAX_ITEMS + " items per request, got " + items.size(), "items");
         }
         List<RewardItem> out = new ArrayList<>(items.size());
+        List<Integer> owner = new ArrayList<>(items.size());
         for (int i = 0; i < items.size(); i++) {
-            out.add(item(items.get(i), "items[" + i + "]", batch, nowNanos));
+            for (RewardItem item : item(items.get(i), "items[" + i + "]", batch, nowNanos)) {
+                out.add(item);
+                owner.add(i);
+            }
         }
-        return out;
+        if (out.size() > MAX_ITEMS) {
+            throw new BadRequest(413, "at most " + MAX_ITEMS + " items and answers per request, got " + out.size(), "items");
+        }
+        return new Batch(out, owner.stream().mapToInt(Integer::intValue).toArray(), items.size());
     }
 
-    private static RewardItem item(JsonNode n, String at, ItemDefaults batch, long nowNanos) {
+    /** The item at {@code at}: one per acceptable answer of a math item, else one. */
+    private static List<RewardItem> item(JsonNode n, String at, ItemDefaults batch, long nowNanos) {
         if (!n.isObject()) {
             throw new BadRequest("'" + at + "' must be an object", at);
         }
         ItemDefaults d = batch.with(n.get("options"), at + ".options");
-        String id = null;
         JsonNode idNode = n.get("id");
-        if (idNode != null && !idNode.isNull()) {
-            if (!idNode.isTextual() && !idNode.isNumber()) {
-                throw new BadRequest("'" + at + ".id' must be a string or a number", at + ".id");
-            }
-            id = idNode.asText();
+        if (idNode != null && !idNode.isNull() && !idNode.isTextual() && !idNode.isNumber()) {
+            throw new BadRequest("'" + at + ".id' must be a string or a number", at + ".id");
         }
+        String id = idNode == null || idNode.isNull() ? null : idNode.asText();
         JsonNode response = n.get("response");
         if (response == null || !response.isTextual()) {
             throw new BadRequest("'" + at + ".response' must be a string (the model's output)", at + ".response");
@@ -64,24 +104,38 @@ final class ScoreWire {
         if (kind == null || !kind.isTextual()) {
             throw new BadRequest("'" + at + ".kind' must be \"math\" or \"code\"", at + ".kind");
         }
-        RewardItem.Target target = switch (kind.asText().toLowerCase(Locale.ROOT)) {
-            case "math" -> {
-                JsonNode gt = n.get("ground_truth");
-                if (gt == null || !(gt.isTextual() || gt.isNumber())) {
-                    throw new BadRequest("'" + at + ".ground_truth' must be a string or a number for a math item", at + ".ground_truth");
-                }
-                yield new RewardItem.MathTarget(gt.asText());
-            }
+        List<RewardItem.Target> targets = switch (kind.asText().toLowerCase(Locale.ROOT)) {
+            case "math" -> answers(n.get("ground_truth"), at + ".ground_truth");
             case "code" -> {
                 JsonNode tests = n.has("tests") ? n.get("tests") : n.get("ground_truth");
                 if (tests == null || tests.isNull()) {
                     throw new BadRequest("'" + at + ".tests' is required for a code item", at + ".tests");
                 }
-                yield new RewardItem.CodeTarget(TestsJson.parse(tests, at + ".tests"), d.grader(), d.timeoutS());
+                yield List.of(new RewardItem.CodeTarget(TestsJson.parse(tests, at + ".tests"), d.grader(), d.timeoutS()));
             }
             default -> throw new BadRequest("'" + at + ".kind' must be \"math\" or \"code\", got \"" + kind.asText() + "\"", at + ".kind");
         };
-        return new RewardItem(id, response.asText(), target, d.shaping(), nowNanos + d.deadline().toNanos());
+        long deadline = nowNanos + d.deadline().toNanos();
+        return targets.stream().map(t -> new RewardItem(id, response.asText(), t, d.shaping(), deadline)).toList();
+    }
+
+    /** A math ground truth: a string or a number, or a non-empty list of them (any one is right). */
+    private static List<RewardItem.Target> answers(JsonNode gt, String at) {
+        String expected = "'" + at + "' must be a string, a number, or a list of them for a math item";
+        if (gt != null && (gt.isTextual() || gt.isNumber())) {
+            return List.of(new RewardItem.MathTarget(gt.asText()));
+        }
+        if (gt == null || !gt.isArray() || gt.isEmpty()) {
+            throw new BadRequest(expected + (gt != null && gt.isArray() ? ", not an empty list" : ""), at);
+        }
+        List<RewardItem.Target> out = new ArrayList<>(gt.size());
+        for (JsonNode a : gt) {
+            if (!a.isTextual() && !a.isNumber()) {
+                throw new BadRequest(expected, at);
+            }
+            out.add(new RewardItem.MathTarget(a.asText()));
+        }
+        return out;
     }
 
     static ObjectNode reply(List<RewardResult> results, long micros) {

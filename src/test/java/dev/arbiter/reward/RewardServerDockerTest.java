@@ -221,7 +221,24 @@ class RewardServerDockerTest {
 
             assertThat(s.metrics().render()).contains("arbiter_reward_items_total{kind=\"code\",verdict=\"infrastructure_error\"} 4");
             assertThat(s.metrics().requests(503)).isEqualTo(1);
+
+            // The trainer shims raise the reason too: verl for one sample and for a batch, TRL for its batch.
+            List<JsonNode> verl = IntegrationShimsTest.shim(IntegrationShimsTest.VERL, "unscored", s);
+            assertThat(verl.get(0).get("message").asText()).isEqualTo("arbiter could not score this response: sandbox error: sandbox is closed");
+            assertThat(verl.get(1).get("message").asText())
+                    .isEqualTo("arbiter could not score 1 of 1 responses (response 0: sandbox error: sandbox is closed)");
+            assertThat(IntegrationShimsTest.shim(IntegrationShimsTest.TRL, "unscored", s).get(0).get("message").asText())
+                    .isEqualTo("arbiter could not score completion 0: sandbox error: sandbox is closed");
         }
+    }
+
+    @Test
+    void theShimsSendNumpyTestsAsTheListsTheyHold() throws Exception {
+        // verl's batch: codecontests and apps by data source, a third by extra_info's ability, and a math row.
+        JsonNode verl = IntegrationShimsTest.shim(IntegrationShimsTest.VERL, "code", server).get(0);
+        assertThat(IntegrationShimsTest.scores(verl)).containsExactly(1.0, 0.0, 1.0, 1.0);
+        // TRL: numpy tests, tests as a JSON string (a wrong program), and a math row beside them.
+        assertThat(IntegrationShimsTest.shim(IntegrationShimsTest.TRL, "code", server).get(0).toString()).isEqualTo("[1.0,0.0,1.0]");
     }
 
     static JsonNode post(RewardServer s, String path, String body, int status) throws Exception {

@@ -1,14 +1,19 @@
 package dev.arbiter.reward;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.TestCase;
 import dev.arbiter.json.Json;
+import dev.arbiter.train.rl.PromptSet;
+import dev.arbiter.train.rl.Rewards;
 import dev.arbiter.verify.math.MathVerifier;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -73,7 +78,7 @@ class RewardServerTest {
         assertThat(j.get("scores").get(0).asDouble()).isEqualTo(1.0);
         JsonNode logs = j.get("extra_logs");
         assertThat(Json.mapper().convertValue(logs, java.util.Map.class).keySet()).containsExactlyInAnyOrder("acc", "format_ok", "garbage",
-                "timed_out", "r_correctness", "r_format", "r_exploration", "r_garbage");
+                "timed_out", "unseparated", "r_correctness", "r_format", "r_exploration", "r_garbage");
         logs.fields().forEachRemaining(e -> {
             assertThat(e.getValue().isArray()).isTrue();
             assertThat(e.getValue()).hasSize(1);
@@ -133,13 +138,12 @@ class RewardServerTest {
                    {"id": "a", "kind": "math", "response": "%s\\\\boxed{204}", "ground_truth": "204"},
                    {"id": "b", "kind": "math", "response": "the answer is 204", "ground_truth": 204},
                    {"id": "c", "kind": "math", "response": "%s", "ground_truth": "7"},
-                   {"id": "d", "kind": "math", "response": "\\\\boxed{3}", "ground_truth": "3", "options": {"shaping": {"correct": 2.0, "exploration_weight": 0}}},
-                   {"id": "e", "kind": "code", "response": "```python\\nprint(1)\\n```", "tests": {"inputs": ["\\n"], "outputs": ["1\\n"]}}
+                   {"id": "d", "kind": "math", "response": "\\\\boxed{3}", "ground_truth": "3", "options": {"shaping": {"correct": 2.0, "exploration_weight": 0}}}
                  ]}""".formatted("r".repeat(4000), "loop ".repeat(100));
         HttpResponse<String> r = post("/v1/score", body);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         JsonNode res = json(r).get("results");
-        assertThat(res).hasSize(5);
+        assertThat(res).hasSize(4);
         JsonNode a = res.get(0);
         assertThat(a.get("id").asText()).isEqualTo("a");
         assertThat(a.get("kind").asText()).isEqualTo("math");
@@ -169,41 +173,153 @@ class RewardServerTest {
         JsonNode d = res.get(3);
         assertThat(d.get("reward").asDouble()).isEqualTo(2.0);
         assertThat(d.get("terms").get("exploration").asDouble()).isZero();
-
-        // No sandbox here: the code item is not judged, so it has no reward at all, not 0.
-        JsonNode e = res.get(4);
-        assertThat(e.get("kind").asText()).isEqualTo("code");
-        assertThat(e.get("verdict").asText()).isEqualTo("infrastructure_error");
-        assertThat(e.get("reason").asText()).contains("no code sandbox");
-        assertThat(e.get("tests_total").asInt()).isEqualTo(1);
-        assertThat(e.has("reward")).isTrue();
-        assertThat(e.get("reward").isNull()).isTrue();
-        assertThat(e.get("acc").asBoolean()).isFalse();
-        assertThat(e.has("terms")).isFalse();
-        assertThat(e.has("tests_passed")).isFalse();
     }
 
     @Test
-    void openRlhfRefusesABatchWithACodeItemThatNoSandboxCanJudge() throws Exception {
+    void aMathGroundTruthListIsRightWhenAnyOfItsAnswersIs() throws Exception {
+        String body = """
+                {"items": [
+                   {"id": "any", "kind": "math", "response": "so \\\\boxed{\\\\frac{1}{2}}", "ground_truth": ["0.3", 0.5, "1/3"]},
+                   {"id": "none", "kind": "math", "response": "so \\\\boxed{\\\\frac{1}{2}}", "ground_truth": ["0.3", "1/3"]},
+                   {"id": "one", "kind": "math", "response": "so \\\\boxed{7}", "ground_truth": ["7"]},
+                   {"id": "plain", "kind": "math", "response": "so \\\\boxed{7}", "ground_truth": "7"}
+                 ]}""";
+        HttpResponse<String> r = post("/v1/score", body);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode res = json(r).get("results");
+        assertThat(res.findValuesAsText("id")).containsExactly("any", "none", "one", "plain");
+        assertThat(res.findValues("reward").stream().map(JsonNode::asDouble)).containsExactly(1.0, 0.0, 1.0, 1.0);
+        assertThat(res.get(1).get("verdict").asText()).isEqualTo("wrong");
+        assertThat(res.get(1).get("pred").asText()).contains("frac{1}{2}");
+        for (String bad : List.of("[]", "[{\"a\": 1}]", "{\"answer\": \"7\"}", "null")) {
+            HttpResponse<String> refused = post("/v1/score", "{\"items\": [{\"kind\": \"math\", \"response\": \"7\", \"ground_truth\": " + bad + "}]}");
+            assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+            assertThat(json(refused).get("error").get("message").asText()).as(bad)
+                    .startsWith("'items[0].ground_truth' must be a string, a number, or a list of them for a math item");
+        }
+    }
+
+    /** The issue's case: the prompt holds the answer, the response does not. */
+    static final String PAID_FOR_THE_PROMPT = "Question: What is 2+3? Put the answer in a box, like this: write \\boxed{5}\nAnswer: no idea";
+
+    @Test
+    void aQueryWhoseResponseCannotBeToldFromItsPromptIsRefusedNamingTheFix() throws Exception {
         ObjectNode b = obj();
-        b.putArray("query").add(PROMPT + "x = \\boxed{5}<|im_end|>").add(PROMPT + "```python\nprint(1)\n```<|im_end|>");
-        b.putArray("prompts").add(PROMPT).add(PROMPT);
-        b.putArray("labels").add("5").add("{\"inputs\": [\"\\n\"], \"outputs\": [\"1\\n\"]}");
+        b.putArray("query").add(PAID_FOR_THE_PROMPT);
+        b.putArray("labels").add("5");
         HttpResponse<String> r = post("/get_reward", Json.line(b));
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(503);
-        assertThat(r.headers().firstValue("Retry-After")).contains("1");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
         JsonNode err = json(r).get("error");
-        assertThat(err.get("type").asText()).isEqualTo("unavailable");
-        assertThat(err.get("message").asText()).startsWith("1 of 2 queries could not be scored (query 1: no code sandbox is running on this server)")
-                .contains("no reward, not 0").endsWith("retry it");
+        assertThat(err.get("field").asText()).isEqualTo("prompts");
+        assertThat(err.get("message").asText())
+                .startsWith("1 of 1 queries cannot be split into prompt and response (query 0: no 'prompts' were sent and it holds no assistant"
+                        + " header of a chat template this server knows: ChatML (Qwen), Llama 3")
+                .contains("send 'prompts'").contains("--apply_chat_template").contains("--unseparated score-zero");
         assertThat(json(r).has("rewards")).isFalse();
-        // The math query alone is answered.
-        b.set("query", obj().arrayNode().add(PROMPT + "x = \\boxed{5}<|im_end|>"));
-        b.set("prompts", obj().arrayNode().add(PROMPT));
-        b.set("labels", obj().arrayNode().add("5"));
-        HttpResponse<String> ok = post("/get_reward", Json.line(b));
-        assertThat(ok.statusCode()).isEqualTo(200);
-        assertThat(json(ok).get("rewards").get(0).asDouble()).isEqualTo(1.0);
+
+        // One such query in a batch refuses the batch: no reward is answered for any of it.
+        ObjectNode batch = obj();
+        batch.putArray("query").add(PROMPT + "x = \\boxed{5}<|im_end|>").add(PAID_FOR_THE_PROMPT).add(PAID_FOR_THE_PROMPT);
+        batch.putArray("labels").add("5").add("5").add("5");
+        HttpResponse<String> refused = post("/get_reward", Json.line(batch));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).get("error").get("message").asText()).startsWith("2 of 3 queries cannot be split into prompt and response (query 1:");
+
+        // Prompts that are not in their queries are no help either.
+        batch.putArray("prompts").add(PROMPT).add("Question: What is 2+2?").add("Question: What is 2+3?");
+        HttpResponse<String> wrongPrompt = post("/get_reward", Json.line(batch));
+        assertThat(wrongPrompt.statusCode()).isEqualTo(400);
+        assertThat(json(wrongPrompt).get("error").get("field").asText()).isEqualTo("query");
+        assertThat(json(wrongPrompt).get("error").get("message").asText())
+                .startsWith("1 of 3 queries cannot be split into prompt and response (query 1: it does not contain prompts[1] and");
+
+        // With its prompt, the same query is split and its response, "no idea", earns nothing.
+        b.putArray("prompts").add("Question: What is 2+3? Put the answer in a box, like this: write \\boxed{5}\n");
+        HttpResponse<String> split = post("/get_reward", Json.line(b));
+        assertThat(split.statusCode()).as(split.body()).isEqualTo(200);
+        assertThat(json(split).get("rewards").get(0).asDouble()).isZero();
+        assertThat(json(split).get("extra_logs").get("unseparated").get(0).asDouble()).isZero();
+        assertThat(json(split).get("verdicts").get(0).asText()).isEqualTo("no_answer");
+    }
+
+    @Test
+    void scoreZeroScoresAnUnseparatedQueryExactlyZeroAndFlagsIt() throws Exception {
+        Shaping harsh = Shaping.DEFAULT.with("format_penalty", -0.5).with("incorrect", -1.0).with("garbage_penalty", -1.0);
+        ItemDefaults d = new ItemDefaults(harsh, ItemDefaults.STANDARD.deadline(), ItemDefaults.STANDARD.grader(), ItemDefaults.STANDARD.timeoutS());
+        RewardServer.Config c = RewardServer.Config.local(0).withUnseparated(RewardServer.Unseparated.SCORE_ZERO);
+        c = new RewardServer.Config(c.host(), 0, null, c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), d, 5, c.unseparated());
+        try (RewardServer lenient = new RewardServer(c, new RewardScorer(verifier, null, null), null, null)) {
+            ObjectNode b = obj();
+            b.putArray("query").add(PAID_FOR_THE_PROMPT).add(PROMPT + "x = \\boxed{5}<|im_end|>").add(PROMPT + "x = \\boxed{6}<|im_end|>")
+                    .add(PAID_FOR_THE_PROMPT.replace("no idea", "loop ".repeat(100)));
+            b.putArray("labels").add("5").add("5").add("5").add("{\"inputs\": [\"\\n\"], \"outputs\": [\"5\\n\"]}");
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(lenient.uri().resolve("/get_reward")).POST(HttpRequest.BodyPublishers.ofString(
+                    Json.line(b))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            JsonNode j = json(r);
+            // Exactly 0, whatever the server's shaping would make of a wrong or unformatted answer; never 1.
+            assertThat(doubles(j.get("rewards"))).containsExactly(0.0, 1.0, -1.0, 0.0);
+            assertThat(doubles(j.get("scores"))).containsExactly(0.0, 1.0, 0.0, 0.0);
+            assertThat(doubles(j.get("extra_logs").get("unseparated"))).containsExactly(1.0, 0.0, 0.0, 1.0);
+            assertThat(texts(j.get("verdicts"))).containsExactly("no_answer", "correct", "wrong", "no_answer");
+            assertThat(doubles(j.get("extra_logs").get("r_format"))).containsExactly(0.0, 0.0, 0.0, 0.0);
+            assertThat(doubles(j.get("extra_logs").get("r_garbage"))).containsExactly(0.0, 0.0, 0.0, 0.0);
+            assertThat(j.get("reasons").get(0).asText()).startsWith("the response cannot be told apart from the prompt (no 'prompts' were sent")
+                    .endsWith("so it is scored 0 (--unseparated score-zero)");
+            j.get("extra_logs").fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey()).hasSize(4));
+        }
+    }
+
+    @Test
+    void withoutASandboxEveryWireRefusesCode503WithTheReason() throws Exception {
+        String why = "no code sandbox on this server (off (--sandbox off))";
+        try (RewardServer mathOnly = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, null, why), null, null, why)) {
+            String code = "```python\nprint(1)\n```";
+            String tests = "{\"inputs\": [\"\\n\"], \"outputs\": [\"1\\n\"]}";
+            ObjectNode o = obj();
+            o.putArray("query").add(PROMPT + "x = \\boxed{5}<|im_end|>").add(PROMPT + code + "<|im_end|>");
+            o.putArray("prompts").add(PROMPT).add(PROMPT);
+            o.putArray("labels").add("5").add(tests);
+            ObjectNode v = obj();
+            ArrayNode items = v.putArray("items");
+            items.addObject().put("id", "m").put("kind", "math").put("response", "\\boxed{5}").put("ground_truth", "5");
+            items.addObject().put("id", "m2").put("kind", "math").put("response", "\\boxed{5}").put("ground_truth", "5");
+            items.addObject().put("id", "c").put("kind", "code").put("response", code).put("tests", tests);
+            // A code item with no code block would be wrong anyway, but the request holds code all the same.
+            items.addObject().put("id", "c2").put("kind", "code").put("response", "no code").put("tests", tests);
+            record Wire(String path, String body, String says) {}
+            for (Wire w : List.of(new Wire("/get_reward", Json.line(o), "this request holds 1 code item (the first is query 1), and " + why),
+                    new Wire("/v1/score", Json.line(v), "this request holds 2 code items (the first is items[2]), and " + why),
+                    new Wire("/run_code", "{\"code\": \"print(1)\", \"language\": \"python\"}", why + ": this server cannot run code"))) {
+                HttpResponse<String> r = http.send(HttpRequest.newBuilder(mathOnly.uri().resolve(w.path)).POST(HttpRequest.BodyPublishers.ofString(w.body))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(r.statusCode()).as(w.path + " " + r.body()).isEqualTo(503);
+                // Asking again will not help: no Retry-After, so clients raise the reason at once.
+                assertThat(r.headers().firstValue("Retry-After")).as(w.path).isEmpty();
+                JsonNode err = json(r).get("error");
+                assertThat(err.get("type").asText()).isEqualTo("unavailable");
+                assertThat(err.get("message").asText()).as(w.path).startsWith(w.says);
+                assertThat(json(r).has("rewards")).isFalse();
+                assertThat(json(r).has("results")).isFalse();
+            }
+            assertThat(mathOnly.metrics().render()).contains("arbiter_reward_rejected_total{reason=\"no_sandbox\"} 3")
+                    .doesNotContain("kind=\"code\"");
+            // arbiter train's client reports the reason too, rather than "overloaded".
+            PromptSet.Example add = new PromptSet.Example("add", "Add.", null, new CodeTests(List.of(new TestCase("\n", "1\n",
+                    TestCase.TestType.STDIN, TestCase.Visibility.PUBLIC)), null, null, CodeTests.Coverage.PUBLIC_ONLY), null);
+            try (Rewards remote = Rewards.remote(mathOnly.uri(), null, Shaping.DEFAULT)) {
+                assertThatThrownBy(() -> remote.score(List.of(code), List.of(add))).hasMessageContaining("answered HTTP 503")
+                        .hasMessageContaining("this request holds 1 code item (the first is items[0]), and " + why);
+            }
+            // The math alone is answered.
+            o.set("query", obj().arrayNode().add(PROMPT + "x = \\boxed{5}<|im_end|>"));
+            o.set("prompts", obj().arrayNode().add(PROMPT));
+            o.set("labels", obj().arrayNode().add("5"));
+            HttpResponse<String> ok = http.send(HttpRequest.newBuilder(mathOnly.uri().resolve("/get_reward")).POST(HttpRequest.BodyPublishers.ofString(
+                    Json.line(o))).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(ok.statusCode()).isEqualTo(200);
+            assertThat(json(ok).get("rewards").get(0).asDouble()).isEqualTo(1.0);
+        }
     }
 
     @Test
@@ -290,7 +406,7 @@ class RewardServerTest {
     @Test
     void bearerTokenGuardsEverythingButHealth() throws Exception {
         RewardServer.Config c = RewardServer.Config.local(0);
-        c = new RewardServer.Config(c.host(), 0, "s3cret", c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 5);
+        c = new RewardServer.Config(c.host(), 0, "s3cret", c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 5, c.unseparated());
         try (RewardServer guarded = new RewardServer(c, new RewardScorer(verifier, null, null), null, null)) {
             String body = "{\"items\": [{\"kind\": \"math\", \"response\": \"\\\\boxed{1}\", \"ground_truth\": \"1\"}]}";
             HttpRequest.Builder req = HttpRequest.newBuilder(guarded.uri().resolve("/v1/score")).POST(HttpRequest.BodyPublishers.ofString(body));
@@ -312,7 +428,7 @@ class RewardServerTest {
     @Test
     void aFullQueueAnswers429WithRetryAfterAndABatchLargerThanTheQueue413() throws Exception {
         RewardServer.Config c = RewardServer.Config.local(0);
-        c = new RewardServer.Config(c.host(), 0, null, c.maxBodyBytes(), c.bodyBudgetBytes(), 8, c.defaults(), 5);
+        c = new RewardServer.Config(c.host(), 0, null, c.maxBodyBytes(), c.bodyBudgetBytes(), 8, c.defaults(), 5, c.unseparated());
         try (RewardServer small = new RewardServer(c, new RewardScorer(verifier, null, null), null, null)) {
             ObjectNode tooBig = obj();
             ArrayNode items = tooBig.putArray("items");
@@ -359,7 +475,7 @@ class RewardServerTest {
     @Test
     void closeFinishesTheRequestsInFlightAndRefusesNewOnes() throws Exception {
         RewardServer.Config c = RewardServer.Config.local(0);
-        c = new RewardServer.Config(c.host(), 0, null, c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 60);
+        c = new RewardServer.Config(c.host(), 0, null, c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 60, c.unseparated());
         RewardServer s = new RewardServer(c, new RewardScorer(verifier, null, null), null, null);
         ObjectNode big = obj();
         ArrayNode items = big.putArray("items");

@@ -64,6 +64,10 @@ class ShapingTermsTest {
         assertThat(ChatText.userTurn(llama)).isEqualTo("Problem: 1+1?");
         String r1 = "<｜begin▁of▁sentence｜><｜User｜>What is 3*3?<｜Assistant｜><think>\nnine\n</think>\n\\boxed{9}<｜end▁of▁sentence｜>";
         assertThat(ChatText.response(r1, null)).isEqualTo("<think>\nnine\n</think>\n\\boxed{9}");
-        assertThat(ChatText.response("plain text \\boxed{1}", "no such prompt")).isEqualTo("plain text \\boxed{1}");
+        // Neither the prompt nor a template's header: the response cannot be told apart, so there is none.
+        assertThat(ChatText.response("plain text \\boxed{1}", "no such prompt")).isNull();
+        assertThat(ChatText.response("Question: 2+3? write \\boxed{5}\nAnswer: no idea", null)).isNull();
+        assertThat(ChatText.response("Question: 2+3? write \\boxed{5}\nAnswer: no idea", "Question: 2+3? write \\boxed{5}\n"))
+                .isEqualTo("Answer: no idea");
     }
 }

@@ -202,11 +202,13 @@ public interface Rewards extends AutoCloseable {
             if (token != null) {
                 req.header("Authorization", "Bearer " + token);
             }
-            IOException last = null;
+            String last = null;
             for (int attempt = 0; attempt < 3; attempt++) {
                 try {
                     HttpResponse<String> resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-                    if (resp.statusCode() == 429 || resp.statusCode() == 503) {
+                    // Only a refusal with Retry-After may pass if asked again; the rest say why in their body.
+                    if ((resp.statusCode() == 429 || resp.statusCode() == 503) && resp.headers().firstValue("Retry-After").isPresent()) {
+                        last = "HTTP " + resp.statusCode() + ": " + resp.body().lines().findFirst().orElse("");
                         Thread.sleep(500L << attempt);
                         continue;
                     }
@@ -228,13 +230,13 @@ public interface Rewards extends AutoCloseable {
                     }
                     return out;
                 } catch (IOException e) {
-                    last = e;
+                    last = e.getMessage();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     throw new IllegalStateException("interrupted while waiting for rewards", e);
                 }
             }
-            throw new IllegalStateException("the reward service at " + url + " did not answer: " + (last == null ? "overloaded" : last.getMessage()));
+            throw new IllegalStateException("the reward service at " + url + " did not answer: " + last);
         }
 
         @Override
