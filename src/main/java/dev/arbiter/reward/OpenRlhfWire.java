@@ -88,9 +88,10 @@ final class OpenRlhfWire {
             } else {
                 target = answers == null ? null : answers.find(prompt != null ? prompt : query.get(i));
                 if (target == null) {
-                    // No gold, so no verdict and no reward: the request is refused with this reason (see unscored).
-                    target = new RewardItem.NoTarget(Kind.MATH, answers == null
-                            ? "the label is empty and the server has no answer index" : "no label, and the answer index has no problem matching this query");
+                    // No gold, so no verdict: a request that retrying cannot fix is refused as the caller's to mend, never scored 0.
+                    throw new BadRequest("query " + i + " has nothing to be checked against: " + (answers == null
+                            ? "its label is empty and this server has no answer index; send 'labels', or start the server with --answers BENCHMARK"
+                            : "no label, and the answer index has no problem matching this query; send 'labels'"), "labels");
                 }
             }
             items.add(new RewardItem(Integer.toString(i), response, target, d.shaping(), deadline));

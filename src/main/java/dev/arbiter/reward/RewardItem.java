@@ -39,14 +39,6 @@ public record RewardItem(String id, String response, Target target, Shaping shap
         }
     }
 
-    /** Nothing to check against (a query whose problem no label or index names): no verdict and no reward, with this reason. */
-    public record NoTarget(Kind kind, String reason) implements Target {
-        public NoTarget {
-            Objects.requireNonNull(kind, "kind");
-            Objects.requireNonNull(reason, "reason");
-        }
-    }
-
     /** Tests graded by LiveCodeBench's rules or CodeContests' tolerant checker; {@code timeoutS} is per test. */
     public record CodeTarget(CodeTests tests, CodeGrader.Kind grader, int timeoutS) implements Target {
         public CodeTarget {

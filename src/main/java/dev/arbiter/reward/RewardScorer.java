@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * Turns one {@link RewardItem} into a {@link RewardResult} through the same {@link dev.arbiter.verify.Verifier}
  * seam the leaderboard uses, and shapes its {@link Outcome} by {@link Shaping#correctness}. Thread-safe,
  * and it never throws for any item. An item without a verdict (the sandbox failed or there is none,
- * the verifier broke, the gold is missing, the item's deadline passed before it was looked at) has no
+ * the verifier broke, the gold has no answer, the item's deadline passed before it was looked at) has no
  * reward at all ({@link RewardResult#scored()} is false), never the shaping's {@code incorrect}.
  */
 public final class RewardScorer {
@@ -67,7 +67,6 @@ public final class RewardScorer {
                 yield code.with(new CodeGrader.Settings(timeoutS, s.clock(), s.limits()))
                         .verify(Check.of(item.id() == null ? "item" : item.id(), c.tests(), c.grader(), item.response(), false));
             }
-            case RewardItem.NoTarget n -> Verdict.infrastructureError(n.reason(), null, 0);
         };
         return result(item, v, t0);
     }

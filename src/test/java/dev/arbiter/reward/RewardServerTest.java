@@ -109,6 +109,15 @@ class RewardServerTest {
             assertThat(j.get(key)).as(key).hasSize(4);
         }
         j.get("extra_logs").fields().forEachRemaining(e -> assertThat(e.getValue()).as(e.getKey()).hasSize(4));
+
+        // A problem the index does not know has no gold: the request is refused as the caller's to fix, never scored 0.
+        q.add("<|im_start|>user\nProblem: An unknown problem.<|im_end|>\n<|im_start|>assistant\n\\boxed{1}<|im_end|>");
+        HttpResponse<String> unknown = post("/get_reward", Json.line(b));
+        assertThat(unknown.statusCode()).as(unknown.body()).isEqualTo(400);
+        JsonNode err = json(unknown).get("error");
+        assertThat(err.get("field").asText()).isEqualTo("labels");
+        assertThat(err.get("message").asText()).isEqualTo("query 4 has nothing to be checked against: no label, and the answer index has"
+                + " no problem matching this query; send 'labels'");
     }
 
     @Test
