@@ -80,7 +80,8 @@ public final class ModelTokenizer implements AutoCloseable {
             }
             throw new ModelException(tokFile + ": the tokenizer did not load: " + e.getMessage(), e);
         }
-        JinjavaConfig jc = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).build();
+        // A message is data: with nested interpretation on, a problem holding "{{" was parsed as a template.
+        JinjavaConfig jc = JinjavaConfig.newBuilder().withTrimBlocks(true).withLstripBlocks(true).withNestedInterpretationEnabled(false).build();
         jinja = new Jinjava(jc);
         jinja.getGlobalContext().registerFunction(new ELFunctionDefinition("", "raise_exception", ModelTokenizer.class,
                 "raiseException", String.class));

@@ -49,6 +49,10 @@ class GeneratorTest {
         String chat = tok.applyChatTemplate(List.of(new ModelTokenizer.Message("user", "What is 2+2?")));
         assertThat(chat).isEqualTo("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n"
                 + "<|im_start|>user\nWhat is 2+2?<|im_end|>\n<|im_start|>assistant\n");
+        // A message is data, never template: MATH-500's number_theory/1185 holds "{{" (it failed to render before).
+        String tower = "Evaluate ${n!}^{{n!}^{{\\cdot}^{{\\cdot}^{{\\cdot}^{n!}}}}}$ and {{ 1 + 1 }} {% if true %}x{% endif %}";
+        assertThat(tok.applyChatTemplate(List.of(new ModelTokenizer.Message("user", tower))))
+                .contains("<|im_start|>user\n" + tower + "<|im_end|>");
         int[] chatIds = tok.encode(chat, false);
         int imStart = tok.encode("<|im_start|>", false)[0];
         assertThat(tok.encode("<|im_start|>", false)).hasSize(1);
