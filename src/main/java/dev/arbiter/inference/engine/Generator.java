@@ -98,6 +98,7 @@ public final class Generator implements AutoCloseable {
         int next;
         // incremental detokenization, only when there are stop strings
         final StringBuilder text = new StringBuilder();
+        final List<SequenceResult.TokenLogprobs> logprobs = new ArrayList<>();
         int prefixOffset;
         int readOffset;
 
@@ -231,6 +232,9 @@ public final class Generator implements AutoCloseable {
                 }
             }
         }
+        if (r.req.topLogprobs() >= 0) {
+            r.logprobs.add(logprobs(logits, offset, vocab, token, r.req.topLogprobs()));
+        }
         r.append(token);
         generatedTokens.incrementAndGet();
         if (eos.contains(token) && r.forced.isEmpty()) {
@@ -256,6 +260,37 @@ public final class Generator implements AutoCloseable {
         r.next = token;
     }
 
+    /** The token's log-softmax over the vocabulary, and the {@code k} largest, most likely first (ties by lower id). */
+    static SequenceResult.TokenLogprobs logprobs(float[] logits, int offset, int vocab, int token, int k) {
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, logits[offset + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            sum += Math.exp(logits[offset + i] - max);
+        }
+        double norm = max + Math.log(sum);
+        int[] top = new int[Math.min(k, vocab)];
+        int filled = 0;
+        for (int i = 0; i < vocab; i++) {
+            float v = logits[offset + i];
+            if (filled < top.length || v > logits[offset + top[filled - 1]]) {
+                int j = filled < top.length ? filled++ : filled - 1;
+                while (j > 0 && logits[offset + top[j - 1]] < v) {
+                    top[j] = top[j - 1];
+                    j--;
+                }
+                top[j] = i;
+            }
+        }
+        double[] topLp = new double[top.length];
+        for (int j = 0; j < top.length; j++) {
+            topLp[j] = logits[offset + top[j]] - norm;
+        }
+        return new SequenceResult.TokenLogprobs(token, logits[offset + token] - norm, top, topLp);
+    }
+
     private String delta(Row r) {
         String prefix = tokenizer.decode(r.out, r.prefixOffset, r.readOffset, true);
         String full = tokenizer.decode(r.out, r.prefixOffset, r.count, true);
@@ -278,7 +313,7 @@ public final class Generator implements AutoCloseable {
             textEnd--;
         }
         String text = cutAt >= 0 ? r.text.substring(0, cutAt) : tokenizer.decode(toks, 0, textEnd, true);
-        r.future.complete(new SequenceResult(toks, text, finish, r.req.prompt().length));
+        r.future.complete(new SequenceResult(toks, text, finish, r.req.prompt().length, r.logprobs));
     }
 
     /** Drops finished rows, and the columns that are padding for every row left. */

@@ -20,12 +20,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LocalEngine implements InferenceBackend, AutoCloseable {
     private final String name;
+    private final Path dir;
     private final DecoderModel model;
     private final ModelTokenizer tokenizer;
     private final Generator generator;
 
-    private LocalEngine(String name, DecoderModel model, ModelTokenizer tokenizer, Generator.Limits limits) {
+    private LocalEngine(String name, Path dir, DecoderModel model, ModelTokenizer tokenizer, Generator.Limits limits) {
         this.name = name;
+        this.dir = dir;
         this.model = model;
         this.tokenizer = tokenizer;
         this.generator = new Generator(model, tokenizer, limits);
@@ -43,7 +45,7 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         Torch.Precision p = Torch.precision(d, precision);
         DecoderModel m = DecoderModel.load(dir, d, p);
         try {
-            return new LocalEngine(name, m, ModelTokenizer.load(dir, m.config()), limits);
+            return new LocalEngine(name, dir.toAbsolutePath().normalize(), m, ModelTokenizer.load(dir, m.config()), limits);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -52,6 +54,11 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /** The model folder the weights came from. */
+    public Path dir() {
+        return dir;
     }
 
     public DecoderModel model() {
@@ -84,14 +91,29 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         record Chat(List<ModelTokenizer.Message> messages) implements Prompt {}
     }
 
-    /** One finished choice, in the shape the OpenAI API reports. */
-    public record Choice(String text, String finishReason, int promptTokens, int completionTokens) {}
+    /**
+     * One finished choice, in the shape the OpenAI API reports; {@code logprobs} holds one entry per
+     * generated token when they were asked for.
+     */
+    public record Choice(String text, String finishReason, int promptTokens, int completionTokens, List<Logprob> logprobs) {}
+
+    /** A generated token's text and log-probability, with the most likely tokens at its position. */
+    public record Logprob(String token, double logprob, List<Top> top) {}
+
+    /** One of the most likely tokens at a position. */
+    public record Top(String token, double logprob) {}
 
     /**
      * Submits {@code n} samples of one prompt; sample i uses seed + i, so a request repeated with its
      * seed repeats every choice.
      */
     public List<CompletableFuture<Choice>> complete(Prompt prompt, int n, Sampling sampling, int maxTokens, List<String> stop) {
+        return complete(prompt, n, sampling, maxTokens, stop, -1);
+    }
+
+    /** As {@link #complete(Prompt, int, Sampling, int, List)}, with {@code topLogprobs} alternatives per token (-1: no logprobs). */
+    public List<CompletableFuture<Choice>> complete(Prompt prompt, int n, Sampling sampling, int maxTokens, List<String> stop,
+                                                    int topLogprobs) {
         int[] ids = switch (prompt) {
             case Prompt.Raw r -> tokenizer.encode(r.text(), true);
             case Prompt.Chat c -> tokenizer.encode(tokenizer.applyChatTemplate(c.messages()), false);
@@ -102,8 +124,9 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         List<CompletableFuture<Choice>> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Sampling s = new Sampling(sampling.temperature(), sampling.topP(), sampling.topK(), sampling.seed() + i);
-            CompletableFuture<SequenceResult> base = generator.submit(new SequenceRequest(ids, s, maxTokens, stop, null));
-            CompletableFuture<Choice> choice = base.thenApply(r -> new Choice(r.text(), r.finish().openAi(), r.promptTokens(), r.tokens().length));
+            CompletableFuture<SequenceResult> base = generator.submit(new SequenceRequest(ids, s, maxTokens, stop, null, topLogprobs));
+            CompletableFuture<Choice> choice = base.thenApply(r -> new Choice(r.text(), r.finish().openAi(), r.promptTokens(), r.tokens().length,
+                    r.logprobs().stream().map(this::named).toList()));
             // a caller that gives up frees the row at the next step
             choice.whenComplete((v, e) -> {
                 if (choice.isCancelled()) {
@@ -115,6 +138,19 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         return out;
     }
 
+    private Logprob named(SequenceResult.TokenLogprobs t) {
+        List<Top> top = new ArrayList<>();
+        for (int i = 0; i < t.top().length; i++) {
+            top.add(new Top(tokenText(t.top()[i]), t.topLogprobs()[i]));
+        }
+        return new Logprob(tokenText(t.token()), t.logprob(), top);
+    }
+
+    /** One token's text on its own (a token that is part of a multi-byte character reads as U+FFFD). */
+    private String tokenText(int id) {
+        return tokenizer.decode(new int[] {id}, 0, 1, false);
+    }
+
     @Override
     public Generation generate(GenerationRequest r) {
         Prompt p = r.chat() ? new Prompt.Chat(List.of(new ModelTokenizer.Message("user", r.prompt()))) : new Prompt.Raw(r.prompt());
@@ -122,7 +158,8 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         try {
             f = complete(p, 1, new Sampling(r.temperature(), r.topP(), 0, r.seed()), r.maxTokens(), r.stop()).getFirst();
         } catch (ModelException | IllegalArgumentException e) {
-            throw new InferenceException(e.getMessage(), e);
+            // refused before it ran (too long for the context, say): the same request fails again
+            throw new InferenceException(e.getMessage(), e, InferenceException.Kind.REFUSED, 0, e.getMessage());
         }
         try {
             Choice c = f.get(r.timeout().toMillis(), TimeUnit.MILLISECONDS);

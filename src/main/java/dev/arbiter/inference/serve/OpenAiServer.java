@@ -25,9 +25,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * The OpenAI-compatible HTTP face of a {@link LocalEngine}: /v1/models, /v1/completions and
- * /v1/chat/completions (no streaming). Each request waits on its own virtual thread, and all of them
- * feed the engine's one batching loop, so concurrent requests are decoded together.
+ * The OpenAI-compatible HTTP face of a {@link LocalEngine}: /v1/models (with vLLM's {@code root} and
+ * {@code max_model_len}), /v1/completions and /v1/chat/completions (no streaming; logprobs in each
+ * route's OpenAI shape). Each request waits on its own virtual thread, and all of them feed the
+ * engine's one batching loop, so concurrent requests are decoded together.
  */
 public final class OpenAiServer implements AutoCloseable {
     private static final int MAX_BODY = 32 << 20;
@@ -130,7 +131,7 @@ public final class OpenAiServer implements AutoCloseable {
     private ObjectNode models() {
         ObjectNode o = Json.mapper().createObjectNode().put("object", "list");
         o.putArray("data").addObject().put("id", engine.name()).put("object", "model").put("created", created).put("owned_by", "arbiter")
-                .put("max_model_len", engine.model().config().maxPositions());
+                .put("root", engine.dir().toString()).putNull("parent").put("max_model_len", engine.model().config().maxPositions());
         return o;
     }
 
@@ -164,6 +165,7 @@ public final class OpenAiServer implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new BadRequest(400, e.getMessage(), null, null);
         }
+        int topLogprobs = topLogprobs(b, chat);
         List<String> stop = new ArrayList<>();
         JsonNode s = b.path("stop");
         if (s.isTextual()) {
@@ -202,7 +204,7 @@ public final class OpenAiServer implements AutoCloseable {
         }
         List<CompletableFuture<LocalEngine.Choice>> futures = new ArrayList<>();
         for (LocalEngine.Prompt p : prompts) {
-            futures.addAll(engine.complete(p, n, sampling, maxTokens, stop));
+            futures.addAll(engine.complete(p, n, sampling, maxTokens, stop, topLogprobs));
         }
         ObjectNode o = Json.mapper().createObjectNode();
         o.put("id", (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", ""));
@@ -222,8 +224,18 @@ public final class OpenAiServer implements AutoCloseable {
             ObjectNode ch = choices.addObject().put("index", i);
             if (chat) {
                 ch.putObject("message").put("role", "assistant").put("content", c.text());
+                if (topLogprobs >= 0) {
+                    chatLogprobs(ch.putObject("logprobs").putArray("content"), c.logprobs());
+                } else {
+                    ch.putNull("logprobs");
+                }
             } else {
-                ch.put("text", c.text()).putNull("logprobs");
+                ch.put("text", c.text());
+                if (topLogprobs >= 0) {
+                    completionLogprobs(ch.putObject("logprobs"), c.logprobs());
+                } else {
+                    ch.putNull("logprobs");
+                }
             }
             ch.put("finish_reason", c.finishReason());
             if (i % n == 0) {
@@ -234,6 +246,79 @@ public final class OpenAiServer implements AutoCloseable {
         o.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
                 .put("total_tokens", promptTokens + completionTokens);
         return o;
+    }
+
+    /**
+     * How many alternatives per token the request wants, -1 for no logprobs: chat sends
+     * {@code logprobs: true} and {@code top_logprobs: k}; completions send {@code logprobs: k}.
+     */
+    private static int topLogprobs(JsonNode b, boolean chat) {
+        int max = dev.arbiter.inference.engine.SequenceRequest.MAX_TOP_LOGPROBS;
+        if (chat) {
+            JsonNode on = b.path("logprobs");
+            if (!on.isMissingNode() && !on.isNull() && !on.isBoolean()) {
+                throw new BadRequest(400, "'logprobs' must be true or false in a chat request, got " + on, "logprobs", null);
+            }
+            boolean wanted = on.asBoolean(false);
+            if (!wanted) {
+                if (b.hasNonNull("top_logprobs")) {
+                    throw new BadRequest(400, "'top_logprobs' needs 'logprobs': true", "top_logprobs", null);
+                }
+                return -1;
+            }
+            int k = intParam(b, "top_logprobs", 0);
+            if (k < 0 || k > max) {
+                throw new BadRequest(400, "top_logprobs must be between 0 and " + max + ", got " + k, "top_logprobs", null);
+            }
+            return k;
+        }
+        if (!b.hasNonNull("logprobs")) {
+            return -1;
+        }
+        int k = intParam(b, "logprobs", 0);
+        if (k < 0 || k > max) {
+            throw new BadRequest(400, "logprobs must be between 0 and " + max + ", got " + k, "logprobs", null);
+        }
+        return k;
+    }
+
+    /** Chat's shape: one entry per token with its text, logprob, UTF-8 bytes and top alternatives. */
+    private static void chatLogprobs(ArrayNode content, List<LocalEngine.Logprob> logprobs) {
+        for (LocalEngine.Logprob lp : logprobs) {
+            ObjectNode e = content.addObject();
+            tokenEntry(e, lp.token(), lp.logprob());
+            ArrayNode top = e.putArray("top_logprobs");
+            lp.top().forEach(t -> tokenEntry(top.addObject(), t.token(), t.logprob()));
+        }
+    }
+
+    private static void tokenEntry(ObjectNode e, String token, double logprob) {
+        e.put("token", token).put("logprob", logprob);
+        ArrayNode bytes = e.putArray("bytes");
+        for (byte x : token.getBytes(StandardCharsets.UTF_8)) {
+            bytes.add(x & 0xff);
+        }
+    }
+
+    /** The completions shape: parallel lists of tokens, their logprobs, the top alternatives as {token: logprob}, and text offsets. */
+    private static void completionLogprobs(ObjectNode o, List<LocalEngine.Logprob> logprobs) {
+        ArrayNode tokens = o.putArray("tokens");
+        ArrayNode tokenLogprobs = o.putArray("token_logprobs");
+        ArrayNode top = o.putArray("top_logprobs");
+        ArrayNode offsets = o.putArray("text_offset");
+        int offset = 0;
+        for (LocalEngine.Logprob lp : logprobs) {
+            tokens.add(lp.token());
+            tokenLogprobs.add(lp.logprob());
+            ObjectNode alts = top.addObject();
+            lp.top().forEach(t -> {
+                if (!alts.has(t.token())) {
+                    alts.put(t.token(), t.logprob());
+                }
+            });
+            offsets.add(offset);
+            offset += lp.token().length();
+        }
     }
 
     /** Message content: a string, or OpenAI's list of text parts. */
