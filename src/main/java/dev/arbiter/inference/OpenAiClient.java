@@ -118,17 +118,81 @@ public final class OpenAiClient implements InferenceBackend {
 
     private record Answer(String body, URI from) {}
 
-    /** POSTs with the retry policy: the body of the first 200, or an InferenceException. */
+    /** The endpoints, as normalized (no trailing /v1). */
+    public List<URI> endpoints() {
+        return endpoints.stream().map(e -> e.base).toList();
+    }
+
+    /**
+     * One model a server lists at GET /v1/models: its id, and where the server gives them vLLM's
+     * {@code root} (what the weights were loaded from) and {@code max_model_len} (the context in tokens).
+     */
+    public record ServedModel(String id, String root, Integer maxModelLen) {}
+
+    /**
+     * The models one endpoint serves, from GET /v1/models; empty when the server has no such route
+     * (404). A connection that cannot be made fails at once, without retries, so a dead endpoint is
+     * known in a moment; 408, 429 and 5xx are retried as for any request.
+     */
+    public java.util.Optional<List<ServedModel>> models(URI endpoint, Duration timeout) {
+        Answer a;
+        try {
+            a = send(endpoint(endpoint), "GET", "/v1/models", null, timeout, false);
+        } catch (InferenceException e) {
+            if (e.status() == 404) {
+                return java.util.Optional.empty();
+            }
+            throw e;
+        }
+        JsonNode data = json(a).path("data");
+        if (!data.isArray()) {
+            throw new InferenceException(a.from() + "/v1/models answered without a data list: " + abbreviate(a.body()));
+        }
+        List<ServedModel> out = new ArrayList<>();
+        for (JsonNode m : data) {
+            out.add(new ServedModel(m.path("id").asText(""), m.path("root").isTextual() ? m.path("root").asText() : null,
+                    m.path("max_model_len").canConvertToInt() && m.path("max_model_len").isIntegralNumber() ? m.path("max_model_len").asInt() : null));
+        }
+        return java.util.Optional.of(out);
+    }
+
+    /** POSTs a JSON body to one endpoint (not spread over the others), with the retry policy; the parsed reply. */
+    public JsonNode post(URI endpoint, String path, JsonNode body, Duration timeout) {
+        return json(send(endpoint(endpoint), "POST", path, Json.line(body), timeout, true));
+    }
+
+    private Endpoint endpoint(URI base) {
+        URI b = normalize(base);
+        return endpoints.stream().filter(e -> e.base.equals(b)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(base + " is not one of this client's endpoints"));
+    }
+
+    /** POSTs with the retry policy, spread over the endpoints: the body of the first 200, or an InferenceException. */
     private Answer post(String path, String body, Duration timeout) {
+        return send(null, "POST", path, body, timeout, true);
+    }
+
+    /**
+     * Sends with the retry policy to {@code pinned}, or else to the endpoints in turn. A 4xx other
+     * than 408 and 429 fails at once as {@link InferenceException.Kind#REFUSED}; a connection that
+     * cannot be made is retried only when {@code retryConnect}.
+     */
+    private Answer send(Endpoint pinned, String method, String path, String body, Duration timeout, boolean retryConnect) {
         String lastError = "no attempt made";
+        String lastReason = null;
+        int lastStatus = 0;
+        Throwable lastCause = null;
+        boolean unreachable = false;
         for (int attempt = 1; attempt <= retry.attempts(); attempt++) {
-            Endpoint e = pick();
+            Endpoint e = pinned != null ? pinned : pick();
             Duration wait = null;
             try {
-                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.base + path))
-                        .timeout(timeout)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body));
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(e.base + path)).timeout(timeout);
+                if (body != null) {
+                    b.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+                } else {
+                    b.method(method, HttpRequest.BodyPublishers.noBody());
+                }
                 if (apiKey != null && !apiKey.isBlank()) {
                     b.header("Authorization", "Bearer " + apiKey);
                 }
@@ -139,13 +203,27 @@ public final class OpenAiClient implements InferenceBackend {
                     succeeded(e);
                     return new Answer(resp.body(), e.base);
                 }
+                lastStatus = code;
+                lastReason = serverMessage(resp.body());
                 lastError = e.base + path + " answered HTTP " + code + ": " + abbreviate(resp.body());
+                lastCause = null;
+                unreachable = false;
                 if (code != 408 && code != 429 && code < 500) {
-                    throw new InferenceException(lastError);
+                    throw new InferenceException(lastError, null, InferenceException.Kind.REFUSED, code, lastReason);
                 }
                 wait = retryAfter(resp);
             } catch (IOException ex) {
-                lastError = e.base + ": " + ex.getClass().getSimpleName() + (ex.getMessage() == null ? "" : " " + ex.getMessage());
+                String what = describe(ex);
+                lastError = e.base + path + ": " + what;
+                lastReason = what;
+                lastStatus = 0;
+                lastCause = ex;
+                unreachable = ex instanceof java.net.ConnectException || ex.getCause() instanceof java.net.ConnectException
+                        || ex.getCause() instanceof java.nio.channels.UnresolvedAddressException;
+                if (unreachable && !retryConnect) {
+                    throw new InferenceException("cannot reach " + e.base + " (" + method + " " + path + ": " + what + ")", ex,
+                            InferenceException.Kind.UNREACHABLE, 0, what);
+                }
             } catch (InterruptedException ex) {
                 Thread.currentThread().interrupt();
                 throw new InferenceException("interrupted while waiting for " + e.base, ex);
@@ -156,7 +234,36 @@ public final class OpenAiClient implements InferenceBackend {
                 sleep(wait != null ? wait : retry.backoff(attempt));
             }
         }
-        throw new InferenceException("gave up after " + retry.attempts() + " attempts; last: " + lastError);
+        throw new InferenceException("gave up after " + retry.attempts() + " attempts; last: " + lastError, lastCause,
+                unreachable ? InferenceException.Kind.UNREACHABLE : InferenceException.Kind.FAILED, lastStatus, lastReason);
+    }
+
+    /** An I/O failure in a few words: its type and the first message in its chain (the JDK often leaves the outer one empty). */
+    private static String describe(IOException ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                return ex.getClass().getSimpleName() + ": " + t.getMessage();
+            }
+        }
+        // the JDK's client says nothing more when a port refuses the connection
+        return ex.getClass().getSimpleName() + (ex instanceof java.net.ConnectException ? ": no connection could be made" : "");
+    }
+
+    /** The server's own words in an error body: OpenAI's error.message, a bare error string, FastAPI's detail, or the body. */
+    static String serverMessage(String body) {
+        try {
+            JsonNode n = Json.mapper().readTree(body);
+            if (n != null) {
+                for (JsonNode m : List.of(n.path("error").path("message"), n.path("error"), n.path("message"), n.path("detail"))) {
+                    if (m.isTextual() && !m.asText().isBlank()) {
+                        return abbreviate(m.asText());
+                    }
+                }
+            }
+        } catch (IOException notJson) {
+            // fall through to the body as it came
+        }
+        return abbreviate(body);
     }
 
     private static JsonNode json(Answer a) {
