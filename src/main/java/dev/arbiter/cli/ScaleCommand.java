@@ -258,7 +258,7 @@ final class ScaleCommand implements Callable<Integer> {
                     try (ProgressBar bar = ResumableJsonl.progress(l.name() + " @" + bs.getLast(), total, before)) {
                         g = EvalRunner.generate(plan, counter.as("full"), st, (done, all, tokens) -> bar.stepTo(before + done));
                     }
-                    g.failures().forEach(f -> err.println("  not generated: " + f));
+                    g.failures().forEach(f -> err.println("  not generated: " + f.line()));
                     if (g.failed() > 0) {
                         throw new Errors.UserError(g.failed() + " generations failed; run the same command again to fetch only those");
                     }

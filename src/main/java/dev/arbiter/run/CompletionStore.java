@@ -112,6 +112,17 @@ public final class CompletionStore implements AutoCloseable {
                         + " completion_tokens INTEGER NOT NULL,"
                         + " created_at TEXT NOT NULL DEFAULT (" + now + "),"
                         + " PRIMARY KEY (spec_hash, problem_id, sample_index))");
+                // the fingerprint a served model's name was first seen with, per revision and probe route
+                s.execute("CREATE TABLE IF NOT EXISTS served_models ("
+                        + " model TEXT NOT NULL,"
+                        + " revision TEXT NOT NULL,"
+                        + " route TEXT NOT NULL,"
+                        + " fingerprint_id TEXT NOT NULL,"
+                        + " fingerprint TEXT NOT NULL,"
+                        + " served TEXT,"
+                        + " endpoint TEXT,"
+                        + " created_at TEXT NOT NULL DEFAULT (" + now + "),"
+                        + " PRIMARY KEY (model, revision, route))");
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS verdicts (
                           spec_hash TEXT NOT NULL,
@@ -141,6 +152,35 @@ public final class CompletionStore implements AutoCloseable {
         String[] json = new String[1];
         query("SELECT spec_json FROM specs WHERE spec_hash = ?", rs -> json[0] = rs.getString(1), specHash);
         return Optional.ofNullable(json[0]);
+    }
+
+    /**
+     * A served model as first recorded under its name: the fingerprint's id and JSON, what GET
+     * /v1/models said of it (JSON, or null), the endpoint it was probed on, and when.
+     */
+    public record ServedModel(String fingerprintId, String fingerprint, String served, String endpoint, String createdAt) {}
+
+    /**
+     * The served model first recorded under this name, revision ("" for none) and probe route
+     * (chat or completions), if any.
+     */
+    public synchronized Optional<ServedModel> servedModel(String model, String revision, String route) {
+        ServedModel[] out = new ServedModel[1];
+        query("SELECT fingerprint_id, fingerprint, served, endpoint, created_at FROM served_models WHERE model = ? AND revision = ? AND route = ?",
+                rs -> out[0] = new ServedModel(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                model, revision, route);
+        return Optional.ofNullable(out[0]);
+    }
+
+    /**
+     * Records a served model under its name unless one is recorded there already (a run started at the
+     * same moment may have won); returns the one recorded, this or the earlier.
+     */
+    public synchronized ServedModel recordServedModel(String model, String revision, String route, ServedModel m) {
+        update(dialect.insertIgnore + " served_models(model, revision, route, fingerprint_id, fingerprint, served, endpoint)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)" + dialect.ignoreTail, model, revision, route, m.fingerprintId(), m.fingerprint(), m.served(),
+                m.endpoint());
+        return servedModel(model, revision, route).orElseThrow();
     }
 
     /** Stores a completion unless one is already there; true when this call stored it. */

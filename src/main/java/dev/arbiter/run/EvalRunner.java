@@ -12,7 +12,6 @@ import dev.arbiter.verify.Verdict;
 import dev.arbiter.verify.Verifier;
 import dev.arbiter.verify.code.CodeGrader;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,11 +47,20 @@ public final class EvalRunner {
         void sampleDone(int done, int total, long completionTokens);
     }
 
-    /** What one generation pass did. {@code failures} holds the first few reasons for slots left missing. */
-    public record Generated(int requested, int stored, int failed, long promptTokens, long completionTokens, List<String> failures) {}
+    /**
+     * What one generation pass did. {@code failed} counts the slots left missing, requested or not;
+     * {@code failures} groups them by cause, each with the server's own message.
+     */
+    public record Generated(int requested, int stored, int failed, long promptTokens, long completionTokens,
+                            List<RequestFailures.Group> failures) {}
 
     private EvalRunner() {}
 
+    /**
+     * Asks the backend for every slot the store lacks, {@code plan.concurrency()} at a time. Once a
+     * request finds the server unreachable past the retries, the slots not yet asked for are left
+     * missing rather than each waiting out the same retries.
+     */
     public static Generated generate(EvalPlan plan, InferenceBackend backend, CompletionStore store, Listener listener) {
         String hash = store.register(plan.spec());
         List<SampleSlot> todo = store.missing(hash, plan.problemIds(), plan.n());
@@ -64,11 +72,19 @@ public final class EvalRunner {
         AtomicInteger failed = new AtomicInteger();
         AtomicLong promptTokens = new AtomicLong();
         AtomicLong completionTokens = new AtomicLong();
-        List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        RequestFailures failures = new RequestFailures();
+        java.util.concurrent.atomic.AtomicReference<String> unreachable = new java.util.concurrent.atomic.AtomicReference<>();
+        int submitted = 0;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (SampleSlot slot : todo) {
                 inFlight.acquireUninterruptibly();
+                if (unreachable.get() != null) {
+                    inFlight.release();
+                    break;
+                }
+                submitted++;
                 ex.submit(() -> {
+                    String name = slot.problemId() + "#" + slot.sampleIndex();
                     try {
                         Problem p = byId.get(slot.problemId());
                         GenerationSpec s = plan.spec();
@@ -80,12 +96,16 @@ public final class EvalRunner {
                         }
                         promptTokens.addAndGet(g.promptTokens());
                         completionTokens.addAndGet(g.completionTokens());
-                    } catch (InferenceException | StoreException e) {
-                        // The slot stays missing, so the next run asks for it again; the run says so.
+                    } catch (InferenceException e) {
+                        // The slot stays missing, so the next run asks for it again; the run says why.
                         failed.incrementAndGet();
-                        if (failures.size() < 5) {
-                            failures.add(slot.problemId() + "#" + slot.sampleIndex() + ": " + e.getMessage());
+                        failures.add(name, e);
+                        if (e.kind() == InferenceException.Kind.UNREACHABLE) {
+                            unreachable.compareAndSet(null, e.reason());
                         }
+                    } catch (StoreException e) {
+                        failed.incrementAndGet();
+                        failures.add(name, e);
                     } finally {
                         inFlight.release();
                         listener.sampleDone(done.incrementAndGet(), todo.size(), completionTokens.get());
@@ -93,7 +113,12 @@ public final class EvalRunner {
                 });
             }
         }
-        return new Generated(todo.size(), stored.get(), failed.get(), promptTokens.get(), completionTokens.get(), List.copyOf(failures));
+        int skipped = todo.size() - submitted;
+        if (skipped > 0) {
+            SampleSlot first = todo.get(submitted);
+            failures.skipped(skipped, "the server became unreachable (" + unreachable.get() + ")", first.problemId() + "#" + first.sampleIndex());
+        }
+        return new Generated(todo.size(), stored.get(), failed.get() + skipped, promptTokens.get(), completionTokens.get(), failures.groups());
     }
 
     /**

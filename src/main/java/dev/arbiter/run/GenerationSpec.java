@@ -14,10 +14,13 @@ import java.util.List;
  * {@link #hash()} keys stored completions, so a completion is only ever reused for the same model,
  * prompt and sampling; n is not part of it, so raising n reuses every sample already bought.
  *
+ * @param model the name requests carry (a served model's name, or an in-process folder's name and weights digest)
  * @param seed the run's base seed; sample i is requested with seed + i
+ * @param modelIdentity what the name alone does not tell apart, or null: for a served model, the
+ *     fingerprint its name was first seen with, or the user's --model-revision
  */
 public record GenerationSpec(String model, String promptTemplate, boolean chat, double temperature, double topP,
-                             int maxTokens, long seed, List<String> stop) {
+                             int maxTokens, long seed, List<String> stop, String modelIdentity) {
     public GenerationSpec {
         if (model == null || model.isBlank()) {
             throw new IllegalArgumentException("a model is required");
@@ -35,15 +38,31 @@ public record GenerationSpec(String model, String promptTemplate, boolean chat, 
             throw new IllegalArgumentException("max_tokens must be >= 1, got " + maxTokens);
         }
         stop = List.copyOf(stop);
+        if (modelIdentity != null && modelIdentity.isBlank()) {
+            modelIdentity = null;
+        }
     }
 
-    /** The canonical JSON form: fixed field order, so equal specs give equal text. */
+    public GenerationSpec(String model, String promptTemplate, boolean chat, double temperature, double topP, int maxTokens, long seed,
+                          List<String> stop) {
+        this(model, promptTemplate, chat, temperature, topP, maxTokens, seed, stop, null);
+    }
+
+    /** This spec for the model known by {@code identity} too. */
+    public GenerationSpec withIdentity(String identity) {
+        return new GenerationSpec(model, promptTemplate, chat, temperature, topP, maxTokens, seed, stop, identity);
+    }
+
+    /** The canonical JSON form: fixed field order, so equal specs give equal text; a spec without an identity has none in it. */
     public String canonicalJson() {
         ObjectNode n = Json.mapper().createObjectNode();
         n.put("model", model).put("prompt_template", promptTemplate).put("chat", chat)
                 .put("temperature", temperature).put("top_p", topP).put("max_tokens", maxTokens).put("seed", seed);
         ArrayNode stops = n.putArray("stop");
         stop.forEach(stops::add);
+        if (modelIdentity != null) {
+            n.put("model_identity", modelIdentity);
+        }
         return Json.line(n);
     }
 
