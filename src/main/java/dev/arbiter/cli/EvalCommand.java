@@ -28,6 +28,7 @@ import dev.arbiter.run.GenerationSpec;
 import dev.arbiter.run.MetricSummary;
 import dev.arbiter.run.Metrics;
 import dev.arbiter.run.ProblemSamples;
+import dev.arbiter.run.RequestFailures;
 import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.verify.CodeTestVerifier;
 import dev.arbiter.verify.MathAnswerVerifier;
@@ -79,6 +80,11 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME|DIR",
             description = "The model name the servers know; without --endpoint, a model folder or Hugging Face id run in-process (required).")
     String model;
+
+    @Option(names = "--model-revision", paramLabel = "REV",
+            description = {"A served model's revision, in the store key: samples are kept apart per revision, and a served model",
+                "whose fingerprint differs from the one recorded for that revision is accepted as named (see README)."})
+    String modelRevision;
 
     @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
     int n;
@@ -132,7 +138,8 @@ final class EvalCommand implements Callable<Integer> {
             description = "The completion store: a SQLite file, or a jdbc:postgresql:// URL shared by a team (default: ${DEFAULT-VALUE}).")
     String store;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the report goes (default: results/<model>-<config hash>).")
+    @Option(names = "--out", paramLabel = "DIR",
+            description = "Where the report goes (default: results/<model>-<benchmarks>-<run hash>); a folder with another run's report is refused.")
     Path out;
 
     @Option(names = "--strategy", defaultValue = "sample", paramLabel = "S", converter = StrategyName.class,
@@ -184,6 +191,10 @@ final class EvalCommand implements Callable<Integer> {
         if (!template.contains("{problem}") || !codeTemplate.contains("{problem}")) {
             throw new CommandLine.ParameterException(cl, "--template and --code-template must contain {problem}");
         }
+        if (modelRevision != null && (modelRevision.isBlank() || endpoints.isEmpty())) {
+            throw new CommandLine.ParameterException(cl, modelRevision.isBlank() ? "--model-revision must not be blank"
+                    : "--model-revision names a served model; an in-process model is named by a digest of its weights");
+        }
         // without endpoints the model runs in this process; its folder's fingerprint names it in the store
         Path localDir = null;
         String modelId = model;
@@ -194,6 +205,11 @@ final class EvalCommand implements Callable<Integer> {
             }
             localDir = ModelHub.fromEnvironment().resolve(model);
             modelId = ModelHub.fingerprint(localDir);
+            int context = dev.arbiter.inference.engine.ModelConfig.read(localDir).maxPositions();
+            if (maxTokens >= context) {
+                throw new Errors.UserError("--max-tokens " + maxTokens + " leaves no room for a prompt in " + localDir + "'s context of " + context
+                        + " tokens (max_position_embeddings); lower --max-tokens below " + context + " minus the longest prompt's tokens");
+            }
         }
         GenerationSpec gen;
         GenerationSpec codeGen;
@@ -206,32 +222,54 @@ final class EvalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         List<EvalPlan> plans = plans(gen, codeGen);
-        String hash = gen.hash();
-        Path outDir = out != null ? out : Path.of("results", modelId.replaceAll("[^A-Za-z0-9._-]+", "_") + "-" + hash.substring(0, 12));
-        ObjectNode config = Json.mapper().createObjectNode();
-        config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
-        config.put("generation_hash", hash).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
-                .put("verifier", mathVerifierName()).put("store", CompletionStore.redacted(store)).put("out", outDir.toString());
-        kList.forEach(config.putArray("k")::add);
-        var bs = config.putArray("benchmarks");
-        for (EvalPlan p : plans) {
-            ObjectNode b = bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash());
-            boolean code = p.problems().getFirst().kind() == Kind.CODE;
-            b.put("verifier", code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : mathVerifierName());
-            p.problemIds().forEach(b.putArray("problem_ids")::add);
-        }
-        config.put("model", modelId).put("strategy", strategy.cliName());
-        var eps = config.putArray("endpoints");
-        endpoints.forEach(u -> eps.add(u.toString()));
-        if (localDir != null) {
-            config.put("in_process", localDir.toString()).put("device", engineOptions.where.device);
-        }
+        String key = System.getenv().getOrDefault("ARBITER_API_KEY", System.getenv("OPENAI_API_KEY"));
+        OpenAiClient client = localDir == null ? new OpenAiClient(endpoints, key, RetryPolicy.DEFAULT) : null;
         PrintWriter err = cl.getErr();
         PrintWriter outW = cl.getOut();
-        err.println("arbiter eval: resolved config");
-        err.println(Json.pretty(config));
-        err.flush();
         try (CompletionStore st = CompletionStore.open(store)) {
+            EvalPreflight.Served served = null;
+            if (client != null) {
+                // before any sample: the name, the context, and which model the name stands for
+                served = EvalPreflight.check(client, model, modelRevision, !raw, maxTokens, plans, st, !dryRun, Duration.ofSeconds(timeoutS), err);
+                preflight = client.stats();
+                String identity = served.identity();
+                gen = gen.withIdentity(identity);
+                plans = plans.stream().map(p -> new EvalPlan(p.benchmark(), p.problems(), p.spec().withIdentity(identity), p.n(), p.timeout(),
+                        p.concurrency())).toList();
+            }
+            String hash = gen.hash();
+            String runKey = runKey(plans);
+            String label = modelRevision != null ? modelId + "@" + modelRevision : modelId;
+            Path outDir = out != null ? out : Path.of("results", (label + "-" + String.join("+", plans.stream().map(EvalPlan::benchmark).toList()))
+                    .replaceAll("[^A-Za-z0-9.+_-]+", "_").replaceAll("^(.{100}).*", "$1") + "-" + runKey.substring(0, 12));
+            refuseOverwrite(outDir, runKey);
+            ObjectNode config = Json.mapper().createObjectNode();
+            config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
+            config.put("generation_hash", hash).put("run_key", runKey).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
+                    .put("verifier", mathVerifierName()).put("store", CompletionStore.redacted(store)).put("out", outDir.toString());
+            kList.forEach(config.putArray("k")::add);
+            var bs = config.putArray("benchmarks");
+            for (EvalPlan p : plans) {
+                ObjectNode b = bs.addObject().put("name", p.benchmark()).put("problems", p.problems().size()).put("generation_hash", p.spec().hash());
+                boolean code = p.problems().getFirst().kind() == Kind.CODE;
+                b.put("verifier", code ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : mathVerifierName());
+                p.problemIds().forEach(b.putArray("problem_ids")::add);
+            }
+            config.put("model", modelId).put("strategy", strategy.cliName());
+            if (modelRevision != null) {
+                config.put("model_revision", modelRevision);
+            }
+            var eps = config.putArray("endpoints");
+            endpoints.forEach(u -> eps.add(u.toString()));
+            if (served != null) {
+                config.set("served", served.info());
+            }
+            if (localDir != null) {
+                config.put("in_process", localDir.toString()).put("device", engineOptions.where.device);
+            }
+            err.println("arbiter eval: resolved config");
+            err.println(Json.pretty(config));
+            err.flush();
             if (dryRun) {
                 for (EvalPlan p : plans) {
                     int missing = st.missing(p.spec().hash(), p.problemIds(), n).size();
@@ -241,8 +279,6 @@ final class EvalCommand implements Callable<Integer> {
                 outW.flush();
                 return 0;
             }
-            String key = System.getenv().getOrDefault("ARBITER_API_KEY", System.getenv("OPENAI_API_KEY"));
-            OpenAiClient client = localDir == null ? new OpenAiClient(endpoints, key, RetryPolicy.DEFAULT) : null;
             try (LocalEngine local = localDir == null ? null : engineOptions.open(localDir, modelId)) {
                 InferenceBackend backend = local != null ? local : client;
                 if (strategy == dev.arbiter.scaling.Strategy.SIFT) {
@@ -254,7 +290,7 @@ final class EvalCommand implements Callable<Integer> {
                     backend = sift;
                 }
                 try {
-                    return evaluate(st, plans, backend, client, local, config, modelId, hash, kList, outDir, err, outW);
+                    return evaluate(st, plans, backend, client, local, config, label, hash, kList, outDir, err, outW);
                 } finally {
                     if (sift != null) {
                         sift.close();
@@ -264,7 +300,51 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
+    /**
+     * What makes two runs' reports differ, apart from n and k (a run raised to a larger n is the same
+     * run, grown): each benchmark's problems and generation key (the model's identity included), the
+     * strategy and how truncated samples count. Hex SHA-256.
+     */
+    private String runKey(List<EvalPlan> plans) {
+        ObjectNode k = Json.mapper().createObjectNode().put("strategy", strategy.cliName()).put("truncated", excludeTruncated);
+        var bs = k.putArray("benchmarks");
+        for (EvalPlan p : plans) {
+            ObjectNode b = bs.addObject().put("name", p.benchmark()).put("generation_hash", p.spec().hash());
+            p.problemIds().forEach(b.putArray("problem_ids")::add);
+        }
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(Json.line(k).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A folder that holds another run's report is never written over. */
+    private static void refuseOverwrite(Path outDir, String runKey) {
+        Path summary = outDir.resolve("summary.json");
+        if (!java.nio.file.Files.isRegularFile(summary)) {
+            return;
+        }
+        com.fasterxml.jackson.databind.JsonNode there;
+        try {
+            there = Json.mapper().readTree(summary.toFile()).path("config");
+        } catch (java.io.IOException e) {
+            throw new Errors.UserError(summary + " is not a report this run can replace (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); pass another --out, or remove it");
+        }
+        if (!there.path("run_key").asText().equals(runKey)) {
+            List<String> names = new ArrayList<>();
+            there.path("benchmarks").forEach(b -> names.add(b.path("name").asText()));
+            throw new Errors.UserError(outDir + " holds the report of another run (" + there.path("model").asText("?") + " on "
+                    + (names.isEmpty() ? "?" : String.join(", ", names)) + ", generation " + there.path("generation_hash").asText("?").replaceAll("^(.{12}).*", "$1")
+                    + "); pass another --out, or remove that folder");
+        }
+    }
+
     private dev.arbiter.scaling.SiftBackend sift;
+    /** The client's counts when the checks before sampling were done, so the report counts sampling apart. */
+    private OpenAiClient.Stats preflight;
 
     /** Strategy names as written on the command line: self-consistency, best-of-n. */
     static final class StrategyName implements CommandLine.ITypeConverter<dev.arbiter.scaling.Strategy> {
@@ -286,6 +366,7 @@ final class EvalCommand implements Callable<Integer> {
         List<RunPage.BenchmarkView> pages = new ArrayList<>();
         ObjectNode runInfo = Json.mapper().createObjectNode();
         int stillMissing = 0;
+        Map<String, List<RequestFailures.Group>> failures = new java.util.LinkedHashMap<>();
         try (MathVerifier engine = new MathVerifier();
                 CodeTestVerifier code = CodeTestVerifier.starting(() -> Sandbox.start(SandboxConfig.defaults()), CodeGrader.Settings.LCB_DEFAULT,
                         2 * SandboxConfig.defaults().containers())) {
@@ -296,14 +377,28 @@ final class EvalCommand implements Callable<Integer> {
                 EvalRunner.Generated g;
                 int total = p.problems().size() * n;
                 int before = total - st.missing(p.spec().hash(), p.problemIds(), n).size();
+                if (before > 0) {
+                    err.printf("%s: resuming: %d of %d samples stored%n", p.benchmark(), before, total);
+                    err.flush();
+                }
                 try (ProgressBar bar = ResumableJsonl.progress(p.benchmark(), total, before)) {
                     g = EvalRunner.generate(p, backend, st, (done, all, tokens) -> {
                         bar.stepTo(before + done);
                         bar.setExtraMessage(tokens + " tokens");
                     });
                 }
-                for (String f : g.failures()) {
-                    err.println("  not generated: " + f);
+                ObjectNode info = runInfo.putObject(p.benchmark());
+                info.put("requested", g.requested()).put("stored", g.stored()).put("failed", g.failed())
+                        .put("prompt_tokens", g.promptTokens()).put("completion_tokens", g.completionTokens());
+                if (!g.failures().isEmpty()) {
+                    failures.put(p.benchmark(), g.failures());
+                    var fs = info.putArray("failures");
+                    g.failures().forEach(f -> fs.addObject().put("cause", f.cause()).put("status", f.status()).put("permanent", f.permanent()).put("message", f.message())
+                            .put("count", f.count()).put("example", f.example()));
+                }
+                if (before + g.stored() == 0) {
+                    stillMissing += total; // nothing to grade: no leaderboard row of NaN
+                    continue;
                 }
                 boolean isCode = p.problems().getFirst().kind() == Kind.CODE;
                 List<String> notGraded = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -343,9 +438,6 @@ final class EvalCommand implements Callable<Integer> {
                 rows.add(new Leaderboard.Row(p.benchmark(), modelId, m, breakdown));
                 pages.add(new RunPage.BenchmarkView(p.benchmark(), modelId, m, views(p, st, verifierName)));
                 stillMissing += m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
-                ObjectNode info = runInfo.putObject(p.benchmark());
-                info.put("requested", g.requested()).put("stored", g.stored()).put("failed", g.failed())
-                        .put("prompt_tokens", g.promptTokens()).put("completion_tokens", g.completionTokens());
             }
         }
         if (sift != null) {
@@ -359,10 +451,14 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (client != null) {
             OpenAiClient.Stats stats = client.stats();
-            runInfo.put("http_requests", stats.requests()).put("retries", stats.retries());
+            runInfo.put("http_requests", stats.requests() - preflight.requests()).put("retries", stats.retries() - preflight.retries())
+                    .put("preflight_requests", preflight.requests()).put("preflight_retries", preflight.retries());
         } else {
             Generator.Stats es = local.stats();
             runInfo.put("engine_steps", es.steps()).put("engine_max_rows", es.maxRows());
+        }
+        if (rows.isEmpty()) {
+            return noSamples(failures, stillMissing, err);
         }
         Leaderboard.write(outDir, config, rows, runInfo, RunPage.html(modelId + " (" + hash.substring(0, 12) + ")", pages));
         outW.print(Leaderboard.markdown(rows));
@@ -380,18 +476,59 @@ final class EvalCommand implements Callable<Integer> {
                     + " (by stage in summary.json)");
         }
         if (client != null) {
-            outW.printf("requests %d, retries %d; report in %s%n", client.stats().requests(), client.stats().retries(), outDir);
+            outW.printf("requests %d, retries %d (and %d before sampling: models, context, fingerprint); report in %s%n",
+                    client.stats().requests() - preflight.requests(), client.stats().retries() - preflight.retries(), preflight.requests(), outDir);
         } else {
             outW.printf("in-process on %s: %d engine steps, up to %d sequences per step; report in %s%n", local.model().device(),
                     local.stats().steps(), local.stats().maxRows(), outDir);
         }
         outW.flush();
+        printFailures(failures, err);
         if (stillMissing > 0) {
-            err.printf("arbiter eval: %d samples are still missing (failed requests, or programs the sandbox could not grade); run the same"
-                    + " command again to fetch or grade only those%n", stillMissing);
+            err.println("arbiter eval: " + missingLine(failures, stillMissing));
             return 1;
         }
         return 0;
+    }
+
+    /** Ends a run that has no sample to grade: the failures by cause and what to do; no report, so no leaderboard of NaN. */
+    private static int noSamples(Map<String, List<RequestFailures.Group>> failures, int missing, PrintWriter err) {
+        printFailures(failures, err);
+        err.println("arbiter eval: no samples, so no report; " + missingLine(failures, missing));
+        err.flush();
+        return 1;
+    }
+
+    /** The failed requests of each benchmark, grouped by cause with the server's own message and a count, after the progress output. */
+    private static void printFailures(Map<String, List<RequestFailures.Group>> failures, PrintWriter err) {
+        if (failures.isEmpty()) {
+            return;
+        }
+        err.println("arbiter eval: failed requests by cause:");
+        failures.forEach((bench, groups) -> groups.forEach(g -> err.println("  " + bench + ": " + g.line())));
+        err.flush();
+    }
+
+    /**
+     * Why samples are missing and what helps: a permanent refusal needs the request changed (rerunning
+     * cannot help), an unreachable server needs starting; anything else is worth the same command again.
+     */
+    private static String missingLine(Map<String, List<RequestFailures.Group>> failures, int missing) {
+        List<RequestFailures.Group> all = failures.values().stream().flatMap(List::stream).toList();
+        var permanent = all.stream().filter(RequestFailures.Group::permanent).findFirst();
+        if (permanent.isPresent()) {
+            RequestFailures.Group g = permanent.get();
+            int refused = all.stream().filter(RequestFailures.Group::permanent).mapToInt(RequestFailures.Group::count).sum();
+            return missing + " samples are missing; " + refused + " of them were refused (" + g.cause() + ", permanent: " + g.message()
+                    + "), so running the same command again will not help: " + EvalPreflight.fix(g.status(), g.message());
+        }
+        var unreachable = all.stream().filter(g -> g.cause().equals("unreachable")).findFirst();
+        if (unreachable.isPresent()) {
+            return missing + " samples are missing: the server became unreachable (" + unreachable.get().message() + "); start it again,"
+                    + " then run the same command to fetch only those";
+        }
+        return missing + " samples are still missing (failed requests, or programs the sandbox could not grade); run the same"
+                + " command again to fetch or grade only those";
     }
 
     private List<EvalPlan> plans(GenerationSpec gen, GenerationSpec codeGen) {

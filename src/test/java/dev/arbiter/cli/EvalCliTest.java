@@ -63,8 +63,18 @@ class EvalCliTest {
         return a;
     }
 
-    private static String hash() {
-        return new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.95, 256, 0, List.of()).hash();
+    /** Requests made before sampling: the fingerprint's probes (the test server has no /v1/models, so no context check). */
+    private static final int PROBES = dev.arbiter.inference.Fingerprint.PROMPTS.size();
+
+    /** The store key of the adder's samples: the spec, with the identity its fingerprint settled on (read from a dry run). */
+    private String hash(FakeOpenAiServer s) throws Exception {
+        Path one = Files.write(dir.resolve("one.jsonl"), List.of(Files.readAllLines(dir.resolve("sums.jsonl")).getFirst()));
+        List<String> args = evalArgs(one, s, 4, "--dry-run");
+        args.set(args.indexOf(dir.resolve("report").toString()), dir.resolve("dry").toString());
+        CliTest.Result dry = CliTest.run(args.toArray(String[]::new));
+        Matcher m = Pattern.compile("\"model_identity\" : \"(fingerprint fp-[0-9a-f]{10})\"").matcher(dry.err());
+        assertThat(m.find()).as(dry.err()).isTrue();
+        return new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.95, 256, 0, List.of(), m.group(1)).hash();
     }
 
     private Process child(List<String> args) throws Exception {
@@ -95,10 +105,11 @@ class EvalCliTest {
             new ProcessBuilder("kill", "-9", Long.toString(first.pid())).start().waitFor();
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             waitIdle(s);
+            String hash = hash(s);
             int callsBefore = s.received.get();
             long storedAtKill;
             try (CompletionStore st = CompletionStore.open(dir.resolve("store.db"))) {
-                storedAtKill = st.count(hash());
+                storedAtKill = st.count(hash);
             }
             assertThat(storedAtKill).isBetween(250L, 799L);
 
@@ -108,10 +119,10 @@ class EvalCliTest {
             // The resume asked for exactly what was missing, and now every slot holds one completion.
             System.out.printf("eval resume: killed after %d model calls with %d of 800 samples stored; the resume made %d calls%n",
                     callsBefore, storedAtKill, s.received.get() - callsBefore);
-            assertThat(s.received.get() - callsBefore).isEqualTo(800 - storedAtKill);
+            assertThat(s.received.get() - callsBefore).isEqualTo(800 - storedAtKill + PROBES);
             try (CompletionStore st = CompletionStore.open(dir.resolve("store.db"))) {
-                assertThat(st.count(hash())).isEqualTo(800);
-                assertThat(st.missing(hash(), ids(200), 4)).isEmpty();
+                assertThat(st.count(hash)).isEqualTo(800);
+                assertThat(st.missing(hash, ids(200), 4)).isEmpty();
             }
             JsonNode m = metrics();
             assertThat(m.path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
@@ -125,7 +136,7 @@ class EvalCliTest {
             CliTest.Result r = CliTest.run(evalArgs(jsonl, s, 8).toArray(String[]::new));
             assertThat(r.code()).as(r.err()).isZero();
             System.out.printf("eval n 4 -> 8: %d new calls for 200 problems%n", s.received.get() - before);
-            assertThat(s.received.get() - before).isEqualTo(200 * 4);
+            assertThat(s.received.get() - before).isEqualTo(200 * 4 + PROBES);
             assertThat(metrics().path("samplesPerProblem").asInt()).isEqualTo(8);
         }
     }
@@ -141,11 +152,13 @@ class EvalCliTest {
                     Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).path("run").path("retries").asInt());
             assertThat(s.faults.get()).isGreaterThan(10);
             JsonNode summary = Json.mapper().readTree(dir.resolve("report/summary.json").toFile());
-            assertThat(summary.path("run").path("retries").asInt()).isEqualTo(s.faults.get());
-            assertThat(summary.path("run").path("http_requests").asInt()).isEqualTo(200 + s.faults.get());
+            // every fault cost one retry, while sampling or while probing the model before it
+            int retries = summary.path("run").path("retries").asInt();
+            assertThat(retries + summary.path("run").path("preflight_retries").asInt()).isEqualTo(s.faults.get());
+            assertThat(summary.path("run").path("http_requests").asInt()).isEqualTo(200 + retries);
             assertThat(metrics().path("missing")).isEmpty();
             assertThat(metrics().path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
-            assertThat(r.out()).contains("retries " + s.faults.get());
+            assertThat(r.out()).contains("retries " + retries);
         }
     }
 
@@ -156,9 +169,12 @@ class EvalCliTest {
             CliTest.Result r = CliTest.run(evalArgs(jsonl, s, 3, "--dry-run").toArray(String[]::new));
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("sums.jsonl: 10 problems x 3 samples = 30; stored 0; would request 30");
+            // the key holds the identity the fingerprint settled on; probing is all a dry run asks of the server
+            Matcher identity = Pattern.compile("\"model_identity\" : \"(fingerprint fp-[0-9a-f]{10})\"").matcher(r.err());
+            assertThat(identity.find()).as(r.err()).isTrue();
             assertThat(r.err()).contains("\"generation_hash\" : \"" + new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.95, 256, 0,
-                    List.of()).hash() + "\"");
-            assertThat(s.received.get()).isZero();
+                    List.of(), identity.group(1)).hash() + "\"");
+            assertThat(s.received.get()).isEqualTo(PROBES);
         }
     }
 
@@ -217,10 +233,13 @@ class EvalCliTest {
                     ""));
             CliTest.Result r = CliTest.run("eval", "--config", yaml.toString(), "--n", "3");
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(s.received.get()).isEqualTo(9); // n from the command line, not the file
-            String hash = new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.9, 256, 0, List.of("</answer>")).hash();
-            assertThat(Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).at("/config/generation_hash").asText()).isEqualTo(hash);
-            assertThat(s.bodies.peek().path("stop").path(0).asText()).isEqualTo("</answer>");
+            assertThat(s.received.get()).isEqualTo(9 + PROBES); // n from the command line, not the file
+            JsonNode config = Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).path("config");
+            String hash = new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.9, 256, 0, List.of("</answer>"),
+                    config.at("/served/identity").asText()).hash();
+            assertThat(config.path("generation_hash").asText()).isEqualTo(hash);
+            assertThat(s.bodies.stream().filter(b -> b.has("stop")).toList()).hasSize(9)
+                    .allMatch(b -> b.path("stop").path(0).asText().equals("</answer>"));
 
             Files.writeString(yaml, "modle: adder\n");
             CliTest.Result typo = CliTest.run("eval", "--config", yaml.toString());
@@ -245,7 +264,7 @@ class EvalCliTest {
             args.set(args.indexOf(dir.resolve("store.db").toString()), url);
             assertThat(CliTest.run(args.toArray(String[]::new)).code()).isZero();
             assertThat(CliTest.run(args.toArray(String[]::new)).code()).isZero();
-            assertThat(s.received.get()).isEqualTo(20); // the second run found every sample in PostgreSQL
+            assertThat(s.received.get()).isEqualTo(20 + 2 * PROBES); // the second run found every sample in PostgreSQL
             assertThat(metrics().path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
         }
     }

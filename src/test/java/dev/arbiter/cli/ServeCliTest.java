@@ -143,6 +143,53 @@ class ServeCliTest {
         assertThat(post("/v1/nothing", "{}").statusCode()).isEqualTo(404);
     }
 
+    @Test
+    void logprobsComeInEachRoutesShapeAndModelsGiveRootAndContext() throws Exception {
+        JsonNode chat = Json.mapper().readTree(post("/v1/chat/completions", "{\"model\":\"tiny\",\"max_tokens\":6,\"temperature\":0,"
+                + "\"logprobs\":true,\"top_logprobs\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}").body());
+        JsonNode content = chat.path("choices").get(0).path("logprobs").path("content");
+        assertThat(content.size()).isEqualTo(chat.path("usage").path("completion_tokens").asInt()).isPositive();
+        for (JsonNode e : content) {
+            JsonNode top = e.path("top_logprobs");
+            assertThat(top).hasSize(3);
+            double mass = 0;
+            for (int i = 0; i < top.size(); i++) {
+                mass += Math.exp(top.get(i).path("logprob").asDouble());
+                if (i > 0) {
+                    assertThat(top.get(i).path("logprob").asDouble()).isLessThanOrEqualTo(top.get(i - 1).path("logprob").asDouble());
+                }
+            }
+            assertThat(mass).isLessThanOrEqualTo(1 + 1e-9);
+            // greedy: the token taken is the most likely one
+            assertThat(e.path("logprob").asDouble()).isEqualTo(top.get(0).path("logprob").asDouble()).isNegative();
+            byte[] bytes = e.path("token").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(e.path("bytes")).hasSize(bytes.length);
+        }
+        JsonNode done = Json.mapper().readTree(post("/v1/completions",
+                "{\"model\":\"tiny\",\"prompt\":\"The answer is\",\"max_tokens\":5,\"temperature\":0,\"logprobs\":2}").body());
+        JsonNode lp = done.path("choices").get(0).path("logprobs");
+        int tokens = done.path("usage").path("completion_tokens").asInt();
+        assertThat(lp.path("tokens")).hasSize(tokens);
+        assertThat(lp.path("token_logprobs")).hasSize(tokens);
+        assertThat(lp.path("top_logprobs")).hasSize(tokens);
+        assertThat(lp.path("text_offset")).hasSize(tokens);
+        for (int i = 0; i < tokens; i++) {
+            JsonNode alts = lp.path("top_logprobs").get(i);
+            assertThat(alts.size()).isBetween(1, 2);
+            assertThat(alts.path(lp.path("tokens").get(i).asText()).asDouble()).isEqualTo(lp.path("token_logprobs").get(i).asDouble());
+        }
+        JsonNode plain = Json.mapper().readTree(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"The answer is\",\"max_tokens\":2}").body());
+        assertThat(plain.path("choices").get(0).path("logprobs").isNull()).isTrue();
+        assertThat(post("/v1/chat/completions", "{\"model\":\"tiny\",\"top_logprobs\":3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}")
+                .body()).contains("'top_logprobs' needs 'logprobs': true");
+        assertThat(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"x\",\"logprobs\":21}").statusCode()).isEqualTo(400);
+
+        JsonNode models = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("data").get(0);
+        assertThat(models.path("root").asText()).isEqualTo(model.toAbsolutePath().normalize().toString());
+        assertThat(models.path("max_model_len").asInt()).isEqualTo(32768);
+    }
+
     private static Path problems(int count) throws Exception {
         List<String> lines = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -162,7 +209,7 @@ class ServeCliTest {
                 "--store", dir.resolve("served.db").toString(), "--out", dir.resolve("served").toString());
         assertThat(served.code()).as(served.err()).isZero();
         JsonNode s = Json.mapper().readTree(Files.readString(dir.resolve("served/summary.json")));
-        assertThat(served.out()).contains("requests 40, retries 0");
+        assertThat(served.out()).contains("requests 40, retries 0 (and 6 before sampling: models, context, fingerprint)");
         assertThat(s.toString()).contains("\"problems\":20");
 
         CliTest.Result local = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", model.toString(), "--device", "cpu",

@@ -1,0 +1,198 @@
+package dev.arbiter.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.inference.Fingerprint;
+import dev.arbiter.inference.Generation;
+import dev.arbiter.inference.GenerationRequest;
+import dev.arbiter.inference.InferenceException;
+import dev.arbiter.inference.OpenAiClient;
+import dev.arbiter.json.Json;
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.EvalPlan;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What `arbiter eval` checks on its endpoints before it asks for a single sample: that each serves
+ * --model (GET /v1/models), that --max-tokens and the longest prompt fit the served context, and
+ * that the model is the one whose samples the store holds under that name. The last is settled by a
+ * {@link Fingerprint}, compared with the one recorded when the name was first seen; the identity it
+ * settles on enters the store key, so another model served under the same name never reuses samples.
+ */
+final class EvalPreflight {
+    private EvalPreflight() {}
+
+    /** What the run knows of the served model: the identity for the store key, and what to put in its config. */
+    record Served(String identity, ObjectNode info) {}
+
+    /** A GET /v1/models needs no long wait: a server that is up answers it at once. */
+    private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * @param revision the user's --model-revision, or null
+     * @param record whether a model seen for the first time is recorded (not in a dry run)
+     * @throws Errors.UserError with one line naming the cause and the fix
+     */
+    static Served check(OpenAiClient client, String model, String revision, boolean chat, int maxTokens, List<EvalPlan> plans,
+                        CompletionStore store, boolean record, Duration timeout, PrintWriter err) {
+        ObjectNode info = Json.mapper().createObjectNode();
+        ObjectNode perEndpoint = info.putObject("endpoints");
+        Integer context = null;
+        URI contextFrom = null;
+        for (URI ep : client.endpoints()) {
+            Optional<List<OpenAiClient.ServedModel>> listed;
+            try {
+                listed = client.models(ep, MODELS_TIMEOUT);
+            } catch (InferenceException e) {
+                throw refusal(e, e.kind() == InferenceException.Kind.UNREACHABLE ? "start the server there, or correct --endpoint" : null);
+            }
+            ObjectNode o = perEndpoint.putObject(ep.toString());
+            if (listed.isEmpty()) {
+                err.println("arbiter eval: note: " + ep + " has no GET /v1/models, so the model name and the context are not checked before sampling");
+                continue;
+            }
+            OpenAiClient.ServedModel m = listed.get().stream().filter(x -> x.id().equals(model)).findFirst().orElseThrow(() ->
+                    new Errors.UserError(ep + " serves no model '" + model + "' (GET /v1/models lists: "
+                            + String.join(", ", listed.get().stream().map(OpenAiClient.ServedModel::id).toList()) + "); pass --model "
+                            + (listed.get().isEmpty() ? "as the server names it" : listed.get().getFirst().id())));
+            o.put("root", m.root());
+            if (m.maxModelLen() != null) {
+                o.put("max_model_len", m.maxModelLen());
+                if (context == null || m.maxModelLen() < context) {
+                    context = m.maxModelLen();
+                    contextFrom = ep;
+                }
+            }
+        }
+        if (context != null) {
+            checkContext(client, model, chat, maxTokens, plans, context, contextFrom, timeout);
+        }
+
+        List<Fingerprint> prints = new ArrayList<>();
+        for (URI ep : client.endpoints()) {
+            Fingerprint f;
+            try {
+                f = Fingerprint.take(client, ep, model, chat, timeout);
+            } catch (InferenceException e) {
+                throw refusal(e, null);
+            }
+            Fingerprint.Match m = f.compare(prints.isEmpty() ? f : prints.getFirst());
+            if (!m.same()) {
+                throw new Errors.UserError("the endpoints serve different models as '" + model + "': " + client.endpoints().getFirst() + " has fingerprint "
+                        + prints.getFirst().id() + ", " + ep + " has " + f.id() + " (" + m.why() + "); serve one model on all of them");
+            }
+            prints.add(f);
+            perEndpoint.withObject(ep.toString()).put("fingerprint", f.id()).put("fingerprint_logprobs", f.hasLogprobs());
+        }
+        Fingerprint now = prints.getFirst();
+        URI ep = client.endpoints().getFirst();
+        String rev = revision == null ? "" : revision;
+        CompletionStore.ServedModel mine = new CompletionStore.ServedModel(now.id(), Json.line(now.toJson()),
+                Json.line(perEndpoint.path(ep.toString())), ep.toString(), null);
+        Optional<CompletionStore.ServedModel> before = store.servedModel(model, rev, now.route());
+        String known = now.id();
+        String how;
+        if (before.isEmpty() && !record) {
+            how = "first seen under this name";
+        } else {
+            CompletionStore.ServedModel k = before.isPresent() ? before.get() : store.recordServedModel(model, rev, now.route(), mine);
+            known = k.fingerprintId();
+            Fingerprint.Match m = now.compare(fingerprint(k));
+            if (before.isEmpty() && known.equals(now.id())) {
+                how = "first seen under this name; recorded";
+            } else if (m.same()) {
+                how = "matches " + known + " recorded " + k.createdAt() + ": " + m.why();
+            } else if (revision != null) {
+                how = "differs from " + known + " recorded for revision " + revision + " (" + m.why() + "); accepted, as --model-revision names the model";
+            } else {
+                throw new Errors.UserError("'" + model + "' at " + ep + " is not the model whose samples the store holds under that name: fingerprint "
+                        + now.id() + " now, " + known + " recorded " + k.createdAt() + " (" + m.why()
+                        + "); serve that model again, or pass --model-revision NAME to sample this one under its own key");
+            }
+        }
+        String identity = revision != null ? "revision " + revision : "fingerprint " + known;
+        info.put("identity", identity).put("fingerprint", now.id()).put("fingerprint_check", how);
+        ObjectNode first = perEndpoint.withObject(ep.toString());
+        err.println("arbiter eval: '" + model + "' at " + ep + (first.has("max_model_len") ? ": context " + first.path("max_model_len").asInt()
+                + " tokens" : "") + (first.hasNonNull("root") ? ", root " + first.path("root").asText() : "") + "; fingerprint " + now.id()
+                + (revision != null ? ", revision " + revision : "") + " (" + how + ")");
+        err.flush();
+        return new Served(identity, info);
+    }
+
+    /**
+     * Fails before sampling when the completion cannot fit: --max-tokens at or past the context, or the
+     * longest prompt (by UTF-8 bytes, measured by the server with a 1-token request) plus --max-tokens over it.
+     */
+    private static void checkContext(OpenAiClient client, String model, boolean chat, int maxTokens, List<EvalPlan> plans, int context,
+                                     URI from, Duration timeout) {
+        String where = "'" + model + "''s context of " + context + " tokens (max_model_len, GET " + from + "/v1/models)";
+        EvalPlan longestPlan = null;
+        Problem longest = null;
+        int bytes = -1;
+        for (EvalPlan p : plans) {
+            for (Problem q : p.problems()) {
+                int b = p.prompt(q).getBytes(StandardCharsets.UTF_8).length;
+                if (b > bytes) {
+                    bytes = b;
+                    longest = q;
+                    longestPlan = p;
+                }
+            }
+        }
+        String name = longestPlan.benchmark() + " " + longest.id();
+        int promptTokens;
+        try {
+            Generation g = client.generate(new GenerationRequest(model, longestPlan.prompt(longest), chat, 1, 0.0, 1.0, 0, List.of(), timeout));
+            promptTokens = g.promptTokens();
+        } catch (InferenceException e) {
+            if (maxTokens >= context) {
+                throw new Errors.UserError("--max-tokens " + maxTokens + " leaves no room for a prompt in " + where + "; lower --max-tokens below "
+                        + context + " minus the longest prompt's tokens");
+            }
+            boolean alone = e.permanent() && fix(e.status(), e.reason()).startsWith("lower --max-tokens");
+            throw refusal(new InferenceException("the longest prompt (" + name + ") failed: " + e.getMessage(), e, e.kind(), e.status(),
+                    e.reason()), alone ? "the prompt alone does not fit the served context: shorten it, or serve the model with a longer context" : null);
+        }
+        if (promptTokens + maxTokens > context) {
+            throw new Errors.UserError((maxTokens >= context ? "--max-tokens " + maxTokens + " leaves no room for a prompt in " + where
+                    : "the longest prompt (" + name + ", " + promptTokens + " tokens) plus --max-tokens " + maxTokens + " is over " + where)
+                    + (promptTokens < context ? "; lower --max-tokens to " + (context - promptTokens) + " or less" : "; shorten the prompt"));
+        }
+    }
+
+    private static Fingerprint fingerprint(CompletionStore.ServedModel m) {
+        try {
+            return Fingerprint.fromJson(Json.mapper().readTree(m.fingerprint()));
+        } catch (java.io.IOException e) {
+            throw new Errors.UserError("the store's record of this model's fingerprint is not JSON: " + e.getMessage());
+        }
+    }
+
+    /** A failed request as one line: what failed with the server's own message, whether it is permanent, and the fix. */
+    private static Errors.UserError refusal(InferenceException e, String fix) {
+        String f = fix != null ? fix : e.permanent() ? fix(e.status(), e.reason()) : null;
+        return new Errors.UserError(e.getMessage() + (e.permanent() ? " (permanent)" : "") + (f == null ? "" : "; " + f));
+    }
+
+    /** What to change after a refusal, from the status and the server's own message. */
+    static String fix(int status, String message) {
+        String m = message == null ? "" : message.toLowerCase();
+        if (status == 401 || status == 403) {
+            return "set ARBITER_API_KEY (or OPENAI_API_KEY) to a key the server accepts";
+        }
+        if (m.contains("context") || m.contains("max_model_len") || m.contains("maximum") && m.contains("length")) {
+            return "lower --max-tokens so that prompt and completion fit the served context";
+        }
+        if (status == 404 || m.contains("model") && (m.contains("not exist") || m.contains("not found") || m.contains("model_not_found"))) {
+            return "pass --model as the server names it (GET /v1/models lists them)";
+        }
+        return "change what the server refused (its message is above); the same request fails the same way";
+    }
+}

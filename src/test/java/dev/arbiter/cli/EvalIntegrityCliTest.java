@@ -1,0 +1,293 @@
+package dev.arbiter.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.inference.engine.Generator;
+import dev.arbiter.inference.engine.LocalEngine;
+import dev.arbiter.inference.serve.OpenAiServer;
+import dev.arbiter.json.Json;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * `arbiter eval` against `arbiter serve`'s server over real HTTP, on tiny random-weight models: which
+ * model a served name stands for, run folders, and failures named by their cause before and during sampling.
+ */
+class EvalIntegrityCliTest {
+    @TempDir
+    static Path models;
+    static Path first;
+    static Path second;
+    static Path shortContext;
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void makeModels() {
+        first = models.resolve("first");
+        second = models.resolve("second");
+        shortContext = models.resolve("short");
+        // two models of one shape, different random weights; the context is the default 32768
+        for (Object[] m : new Object[][] {{first, "1", "32768"}, {second, "2", "32768"}, {shortContext, "1", "512"}}) {
+            CliTest.Result made = CliTest.run("model", "tiny", "--out", m[0].toString(), "--seed", (String) m[1], "--init-std", "0.3",
+                    "--max-positions", (String) m[2]);
+            assertThat(made.code()).as(made.err()).isZero();
+        }
+    }
+
+    /** `arbiter serve` of one model folder under a name, on a free port. */
+    record Served(LocalEngine engine, OpenAiServer server) implements AutoCloseable {
+        static Served of(Path model, String name) throws Exception {
+            LocalEngine e = LocalEngine.open(model, name, "cpu", null, new Generator.Limits(64, 4096));
+            return new Served(e, new OpenAiServer(e, "127.0.0.1", 0));
+        }
+
+        String uri() {
+            return server.uri().toString();
+        }
+
+        @Override
+        public void close() {
+            server.close();
+            engine.close();
+        }
+    }
+
+    private Path problems(String file, int count) throws Exception {
+        List<String> lines = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            lines.add(Json.line(Json.mapper().createObjectNode().put("id", "q" + i).put("prompt", "What is " + i + " + " + i + "?")
+                    .put("answer", Integer.toString(2 * i))));
+        }
+        return Files.write(dir.resolve(file), lines);
+    }
+
+    /** The eval command line; {@code more} holds options, each with its value, that replace or add to the defaults here. */
+    private List<String> eval(Path jsonl, Served s, String... more) {
+        List<String> a = new ArrayList<>(List.of("eval", "--jsonl", jsonl.toString(), "--endpoint", s.uri(), "--model", "policy",
+                "--n", "2", "--max-tokens", "12", "--temperature", "0.7", "--store", dir.resolve("store.db").toString()));
+        for (int i = 0; i < more.length; i += 2) {
+            int at = a.indexOf(more[i]);
+            if (at >= 0) {
+                a.set(at + 1, more[i + 1]);
+            } else {
+                a.addAll(List.of(more[i], more[i + 1]));
+            }
+        }
+        return a;
+    }
+
+    private static CliTest.Result run(List<String> args) {
+        return CliTest.run(args.toArray(String[]::new));
+    }
+
+    private static String fingerprintOf(CliTest.Result r) {
+        Matcher m = Pattern.compile("fingerprint (fp-[0-9a-f]{10})").matcher(r.err());
+        assertThat(m.find()).as(r.err()).isTrue();
+        return m.group(1);
+    }
+
+    private static List<String> errorLines(CliTest.Result r) {
+        return r.err().lines().filter(l -> l.startsWith("arbiter: ")).toList();
+    }
+
+    @Test
+    void anotherModelServedUnderTheSameNameIsRefusedOrKeptApartByRevision() throws Exception {
+        Path jsonl = problems("sums.jsonl", 6);
+        String before;
+        try (Served a = Served.of(first, "policy")) {
+            CliTest.Result r = run(eval(jsonl, a, "--out", dir.resolve("a").toString()));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("requests 12, retries 0");
+            assertThat(r.err()).contains("first seen under this name; recorded");
+            before = fingerprintOf(r);
+        }
+        try (Served b = Served.of(second, "policy")) {
+            long tokens = b.engine().stats().generatedTokens();
+            CliTest.Result r = run(eval(jsonl, b, "--out", dir.resolve("b").toString()));
+            System.out.println("other weights, same name: " + errorLines(r));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(errorLines(r)).hasSize(1);
+            assertThat(errorLines(r).getFirst()).contains("'policy' at " + b.uri() + " is not the model whose samples the store holds under that name")
+                    .containsPattern("fingerprint fp-[0-9a-f]{10} now, " + before + " recorded")
+                    .contains("--model-revision");
+            assertThat(fingerprintOf(r)).isNotEqualTo(before);
+            assertThat(r.out()).isEmpty(); // no leaderboard, no old score
+            assertThat(dir.resolve("b")).doesNotExist();
+            // the probes are all it generated: four prompts of at most 8 tokens, and the 1-token context check
+            assertThat(b.engine().stats().generatedTokens() - tokens).isLessThanOrEqualTo(4 * 8 + 1);
+
+            CliTest.Result revised = run(eval(jsonl, b, "--model-revision", "step-200", "--out", dir.resolve("b").toString()));
+            assertThat(revised.code()).as(revised.err()).isZero();
+            assertThat(revised.out()).contains("requests 12, retries 0").contains("| policy@step-200 |");
+            assertThat(revised.err()).contains("revision step-200").doesNotContain("resuming");
+            CliTest.Result again = run(eval(jsonl, b, "--model-revision", "step-200", "--out", dir.resolve("b").toString()));
+            assertThat(again.code()).as(again.err()).isZero();
+            assertThat(again.out()).contains("requests 0, retries 0");
+            assertThat(again.err()).contains("sums.jsonl: resuming: 12 of 12 samples stored");
+            JsonNode config = Json.mapper().readTree(dir.resolve("b/summary.json").toFile()).path("config");
+            assertThat(config.path("generation").path("model_identity").asText()).isEqualTo("revision step-200");
+            assertThat(config.path("served").path("endpoints").path(b.uri()).path("root").asText()).isEqualTo(second.toString());
+            assertThat(config.path("served").path("endpoints").path(b.uri()).path("max_model_len").asInt()).isEqualTo(32768);
+        }
+    }
+
+    @Test
+    void theSameModelServedAgainIsAcceptedAndResumes() throws Exception {
+        Path jsonl = problems("sums.jsonl", 6);
+        String fp;
+        try (Served a = Served.of(first, "policy")) {
+            CliTest.Result r = run(eval(jsonl, a, "--out", dir.resolve("run").toString()));
+            assertThat(r.code()).as(r.err()).isZero();
+            fp = fingerprintOf(r);
+        }
+        // restarted, and probed while other requests share its batches
+        try (Served a = Served.of(first, "policy"); var load = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            var stop = new java.util.concurrent.atomic.AtomicBoolean();
+            var http = java.net.http.HttpClient.newHttpClient();
+            for (int c = 0; c < 4; c++) {
+                int seed = c;
+                load.submit(() -> {
+                    while (!stop.get()) {
+                        http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(a.uri() + "/v1/completions"))
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"model\":\"policy\",\"prompt\":\"Load " + seed
+                                        + "\",\"max_tokens\":32,\"temperature\":1,\"seed\":" + seed + "}")).build(),
+                                java.net.http.HttpResponse.BodyHandlers.discarding());
+                    }
+                    return null;
+                });
+            }
+            CliTest.Result r = run(eval(jsonl, a, "--n", "3", "--out", dir.resolve("run").toString()));
+            stop.set(true);
+            assertThat(r.code()).as(r.err()).isZero();
+            System.out.println("same weights, restarted: " + r.err().lines().filter(l -> l.contains("fingerprint")).findFirst().orElse(""));
+            assertThat(r.err()).contains("(matches " + fp + " recorded ").contains("sums.jsonl: resuming: 12 of 18 samples stored");
+            assertThat(r.out()).contains("requests 6, retries 0");
+        }
+    }
+
+    @Test
+    void twoBenchmarksWithTheSameSettingsKeepTheirOwnReports() throws Exception {
+        Path a = problems("algebra.jsonl", 3);
+        Path b = problems("geometry.jsonl", 3);
+        try (Served s = Served.of(first, "policy")) {
+            for (Path bench : List.of(a, b)) {
+                List<String> args = eval(bench, s, "--store", "store.db");
+                Process p = child(args);
+                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+                assertThat(p.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
+            }
+            List<Path> runs;
+            try (var l = Files.list(dir.resolve("results"))) {
+                runs = l.filter(Files::isDirectory).sorted().toList();
+            }
+            System.out.println("run folders: " + runs.stream().map(r -> r.getFileName().toString()).toList());
+            assertThat(runs).hasSize(2);
+            assertThat(runs.get(0).getFileName().toString()).startsWith("policy-jsonl_algebra.jsonl-");
+            assertThat(runs.get(1).getFileName().toString()).startsWith("policy-jsonl_geometry.jsonl-");
+            for (int i = 0; i < 2; i++) {
+                JsonNode summary = Json.mapper().readTree(runs.get(i).resolve("summary.json").toFile());
+                assertThat(summary.path("benchmarks").path(0).path("benchmark").asText()).isEqualTo(i == 0 ? "jsonl:algebra.jsonl" : "jsonl:geometry.jsonl");
+            }
+            // a folder holding another run's report is not written over
+            CliTest.Result over = run(eval(b, s, "--out", runs.get(0).toString()));
+            assertThat(over.code()).isEqualTo(1);
+            assertThat(errorLines(over)).containsExactly("arbiter: " + runs.get(0) + " holds the report of another run (policy on jsonl:algebra.jsonl,"
+                    + " generation " + Json.mapper().readTree(runs.get(0).resolve("summary.json").toFile()).at("/config/generation_hash").asText()
+                    .substring(0, 12) + "); pass another --out, or remove that folder");
+        }
+    }
+
+    private Process child(List<String> args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(args);
+        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+    }
+
+    @Test
+    void aContextOverflowAWrongNameAndADeadPortAreNamedBeforeSampling() throws Exception {
+        Path jsonl = problems("sums.jsonl", 4);
+        try (Served s = Served.of(first, "policy")) {
+            long tokens = s.engine().stats().generatedTokens();
+            List<String> args = eval(jsonl, s);
+            args.subList(args.indexOf("--max-tokens"), args.indexOf("--max-tokens") + 2).clear(); // the default, 32768
+            CliTest.Result overflow = run(args);
+            System.out.println("context: " + errorLines(overflow));
+            assertThat(overflow.code()).isEqualTo(1);
+            assertThat(errorLines(overflow)).hasSize(1);
+            assertThat(errorLines(overflow).getFirst()).matches("arbiter: --max-tokens 32768 leaves no room for a prompt in 'policy''s context of 32768"
+                    + " tokens \\(max_model_len, GET " + Pattern.quote(s.uri()) + "/v1/models\\); lower --max-tokens to \\d+ or less");
+            assertThat(s.engine().stats().generatedTokens() - tokens).isEqualTo(1); // the 1-token request that measured the prompt
+            int room = Integer.parseInt(errorLines(overflow).getFirst().replaceAll(".*lower --max-tokens to (\\d+) or less", "$1"));
+            CliTest.Result oneOver = run(eval(jsonl, s, "--max-tokens", Integer.toString(room + 1)));
+            assertThat(errorLines(oneOver)).containsExactly("arbiter: the longest prompt (jsonl:sums.jsonl q0, " + (32768 - room) + " tokens) plus"
+                    + " --max-tokens " + (room + 1) + " is over 'policy''s context of 32768 tokens (max_model_len, GET " + s.uri() + "/v1/models);"
+                    + " lower --max-tokens to " + room + " or less");
+
+            CliTest.Result wrongName = run(eval(jsonl, s, "--model", "polciy"));
+            System.out.println("name: " + errorLines(wrongName));
+            assertThat(wrongName.code()).isEqualTo(1);
+            assertThat(errorLines(wrongName)).containsExactly("arbiter: " + s.uri() + " serves no model 'polciy' (GET /v1/models lists: policy);"
+                    + " pass --model policy");
+        }
+        int dead;
+        try (ServerSocket free = new ServerSocket(0)) {
+            dead = free.getLocalPort();
+        }
+        long t = System.nanoTime();
+        CliTest.Result unreachable = CliTest.run("eval", "--jsonl", jsonl.toString(), "--endpoint", "http://127.0.0.1:" + dead, "--model", "policy",
+                "--store", dir.resolve("store.db").toString());
+        double seconds = (System.nanoTime() - t) / 1e9;
+        System.out.printf("dead port: %.2f s: %s%n", seconds, errorLines(unreachable));
+        assertThat(unreachable.code()).isEqualTo(1);
+        assertThat(errorLines(unreachable)).hasSize(1);
+        assertThat(errorLines(unreachable).getFirst()).startsWith("arbiter: cannot reach http://127.0.0.1:" + dead + " (GET /v1/models: ConnectException")
+                .endsWith("; start the server there, or correct --endpoint");
+        assertThat(seconds).isLessThan(10); // not a minute of retries
+    }
+
+    @Test
+    void requestsRefusedDuringSamplingAreGroupedByCauseAndNamedPermanent() throws Exception {
+        // The context check measures the longest prompt in bytes. Letters that the tokenizer never
+        // merged cost a token each, so a shorter prompt of them can need more tokens than a long
+        // prose one: only the server, asked, can say it does not fit.
+        String prose = "the answer is the sum of the two numbers that are given here and then the answer is given ".repeat(5);
+        String rare = "qzxj".repeat(100);
+        Path jsonl = Files.write(dir.resolve("mixed.jsonl"), List.of(
+                Json.line(Json.mapper().createObjectNode().put("id", "prose").put("prompt", prose).put("answer", "1")),
+                Json.line(Json.mapper().createObjectNode().put("id", "rare").put("prompt", rare).put("answer", "2"))));
+        assertThat(prose.length()).isGreaterThan(rare.length());
+        try (Served s = Served.of(shortContext, "policy")) {
+            CliTest.Result r = run(eval(jsonl, s, "--n", "3", "--max-tokens", "100", "--out", dir.resolve("mixed").toString()));
+            System.out.println(r.err().lines().filter(l -> l.startsWith("arbiter eval: ") || l.startsWith("  ")).toList());
+            assertThat(r.code()).isEqualTo(1);
+            List<String> groups = r.err().lines().filter(l -> l.startsWith("  jsonl:mixed.jsonl: ")).toList();
+            assertThat(groups).hasSize(1);
+            assertThat(groups.getFirst()).matches("  jsonl:mixed\\.jsonl: 3 x HTTP 400 \\(permanent\\): prompt \\(\\d+ tokens\\) plus max_tokens"
+                    + " \\(100\\) exceeds the model's context of 512 tokens \\(e\\.g\\. rare#\\d\\)");
+            assertThat(r.err().lines().filter(l -> l.contains("exceeds the model's context"))).hasSize(2); // the group, and the last line
+            assertThat(r.err().lines().toList().getLast()).startsWith("arbiter eval: 3 samples are missing; 3 of them were refused (HTTP 400,"
+                    + " permanent: prompt (").endsWith("), so running the same command again will not help: lower --max-tokens so that prompt"
+                    + " and completion fit the served context");
+            assertThat(r.err()).doesNotContain("run the same command again");
+            JsonNode failures = Json.mapper().readTree(dir.resolve("mixed/summary.json").toFile()).path("run").path("jsonl:mixed.jsonl").path("failures");
+            assertThat(failures).hasSize(1);
+            assertThat(failures.get(0).path("cause").asText()).isEqualTo("HTTP 400");
+            assertThat(failures.get(0).path("permanent").asBoolean()).isTrue();
+            assertThat(failures.get(0).path("count").asInt()).isEqualTo(3);
+            assertThat(failures.get(0).path("message").asText()).contains("exceeds the model's context of 512 tokens");
+        }
+    }
+}
