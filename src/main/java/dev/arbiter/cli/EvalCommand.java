@@ -494,7 +494,7 @@ final class EvalCommand implements Callable<Integer> {
     /** Ends a run that has no sample to grade: the failures by cause and what to do; no report, so no leaderboard of NaN. */
     private static int noSamples(Map<String, List<RequestFailures.Group>> failures, int missing, PrintWriter err) {
         printFailures(failures, err);
-        err.println("arbiter eval: no samples, so no report; " + missingLine(failures, missing));
+        err.println("arbiter eval: no sample arrived, so no report: " + missingLine(failures, missing));
         err.flush();
         return 1;
     }
@@ -520,7 +520,8 @@ final class EvalCommand implements Callable<Integer> {
             RequestFailures.Group g = permanent.get();
             int refused = all.stream().filter(RequestFailures.Group::permanent).mapToInt(RequestFailures.Group::count).sum();
             return missing + " samples are missing; " + refused + " of them were refused (" + g.cause() + ", permanent: " + g.message()
-                    + "), so running the same command again will not help: " + EvalPreflight.fix(g.status(), g.message());
+                    + "), so running the same command again will not help: " + EvalPreflight.fix(g.status(), g.message())
+                    + (missing > refused ? " (a rerun may still fetch or grade the other " + (missing - refused) + ")" : "");
         }
         var unreachable = all.stream().filter(g -> g.cause().equals("unreachable")).findFirst();
         if (unreachable.isPresent()) {

@@ -59,8 +59,8 @@ final class EvalPreflight {
             }
             OpenAiClient.ServedModel m = listed.get().stream().filter(x -> x.id().equals(model)).findFirst().orElseThrow(() ->
                     new Errors.UserError(ep + " serves no model '" + model + "' (GET /v1/models lists: "
-                            + String.join(", ", listed.get().stream().map(OpenAiClient.ServedModel::id).toList()) + "); pass --model "
-                            + (listed.get().isEmpty() ? "as the server names it" : listed.get().getFirst().id())));
+                            + String.join(", ", listed.get().stream().map(OpenAiClient.ServedModel::id).toList()) + "); "
+                            + (listed.get().size() == 1 ? "pass --model " + listed.get().getFirst().id() : "pass one of them as --model")));
             o.put("root", m.root());
             if (m.maxModelLen() != null) {
                 o.put("max_model_len", m.maxModelLen());
@@ -88,20 +88,20 @@ final class EvalPreflight {
                         + prints.getFirst().id() + ", " + ep + " has " + f.id() + " (" + m.why() + "); serve one model on all of them");
             }
             prints.add(f);
-            perEndpoint.withObject(ep.toString()).put("fingerprint", f.id()).put("fingerprint_logprobs", f.hasLogprobs());
+            ((ObjectNode) perEndpoint.get(ep.toString())).put("fingerprint", f.id()).put("fingerprint_logprobs", f.hasLogprobs());
         }
         Fingerprint now = prints.getFirst();
         URI ep = client.endpoints().getFirst();
         String rev = revision == null ? "" : revision;
-        CompletionStore.ServedModel mine = new CompletionStore.ServedModel(now.id(), Json.line(now.toJson()),
+        CompletionStore.RecordedModel mine = new CompletionStore.RecordedModel(now.id(), Json.line(now.toJson()),
                 Json.line(perEndpoint.path(ep.toString())), ep.toString(), null);
-        Optional<CompletionStore.ServedModel> before = store.servedModel(model, rev, now.route());
+        Optional<CompletionStore.RecordedModel> before = store.recordedModel(model, rev, now.route());
         String known = now.id();
         String how;
         if (before.isEmpty() && !record) {
             how = "first seen under this name";
         } else {
-            CompletionStore.ServedModel k = before.isPresent() ? before.get() : store.recordServedModel(model, rev, now.route(), mine);
+            CompletionStore.RecordedModel k = before.isPresent() ? before.get() : store.recordModel(model, rev, now.route(), mine);
             known = k.fingerprintId();
             Fingerprint.Match m = now.compare(fingerprint(k));
             if (before.isEmpty() && known.equals(now.id())) {
@@ -118,7 +118,7 @@ final class EvalPreflight {
         }
         String identity = revision != null ? "revision " + revision : "fingerprint " + known;
         info.put("identity", identity).put("fingerprint", now.id()).put("fingerprint_check", how);
-        ObjectNode first = perEndpoint.withObject(ep.toString());
+        ObjectNode first = (ObjectNode) perEndpoint.get(ep.toString());
         err.println("arbiter eval: '" + model + "' at " + ep + (first.has("max_model_len") ? ": context " + first.path("max_model_len").asInt()
                 + " tokens" : "") + (first.hasNonNull("root") ? ", root " + first.path("root").asText() : "") + "; fingerprint " + now.id()
                 + (revision != null ? ", revision " + revision : "") + " (" + how + ")");
@@ -167,7 +167,7 @@ final class EvalPreflight {
         }
     }
 
-    private static Fingerprint fingerprint(CompletionStore.ServedModel m) {
+    private static Fingerprint fingerprint(CompletionStore.RecordedModel m) {
         try {
             return Fingerprint.fromJson(Json.mapper().readTree(m.fingerprint()));
         } catch (java.io.IOException e) {

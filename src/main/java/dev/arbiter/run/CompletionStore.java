@@ -158,16 +158,16 @@ public final class CompletionStore implements AutoCloseable {
      * A served model as first recorded under its name: the fingerprint's id and JSON, what GET
      * /v1/models said of it (JSON, or null), the endpoint it was probed on, and when.
      */
-    public record ServedModel(String fingerprintId, String fingerprint, String served, String endpoint, String createdAt) {}
+    public record RecordedModel(String fingerprintId, String fingerprint, String served, String endpoint, String createdAt) {}
 
     /**
      * The served model first recorded under this name, revision ("" for none) and probe route
      * (chat or completions), if any.
      */
-    public synchronized Optional<ServedModel> servedModel(String model, String revision, String route) {
-        ServedModel[] out = new ServedModel[1];
+    public synchronized Optional<RecordedModel> recordedModel(String model, String revision, String route) {
+        RecordedModel[] out = new RecordedModel[1];
         query("SELECT fingerprint_id, fingerprint, served, endpoint, created_at FROM served_models WHERE model = ? AND revision = ? AND route = ?",
-                rs -> out[0] = new ServedModel(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
+                rs -> out[0] = new RecordedModel(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)),
                 model, revision, route);
         return Optional.ofNullable(out[0]);
     }
@@ -176,11 +176,11 @@ public final class CompletionStore implements AutoCloseable {
      * Records a served model under its name unless one is recorded there already (a run started at the
      * same moment may have won); returns the one recorded, this or the earlier.
      */
-    public synchronized ServedModel recordServedModel(String model, String revision, String route, ServedModel m) {
+    public synchronized RecordedModel recordModel(String model, String revision, String route, RecordedModel m) {
         update(dialect.insertIgnore + " served_models(model, revision, route, fingerprint_id, fingerprint, served, endpoint)"
                 + " VALUES (?, ?, ?, ?, ?, ?, ?)" + dialect.ignoreTail, model, revision, route, m.fingerprintId(), m.fingerprint(), m.served(),
                 m.endpoint());
-        return servedModel(model, revision, route).orElseThrow();
+        return recordedModel(model, revision, route).orElseThrow();
     }
 
     /** Stores a completion unless one is already there; true when this call stored it. */

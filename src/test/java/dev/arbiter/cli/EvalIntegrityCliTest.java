@@ -288,6 +288,22 @@ class EvalIntegrityCliTest {
             assertThat(failures.get(0).path("permanent").asBoolean()).isTrue();
             assertThat(failures.get(0).path("count").asInt()).isEqualTo(3);
             assertThat(failures.get(0).path("message").asText()).contains("exceeds the model's context of 512 tokens");
+
+            // alone, the short prompt of many tokens is the longest, and the check before sampling measures it
+            Path rareOnly = Files.write(dir.resolve("rare.jsonl"), List.of(Files.readAllLines(jsonl).get(1)));
+            CliTest.Result rareRun = run(eval(rareOnly, s, "--n", "3", "--max-tokens", "100", "--out", dir.resolve("rare").toString()));
+            assertThat(errorLines(rareRun)).singleElement().asString().matches("arbiter: the longest prompt \\(jsonl:rare\\.jsonl rare, (\\d+) tokens\\)"
+                    + " plus --max-tokens 100 is over 'policy''s context of 512 tokens \\(max_model_len, GET .*/v1/models\\); lower --max-tokens to \\d+ or less");
+
+            // every sample refused for a cause no check foresees: nothing to grade, so no report rather than a leaderboard of NaN
+            CliTest.Result none = run(eval(rareOnly, s, "--max-tokens", "8", "--stop", "", "--out", dir.resolve("rare").toString()));
+            assertThat(none.code()).isEqualTo(1);
+            assertThat(none.out()).isEmpty();
+            assertThat(none.err()).contains("  jsonl:rare.jsonl: 2 x HTTP 400 (permanent): a stop string must not be empty (e.g. rare#");
+            assertThat(none.err().lines().toList().getLast()).isEqualTo("arbiter eval: no sample arrived, so no report: 2 samples are missing;"
+                    + " 2 of them were refused (HTTP 400, permanent: a stop string must not be empty), so running the same command again will not"
+                    + " help: change what the server refused (its message is above); the same request fails the same way");
+            assertThat(dir.resolve("rare")).doesNotExist();
         }
     }
 }
