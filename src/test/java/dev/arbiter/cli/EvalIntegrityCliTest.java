@@ -102,17 +102,21 @@ class EvalIntegrityCliTest {
         return r.err().lines().filter(l -> l.startsWith("arbiter: ")).toList();
     }
 
+    /** The first model served as 'policy' and evaluated into an empty store: its fingerprint, recorded. */
+    private String firstRun(Path jsonl, String out) throws Exception {
+        try (Served a = Served.of(first, "policy")) {
+            CliTest.Result r = run(eval(jsonl, a, "--out", dir.resolve(out).toString()));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.out()).contains("requests 12, retries 0");
+            assertThat(r.err()).contains("first seen under this name; recorded").doesNotContain("resuming");
+            return fingerprintOf(r);
+        }
+    }
+
     @Test
     void anotherModelServedUnderTheSameNameIsRefusedOrKeptApartByRevision() throws Exception {
         Path jsonl = problems("sums.jsonl", 6);
-        String before;
-        try (Served a = Served.of(first, "policy")) {
-            CliTest.Result r = run(eval(jsonl, a, "--out", dir.resolve("a").toString()));
-            assertThat(r.code()).as(r.err()).isZero();
-            assertThat(r.out()).contains("requests 12, retries 0");
-            assertThat(r.err()).contains("first seen under this name; recorded");
-            before = fingerprintOf(r);
-        }
+        String before = firstRun(jsonl, "a");
         try (Served b = Served.of(second, "policy")) {
             long tokens = b.engine().stats().generatedTokens();
             CliTest.Result r = run(eval(jsonl, b, "--out", dir.resolve("b").toString()));
@@ -146,12 +150,7 @@ class EvalIntegrityCliTest {
     @Test
     void theSameModelServedAgainIsAcceptedAndResumes() throws Exception {
         Path jsonl = problems("sums.jsonl", 6);
-        String fp;
-        try (Served a = Served.of(first, "policy")) {
-            CliTest.Result r = run(eval(jsonl, a, "--out", dir.resolve("run").toString()));
-            assertThat(r.code()).as(r.err()).isZero();
-            fp = fingerprintOf(r);
-        }
+        String fp = firstRun(jsonl, "run");
         // restarted, and probed while other requests share its batches
         try (Served a = Served.of(first, "policy"); var load = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
             var stop = new java.util.concurrent.atomic.AtomicBoolean();
