@@ -190,6 +190,42 @@ class EvalCliTest {
     }
 
     @Test
+    void bothReadingsOfAnAnswerAreReportedAndBoxedCountsOnlyTheBox() throws Exception {
+        Path jsonl = problems(6);
+        // Every sample is right, but only odd seeds put the answer in a box; the others say it in prose.
+        FakeOpenAiServer.Model prose = (prompt, seed) -> {
+            Matcher m = SUM.matcher(prompt);
+            long sum = m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) : -1;
+            return new FakeOpenAiServer.Reply(seed % 2 == 1 ? "So \\boxed{" + sum + "}." : "Adding them, the answer is " + sum + ".", "stop");
+        };
+        try (FakeOpenAiServer s = new FakeOpenAiServer(prose)) {
+            CliTest.Result flexible = CliTest.run(evalArgs(jsonl, s, 4).toArray(String[]::new));
+            assertThat(flexible.code()).as(flexible.err()).isZero();
+            JsonNode m = metrics();
+            assertThat(m.at("/passAt1/mean").asDouble()).isEqualTo(1.0);
+            assertThat(m.at("/extraction/primary").asText()).isEqualTo("flexible");
+            assertThat(m.at("/extraction/flexiblePassAt1/mean").asDouble()).isEqualTo(1.0);
+            assertThat(m.at("/extraction/boxedPassAt1/mean").asDouble()).isEqualTo(0.5);
+            assertThat(m.at("/extraction/boxedRate").asDouble()).isEqualTo(0.5);
+            assertThat(Files.readString(dir.resolve("report/leaderboard.md")))
+                    .contains("pass@1 100.0 ± 0.0 flexible, 50.0 ± 0.0 boxed (only a final \\boxed{} answer counts); boxed rate 50.0%");
+
+            // The same samples, no new request: the table now uses the strict reading.
+            int before = s.received.get();
+            List<String> strict = evalArgs(jsonl, s, 4, "--extraction", "boxed");
+            strict.set(strict.indexOf(dir.resolve("report").toString()), dir.resolve("strict").toString());
+            CliTest.Result boxed = CliTest.run(strict.toArray(String[]::new));
+            assertThat(boxed.code()).as(boxed.err()).isZero();
+            assertThat(s.received.get() - before).isEqualTo(PROBES);
+            JsonNode b = Json.mapper().readTree(dir.resolve("strict/summary.json").toFile()).path("benchmarks").path(0).path("metrics");
+            assertThat(b.at("/passAt1/mean").asDouble()).isEqualTo(0.5);
+            assertThat(b.at("/outcomes/no_answer").asInt()).isEqualTo(12);
+            assertThat(b.at("/extraction/primary").asText()).isEqualTo("boxed");
+            assertThat(boxed.out()).contains("| jsonl:sums.jsonl | adder | 6 | 4 | 50.0 ± 0.0 |");
+        }
+    }
+
+    @Test
     void theReportHasAPagePerProblemABreakdownAndMergesAcrossRuns() throws Exception {
         Path jsonl = problems(6);
         try (FakeOpenAiServer s = new FakeOpenAiServer(adder(0))) {
