@@ -44,7 +44,8 @@ final class Boxes {
         ArrayDeque<Integer> open = new ArrayDeque<>(); // the box index of each open brace, or -1
         int i = 0;
         int steps = 0;
-        int stop = -1; // the next space or dollar at or after the last unbraced box's content: shared, so boxes in a row stay linear
+        // where the last "\boxed 5" content ends (a space or dollar): shared, so such boxes in a row stay linear
+        int stop = -1;
         while (i < n) {
             if ((++steps & 0xFFF) == 0) {
                 Deadline.checkCurrent();

@@ -21,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decides whether a predicted answer equals the gold one. Not symmetric: the gold decides how an
@@ -641,7 +642,7 @@ final class Equivalence {
         if (text == null) {
             return CasAnswer.UNAVAILABLE;
         }
-        Set<String> positiveNames = new java.util.TreeSet<>();
+        Set<String> positiveNames = new TreeSet<>();
         for (String s : positive) {
             if (names.containsKey(s) && !(imaginaryUnit && s.equals("i"))) {
                 positiveNames.add(names.get(s));

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -138,7 +139,8 @@ final class SymjaPool implements AutoCloseable {
             return CasAnswer.UNKNOWN;
         }
         // the request's positive symbols and expression, which is also the cache key
-        String expr = String.join(",", new java.util.TreeSet<>(positive)) + "\t" + symjaExpr.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ').strip();
+        String expr = String.join(",", new TreeSet<>(positive)) + "\t"
+                + symjaExpr.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ').strip();
         synchronized (cache) {
             CasAnswer hit = cache.get(expr);
             if (hit != null) {

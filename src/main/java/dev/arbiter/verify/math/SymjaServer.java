@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -126,7 +127,7 @@ final class SymjaServer {
                 } catch (NumberFormatException e) {
                     budget = 1_000;
                 }
-                r = server.handle(parts[3], Set.copyOf(java.util.Arrays.asList(parts[2].split(","))), budget);
+                r = server.handle(parts[3], Set.copyOf(Arrays.asList(parts[2].split(","))), budget);
                 fatal = r.detail().startsWith(FATAL);
             }
             out.print(id + "\t" + r.answer() + "\t" + clean(r.detail()) + "\n");
@@ -173,7 +174,7 @@ final class SymjaServer {
         }
     }
 
-    /** Decides one expression within {@code budgetMillis}, the symbols named {@code positive} being positive; never throws. */
+    /** Decides one expression within {@code budgetMillis}, the symbols in {@code positive} positive; never throws. */
     Reply handle(String text, Set<String> positive, long budgetMillis) {
         long gen;
         synchronized (stopLock) {
