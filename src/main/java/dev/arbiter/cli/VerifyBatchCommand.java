@@ -51,12 +51,14 @@ import picocli.CommandLine.Option;
             "timed-out verdicts count as not equal too. Exit code 0 whatever the verdicts.",
             "",
             "config keys: gold_targets, pred_targets ([\"latex\", \"expr\"]), boxed_priority, float_rounding,",
-            "strict, allow_set_relation, percent (\"fraction\" or \"lenient\"), choices, deadline_ms; Math-Verify's",
-            "names (gold_extraction, pred_extraction, latex_boxed_match_priority, allow_set_relation_comp) too.",
+            "strict, allow_set_relation, percent (\"fraction\" or \"lenient\"), choices, deadline_ms, extraction",
+            "(\"flexible\" or \"boxed\"), approximate; Math-Verify's names (gold_extraction, pred_extraction,",
+            "latex_boxed_match_priority, allow_set_relation_comp) too.",
             "",
             "Examples:",
             "  arbiter verify-batch --in rollouts.jsonl --out verdicts.jsonl",
             "  arbiter verify-batch --in rollouts.jsonl --out verdicts.jsonl --threads 8 --percent lenient",
+            "  arbiter verify-batch --in rollouts.jsonl --out verdicts.jsonl --extraction boxed   # only \\boxed{} answers",
             "  echo '{\"gold\": \"0.5\", \"prediction\": \"\\\\boxed{\\\\frac{1}{2}}\"}' > one.jsonl",
             "  arbiter verify-batch --in one.jsonl --out one.out.jsonl"
         })

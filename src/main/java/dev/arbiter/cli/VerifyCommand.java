@@ -28,7 +28,8 @@ import picocli.CommandLine.Option;
             "Check a math answer against the gold answer; prints the verdict as JSON.",
             "The verdict is one JSON object: equal, reason (the rule that decided), timed_out, extracted_gold and",
             "extracted_pred (the answers found, as written), micros (time taken). The prediction may be a whole",
-            "chain of thought: the verifier finds its answer (by default a \\boxed{} one first).",
+            "chain of thought: the verifier finds its answer (by default a \\boxed{} one first; with",
+            "--extraction boxed only the last \\boxed{} counts).",
             "Exit code 0 whether equal or not (see --exit-code)."
         },
         footer = {
@@ -40,6 +41,7 @@ import picocli.CommandLine.Option;
             "  arbiter verify --gold C --pred 'The answer is (C).' --choices A,B,C,D,E",
             "  arbiter verify --gold 10 --pred '10\\%%' --percent lenient                      # equal only when lenient",
             "  arbiter verify --gold '$x^2+1$' --pred 'x**2 + 1' --gold-as latex --pred-as expr",
+            "  arbiter verify --gold 7 --pred 'The answer is 7.' --extraction boxed             # not equal: no box",
             "",
             "Many pairs at once, in parallel and resumable: arbiter verify-batch --help."
         })
@@ -129,6 +131,19 @@ final class VerifyCommand implements Callable<Integer> {
                 description = "Most time for one verdict; past it: not equal, timed_out (default: ${DEFAULT-VALUE}).")
         Long deadlineMs;
 
+        @Option(names = "--extraction", paramLabel = "flexible|boxed",
+                description = "Where the prediction's answer may come from (default: ${DEFAULT-VALUE}). flexible: \"final"
+                        + " answer is\", the last \\boxed{}, \"answer:\", any $...$, then any number in the text. boxed: only"
+                        + " the last \\boxed{} or \\fbox{} (an unclosed one gives no answer; with --choices also a letter"
+                        + " given alone), never prose or $...$: strict, for rewards. The gold is always read flexibly.")
+        MathConfig.Extraction extraction;
+
+        @Option(names = "--approximate",
+                description = "Let a decimal answer stand for an irrational gold when they agree at --float-rounding"
+                        + " places (Math-Verify's rule). Default: sqrt(2) needs an exact answer, and a decimal gold such as"
+                        + " 1.41 is matched at its own places.")
+        boolean approximate;
+
         /** The defaults with the options given applied; a bad value is a usage error naming its option. */
         MathConfig config(CommandLine cl) {
             MathConfig c = MathConfig.defaults();
@@ -165,6 +180,12 @@ final class VerifyCommand implements Callable<Integer> {
             if (allowSetRelation) {
                 c = c.withAllowSetRelation(true);
             }
+            if (extraction != null) {
+                c = c.withExtraction(extraction);
+            }
+            if (approximate) {
+                c = c.withApproximate(true);
+            }
             return c;
         }
 
@@ -192,6 +213,7 @@ final class VerifyCommand implements Callable<Integer> {
                 case "--float-rounding" -> String.valueOf(d.floatRounding());
                 case "--percent" -> d.percent().name().toLowerCase(Locale.ROOT);
                 case "--deadline-ms" -> String.valueOf(d.deadline().toMillis());
+                case "--extraction" -> d.extraction().name().toLowerCase(Locale.ROOT);
                 default -> null;
             };
         }

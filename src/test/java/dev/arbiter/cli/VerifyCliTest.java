@@ -87,6 +87,33 @@ class VerifyCliTest {
         assertThat(gone.err().strip()).isEqualTo("arbiter: " + missing + ": file not found");
     }
 
+    @Test
+    void extractionBoxedTakesOnlyTheLastBoxOnVerifyAndVerifyBatch() throws IOException {
+        String prose = "We count them: the answer is 7.";
+        assertThat(tree(CliTest.run("verify", "--gold", "7", "--pred", prose).out()).get("equal").asBoolean()).isTrue();
+        CliTest.Result strict = CliTest.run("verify", "--gold", "7", "--pred", prose, "--extraction", "boxed");
+        assertThat(strict.code()).as(strict.err()).isZero();
+        JsonNode v = tree(strict.out());
+        assertThat(v.get("equal").asBoolean()).isFalse();
+        assertThat(v.get("reason").asText()).isEqualTo("no answer found in the prediction");
+        assertThat(tree(CliTest.run("verify", "--gold", "7", "--pred", "so $\\boxed{7}$", "--extraction", "boxed").out())
+                .get("equal").asBoolean()).isTrue();
+        CliTest.Result bad = CliTest.run("verify", "--gold", "7", "--pred", "7", "--extraction", "strict");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("--extraction").containsIgnoringCase("flexible").containsIgnoringCase("boxed");
+
+        // verify-batch: the option is every line's default, and a line's config may set it back
+        Path in = jsonl("boxed.jsonl", List.of(
+                Map.of("id", "boxed", "gold", "7", "prediction", "so $\\boxed{7}$"),
+                Map.of("id", "prose", "gold", "7", "prediction", prose),
+                Map.of("id", "prose-flexible", "gold", "7", "prediction", prose, "config", Map.of("extraction", "flexible"))));
+        Path out = dir.resolve("boxed.out.jsonl");
+        CliTest.Result r = batch(in, out, "--extraction", "boxed");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(Files.readAllLines(out).stream().map(VerifyCliTest::tree).map(n -> n.get("equal").asBoolean()))
+                .containsExactly(true, false, true);
+    }
+
     private List<Object> batchRows() {
         List<Object> rows = new ArrayList<>();
         rows.add(Map.of("id", "half", "gold", "0.5", "prediction", HALF));
@@ -199,9 +226,9 @@ class VerifyCliTest {
         assertThat(verify.code()).isZero();
         assertThat(verify.out()).contains("--gold=TEXT", "--gold-file=FILE", "--pred=TEXT", "--pred-file=FILE", "--exit-code",
                 "--gold-as", "--pred-as", "--boxed-priority", "--float-rounding", "--no-strict", "--allow-set-relation", "--percent",
-                "--choices", "--deadline-ms", "Examples:", "arbiter verify --gold");
+                "--choices", "--deadline-ms", "--extraction=flexible|boxed", "--approximate", "Examples:", "arbiter verify --gold");
         CliTest.Result batch = CliTest.run("verify-batch", "--help");
-        assertThat(batch.out()).contains("--in=FILE", "--out=FILE", "--threads=N", "--float-rounding", "--choices", "resumes",
+        assertThat(batch.out()).contains("--in=FILE", "--out=FILE", "--threads=N", "--float-rounding", "--choices", "--extraction", "resumes",
                 "arbiter verify-batch --in");
         assertThat(CliTest.run("bench", "verify", "--help").out()).contains("--corpus", "--passes", "--threads", "--data-dir");
         assertThat(CliTest.run("--help").out()).contains("verify ", "verify-batch ");

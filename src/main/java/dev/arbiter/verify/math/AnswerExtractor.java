@@ -1,5 +1,6 @@
 package dev.arbiter.verify.math;
 
+import dev.arbiter.verify.math.MathConfig.Extraction;
 import dev.arbiter.verify.math.MathConfig.Target;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,7 +14,9 @@ import java.util.regex.Pattern;
  * Finds the answer in a model's output, in tiers: "final answer is ... I hope", "final answer is",
  * the last \boxed (its tier is configurable), "answer:", "answer", then any LaTeX environment or
  * plain number. Within a tier the rightmost candidate that parses wins; when none parses the
- * next tier is tried. Text after {@code </think>} is searched before the whole output.
+ * next tier is tried. Answers joined by "or", "and" or commas after an anchor form one set. Text
+ * after {@code </think>} is searched before the whole output. {@link Extraction#BOXED} reads only
+ * the last box (or a declared choice letter). Every scan is linear in the text.
  */
 final class AnswerExtractor {
     private AnswerExtractor() {}
@@ -55,8 +58,11 @@ final class AnswerExtractor {
     private static final Pattern I_HOPE = Pattern.compile("^\\s*\\.?\\s*I hope", Pattern.CASE_INSENSITIVE);
     private static final Pattern PERCENT_SUFFIX = Pattern.compile("^\\s*(?:\\\\%|%|percent\\b|percentage\\b|pct\\b)",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern CHAIN_GAP = Pattern.compile("^\\s*(?:,\\s*(?:and|or)?|and|or)\\s*$",
+    /** What joins one answer to the next in a list: ",", "and", "or", ", and", ", or". */
+    private static final Pattern CHAIN_GAP = Pattern.compile("\\s*+(?:,\\s*+(?:(?:and|or)\\b)?|(?:and|or)\\b)\\s*+",
             Pattern.CASE_INSENSITIVE);
+    /** At most this many answers are joined into one set. */
+    private static final int MAX_CHAIN = 6;
     private static final Pattern SELF_CORRECTION = Pattern.compile(
             "\\b(?:wait|actually|but|however|hmm|oops|mistake|correct(?:ion|ed)?|instead|recheck|re-check|sorry|no,|rather|let me)\\b",
             Pattern.CASE_INSENSITIVE);
@@ -66,64 +72,90 @@ final class AnswerExtractor {
     private static final Pattern TURN_END = Pattern.compile(
             "<\\|im_end\\|>|<\\|im_start\\|>\\}?\\s*user|<\\|eot_id\\|>|<\\|endoftext\\|>|<\\|start_header_id\\|>\\s*user|<\\|user\\|>");
 
-    static Extracted extract(String text, Set<Target> targets, int boxedPriority, List<String> choices, Deadline deadline) {
+    private static final Extracted NONE = new Extracted(null, null, null);
+
+    static Extracted extract(String text, Set<Target> targets, int boxedPriority, List<String> choices, Extraction mode,
+            Deadline deadline) {
         Matcher turn = TURN_END.matcher(text);
         if (turn.find() && !text.substring(0, turn.start()).isBlank()) {
             text = text.substring(0, turn.start());
         }
         int think = text.lastIndexOf("</think>");
         if (think >= 0) {
-            Extracted after = extractIn(text.substring(think + "</think>".length()), targets, boxedPriority, choices, deadline);
+            Extracted after = extractIn(text.substring(think + "</think>".length()), targets, boxedPriority, choices, mode,
+                    deadline);
             if (after.parsed() != null || after.fallback() != null) {
                 return after;
             }
         }
-        return extractIn(text, targets, boxedPriority, choices, deadline);
+        return extractIn(text, targets, boxedPriority, choices, mode, deadline);
     }
 
     private static Extracted extractIn(String text, Set<Target> targets, int boxedPriority, List<String> choices,
-            Deadline deadline) {
-        if (!choices.isEmpty()) {
-            String letter = ChoiceExtractor.letter(text, choices);
+            Extraction mode, Deadline deadline) {
+        Boxes boxes = Boxes.scan(text);
+        deadline.check();
+        if (mode == Extraction.BOXED) {
+            // the last box alone: "\boxed{3}, then \boxed{5}" is 5, a set goes in one box
+            Boxes.Box box = boxes.lastIfClosed();
+            String letter = choices.isEmpty() ? null : ChoiceExtractor.letter(text, choices, box, false);
             if (letter != null) {
-                return new Extracted(new Expr.Text(letter.toLowerCase(Locale.ROOT)), letter, letter);
+                return letterAnswer(letter);
+            }
+            return box == null ? NONE : firstParsed(List.of(boxedCandidate(text, box, 0)), null, deadline);
+        }
+        Boxes.Box box = lastBoxed(boxes);
+        if (!choices.isEmpty()) {
+            String letter = ChoiceExtractor.letter(text, choices, box, true);
+            if (letter != null) {
+                return letterAnswer(letter);
             }
         }
         // the anchored tiers are cheap and usually decide; the scan of every environment and number waits
-        List<Candidate> anchored = anchored(text, targets, boxedPriority);
+        List<Candidate> anchored = anchored(text, targets, boxedPriority, box);
         Candidate whole = wholeText(text, targets);
         if (whole != null) {
             anchored.add(whole);
         }
-        String fallback = null;
-        for (int phase = 0; phase < 2; phase++) {
-            List<Candidate> cands = phase == 0 ? anchored : unanchored(text, targets, boxedPriority, deadline);
-            cands.sort(Comparator.comparingInt(Candidate::priority)
-                    .thenComparing(Comparator.comparingInt(Candidate::end).reversed()));
-            for (Candidate c : cands) {
-                deadline.check();
-                if (fallback == null) {
-                    fallback = c.raw().strip();
-                }
-                try {
-                    Expr e = LatexParser.parse(c.text(), deadline);
-                    return new Extracted(e, c.raw().strip(), fallback);
-                } catch (ParseFailure | ArithmeticException | Rational.TooLarge | NumberFormatException ignored) {
-                    // try the next candidate
-                }
+        Extracted found = firstParsed(anchored, null, deadline);
+        if (found.parsed() != null) {
+            return found;
+        }
+        return firstParsed(unanchored(text, targets, boxedPriority, box, deadline), found.fallback(), deadline);
+    }
+
+    private static Extracted letterAnswer(String letter) {
+        return new Extracted(new Expr.Text(letter.toLowerCase(Locale.ROOT)), letter, letter);
+    }
+
+    /** The best candidate that parses, in tier order, rightmost first; the first raw match is the string fallback. */
+    private static Extracted firstParsed(List<Candidate> cands, String fallback, Deadline deadline) {
+        List<Candidate> sorted = new ArrayList<>(cands);
+        sorted.sort(Comparator.comparingInt(Candidate::priority)
+                .thenComparing(Comparator.comparingInt(Candidate::end).reversed()));
+        for (Candidate c : sorted) {
+            deadline.check();
+            if (fallback == null) {
+                fallback = c.raw().strip();
+            }
+            try {
+                Expr e = LatexParser.parse(c.text(), deadline);
+                return new Extracted(e, c.raw().strip(), fallback);
+            } catch (ParseFailure | ArithmeticException | Rational.TooLarge | NumberFormatException ignored) {
+                // try the next candidate
             }
         }
         return new Extracted(null, null, fallback);
     }
 
     /** The tiers found by anchors: \\boxed (when its tier comes before "answer:") and "final answer". */
-    private static List<Candidate> anchored(String text, Set<Target> targets, int boxedPriority) {
+    private static List<Candidate> anchored(String text, Set<Target> targets, int boxedPriority, Boxes.Box box) {
         List<Candidate> out = new ArrayList<>();
         boolean latex = targets.contains(Target.LATEX);
         boolean expr = targets.contains(Target.EXPR);
         int tailStart = Math.max(0, text.length() - TAIL);
-        if (latex && boxedPriority < 100) {
-            out.addAll(boxed(text, boxedPriority));
+        if (latex && boxedPriority < 100 && box != null) {
+            out.add(boxedCandidate(text, box, boxedPriority));
         }
         // "final answer ... is X" (tier 0 when followed by "I hope", else 50)
         Matcher fa = FINAL_ANSWER.matcher(text);
@@ -139,42 +171,42 @@ final class AnswerExtractor {
             if (latex) {
                 Env env = Env.startingAt(text, at);
                 if (env != null) {
-                    int prio = I_HOPE.matcher(text.substring(env.end(), Math.min(text.length(), env.end() + 20))).find() ? 0 : 50;
-                    out.add(new Candidate(prio, env.end(), withPercent(text, env)));
+                    Candidate c = envChain(text, env, 0);
+                    out.add(new Candidate(hope(text, c.end()) ? 0 : 50, c.end(), c.text()));
                 }
             }
             if (expr) {
-                Candidate c = exprAt(text, at, 0);
+                Candidate c = exprChain(text, at, 0);
                 if (c != null) {
-                    int prio = I_HOPE.matcher(text.substring(c.end(), Math.min(text.length(), c.end() + 20))).find() ? 0 : 50;
-                    out.add(new Candidate(prio, c.end(), c.text()));
+                    out.add(new Candidate(hope(text, c.end()) ? 0 : 50, c.end(), c.text()));
                 }
             }
         }
         return out;
     }
 
-    private static List<Candidate> boxed(String text, int boxedPriority) {
-        Boxed b = lastBoxed(text);
-        if (b == null) {
-            return List.of();
-        }
+    private static boolean hope(String text, int at) {
+        return I_HOPE.matcher(text.substring(at, Math.min(text.length(), at + 20))).find();
+    }
+
+    private static Candidate boxedCandidate(String text, Boxes.Box b, int boxedPriority) {
         String after = text.substring(b.end(), Math.min(text.length(), b.end() + 24));
         Matcher close = ENV_CLOSE.matcher(after);
         boolean pct = close.find() && PERCENT_SUFFIX.matcher(after.substring(close.end())).find();
-        return List.of(new Candidate(boxedPriority, b.end(), pct ? b.content() + "\\%" : b.content(), b.content()));
+        return new Candidate(boxedPriority, b.end(), pct ? b.content() + "\\%" : b.content(), b.content());
     }
 
     /** "answer:" and "answer" tiers, then every environment, number and plain expression. */
-    private static List<Candidate> unanchored(String text, Set<Target> targets, int boxedPriority, Deadline deadline) {
+    private static List<Candidate> unanchored(String text, Set<Target> targets, int boxedPriority, Boxes.Box box,
+            Deadline deadline) {
         List<Candidate> out = new ArrayList<>();
         boolean latex = targets.contains(Target.LATEX);
         boolean expr = targets.contains(Target.EXPR);
         int tailStart = Math.max(0, text.length() - TAIL);
         List<Env> envs = latex ? Env.scan(text, tailStart) : List.of();
         deadline.check();
-        if (latex && boxedPriority >= 100) {
-            out.addAll(boxed(text, boxedPriority));
+        if (latex && boxedPriority >= 100 && box != null) {
+            out.add(boxedCandidate(text, box, boxedPriority));
         }
         // "answer:" (100) and "answer" (200) followed by an environment within 50 characters
         Matcher an = ANSWER.matcher(text);
@@ -183,17 +215,15 @@ final class AnswerExtractor {
             boolean colon = an.group(1) != null;
             int from = an.end();
             if (latex) {
-                for (Env env : envs) {
-                    if (env.start() >= from && env.start() - from <= 50) {
-                        out.add(new Candidate(colon ? 100 : 200, env.end(), withPercent(text, env)));
-                        break;
-                    }
+                Env env = firstFrom(envs, from);
+                if (env != null && env.start() - from <= 50) {
+                    out.add(envChain(text, env, colon ? 100 : 200));
                 }
             }
             if (expr && colon) {
                 String window = text.substring(from, Math.min(text.length(), from + 100));
                 int eq = window.lastIndexOf('=');
-                Candidate c = exprAt(text, eq >= 0 ? from + eq + 1 : from, 100);
+                Candidate c = exprChain(text, eq >= 0 ? from + eq + 1 : from, 100);
                 if (c != null && c.end() - from <= 100) {
                     out.add(c);
                 }
@@ -202,21 +232,10 @@ final class AnswerExtractor {
         // anything: environments (chained with "," / "and" / "or"), numbers, plain expressions
         if (latex) {
             for (int i = 0; i < envs.size(); i++) {
-                Env first = envs.get(i);
-                StringBuilder joined = new StringBuilder(withPercent(text, first));
-                int j = i;
-                while (j + 1 < envs.size() && j - i < 5) {
-                    Env nxt = envs.get(j + 1);
-                    String gap = text.substring(envs.get(j).end(), nxt.start());
-                    if (!CHAIN_GAP.matcher(gap).matches()) {
-                        break;
-                    }
-                    joined.append(", ").append(withPercent(text, nxt));
-                    j++;
-                }
-                out.add(new Candidate(300, envs.get(j).end(), joined.toString()));
-                if (j > i) {
-                    i = j;
+                Candidate c = envChain(text, envs.get(i), 300);
+                out.add(c);
+                while (i + 1 < envs.size() && envs.get(i + 1).end() <= c.end()) {
+                    i++; // joined into c
                 }
             }
             Matcher bf = BARE_FRAC.matcher(text);
@@ -259,6 +278,64 @@ final class AnswerExtractor {
                 : new Candidate(-1, t.length(), t); // a plain expression such as x**2 + 1
     }
 
+    /** The first environment starting at or after {@code from}, or null. */
+    private static Env firstFrom(List<Env> envs, int from) {
+        int lo = 0;
+        int hi = envs.size();
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (envs.get(mid).start() < from) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo < envs.size() ? envs.get(lo) : null;
+    }
+
+    /** Where a "," / "and" / "or" joining one answer to the next ends, or -1. */
+    private static int chainGap(String text, int at) {
+        Matcher gap = CHAIN_GAP.matcher(text);
+        gap.region(at, Math.min(text.length(), at + 40));
+        return gap.lookingAt() ? gap.end() : -1;
+    }
+
+    /** An environment and those joined to it by "," / "and" / "or": "$10$ or $11$" is the set {10, 11}. */
+    private static Candidate envChain(String text, Env first, int prio) {
+        StringBuilder joined = new StringBuilder(withPercent(text, first));
+        int end = first.end();
+        for (int k = 1; k < MAX_CHAIN; k++) {
+            int gap = chainGap(text, end);
+            Env next = gap < 0 ? null : Env.startingAt(text, gap);
+            if (next == null || next.start() != gap) {
+                break;
+            }
+            joined.append(", ").append(withPercent(text, next));
+            end = next.end();
+        }
+        return new Candidate(prio, end, joined.toString());
+    }
+
+    /** A number or plain expression at {@code at}, with those joined to it: "10 or 11" is the set {10, 11}. */
+    private static Candidate exprChain(String text, int at, int prio) {
+        Candidate first = exprAt(text, at, prio);
+        if (first == null) {
+            return null;
+        }
+        StringBuilder joined = new StringBuilder(first.text());
+        int end = first.end();
+        for (int k = 1; k < MAX_CHAIN; k++) {
+            int gap = chainGap(text, end);
+            Candidate next = gap < 0 ? null : exprAt(text, gap, prio);
+            if (next == null) {
+                break;
+            }
+            joined.append(", ").append(next.text());
+            end = next.end();
+        }
+        return new Candidate(prio, end, joined.toString());
+    }
+
     /** A number or plain expression starting at {@code at} (after "is" or "="). */
     private static Candidate exprAt(String text, int at, int prio) {
         int i = at;
@@ -295,24 +372,27 @@ final class AnswerExtractor {
         return m.find() ? env.content() + "\\%" : env.content();
     }
 
-    record Boxed(int start, int end, String content) {}
-
     /**
      * The last \boxed or \fbox, joined with earlier boxes that list further answers ("\boxed{1} and
      * \boxed{2}"), but never with a box the text corrects ("\boxed{3} ... wait, \boxed{2}").
      */
-    static Boxed lastBoxed(String text) {
-        Boxed last = boxBefore(text, text.length());
-        if (last == null) {
-            return null;
-        }
+    private static Boxes.Box lastBoxed(Boxes boxes) {
+        Boxes.Box last = boxes.closedBefore(Integer.MAX_VALUE);
+        return last == null ? null : joined(boxes, last);
+    }
+
+    private static Boxes.Box joined(Boxes boxes, Boxes.Box last) {
+        String text = boxes.text();
         List<String> parts = new ArrayList<>();
         parts.add(last.content());
-        Boxed cur = last;
+        Boxes.Box cur = last;
         for (int k = 0; k < 20; k++) {
-            Boxed prev = boxBefore(text, cur.start());
-            if (prev == null || prev.end() > cur.start()) {
+            Boxes.Box prev = boxes.closedBefore(cur.start());
+            if (prev == null) {
                 break;
+            }
+            if (cur.start() - prev.end() >= 70) {
+                break; // neither next to it nor listed with it
             }
             String between = text.substring(prev.end(), cur.start());
             if (SELF_CORRECTION.matcher(between).find()) {
@@ -326,52 +406,6 @@ final class AnswerExtractor {
             parts.add(0, prev.content());
             cur = prev;
         }
-        return new Boxed(cur.start(), last.end(), String.join(", ", parts));
-    }
-
-    private static Boxed boxBefore(String text, int before) {
-        int a = text.lastIndexOf("\\boxed", before - 1);
-        int b = text.lastIndexOf("\\fbox", before - 1);
-        int start = Math.max(a, b);
-        while (start >= 0) {
-            int i = start + (start == a ? "\\boxed".length() : "\\fbox".length());
-            while (i < text.length() && text.charAt(i) == ' ') {
-                i++;
-            }
-            if (i < text.length() && text.charAt(i) == '{') {
-                int depth = 0;
-                for (int j = i; j < text.length() && j < i + 50_000; j++) {
-                    char c = text.charAt(j);
-                    if (c == '\\') {
-                        j++;
-                        continue;
-                    }
-                    if (c == '{') {
-                        depth++;
-                    } else if (c == '}' && --depth == 0) {
-                        if (j + 1 <= before || before == text.length()) {
-                            return new Boxed(start, j + 1, text.substring(i + 1, j));
-                        }
-                        break;
-                    }
-                }
-            } else if (i < text.length() && i > start + 5) {
-                // "\boxed 5": up to the next space or dollar
-                int j = i;
-                while (j < text.length() && text.charAt(j) != '$' && !Character.isWhitespace(text.charAt(j))) {
-                    j++;
-                }
-                if (j > i) {
-                    return new Boxed(start, j, text.substring(i, j));
-                }
-            }
-            if (start == 0) {
-                return null;
-            }
-            a = text.lastIndexOf("\\boxed", start - 1);
-            b = text.lastIndexOf("\\fbox", start - 1);
-            start = Math.max(a, b);
-        }
-        return null;
+        return new Boxes.Box(cur.start(), last.end(), String.join(", ", parts));
     }
 }

@@ -25,7 +25,11 @@ final class ChoiceExtractor {
 
     private static final java.util.Map<String, Patterns> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
 
-    static String letter(String text, List<String> choices) {
+    /**
+     * The chosen letter: the whole text as a letter, the letter in {@code box} (the text's last box,
+     * or null), then with {@code anchors} "answer is X", a line starting "X)" and "(X)".
+     */
+    static String letter(String text, List<String> choices, Boxes.Box box, boolean anchors) {
         String letters = String.join("", choices).toUpperCase(Locale.ROOT);
         if (letters.isEmpty() || !letters.matches("[A-Z]+")) {
             return null;
@@ -35,12 +39,14 @@ final class ChoiceExtractor {
         if (whole.find()) {
             return whole.group(1).toUpperCase(Locale.ROOT);
         }
-        AnswerExtractor.Boxed b = AnswerExtractor.lastBoxed(text);
-        if (b != null) {
-            Matcher m = ps.boxed().matcher(b.content());
+        if (box != null) {
+            Matcher m = ps.boxed().matcher(box.content());
             if (m.find()) {
                 return m.group(1).toUpperCase(Locale.ROOT);
             }
+        }
+        if (!anchors) {
+            return null;
         }
         String tail = text.substring(Math.max(0, text.length() - 5000));
         for (Pattern anchor : ps.anchors()) {

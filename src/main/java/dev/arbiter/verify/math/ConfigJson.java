@@ -29,7 +29,7 @@ public final class ConfigJson {
             "allow_set_relation_comp", "allow_set_relation");
 
     private static final Set<String> KEYS = Set.of("gold_targets", "pred_targets", "boxed_priority", "float_rounding", "strict",
-            "allow_set_relation", "percent", "choices", "deadline_ms");
+            "allow_set_relation", "percent", "choices", "deadline_ms", "extraction", "approximate");
 
     /**
      * The base with the settings of {@code config} applied. A null or missing node gives the base.
@@ -72,6 +72,8 @@ public final class ConfigJson {
                     case "percent" -> c.withPercent(percent(v));
                     case "choices" -> c.withChoices(letters(v));
                     case "deadline_ms" -> c.withDeadline(Duration.ofMillis(positive(v)));
+                    case "extraction" -> c.withExtraction(extraction(v));
+                    case "approximate" -> c.withApproximate(bool(v));
                     default -> throw new IllegalStateException(name);
                 };
             } catch (IllegalArgumentException bad) {
@@ -135,6 +137,15 @@ public final class ConfigJson {
             case "fraction" -> MathConfig.Percent.FRACTION;
             case "lenient" -> MathConfig.Percent.LENIENT;
             default -> throw new IllegalArgumentException("expected \"fraction\" or \"lenient\", got " + v);
+        };
+    }
+
+    private static MathConfig.Extraction extraction(JsonNode v) {
+        String s = v.isTextual() ? v.asText().toLowerCase(Locale.ROOT) : "";
+        return switch (s) {
+            case "flexible" -> MathConfig.Extraction.FLEXIBLE;
+            case "boxed" -> MathConfig.Extraction.BOXED;
+            default -> throw new IllegalArgumentException("expected \"flexible\" or \"boxed\", got " + v);
         };
     }
 

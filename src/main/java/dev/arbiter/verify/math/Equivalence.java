@@ -21,12 +21,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Decides whether a predicted answer equals the gold one. Not symmetric: the gold decides how an
  * assignment is read and whether a relation may match a set. The order: assignments, relation
  * versus set, structure, relations, sets and tuples, matrices, words, then values (exact
- * rationals, decimals at the configured places, then the CAS and a numeric check).
+ * rationals, decimals at the configured places, then the CAS and a numeric check). Symbols are
+ * real with no sign, save those the gold itself needs positive (sqrt(x), log x). A decimal equals
+ * an irrational only at the gold's own decimal places, unless the config asks to approximate.
  */
 final class Equivalence {
     private final MathConfig cfg;
@@ -231,12 +234,15 @@ final class Equivalence {
     private boolean proportional(Expr d1, Expr d2, boolean positive) {
         Set<String> syms = Evaluator.freeSymbols(new Add(List.of(d1, d2)));
         Double ratio = null;
-        for (int t = 0; t < 4; t++) {
+        for (int t = 0; t < Evaluator.SAMPLE_POINTS; t++) {
             Map<String, Double> env = Evaluator.samplePoint(syms, t);
             double x = Evaluator.numeric(d1, env);
             double y = Evaluator.numeric(d2, env);
             if (!Double.isFinite(x) || !Double.isFinite(y)) {
-                return false;
+                if (Double.isFinite(x)) {
+                    return false; // the prediction is undefined where the gold is not
+                }
+                continue;
             }
             if (Math.abs(y) < 1e-12) {
                 if (Math.abs(x) > 1e-12) {
@@ -259,7 +265,7 @@ final class Equivalence {
             return false;
         }
         Expr diff = minus(d1, new Mul(List.of(new Num(c, false), d2)));
-        CasAnswer a = casZero(diff);
+        CasAnswer a = casZero(diff, Evaluator.positiveIn(d1, syms), false);
         return a != CasAnswer.NONZERO;
     }
 
@@ -516,14 +522,19 @@ final class Equivalence {
 
     private boolean valuesStrict(Expr g, Expr p) {
         Set<String> syms = Evaluator.freeSymbols(new Add(List.of(g, p)));
+        Set<String> positive = syms.isEmpty() ? Set.of() : Evaluator.positiveIn(g, syms);
         if (syms.contains("i")) {
             // i may be the imaginary unit ((1+i)^2 = 2i); only Symja can say, else i is a variable
-            CasAnswer c = casZero(minus(g, p), true);
+            CasAnswer c = casZero(minus(g, p), positive, true);
             if (c == CasAnswer.ZERO) {
                 return yes("symja (i as the imaginary unit)");
             }
         }
-        boolean decimal = Evaluator.hasDecimal(g) || Evaluator.hasDecimal(p);
+        boolean goldDecimal = Evaluator.hasDecimal(g);
+        boolean decimal = goldDecimal || Evaluator.hasDecimal(p);
+        // an irrational gold written exactly: the prediction's decimals are exact numbers, not roundings
+        boolean exactDecimals = decimal && !goldDecimal && !cfg.approximate()
+                && (syms.isEmpty() ? Evaluator.exact(g) == null : Evaluator.hasIrrationalConstant(g));
         if (syms.isEmpty()) {
             Rational a = Evaluator.exact(g);
             Rational b = Evaluator.exact(p);
@@ -535,13 +546,20 @@ final class Equivalence {
                 }
                 return a.compareTo(b) == 0 ? yes("exact rational") : no("different rationals");
             }
+            if (exactDecimals && b != null) {
+                return no("a decimal is not the irrational gold");
+            }
             double x = Evaluator.numeric(g, Map.of());
             double y = Evaluator.numeric(p, Map.of());
-            if (decimal && Double.isFinite(x) && Double.isFinite(y)) {
-                BigDecimal rx = BigDecimal.valueOf(x).setScale(cfg.floatRounding(), java.math.RoundingMode.HALF_EVEN);
-                BigDecimal ry = BigDecimal.valueOf(y).setScale(cfg.floatRounding(), java.math.RoundingMode.HALF_EVEN);
-                return rounded(rx, ry, x, y) ? yes("equal at " + cfg.floatRounding() + " decimal places")
-                        : no("differ at " + cfg.floatRounding() + " decimal places");
+            if (decimal && !exactDecimals && Double.isFinite(x) && Double.isFinite(y)) {
+                // a gold written as a decimal says how precise an exact irrational answer must be
+                int goldPlaces = Evaluator.writtenPlaces(g);
+                int places = !cfg.approximate() && b == null && goldPlaces >= 0 ? Math.min(goldPlaces, cfg.floatRounding())
+                        : cfg.floatRounding();
+                BigDecimal rx = BigDecimal.valueOf(x).setScale(places, java.math.RoundingMode.HALF_EVEN);
+                BigDecimal ry = BigDecimal.valueOf(y).setScale(places, java.math.RoundingMode.HALF_EVEN);
+                return rounded(rx, ry, x, y, places) ? yes("equal at " + places + " decimal places")
+                        : no("differ at " + places + " decimal places");
             }
             if (Double.isFinite(x) && Double.isFinite(y)) {
                 if (!close(x, y, 1e-9)) {
@@ -552,17 +570,24 @@ final class Equivalence {
                 if (Double.isNaN(x) || Double.isNaN(y)) {
                     return no("undefined value");
                 }
-                return casZero(minus(g, p)) == CasAnswer.ZERO ? yes("symja") : no("cannot compare numerically");
+                return casZero(minus(g, p), positive, false) == CasAnswer.ZERO ? yes("symja") : no("cannot compare numerically");
             }
         } else {
-            // reject quickly when sample points disagree
+            // reject quickly when sample points disagree; negative values count wherever the gold is defined
+            boolean rounding = decimal && !exactDecimals;
             int agree = 0;
-            for (int t = 0; t < 3; t++) {
+            for (int t = 0; t < Evaluator.SAMPLE_POINTS; t++) {
                 Map<String, Double> env = Evaluator.samplePoint(syms, t);
                 double x = Evaluator.numeric(g, env);
+                if (!Double.isFinite(x)) {
+                    continue; // outside the gold's domain
+                }
                 double y = Evaluator.numeric(p, env);
-                if (Double.isFinite(x) && Double.isFinite(y)) {
-                    if (!close(x, y, decimal ? Math.pow(10, -cfg.floatRounding()) : 1e-9)) {
+                if (Double.isNaN(y)) {
+                    return no("undefined where the gold is defined");
+                }
+                if (Double.isFinite(y)) {
+                    if (!close(x, y, rounding ? Math.pow(10, -cfg.floatRounding()) : 1e-9)) {
                         return no("differ at a sample point");
                     }
                     agree++;
@@ -572,10 +597,10 @@ final class Equivalence {
                 return no("cannot evaluate at enough sample points");
             }
         }
-        if (decimal) {
+        if (decimal && !exactDecimals) {
             return yes("numeric (decimals)");
         }
-        CasAnswer a = casZero(minus(g, p));
+        CasAnswer a = casZero(minus(g, p), positive, false);
         return switch (a) {
             case ZERO -> yes("symja");
             case NONZERO -> no("symja: difference is not zero");
@@ -586,10 +611,14 @@ final class Equivalence {
 
     /** Equal after rounding, except that values below the rounding unit are compared relatively. */
     private boolean rounded(BigDecimal ra, BigDecimal rb, double a, double b) {
+        return rounded(ra, rb, a, b, cfg.floatRounding());
+    }
+
+    private static boolean rounded(BigDecimal ra, BigDecimal rb, double a, double b, int places) {
         if (ra.compareTo(rb) != 0) {
             return false;
         }
-        double unit = Math.pow(10, -cfg.floatRounding());
+        double unit = Math.pow(10, -places);
         if (Math.abs(a) < unit && Math.abs(b) < unit && a != b) {
             return close(a, b, 1e-3);
         }
@@ -603,11 +632,8 @@ final class Equivalence {
         return Math.abs(x - y) <= rel * Math.max(Math.abs(x), Math.abs(y));
     }
 
-    private CasAnswer casZero(Expr diff) {
-        return casZero(diff, false);
-    }
-
-    private CasAnswer casZero(Expr diff, boolean imaginaryUnit) {
+    /** Asks Symja whether {@code diff} is zero, every symbol real and those in {@code positive} positive. */
+    private CasAnswer casZero(Expr diff, Set<String> positive, boolean imaginaryUnit) {
         Map<String, String> names = new HashMap<>();
         if (imaginaryUnit) {
             names.put("i", "I");
@@ -616,11 +642,17 @@ final class Equivalence {
         if (text == null) {
             return CasAnswer.UNAVAILABLE;
         }
+        Set<String> positiveNames = new TreeSet<>();
+        for (String s : positive) {
+            if (names.containsKey(s) && !(imaginaryUnit && s.equals("i"))) {
+                positiveNames.add(names.get(s));
+            }
+        }
         deadline.check();
         // leave a fifth of the time for the numeric verdict should Symja not answer in time
         long now = System.nanoTime();
         long casDeadline = now + (deadline.atNanos() - now) * 4 / 5;
-        return cas.isZero(text, casDeadline);
+        return cas.isZero(text, positiveNames, casDeadline);
     }
 
     // ---- non-strict mode

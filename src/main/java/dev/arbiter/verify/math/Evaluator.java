@@ -345,6 +345,33 @@ final class Evaluator {
         };
     }
 
+    /**
+     * The decimal places a plain written decimal has (2 for 1.41; 3 for 14.1%, a fraction), or -1
+     * when the expression is not one.
+     */
+    static int writtenPlaces(Expr e) {
+        return switch (e) {
+            case Num n -> n.decimal() ? n.places() : -1;
+            case Percent p -> writtenPlaces(p.of()) < 0 ? -1 : writtenPlaces(p.of()) + 2;
+            default -> -1;
+        };
+    }
+
+    /** Whether some constant part of the expression is a real number that is not rational: pi, sqrt 2, log 3. */
+    static boolean hasIrrationalConstant(Expr e) {
+        if (freeSymbols(e).isEmpty()) {
+            return exact(e) == null && Double.isFinite(numeric(e, Map.of()));
+        }
+        return switch (e) {
+            case Add a -> a.terms().stream().anyMatch(Evaluator::hasIrrationalConstant);
+            case Mul m -> m.factors().stream().anyMatch(Evaluator::hasIrrationalConstant);
+            case Pow p -> hasIrrationalConstant(p.base()) || hasIrrationalConstant(p.exp());
+            case Fn f -> f.args().stream().anyMatch(Evaluator::hasIrrationalConstant);
+            case Percent p -> hasIrrationalConstant(p.of());
+            default -> false;
+        };
+    }
+
     static boolean hasPercent(Expr e) {
         return switch (e) {
             case Percent p -> true;
@@ -485,16 +512,48 @@ final class Evaluator {
         sb.append(')');
     }
 
-    /** Deterministic sample points for free symbols: positive, irrational-looking, distinct per trial. */
+    /** How many sample points the numeric checks use. */
+    static final int SAMPLE_POINTS = 6;
+
+    /**
+     * Deterministic sample points for free symbols, irrational-looking and distinct per trial. No sign
+     * is assumed: trials 0 to 2 are positive and below 1.65, trial 3 negative, and trials 4 and 5 mix
+     * signs with magnitudes above 2, so that |x| is not x and sqrt((x+2)^2) is not x+2.
+     */
     static Map<String, Double> samplePoint(Set<String> symbols, int trial) {
         Map<String, Double> env = new HashMap<>();
         int k = 0;
         for (String s : symbols) {
             double u = frac(0.6180339887 * (k + 1) * (trial + 3) + 0.318 * trial + (s.hashCode() & 0xff) / 977.0);
-            env.put(s, 0.35 + 1.3 * u);
+            double v = switch (trial) {
+                case 0, 1, 2 -> 0.35 + 1.3 * u;
+                case 3 -> -(0.35 + 1.3 * u);
+                default -> (k + trial) % 2 == 0 ? -(2.2 + 2.6 * u) : 2.2 + 2.6 * u;
+            };
+            env.put(s, v);
             k++;
         }
         return env;
+    }
+
+    /**
+     * The gold's symbols that it needs positive: where it is defined at the first sample point but
+     * not with that symbol's sign flipped (sqrt(x), log x). Only these may be taken as positive.
+     */
+    static Set<String> positiveIn(Expr gold, Set<String> symbols) {
+        Set<String> out = new TreeSet<>();
+        Map<String, Double> at = samplePoint(symbols, 0);
+        if (!Double.isFinite(numeric(gold, at))) {
+            return out;
+        }
+        for (String s : freeSymbols(gold)) {
+            Map<String, Double> flipped = new HashMap<>(at);
+            flipped.put(s, -at.get(s));
+            if (!Double.isFinite(numeric(gold, flipped))) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     private static double frac(double x) {

@@ -10,8 +10,15 @@ import java.util.stream.Collectors;
  */
 sealed interface Expr {
 
-    /** An exact number. {@code decimal}: written with a decimal point (the float rule applies). */
-    record Num(Rational value, boolean decimal) implements Expr {
+    /**
+     * An exact number. {@code decimal}: written with a decimal point (the float rule applies);
+     * {@code places}: the digits written after that point, or -1 when not known.
+     */
+    record Num(Rational value, boolean decimal, int places) implements Expr {
+        Num(Rational value, boolean decimal) {
+            this(value, decimal, -1);
+        }
+
         @Override
         public String toString() {
             return value.toString();
@@ -139,7 +146,7 @@ sealed interface Expr {
 
     static Expr neg(Expr e) {
         if (e instanceof Num n) {
-            return new Num(n.value().negate(), n.decimal());
+            return new Num(n.value().negate(), n.decimal(), n.places());
         }
         return new Mul(List.of(num(-1), e));
     }

@@ -482,8 +482,9 @@ final class LatexParser {
             return new Num(repeating(text.substring(0, dot), text.substring(dot + 1), rep), false);
         }
         try {
-            boolean decimal = text.contains(".") || text.contains("e") || text.contains("E");
-            return new Num(Rational.parseDecimal(text), decimal && (text.contains(".")));
+            boolean decimal = text.contains(".");
+            boolean plain = decimal && !text.contains("e") && !text.contains("E");
+            return new Num(Rational.parseDecimal(text), decimal, plain ? text.length() - text.indexOf('.') - 1 : -1);
         } catch (NumberFormatException e) {
             throw new ParseFailure("bad number " + text);
         }

@@ -8,7 +8,8 @@ import java.util.Set;
 /**
  * How one verdict is reached. The defaults suit chain-of-thought output: both sides are searched
  * for LaTeX and plain expressions, a {@code \boxed} answer is preferred to any other anchor,
- * decimals are compared at 6 places, variable names matter, and percent means x/100.
+ * decimals are compared at 6 places (a decimal stands for an irrational only at the gold's own
+ * precision), variable names matter, and percent means x/100.
  *
  * @param goldTargets what to look for in the gold text
  * @param predTargets what to look for in the prediction
@@ -19,6 +20,9 @@ import java.util.Set;
  * @param percent whether 10% equals 0.1 only, or also 10
  * @param choices multiple-choice letters the benchmark declares (empty: none)
  * @param deadline the most one verdict may take; past it the verdict is "not equal, timed out"
+ * @param extraction where the prediction's answer may come from (the gold is always read flexibly)
+ * @param approximate let a decimal prediction stand for an irrational gold when they agree at
+ *     {@code floatRounding} places (Math-Verify's rule); off, an irrational gold needs an exact answer
  */
 public record MathConfig(
         @JsonProperty("gold_targets") Set<Target> goldTargets,
@@ -30,16 +34,21 @@ public record MathConfig(
         Percent percent,
         List<String> choices,
         Duration deadline,
-        Extraction extraction) {
-
-    /** Where a prediction's answer may come from: anywhere the rules find one, or only its final box. */
-    public enum Extraction { FLEXIBLE, BOXED }
+        Extraction extraction,
+        boolean approximate) {
 
     /** What an answer may be written as. */
     public enum Target { LATEX, EXPR }
 
     /** Percent policy: Math-Verify's x/100, or Qwen/Hendrycks leniency where 10% also equals 10. */
     public enum Percent { FRACTION, LENIENT }
+
+    /**
+     * Where the prediction's answer may come from. FLEXIBLE: every tier ("final answer is", the last
+     * box, "answer:", any $...$, any number). BOXED: only the last \boxed{} or \fbox{} (an unclosed
+     * one gives no answer), or a declared choice letter given alone or boxed; never prose.
+     */
+    public enum Extraction { FLEXIBLE, BOXED }
 
     public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(5);
 
@@ -66,42 +75,57 @@ public record MathConfig(
 
     public static MathConfig defaults() {
         return new MathConfig(Set.of(Target.LATEX, Target.EXPR), Set.of(Target.LATEX, Target.EXPR), 0, 6, true, false,
-                Percent.FRACTION, List.of(), DEFAULT_DEADLINE, Extraction.FLEXIBLE);
+                Percent.FRACTION, List.of(), DEFAULT_DEADLINE, Extraction.FLEXIBLE, false);
     }
 
     public MathConfig withTargets(Set<Target> gold, Set<Target> pred) {
-        return new MathConfig(gold, pred, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, deadline, extraction);
+        return new MathConfig(gold, pred, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, deadline,
+                extraction, approximate);
     }
 
     public MathConfig withBoxedPriority(int p) {
-        return new MathConfig(goldTargets, predTargets, p, floatRounding, strict, allowSetRelation, percent, choices, deadline, extraction);
+        return new MathConfig(goldTargets, predTargets, p, floatRounding, strict, allowSetRelation, percent, choices, deadline,
+                extraction, approximate);
     }
 
     public MathConfig withFloatRounding(int places) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, places, strict, allowSetRelation, percent, choices, deadline, extraction);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, places, strict, allowSetRelation, percent, choices, deadline,
+                extraction, approximate);
     }
 
     public MathConfig withStrict(boolean s) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, s, allowSetRelation, percent, choices, deadline, extraction);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, s, allowSetRelation, percent, choices, deadline,
+                extraction, approximate);
     }
 
     public MathConfig withAllowSetRelation(boolean a) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, a, percent, choices, deadline, extraction);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, a, percent, choices, deadline,
+                extraction, approximate);
     }
 
     public MathConfig withPercent(Percent p) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, p, choices, deadline, extraction);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, p, choices, deadline,
+                extraction, approximate);
     }
 
     public MathConfig withChoices(List<String> letters) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, letters, deadline, extraction);
-    }
-
-    public MathConfig withExtraction(Extraction e) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, deadline, e);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, letters,
+                deadline, extraction, approximate);
     }
 
     public MathConfig withDeadline(Duration d) {
-        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, d, extraction);
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices, d,
+                extraction, approximate);
+    }
+
+    /** {@code config.withExtraction(Extraction.BOXED)}: only the prediction's last box counts. */
+    public MathConfig withExtraction(Extraction e) {
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices,
+                deadline, e, approximate);
+    }
+
+    public MathConfig withApproximate(boolean a) {
+        return new MathConfig(goldTargets, predTargets, boxedPriority, floatRounding, strict, allowSetRelation, percent, choices,
+                deadline, extraction, a);
     }
 }

@@ -48,10 +48,10 @@ public final class MathVerifier implements AutoCloseable {
         Deadline.enter(deadline);
         try {
             AnswerExtractor.Extracted g = AnswerExtractor.extract(gold == null ? "" : gold, config.goldTargets(),
-                    config.boxedPriority(), config.choices(), deadline);
+                    config.boxedPriority(), config.choices(), MathConfig.Extraction.FLEXIBLE, deadline);
             goldShown = g.shown();
             AnswerExtractor.Extracted p = AnswerExtractor.extract(prediction == null ? "" : prediction, config.predTargets(),
-                    config.boxedPriority(), config.choices(), deadline);
+                    config.boxedPriority(), config.choices(), config.extraction(), deadline);
             predShown = p.shown();
             if (g.parsed() == null && g.fallback() == null) {
                 return failed("no answer found in the gold", goldShown, predShown, t0);

@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -123,15 +124,23 @@ final class SymjaPool implements AutoCloseable {
         return home == null ? null : Path.of(home, ".cache", "arbiter");
     }
 
-    /**
-     * Is {@code symjaExpr} identically zero (all symbols positive reals)? Waits for a free child
-     * but never past {@code deadlineNanos}, an absolute {@link System#nanoTime()} value.
-     */
+    /** Is {@code symjaExpr} identically zero for every real value of its symbols? See the next method. */
     CasAnswer isZero(String symjaExpr, long deadlineNanos) {
+        return isZero(symjaExpr, Set.of(), deadlineNanos);
+    }
+
+    /**
+     * Is {@code symjaExpr} identically zero, its symbols being reals and those named in
+     * {@code positive} positive reals? Waits for a free child but never past {@code deadlineNanos},
+     * an absolute {@link System#nanoTime()} value.
+     */
+    CasAnswer isZero(String symjaExpr, Set<String> positive, long deadlineNanos) {
         if (symjaExpr == null || symjaExpr.isBlank()) {
             return CasAnswer.UNKNOWN;
         }
-        String expr = symjaExpr.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ').strip();
+        // the request's positive symbols and expression, which is also the cache key
+        String expr = String.join(",", new TreeSet<>(positive)) + "\t"
+                + symjaExpr.replace('\t', ' ').replace('\n', ' ').replace('\r', ' ').strip();
         synchronized (cache) {
             CasAnswer hit = cache.get(expr);
             if (hit != null) {

@@ -8,6 +8,7 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -36,14 +37,15 @@ import org.matheclipse.core.interfaces.ISymbol;
  * The CAS child process behind {@link SymjaPool}. Protocol, one line each way, UTF-8:
  *
  * <pre>
- *   request:  id TAB budgetMillis TAB expression
+ *   request:  id TAB budgetMillis TAB positiveSymbols TAB expression
  *   reply:    id TAB (ZERO|NONZERO|UNKNOWN|TIMEOUT|ERROR) TAB detail
  * </pre>
  *
  * It prints {@value #READY} once Symja is loaded, answers requests in order, and exits when stdin
  * closes. Nothing else reaches stdout: Symja's own printing is sent to stderr.
  *
- * <p>The question is "is this expression identically zero, all symbols being positive reals?".
+ * <p>The question is "is this expression identically zero for real values of its symbols?"; the
+ * symbols named in the request's comma-separated list are positive reals (the gold needs that).
  * ZERO needs a symbolic proof (the expression evaluates, or some transformation of it simplifies,
  * to exactly 0) that a high-precision numeric check at sample points does not contradict.
  * NONZERO needs an exact nonzero value, or a value at some sample point that two working
@@ -106,17 +108,17 @@ final class SymjaServer {
             System.exit(0);
         }
         // Touch the parse, evaluate and sampling paths once, so the first real request is not the slow one.
-        server.handle("Sqrt[8]-2*Sqrt[2]", 2_000);
+        server.handle("Sqrt[8]-2*Sqrt[2]", Set.of(), 2_000);
         out.print(READY + "\n");
         out.flush();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
-            String[] parts = line.split("\t", 3);
+            String[] parts = line.split("\t", 4);
             String id = parts[0];
             Reply r;
             boolean fatal = false;
-            if (parts.length != 3) {
+            if (parts.length != 4) {
                 r = new Reply("ERROR", "malformed request");
             } else {
                 long budget;
@@ -125,7 +127,7 @@ final class SymjaServer {
                 } catch (NumberFormatException e) {
                     budget = 1_000;
                 }
-                r = server.handle(parts[2], budget);
+                r = server.handle(parts[3], Set.copyOf(Arrays.asList(parts[2].split(","))), budget);
                 fatal = r.detail().startsWith(FATAL);
             }
             out.print(id + "\t" + r.answer() + "\t" + clean(r.detail()) + "\n");
@@ -167,12 +169,13 @@ final class SymjaServer {
             "Binomial[10,3]-120", "Exp[2*Log[x]]-x^2", "ArcTan[1]-Pi/4", "Abs[-3]-3", "Sin[2*x]-2*Sin[x]*Cos[x]",
         };
         for (String s : corpus) {
-            handle(s, 5_000);
+            handle(s, Set.of(), 5_000);
+            handle(s, Set.of("x", "y"), 5_000);
         }
     }
 
-    /** Decides one expression within {@code budgetMillis}; never throws. */
-    Reply handle(String text, long budgetMillis) {
+    /** Decides one expression within {@code budgetMillis}, the symbols in {@code positive} positive; never throws. */
+    Reply handle(String text, Set<String> positive, long budgetMillis) {
         long gen;
         synchronized (stopLock) {
             gen = ++generation;
@@ -190,7 +193,7 @@ final class SymjaServer {
             }
         }, Math.max(1, budgetMillis), TimeUnit.MILLISECONDS);
         try {
-            return decide(text);
+            return decide(text, positive);
         } catch (TimeoutException e) {
             return new Reply("TIMEOUT", "time budget spent");
         } catch (StackOverflowError e) {
@@ -208,7 +211,7 @@ final class SymjaServer {
         }
     }
 
-    private Reply decide(String text) {
+    private Reply decide(String text, Set<String> positiveNames) {
         if (text.length() > MAX_INPUT_CHARS) {
             return new Reply("ERROR", "input too long");
         }
@@ -228,6 +231,12 @@ final class SymjaServer {
         String bad = vet(parsed, vars);
         if (bad != null) {
             return new Reply("ERROR", "unsupported: " + bad);
+        }
+        Set<ISymbol> positive = new LinkedHashSet<>();
+        for (ISymbol v : vars) {
+            if (positiveNames.contains(v.getSymbolName())) {
+                positive.add(v);
+            }
         }
         if (!parsed.isFree(IExpr::isInexactNumber, true)) {
             // Rounded decimals make "identically zero" a tolerance question, which the verifier owns.
@@ -261,7 +270,7 @@ final class SymjaServer {
 
         String proof = value.isZero() ? "evaluation" : null;
         if (proof == null) {
-            for (Step step : steps(vars, powerExpandExact(value, vars))) {
+            for (Step step : steps(vars, positive, powerExpandExact(value, positive, vars))) {
                 IExpr r = eval(step.apply(value));
                 if (r == null) {
                     continue;
@@ -321,17 +330,17 @@ final class SymjaServer {
     }
 
     /** Cheapest first; the watchdog stops whatever is running when the budget is spent. */
-    private static List<Step> steps(Set<ISymbol> vars, boolean powerExpand) {
+    private static List<Step> steps(Set<ISymbol> vars, Set<ISymbol> positive, boolean powerExpand) {
         List<Step> steps = new ArrayList<>();
         steps.add(new Step("Together", F::Together));
         steps.add(new Step("Simplify", F::Simplify));
         if (!vars.isEmpty()) {
-            IASTAppendable positive = F.ast(S.And, vars.size());
+            IASTAppendable facts = F.ast(S.And, vars.size());
             for (ISymbol v : vars) {
-                positive.append(F.Greater(v, F.C0));
+                facts.append(positive.contains(v) ? F.Greater(v, F.C0) : F.Element(v, S.Reals));
             }
-            IExpr assumption = vars.size() == 1 ? positive.arg1() : positive;
-            steps.add(new Step("Simplify with positive symbols",
+            IExpr assumption = vars.size() == 1 ? facts.arg1() : facts;
+            steps.add(new Step(positive.isEmpty() ? "Simplify with real symbols" : "Simplify with real and positive symbols",
                     e -> F.Simplify(e, F.Rule(S.Assumptions, assumption))));
         }
         if (powerExpand) {
@@ -347,48 +356,50 @@ final class SymjaServer {
     /**
      * PowerExpand rewrites (ab)^c, (a^b)^c, Log[ab] and Log[a^b] as if every base were positive.
      * That is exact here only when each base of a non-integer power and each Log argument is a
-     * product of powers of positive things with real exponents, which this checks.
+     * product of powers of positive things with real exponents, which this checks: symbols count
+     * as positive only when listed in {@code positive}, and every symbol is real.
      */
-    static boolean powerExpandExact(IExpr e, Set<ISymbol> vars) {
+    static boolean powerExpandExact(IExpr e, Set<ISymbol> positive, Set<ISymbol> vars) {
         if (!e.isAST()) {
             return true;
         }
         IAST ast = (IAST) e;
-        if (ast.isPower() && !ast.arg2().isInteger() && !(positiveMonomial(ast.arg1(), vars) && real(ast.arg2(), vars))) {
+        if (ast.isPower() && !ast.arg2().isInteger()
+                && !(positiveMonomial(ast.arg1(), positive, vars) && real(ast.arg2(), positive, vars))) {
             return false;
         }
         if (ast.head() == S.Log) {
             for (int i = 1; i < ast.size(); i++) {
-                if (!positiveMonomial(ast.get(i), vars)) {
+                if (!positiveMonomial(ast.get(i), positive, vars)) {
                     return false;
                 }
             }
         }
         for (int i = 1; i < ast.size(); i++) {
-            if (!powerExpandExact(ast.get(i), vars)) {
+            if (!powerExpandExact(ast.get(i), positive, vars)) {
                 return false;
             }
         }
         return true;
     }
 
-    private static boolean positiveMonomial(IExpr e, Set<ISymbol> vars) {
+    private static boolean positiveMonomial(IExpr e, Set<ISymbol> positive, Set<ISymbol> vars) {
         if (e.isRational()) {
             return e.isPositive();
         }
         if (e.isSymbol()) {
-            return vars.contains(e) || POSITIVE_CONSTANTS.contains(e);
+            return positive.contains(e) || POSITIVE_CONSTANTS.contains(e);
         }
         if (e.isTimes()) {
-            return ((IAST) e).forAll(a -> positiveMonomial(a, vars));
+            return ((IAST) e).forAll(a -> positiveMonomial(a, positive, vars));
         }
         if (e.isPower()) {
-            return positiveMonomial(e.base(), vars) && real(e.exponent(), vars);
+            return positiveMonomial(e.base(), positive, vars) && real(e.exponent(), positive, vars);
         }
         return false;
     }
 
-    private static boolean real(IExpr e, Set<ISymbol> vars) {
+    private static boolean real(IExpr e, Set<ISymbol> positive, Set<ISymbol> vars) {
         if (e.isRational()) {
             return true;
         }
@@ -396,10 +407,10 @@ final class SymjaServer {
             return vars.contains(e) || POSITIVE_CONSTANTS.contains(e);
         }
         if (e.isPlus() || e.isTimes()) {
-            return ((IAST) e).forAll(a -> real(a, vars));
+            return ((IAST) e).forAll(a -> real(a, positive, vars));
         }
         if (e.isPower()) {
-            return positiveMonomial(e.base(), vars) && real(e.exponent(), vars);
+            return positiveMonomial(e.base(), positive, vars) && real(e.exponent(), positive, vars);
         }
         return false;
     }

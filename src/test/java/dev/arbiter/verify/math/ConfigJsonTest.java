@@ -63,9 +63,9 @@ class ConfigJsonTest {
         MathConfig c = read("""
                 {"gold_targets": ["latex"], "pred_targets": ["EXPR"], "boxed_priority": 50, "float_rounding": 2,
                  "strict": false, "allow_set_relation": true, "percent": "lenient", "choices": ["A", "B", "C"],
-                 "deadline_ms": 250}""");
+                 "deadline_ms": 250, "extraction": "boxed", "approximate": true}""");
         assertThat(c).isEqualTo(new MathConfig(Set.of(Target.LATEX), Set.of(Target.EXPR), 50, 2, false, true, Percent.LENIENT,
-                List.of("A", "B", "C"), Duration.ofMillis(250), MathConfig.Extraction.FLEXIBLE));
+                List.of("A", "B", "C"), Duration.ofMillis(250), MathConfig.Extraction.BOXED, true));
     }
 
     @Test
@@ -100,6 +100,8 @@ class ConfigJsonTest {
         assertBad("{\"choices\": \"ABCD\"}", "choices");
         assertBad("{\"choices\": [1, 2]}", "choices");
         assertBad("{\"deadline_ms\": 0}", "deadline_ms");
+        assertBad("{\"extraction\": \"strict\"}", "extraction");
+        assertBad("{\"approximate\": 1}", "approximate");
         assertBad("{\"gold_extraction\": [\"latex\"], \"gold_targets\": [\"expr\"]}", "gold_targets");
         assertThatThrownBy(() -> read("[\"latex\"]")).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JSON object");
     }
