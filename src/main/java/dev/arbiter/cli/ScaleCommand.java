@@ -337,8 +337,10 @@ final class ScaleCommand implements Callable<Integer> {
                     BudgetForcing.Forced f = fs2.get(pi).get(i).get();
                     thinking += f.thinkingTokens();
                     samples++;
-                    Outcome out = answers.correct(gold, f.answer()) ? Outcome.CORRECT : answers.extract(f.answer()) == null ? Outcome.NO_ANSWER : Outcome.WRONG;
-                    ss.add(new Sample(i, out, f.forcedEnd(), out == Outcome.NO_ANSWER ? null : i));
+                    Outcome out = answers.outcome(gold, f.answer());
+                    if (out.graded()) { // no verdict, no sample: it counts as missing
+                        ss.add(new Sample(i, out, f.forcedEnd(), out.votes() ? i : null));
+                    }
                 }
                 graded.add(new ProblemSamples(ps.get(pi).id(), Map.of(), ss));
             }

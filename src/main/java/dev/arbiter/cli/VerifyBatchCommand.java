@@ -227,6 +227,7 @@ final class VerifyBatchCommand implements Callable<Integer> {
         line.put("equal", v.equal());
         line.put("reason", v.reason());
         line.put("timed_out", v.timedOut());
+        line.put("outcome", dev.arbiter.verify.MathAnswerVerifier.outcome(v, false).label());
         ObjectNode extracted = line.putObject("extracted");
         v.extractedGold().forEach(extracted.putArray("gold")::add);
         v.extractedPred().forEach(extracted.putArray("pred")::add);

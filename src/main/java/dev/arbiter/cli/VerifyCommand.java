@@ -27,7 +27,9 @@ import picocli.CommandLine.Option;
         description = {
             "Check a math answer against the gold answer; prints the verdict as JSON.",
             "The verdict is one JSON object: equal, reason (the rule that decided), timed_out, extracted_gold and",
-            "extracted_pred (the answers found, as written), micros (time taken). The prediction may be a whole",
+            "extracted_pred (the answers found, as written), micros (time taken), and outcome in the words eval,",
+            "grade and the reward service use (correct, wrong, no_answer, verifier_timeout, infrastructure_error).",
+            "The prediction may be a whole",
             "chain of thought: the verifier finds its answer (by default a \\boxed{} one first; with",
             "--extraction boxed only the last \\boxed{} counts).",
             "Exit code 0 whether equal or not (see --exit-code)."
@@ -90,7 +92,9 @@ final class VerifyCommand implements Callable<Integer> {
             v = verifier.verify(g, p);
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.println(Json.line(v));
+        com.fasterxml.jackson.databind.node.ObjectNode line = Json.mapper().valueToTree(v);
+        line.put("outcome", dev.arbiter.verify.MathAnswerVerifier.outcome(v, false).label());
+        out.println(Json.line(line));
         out.flush();
         return exitCode && !v.equal() ? NOT_EQUAL : 0;
     }

@@ -1,5 +1,9 @@
 package dev.arbiter.scaling;
 
+import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.verify.Check;
+import dev.arbiter.verify.MathAnswerVerifier;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.math.MathVerifier;
 
 /** Final answers read and compared by the math verifier, so "1/2" and "0.5" agree, as in grading. */
@@ -23,7 +27,11 @@ public final class Answers {
         return a != null && b != null && (a.equals(b) || verifier.verify(a, b).equal());
     }
 
-    public boolean correct(String gold, String text) {
-        return verifier.verify(gold, text).equal();
+    /**
+     * How {@code text} fares against {@code gold}, read through the same seam as eval's grading; an
+     * infrastructure error (the gold has no answer, the verifier broke) is no verdict, so no sample.
+     */
+    public Outcome outcome(String gold, String text) {
+        return new MathAnswerVerifier(verifier).verify(Check.of("answer", new MathAnswer(gold, null), null, text, false)).outcome();
     }
 }

@@ -127,7 +127,9 @@ public final class TruncationSweep {
                     for (List<Cut> perBudget : done.get(p)) {
                         Cut c = perBudget.get(b);
                         all.add(c);
-                        samples.add(new Sample(c.index(), c.outcome(), c.answerCall(), c.outcome() == Outcome.NO_ANSWER ? null : c.index()));
+                        if (c.outcome().graded()) { // no verdict, no sample: it counts as missing
+                            samples.add(new Sample(c.index(), c.outcome(), c.answerCall(), c.outcome().votes() ? c.index() : null));
+                        }
                     }
                     graded.add(new ProblemSamples(plan.problems().get(p).id(), Map.of(), samples));
                 }
@@ -168,9 +170,6 @@ public final class TruncationSweep {
     }
 
     private static Outcome outcome(Answers answers, String gold, String text) {
-        if (answers.correct(gold, text)) {
-            return Outcome.CORRECT;
-        }
-        return answers.extract(text) == null ? Outcome.NO_ANSWER : Outcome.WRONG;
+        return answers.outcome(gold, text);
     }
 }

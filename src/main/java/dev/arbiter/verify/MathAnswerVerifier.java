@@ -44,7 +44,7 @@ public final class MathAnswerVerifier implements Verifier {
     }
 
     /** The one reading of a math verdict: only the gold's own trouble and the verifier's failure are no verdict. */
-    static Outcome outcome(MathVerdict v, boolean truncated) {
+    public static Outcome outcome(MathVerdict v, boolean truncated) {
         if (v.equal()) {
             return Outcome.CORRECT;
         }

@@ -147,7 +147,7 @@ class VerifyCliTest {
         JsonNode fourth = rows.get(3);
         List<String> fields = new ArrayList<>();
         fourth.fieldNames().forEachRemaining(fields::add);
-        assertThat(fields).containsExactly("id", "gold", "prediction", "config", "meta", "equal", "reason", "timed_out", "extracted", "millis");
+        assertThat(fields).containsExactly("id", "gold", "prediction", "config", "meta", "equal", "reason", "timed_out", "outcome", "extracted", "millis");
         assertThat(lines.get(3)).contains("\"meta\":{\"kept\":[1,2.50]}");
         assertThat(fourth.at("/extracted/gold").isArray()).isTrue();
         assertThat(fourth.at("/extracted/pred").isArray()).isTrue();
