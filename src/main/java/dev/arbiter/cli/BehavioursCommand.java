@@ -2,13 +2,13 @@ package dev.arbiter.cli;
 
 import dev.arbiter.run.Completion;
 import dev.arbiter.run.CompletionStore;
-import dev.arbiter.verify.Outcome;
 import dev.arbiter.run.StoredVerdict;
 import dev.arbiter.scaling.Behaviours;
 import dev.arbiter.scaling.Curve;
 import dev.arbiter.scaling.CurveCsv;
 import dev.arbiter.scaling.CurvePlot;
 import dev.arbiter.scaling.RunFolder;
+import dev.arbiter.verify.Outcome;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,9 +20,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "behaviours", aliases = "behaviors", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Counts reasoning behaviours in a run's stored completions: backtracking, verification, exploring",

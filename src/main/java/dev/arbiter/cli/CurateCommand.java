@@ -1,6 +1,5 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.verify.Outcome;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
@@ -19,6 +18,7 @@ import dev.arbiter.train.data.Judge;
 import dev.arbiter.train.data.Judged;
 import dev.arbiter.train.data.LengthStats;
 import dev.arbiter.train.data.SftWriter;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.code.CodeGrader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -29,9 +29,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.ToIntFunction;
 import me.tongfei.progressbar.ProgressBar;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "curate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Keep the generations the verifiers accept and write them as SFT data (Sky-T1's rejection sampling).",

@@ -34,9 +34,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import me.tongfei.progressbar.ProgressBar;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(
         name = "grade",

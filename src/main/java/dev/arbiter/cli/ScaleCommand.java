@@ -13,7 +13,6 @@ import dev.arbiter.run.EvalRunner;
 import dev.arbiter.run.GenerationSpec;
 import dev.arbiter.run.MetricSummary;
 import dev.arbiter.run.Metrics;
-import dev.arbiter.verify.Outcome;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.Sample;
 import dev.arbiter.run.TruncationPolicy;
@@ -27,6 +26,7 @@ import dev.arbiter.scaling.RunFolder;
 import dev.arbiter.scaling.SampleBudget;
 import dev.arbiter.scaling.StrategyCalls;
 import dev.arbiter.scaling.TruncationSweep;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -42,9 +42,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import me.tongfei.progressbar.ProgressBar;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Inference-scaling curves, written as CSV, PNG and SVG with 95% bands (bootstrap over problems).",

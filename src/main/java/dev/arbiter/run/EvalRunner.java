@@ -1,6 +1,5 @@
 package dev.arbiter.run;
 
-import dev.arbiter.verify.Outcome;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.inference.Generation;
@@ -8,6 +7,7 @@ import dev.arbiter.inference.GenerationRequest;
 import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.InferenceException;
 import dev.arbiter.verify.Check;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.Verdict;
 import dev.arbiter.verify.Verifier;
 import dev.arbiter.verify.code.CodeGrader;

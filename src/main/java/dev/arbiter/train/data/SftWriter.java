@@ -1,10 +1,10 @@
 package dev.arbiter.train.data;
 
-import dev.arbiter.verify.Outcome;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
 import dev.arbiter.train.Folders;
+import dev.arbiter.verify.Outcome;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
