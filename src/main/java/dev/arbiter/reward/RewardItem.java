@@ -8,14 +8,20 @@ import java.util.Objects;
 /**
  * One response to score: what the model wrote, what it is checked against, and how the verdict is
  * shaped into a reward. {@code deadlineNanos} is a {@link System#nanoTime()} instant: an item still
- * waiting then is answered as timed out, and math verification stops there.
+ * waiting then has no verdict, and math verification stops there. {@code arrivedNanos} is when the
+ * item was read, so that time lost waiting in the queue is told apart from time the response took.
  */
-public record RewardItem(String id, String response, Target target, Shaping shaping, long deadlineNanos) {
+public record RewardItem(String id, String response, Target target, Shaping shaping, long deadlineNanos, long arrivedNanos) {
 
     public RewardItem {
         Objects.requireNonNull(response, "response");
         Objects.requireNonNull(target, "target");
         Objects.requireNonNull(shaping, "shaping");
+    }
+
+    /** An item that arrives now. */
+    public RewardItem(String id, String response, Target target, Shaping shaping, long deadlineNanos) {
+        this(id, response, target, shaping, deadlineNanos, System.nanoTime());
     }
 
     public Kind kind() {

@@ -23,6 +23,8 @@ import java.util.concurrent.TimeUnit;
  * reward at all ({@link RewardResult#scored()} is false), never the shaping's {@code incorrect}.
  */
 public final class RewardScorer {
+    private static final long QUEUE_SLACK_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
     private final MathAnswerVerifier math;
     private final CodeTestVerifier code;
 
@@ -54,21 +56,41 @@ public final class RewardScorer {
     public RewardResult score(RewardItem item) {
         long t0 = System.nanoTime();
         long left = item.deadlineNanos() - t0;
+        long whole = item.deadlineNanos() - item.arrivedNanos();
         if (left <= 0) {
             return result(item, Verdict.infrastructureError("the item's deadline passed while it waited in the queue", null, 0), t0);
         }
         Verdict v = switch (item.target()) {
-            case RewardItem.MathTarget m -> math.verify(new Check(item.id(), new MathAnswer(m.groundTruth(), null), null,
-                    item.response(), false, Duration.ofNanos(left)));
+            case RewardItem.MathTarget m -> {
+                long own = math.config().deadline().toNanos();
+                Verdict mv = math.verify(new Check(item.id(), new MathAnswer(m.groundTruth(), null), null, item.response(), false,
+                        Duration.ofNanos(Math.min(left, own))));
+                yield queueCut(mv, Outcome.VERIFIER_TIMEOUT, Math.min(left, own) < Math.min(whole, own), t0 - item.arrivedNanos());
+            }
             case RewardItem.CodeTarget c -> {
                 // The per-test limit never runs past what is left of the item's deadline.
                 int timeoutS = (int) Math.max(1, Math.min(c.timeoutS(), TimeUnit.NANOSECONDS.toSeconds(left)));
+                int intended = (int) Math.max(1, Math.min(c.timeoutS(), TimeUnit.NANOSECONDS.toSeconds(whole)));
                 CodeGrader.Settings s = code.settings();
-                yield code.with(new CodeGrader.Settings(timeoutS, s.clock(), s.limits()))
+                Verdict cv = code.with(new CodeGrader.Settings(timeoutS, s.clock(), s.limits()))
                         .verify(Check.of(item.id() == null ? "item" : item.id(), c.tests(), c.grader(), item.response(), false));
+                yield queueCut(cv, Outcome.PROGRAM_TIMEOUT, timeoutS < intended, t0 - item.arrivedNanos());
             }
         };
         return result(item, v, t0);
+    }
+
+    /**
+     * A timeout under a limit that waiting in the queue had shortened says nothing about the
+     * response: it is no verdict, never the reward for a wrong answer.
+     */
+    private static Verdict queueCut(Verdict v, Outcome timeout, boolean shortened, long waitedNanos) {
+        // Reading the request and handing the item to a worker take a moment; only a real wait counts.
+        if (v.outcome() != timeout || !shortened || waitedNanos < QUEUE_SLACK_NANOS) {
+            return v;
+        }
+        return Verdict.infrastructureError(v.outcome().label() + " under a limit cut short by " + TimeUnit.NANOSECONDS.toMillis(waitedNanos)
+                + " ms in the queue (" + v.reason() + ")", v.evidence(), v.micros());
     }
 
     /** Whether the answer's container is present: a \boxed answer for math, a fenced block for code. */

@@ -72,7 +72,12 @@ public final class CodeTestVerifier implements Verifier, AutoCloseable {
         if (s == null) {
             return Verdict.infrastructureError(unavailable(), null, micros(t0));
         }
-        CodeVerdict v = new CodeGrader(s, settings).grade(check.id() == null ? "item" : check.id(), tests, check.grader(), check.response());
+        CodeVerdict v;
+        try {
+            v = new CodeGrader(s, settings).grade(check.id() == null ? "item" : check.id(), tests, check.grader(), check.response());
+        } catch (RuntimeException e) {
+            return Verdict.infrastructureError("the code grader failed: " + e, null, micros(t0));
+        }
         return read(v, micros(t0));
     }
 
@@ -95,6 +100,9 @@ public final class CodeTestVerifier implements Verifier, AutoCloseable {
                 sandbox = start.get();
             } catch (SandboxException e) {
                 unavailable = "the sandbox did not start: " + e.getMessage();
+            } catch (RuntimeException e) {
+                // Docker's client throws its own kinds (a bad DOCKER_HOST, a daemon gone mid-start): the same, with their words.
+                unavailable = "the sandbox did not start: " + e;
             }
         }
         return sandbox;

@@ -36,7 +36,13 @@ public interface Verifier {
                 fs.add(ex.submit(() -> {
                     slots.acquire();
                     try {
-                        Verdict v = verify(c);
+                        Verdict v;
+                        try {
+                            v = verify(c);
+                        } catch (RuntimeException e) {
+                            // A verifier's bug is no verdict on this response, and must not cost the batch the others'.
+                            v = Verdict.infrastructureError("the verifier failed: " + e, null, 0);
+                        }
                         each.accept(index, v);
                         return v;
                     } finally {
