@@ -92,6 +92,8 @@ final class VerifyBatchCommand implements Callable<Integer> {
         int equal;
         int notEqual;
         int timedOut;
+        int failed;
+        String firstFailure;
     }
 
     @Override
@@ -123,9 +125,15 @@ final class VerifyBatchCommand implements Callable<Integer> {
         }
         double secs = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("verified %d lines: %d equal, %d not equal, %d timed out in %.2f s (%.0f verdicts/s)%n",
-                todo, tally.equal, tally.notEqual, tally.timedOut, secs, todo / Math.max(secs, 1e-9));
+        o.printf("verified %d lines: %d equal, %d not equal, %d timed out%s in %.2f s (%.0f verdicts/s)%n",
+                todo, tally.equal, tally.notEqual, tally.timedOut, tally.failed == 0 ? "" : ", " + tally.failed + " could not be verified",
+                secs, todo / Math.max(secs, 1e-9));
         o.flush();
+        if (tally.failed > 0) {
+            err.printf("arbiter: %d lines got no verdict (outcome infrastructure_error; first: %s)%n", tally.failed, tally.firstFailure);
+            err.flush();
+            return Errors.FAILURE;
+        }
         return 0;
     }
 
@@ -211,6 +219,12 @@ final class VerifyBatchCommand implements Callable<Integer> {
             count++;
             if (v.equal()) {
                 tally.equal++;
+            } else if (v.failed()) {
+                // No verdict on the prediction (the gold has no answer, or the verifier broke): counted apart, never "not equal".
+                tally.failed++;
+                if (tally.firstFailure == null) {
+                    tally.firstFailure = p.item().node().path("id").asText("line " + (tally.equal + tally.notEqual + tally.failed)) + ": " + v.reason();
+                }
             } else {
                 tally.notEqual++;
             }

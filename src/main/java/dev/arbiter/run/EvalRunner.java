@@ -162,7 +162,10 @@ public final class EvalRunner {
                 notGraded.accept(checks.get(k).id() + ": " + v.reason());
                 continue;
             }
-            rows.get(pi).add(new CompletionStore.VerdictRow(c.sampleIndex(), v.outcome(), v.answer(), v.reason()));
+            // A verifier that ran out of time may have been starved by the machine: counted now, graded again next run.
+            if (v.outcome() != Outcome.VERIFIER_TIMEOUT) {
+                rows.get(pi).add(new CompletionStore.VerdictRow(c.sampleIndex(), v.outcome(), v.answer(), v.reason()));
+            }
             verdicts.get(pi).put(c.sampleIndex(), new StoredVerdict(v.outcome(), v.answer()));
         }
         List<ProblemSamples> out = new ArrayList<>();

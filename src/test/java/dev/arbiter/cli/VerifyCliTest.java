@@ -153,6 +153,21 @@ class VerifyCliTest {
         assertThat(fourth.at("/extracted/pred").isArray()).isTrue();
         assertThat(fourth.get("millis").isNumber()).isTrue();
         assertThat(fourth.get("timed_out").asBoolean()).isFalse();
+        assertThat(rows.stream().map(n -> n.get("outcome").asText())).containsExactly("correct", "wrong", "wrong", "correct", "correct");
+    }
+
+    @Test
+    void verifyBatchCountsALineWithNoVerdictApartAndExitsNonZero() throws IOException {
+        // A gold with no answer in it says nothing about the prediction: no verdict, never "not equal".
+        Path in = jsonl("in.jsonl", List.of("{\"id\": \"ok\", \"gold\": \"1\", \"prediction\": \"\\\\boxed{1}\"}",
+                "{\"id\": \"empty-gold\", \"gold\": \"$$\", \"prediction\": \"\\\\boxed{1}\"}"));
+        Path out = dir.resolve("out.jsonl");
+        CliTest.Result r = batch(in, out);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).startsWith("verified 2 lines: 1 equal, 0 not equal, 0 timed out, 1 could not be verified in ");
+        assertThat(r.err().strip()).isEqualTo("arbiter: 1 lines got no verdict (outcome infrastructure_error; first: empty-gold: no answer found"
+                + " in the gold)");
+        assertThat(tree(Files.readAllLines(out).get(1)).get("outcome").asText()).isEqualTo("infrastructure_error");
     }
 
     @Test
