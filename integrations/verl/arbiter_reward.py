@@ -10,12 +10,13 @@ ground_truth, extra_info) and its batch manager (data_sources, solution_strs, gr
 extra_infos, as lists or numpy arrays), which gets one request for the whole batch. Ground truths
 may be numpy values as parquet gives them: they are sent as the lists, numbers and strings they
 hold. Code rows (data sources in CODE_SOURCES, extra_info["ability"] == "code", or a ground truth
-holding "inputs" and "outputs") send it as tests; the rest as the math answer, or a list of
+holding "inputs" and "outputs", as a dict or as its JSON text) send it as tests; the rest as the math answer, or a list of
 acceptable answers. Each sample's dict has the same keys. What the server refuses, or could not
 score, raises ArbiterError (a RuntimeError) with the server's own message; never a made-up 0.
 """
 
 import importlib.util
+import json
 import os
 import sys
 from collections.abc import Mapping
@@ -26,15 +27,32 @@ if "arbiter_client" not in sys.modules:  # shared with the other shims, one fold
     _spec.loader.exec_module(sys.modules["arbiter_client"])
 from arbiter_client import ArbiterError, Client, plain  # noqa: E402
 
-CODE_SOURCES = {"codecontests", "apps", "codeforces", "taco", "livecodebench"}
+CODE_SOURCES = {"codecontests", "code_contests", "apps", "codeforces", "taco", "livecodebench", "deepcoder", "primeintellect"}
+
+
+def _tests(truth):
+    """The tests a ground truth holds, or None: a dict with inputs and outputs, or the same written as JSON
+    (how verl's parquet files keep them), so a code row never goes to the math verifier whatever its source."""
+    if isinstance(truth, str) and truth.lstrip()[:1] in ("{", "["):
+        try:
+            truth = json.loads(truth)
+        except ValueError:
+            return None
+    if isinstance(truth, dict) and "inputs" in truth and "outputs" in truth:
+        return truth
+    if isinstance(truth, list) and truth and all(isinstance(t, dict) and "input" in t for t in truth):
+        return truth
+    return None
 
 
 def _item(data_source, solution_str, ground_truth, extra_info):
     truth = plain(ground_truth)
     source = plain(data_source)
     ability = plain(extra_info.get("ability")) if isinstance(extra_info, Mapping) else None
-    tests = isinstance(truth, dict) and "inputs" in truth and "outputs" in truth
-    if (isinstance(source, str) and source in CODE_SOURCES) or ability == "code" or tests:
+    tests = _tests(truth)
+    if tests is not None:
+        truth = tests
+    if (isinstance(source, str) and source in CODE_SOURCES) or ability == "code" or tests is not None:
         return {"kind": "code", "response": plain(solution_str), "tests": truth}
     return {"kind": "math", "response": plain(solution_str), "ground_truth": truth}
 

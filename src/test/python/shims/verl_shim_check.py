@@ -48,11 +48,13 @@ elif mode == "errors":
     print(json.dumps(raised(lambda: compute_score(data_sources=["math", "codecontests"], solution_strs=["\\boxed{1}", ADDER],
                                                   ground_truths=["1", NUMPY_TESTS], extra_infos=None, url=url))))
 elif mode == "code":
+    # The last two: tests as the JSON text verl's parquet keeps, from a data source the shim has never heard of.
+    json_tests = json.dumps({"inputs": ["1 2\n", "5 7\n"], "outputs": ["3\n", "12\n"]})
     print(json.dumps(compute_score(
-        data_sources=np.array(["codecontests", "apps", "my_code_set", "lighteval/MATH"], dtype=object),
-        solution_strs=[ADDER, SUBTRACTER, ADDER, "\\boxed{12}"],
-        ground_truths=[NUMPY_TESTS, NUMPY_TESTS, NUMPY_TESTS, np.array(["12"])],
-        extra_infos=np.array([None, None, {"ability": np.str_("code")}, None], dtype=object),
+        data_sources=np.array(["codecontests", "apps", "my_code_set", "lighteval/MATH", "someone/code-rl", "someone/code-rl"], dtype=object),
+        solution_strs=[ADDER, SUBTRACTER, ADDER, "\\boxed{12}", ADDER, SUBTRACTER],
+        ground_truths=[NUMPY_TESTS, NUMPY_TESTS, NUMPY_TESTS, np.array(["12"]), np.str_(json_tests), json_tests],
+        extra_infos=np.array([None, None, {"ability": np.str_("code")}, None, None, None], dtype=object),
         url=url)))
 elif mode == "unscored":
     print(json.dumps(raised(lambda: compute_score("livecodebench", ADDER, NUMPY_TESTS, url=url))))

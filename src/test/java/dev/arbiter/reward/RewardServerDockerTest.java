@@ -234,9 +234,10 @@ class RewardServerDockerTest {
 
     @Test
     void theShimsSendNumpyTestsAsTheListsTheyHold() throws Exception {
-        // verl's batch: codecontests and apps by data source, a third by extra_info's ability, and a math row.
+        // verl's batch: codecontests and apps by data source, a third by extra_info's ability, a math row, and
+        // tests as JSON text from an unknown source (graded as code: before, the math verifier read a number out of them).
         JsonNode verl = IntegrationShimsTest.shim(IntegrationShimsTest.VERL, "code", server).get(0);
-        assertThat(IntegrationShimsTest.scores(verl)).containsExactly(1.0, 0.0, 1.0, 1.0);
+        assertThat(IntegrationShimsTest.scores(verl)).containsExactly(1.0, 0.0, 1.0, 1.0, 1.0, 0.0);
         // TRL: numpy tests, tests as a JSON string (a wrong program), and a math row beside them.
         assertThat(IntegrationShimsTest.shim(IntegrationShimsTest.TRL, "code", server).get(0).toString()).isEqualTo("[1.0,0.0,1.0]");
     }
