@@ -113,7 +113,7 @@ final class OpenRlhfWire {
 
     private static RewardItem.Target target(String label, ItemDefaults d, String field) {
         String t = label.strip();
-        if ((t.startsWith("{") && t.contains("\"inputs\"")) || (t.startsWith("[") && t.contains("\"input\""))) {
+        if (TestsJson.looksLikeTests(t)) {
             return new RewardItem.CodeTarget(TestsJson.parse(Json.mapper().getNodeFactory().textNode(t), field), d.grader(), d.timeoutS());
         }
         return new RewardItem.MathTarget(label);

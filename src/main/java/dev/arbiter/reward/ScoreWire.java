@@ -122,6 +122,11 @@ final class ScoreWire {
     /** A math ground truth: a string or a number, or a non-empty list of them (any one is right). */
     private static List<RewardItem.Target> answers(JsonNode gt, String at) {
         String expected = "'" + at + "' must be a string, a number, or a list of them for a math item";
+        if (gt != null && gt.isTextual() && TestsJson.looksLikeTests(gt.asText())) {
+            // Graded as math, tests would give up a number from their own text as "the answer".
+            throw new BadRequest("'" + at + "' holds code tests (inputs and outputs), not a math answer: send the item with"
+                    + " \"kind\": \"code\"", at);
+        }
         if (gt != null && (gt.isTextual() || gt.isNumber())) {
             return List.of(new RewardItem.MathTarget(gt.asText()));
         }

@@ -115,4 +115,10 @@ public final class TestsJson {
         }
         return Json.line(v);
     }
+
+    /** Whether a label's text is tests written as JSON (an object with inputs, or a list of cases with input). */
+    static boolean looksLikeTests(String label) {
+        String t = label.strip();
+        return (t.startsWith("{") && t.contains("\"inputs\"")) || (t.startsWith("[") && t.contains("\"input\""));
+    }
 }

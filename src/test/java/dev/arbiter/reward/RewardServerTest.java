@@ -206,6 +206,12 @@ class RewardServerTest {
             assertThat(json(refused).get("error").get("message").asText()).as(bad)
                     .startsWith("'items[0].ground_truth' must be a string, a number, or a list of them for a math item");
         }
+        // Tests sent as a math answer would be graded by a number in their own text: refused, naming the fix.
+        HttpResponse<String> tests = post("/v1/score", "{\"items\": [{\"kind\": \"math\", \"response\": \"\\\\boxed{12}\", \"ground_truth\":"
+                + " \"{\\\"inputs\\\": [\\\"5 7\\\"], \\\"outputs\\\": [\\\"12\\\"]}\"}]}");
+        assertThat(tests.statusCode()).as(tests.body()).isEqualTo(400);
+        assertThat(json(tests).get("error").get("message").asText()).isEqualTo("'items[0].ground_truth' holds code tests (inputs and outputs),"
+                + " not a math answer: send the item with \"kind\": \"code\"");
     }
 
     /** The case: the prompt holds the answer, the response does not. */
