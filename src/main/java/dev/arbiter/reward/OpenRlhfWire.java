@@ -154,22 +154,28 @@ final class OpenRlhfWire {
 
     /**
      * Why this batch cannot be answered, or null when every item has a reward. OpenRLHF's reply has
-     * a number for every query and no way to say "none"; an item the infrastructure could not judge
-     * must not pass for a reward of 0, so the whole request is refused (503) and the trainer retries.
+     * a number for every query and no way to say "none"; an item that could not be judged must not
+     * pass for a reward of 0, so the whole request is refused: 400 naming the label when asking again
+     * cannot help (its gold has no answer), else 503 and the trainer retries.
      */
-    static String unscored(List<RewardResult> results) {
+    static BadRequest unscored(List<RewardResult> results) {
         List<RewardResult> missing = results.stream().filter(r -> !r.scored()).toList();
         if (missing.isEmpty()) {
             return null;
         }
+        RewardResult lasting = missing.stream().filter(RewardResult::lasting).findFirst().orElse(null);
+        if (lasting != null) {
+            return new BadRequest("query " + lasting.id() + " cannot be judged (" + lasting.reason() + "), and asking again will not change"
+                    + " that: mend labels[" + lasting.id() + "]", "labels[" + lasting.id() + "]");
+        }
         RewardResult first = missing.get(0);
-        return missing.size() + " of " + results.size() + " queries could not be scored (query " + first.id() + ": " + first.reason()
-                + "); one that cannot be judged gets no reward, not 0, so this request gets none: retry it";
+        return new BadRequest(503, missing.size() + " of " + results.size() + " queries could not be scored (query " + first.id() + ": "
+                + first.reason() + "); one that cannot be judged gets no reward, not 0, so this request gets none: retry it", null);
     }
 
     static ObjectNode reply(List<RewardResult> results, BitSet unseparated) {
         if (unscored(results) != null) {
-            throw new IllegalStateException(unscored(results));
+            throw new IllegalStateException(unscored(results).getMessage());
         }
         ObjectNode o = Json.mapper().createObjectNode();
         numbers(o.putArray("rewards"), results, RewardResult::reward);

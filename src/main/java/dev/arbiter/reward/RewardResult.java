@@ -32,13 +32,14 @@ public record RewardResult(
         String garbage,
         @JsonProperty("tests_passed") Integer testsPassed,
         @JsonProperty("tests_total") Integer testsTotal,
-        long micros) {
+        long micros,
+        @JsonIgnore boolean lasting) {
 
     public RewardResult {
         if ((reward == null) != (terms == null)) {
             throw new IllegalArgumentException("a reward comes with its terms, and only with them");
         }
-        if ((reward == null) == verdict.graded() || acc != verdict.correct() || reason == null) {
+        if ((reward == null) == verdict.graded() || acc != verdict.correct() || reason == null || (lasting && reward != null)) {
             throw new IllegalArgumentException("a verdict has a reward and an infrastructure error none; each says why");
         }
     }
@@ -48,12 +49,18 @@ public record RewardResult(
             boolean formatOk, String garbage, Integer testsPassed, Integer testsTotal, long micros) {
         boolean timedOut = verdict == Outcome.PROGRAM_TIMEOUT || verdict == Outcome.VERIFIER_TIMEOUT;
         return new RewardResult(id, kind, terms.sum(), verdict.correct(), verdict, pred, reason, timedOut, terms, formatOk,
-                garbage, testsPassed, testsTotal, micros);
+                garbage, testsPassed, testsTotal, micros, false);
     }
 
-    /** No reward: the infrastructure could not judge the item; {@code reason} says why, in its own words. */
-    static RewardResult unscored(String id, Kind kind, String reason, boolean formatOk, String garbage, Integer testsTotal, long micros) {
-        return new RewardResult(id, kind, null, false, Outcome.INFRASTRUCTURE_ERROR, null, reason, false, null, formatOk, garbage, null, testsTotal, micros);
+    /**
+     * No reward: the item could not be judged; {@code reason} says why, in its own words. {@code lasting}
+     * when asking again cannot help (the gold has no answer, the verifier breaks on this input), as
+     * opposed to a sandbox or a queue that failed this once.
+     */
+    static RewardResult unscored(String id, Kind kind, String reason, boolean formatOk, String garbage, Integer testsTotal, long micros,
+            boolean lasting) {
+        return new RewardResult(id, kind, null, false, Outcome.INFRASTRUCTURE_ERROR, null, reason, false, null, formatOk, garbage, null,
+                testsTotal, micros, lasting);
     }
 
     /** Whether the item has a reward; false when the infrastructure could not judge it. */

@@ -115,7 +115,8 @@ public final class RewardScorer {
         long micros = (System.nanoTime() - t0) / 1000;
         Double correctness = s.correctness(v.outcome());
         if (correctness == null) {
-            return RewardResult.unscored(item.id(), item.kind(), v.reason(), formatOk, garbage, total, micros);
+            boolean lasting = v.evidence() instanceof dev.arbiter.verify.math.MathVerdict mv && mv.failed();
+            return RewardResult.unscored(item.id(), item.kind(), v.reason(), formatOk, garbage, total, micros, lasting);
         }
         RewardResult.Terms terms = new RewardResult.Terms(correctness, formatOk ? 0.0 : s.formatPenalty(), s.exploration(response),
                 garbage == null ? 0.0 : s.garbagePenalty());

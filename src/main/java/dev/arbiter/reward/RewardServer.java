@@ -198,9 +198,9 @@ public final class RewardServer implements AutoCloseable {
                 OpenRlhfWire.Batch batch = OpenRlhfWire.parse(body, config.defaults(), config.unseparated(), answers, System.nanoTime());
                 List<RewardResult> results = batch.merge(score(batch.items(), k -> "query " + batch.items().get(k).id()));
                 results.forEach(metrics::item);
-                String unscored = OpenRlhfWire.unscored(results);
+                BadRequest unscored = OpenRlhfWire.unscored(results);
                 if (unscored != null) {
-                    throw new BadRequest(503, unscored, null);
+                    throw unscored;
                 }
                 return send(ex, 200, OpenRlhfWire.reply(results, batch.unseparated()));
             }

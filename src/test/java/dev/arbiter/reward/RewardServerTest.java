@@ -118,6 +118,17 @@ class RewardServerTest {
         assertThat(err.get("field").asText()).isEqualTo("labels");
         assertThat(err.get("message").asText()).isEqualTo("query 4 has nothing to be checked against: no label, and the answer index has"
                 + " no problem matching this query; send 'labels'");
+
+        // A label with no answer in it: no verdict, and asking again cannot give one, so 400 naming the label, not 503 "retry it".
+        ObjectNode empty = obj();
+        empty.putArray("query").add(PROMPT + "x = \\boxed{5}<|im_end|>");
+        empty.putArray("labels").add("$$");
+        HttpResponse<String> noGold = post("/get_reward", Json.line(empty));
+        assertThat(noGold.statusCode()).as(noGold.body()).isEqualTo(400);
+        assertThat(noGold.headers().firstValue("Retry-After")).isEmpty();
+        assertThat(json(noGold).get("error").get("field").asText()).isEqualTo("labels[0]");
+        assertThat(json(noGold).get("error").get("message").asText()).isEqualTo("query 0 cannot be judged (no answer found in the gold), and"
+                + " asking again will not change that: mend labels[0]");
     }
 
     @Test
