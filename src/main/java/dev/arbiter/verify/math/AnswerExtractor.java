@@ -35,10 +35,21 @@ final class AnswerExtractor {
         }
     }
 
-    /** {@code raw}: the text as matched, before a percent suffix was attached (the string fallback). */
-    private record Candidate(int priority, int end, String text, String raw) {
+    /**
+     * {@code raw}: the text as matched, before a percent suffix was attached (the string fallback).
+     * {@code alternatives}: separate answers joined by "or" / "and", read as a set that is never a tuple.
+     */
+    private record Candidate(int priority, int end, String text, String raw, boolean alternatives) {
+        Candidate(int priority, int end, String text, String raw) {
+            this(priority, end, text, raw, false);
+        }
+
         Candidate(int priority, int end, String text) {
             this(priority, end, text, text);
+        }
+
+        Candidate at(int newPriority) {
+            return new Candidate(newPriority, end, text, raw, alternatives);
         }
     }
 
@@ -61,6 +72,7 @@ final class AnswerExtractor {
     /** What joins one answer to the next in a list: ",", "and", "or", ", and", ", or". */
     private static final Pattern CHAIN_GAP = Pattern.compile("\\s*+(?:,\\s*+(?:(?:and|or)\\b)?|(?:and|or)\\b)\\s*+",
             Pattern.CASE_INSENSITIVE);
+    private static final Pattern OR_AND = Pattern.compile("\\b(?:and|or)\\b", Pattern.CASE_INSENSITIVE);
     /** At most this many answers are joined into one set. */
     private static final int MAX_CHAIN = 6;
     private static final Pattern SELF_CORRECTION = Pattern.compile(
@@ -124,6 +136,15 @@ final class AnswerExtractor {
         return firstParsed(unanchored(text, targets, boxedPriority, box, deadline), found.fallback(), deadline);
     }
 
+    /** Marks the set that answers joined by "or" / "and" parsed to, also as the right side of x = {3, 5}. */
+    private static Expr alternatives(Expr e) {
+        return switch (e) {
+            case Expr.SetOf s -> new Expr.SetOf(s.elems(), true);
+            case Expr.Rel r when r.rhs() instanceof Expr.SetOf -> new Expr.Rel(r.op(), r.lhs(), alternatives(r.rhs()));
+            default -> e;
+        };
+    }
+
     private static Extracted letterAnswer(String letter) {
         return new Extracted(new Expr.Text(letter.toLowerCase(Locale.ROOT)), letter, letter);
     }
@@ -140,7 +161,7 @@ final class AnswerExtractor {
             }
             try {
                 Expr e = LatexParser.parse(c.text(), deadline);
-                return new Extracted(e, c.raw().strip(), fallback);
+                return new Extracted(c.alternatives() ? alternatives(e) : e, c.raw().strip(), fallback);
             } catch (ParseFailure | ArithmeticException | Rational.TooLarge | NumberFormatException ignored) {
                 // try the next candidate
             }
@@ -172,13 +193,13 @@ final class AnswerExtractor {
                 Env env = Env.startingAt(text, at);
                 if (env != null) {
                     Candidate c = envChain(text, env, 0);
-                    out.add(new Candidate(hope(text, c.end()) ? 0 : 50, c.end(), c.text()));
+                    out.add(c.at(hope(text, c.end()) ? 0 : 50));
                 }
             }
             if (expr) {
                 Candidate c = exprChain(text, at, 0);
                 if (c != null) {
-                    out.add(new Candidate(hope(text, c.end()) ? 0 : 50, c.end(), c.text()));
+                    out.add(c.at(hope(text, c.end()) ? 0 : 50));
                 }
             }
         }
@@ -304,6 +325,7 @@ final class AnswerExtractor {
     private static Candidate envChain(String text, Env first, int prio) {
         StringBuilder joined = new StringBuilder(withPercent(text, first));
         int end = first.end();
+        boolean alternatives = false;
         for (int k = 1; k < MAX_CHAIN; k++) {
             int gap = chainGap(text, end);
             Env next = gap < 0 ? null : Env.startingAt(text, gap);
@@ -311,9 +333,10 @@ final class AnswerExtractor {
                 break;
             }
             joined.append(", ").append(withPercent(text, next));
+            alternatives |= OR_AND.matcher(text).region(end, gap).find();
             end = next.end();
         }
-        return new Candidate(prio, end, joined.toString());
+        return new Candidate(prio, end, joined.toString(), joined.toString(), alternatives);
     }
 
     /** A number or plain expression at {@code at}, with those joined to it: "10 or 11" is the set {10, 11}. */
@@ -324,6 +347,7 @@ final class AnswerExtractor {
         }
         StringBuilder joined = new StringBuilder(first.text());
         int end = first.end();
+        boolean alternatives = false;
         for (int k = 1; k < MAX_CHAIN; k++) {
             int gap = chainGap(text, end);
             Candidate next = gap < 0 ? null : exprAt(text, gap, prio);
@@ -331,9 +355,10 @@ final class AnswerExtractor {
                 break;
             }
             joined.append(", ").append(next.text());
+            alternatives |= OR_AND.matcher(text).region(end, gap).find();
             end = next.end();
         }
-        return new Candidate(prio, end, joined.toString());
+        return new Candidate(prio, end, joined.toString(), joined.toString(), alternatives);
     }
 
     /** A number or plain expression starting at {@code at} (after "is" or "="). */

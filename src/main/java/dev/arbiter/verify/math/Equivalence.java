@@ -29,9 +29,13 @@ import java.util.TreeSet;
  * versus set, structure, relations, sets and tuples, matrices, words, then values (exact
  * rationals, decimals at the configured places, then the CAS and a numeric check). Symbols are
  * real with no sign, save those the gold itself needs positive (sqrt(x), log x). A decimal equals
- * an irrational only at the gold's own decimal places, unless the config asks to approximate.
+ * an irrational only when the gold is that decimal, written to at least three significant digits
+ * (1.41 for sqrt 2, at its own places), unless the config asks to approximate.
  */
 final class Equivalence {
+    /** The significant digits a decimal gold needs to stand for an irrational at its own places. */
+    private static final int ROUNDED_DIGITS = 3;
+
     private final MathConfig cfg;
     private final Deadline deadline;
     private final SymjaPool cas;
@@ -394,6 +398,11 @@ final class Equivalence {
         if (g instanceof Tuple a && p instanceof Tuple b) {
             return ordered(a.elems(), b.elems()) ? yes("same tuple") : no("tuples differ");
         }
+        // "3 or 5" names two answers, not the pair (3, 5)
+        if (g instanceof Tuple && p instanceof SetOf b && b.alternatives()
+                || g instanceof SetOf a && a.alternatives() && p instanceof Tuple) {
+            return no("answers joined by or/and are not a tuple");
+        }
         if (g instanceof Tuple a && p instanceof SetOf b) {
             return ordered(a.elems(), flatten(b)) ? yes("tuple matches the set in written order") : no("tuple vs set");
         }
@@ -552,10 +561,12 @@ final class Equivalence {
             double x = Evaluator.numeric(g, Map.of());
             double y = Evaluator.numeric(p, Map.of());
             if (decimal && !exactDecimals && Double.isFinite(x) && Double.isFinite(y)) {
-                // a gold written as a decimal says how precise an exact irrational answer must be
+                // a gold written as a decimal says how precise an exact irrational answer must be, but only
+                // when it is clearly a rounding (1.41, 3.14); 0.5 or 3.0 is compared at float_rounding places
                 int goldPlaces = Evaluator.writtenPlaces(g);
-                int places = !cfg.approximate() && b == null && goldPlaces >= 0 ? Math.min(goldPlaces, cfg.floatRounding())
-                        : cfg.floatRounding();
+                boolean goldRounds = !cfg.approximate() && b == null && goldPlaces >= 0
+                        && Evaluator.writtenDigits(g) >= ROUNDED_DIGITS;
+                int places = goldRounds ? Math.min(goldPlaces, cfg.floatRounding()) : cfg.floatRounding();
                 BigDecimal rx = BigDecimal.valueOf(x).setScale(places, java.math.RoundingMode.HALF_EVEN);
                 BigDecimal ry = BigDecimal.valueOf(y).setScale(places, java.math.RoundingMode.HALF_EVEN);
                 return rounded(rx, ry, x, y, places) ? yes("equal at " + places + " decimal places")
@@ -604,9 +615,15 @@ final class Equivalence {
         return switch (a) {
             case ZERO -> yes("symja");
             case NONZERO -> no("symja: difference is not zero");
-            // the numeric check already agreed: relative 1e-9 at the value, or at every sample point
-            default -> yes("numeric (symja " + a.name().toLowerCase(java.util.Locale.ROOT) + ")");
+            // the numeric check already agreed: relative 1e-9 at the value, or at every sample point; a
+            // written decimal agrees that closely with an irrational gold without being it
+            default -> exactDecimals ? no("a decimal is not the irrational gold (symja " + name(a) + ")")
+                    : yes("numeric (symja " + name(a) + ")");
         };
+    }
+
+    private static String name(CasAnswer a) {
+        return a.name().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Equal after rounding, except that values below the rounding unit are compared relatively. */

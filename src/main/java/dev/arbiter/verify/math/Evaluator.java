@@ -357,6 +357,13 @@ final class Evaluator {
         };
     }
 
+    /** The significant digits of a plain written decimal (3 for 1.41 and 0.0141, 2 for 1.0), or -1. */
+    static int writtenDigits(Expr e) {
+        int places = writtenPlaces(e);
+        Rational v = places < 0 ? null : exact(e);
+        return v == null ? -1 : v.abs().round(places).unscaledValue().toString().length();
+    }
+
     /** Whether some constant part of the expression is a real number that is not rational: pi, sqrt 2, log 3. */
     static boolean hasIrrationalConstant(Expr e) {
         if (freeSymbols(e).isEmpty()) {

@@ -86,8 +86,15 @@ sealed interface Expr {
         }
     }
 
-    /** A finite set, kept in written order (a gold tuple is compared against it in that order). */
-    record SetOf(List<Expr> elems) implements Expr {
+    /**
+     * A finite set, kept in written order (a gold tuple is compared against it in that order).
+     * {@code alternatives}: separate answers the text joined by "or" / "and", which are no tuple.
+     */
+    record SetOf(List<Expr> elems, boolean alternatives) implements Expr {
+        SetOf(List<Expr> elems) {
+            this(elems, false);
+        }
+
         @Override
         public String toString() {
             return "{" + elems.stream().map(Object::toString).collect(Collectors.joining(",")) + "}";

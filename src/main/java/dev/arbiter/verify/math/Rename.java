@@ -30,7 +30,7 @@ final class Rename {
             case Percent p -> new Percent(apply(p.of(), map));
             case Rel r -> new Rel(r.op(), apply(r.lhs(), map), apply(r.rhs(), map));
             case Chain c -> new Chain(c.links().stream().map(l -> (Rel) apply(l, map)).toList());
-            case SetOf s -> new SetOf(all(s.elems(), map));
+            case SetOf s -> new SetOf(all(s.elems(), map), s.alternatives());
             case Tuple t -> new Tuple(all(t.elems(), map), t.parens());
             case Interval i -> new Interval(apply(i.lo(), map), apply(i.hi(), map), i.loOpen(), i.hiOpen());
             case SetOp s -> new SetOp(s.op(), all(s.args(), map));

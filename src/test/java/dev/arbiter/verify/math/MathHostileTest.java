@@ -68,6 +68,13 @@ class MathHostileTest {
             10 ¦ Answer: $10$ or $11$ ¦ false
             10 ¦ The answer is $10$. ¦ true
             10 ¦ The answer is $10$, which is even. ¦ true
+            # ... and such a set is not an ordered pair or an open interval
+            (3,5) ¦ So the final answer is 3 or 5. ¦ false
+            (3,5) ¦ $x=3$ or $x=5$ ¦ false
+            `(3, 5)` ¦ The answer is $3$ and $5$ ¦ false
+            `3, 5` ¦ So the final answer is 3 or 5. ¦ true
+            `\\{3,5\\}` ¦ So the final answer is 3 or 5. ¦ true
+            (3,5) ¦ $\\boxed{3, 5}$ ¦ true
             # a decimal is not an irrational unless the gold is that decimal
             \\sqrt{2} ¦ $1.41421356$ ¦ false
             \\sqrt{2} ¦ $\\boxed{1.414214}$ ¦ false
@@ -77,6 +84,13 @@ class MathHostileTest {
             x+\\sqrt{2} ¦ $x+1.41421356$ ¦ false
             \\pi x ¦ $3.14159265x$ ¦ false
             1.41 ¦ $\\sqrt{3}$ ¦ false
+            # a decimal gold stands for an irrational only when written to at least 3 significant digits
+            0.5 ¦ $\\boxed{\\frac{\\pi}{6}}$ ¦ false
+            2.5 ¦ $\\frac{\\pi^2}{4}$ ¦ false
+            1.0 ¦ $\\frac{\\pi}{3}$ ¦ false
+            3.0 ¦ $\\sqrt{9.2}$ ¦ false
+            # nor does a decimal in the prediction become exact by a factor the CAS cannot decide
+            \\sqrt{2} ¦ $1.4142135623730951\\cdot\\frac{\\pi}{\\pi}$ ¦ false
             # ... the gold's own precision decides, and rationals keep the rounding rule
             1.41 ¦ $\\sqrt{2}$ ¦ true
             1.414 ¦ $\\sqrt{2}$ ¦ true
@@ -101,6 +115,21 @@ class MathHostileTest {
         assertThat(verdict("\\pi", "$3.141593$", approx).equal()).isTrue();
         assertThat(verdict("\\sqrt{2}", "$1.4142$", approx).equal()).as("still at float_rounding places").isFalse();
         assertThat(verdict("\\sqrt{2}", "$1.4142$", approx.withFloatRounding(4)).equal()).isTrue();
+    }
+
+    @Test
+    void aDecimalIsNotAnExactIrrationalWhenTheCasCannotSay() {
+        // a CAS that never starts: every question comes back unanswered
+        try (SymjaPool none = SymjaPool.withLaunch(1, new SymjaPool.Launch("/nonexistent/bin/java", "", null))) {
+            MathConfig cfg = MathConfig.defaults().withDeadline(java.time.Duration.ofSeconds(5));
+            Deadline d = Deadline.after(cfg.deadline());
+            Equivalence eq = new Equivalence(cfg, d, none);
+            Expr root2 = LatexParser.parse("\\sqrt{2}", d);
+            assertThat(eq.equal(root2, LatexParser.parse("1.4142135623730951\\cdot\\frac{\\pi}{\\pi}", d)))
+                    .as(eq.reason()).isFalse();
+            assertThat(eq.equal(root2, LatexParser.parse("\\frac{\\sqrt{8}}{2}\\cdot\\frac{\\pi}{\\pi}", d)))
+                    .as("exact forms still agree numerically: %s", eq.reason()).isTrue();
+        }
     }
 
     // ---- strict extraction
