@@ -83,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model-revision", paramLabel = "REV",
             description = {"A served model's revision, in the store key: samples are kept apart per revision, and a served model",
-                "whose fingerprint differs from the one recorded for that revision is accepted as named (see README)."})
+                "whose fingerprint differs from the one recorded for that revision is refused, as under a bare name (see README)."})
     String modelRevision;
 
     @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
@@ -230,7 +230,7 @@ final class EvalCommand implements Callable<Integer> {
             EvalPreflight.Served served = null;
             if (client != null) {
                 // before any sample: the name, the context, and which model the name stands for
-                served = EvalPreflight.check(client, model, modelRevision, !raw, maxTokens, plans, st, !dryRun, Duration.ofSeconds(timeoutS), err);
+                served = EvalPreflight.check("eval", client, model, modelRevision, !raw, maxTokens, plans, st, !dryRun, Duration.ofSeconds(timeoutS), err);
                 preflight = client.stats();
                 String identity = served.identity();
                 gen = gen.withIdentity(identity);
@@ -241,11 +241,13 @@ final class EvalCommand implements Callable<Integer> {
             String runKey = runKey(plans);
             String label = modelRevision != null ? modelId + "@" + modelRevision : modelId;
             Path outDir = out != null ? out : Path.of("results", (label + "-" + String.join("+", plans.stream().map(EvalPlan::benchmark).toList()))
-                    .replaceAll("[^A-Za-z0-9.+_-]+", "_").replaceAll("^(.{100}).*", "$1") + "-" + runKey.substring(0, 12));
-            refuseOverwrite(outDir, runKey);
+                    .replaceAll("[^A-Za-z0-9.+_-]+", "_").replaceAll("^(.{100}).*", "$1") + "-" + runKey.substring(0, 12)
+                    + (readsMath(plans) && extraction == MathConfig.Extraction.BOXED ? "-boxed" : ""));
+            refuseOverwrite(outDir, runKey, n);
             ObjectNode config = Json.mapper().createObjectNode();
             config.set("generation", Json.mapper().readTree(gen.canonicalJson()));
             config.put("generation_hash", hash).put("run_key", runKey).put("n", n).put("truncated", excludeTruncated ? "excluded" : "graded")
+                    .put("extraction", extraction.name().toLowerCase())
                     .put("verifier", mathVerifierName()).put("store", CompletionStore.redacted(store)).put("out", outDir.toString());
             kList.forEach(config.putArray("k")::add);
             var bs = config.putArray("benchmarks");
@@ -285,8 +287,8 @@ final class EvalCommand implements Callable<Integer> {
                     if (plans.stream().anyMatch(p -> p.problems().getFirst().kind() == Kind.CODE)) {
                         throw new Errors.UserError("--strategy sift answers math problems; leave code benchmarks out");
                     }
-                    sift = new dev.arbiter.scaling.SiftBackend(st, new dev.arbiter.scaling.CallCounter(backend), modelId, !raw,
-                            Duration.ofSeconds(timeoutS));
+                    sift = new dev.arbiter.scaling.SiftBackend(st, new dev.arbiter.scaling.CallCounter(backend), modelId, gen.modelIdentity(),
+                            !raw, Duration.ofSeconds(timeoutS));
                     backend = sift;
                 }
                 try {
@@ -302,11 +304,15 @@ final class EvalCommand implements Callable<Integer> {
 
     /**
      * What makes two runs' reports differ, apart from n and k (a run raised to a larger n is the same
-     * run, grown): each benchmark's problems and generation key (the model's identity included), the
-     * strategy and how truncated samples count. Hex SHA-256.
+     * run, grown; {@link #refuseOverwrite} keeps a smaller n from replacing it): each benchmark's
+     * problems and generation key (the model's identity included), the strategy, how truncated samples
+     * count, and, where math is graded, the extraction the figures use. Hex SHA-256.
      */
     private String runKey(List<EvalPlan> plans) {
         ObjectNode k = Json.mapper().createObjectNode().put("strategy", strategy.cliName()).put("truncated", excludeTruncated);
+        if (readsMath(plans) && extraction != MathConfig.Extraction.FLEXIBLE) {
+            k.put("extraction", extraction.name().toLowerCase()); // absent for the default, so flexible runs keep their folders
+        }
         var bs = k.putArray("benchmarks");
         for (EvalPlan p : plans) {
             ObjectNode b = bs.addObject().put("name", p.benchmark()).put("generation_hash", p.spec().hash());
@@ -320,8 +326,12 @@ final class EvalCommand implements Callable<Integer> {
         }
     }
 
-    /** A folder that holds another run's report is never written over. */
-    private static void refuseOverwrite(Path outDir, String runKey) {
+    private static boolean readsMath(List<EvalPlan> plans) {
+        return plans.stream().anyMatch(p -> p.problems().getFirst().kind() != Kind.CODE);
+    }
+
+    /** A folder that holds another run's report is never written over, nor this run's report made with more samples. */
+    private static void refuseOverwrite(Path outDir, String runKey, int n) {
         Path summary = outDir.resolve("summary.json");
         if (!java.nio.file.Files.isRegularFile(summary)) {
             return;
@@ -339,6 +349,11 @@ final class EvalCommand implements Callable<Integer> {
             throw new Errors.UserError(outDir + " holds the report of another run (" + there.path("model").asText("?") + " on "
                     + (names.isEmpty() ? "?" : String.join(", ", names)) + ", generation " + there.path("generation_hash").asText("?").replaceAll("^(.{12}).*", "$1")
                     + "); pass another --out, or remove that folder");
+        }
+        int had = there.path("n").asInt(0);
+        if (had > n) {
+            throw new Errors.UserError(outDir + " holds this run's report at --n " + had + "; --n " + n + " would replace it with fewer samples"
+                    + " per problem; pass --n " + had + " or more (stored samples are reused), or another --out");
         }
     }
 
@@ -366,6 +381,7 @@ final class EvalCommand implements Callable<Integer> {
         List<RunPage.BenchmarkView> pages = new ArrayList<>();
         ObjectNode runInfo = Json.mapper().createObjectNode();
         int stillMissing = 0;
+        List<String> noRow = new ArrayList<>();
         Map<String, List<RequestFailures.Group>> failures = new java.util.LinkedHashMap<>();
         try (MathVerifier engine = new MathVerifier();
                 CodeTestVerifier code = CodeTestVerifier.starting(() -> Sandbox.start(SandboxConfig.defaults()), CodeGrader.Settings.LCB_DEFAULT,
@@ -429,6 +445,19 @@ final class EvalCommand implements Callable<Integer> {
                 if (notGraded.size() > 5) {
                     err.println("  not graded: " + (notGraded.size() - 5) + " more");
                 }
+                Map<String, Long> causes = notGradedByCause(notGraded);
+                if (!causes.isEmpty()) {
+                    var ng = info.putArray("not_graded");
+                    causes.forEach((why, count) -> ng.addObject().put("reason", why).put("count", count));
+                }
+                if (graded.stream().allMatch(ps -> ps.samples().isEmpty())) {
+                    // samples, but not one verdict (the sandbox down, say): no row of NaN, the causes instead
+                    noRow.add(p.benchmark() + " has no row: none of its " + (before + g.stored()) + " samples got a verdict ("
+                            + String.join("; ", causes.entrySet().stream().limit(3).map(e -> e.getValue() + " x " + e.getKey()).toList())
+                            + (causes.size() > 3 ? "; and " + (causes.size() - 3) + " other causes" : "") + ")");
+                    stillMissing += total;
+                    continue;
+                }
                 Map<String, Map<String, MetricSummary>> breakdown = new java.util.TreeMap<>();
                 for (String label : List.of("subject", "level", "difficulty")) {
                     if (graded.stream().anyMatch(ps -> ps.labels().containsKey(label))) {
@@ -458,7 +487,7 @@ final class EvalCommand implements Callable<Integer> {
             runInfo.put("engine_steps", es.steps()).put("engine_max_rows", es.maxRows());
         }
         if (rows.isEmpty()) {
-            return noSamples(failures, stillMissing, err);
+            return noSamples(failures, noRow, stillMissing, err);
         }
         Leaderboard.write(outDir, config, rows, runInfo, RunPage.html(modelId + " (" + hash.substring(0, 12) + ")", pages));
         outW.print(Leaderboard.markdown(rows));
@@ -484,6 +513,7 @@ final class EvalCommand implements Callable<Integer> {
         }
         outW.flush();
         printFailures(failures, err);
+        noRow.forEach(l -> err.println("arbiter eval: " + l));
         if (stillMissing > 0) {
             err.println("arbiter eval: " + missingLine(failures, stillMissing));
             return 1;
@@ -491,12 +521,23 @@ final class EvalCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Ends a run that has no sample to grade: the failures by cause and what to do; no report, so no leaderboard of NaN. */
-    private static int noSamples(Map<String, List<RequestFailures.Group>> failures, int missing, PrintWriter err) {
+    /** Ends a run that has no graded sample: the failures and the ungraded by cause, and what to do; no report, so no leaderboard of NaN. */
+    private static int noSamples(Map<String, List<RequestFailures.Group>> failures, List<String> noRow, int missing, PrintWriter err) {
         printFailures(failures, err);
-        err.println("arbiter eval: no sample arrived, so no report: " + missingLine(failures, missing));
+        noRow.forEach(l -> err.println("arbiter eval: " + l));
+        err.println("arbiter eval: " + (noRow.isEmpty() ? "no sample arrived" : "no sample got a verdict") + ", so no report: "
+                + missingLine(failures, missing));
         err.flush();
         return 1;
+    }
+
+    /** Why samples got no verdict ("id#i: reason" each), as reason and count, the most common first. */
+    private static Map<String, Long> notGradedByCause(List<String> notGraded) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        notGraded.forEach(f -> counts.merge(f.substring(f.indexOf(": ") + 2), 1L, Long::sum));
+        Map<String, Long> out = new java.util.LinkedHashMap<>();
+        counts.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed()).forEach(e -> out.put(e.getKey(), e.getValue()));
+        return out;
     }
 
     /** The failed requests of each benchmark, grouped by cause with the server's own message and a count, after the progress output. */

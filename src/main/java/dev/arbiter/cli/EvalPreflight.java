@@ -19,11 +19,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What `arbiter eval` checks on its endpoints before it asks for a single sample: that each serves
+ * What `arbiter eval` and `arbiter scale` check on their endpoints before they ask for a single sample: that each serves
  * --model (GET /v1/models), that --max-tokens and the longest prompt fit the served context, and
  * that the model is the one whose samples the store holds under that name. The last is settled by a
  * {@link Fingerprint}, compared with the one recorded when the name was first seen; the identity it
- * settles on enters the store key, so another model served under the same name never reuses samples.
+ * settles on enters the store key (of samples and of strategy calls alike), so another model served
+ * under the same name never reuses samples. A --model-revision names one model too: a model whose
+ * fingerprint differs from the one recorded for that revision is refused, as under a bare name.
  */
 final class EvalPreflight {
     private EvalPreflight() {}
@@ -35,11 +37,12 @@ final class EvalPreflight {
     private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);
 
     /**
+     * @param command the command's name, for the lines it writes ("eval", "scale")
      * @param revision the user's --model-revision, or null
      * @param record whether a model seen for the first time is recorded (not in a dry run)
      * @throws Errors.UserError with one line naming the cause and the fix
      */
-    static Served check(OpenAiClient client, String model, String revision, boolean chat, int maxTokens, List<EvalPlan> plans,
+    static Served check(String command, OpenAiClient client, String model, String revision, boolean chat, int maxTokens, List<EvalPlan> plans,
                         CompletionStore store, boolean record, Duration timeout, PrintWriter err) {
         ObjectNode info = Json.mapper().createObjectNode();
         ObjectNode perEndpoint = info.putObject("endpoints");
@@ -54,7 +57,7 @@ final class EvalPreflight {
             }
             ObjectNode o = perEndpoint.putObject(ep.toString());
             if (listed.isEmpty()) {
-                err.println("arbiter eval: note: " + ep + " has no GET /v1/models, so the model name and the context are not checked before sampling");
+                err.println("arbiter " + command + ": note: " + ep + " has no GET /v1/models, so the model name and the context are not checked before sampling");
                 continue;
             }
             OpenAiClient.ServedModel m = listed.get().stream().filter(x -> x.id().equals(model)).findFirst().orElseThrow(() ->
@@ -71,7 +74,8 @@ final class EvalPreflight {
             }
         }
         if (context != null) {
-            checkContext(client, model, chat, maxTokens, plans, context, contextFrom, timeout);
+            checkContext(command.equals("eval") ? "--max-tokens" : "the largest of --budgets", client, model, chat, maxTokens, plans, context,
+                    contextFrom, timeout);
         }
 
         List<Fingerprint> prints = new ArrayList<>();
@@ -109,7 +113,8 @@ final class EvalPreflight {
             } else if (m.same()) {
                 how = "matches " + known + " recorded " + k.createdAt() + ": " + m.why();
             } else if (revision != null) {
-                how = "differs from " + known + " recorded for revision " + revision + " (" + m.why() + "); accepted, as --model-revision names the model";
+                throw new Errors.UserError("'" + model + "' at " + ep + " is not the model recorded for revision " + revision + ": fingerprint "
+                        + now.id() + " now, " + known + " recorded " + k.createdAt() + " (" + m.why() + "); pass a new --model-revision for this model");
             } else {
                 throw new Errors.UserError("'" + model + "' at " + ep + " is not the model whose samples the store holds under that name: fingerprint "
                         + now.id() + " now, " + known + " recorded " + k.createdAt() + " (" + m.why()
@@ -119,7 +124,7 @@ final class EvalPreflight {
         String identity = revision != null ? "revision " + revision : "fingerprint " + known;
         info.put("identity", identity).put("fingerprint", now.id()).put("fingerprint_check", how);
         ObjectNode first = (ObjectNode) perEndpoint.get(ep.toString());
-        err.println("arbiter eval: '" + model + "' at " + ep + (first.has("max_model_len") ? ": context " + first.path("max_model_len").asInt()
+        err.println("arbiter " + command + ": '" + model + "' at " + ep + (first.has("max_model_len") ? ": context " + first.path("max_model_len").asInt()
                 + " tokens" : "") + (first.hasNonNull("root") ? ", root " + first.path("root").asText() : "") + "; fingerprint " + now.id()
                 + (revision != null ? ", revision " + revision : "") + " (" + how + ")");
         err.flush();
@@ -129,8 +134,10 @@ final class EvalPreflight {
     /**
      * Fails before sampling when the completion cannot fit: --max-tokens at or past the context, or the
      * longest prompt (by UTF-8 bytes, measured by the server with a 1-token request) plus --max-tokens over it.
+     *
+     * @param flag how the user sets {@code maxTokens} ("--max-tokens")
      */
-    private static void checkContext(OpenAiClient client, String model, boolean chat, int maxTokens, List<EvalPlan> plans, int context,
+    private static void checkContext(String flag, OpenAiClient client, String model, boolean chat, int maxTokens, List<EvalPlan> plans, int context,
                                      URI from, Duration timeout) {
         String where = "'" + model + "''s context of " + context + " tokens (max_model_len, GET " + from + "/v1/models)";
         EvalPlan longestPlan = null;
@@ -153,7 +160,7 @@ final class EvalPreflight {
             promptTokens = g.promptTokens();
         } catch (InferenceException e) {
             if (maxTokens >= context) {
-                throw new Errors.UserError("--max-tokens " + maxTokens + " leaves no room for a prompt in " + where + "; lower --max-tokens below "
+                throw new Errors.UserError(flag + " " + maxTokens + " leaves no room for a prompt in " + where + "; lower " + flag + " below "
                         + context + " minus the longest prompt's tokens");
             }
             boolean alone = e.permanent() && fix(e.status(), e.reason()).startsWith("lower --max-tokens");
@@ -161,9 +168,9 @@ final class EvalPreflight {
                     e.reason()), alone ? "the prompt alone does not fit the served context: shorten it, or serve the model with a longer context" : null);
         }
         if (promptTokens + maxTokens > context) {
-            throw new Errors.UserError((maxTokens >= context ? "--max-tokens " + maxTokens + " leaves no room for a prompt in " + where
-                    : "the longest prompt (" + name + ", " + promptTokens + " tokens) plus --max-tokens " + maxTokens + " is over " + where)
-                    + (promptTokens < context ? "; lower --max-tokens to " + (context - promptTokens) + " or less" : "; shorten the prompt"));
+            throw new Errors.UserError((maxTokens >= context ? flag + " " + maxTokens + " leaves no room for a prompt in " + where
+                    : "the longest prompt (" + name + ", " + promptTokens + " tokens) plus " + flag + " " + maxTokens + " is over " + where)
+                    + (promptTokens < context ? "; lower " + flag + " to " + (context - promptTokens) + " or less" : "; shorten the prompt"));
         }
     }
 

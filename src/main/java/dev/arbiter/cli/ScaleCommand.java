@@ -87,6 +87,10 @@ final class ScaleCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "NAME|DIR", description = "The served model's name, or a model folder run in-process.")
     String model;
 
+    @Option(names = "--model-revision", paramLabel = "REV",
+            description = "A served model's revision, in the store key, as for `arbiter eval` (the served model is fingerprinted first).")
+    String modelRevision;
+
     @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
     int n;
 
@@ -230,6 +234,10 @@ final class ScaleCommand implements Callable<Integer> {
         if (style == Style.FORCE && !raw) {
             throw new CommandLine.ParameterException(cl, "--style force continues the model's own text: add --raw and a --template that opens the thinking");
         }
+        if (modelRevision != null && (modelRevision.isBlank() || endpoints.isEmpty())) {
+            throw new CommandLine.ParameterException(cl, modelRevision.isBlank() ? "--model-revision must not be blank"
+                    : "--model-revision names a served model; an in-process model is named by a digest of its weights");
+        }
         List<Integer> bs = budgets.stream().sorted().distinct().toList();
         Duration timeout = Duration.ofSeconds(timeoutS);
         PrintWriter o = cl.getOut();
@@ -240,22 +248,31 @@ final class ScaleCommand implements Callable<Integer> {
         try (Backends.Opened m = Backends.open(cl, endpoints, model, engineOptions, timeout);
              CompletionStore st = CompletionStore.open(location);
              MathVerifier verifier = new MathVerifier()) {
-            CallCounter counter = new CallCounter(m.backend());
-            StrategyCalls calls = new StrategyCalls(st, counter, m.modelId(), !raw, timeout);
-            Answers answers = new Answers(verifier);
+            List<EvalPlan> plans = new ArrayList<>();
             for (Benchmarks.Loaded l : load()) {
                 List<Problem> ps = limit == null ? l.problems() : l.problems().subList(0, Math.min(limit, l.problems().size()));
                 if (ps.stream().anyMatch(p -> !(p.gold() instanceof MathAnswer))) {
                     throw new Errors.UserError(l.name() + ": token-budget sweeps grade math answers; it is not a math benchmark");
                 }
+                plans.add(new EvalPlan(l.name(), ps, spec(m.modelId(), bs.getLast()), n, timeout, concurrency));
+            }
+            if (m.client() != null) {
+                // as for eval: which model the name stands for enters the key of every generation and answer call
+                identity = EvalPreflight.check("scale", m.client(), model, modelRevision, !raw, bs.getLast(), plans, st, true, timeout, err).identity();
+            }
+            CallCounter counter = new CallCounter(m.backend());
+            StrategyCalls calls = new StrategyCalls(st, counter, m.modelId(), identity, !raw, timeout);
+            Answers answers = new Answers(verifier);
+            for (EvalPlan each : plans) {
+                List<Problem> ps = each.problems();
                 List<Curve.Point> points = new ArrayList<>();
                 if (style == Style.TRUNCATE) {
                     GenerationSpec gen = spec(m.modelId(), bs.getLast());
-                    EvalPlan plan = new EvalPlan(l.name(), ps, gen, n, timeout, concurrency);
+                    EvalPlan plan = new EvalPlan(each.benchmark(), ps, gen, n, timeout, concurrency);
                     int total = ps.size() * n;
                     int before = total - st.missing(gen.hash(), plan.problemIds(), n).size();
                     EvalRunner.Generated g;
-                    try (ProgressBar bar = ResumableJsonl.progress(l.name() + " @" + bs.getLast(), total, before)) {
+                    try (ProgressBar bar = ResumableJsonl.progress(each.benchmark() + " @" + bs.getLast(), total, before)) {
                         g = EvalRunner.generate(plan, counter.as("full"), st, (done, all, tokens) -> bar.stepTo(before + done));
                     }
                     g.failures().forEach(f -> err.println("  not generated: " + f.line()));
@@ -268,15 +285,15 @@ final class ScaleCommand implements Callable<Integer> {
                     for (TruncationSweep.AtBudget b : sweep) {
                         MetricSummary s = Metrics.summarize(b.graded(), n, List.of(1), TruncationPolicy.AS_GRADED, 0);
                         points.add(new Curve.Point(b.meanTokensUsed(), s.passAt1().mean(), s.passAt1().ciLow(), s.passAt1().ciHigh(), "budget=" + b.budget()));
-                        o.printf("%s budget %6d: accuracy %.4f  mean tokens used %8.1f  answer calls %d%n", l.name(), b.budget(), s.passAt1().mean(),
+                        o.printf("%s budget %6d: accuracy %.4f  mean tokens used %8.1f  answer calls %d%n", each.benchmark(), b.budget(), s.passAt1().mean(),
                                 b.meanTokensUsed(), b.answerCalls());
                     }
                 } else {
                     for (int b : bs) {
-                        points.add(forcePoint(l.name(), ps, b, calls, answers, m.modelId(), o));
+                        points.add(forcePoint(each.benchmark(), ps, b, calls, answers, m.modelId(), o));
                     }
                 }
-                curves.add(new Curve(shortModel(m.modelId()) + " " + l.name() + " (" + style.name().toLowerCase() + ")", "accuracy", points));
+                curves.add(new Curve(shortModel(m.modelId()) + " " + each.benchmark() + " (" + style.name().toLowerCase() + ")", "accuracy", points));
             }
             for (CallCounter.Tally t : counter.tallies()) {
                 bill.putObject(t.purpose()).put("calls", t.calls()).put("cached", t.cached()).put("prompt_tokens", t.promptTokens())
@@ -369,9 +386,12 @@ final class ScaleCommand implements Callable<Integer> {
         return run.withStore(location);
     }
 
+    /** The served model's identity from the check before sampling (null in-process: the model id is its weights' digest). */
+    private String identity;
+
     private GenerationSpec spec(String modelId, int maxTokens) {
         try {
-            return new GenerationSpec(modelId, template, !raw, temperature, topP, maxTokens, seed, List.of());
+            return new GenerationSpec(modelId, template, !raw, temperature, topP, maxTokens, seed, List.of(), identity);
         } catch (IllegalArgumentException e) {
             throw new Errors.UserError(e.getMessage());
         }

@@ -146,7 +146,8 @@ public record Fingerprint(String route, List<Probe> probes) {
      * two logprobs must be within {@link #TOKEN_TOLERANCE}, and where the picks differ each side's pick
      * must be within {@link #TOKEN_TOLERANCE} of the other side's top (a near tie). Over the whole
      * probe set the mean difference must be within {@link #MEAN_TOLERANCE}. Without logprobs on either
-     * side, at least half the probes' texts must be equal.
+     * side, every probe's text must be equal: a restarted greedy model writes the same text (batch
+     * noise shows in logprobs first), and text alone has no finer measure to allow a tolerance by.
      */
     public Match compare(Fingerprint other) {
         if (!route.equals(other.route) || probes.size() != other.probes.size()) {
@@ -154,10 +155,14 @@ public record Fingerprint(String route, List<Probe> probes) {
         }
         if (!hasLogprobs() || !other.hasLogprobs()) {
             int equal = 0;
+            int firstDiffering = -1;
             for (int i = 0; i < probes.size(); i++) {
-                equal += probes.get(i).text().equals(other.probes.get(i).text()) ? 1 : 0;
+                boolean same = probes.get(i).text().equals(other.probes.get(i).text());
+                equal += same ? 1 : 0;
+                firstDiffering = same || firstDiffering >= 0 ? firstDiffering : i;
             }
-            return new Match(2 * equal >= probes.size(), equal + " of " + probes.size() + " probe texts equal (no logprobs to compare)");
+            String counted = equal + " of " + probes.size() + " probe texts equal (no logprobs to compare)";
+            return new Match(equal == probes.size(), firstDiffering < 0 ? counted : "probe " + (firstDiffering + 1) + " differs: " + counted);
         }
         double total = 0;
         int compared = 0;

@@ -22,9 +22,10 @@ public final class SiftBackend implements InferenceBackend, AutoCloseable {
     private final Sift sift;
     private final Map<Sift.Branch, LongAdder> branches = new ConcurrentHashMap<>();
 
-    public SiftBackend(CompletionStore store, CallCounter counter, String model, boolean chat, Duration timeout) {
+    /** @param identity the served model's identity in the store key (see {@link StrategyCalls}), or null */
+    public SiftBackend(CompletionStore store, CallCounter counter, String model, String identity, boolean chat, Duration timeout) {
         this.counter = counter;
-        this.sift = new Sift(new StrategyCalls(store, counter, model, chat, timeout), new Answers(verifier), Sift.Prompts.DEFAULT);
+        this.sift = new Sift(new StrategyCalls(store, counter, model, identity, chat, timeout), new Answers(verifier), Sift.Prompts.DEFAULT);
     }
 
     @Override

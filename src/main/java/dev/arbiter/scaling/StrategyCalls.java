@@ -16,12 +16,15 @@ import java.util.List;
  * The extra model calls of strategies and sweeps (answer steps, SIFT stages, forced continuations),
  * each stored in the completion store the moment it returns and looked up before it is made, so a
  * re-run or a resume after a kill pays only for what is missing. A call is keyed by what is sent:
- * the spec (model, purpose, sampling, budget, stops) and the SHA-256 of the exact prompt text.
+ * the spec (model, its identity, purpose, sampling, budget, stops) and the SHA-256 of the exact prompt
+ * text. The identity is the one eval's samples are keyed by (a served model's fingerprint or revision),
+ * so another model served under the same name never gets these calls from the store.
  */
 public final class StrategyCalls {
     private final CompletionStore store;
     private final CallCounter counter;
     private final String model;
+    private final String identity;
     private final boolean chat;
     private final Duration timeout;
 
@@ -41,9 +44,15 @@ public final class StrategyCalls {
     }
 
     public StrategyCalls(CompletionStore store, CallCounter counter, String model, boolean chat, Duration timeout) {
+        this(store, counter, model, null, chat, timeout);
+    }
+
+    /** @param identity what tells the model apart from others under its name, as in {@link GenerationSpec#modelIdentity()}; null for none */
+    public StrategyCalls(CompletionStore store, CallCounter counter, String model, String identity, boolean chat, Duration timeout) {
         this.store = store;
         this.counter = counter;
         this.model = model;
+        this.identity = identity;
         this.chat = chat;
         this.timeout = timeout;
     }
@@ -58,7 +67,8 @@ public final class StrategyCalls {
 
     /** Sample {@code index} of {@code prompt} for {@code purpose}: from the store if made before, else from the model. */
     public Generation call(String purpose, String prompt, Decoding d, int index) {
-        GenerationSpec spec = new GenerationSpec(model, "strategy " + purpose, chat, d.temperature(), d.topP(), d.maxTokens(), d.seed(), d.stop());
+        GenerationSpec spec = new GenerationSpec(model, "strategy " + purpose, chat, d.temperature(), d.topP(), d.maxTokens(), d.seed(), d.stop())
+                .withIdentity(identity);
         String hash = store.register(spec);
         String key = "sha256:" + sha256(prompt);
         for (Completion c : store.completions(hash, key)) {

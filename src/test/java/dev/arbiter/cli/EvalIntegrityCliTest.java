@@ -3,10 +3,12 @@ package dev.arbiter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.inference.FakeOpenAiServer;
 import dev.arbiter.inference.engine.Generator;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.inference.serve.OpenAiServer;
 import dev.arbiter.json.Json;
+import dev.arbiter.testing.Shared;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,7 +77,11 @@ class EvalIntegrityCliTest {
 
     /** The eval command line; {@code more} holds options, each with its value, that replace or add to the defaults here. */
     private List<String> eval(Path jsonl, Served s, String... more) {
-        List<String> a = new ArrayList<>(List.of("eval", "--jsonl", jsonl.toString(), "--endpoint", s.uri(), "--model", "policy",
+        return eval(jsonl, s.uri(), more);
+    }
+
+    private List<String> eval(Path jsonl, String endpoint, String... more) {
+        List<String> a = new ArrayList<>(List.of("eval", "--jsonl", jsonl.toString(), "--endpoint", endpoint, "--model", "policy",
                 "--n", "2", "--max-tokens", "12", "--temperature", "0.7", "--store", dir.resolve("store.db").toString()));
         for (int i = 0; i < more.length; i += 2) {
             int at = a.indexOf(more[i]);
@@ -145,6 +151,46 @@ class EvalIntegrityCliTest {
             assertThat(config.path("served").path("endpoints").path(b.uri()).path("root").asText()).isEqualTo(second.toString());
             assertThat(config.path("served").path("endpoints").path(b.uri()).path("max_model_len").asInt()).isEqualTo(32768);
         }
+        // the revision now names the second model: the first one served under it again is refused, not given the second's samples
+        try (Served a = Served.of(first, "policy")) {
+            CliTest.Result reused = run(eval(jsonl, a, "--model-revision", "step-200", "--out", dir.resolve("c").toString()));
+            System.out.println("a revision reused for other weights: " + errorLines(reused));
+            assertThat(reused.code()).isEqualTo(1);
+            assertThat(errorLines(reused)).singleElement().asString()
+                    .startsWith("arbiter: '" + "policy' at " + a.uri() + " is not the model recorded for revision step-200: fingerprint " + before + " now, ")
+                    .containsPattern("fp-[0-9a-f]{10} recorded ")
+                    .endsWith("; pass a new --model-revision for this model");
+            assertThat(reused.out()).isEmpty();
+            assertThat(dir.resolve("c")).doesNotExist();
+        }
+    }
+
+    @Test
+    void withoutLogprobsEveryProbeTextMustMatch() throws Exception {
+        Path jsonl = problems("sums.jsonl", 3);
+        // two models that continue the first two probes alike (short, common continuations) and the others not
+        FakeOpenAiServer.Model one = (prompt, seed) -> new FakeOpenAiServer.Reply(common(prompt, " 21, 34", " Rayleigh scattering."), "stop");
+        FakeOpenAiServer.Model two = (prompt, seed) -> new FakeOpenAiServer.Reply(common(prompt, " 20, 33", " Because of the sun."), "stop");
+        try (FakeOpenAiServer a = new FakeOpenAiServer(one)) {
+            CliTest.Result r = run(eval(jsonl, a.uri().toString(), "--out", dir.resolve("a").toString()));
+            assertThat(r.code()).as(r.err()).isZero();
+        }
+        try (FakeOpenAiServer b = new FakeOpenAiServer(two)) {
+            CliTest.Result r = run(eval(jsonl, b.uri().toString(), "--out", dir.resolve("b").toString()));
+            System.out.println("no logprobs, 2 of 4 probes alike: " + errorLines(r));
+            assertThat(r.code()).isEqualTo(1);
+            assertThat(errorLines(r)).singleElement().asString().contains("is not the model whose samples the store holds under that name")
+                    .contains("(probe 3 differs: 2 of 4 probe texts equal (no logprobs to compare))");
+            assertThat(b.received.get()).isEqualTo(4); // the probes alone
+        }
+    }
+
+    private static String common(String prompt, String numbers, String why) {
+        java.util.regex.Matcher m = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?").matcher(prompt);
+        if (m.find()) {
+            return "\\boxed{" + (Integer.parseInt(m.group(1)) + Integer.parseInt(m.group(2))) + "}";
+        }
+        return prompt.startsWith("The capital") ? " Paris." : prompt.startsWith("def ") ? " if n < 2:" : prompt.startsWith("1, 2") ? numbers : why;
     }
 
     @Test
@@ -181,17 +227,7 @@ class EvalIntegrityCliTest {
         Path a = problems("algebra.jsonl", 3);
         Path b = problems("geometry.jsonl", 3);
         try (Served s = Served.of(first, "policy")) {
-            for (Path bench : List.of(a, b)) {
-                List<String> args = eval(bench, s, "--store", "store.db");
-                Process p = child(args);
-                assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-                assertThat(p.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
-            }
-            List<Path> runs;
-            try (var l = Files.list(dir.resolve("results"))) {
-                runs = l.filter(Files::isDirectory).sorted().toList();
-            }
-            System.out.println("run folders: " + runs.stream().map(r -> r.getFileName().toString()).toList());
+            List<Path> runs = runFolders(eval(a, s, "--store", "store.db"), eval(b, s, "--store", "store.db"));
             assertThat(runs).hasSize(2);
             assertThat(runs.get(0).getFileName().toString()).startsWith("policy-jsonl_algebra.jsonl-");
             assertThat(runs.get(1).getFileName().toString()).startsWith("policy-jsonl_geometry.jsonl-");
@@ -208,11 +244,95 @@ class EvalIntegrityCliTest {
         }
     }
 
+    /** Runs each command line in its own process in {@link #dir}, where the default run folders go; the folders made, by name. */
+    @SafeVarargs
+    private List<Path> runFolders(List<String>... commands) throws Exception {
+        for (List<String> args : commands) {
+            Process p = child(args);
+            assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(p.exitValue()).as(Files.readString(dir.resolve("child.log"))).isZero();
+        }
+        try (var l = Files.list(dir.resolve("results"))) {
+            List<Path> runs = l.filter(Files::isDirectory).sorted().toList();
+            System.out.println("run folders: " + runs.stream().map(r -> r.getFileName().toString()).toList());
+            return runs;
+        }
+    }
+
     private Process child(List<String> args) throws Exception {
+        return child(args, java.util.Map.of());
+    }
+
+    private Process child(List<String> args, java.util.Map<String, String> env) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), Main.class.getName()));
         cmd.addAll(args);
-        return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile()).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(dir.resolve("child.log").toFile());
+        pb.environment().putAll(env);
+        return pb.start();
+    }
+
+    @Test
+    void aBoxedRunGetsItsOwnFolderAndASmallerNDoesNotReplaceALargerReport() throws Exception {
+        Path jsonl = problems("sums.jsonl", 3);
+        try (Served s = Served.of(first, "policy")) {
+            List<Path> runs = runFolders(eval(jsonl, s, "--store", "store.db", "--extraction", "flexible"),
+                    eval(jsonl, s, "--store", "store.db", "--extraction", "boxed"));
+            assertThat(runs).hasSize(2);
+            Path flexible = runs.stream().filter(r -> !r.getFileName().toString().endsWith("-boxed")).findFirst().orElseThrow();
+            Path boxed = runs.stream().filter(r -> r.getFileName().toString().endsWith("-boxed")).findFirst().orElseThrow();
+            assertThat(boxed.getFileName().toString()).matches("policy-jsonl_sums\\.jsonl-[0-9a-f]{12}-boxed");
+            for (Path r : List.of(flexible, boxed)) {
+                JsonNode summary = Json.mapper().readTree(r.resolve("summary.json").toFile());
+                String mode = r == boxed ? "boxed" : "flexible";
+                assertThat(summary.at("/config/extraction").asText()).isEqualTo(mode);
+                assertThat(summary.at("/benchmarks/0/metrics/extraction/primary").asText()).isEqualTo(mode);
+            }
+
+            // n: a run raised to a larger n grows its report; a smaller n would replace it with fewer samples, so it is refused
+            Path report = dir.resolve("report");
+            assertThat(run(eval(jsonl, s, "--n", "3", "--out", report.toString())).code()).isZero();
+            CliTest.Result smaller = run(eval(jsonl, s, "--n", "2", "--out", report.toString()));
+            assertThat(smaller.code()).isEqualTo(1);
+            assertThat(errorLines(smaller)).containsExactly("arbiter: " + report + " holds this run's report at --n 3; --n 2 would replace it"
+                    + " with fewer samples per problem; pass --n 3 or more (stored samples are reused), or another --out");
+            assertThat(Json.mapper().readTree(report.resolve("summary.json").toFile()).at("/config/n").asInt()).isEqualTo(3);
+            CliTest.Result larger = run(eval(jsonl, s, "--n", "4", "--out", report.toString()));
+            assertThat(larger.code()).as(larger.err()).isZero();
+            assertThat(larger.err()).contains("resuming: 9 of 12 samples stored");
+            assertThat(Json.mapper().readTree(report.resolve("summary.json").toFile()).at("/config/n").asInt()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void aBenchmarkNoneOfWhoseSamplesGotAVerdictHasNoRowAndItsCauses() throws Exception {
+        Path jsonl = problems("sums.jsonl", 2);
+        FakeOpenAiServer.Model model = (prompt, seed) -> new FakeOpenAiServer.Reply(prompt.contains("```python")
+                ? "Here it is.\n```python\nprint(input())\n```\n" : common(prompt, " 21, 34", " Rayleigh scattering."), "stop");
+        try (FakeOpenAiServer s = new FakeOpenAiServer(model)) {
+            List<String> args = eval(jsonl, s.uri().toString(), "--out", dir.resolve("report").toString());
+            args.addAll(List.of("--benchmark", "lcb_v1_samples", "--offline", "--data-dir", Shared.datasets().toString()));
+            // Docker down: no daemon at the address the sandbox is told to use
+            Process p = child(args, java.util.Map.of("DOCKER_HOST", "unix://" + dir.resolve("no-docker.sock")));
+            assertThat(p.waitFor(180, TimeUnit.SECONDS)).isTrue();
+            String log = Files.readString(dir.resolve("child.log"));
+            System.out.println(log.lines().filter(l -> l.startsWith("arbiter")).toList());
+            assertThat(p.exitValue()).as(log).isEqualTo(1);
+            assertThat(log).contains("arbiter eval: lcb_v1_samples has no row: none of its 6 samples got a verdict (6 x the sandbox did not start:"
+                    + " Docker is not reachable at unix://" + dir.resolve("no-docker.sock") + "; start the daemon");
+            assertThat(log.lines().toList().getLast()).isEqualTo("arbiter eval: 6 samples are still missing (failed requests, or programs the"
+                    + " sandbox could not grade); run the same command again to fetch or grade only those");
+            String board = Files.readString(dir.resolve("report/leaderboard.md"));
+            assertThat(board).contains("jsonl:sums.jsonl").doesNotContain("lcb_v1_samples").doesNotContain("NaN");
+            String summaryText = Files.readString(dir.resolve("report/summary.json"));
+            assertThat(summaryText).doesNotContain("NaN");
+            JsonNode summary = Json.mapper().readTree(summaryText);
+            assertThat(summary.path("benchmarks")).hasSize(1);
+            JsonNode notGraded = summary.at("/run/lcb_v1_samples/not_graded");
+            assertThat(notGraded).hasSize(1);
+            assertThat(notGraded.get(0).path("count").asInt()).isEqualTo(6);
+            assertThat(notGraded.get(0).path("reason").asText()).startsWith("the sandbox did not start: Docker is not reachable");
+        }
     }
 
     @Test

@@ -24,6 +24,9 @@ class ScaleCliTest {
     @TempDir
     Path dir;
 
+    /** Requests a sweep or an eval makes before sampling: the served model's fingerprint (the test server has no /v1/models). */
+    private static final int PROBES = dev.arbiter.inference.Fingerprint.PROMPTS.size();
+
     private static final Pattern SUM = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
     private static final String CUT_OPEN = "It was stopped before it finished:\n\n";
     private static final String CUT_CLOSE = "\n\nStop reasoning now.";
@@ -85,7 +88,7 @@ class ScaleCliTest {
             assertThat(r.code()).as(r.err()).isZero();
             // 4 problems x 1 sample: 4 full generations at the largest budget, then 5 answer calls each
             List<JsonNode> bodies = List.copyOf(s.bodies);
-            assertThat(bodies).hasSize(4 + 4 * 5);
+            assertThat(bodies).hasSize(PROBES + 4 + 4 * 5); // the fingerprint's probes, then the sweep
             assertThat(bodies.stream().filter(b -> b.path("max_tokens").asInt() == 256).count()).isEqualTo(4);
             assertThat(r.out()).contains("model calls: answer 20, full 4");
             JsonNode calls = Json.mapper().readTree(dir.resolve("sweep/calls.json").toFile());
@@ -127,7 +130,7 @@ class ScaleCliTest {
             // a second sweep finds every answer in the store and calls the model for nothing
             CliTest.Result again = CliTest.run(args.toArray(String[]::new));
             assertThat(again.code()).as(again.err()).isZero();
-            assertThat(s.bodies).hasSize(24);
+            assertThat(s.bodies).hasSize(2 * PROBES + 24);
             assertThat(again.out()).contains("answer 0 (+20 from the store)");
         }
     }
@@ -219,6 +222,77 @@ class ScaleCliTest {
             assertThat(again.code()).as(again.err()).isZero();
             assertThat(s.bodies).hasSize(calls + dev.arbiter.inference.Fingerprint.PROMPTS.size()); // the fingerprint again; every answer was stored
         }
+    }
+
+    private static int errorCount(CliTest.Result r) {
+        return (int) r.err().lines().filter(l -> l.startsWith("arbiter: ")).count();
+    }
+
+    @Test
+    void aSweepOfAnotherModelUnderTheSameNameIsRefusedOrKeptApartByRevision() throws Exception {
+        Path jsonl = problems(2);
+        List<String> args = new ArrayList<>(List.of("scale", "--budgets", "16,64", "--jsonl", jsonl.toString(), "--model", "thinker", "--n", "1",
+                "--answer-tokens", "32", "--store", dir.resolve("store.db").toString()));
+        try (FakeOpenAiServer a = FakeOpenAiServer.continuing(ScaleCliTest::longThinker)) {
+            CliTest.Result r = CliTest.run(with(args, "--endpoint", a.uri().toString(), "--out", dir.resolve("a").toString()));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.err()).contains("arbiter scale: 'thinker' at " + a.uri()).contains("first seen under this name; recorded");
+            assertThat(r.out()).contains("model calls: answer 4, full 2");
+        }
+        // another model under the same name: it thinks in other words, and its answer step is always right
+        FakeOpenAiServer.Continuation other = p -> p.contains(CUT_OPEN) ? "\\boxed{" + sum(p) + "}"
+                : "hmm ".repeat(300) + "</think> The answer is \\boxed{" + sum(p) + "}.";
+        try (FakeOpenAiServer b = FakeOpenAiServer.continuing(other)) {
+            CliTest.Result refused = CliTest.run(with(args, "--endpoint", b.uri().toString(), "--out", dir.resolve("b").toString()));
+            assertThat(refused.code()).isEqualTo(1);
+            assertThat(errorCount(refused)).isEqualTo(1);
+            assertThat(refused.err()).contains("'thinker' at " + b.uri() + " is not the model whose samples the store holds under that name")
+                    .contains("--model-revision");
+            assertThat(b.bodies).hasSize(PROBES);
+            assertThat(dir.resolve("b")).doesNotExist();
+
+            CliTest.Result revised = CliTest.run(with(args, "--endpoint", b.uri().toString(), "--out", dir.resolve("b").toString(),
+                    "--model-revision", "quick"));
+            assertThat(revised.code()).as(revised.err()).isZero();
+            // its own generations and answer calls, none from the first model's
+            assertThat(revised.out()).contains("model calls: answer 4, full 2;").doesNotContain("from the store");
+            Map<String, double[]> pts = csv(dir.resolve("b/scale.csv"));
+            assertThat(pts.get("thinker jsonl:sums.jsonl (truncate)|budget=16")[1]).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void siftStagesOfOneModelAreNotReusedForAnotherUnderTheSameName() throws Exception {
+        Path jsonl = problems(2);
+        FakeOpenAiServer.Continuation wrong = p -> p.startsWith("Read the problem below") ? "Sticker: the sum asked for is " + sum(p)
+                : p.contains("Sticker:") ? "\\boxed{5}" : "\\boxed{" + sum(p) + "}";
+        // this one's sticker restates the question, so each of its stages answers it: stage 1, 3 calls per answer
+        FakeOpenAiServer.Continuation right = p -> p.startsWith("Read the problem below") ? "Sticker: What is " + sum(p) + " + 0?"
+                : "\\boxed{" + sum(p) + "}";
+        List<String> args = new ArrayList<>(List.of("eval", "--strategy", "sift", "--jsonl", jsonl.toString(), "--model", "m", "--n", "2",
+                "--temperature", "0", "--store", dir.resolve("store.db").toString()));
+        try (FakeOpenAiServer a = FakeOpenAiServer.continuing(wrong)) {
+            CliTest.Result r = CliTest.run(with(args, "--endpoint", a.uri().toString(), "--out", dir.resolve("a").toString()));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(Json.mapper().readTree(dir.resolve("a/summary.json").toFile()).at("/benchmarks/0/metrics/passAt1/mean").asDouble()).isZero();
+        }
+        try (FakeOpenAiServer b = FakeOpenAiServer.continuing(right)) {
+            CliTest.Result r = CliTest.run(with(args, "--endpoint", b.uri().toString(), "--out", dir.resolve("b").toString(),
+                    "--model-revision", "v2"));
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode summary = Json.mapper().readTree(dir.resolve("b/summary.json").toFile());
+            // every stage asked of this model: none of the first model's stages is reused
+            assertThat(summary.at("/run/sift/calls/sift:sticker/calls").asInt()).isEqualTo(4);
+            assertThat(summary.at("/run/sift/calls/sift:sticker/cached").asInt()).isZero();
+            assertThat(b.bodies).hasSize(PROBES + 12);
+            assertThat(summary.at("/benchmarks/0/metrics/passAt1/mean").asDouble()).isEqualTo(1.0);
+        }
+    }
+
+    private static String[] with(List<String> args, String... more) {
+        List<String> a = new ArrayList<>(args);
+        a.addAll(List.of(more));
+        return a.toArray(String[]::new);
     }
 
     @Test

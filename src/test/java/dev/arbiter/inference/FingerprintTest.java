@@ -124,6 +124,26 @@ class FingerprintTest {
     }
 
     @Test
+    void byTextAloneEveryProbeMustMatch() {
+        Fingerprint a = textOnly(take(serverA, true));
+        assertThat(a.compare(textOnly(take(serverA, true))).same()).isTrue();
+        // another model that happens to write the same on two probes (a short, common continuation) is not the same model
+        List<Fingerprint.Probe> half = new ArrayList<>(a.probes());
+        half.set(2, new Fingerprint.Probe(a.probes().get(2).text() + " 21", List.of()));
+        half.set(3, new Fingerprint.Probe("Because", List.of()));
+        Fingerprint.Match twoOfFour = new Fingerprint(a.route(), half).compare(a);
+        assertThat(twoOfFour.same()).isFalse();
+        assertThat(twoOfFour.why()).isEqualTo("probe 3 differs: 2 of 4 probe texts equal (no logprobs to compare)");
+        half.set(2, a.probes().get(2));
+        Fingerprint.Match threeOfFour = new Fingerprint(a.route(), half).compare(a);
+        assertThat(threeOfFour.same()).isFalse();
+        assertThat(threeOfFour.why()).isEqualTo("probe 4 differs: 3 of 4 probe texts equal (no logprobs to compare)");
+        // one side without logprobs: compared by text
+        assertThat(take(serverA, true).compare(a).same()).isTrue();
+        assertThat(take(serverA, true).compare(a).why()).isEqualTo("4 of 4 probe texts equal (no logprobs to compare)");
+    }
+
+    @Test
     void aFingerprintSurvivesItsJsonForm() {
         Fingerprint a = take(serverA, false);
         Fingerprint back = Fingerprint.fromJson(Json.mapper().valueToTree(a.toJson()));
