@@ -168,13 +168,28 @@ public final class EvalRunner {
             }
             verdicts.get(pi).put(c.sampleIndex(), new StoredVerdict(v.outcome(), v.answer()));
         }
-        List<ProblemSamples> out = new ArrayList<>();
-        for (int pi = 0; pi < plan.problems().size(); pi++) {
-            Problem p = plan.problems().get(pi);
-            store.putVerdicts(hash, p.id(), verifierName, rows.get(pi));
-            out.add(samples(p.id(), labels(p), completions.get(pi), verdicts.get(pi), sameAnswer));
+        // Clustering answers asks the verifier too: problems in parallel, one per core; the store serializes writes.
+        List<java.util.concurrent.Future<ProblemSamples>> fs = new ArrayList<>();
+        try (ExecutorService ex = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors())) {
+            for (int pi = 0; pi < plan.problems().size(); pi++) {
+                Problem p = plan.problems().get(pi);
+                int k = pi;
+                fs.add(ex.submit(() -> {
+                    store.putVerdicts(hash, p.id(), verifierName, rows.get(k));
+                    return samples(p.id(), labels(p), completions.get(k), verdicts.get(k), sameAnswer);
+                }));
+            }
+            List<ProblemSamples> out = new ArrayList<>();
+            for (var f : fs) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while grading", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
-        return out;
     }
 
     /**
