@@ -307,7 +307,9 @@ class LcbGradingTest {
         assertThat(stdin("import numpy as np\nprint(int(np.array([int(t) for t in input().split()]).sum()))\n", "1 2 3\n", "6\n"))
                 .containsExactly(true);
         Problem call = callProblem("f", List.of("3"), List.of("6"));
-        assertThat(grader.grade(call, fenced("import numpy as np\ndef f(x):\n    return np.int64(x) * 2\n")).results()).containsExactly(true);
+        CodeVerdict v = grader.grade(call, fenced("import numpy as np\ndef f(x):\n    return np.int64(x) * 2\n"));
+        // A failure names the verdict's own reason, not only its code.
+        assertThat(v.results()).as(String.valueOf(v.firstFailure())).containsExactly(true);
     }
 
     @Test
