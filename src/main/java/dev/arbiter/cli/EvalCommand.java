@@ -125,7 +125,7 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--timeout-s", defaultValue = "3600", paramLabel = "S", description = "Per-request timeout; long generations need long ones (default: ${DEFAULT-VALUE}).")
     int timeoutS;
 
-    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed", converter = Extractions.class,
+    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed",
             description = {"Which math reading the leaderboard's figures use (default: ${DEFAULT-VALUE}): flexible takes an answer wherever",
                 "the verifier finds one; boxed only the final \\boxed{} (lm-eval's strict-match). Both pass@1 figures and the",
                 "boxed rate are reported either way."})
@@ -630,19 +630,6 @@ final class EvalCommand implements Callable<Integer> {
 
     private String mathVerifierName() {
         return EvalRunner.mathVerifier(extraction == MathConfig.Extraction.BOXED);
-    }
-
-    /** Extraction modes as written on the command line: flexible, boxed. */
-    static final class Extractions implements CommandLine.ITypeConverter<MathConfig.Extraction> {
-        @Override
-        public MathConfig.Extraction convert(String value) {
-            for (MathConfig.Extraction e : MathConfig.Extraction.values()) {
-                if (e.name().equalsIgnoreCase(value.strip())) {
-                    return e;
-                }
-            }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not an extraction mode; choose flexible or boxed");
-        }
     }
 
     /** Every problem with its stored samples and verdicts, for the run's HTML page. */

@@ -82,7 +82,7 @@ final class GradeCommand implements Callable<Integer> {
     @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M", description = "Address-space limit per generation (default: ${DEFAULT-VALUE}).")
     int memoryMb;
 
-    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed", converter = EvalCommand.Extractions.class,
+    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed",
             description = {"Math only: flexible (default) takes an answer wherever the verifier finds one; boxed only the final",
                 "\\boxed{} (lm-eval's strict-match), never a number in the prose."})
     MathConfig.Extraction extraction;

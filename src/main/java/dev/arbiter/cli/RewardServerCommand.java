@@ -96,7 +96,7 @@ final class RewardServerCommand implements Callable<Integer> {
             description = "Benchmarks whose problems supply ground truth when a request carries no labels (repeatable).")
     List<String> answers = new ArrayList<>();
 
-    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed", converter = EvalCommand.Extractions.class,
+    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed",
             description = {"Where a math answer may come from (default: ${DEFAULT-VALUE}): anywhere the verifier finds one, or only",
                 "the response's final \\boxed{} (boxed), so that a number in the prose never earns a reward."})
     dev.arbiter.verify.math.MathConfig.Extraction extraction;

@@ -22,11 +22,9 @@ public record RewardResult(
         String id,
         Kind kind,
         @JsonInclude(JsonInclude.Include.ALWAYS) Double reward,
-        boolean acc,
         Outcome verdict,
         String pred,
         String reason,
-        @JsonProperty("timed_out") boolean timedOut,
         Terms terms,
         @JsonProperty("format_ok") boolean formatOk,
         String garbage,
@@ -39,7 +37,7 @@ public record RewardResult(
         if ((reward == null) != (terms == null)) {
             throw new IllegalArgumentException("a reward comes with its terms, and only with them");
         }
-        if ((reward == null) == verdict.graded() || acc != verdict.correct() || reason == null || (lasting && reward != null)) {
+        if ((reward == null) == verdict.graded() || reason == null || (lasting && reward != null)) {
             throw new IllegalArgumentException("a verdict has a reward and an infrastructure error none; each says why");
         }
     }
@@ -47,8 +45,7 @@ public record RewardResult(
     /** A reward made of these terms. */
     static RewardResult scored(String id, Kind kind, Outcome verdict, String pred, String reason, Terms terms,
             boolean formatOk, String garbage, Integer testsPassed, Integer testsTotal, long micros) {
-        boolean timedOut = verdict == Outcome.PROGRAM_TIMEOUT || verdict == Outcome.VERIFIER_TIMEOUT;
-        return new RewardResult(id, kind, terms.sum(), verdict.correct(), verdict, pred, reason, timedOut, terms, formatOk,
+        return new RewardResult(id, kind, terms.sum(), verdict, pred, reason, terms, formatOk,
                 garbage, testsPassed, testsTotal, micros, false);
     }
 
@@ -59,8 +56,20 @@ public record RewardResult(
      */
     static RewardResult unscored(String id, Kind kind, String reason, boolean formatOk, String garbage, Integer testsTotal, long micros,
             boolean lasting) {
-        return new RewardResult(id, kind, null, false, Outcome.INFRASTRUCTURE_ERROR, null, reason, false, null, formatOk, garbage, null,
+        return new RewardResult(id, kind, null, Outcome.INFRASTRUCTURE_ERROR, null, reason, null, formatOk, garbage, null,
                 testsTotal, micros, lasting);
+    }
+
+    /** Whether the verifier called the response correct. */
+    @JsonProperty("acc")
+    public boolean acc() {
+        return verdict.correct();
+    }
+
+    /** Whether the program or the verifier ran out of time. */
+    @JsonProperty("timed_out")
+    public boolean timedOut() {
+        return verdict == Outcome.PROGRAM_TIMEOUT || verdict == Outcome.VERIFIER_TIMEOUT;
     }
 
     /** Whether the item has a reward; false when the infrastructure could not judge it. */

@@ -9,9 +9,11 @@ import dev.arbiter.verify.math.MathVerifier;
 /** Final answers read and compared by the math verifier, so "1/2" and "0.5" agree, as in grading. */
 public final class Answers {
     private final MathVerifier verifier;
+    private final MathAnswerVerifier seam;
 
     public Answers(MathVerifier verifier) {
         this.verifier = verifier;
+        this.seam = new MathAnswerVerifier(verifier);
     }
 
     /** The answer a text gives (its last boxed answer, else the verifier's fallbacks); null if none. */
@@ -32,6 +34,6 @@ public final class Answers {
      * infrastructure error (the gold has no answer, the verifier broke) is no verdict, so no sample.
      */
     public Outcome outcome(String gold, String text) {
-        return new MathAnswerVerifier(verifier).verify(Check.of("answer", new MathAnswer(gold, null), null, text, false)).outcome();
+        return seam.verify(Check.of("answer", new MathAnswer(gold, null), null, text, false)).outcome();
     }
 }
