@@ -16,46 +16,78 @@ import java.util.function.Supplier;
  * infrastructure error with its own message, never a wrong program.
  */
 public final class CodeTestVerifier implements Verifier, AutoCloseable {
-    private final Supplier<Sandbox> start;
-    private final boolean owned;
+    private final Pool pool;
     private final CodeGrader.Settings settings;
     private final int parallelism;
-    private Sandbox sandbox;
-    private String unavailable;
 
-    private CodeTestVerifier(Supplier<Sandbox> start, boolean owned, CodeGrader.Settings settings, int parallelism) {
-        this.start = start;
-        this.owned = owned;
+    /** The sandbox, started once on first need and shared by every settings of one verifier (see {@link #with}). */
+    private static final class Pool {
+        private final Supplier<Sandbox> start;
+        private final boolean owned;
+        private Sandbox sandbox;
+        private String unavailable;
+
+        Pool(Supplier<Sandbox> start, boolean owned, String unavailable) {
+            this.start = start;
+            this.owned = owned;
+            this.unavailable = unavailable;
+        }
+
+        /** Null once it could not start, with {@link #unavailable} saying why, so no later check waits on a second try. */
+        synchronized Sandbox get() {
+            if (sandbox == null && unavailable == null) {
+                try {
+                    sandbox = start.get();
+                } catch (SandboxException e) {
+                    unavailable = "the sandbox did not start: " + e.getMessage();
+                } catch (RuntimeException e) {
+                    // Docker's client throws its own kinds (a bad DOCKER_HOST, a daemon gone mid-start): the same, with their words.
+                    unavailable = "the sandbox did not start: " + e;
+                }
+            }
+            return sandbox;
+        }
+
+        synchronized String unavailable() {
+            return unavailable == null ? "no code sandbox is available" : unavailable;
+        }
+
+        synchronized void close() {
+            if (owned && sandbox != null) {
+                sandbox.close();
+                sandbox = null;
+            }
+        }
+    }
+
+    private CodeTestVerifier(Pool pool, CodeGrader.Settings settings, int parallelism) {
+        this.pool = pool;
         this.settings = settings;
         this.parallelism = parallelism;
     }
 
     /** Grades in a sandbox someone else started and closes. */
     public static CodeTestVerifier over(Sandbox sandbox, CodeGrader.Settings settings) {
-        return new CodeTestVerifier(() -> sandbox, false, settings, sandbox.containers() * 2);
+        return new CodeTestVerifier(new Pool(() -> sandbox, false, null), settings, sandbox.containers() * 2);
     }
 
     /** Starts a sandbox with {@code start} on first need, runs {@code parallelism} programs at once, and closes it with this. */
     public static CodeTestVerifier starting(Supplier<Sandbox> start, CodeGrader.Settings settings, int parallelism) {
-        return new CodeTestVerifier(start, true, settings, parallelism);
+        return new CodeTestVerifier(new Pool(start, true, null), settings, parallelism);
     }
 
     /** No sandbox at all: every program is an infrastructure error carrying {@code why}. */
     public static CodeTestVerifier unavailable(String why, CodeGrader.Settings settings) {
-        CodeTestVerifier v = new CodeTestVerifier(() -> null, false, settings, 1);
-        v.unavailable = why;
-        return v;
+        return new CodeTestVerifier(new Pool(() -> null, false, why), settings, 1);
     }
 
     public CodeGrader.Settings settings() {
         return settings;
     }
 
-    /** The same sandbox under other settings (a shorter per-test limit, say); closing it leaves the sandbox running. */
+    /** The same sandbox under other settings (a shorter per-test limit, say); closing either closes the one sandbox. */
     public CodeTestVerifier with(CodeGrader.Settings other) {
-        CodeTestVerifier v = new CodeTestVerifier(this::sandbox, false, other, parallelism);
-        v.unavailable = unavailable;
-        return v;
+        return new CodeTestVerifier(pool, other, parallelism);
     }
 
     @Override
@@ -68,9 +100,9 @@ public final class CodeTestVerifier implements Verifier, AutoCloseable {
             return new Verdict(check.truncated() ? Outcome.TRUNCATED : Outcome.NO_ANSWER, null,
                     check.truncated() ? "cut off at the token budget before a fenced code block" : "no fenced code block", null, micros(t0));
         }
-        Sandbox s = sandbox();
+        Sandbox s = pool.get();
         if (s == null) {
-            return Verdict.infrastructureError(unavailable(), null, micros(t0));
+            return Verdict.infrastructureError(pool.unavailable(), null, micros(t0));
         }
         CodeVerdict v;
         try {
@@ -93,36 +125,14 @@ public final class CodeTestVerifier implements Verifier, AutoCloseable {
         return new Verdict(v.timedOut() ? Outcome.PROGRAM_TIMEOUT : Outcome.WRONG, null, why, v, micros);
     }
 
-    /** The sandbox, started on first need; null once it could not start, so no later check waits on a second try. */
-    private synchronized Sandbox sandbox() {
-        if (sandbox == null && unavailable == null) {
-            try {
-                sandbox = start.get();
-            } catch (SandboxException e) {
-                unavailable = "the sandbox did not start: " + e.getMessage();
-            } catch (RuntimeException e) {
-                // Docker's client throws its own kinds (a bad DOCKER_HOST, a daemon gone mid-start): the same, with their words.
-                unavailable = "the sandbox did not start: " + e;
-            }
-        }
-        return sandbox;
-    }
-
-    private synchronized String unavailable() {
-        return unavailable == null ? "no code sandbox is available" : unavailable;
-    }
-
     @Override
     public int parallelism() {
         return parallelism;
     }
 
     @Override
-    public synchronized void close() {
-        if (owned && sandbox != null) {
-            sandbox.close();
-            sandbox = null;
-        }
+    public void close() {
+        pool.close();
     }
 
     private static long micros(long t0) {
