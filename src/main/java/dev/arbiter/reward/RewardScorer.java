@@ -84,7 +84,7 @@ public final class RewardScorer {
      * A timeout under a limit that waiting in the queue had shortened says nothing about the
      * response: it is no verdict, never the reward for a wrong answer.
      */
-    private static Verdict queueCut(Verdict v, Outcome timeout, boolean shortened, long waitedNanos) {
+    static Verdict queueCut(Verdict v, Outcome timeout, boolean shortened, long waitedNanos) {
         // Reading the request and handing the item to a worker take a moment; only a real wait counts.
         if (v.outcome() != timeout || !shortened || waitedNanos < QUEUE_SLACK_NANOS) {
             return v;
