@@ -2,6 +2,7 @@ package dev.arbiter.verify;
 
 import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.Gold;
+import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.verify.code.CodeGrader;
 import java.time.Duration;
 import java.util.Objects;
@@ -31,5 +32,10 @@ public record Check(String id, Gold gold, CodeGrader.Kind grader, String respons
     /** A check with the verifier's own deadline. */
     public static Check of(String id, Gold gold, CodeGrader.Kind grader, String response, boolean truncated) {
         return new Check(id, gold, grader, response, truncated, null);
+    }
+
+    /** A math check of {@code response} against the gold answer {@code answer}, with the verifier's own deadline. */
+    public static Check math(String id, String answer, String response) {
+        return new Check(id, new MathAnswer(answer, null), null, response, false, null);
     }
 }
