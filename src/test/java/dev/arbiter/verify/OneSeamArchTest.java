@@ -4,20 +4,20 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClass;
-import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchCondition;
 import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.arbiter.testing.MainClassesOnly;
 import dev.arbiter.verify.code.CodeGrader;
 
 /**
  * Grading has one vocabulary and one seam: no second verdict enum anywhere in the product, and no
  * grading of code or math against a gold outside {@code dev.arbiter.verify}.
  */
-@AnalyzeClasses(packages = "dev.arbiter", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.arbiter", importOptions = MainClassesOnly.class)
 class OneSeamArchTest {
 
     /** An enum that names a correct verdict among several outcomes is a verdict vocabulary. */
