@@ -604,7 +604,8 @@ final class EvalCommand implements Callable<Integer> {
         var fields = root.fields();
         while (fields.hasNext()) {
             var e = fields.next();
-            CommandLine.Model.OptionSpec opt = spec.findOption("--" + e.getKey());
+            // the printed config's snake_case keys name the same options as the kebab-case flags
+            CommandLine.Model.OptionSpec opt = spec.findOption("--" + e.getKey().replace('_', '-'));
             if (opt == null || e.getKey().equals("config")) {
                 throw new Errors.UserError(configFile + ": unknown option '" + e.getKey() + "' (see `arbiter eval --help`)");
             }

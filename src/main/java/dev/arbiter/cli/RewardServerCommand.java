@@ -132,6 +132,7 @@ final class RewardServerCommand implements Callable<Integer> {
         } catch (IllegalArgumentException | ArithmeticException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        Ports.requireFree(host, port, "--port");
         AnswerIndex index = null;
         if (!answers.isEmpty()) {
             List<Problem> problems = new ArrayList<>();
