@@ -68,7 +68,7 @@ final class EvalCommand implements Callable<Integer> {
             description = "A YAML file of these options by their long names (benchmark: [aime24], n: 16, top-p: 0.95, ...); flags on the command line win.")
     Path configFile;
 
-    @Option(names = "--benchmark", paramLabel = "NAME", description = "A shipped math benchmark (see `arbiter benchmarks list`); repeatable.")
+    @Option(names = "--benchmark", paramLabel = "NAME", description = "A shipped benchmark, math or code (see `arbiter benchmarks list`); repeatable.")
     List<String> benchmarks = new ArrayList<>();
 
     @Option(names = "--jsonl", paramLabel = "FILE", description = "Your own math problems: JSONL with id, prompt and answer fields; repeatable.")
@@ -83,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model-revision", paramLabel = "REV",
             description = {"A served model's revision, in the store key: samples are kept apart per revision, and a served model",
-                "whose fingerprint differs from the one recorded for that revision is refused, as under a bare name (see README)."})
+                "whose fingerprint differs from the one recorded for that revision is refused, as under a bare name (docs/eval.md)."})
     String modelRevision;
 
     @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
