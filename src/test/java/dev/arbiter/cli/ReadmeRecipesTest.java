@@ -146,7 +146,7 @@ class ReadmeRecipesTest {
     /** A model that thinks for a while, then boxes a number: enough to fill every report and curve. */
     private static String thinker(String prompt) {
         StringBuilder b = new StringBuilder("Let me work through this.");
-        for (int i = 0; i < 400; i++) {
+        for (int i = 0; i < 1500; i++) {
             b.append(i % 50 == 49 ? " Wait, let me check that step." : " step");
         }
         return b + " </think> The answer is \\boxed{" + Math.floorMod(prompt.hashCode(), 5) + "}.";
@@ -331,5 +331,7 @@ class ReadmeRecipesTest {
         Path budgets = dir.resolve("results/r1-7b-budgets");
         assertThat(Files.readAllLines(budgets.resolve("scale.csv"))).hasSizeGreaterThan(5);
         assertThat(budgets.resolve("scale.svg")).isNotEmptyFile();
+        // the thinking is longer than the smallest budgets, so the sweep made answer calls
+        assertThat(Json.mapper().readTree(budgets.resolve("calls.json").toFile()).at("/answer/calls").asInt()).isPositive();
     }
 }
