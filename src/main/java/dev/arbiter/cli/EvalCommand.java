@@ -65,7 +65,7 @@ final class EvalCommand implements Callable<Integer> {
     static final String DEFAULT_CODE_TEMPLATE = "{problem}\n\nSolve the problem in Python 3. End your answer with the complete program in one ```python code block.";
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "A YAML file of these options by their long names (benchmark: [aime24], n: 16, top-p: 0.95, ...); flags on the command line win.")
+            description = "A YAML file of these options by their long names, kebab- or snake_case (benchmark: [aime24], n: 16, top_p: 0.95, ...); flags on the command line win.")
     Path configFile;
 
     @Option(names = "--benchmark", paramLabel = "NAME", description = "A shipped benchmark, math or code (see `arbiter benchmarks list`); repeatable.")
