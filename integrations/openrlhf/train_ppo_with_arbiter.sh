@@ -8,7 +8,7 @@
 # that send no labels work too: start the server with --answers BENCHMARK to look answers up by problem.
 # The server finds each response after its prompt ('prompts', sent since 2025-02) or after the chat
 # template's assistant header (--apply_chat_template); a query with neither gets 400, never a reward
-# for an answer its prompt holds (or 0, flagged, with --unseparated score-zero). See ../README.md.
+# for an answer its prompt holds (or 0, flagged, with --unseparated score-zero). See ../README.md and ../../docs/reward.md.
 set -euo pipefail
 REWARD_URL="${REWARD_URL:-http://127.0.0.1:8080/get_reward}"
 

@@ -43,7 +43,7 @@ final class Catalog {
     Manifest get(String name) {
         Manifest m = manifests.get(name);
         if (m == null) {
-            throw new BenchmarkException("unknown benchmark '" + name + "'; known: " + String.join(", ", manifests.keySet())
+            throw new BenchmarkException("unknown benchmark '" + name + "'" + NearNames.didYouMean(name, manifests.keySet()) + "; known: " + String.join(", ", manifests.keySet())
                     + " (or jsonl:PATH for your own file)");
         }
         return m;

@@ -16,8 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Downloads dataset files from the Hugging Face hub's {@code resolve} endpoint, the same URL scheme
@@ -76,13 +74,8 @@ final class HubClient {
             Files.createDirectories(dest.getParent());
             try (InputStream in = resp.body();
                     OutputStream out = Files.newOutputStream(dest);
-                    ProgressBar bar = new ProgressBarBuilder()
-                            .setTaskName(hub.repo() + "/" + hub.path())
-                            .setInitialMax(length)
-                            .setStyle(ProgressBarStyle.ASCII)
+                    ProgressBar bar = dev.arbiter.Progress.builder(hub.repo() + "/" + hub.path(), length)
                             .setUnit(" KiB", 1024)
-                            .setUpdateIntervalMillis(500)
-                            .continuousUpdate()
                             .build()) {
                 byte[] buf = new byte[1 << 16];
                 for (int n; (n = in.read(buf)) > 0; ) {

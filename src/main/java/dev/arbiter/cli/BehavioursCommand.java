@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 @Command(name = "behaviours", aliases = "behaviors", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Counts reasoning behaviours in a run's stored completions: backtracking, verification, exploring",
-            "alternatives and self-correction, by a lexicon of marker patterns (see the README; --lexicon for your own).",
+        description = {"Counts reasoning behaviours in a run's stored completions.",
+            "Backtracking, verification, exploring alternatives and self-correction, found by a lexicon of marker",
+            "patterns (docs/scaling.md; --lexicon for your own).",
             "Reports each behaviour against correctness and length, and, given runs at several token budgets,",
             "plots how often each appears as the budget grows. No model is called."},
         footer = {"", "Examples:",

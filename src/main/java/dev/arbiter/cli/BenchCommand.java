@@ -93,7 +93,8 @@ final class BenchCommand implements Runnable {
     }
 
     @Command(name = "sandbox", mixinStandardHelpOptions = true,
-            description = {"Trivial and typical Python programs in the sandbox pool at concurrency 1 and at the core count,",
+            description = {"Measures the sandbox pool beside a bare host Python process.",
+                "Trivial and typical Python programs in the sandbox pool at concurrency 1 and at the core count,",
                 "beside a bare /usr/bin/python3 subprocess on the host measured in the same run.",
                 "Trivial runs are measured one per request and ten per request (each still a fresh process).",
                 "Prints runs per second, median and p99 latency, and the sandbox/host ratios."})

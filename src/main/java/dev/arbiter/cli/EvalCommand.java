@@ -65,10 +65,10 @@ final class EvalCommand implements Callable<Integer> {
     static final String DEFAULT_CODE_TEMPLATE = "{problem}\n\nSolve the problem in Python 3. End your answer with the complete program in one ```python code block.";
 
     @Option(names = "--config", paramLabel = "FILE",
-            description = "A YAML file of these options by their long names (benchmark: [aime24], n: 16, top-p: 0.95, ...); flags on the command line win.")
+            description = "A YAML file of these options by their long names, kebab- or snake_case (benchmark: [aime24], n: 16, top_p: 0.95, ...); flags on the command line win.")
     Path configFile;
 
-    @Option(names = "--benchmark", paramLabel = "NAME", description = "A shipped math benchmark (see `arbiter benchmarks list`); repeatable.")
+    @Option(names = "--benchmark", paramLabel = "NAME", description = "A shipped benchmark, math or code (see `arbiter benchmarks list`); repeatable.")
     List<String> benchmarks = new ArrayList<>();
 
     @Option(names = "--jsonl", paramLabel = "FILE", description = "Your own math problems: JSONL with id, prompt and answer fields; repeatable.")
@@ -83,7 +83,7 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--model-revision", paramLabel = "REV",
             description = {"A served model's revision, in the store key: samples are kept apart per revision, and a served model",
-                "whose fingerprint differs from the one recorded for that revision is refused, as under a bare name (see README)."})
+                "whose fingerprint differs from the one recorded for that revision is refused, as under a bare name (docs/eval.md)."})
     String modelRevision;
 
     @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
@@ -604,7 +604,8 @@ final class EvalCommand implements Callable<Integer> {
         var fields = root.fields();
         while (fields.hasNext()) {
             var e = fields.next();
-            CommandLine.Model.OptionSpec opt = spec.findOption("--" + e.getKey());
+            // the printed config's snake_case keys name the same options as the kebab-case flags
+            CommandLine.Model.OptionSpec opt = spec.findOption("--" + e.getKey().replace('_', '-'));
             if (opt == null || e.getKey().equals("config")) {
                 throw new Errors.UserError(configFile + ": unknown option '" + e.getKey() + "' (see `arbiter eval --help`)");
             }

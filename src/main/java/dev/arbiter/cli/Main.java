@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             "shared/datasets), else from the cache (ARBITER_CACHE, default ~/.cache/arbiter), else",
             "downloaded from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN; ARBITER_OFFLINE=1 forbids it).",
             "",
-            "Start with:  arbiter benchmarks list",
+            "Start with:  arbiter demo  (an embedded evaluation end to end); the manual is in docs/.",
             "Exit codes:  0 ok, 1 failure, 2 usage error; 3 not equal (verify --exit-code only)."
         })
 public final class Main implements Runnable {

@@ -27,8 +27,8 @@ final class ModelCommand implements Runnable {
     enum Preset { NONE, M100 }
 
     @Command(name = "tiny", mixinStandardHelpOptions = true, sortOptions = false,
-            description = {"Writes a random-weight model in the real format, for tests and benchmarks where no weights can be",
-                "downloaded: config.json, a byte-level BPE tokenizer.json, tokenizer_config.json with a chat template,",
+            description = {"Writes a random-weight model in the real Hugging Face format.",
+                "For tests and benchmarks where no weights can be downloaded: config.json, a byte-level BPE tokenizer.json, tokenizer_config.json with a chat template,",
                 "generation_config.json and model.safetensors."},
             footer = {"", "Examples:", "  arbiter model tiny --arch qwen2 --out /tmp/tiny",
                 "  arbiter model tiny --arch llama --preset m100 --out /tmp/m100     (about 100M parameters, for arbiter bench generate)"})

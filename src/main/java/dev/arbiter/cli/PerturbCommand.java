@@ -112,7 +112,7 @@ final class PerturbCommand implements Callable<Integer> {
         TreeMap<String, Integer> notes = new TreeMap<>();
         Path parent = out.toAbsolutePath().getParent();
         Files.createDirectories(parent);
-        Path tmp = Files.createTempFile(parent, "." + out.getFileName(), ".partial");
+        Path tmp = dev.arbiter.OutputFiles.tempBeside(out);
         try {
             Perturber p = new Perturber(kind, f, seed, items.stream().map(Item::text).toList(),
                     verifier == null ? null : (a, b) -> verifier.verify(a, "\\boxed{" + b + "}").equal());

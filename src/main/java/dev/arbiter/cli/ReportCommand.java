@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Merges the results of several `arbiter eval` runs into one leaderboard: one row per",
-            "benchmark and model, sorted by benchmark then pass@1, written as leaderboard.md and summary.json."},
+        description = {"Merges the results of several `arbiter eval` runs into one leaderboard.",
+            "One row per benchmark and model, sorted by benchmark then pass@1, written as leaderboard.md and summary.json."},
         footer = {"", "Example:", "  arbiter report results/model-a-1f2e3d4c5b6a results/model-b-0a9b8c7d6e5f --out results/leaderboard"})
 final class ReportCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Folders written by `arbiter eval` (each holds summary.json).")

@@ -13,16 +13,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Output files of JSON lines that a killed run can resume. Commands append one line per input in
@@ -188,10 +184,8 @@ final class ResumableJsonl {
         }
     }
 
-    /** A progress bar on stderr, updated twice a second; {@code done} of {@code max} are finished already. */
+    /** Progress on stderr (a bar on a terminal, else plain lines); {@code done} of {@code max} are finished already. */
     static ProgressBar progress(String task, long max, long done) {
-        return new ProgressBarBuilder().setTaskName(task).setInitialMax(max).startsFrom(done, Duration.ZERO)
-                .setStyle(ProgressBarStyle.ASCII).setConsumer(new ConsoleProgressBarConsumer(System.err))
-                .setUpdateIntervalMillis(500).continuousUpdate().build();
+        return dev.arbiter.Progress.bar(task, max, done);
     }
 }

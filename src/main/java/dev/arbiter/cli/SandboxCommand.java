@@ -37,8 +37,8 @@ final class SandboxCommand implements Runnable {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run one Python program in the sandbox and print a JSON result:",
-                "status, exit_code, signal, stdout, stderr, cpu_ms, wall_ms, max_rss_kb.",
+            description = {"Runs one Python program in the sandbox and prints a JSON result.",
+                "Its fields: status, exit_code, signal, stdout, stderr, cpu_ms, wall_ms, max_rss_kb.",
                 "Exit code 0 whatever the program did; 1 if the sandbox itself failed."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--code-file", required = true, paramLabel = "FILE", description = "Python source to run as __main__.")

@@ -47,7 +47,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
 @Command(name = "scale", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Inference-scaling curves, written as CSV, PNG and SVG with 95% bands (bootstrap over problems).",
+        description = {"Inference-scaling curves, written as CSV, PNG and SVG with 95%% bands (bootstrap over problems).",
             "",
             "Sample budget (--from-run): pass@k and maj@k for k = 1, 2, 4 ... n from a finished `arbiter eval` run's",
             "  stored verdicts. No model is called. Give several runs for one pair of curves each.",

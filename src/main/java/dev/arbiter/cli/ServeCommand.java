@@ -45,6 +45,7 @@ final class ServeCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--port must be 0..65535");
         }
+        Ports.requireFree(host, port, "--port");
         Path dir = ModelHub.fromEnvironment().resolve(model);
         String id = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
         LocalEngine e = engine.open(dir, id);

@@ -254,7 +254,7 @@ final class TrainCommand implements Runnable {
     }
 
     static final String THREADS = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
-            + "repeat far more often (not always: see the README). More are faster on large models (default: ${DEFAULT-VALUE}).";
+            + "repeat far more often (not always: see docs/train.md). More are faster on large models (default: ${DEFAULT-VALUE}).";
 
 
     @Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,

@@ -21,7 +21,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"The math verifier on Math-Verify's conformance corpus (each case with its own settings) and on",
+        description = {"Measures the math verifier's speed and its agreement with Math-Verify's expected verdicts.",
+            "The math verifier on Math-Verify's conformance corpus (each case with its own settings) and on",
             "MATH-500 (each gold answer against its full reference solution), single-threaded and on N threads.",
             "Prints cold start, verdicts per second, median and p99 latency, and the verdict counts."},
         footer = {"",

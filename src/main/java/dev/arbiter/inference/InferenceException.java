@@ -1,12 +1,14 @@
 package dev.arbiter.inference;
 
+import dev.arbiter.ArbiterException;
+
 /**
  * A generation failed for good (after retries), or the server's answer made no sense. {@link #kind}
  * says whether asking again can help, {@link #status} is the HTTP status of the last answer (0 when
  * none came) and {@link #reason} the server's own words (or the connection error), for reports that
  * group failures by cause.
  */
-public final class InferenceException extends RuntimeException {
+public final class InferenceException extends ArbiterException {
     public enum Kind {
         /** The server refused the request itself (a 4xx other than 408 and 429): the same request fails again. */
         REFUSED,

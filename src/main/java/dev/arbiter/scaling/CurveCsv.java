@@ -25,7 +25,7 @@ public final class CurveCsv {
         }
         Path dir = file.toAbsolutePath().getParent();
         Files.createDirectories(dir);
-        Path tmp = Files.createTempFile(dir, file.getFileName().toString(), ".part");
+        Path tmp = dev.arbiter.OutputFiles.tempBeside(file);
         Files.writeString(tmp, b, StandardCharsets.UTF_8);
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

@@ -109,12 +109,12 @@ public final class CurvePlot {
         Path dir = stem.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path png = dir.resolve(stem.getFileName() + ".png");
-        Path tmp = Files.createTempFile(dir, stem.getFileName().toString(), ".part");
+        Path tmp = dev.arbiter.OutputFiles.tempBeside(png);
         ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, HEIGHT);
         Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
         chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-        Path svgTmp = Files.createTempFile(dir, stem.getFileName().toString(), ".part");
+        Path svgTmp = dev.arbiter.OutputFiles.tempBeside(dir.resolve(stem.getFileName() + ".svg"));
         Files.writeString(svgTmp, g.getSVGDocument(), StandardCharsets.UTF_8);
         Files.move(svgTmp, dir.resolve(stem.getFileName() + ".svg"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }

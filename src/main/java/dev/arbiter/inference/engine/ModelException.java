@@ -1,7 +1,9 @@
 package dev.arbiter.inference.engine;
 
+import dev.arbiter.ArbiterException;
+
 /** A model folder, checkpoint or request the engine cannot use; the message says why, in one line. */
-public final class ModelException extends RuntimeException {
+public final class ModelException extends ArbiterException {
     public ModelException(String message) {
         super(message);
     }

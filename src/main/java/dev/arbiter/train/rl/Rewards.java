@@ -82,7 +82,7 @@ public interface Rewards extends AutoCloseable {
      * Thrown when an item has no reward because the sandbox could not grade it: training on a made-up
      * 0 would teach the policy that the answer was wrong, so the step fails with the sandbox's reason.
      */
-    final class UnscoredException extends IllegalStateException {
+    final class UnscoredException extends dev.arbiter.ArbiterException {
         UnscoredException(String message) {
             super(message);
         }
