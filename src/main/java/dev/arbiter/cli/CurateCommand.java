@@ -102,10 +102,10 @@ final class CurateCommand implements Callable<Integer> {
     Integer containers;
 
     @CommandLine.Mixin
-    BenchmarksCommand.SelectionOptions window;
+    dev.arbiter.cli.options.SelectionOptions window;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -153,13 +153,13 @@ final class EvalCommand implements Callable<Integer> {
     boolean dryRun;
 
     @CommandLine.Mixin
-    ServeCommand.EngineOptions engineOptions;
+    dev.arbiter.cli.options.EngineOptions engineOptions;
 
     @CommandLine.Mixin
-    BenchmarksCommand.SelectionOptions window;
+    dev.arbiter.cli.options.SelectionOptions window;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -267,7 +267,7 @@ final class EvalCommand implements Callable<Integer> {
                 config.set("served", served.info());
             }
             if (localDir != null) {
-                config.put("in_process", localDir.toString()).put("device", engineOptions.where.device);
+                config.put("in_process", localDir.toString()).put("device", engineOptions.device());
             }
             err.println("arbiter eval: resolved config");
             err.println(Json.pretty(config));

@@ -59,7 +59,7 @@ final class RewardBench implements Callable<Integer> {
     Integer containers;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

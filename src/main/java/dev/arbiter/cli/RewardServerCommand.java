@@ -112,7 +112,7 @@ final class RewardServerCommand implements Callable<Integer> {
     int drainS;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

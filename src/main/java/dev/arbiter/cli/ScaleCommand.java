@@ -151,13 +151,13 @@ final class ScaleCommand implements Callable<Integer> {
     Path out;
 
     @CommandLine.Mixin
-    ServeCommand.EngineOptions engineOptions;
+    dev.arbiter.cli.options.EngineOptions engineOptions;
 
     @CommandLine.Mixin
-    BenchmarksCommand.SelectionOptions window;
+    dev.arbiter.cli.options.SelectionOptions window;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

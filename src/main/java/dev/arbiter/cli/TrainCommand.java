@@ -165,7 +165,7 @@ final class TrainCommand implements Runnable {
         String device;
 
         @CommandLine.Mixin
-        BenchmarksCommand.DataOptions data;
+        dev.arbiter.cli.options.DataOptions data;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

@@ -33,7 +33,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "verify-batch",
         mixinStandardHelpOptions = true,
-        defaultValueProvider = VerifyCommand.Defaults.class,
+        defaultValueProvider = dev.arbiter.cli.options.MathOptions.Defaults.class,
         sortOptions = false,
         description = {
             "Verify a JSONL file of gold/prediction pairs in parallel; resumable.",
@@ -73,7 +73,7 @@ final class VerifyBatchCommand implements Callable<Integer> {
     Integer threads;
 
     @CommandLine.Mixin
-    VerifyCommand.ConfigOptions options;
+    dev.arbiter.cli.options.MathOptions options;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -102,7 +102,7 @@ final class VerifyBatchCommand implements Callable<Integer> {
         if (n < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
         }
-        MathConfig defaults = options.config(spec.commandLine());
+        MathConfig defaults = options.config();
         if (Files.exists(in) && Files.exists(out) && Files.isSameFile(in, out)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--out must not be the --in file");
         }

@@ -45,7 +45,7 @@ final class VerifyBench implements Callable<Integer> {
     Integer threads;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
