@@ -397,7 +397,7 @@ final class EvalCommand implements Callable<Integer> {
                     err.printf("%s: resuming: %d of %d samples stored%n", p.benchmark(), before, total);
                     err.flush();
                 }
-                try (ProgressBar bar = ResumableJsonl.progress(p.benchmark(), total, before)) {
+                try (ProgressBar bar = Progress.bar(p.benchmark(), total, before)) {
                     g = EvalRunner.generate(p, backend, st, (done, all, tokens) -> {
                         bar.stepTo(before + done);
                         bar.setExtraMessage(tokens + " tokens");
@@ -594,7 +594,7 @@ final class EvalCommand implements Callable<Integer> {
     private void applyConfig(CommandLine cl) {
         com.fasterxml.jackson.databind.JsonNode root;
         try {
-            root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(InputFiles.read(configFile));
+            root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(dev.arbiter.run.InputFiles.read(configFile));
         } catch (java.io.IOException e) {
             throw new Errors.UserError(configFile + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }

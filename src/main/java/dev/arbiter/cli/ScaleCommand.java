@@ -272,7 +272,7 @@ final class ScaleCommand implements Callable<Integer> {
                     int total = ps.size() * n;
                     int before = total - st.missing(gen.hash(), plan.problemIds(), n).size();
                     EvalRunner.Generated g;
-                    try (ProgressBar bar = ResumableJsonl.progress(each.benchmark() + " @" + bs.getLast(), total, before)) {
+                    try (ProgressBar bar = Progress.bar(each.benchmark() + " @" + bs.getLast(), total, before)) {
                         g = EvalRunner.generate(plan, counter.as("full"), st, (done, all, tokens) -> bar.stepTo(before + done));
                     }
                     g.failures().forEach(f -> err.println("  not generated: " + f.line()));
@@ -329,7 +329,7 @@ final class ScaleCommand implements Callable<Integer> {
         long thinking = 0;
         int samples = 0;
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
-             ProgressBar bar = ResumableJsonl.progress(bench + " force@" + budget, ps.size() * n, 0)) {
+             ProgressBar bar = Progress.bar(bench + " force@" + budget, ps.size() * n, 0)) {
             List<List<Future<BudgetForcing.Forced>>> fs2 = new ArrayList<>();
             for (Problem p : ps) {
                 List<Future<BudgetForcing.Forced>> one = new ArrayList<>();

@@ -111,7 +111,7 @@ final class TrainBench implements Callable<Integer> {
                 digits, task.train().size(), task.heldOut().size(), hidden);
         o.flush();
         try (PolicyModel m = PolicyModel.load(base, Torch.device("cpu"), true); ModelTokenizer tok = ModelTokenizer.load(base, m.config());
-                me.tongfei.progressbar.ProgressBar bar = ResumableJsonl.progress("warm-up", sftSteps, 0)) {
+                me.tongfei.progressbar.ProgressBar bar = Progress.bar("warm-up", sftSteps, 0)) {
             long s0 = System.nanoTime();
             SftTrainer.Result r = SftTrainer.train(m, tok, task.train(), false, sftSteps, 32, AdamW.Settings.of(sftLr), seed, s -> bar.step());
             m.save(warm, Safetensors.DType.F32);

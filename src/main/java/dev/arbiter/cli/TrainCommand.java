@@ -198,7 +198,7 @@ final class TrainCommand implements Runnable {
                 err.printf("%s: %d training prompts, %d held out; rewards from the %s%n", prompts.name(), prompts.train().size(),
                         prompts.heldOut().size(), rewards.describe());
                 err.flush();
-                try (ProgressBar bar = ResumableJsonl.progress("training", steps, t.step())) {
+                try (ProgressBar bar = Progress.bar("training", steps, t.step())) {
                     t.train(log -> {
                         if (log.step() > 0) {
                             bar.step();
@@ -307,7 +307,7 @@ final class TrainCommand implements Runnable {
             List<PromptSet.Example> examples = readDemonstrations(data);
             Path dir = ModelHub.fromEnvironment().resolve(model);
             try (PolicyModel m = PolicyModel.load(dir, Torch.device(device), true); ModelTokenizer tok = ModelTokenizer.load(dir, m.config());
-                    ProgressBar bar = ResumableJsonl.progress("sft", steps, 0)) {
+                    ProgressBar bar = Progress.bar("sft", steps, 0)) {
                 SftTrainer.Result r = SftTrainer.train(m, tok, examples, !raw, steps, batch, AdamW.Settings.of(lr), seed, s -> bar.step());
                 m.save(out, Safetensors.DType.F32);
                 spec.commandLine().getOut().printf("%d examples, %d steps: loss %.4f over the first tenth, %.4f over the last; model in %s%n",

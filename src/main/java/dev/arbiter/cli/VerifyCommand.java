@@ -79,8 +79,8 @@ final class VerifyCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         MathConfig config = options.config();
-        String g = gold.text != null ? gold.text : InputFiles.read(gold.file);
-        String p = pred.text != null ? pred.text : InputFiles.read(pred.file);
+        String g = gold.text != null ? gold.text : dev.arbiter.run.InputFiles.read(gold.file);
+        String p = pred.text != null ? pred.text : dev.arbiter.run.InputFiles.read(pred.file);
         MathVerdict v;
         try (MathVerifier verifier = new MathVerifier(config)) {
             v = verifier.verify(g, p);
