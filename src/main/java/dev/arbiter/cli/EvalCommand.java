@@ -61,8 +61,8 @@ import picocli.CommandLine.Option;
             "  arbiter eval --jsonl my_problems.jsonl --endpoint http://localhost:8000 --model m --n 4 --dry-run",
             "  arbiter eval --benchmark math500 --limit 20 --model ./Qwen2.5-0.5B-Instruct --n 4 --max-tokens 1024   (in-process)"})
 final class EvalCommand implements Callable<Integer> {
-    static final String DEFAULT_TEMPLATE = "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.";
-    static final String DEFAULT_CODE_TEMPLATE = "{problem}\n\nSolve the problem in Python 3. End your answer with the complete program in one ```python code block.";
+    static final String DEFAULT_TEMPLATE = dev.arbiter.run.DefaultPrompts.MATH;
+    static final String DEFAULT_CODE_TEMPLATE = dev.arbiter.run.DefaultPrompts.CODE;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "A YAML file of these options by their long names (benchmark: [aime24], n: 16, top-p: 0.95, ...); flags on the command line win.")
