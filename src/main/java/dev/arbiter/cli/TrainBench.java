@@ -82,7 +82,7 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "128", paramLabel = "H", description = "Hidden size of the tiny model (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = TrainCommand.THREADS)
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = dev.arbiter.cli.options.TorchThreadsOption.DESCRIPTION)
     int threads;
 
     @CommandLine.Spec

@@ -1,16 +1,16 @@
 package dev.arbiter.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.CodeTests;
-import dev.arbiter.benchmark.MathAnswer;
-import dev.arbiter.inference.engine.ModelHub;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.cli.options.DataOptions;
+import dev.arbiter.cli.options.DeviceOption;
+import dev.arbiter.cli.options.ModelFolderOption;
+import dev.arbiter.cli.options.SeedOption;
+import dev.arbiter.cli.options.ShapingOption;
+import dev.arbiter.cli.options.TorchThreadsOption;
 import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.inference.engine.Torch;
-import dev.arbiter.json.Json;
 import dev.arbiter.reward.Shaping;
-import dev.arbiter.train.data.SftRecords;
 import dev.arbiter.train.rl.AdamW;
 import dev.arbiter.train.rl.PolicyLoss;
 import dev.arbiter.train.rl.PolicyModel;
@@ -20,16 +20,12 @@ import dev.arbiter.train.rl.RlConfig;
 import dev.arbiter.train.rl.RlTrainer;
 import dev.arbiter.train.rl.SftTrainer;
 import dev.arbiter.train.rl.TrainingPlot;
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
@@ -69,8 +65,8 @@ final class TrainCommand implements Runnable {
                 "  arbiter train rl --model Qwen/Qwen2.5-0.5B-Instruct --prompts train.jsonl --out results/rl \\",
                 "      --reward-url http://localhost:8080 --shaping format_penalty=-0.5 --device gpu"})
     static final class Rl implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "DIR|ID", description = "The starting model folder or Hugging Face id.")
-        String model;
+        @CommandLine.Mixin
+        ModelFolderOption model;
 
         @Option(names = "--out", required = true, paramLabel = "DIR", description = "The run folder; a folder holding a checkpoint is resumed.")
         Path out;
@@ -133,8 +129,8 @@ final class TrainCommand implements Runnable {
         @Option(names = "--max-grad-norm", defaultValue = "1.0", paramLabel = "N", description = "Global gradient-norm clip; 0 turns it off (default: ${DEFAULT-VALUE}).")
         double maxGradNorm;
 
-        @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of prompt draws and sampling (default: ${DEFAULT-VALUE}).")
-        long seed;
+        @CommandLine.Mixin
+        SeedOption seed;
 
         @Option(names = "--save-every", defaultValue = "20", paramLabel = "N", description = "Steps between checkpoints (default: ${DEFAULT-VALUE}).")
         int saveEvery;
@@ -149,8 +145,8 @@ final class TrainCommand implements Runnable {
                 description = "The reward of a response that hits --max-new-tokens without stopping, whatever the verifier says; T1 gives -1.")
         Double truncatedReward;
 
-        @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = THREADS)
-        int threads;
+        @CommandLine.Mixin
+        TorchThreadsOption threads;
 
         @Option(names = "--reward-url", paramLabel = "URL", description = "Score with a running `arbiter reward-server` instead of in process.")
         URI rewardUrl;
@@ -158,40 +154,37 @@ final class TrainCommand implements Runnable {
         @Option(names = "--reward-token", paramLabel = "TOKEN", description = "The reward server's bearer token.")
         String rewardToken;
 
-        @Option(names = "--shaping", paramLabel = "KEY=VALUE", mapFallbackValue = "", description = "Reward shaping, repeatable; keys: " + Shaping.KEYS + ".")
-        Map<String, String> shaping = new LinkedHashMap<>();
-
-        @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-        String device;
+        @CommandLine.Mixin
+        ShapingOption shaping;
 
         @CommandLine.Mixin
-        dev.arbiter.cli.options.DataOptions data;
+        DeviceOption device;
+
+        @CommandLine.Mixin
+        DataOptions data;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            Path dir = ModelHub.fromEnvironment().resolve(model);
             RlConfig cfg;
             PromptSet prompts;
             try {
                 cfg = new RlConfig(steps, promptsPerStep, group, temperature, topP, maxNewTokens,
                         new AdamW.Settings(lr, 0.9, 0.999, 1e-8, 0.0, maxGradNorm), new PolicyLoss.Coefficients(clip, entropyCoef, klCoef),
-                        referenceEma, updates, seed, saveEvery, evalEvery, !raw,
-                        truncatedReward == null ? java.util.OptionalDouble.empty() : java.util.OptionalDouble.of(truncatedReward));
-                if (threads < 1) {
-                    throw new IllegalArgumentException("--threads must be at least 1");
-                }
+                        referenceEma, updates, seed.seed(), saveEvery, evalEvery, !raw,
+                        truncatedReward == null ? OptionalDouble.empty() : OptionalDouble.of(truncatedReward));
                 prompts = prompts();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            Shaping s = RewardServerCommand.shaping(spec, shaping);
+            Shaping s = shaping.shaping();
+            threads.apply();
+            Path dir = model.resolve();
             PrintWriter err = spec.commandLine().getErr();
-            Torch.threads(threads);
             try (Rewards rewards = rewardUrl == null ? Rewards.inProcess(s) : Rewards.remote(rewardUrl, rewardToken, s);
-                    RlTrainer t = open(dir, cfg, prompts, rewards)) {
+                    RlTrainer t = RlTrainer.open(dir, out, device.device(), cfg, prompts, rewards)) {
                 if (t.step() > 0) {
                     err.printf("resuming %s at step %d of %d%n", out, t.step(), steps);
                 }
@@ -218,18 +211,9 @@ final class TrainCommand implements Runnable {
             return 0;
         }
 
-        private RlTrainer open(Path dir, RlConfig cfg, PromptSet prompts, Rewards rewards) {
-            return RlTrainer.open(dir, out, device, cfg, prompts, rewards);
-        }
-
         private PromptSet prompts() {
             if (source.task != null) {
-                String[] p = source.task.split(":");
-                if (!p[0].equals("addition") || p.length != 2 || !p[1].matches("\\d")) {
-                    throw new IllegalArgumentException("--task takes addition:D with D digits per addend, e.g. addition:2");
-                }
-                int d = Integer.parseInt(p[1]);
-                return PromptSet.addition(d, PromptSet.defaultHeldOut(d), seed);
+                return PromptSet.task(source.task, seed.seed());
             }
             if (source.prompts != null) {
                 if (!Files.isRegularFile(source.prompts)) {
@@ -237,25 +221,9 @@ final class TrainCommand implements Runnable {
                 }
                 return PromptSet.jsonl(source.prompts, heldOutEvery);
             }
-            Benchmarks.Loaded loaded = data.open().load(source.benchmark, dev.arbiter.benchmark.Selection.DEFAULT);
-            List<PromptSet.Example> train = new ArrayList<>();
-            List<PromptSet.Example> held = new ArrayList<>();
-            int i = 0;
-            for (var p : loaded.problems()) {
-                // the prompts `arbiter eval` asks by default, so a trained model is judged on what it was trained on
-                PromptSet.Example e = p.gold() instanceof CodeTests tests
-                        ? new PromptSet.Example(p.id(), EvalCommand.DEFAULT_CODE_TEMPLATE.replace("{problem}", p.prompt()), "", tests, null)
-                        : new PromptSet.Example(p.id(), EvalCommand.DEFAULT_TEMPLATE.replace("{problem}", p.prompt()), ((MathAnswer) p.gold()).answer(),
-                                ((MathAnswer) p.gold()).solution());
-                (heldOutEvery > 0 && ++i % heldOutEvery == 0 ? held : train).add(e);
-            }
-            return new PromptSet(source.benchmark, train, held);
+            return PromptSet.benchmark(data.open().load(source.benchmark, Selection.DEFAULT), heldOutEvery);
         }
     }
-
-    static final String THREADS = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
-            + "repeat far more often (not always: see the README). More are faster on large models (default: ${DEFAULT-VALUE}).";
-
 
     @Command(name = "sft", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Supervised fine-tuning on demonstrations: next-token loss on each response and its stop token.",
@@ -265,8 +233,8 @@ final class TrainCommand implements Runnable {
                 "  arbiter curate --references --benchmark math500 --out results/curated",
                 "  arbiter train sft --model DIR --data results/curated/sharegpt.jsonl --out results/sft --steps 500"})
     static final class Sft implements Callable<Integer> {
-        @Option(names = "--model", required = true, paramLabel = "DIR|ID", description = "The starting model folder or Hugging Face id.")
-        String model;
+        @CommandLine.Mixin
+        ModelFolderOption model;
 
         @Option(names = "--data", required = true, paramLabel = "FILE", description = "ShareGPT, Alpaca, or prompt/response JSONL.")
         Path data;
@@ -283,32 +251,32 @@ final class TrainCommand implements Runnable {
         @Option(names = "--lr", defaultValue = "1e-5", paramLabel = "LR", description = "AdamW learning rate (default: ${DEFAULT-VALUE}).")
         double lr;
 
-        @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the example draws (default: ${DEFAULT-VALUE}).")
-        long seed;
+        @CommandLine.Mixin
+        SeedOption seed;
 
         @Option(names = "--raw", description = "Feed prompts as they are instead of through the model's chat template.")
         boolean raw;
 
-        @Option(names = "--device", defaultValue = "auto", paramLabel = "D", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-        String device;
+        @CommandLine.Mixin
+        DeviceOption device;
 
-        @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = THREADS)
-        int threads;
+        @CommandLine.Mixin
+        TorchThreadsOption threads;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
-            if (steps < 1 || batch < 1 || threads < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--steps, --batch and --threads must be at least 1");
+            if (steps < 1 || batch < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--steps and --batch must be at least 1");
             }
-            Torch.threads(threads);
-            List<PromptSet.Example> examples = readDemonstrations(data);
-            Path dir = ModelHub.fromEnvironment().resolve(model);
-            try (PolicyModel m = PolicyModel.load(dir, Torch.device(device), true); ModelTokenizer tok = ModelTokenizer.load(dir, m.config());
+            threads.apply();
+            List<PromptSet.Example> examples = PromptSet.demonstrations(data);
+            Path dir = model.resolve();
+            try (PolicyModel m = PolicyModel.load(dir, Torch.device(device.device()), true); ModelTokenizer tok = ModelTokenizer.load(dir, m.config());
                     ProgressBar bar = Progress.bar("sft", steps, 0)) {
-                SftTrainer.Result r = SftTrainer.train(m, tok, examples, !raw, steps, batch, AdamW.Settings.of(lr), seed, s -> bar.step());
+                SftTrainer.Result r = SftTrainer.train(m, tok, examples, !raw, steps, batch, AdamW.Settings.of(lr), seed.seed(), s -> bar.step());
                 m.save(out, Safetensors.DType.F32);
                 spec.commandLine().getOut().printf("%d examples, %d steps: loss %.4f over the first tenth, %.4f over the last; model in %s%n",
                         examples.size(), r.steps(), r.firstLoss(), r.lastLoss(), out);
@@ -317,37 +285,5 @@ final class TrainCommand implements Runnable {
             }
             return 0;
         }
-    }
-
-    /** Prompt/response pairs from ShareGPT ({@code conversations}), Alpaca ({@code instruction}/{@code output}) or plain JSONL lines. */
-    static List<PromptSet.Example> readDemonstrations(Path file) {
-        List<String> lines;
-        try {
-            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new Errors.UserError("cannot read " + file + ": " + e.getMessage());
-        }
-        List<PromptSet.Example> out = new ArrayList<>();
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).isBlank()) {
-                continue;
-            }
-            JsonNode n;
-            try {
-                n = Json.mapper().readTree(lines.get(i));
-            } catch (IOException e) {
-                throw new Errors.UserError(file + " line " + (i + 1) + ": not JSON");
-            }
-            SftRecords.Demonstration d = SftRecords.demonstration(n);
-            if (d == null) {
-                throw new Errors.UserError(file + " line " + (i + 1) + ": no prompt and response (expected ShareGPT conversations, Alpaca "
-                        + "instruction/output, or prompt/response)");
-            }
-            out.add(new PromptSet.Example("line-" + (i + 1), d.prompt(), "", d.response()));
-        }
-        if (out.isEmpty()) {
-            throw new Errors.UserError(file + " holds no demonstrations");
-        }
-        return out;
     }
 }

@@ -10,9 +10,11 @@ public final class TorchThreadsOption {
     @Spec(Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
-            description = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
-                    + "repeat far more often (not always: see the README). More are faster on large models (default: ${DEFAULT-VALUE}).")
+    /** The help text, for a command that keeps its own default. */
+    public static final String DESCRIPTION = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
+            + "repeat far more often (not always: see the README). More are faster on large models (default: ${DEFAULT-VALUE}).";
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = DESCRIPTION)
     int threads;
 
     public int threads() {
