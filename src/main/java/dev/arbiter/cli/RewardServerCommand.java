@@ -9,7 +9,6 @@ import dev.arbiter.reward.AnswerIndex;
 import dev.arbiter.reward.ItemDefaults;
 import dev.arbiter.reward.RewardServer;
 import dev.arbiter.reward.RewardServers;
-import dev.arbiter.reward.Shaping;
 import dev.arbiter.verify.code.CodeGrader;
 import java.io.PrintWriter;
 import java.net.BindException;
