@@ -10,7 +10,6 @@ import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.train.data.Candidate;
 import dev.arbiter.train.data.Curation;
 import dev.arbiter.train.data.Judged;
-import dev.arbiter.train.data.LengthStats;
 import dev.arbiter.train.data.SftWriter;
 import dev.arbiter.verify.Outcome;
 import java.io.PrintWriter;
@@ -127,9 +126,9 @@ final class CurateCommand implements Callable<Integer> {
         }
         String unit = tokenizer == null ? "chars" : "tokens";
         SftWriter.Summary summary = r.summary();
-        summary.sources().forEach((src, c) -> o.println(line(src, c, unit)));
+        summary.sources().forEach((src, c) -> o.println(c.describe(src, unit)));
         if (summary.sources().size() > 1) {
-            o.println(line("all", summary.total(), unit));
+            o.println(summary.total().describe("all", unit));
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         o.printf("kept %d of %d (--keep %s) in %.1f s (verifying %.1f s): %s/sharegpt.jsonl, alpaca.jsonl, rejected.jsonl, stats.json%n",
@@ -145,17 +144,5 @@ final class CurateCommand implements Callable<Integer> {
             return Errors.FAILURE;
         }
         return 0;
-    }
-
-    private static String line(String source, SftWriter.Counts c, String unit) {
-        LengthStats l = c.keptLength();
-        StringBuilder by = new StringBuilder();
-        c.outcomes().forEach((o, k) -> {
-            if (k > 0 || o.equals(Outcome.CORRECT.label()) || o.equals(Outcome.WRONG.label())) {
-                by.append(by.isEmpty() ? "" : ", ").append(o).append(' ').append(k);
-            }
-        });
-        return String.format("%s: kept %d of %d (%s); kept %s min %d mean %.1f median %.1f p90 %.1f max %d",
-                source, c.kept(), c.samples(), by, unit, l.min(), l.mean(), l.median(), l.p90(), l.max());
     }
 }

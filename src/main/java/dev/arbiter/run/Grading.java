@@ -44,8 +44,11 @@ public final class Grading {
     public record Settings(int timeoutS, LcbRequest.Clock clock, int memoryMb, MathConfig.Extraction extraction, SandboxConfig sandbox,
                            Function<SandboxConfig, Sandbox> sandboxes) {
         public Settings {
-            if (timeoutS < 1 || memoryMb < 16) {
-                throw new IllegalArgumentException("--timeout-s must be at least 1, --memory-mb at least 16");
+            if (timeoutS < 1) {
+                throw new IllegalArgumentException("--timeout-s must be at least 1");
+            }
+            if (memoryMb < 16) {
+                throw new IllegalArgumentException("--memory-mb must be at least 16");
             }
         }
     }
