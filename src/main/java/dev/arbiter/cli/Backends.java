@@ -34,7 +34,7 @@ final class Backends {
 
     private Backends() {}
 
-    static Opened open(CommandLine cl, List<URI> endpoints, String model, ServeCommand.EngineOptions engine, Duration timeout) {
+    static Opened open(CommandLine cl, List<URI> endpoints, String model, dev.arbiter.cli.options.EngineOptions engine, Duration timeout) {
         if (model == null || model.isBlank()) {
             throw new CommandLine.ParameterException(cl, "--model is required");
         }

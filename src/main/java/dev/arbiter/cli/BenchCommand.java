@@ -109,7 +109,7 @@ final class BenchCommand implements Runnable {
         String hostPython;
 
         @CommandLine.Mixin
-        BenchmarksCommand.DataOptions data;
+        dev.arbiter.cli.options.DataOptions data;
 
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;

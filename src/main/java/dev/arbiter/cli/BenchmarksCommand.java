@@ -1,16 +1,14 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.benchmark.BenchmarkException;
+import dev.arbiter.cli.options.DataOptions;
+import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.DataConfig;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
-import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.json.Json;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,48 +38,6 @@ final class BenchmarksCommand implements Runnable {
     @Override
     public void run() {
         throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: list, show or fetch");
-    }
-
-    /** Options every benchmarks subcommand shares (a picocli mixin). */
-    static final class DataOptions {
-        @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Folder laid out like shared/datasets; overrides ARBITER_DATA.")
-        Path dataDir;
-
-        @Option(names = "--offline", description = "Never download; same as ARBITER_OFFLINE=1.")
-        boolean offline;
-
-        Benchmarks open() {
-            DataConfig c = DataConfig.fromEnvironment(dataDir, System.getenv());
-            if (dataDir != null && !java.nio.file.Files.isDirectory(dataDir)) {
-                throw new BenchmarkException("--data-dir " + dataDir + " is not a folder");
-            }
-            if (offline) {
-                c = new DataConfig(c.dataDir(), c.cacheDir(), true, c.hubEndpoint(), c.hubToken());
-            }
-            return new Benchmarks(c);
-        }
-    }
-
-    /** LiveCodeBench's release and date window (a picocli mixin). */
-    static final class SelectionOptions {
-        @Option(names = "--release", paramLabel = "TAG",
-                description = "LiveCodeBench release: release_v1..release_v6, release_latest, v1..v6 or vI_vJ (default: the manifest's).")
-        String release;
-
-        @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: first contest date, inclusive.")
-        LocalDate from;
-
-        @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: last contest date, inclusive.")
-        LocalDate to;
-
-        Selection selection() {
-            return new Selection(release, from, to);
-        }
-
-        boolean given() {
-            return release != null || from != null || to != null;
-        }
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true,

@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.Progress;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
@@ -61,8 +62,8 @@ import picocli.CommandLine.Option;
             "  arbiter eval --jsonl my_problems.jsonl --endpoint http://localhost:8000 --model m --n 4 --dry-run",
             "  arbiter eval --benchmark math500 --limit 20 --model ./Qwen2.5-0.5B-Instruct --n 4 --max-tokens 1024   (in-process)"})
 final class EvalCommand implements Callable<Integer> {
-    static final String DEFAULT_TEMPLATE = "{problem}\n\nPlease reason step by step, and put your final answer within \\boxed{}.";
-    static final String DEFAULT_CODE_TEMPLATE = "{problem}\n\nSolve the problem in Python 3. End your answer with the complete program in one ```python code block.";
+    static final String DEFAULT_TEMPLATE = dev.arbiter.run.DefaultPrompts.MATH;
+    static final String DEFAULT_CODE_TEMPLATE = dev.arbiter.run.DefaultPrompts.CODE;
 
     @Option(names = "--config", paramLabel = "FILE",
             description = "A YAML file of these options by their long names, kebab- or snake_case (benchmark: [aime24], n: 16, top_p: 0.95, ...); flags on the command line win.")
@@ -153,13 +154,13 @@ final class EvalCommand implements Callable<Integer> {
     boolean dryRun;
 
     @CommandLine.Mixin
-    ServeCommand.EngineOptions engineOptions;
+    dev.arbiter.cli.options.EngineOptions engineOptions;
 
     @CommandLine.Mixin
-    BenchmarksCommand.SelectionOptions window;
+    dev.arbiter.cli.options.SelectionOptions window;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -267,7 +268,7 @@ final class EvalCommand implements Callable<Integer> {
                 config.set("served", served.info());
             }
             if (localDir != null) {
-                config.put("in_process", localDir.toString()).put("device", engineOptions.where.device);
+                config.put("in_process", localDir.toString()).put("device", engineOptions.device());
             }
             err.println("arbiter eval: resolved config");
             err.println(Json.pretty(config));
@@ -397,7 +398,7 @@ final class EvalCommand implements Callable<Integer> {
                     err.printf("%s: resuming: %d of %d samples stored%n", p.benchmark(), before, total);
                     err.flush();
                 }
-                try (ProgressBar bar = ResumableJsonl.progress(p.benchmark(), total, before)) {
+                try (ProgressBar bar = Progress.bar(p.benchmark(), total, before)) {
                     g = EvalRunner.generate(p, backend, st, (done, all, tokens) -> {
                         bar.stepTo(before + done);
                         bar.setExtraMessage(tokens + " tokens");
@@ -594,7 +595,7 @@ final class EvalCommand implements Callable<Integer> {
     private void applyConfig(CommandLine cl) {
         com.fasterxml.jackson.databind.JsonNode root;
         try {
-            root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(InputFiles.read(configFile));
+            root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(dev.arbiter.run.InputFiles.read(configFile));
         } catch (java.io.IOException e) {
             throw new Errors.UserError(configFile + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
         }

@@ -38,7 +38,7 @@ final class GenerateBench implements Callable<Integer> {
     int decodeSteps;
 
     @CommandLine.Mixin
-    ServeCommand.DeviceOptions where;
+    dev.arbiter.cli.options.DeviceOptions where;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,8 +50,8 @@ final class GenerateBench implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         Path dir = ModelHub.fromEnvironment().resolve(model);
-        var d = Torch.device(where.device);
-        Torch.Precision p = Torch.precision(d, where.precision);
+        var d = Torch.device(where.device());
+        Torch.Precision p = Torch.precision(d, where.precision());
         long t0 = System.nanoTime();
         try (DecoderModel m = DecoderModel.load(dir, d, p)) {
             double loadS = (System.nanoTime() - t0) / 1e9;

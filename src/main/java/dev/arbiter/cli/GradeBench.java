@@ -36,7 +36,7 @@ final class GradeBench implements Callable<Integer> {
     int samples;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

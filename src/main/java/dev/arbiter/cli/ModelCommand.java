@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.cli.options.SeedOption;
 import dev.arbiter.inference.engine.Checkpoint;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.Safetensors;
@@ -71,8 +72,8 @@ final class ModelCommand implements Runnable {
         @Option(names = "--init-std", defaultValue = "0.02", paramLabel = "S", description = "Weight standard deviation (default: ${DEFAULT-VALUE}).")
         double initStd;
 
-        @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "Seed of the weights (default: ${DEFAULT-VALUE}).")
-        long seed;
+        @CommandLine.Mixin
+        SeedOption seed;
 
         @Option(names = "--dtype", defaultValue = "bf16", paramLabel = "T", description = "f32, f16 or bf16, as stored (default: ${DEFAULT-VALUE}).")
         String dtype;
@@ -85,16 +86,16 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Safetensors.DType dt = switch (dtype.toLowerCase()) {
-                case "f32", "fp32", "float32" -> Safetensors.DType.F32;
-                case "f16", "fp16", "float16" -> Safetensors.DType.F16;
-                case "bf16", "bfloat16" -> Safetensors.DType.BF16;
-                default -> throw new CommandLine.ParameterException(spec.commandLine(), "--dtype must be f32, f16 or bf16, got " + dtype);
-            };
+            Safetensors.DType dt;
+            try {
+                dt = Safetensors.DType.parse(dtype);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
             boolean tied = untied == null ? arch == ModelConfig.Architecture.QWEN2 : !untied;
             TinyModel.Spec s = preset == Preset.M100
-                    ? new TinyModel.Spec(arch, 768, 2048, 12, 12, 4, 32000, merges, true, initStd, seed, dt, maxPositions)
-                    : new TinyModel.Spec(arch, hidden, intermediate, layers, heads, kvHeads, vocab, merges, tied, initStd, seed, dt, maxPositions);
+                    ? new TinyModel.Spec(arch, 768, 2048, 12, 12, 4, 32000, merges, true, initStd, seed.seed(), dt, maxPositions)
+                    : new TinyModel.Spec(arch, hidden, intermediate, layers, heads, kvHeads, vocab, merges, tied, initStd, seed.seed(), dt, maxPositions);
             if (s.hidden() < 2 || s.layers() < 1 || s.heads() < 1 || s.kvHeads() < 1 || s.intermediate() < 1 || s.heads() % s.kvHeads() != 0
                     || vocab < 0 || merges < 0 || !(initStd > 0) || maxPositions < 16) {
                 throw new CommandLine.ParameterException(spec.commandLine(),

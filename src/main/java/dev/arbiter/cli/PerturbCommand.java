@@ -1,20 +1,12 @@
 package dev.arbiter.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.arbiter.json.Json;
+import dev.arbiter.Progress;
+import dev.arbiter.cli.options.SeedOption;
+import dev.arbiter.train.data.PerturbFile;
 import dev.arbiter.train.data.Perturber;
-import dev.arbiter.verify.math.MathVerifier;
-import java.io.BufferedWriter;
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
@@ -61,8 +53,8 @@ final class PerturbCommand implements Callable<Integer> {
     @Option(names = "--fraction", paramLabel = "F", description = "Share of units to change, in (0, 1] (required but for wrong-answer, where it is 1).")
     Double fraction;
 
-    @Option(names = "--seed", defaultValue = "0", paramLabel = "S", description = "(default: ${DEFAULT-VALUE})")
-    long seed;
+    @CommandLine.Mixin
+    SeedOption seed;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -77,9 +69,6 @@ final class PerturbCommand implements Callable<Integer> {
             }
         }
     }
-
-    /** One input record and where its assistant message sits. */
-    private record Item(ObjectNode record, ObjectNode message, String text) {}
 
     @Override
     public Integer call() throws Exception {
@@ -97,100 +86,18 @@ final class PerturbCommand implements Callable<Integer> {
         if (Files.exists(out) && Files.exists(in) && Files.isSameFile(in, out)) {
             throw new CommandLine.ParameterException(cl, "--out must not be --in");
         }
-        if (Files.isDirectory(out)) {
-            throw new Errors.UserError(out + " is a folder; --out takes a file");
-        }
-        List<Item> items = read();
-        if (kind == Perturber.Kind.INSERT && items.size() < 2) {
-            throw new Errors.UserError(in + ": insert draws steps from other records, and it holds " + items.size());
-        }
-        MathVerifier verifier = kind == Perturber.Kind.WRONG_ANSWER ? new MathVerifier() : null;
-        long total = 0;
-        long changed = 0;
-        int untouched = 0;
-        TreeMap<String, Integer> where = new TreeMap<>();
-        TreeMap<String, Integer> notes = new TreeMap<>();
-        Path parent = out.toAbsolutePath().getParent();
-        Files.createDirectories(parent);
-        Path tmp = dev.arbiter.OutputFiles.tempBeside(out);
-        try {
-            Perturber p = new Perturber(kind, f, seed, items.stream().map(Item::text).toList(),
-                    verifier == null ? null : (a, b) -> verifier.verify(a, "\\boxed{" + b + "}").equal());
-            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8);
-                 ProgressBar bar = ResumableJsonl.progress("perturbing", items.size(), 0)) {
-                for (int i = 0; i < items.size(); i++) {
-                    Item it = items.get(i);
-                    Perturber.Result r = p.apply(i, it.text());
-                    it.message().put(it.message().has("value") ? "value" : "content", r.message());
-                    it.record().set("perturbation", Json.mapper().valueToTree(r.audit()));
-                    w.write(Json.line(it.record()));
-                    w.write('\n');
-                    total += r.audit().total();
-                    changed += r.audit().changed();
-                    untouched += r.audit().changed() == 0 ? 1 : 0;
-                    where.merge(r.audit().thought(), 1, Integer::sum);
-                    if (r.audit().note() != null) {
-                        notes.merge(r.audit().note().replaceFirst("^\\d+ ", "N "), 1, Integer::sum);
-                    }
-                    bar.step();
-                }
-            }
-            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-            if (verifier != null) {
-                verifier.close();
-            }
+        PerturbFile.Records records = PerturbFile.read(in);
+        PerturbFile.Summary s;
+        try (ProgressBar bar = Progress.bar("perturbing", records.size(), 0)) {
+            s = PerturbFile.run(records, out, kind, f, seed.seed(), bar::step);
         }
         PrintWriter o = cl.getOut();
         o.printf("perturbed %d records (%s, fraction %s, seed %d): changed %d of %d %s (%.1f%%); %d records unchanged; thought found by %s%n",
-                items.size(), kind.cliName, f, seed, changed, total, kind.unit, total == 0 ? 0.0 : 100.0 * changed / total, untouched, where);
-        notes.forEach((n, c) -> o.printf("  %d records: %s%n", c, n));
+                s.records(), kind.cliName, f, seed.seed(), s.changed(), s.total(), kind.unit, s.total() == 0 ? 0.0 : 100.0 * s.changed() / s.total(),
+                s.untouched(), s.thoughtFoundBy());
+        s.notes().forEach((n, c) -> o.printf("  %d records: %s%n", c, n));
         o.printf("wrote %s%n", out);
         o.flush();
         return 0;
-    }
-
-    private List<Item> read() {
-        List<Item> items = new ArrayList<>();
-        try (InputFiles.Lines lines = new InputFiles.Lines(in)) {
-            for (String raw; (raw = lines.next()) != null; ) {
-                if (raw.isBlank()) {
-                    continue;
-                }
-                String where = in + ":" + lines.number();
-                JsonNode n;
-                try {
-                    n = Json.mapper().readTree(raw);
-                } catch (IOException e) {
-                    throw new Errors.UserError(where + ": not valid JSON");
-                }
-                if (!(n instanceof ObjectNode rec) || !n.path("conversations").isArray()) {
-                    throw new Errors.UserError(where + ": not a ShareGPT record (needs a \"conversations\" list)");
-                }
-                ObjectNode assistant = null;
-                for (JsonNode m : n.get("conversations")) {
-                    String from = m.path("from").asText(m.path("role").asText(""));
-                    if ((from.equals("gpt") || from.equals("assistant")) && m instanceof ObjectNode mo) {
-                        assistant = mo;
-                    }
-                }
-                if (assistant == null) {
-                    throw new Errors.UserError(where + ": no assistant message (from \"gpt\" or \"assistant\")");
-                }
-                JsonNode text = assistant.has("value") ? assistant.get("value") : assistant.get("content");
-                if (text == null || !text.isTextual()) {
-                    throw new Errors.UserError(where + ": the assistant message has no \"value\" string");
-                }
-                if (rec.has("perturbation")) {
-                    throw new Errors.UserError(where + ": already perturbed; perturb the original data");
-                }
-                items.add(new Item(rec, assistant, text.asText()));
-            }
-        }
-        if (items.isEmpty()) {
-            throw new Errors.UserError(in + ": no records");
-        }
-        return items;
     }
 }

@@ -59,7 +59,7 @@ final class RewardBench implements Callable<Integer> {
     Integer containers;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -163,12 +163,12 @@ final class RewardBench implements Callable<Integer> {
                 lat.add(mine);
                 int tt = t;
                 fs.add(ex.submit(() -> {
-                    try (LoopbackHttp http = new LoopbackHttp("127.0.0.1", port)) {
+                    try (dev.arbiter.reward.LoopbackHttp http = new dev.arbiter.reward.LoopbackHttp("127.0.0.1", port)) {
                         int i = tt * 7919;
                         do {
                             Payload p = payloads.get(Math.floorMod(i++, payloads.size()));
                             long s = System.nanoTime();
-                            LoopbackHttp.Response r = http.post(path, p.body());
+                            dev.arbiter.reward.LoopbackHttp.Response r = http.post(path, p.body());
                             mine.add((System.nanoTime() - s) / 1e6);
                             if (r.status() != 200) {
                                 non200.incrementAndGet();

@@ -1,23 +1,20 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.benchmark.Problem;
-import dev.arbiter.benchmark.Selection;
+import dev.arbiter.cli.options.DataOptions;
+import dev.arbiter.cli.options.ExtractionOption;
+import dev.arbiter.cli.options.SandboxOptions;
+import dev.arbiter.cli.options.ShapingOption;
+import dev.arbiter.cli.options.TestTimeoutOption;
 import dev.arbiter.reward.AnswerIndex;
 import dev.arbiter.reward.ItemDefaults;
-import dev.arbiter.reward.RewardScorer;
 import dev.arbiter.reward.RewardServer;
-import dev.arbiter.reward.Shaping;
-import dev.arbiter.sandbox.Sandbox;
-import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.sandbox.SandboxException;
+import dev.arbiter.reward.RewardServers;
 import dev.arbiter.verify.code.CodeGrader;
-import dev.arbiter.verify.math.MathVerifier;
 import java.io.PrintWriter;
+import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -45,7 +42,7 @@ import picocli.CommandLine.Option;
             "  arbiter reward-server --answers math500 --data-dir ../shared/datasets      # for OpenRLHF runs that send no labels",
             "  curl -s localhost:8080/v1/score -d '{\"items\":[{\"kind\":\"math\",\"response\":\"so \\\\boxed{5}\",\"ground_truth\":\"5\"}]}'",
             "",
-            "Trainer set-up for OpenRLHF, verl and TRL: integrations/README.md and docs/reward.md."})
+            "Trainer set-up for OpenRLHF, verl and TRL: integrations/ and the README's \"Reward service\" section."})
 final class RewardServerCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
             description = "Address to bind; 0.0.0.0 serves other machines (default: ${DEFAULT-VALUE}).")
@@ -73,33 +70,29 @@ final class RewardServerCommand implements Callable<Integer> {
             description = "Per-item deadline from arrival; an item past it scores as timed out (default: ${DEFAULT-VALUE}).")
     long deadlineMs;
 
-    @Option(names = "--timeout-s", defaultValue = "6", paramLabel = "S",
-            description = "Per-test time limit of code items, LiveCodeBench's 6 s by default (default: ${DEFAULT-VALUE}).")
-    int timeoutS;
+    @CommandLine.Mixin
+    TestTimeoutOption timeout;
 
     @Option(names = "--grader", defaultValue = "livecodebench", paramLabel = "G",
             description = "Code grader: livecodebench (exact LCB rules) or codecontests (tolerant checker) (default: ${DEFAULT-VALUE}).")
     CodeGrader.Kind grader;
 
-    @Option(names = "--shaping", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "Server-wide shaping, repeatable; keys: " + Shaping.KEYS + ".")
-    Map<String, String> shaping = new LinkedHashMap<>();
+    @CommandLine.Mixin
+    ShapingOption shaping;
 
     @Option(names = "--sandbox", defaultValue = "auto", paramLabel = "MODE",
             description = "auto (use Docker when it is reachable), on (fail without it) or off (default: ${DEFAULT-VALUE}).")
     String sandboxMode;
 
-    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers (default: one per core but one).")
-    Integer containers;
+    @CommandLine.Mixin
+    SandboxOptions sandbox;
 
     @Option(names = "--answers", paramLabel = "BENCHMARK",
             description = "Benchmarks whose problems supply ground truth when a request carries no labels (repeatable).")
     List<String> answers = new ArrayList<>();
 
-    @Option(names = "--extraction", defaultValue = "flexible", paramLabel = "flexible|boxed",
-            description = {"Where a math answer may come from (default: ${DEFAULT-VALUE}): anywhere the verifier finds one, or only",
-                "the response's final \\boxed{} (boxed), so that a number in the prose never earns a reward."})
-    dev.arbiter.verify.math.MathConfig.Extraction extraction;
+    @CommandLine.Mixin
+    ExtractionOption extraction;
 
     @Option(names = "--unseparated", defaultValue = "refuse", paramLabel = "MODE",
             description = {"An OpenRLHF query with no 'prompts' and no chat template this server knows cannot be split into prompt and"
@@ -112,82 +105,49 @@ final class RewardServerCommand implements Callable<Integer> {
     int drainS;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter err = spec.commandLine().getErr();
+        CommandLine cl = spec.commandLine();
         RewardServer.Unseparated split = switch (unseparated) {
             case "refuse" -> RewardServer.Unseparated.REFUSE;
             case "score-zero" -> RewardServer.Unseparated.SCORE_ZERO;
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--unseparated must be refuse or score-zero, got " + unseparated);
+            default -> throw new CommandLine.ParameterException(cl, "--unseparated must be refuse or score-zero, got " + unseparated);
+        };
+        RewardServers.SandboxMode mode = switch (sandboxMode) {
+            case "auto" -> RewardServers.SandboxMode.AUTO;
+            case "on" -> RewardServers.SandboxMode.ON;
+            case "off" -> RewardServers.SandboxMode.OFF;
+            default -> throw new CommandLine.ParameterException(cl, "--sandbox must be auto, on or off, got " + sandboxMode);
         };
         RewardServer.Config config;
         try {
             config = new RewardServer.Config(host, port, token != null ? token : System.getenv("ARBITER_REWARD_TOKEN"),
-                    Math.toIntExact((long) maxBodyMb << 20), (long) bodyBudgetMb << 20, queue, defaults(), drainS, split);
+                    Math.toIntExact((long) maxBodyMb << 20), (long) bodyBudgetMb << 20, queue,
+                    new ItemDefaults(shaping.shaping(), Duration.ofMillis(deadlineMs), grader, timeout.seconds()), drainS, split);
         } catch (IllegalArgumentException | ArithmeticException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         Ports.requireFree(host, port, "--port");
-        AnswerIndex index = null;
-        if (!answers.isEmpty()) {
-            List<Problem> problems = new ArrayList<>();
-            var benchmarks = data.open();
-            for (String b : answers) {
-                problems.addAll(benchmarks.load(b, Selection.DEFAULT).problems());
-            }
-            index = new AnswerIndex(problems, timeoutS);
-        }
-        Sandbox sandbox = null;
-        String sandboxNote;
-        switch (sandboxMode) {
-            case "off" -> sandboxNote = "off (--sandbox off)";
-            case "on", "auto" -> {
-                SandboxConfig sc = SandboxConfig.defaults();
-                if (containers != null) {
-                    sc = sc.withContainers(containers);
-                }
-                try {
-                    sandbox = Sandbox.start(sc);
-                    sandboxNote = sc.containers() + " containers of " + sc.image();
-                } catch (SandboxException e) {
-                    if (sandboxMode.equals("on")) {
-                        throw e;
-                    }
-                    sandboxNote = "unavailable, requests holding code get 503: " + e.getMessage();
-                }
-            }
-            default -> throw new CommandLine.ParameterException(spec.commandLine(), "--sandbox must be auto, on or off, got " + sandboxMode);
-        }
-        MathVerifier verifier = new MathVerifier(dev.arbiter.verify.math.MathConfig.defaults().withExtraction(extraction));
-        verifier.warmUp();
-        String why = sandbox == null ? "no code sandbox on this server (" + sandboxNote + ")" : null;
-        RewardServer server;
+        AnswerIndex index = RewardServers.answers(data.open(), answers, timeout.seconds());
+        RewardServers.Running running;
         try {
-            server = new RewardServer(config, new RewardScorer(verifier, sandbox, why), sandbox, index, why);
-        } catch (java.net.BindException e) {
-            verifier.close();
-            if (sandbox != null) {
-                sandbox.close();
-            }
-            throw new CommandLine.ParameterException(spec.commandLine(), "cannot listen on " + host + ":" + port + ": " + e.getMessage());
+            running = RewardServers.start(config, extraction.extraction(), mode, sandbox.config(), index);
+        } catch (BindException e) {
+            throw new CommandLine.ParameterException(cl, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
-        Sandbox sb = sandbox;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            server.close();
-            verifier.close();
-            if (sb != null) {
-                sb.close();
-            }
+            running.close();
             stopped.countDown();
         }, "arbiter-reward-drain"));
-        err.printf("arbiter reward-server: %s (POST /get_reward /run_code /v1/score; GET /health /metrics)%n", server.uri());
-        err.printf("  sandbox: %s%n  queue: %,d items; body limit %d MiB; item deadline %d ms; %s%n", sandboxNote, queue, maxBodyMb,
+        PrintWriter err = cl.getErr();
+        err.printf("arbiter reward-server: %s (POST /get_reward /run_code /v1/score; GET /health /metrics)%n", running.server().uri());
+        err.printf("  sandbox: %s%n  queue: %,d items; body limit %d MiB; item deadline %d ms; %s%n", running.sandboxNote(), queue, maxBodyMb,
                 deadlineMs, config.token() == null ? "no token" : "bearer token required");
         if (index != null) {
             err.printf("  answers: %,d problems from %s for requests without labels%n", index.size(), String.join(", ", answers));
@@ -197,28 +157,5 @@ final class RewardServerCommand implements Callable<Integer> {
         err.flush();
         stopped.await();
         return 0;
-    }
-
-    private ItemDefaults defaults() {
-        return new ItemDefaults(shaping(spec, shaping), Duration.ofMillis(deadlineMs), grader, timeoutS);
-    }
-
-    /** --shaping KEY=VALUE pairs over the default shaping; a bad key or number is a usage error. Shared with `train rl`. */
-    static Shaping shaping(CommandLine.Model.CommandSpec spec, Map<String, String> pairs) {
-        Shaping s = Shaping.DEFAULT;
-        for (Map.Entry<String, String> e : pairs.entrySet()) {
-            double v;
-            try {
-                v = Double.parseDouble(e.getValue());
-            } catch (NumberFormatException ex) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--shaping " + e.getKey() + " needs a number, got '" + e.getValue() + "'");
-            }
-            try {
-                s = s.with(e.getKey(), v);
-            } catch (IllegalArgumentException ex) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--shaping: " + ex.getMessage());
-            }
-        }
-        return s;
     }
 }

@@ -65,8 +65,8 @@ final class SandboxCommand implements Runnable {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "--timeout-ms and --cpu-ms must be at least 1, --memory-mb at least 16");
             }
-            String code = InputFiles.read(codeFile);
-            String stdin = stdinFile == null ? "" : InputFiles.read(stdinFile);
+            String code = dev.arbiter.run.InputFiles.read(codeFile);
+            String stdin = stdinFile == null ? "" : dev.arbiter.run.InputFiles.read(stdinFile);
             Limits limits = Limits.DEFAULT.withWallMs(timeoutMs).withCpuMs(cpuMs == null ? timeoutMs : cpuMs).withMemoryMb(memoryMb);
             RunResult r;
             try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(1))) {

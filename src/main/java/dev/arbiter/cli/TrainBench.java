@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.Progress;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.inference.engine.Safetensors;
@@ -82,7 +83,7 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--hidden", defaultValue = "128", paramLabel = "H", description = "Hidden size of the tiny model (default: ${DEFAULT-VALUE}).")
     int hidden;
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = TrainCommand.THREADS)
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = dev.arbiter.cli.options.TorchThreadsOption.DESCRIPTION)
     int threads;
 
     @CommandLine.Spec
@@ -111,7 +112,7 @@ final class TrainBench implements Callable<Integer> {
                 digits, task.train().size(), task.heldOut().size(), hidden);
         o.flush();
         try (PolicyModel m = PolicyModel.load(base, Torch.device("cpu"), true); ModelTokenizer tok = ModelTokenizer.load(base, m.config());
-                me.tongfei.progressbar.ProgressBar bar = ResumableJsonl.progress("warm-up", sftSteps, 0)) {
+                me.tongfei.progressbar.ProgressBar bar = Progress.bar("warm-up", sftSteps, 0)) {
             long s0 = System.nanoTime();
             SftTrainer.Result r = SftTrainer.train(m, tok, task.train(), false, sftSteps, 32, AdamW.Settings.of(sftLr), seed, s -> bar.step());
             m.save(warm, Safetensors.DType.F32);

@@ -46,7 +46,7 @@ final class VerifyBench implements Callable<Integer> {
     Integer threads;
 
     @CommandLine.Mixin
-    BenchmarksCommand.DataOptions data;
+    dev.arbiter.cli.options.DataOptions data;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -215,12 +215,12 @@ final class VerifyBench implements Callable<Integer> {
     private static Corpus corpusCases(Path file) {
         int skipped = 0;
         List<Case> cases = new ArrayList<>();
-        try (InputFiles.Lines lines = new InputFiles.Lines(file)) {
+        try (dev.arbiter.run.InputFiles.Lines lines = new dev.arbiter.run.InputFiles.Lines(file)) {
             for (String raw; (raw = lines.next()) != null; ) {
                 if (raw.isBlank()) {
                     continue;
                 }
-                VerifyBatchCommand.Item item = VerifyBatchCommand.parse(raw, file + ":" + lines.number(), MathConfig.defaults());
+                dev.arbiter.run.VerifyBatch.Item item = dev.arbiter.run.VerifyBatch.parse(raw, file + ":" + lines.number(), MathConfig.defaults());
                 if ("sympy_expr_eq".equals(item.node().path("config").path("call").asText())) {
                     skipped++;
                     continue;

@@ -2,6 +2,7 @@ package dev.arbiter.scaling;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.json.Json;
+import dev.arbiter.run.InputException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,5 +68,23 @@ public record RunFolder(Path dir, String model, int n, String store, List<Bench>
     /** The run with another store location (a moved file, or a URL with its password). */
     public RunFolder withStore(String location) {
         return new RunFolder(dir, model, n, location, benchmarks);
+    }
+
+    /**
+     * A run folder with its store: {@code storeOverride} when given, else the run's own. An unreadable
+     * folder or a missing store file is the user's to fix, an {@link InputException}.
+     */
+    public static RunFolder open(Path dir, String storeOverride) {
+        RunFolder run;
+        try {
+            run = read(dir);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+        String location = storeOverride != null ? storeOverride : run.store();
+        if (!location.startsWith("jdbc:") && !Files.isRegularFile(Path.of(location))) {
+            throw new InputException("the run's store " + location + " is not there (run from the folder you ran `arbiter eval` in, or pass --store)");
+        }
+        return run.withStore(location);
     }
 }

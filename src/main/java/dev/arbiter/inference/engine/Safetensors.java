@@ -29,6 +29,16 @@ public final class Safetensors {
         DType(int bytes) {
             this.bytes = bytes;
         }
+
+        /** f32, f16 or bf16 (also fp32, float32, fp16, float16, bfloat16), in any case. */
+        public static DType parse(String name) {
+            return switch (name.toLowerCase(java.util.Locale.ROOT)) {
+                case "f32", "fp32", "float32" -> F32;
+                case "f16", "fp16", "float16" -> F16;
+                case "bf16", "bfloat16" -> BF16;
+                default -> throw new IllegalArgumentException("--dtype must be f32, f16 or bf16, got " + name);
+            };
+        }
     }
 
     public record Entry(String name, DType dtype, long[] shape, long begin, long end) {

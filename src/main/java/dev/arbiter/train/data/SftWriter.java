@@ -52,6 +52,19 @@ public final class SftWriter {
         public int count(Outcome o) {
             return outcomes.getOrDefault(o.label(), 0);
         }
+
+        /** One line for people: kept of all, by outcome (correct and wrong always shown), and the kept lengths in {@code unit}. */
+        public String describe(String source, String unit) {
+            StringBuilder by = new StringBuilder();
+            outcomes.forEach((o, k) -> {
+                if (k > 0 || o.equals(Outcome.CORRECT.label()) || o.equals(Outcome.WRONG.label())) {
+                    by.append(by.isEmpty() ? "" : ", ").append(o).append(' ').append(k);
+                }
+            });
+            LengthStats l = keptLength;
+            return String.format("%s: kept %d of %d (%s); kept %s min %d mean %.1f median %.1f p90 %.1f max %d",
+                    source, kept, samples, by, unit, l.min(), l.mean(), l.median(), l.p90(), l.max());
+        }
     }
 
     /** Everything stats.json says: per source, and all sources together. */

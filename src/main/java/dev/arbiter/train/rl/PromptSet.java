@@ -1,9 +1,15 @@
 package dev.arbiter.train.rl;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
 import dev.arbiter.reward.TestsJson;
+import dev.arbiter.run.DefaultPrompts;
+import dev.arbiter.run.InputException;
+import dev.arbiter.train.data.SftRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -125,5 +131,68 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
             (heldOutEvery > 0 && (train.size() + held.size() + 1) % heldOutEvery == 0 ? held : train).add(e);
         }
         return new PromptSet(file.getFileName().toString(), train, held);
+    }
+
+    /** The built-in task named by {@code addition:D}: D-digit addition answered in \boxed{}. */
+    public static PromptSet task(String name, long seed) {
+        String[] p = name.split(":");
+        if (!p[0].equals("addition") || p.length != 2 || !p[1].matches("\\d")) {
+            throw new IllegalArgumentException("--task takes addition:D with D digits per addend, e.g. addition:2");
+        }
+        int d = Integer.parseInt(p[1]);
+        return addition(d, defaultHeldOut(d), seed);
+    }
+
+    /**
+     * A benchmark's problems asked as `arbiter eval` asks them by default, so a trained model is judged
+     * on what it was trained on; every {@code heldOutEvery}-th is held out (0: none).
+     */
+    public static PromptSet benchmark(Benchmarks.Loaded loaded, int heldOutEvery) {
+        List<Example> train = new ArrayList<>();
+        List<Example> held = new ArrayList<>();
+        int i = 0;
+        for (Problem p : loaded.problems()) {
+            Example e = p.gold() instanceof CodeTests tests
+                    ? new Example(p.id(), DefaultPrompts.CODE.replace("{problem}", p.prompt()), "", tests, null)
+                    : new Example(p.id(), DefaultPrompts.MATH.replace("{problem}", p.prompt()), ((MathAnswer) p.gold()).answer(),
+                            ((MathAnswer) p.gold()).solution());
+            (heldOutEvery > 0 && ++i % heldOutEvery == 0 ? held : train).add(e);
+        }
+        return new PromptSet(loaded.name(), train, held);
+    }
+
+    /**
+     * Prompt/response pairs to imitate, from ShareGPT ({@code conversations}), Alpaca ({@code instruction}/{@code output})
+     * or plain prompt/response JSONL lines; a bad line is an {@link InputException}.
+     */
+    public static List<Example> demonstrations(Path file) {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new InputException("cannot read " + file + ": " + e.getMessage());
+        }
+        List<Example> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).isBlank()) {
+                continue;
+            }
+            JsonNode n;
+            try {
+                n = Json.mapper().readTree(lines.get(i));
+            } catch (IOException e) {
+                throw new InputException(file + " line " + (i + 1) + ": not JSON");
+            }
+            SftRecords.Demonstration d = SftRecords.demonstration(n);
+            if (d == null) {
+                throw new InputException(file + " line " + (i + 1) + ": no prompt and response (expected ShareGPT conversations, Alpaca "
+                        + "instruction/output, or prompt/response)");
+            }
+            out.add(new Example("line-" + (i + 1), d.prompt(), "", d.response()));
+        }
+        if (out.isEmpty()) {
+            throw new InputException(file + " holds no demonstrations");
+        }
+        return out;
     }
 }

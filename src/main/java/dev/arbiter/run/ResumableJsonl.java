@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter.run;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.json.Json;
@@ -18,15 +18,16 @@ import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.function.Predicate;
-import me.tongfei.progressbar.ProgressBar;
 
 /**
- * Output files of JSON lines that a killed run can resume. Commands append one line per input in
+ * Output files of JSON lines that a killed run can resume. A line that is not the writer's own is an
+ * {@link InputException}.
+ * Commands append one line per input in
  * input order and flush it; a rerun counts the complete lines and carries on after them. Lines that
  * must be made again (a grading the sandbox could not finish, say) are replaced by {@link #rewrite},
  * which swaps in a whole new file at once, so a kill leaves either the old file or the new one.
  */
-final class ResumableJsonl {
+public final class ResumableJsonl {
     private ResumableJsonl() {}
 
     /**
@@ -34,23 +35,23 @@ final class ResumableJsonl {
      * they take; anything after them is a line torn by a kill. {@code redo} holds the complete lines
      * to make again, by their index from 0.
      */
-    record Done(int lines, JsonNode last, long bytes, SortedMap<Integer, JsonNode> redo) {
-        Done {
+    public record Done(int lines, JsonNode last, long bytes, SortedMap<Integer, JsonNode> redo) {
+        public Done {
             redo = Collections.unmodifiableSortedMap(new TreeMap<>(redo));
         }
 
-        Done(int lines, JsonNode last, long bytes) {
+        public Done(int lines, JsonNode last, long bytes) {
             this(lines, last, bytes, new TreeMap<>());
         }
     }
 
     /** {@link #scan}, then cuts off a torn last line so that it is written again. */
-    static Done resume(Path out, Predicate<JsonNode> complete) throws IOException {
+    public static Done resume(Path out, Predicate<JsonNode> complete) throws IOException {
         return resume(out, complete, n -> false);
     }
 
     /** {@link #scan} with the lines to make again, then cuts off a torn last line. */
-    static Done resume(Path out, Predicate<JsonNode> complete, Predicate<JsonNode> redo) throws IOException {
+    public static Done resume(Path out, Predicate<JsonNode> complete, Predicate<JsonNode> redo) throws IOException {
         Done done = scan(out, complete, redo);
         cut(out, done);
         return done;
@@ -61,12 +62,12 @@ final class ResumableJsonl {
      * newline. Only the last line may be incomplete; any other bad line means the file is not
      * this command's output, and it is left alone rather than cut.
      */
-    static Done scan(Path out, Predicate<JsonNode> complete) throws IOException {
+    public static Done scan(Path out, Predicate<JsonNode> complete) throws IOException {
         return scan(out, complete, n -> false);
     }
 
     /** {@link #scan(Path, Predicate)}, also noting the complete lines that pass {@code redo}. */
-    static Done scan(Path out, Predicate<JsonNode> complete, Predicate<JsonNode> redo) throws IOException {
+    public static Done scan(Path out, Predicate<JsonNode> complete, Predicate<JsonNode> redo) throws IOException {
         if (!Files.exists(out)) {
             return new Done(0, null, 0);
         }
@@ -88,7 +89,7 @@ final class ResumableJsonl {
                     from = i + 1;
                     JsonNode node = parse(line.toByteArray());
                     if (node == null || !node.isObject() || !complete.test(node)) {
-                        throw new Errors.UserError(out + ":" + (good + 1) + ": not a line this command writes; give another --out");
+                        throw new InputException(out + ":" + (good + 1) + ": not a line this command writes; give another --out");
                     }
                     if (redo.test(node)) {
                         again.put(good, node);
@@ -106,7 +107,7 @@ final class ResumableJsonl {
     }
 
     /** Cuts {@code out} after the complete lines of {@code done}. */
-    static void cut(Path out, Done done) throws IOException {
+    public static void cut(Path out, Done done) throws IOException {
         if (Files.exists(out) && done.bytes() < Files.size(out)) {
             try (FileChannel ch = FileChannel.open(out, StandardOpenOption.WRITE)) {
                 ch.truncate(done.bytes());
@@ -120,7 +121,7 @@ final class ResumableJsonl {
      * renamed over it in one step: a run killed meanwhile leaves the old file whole. Every index must
      * name a complete line.
      */
-    static void rewrite(Path out, Map<Integer, String> lines) throws IOException {
+    public static void rewrite(Path out, Map<Integer, String> lines) throws IOException {
         Path tmp = out.toAbsolutePath().resolveSibling("." + out.getFileName() + ".rewrite.tmp");
         try {
             int line = 0;
@@ -182,10 +183,5 @@ final class ResumableJsonl {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /** Progress on stderr (a bar on a terminal, else plain lines); {@code done} of {@code max} are finished already. */
-    static ProgressBar progress(String task, long max, long done) {
-        return dev.arbiter.Progress.bar(task, max, done);
     }
 }

@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -58,7 +58,7 @@ class ResumableJsonlTest {
     void aFileOfOtherLinesIsRefusedAndLeftWhole() throws IOException {
         String text = "{\"id\": 1}\n{\"problem\": 2}\n{\"id\": 3}\n";
         Path out = Files.writeString(dir.resolve("out.jsonl"), text);
-        assertThatThrownBy(() -> resume(out)).isInstanceOf(Errors.UserError.class)
+        assertThatThrownBy(() -> resume(out)).isInstanceOf(InputException.class)
                 .hasMessage(out + ":2: not a line this command writes; give another --out");
         assertThat(Files.readString(out)).isEqualTo(text);
     }

@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter.run;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,11 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reading a file the user named, with one-line errors instead of stack traces. */
-final class InputFiles {
+/** Reading a file the user named; a failure is an {@link InputException} with a one-line message fit for users. */
+public final class InputFiles {
     private InputFiles() {}
 
-    static String read(Path p) {
+    public static String read(Path p) {
         try {
             return Files.readString(p, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -20,23 +20,23 @@ final class InputFiles {
         }
     }
 
-    private static Errors.UserError failure(Path p, IOException e) {
+    private static InputException failure(Path p, IOException e) {
         if (e instanceof NoSuchFileException) {
-            return new Errors.UserError(p + ": file not found");
+            return new InputException(p + ": file not found");
         }
         if (e instanceof MalformedInputException) {
-            return new Errors.UserError(p + ": not valid UTF-8");
+            return new InputException(p + ": not valid UTF-8");
         }
-        return new Errors.UserError(p + ": cannot read (" + e.getMessage() + ")");
+        return new InputException(p + ": cannot read (" + e.getMessage() + ")");
     }
 
     /** A file read line by line, for inputs too big to hold in memory; the same errors as {@link #read}. */
-    static final class Lines implements AutoCloseable {
+    public static final class Lines implements AutoCloseable {
         private final Path path;
         private final BufferedReader reader;
         private int number;
 
-        Lines(Path path) {
+        public Lines(Path path) {
             this.path = path;
             try {
                 this.reader = Files.newBufferedReader(path, StandardCharsets.UTF_8);
@@ -46,7 +46,7 @@ final class InputFiles {
         }
 
         /** The next line without its terminator, or null at the end. */
-        String next() {
+        public String next() {
             try {
                 String line = reader.readLine();
                 if (line != null) {
@@ -54,14 +54,14 @@ final class InputFiles {
                 }
                 return line;
             } catch (MalformedInputException e) {
-                throw new Errors.UserError(path + ":" + (number + 1) + ": not valid UTF-8");
+                throw new InputException(path + ":" + (number + 1) + ": not valid UTF-8");
             } catch (IOException e) {
                 throw failure(path, e);
             }
         }
 
         /** The number of the line {@link #next} returned last, from 1. */
-        int number() {
+        public int number() {
             return number;
         }
 

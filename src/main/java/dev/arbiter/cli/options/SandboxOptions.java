@@ -1,0 +1,27 @@
+package dev.arbiter.cli.options;
+
+import dev.arbiter.sandbox.SandboxConfig;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** The code sandbox's size, for the commands that run tests in it. */
+public final class SandboxOptions {
+    @Spec(Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers run in parallel (default: one per core but one).")
+    Integer containers;
+
+    /** The default sandbox with --containers applied; fewer than one is refused. */
+    public SandboxConfig config() {
+        SandboxConfig c = SandboxConfig.defaults();
+        if (containers == null) {
+            return c;
+        }
+        if (containers < 1) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--containers must be at least 1");
+        }
+        return c.withContainers(containers);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.arbiter.cli.options;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** How many verdicts are computed at once, for the commands that verify in a thread pool. */
+public final class ThreadsOption {
+    @Spec(Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Verdicts computed in parallel (default: one per core).")
+    Integer threads;
+
+    /** The count given, else one per core; fewer than one is refused. */
+    public int threads() {
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--threads must be at least 1");
+        }
+        return n;
+    }
+}

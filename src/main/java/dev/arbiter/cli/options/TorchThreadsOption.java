@@ -1,0 +1,31 @@
+package dev.arbiter.cli.options;
+
+import dev.arbiter.inference.engine.Torch;
+import picocli.CommandLine;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** libtorch's intra-op threads, for the commands that train in process. */
+public final class TorchThreadsOption {
+    @Spec(Spec.Target.MIXEE)
+    CommandLine.Model.CommandSpec mixee;
+
+    /** The help text, for a command that keeps its own default. */
+    public static final String DESCRIPTION = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
+            + "repeat far more often (not always: see the README). More are faster on large models (default: ${DEFAULT-VALUE}).";
+
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = DESCRIPTION)
+    int threads;
+
+    public int threads() {
+        return threads;
+    }
+
+    /** Sets libtorch's thread count; fewer than one is refused. */
+    public void apply() {
+        if (threads < 1) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), "--threads must be at least 1");
+        }
+        Torch.threads(threads);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.arbiter.scaling;
+
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.EvalRunner;
+import dev.arbiter.run.InputException;
+import dev.arbiter.run.ProblemSamples;
+import dev.arbiter.run.TruncationPolicy;
+import dev.arbiter.verify.math.MathVerifier;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Sample-budget curves (pass@k and maj@k as k grows) from finished eval runs' stored verdicts; no model is called. */
+public final class RunCurves {
+    private RunCurves() {}
+
+    /** Two curves per benchmark of each run; {@code store} overrides the runs' own store when given. */
+    public static List<Curve> of(List<Path> runs, String store, TruncationPolicy policy, Progress progress) {
+        List<Curve> curves = new ArrayList<>();
+        try (MathVerifier verifier = new MathVerifier()) {
+            for (Path dir : runs) {
+                RunFolder run = RunFolder.open(dir, store);
+                try (CompletionStore st = CompletionStore.open(run.store())) {
+                    for (RunFolder.Bench b : run.benchmarks()) {
+                        List<ProblemSamples> graded = new ArrayList<>();
+                        for (String id : b.problemIds()) {
+                            try {
+                                graded.add(EvalRunner.stored(st, b.generationHash(), id, run.n(), b.verifier(),
+                                        b.code() ? null : (x, y) -> verifier.verify(x, y).equal()));
+                            } catch (IllegalStateException e) {
+                                throw new InputException(dir + ": " + e.getMessage() + "; run the same `arbiter eval` again to finish grading");
+                            }
+                        }
+                        int usable = graded.stream().mapToInt(p -> (int) p.samples().stream()
+                                .filter(s -> policy != TruncationPolicy.EXCLUDE || !s.truncated()).count()).min().orElse(0);
+                        if (usable < run.n()) {
+                            throw new InputException(dir + " " + b.name() + ": some problem has only " + usable + " usable samples of n=" + run.n()
+                                    + "; finish the run (`arbiter eval` again) before drawing curves");
+                        }
+                        List<Curve> two = SampleBudget.curves(shortModel(run.model()) + " " + b.name(), graded, run.n(), policy, 0);
+                        curves.addAll(two);
+                        for (Curve c : two) {
+                            StringBuilder line = new StringBuilder(String.format("%-48s", c.name()));
+                            c.points().forEach(p -> line.append(String.format("  k=%d %.4f", (int) p.x(), p.y())));
+                            progress.line(line.toString());
+                        }
+                    }
+                }
+            }
+        }
+        return curves;
+    }
+
+    /** Writes scale.csv, scale.png and scale.svg into {@code dir}. */
+    public static void write(Path dir, List<Curve> curves) throws IOException {
+        int n = curves.stream().mapToInt(c -> (int) c.points().getLast().x()).max().orElse(1);
+        CurveCsv.write(dir.resolve("scale.csv"), curves);
+        CurvePlot.write(dir.resolve("scale"), new CurvePlot.Labels("pass@k and maj@k as samples grow",
+                "unbiased estimators over n=" + n + " samples per problem; bands: 95% bootstrap over problems",
+                "samples per problem (k)", "accuracy", true), curves);
+    }
+
+    /** A model id short enough for a curve's name. */
+    static String shortModel(String id) {
+        String s = id.replaceAll("^.*/", "");
+        return s.length() > 40 ? s.substring(0, 40) : s;
+    }
+}

@@ -1,0 +1,194 @@
+package dev.arbiter.train.data;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.Problem;
+import dev.arbiter.benchmark.Selection;
+import dev.arbiter.benchmark.UserJsonl;
+import dev.arbiter.inference.engine.ModelTokenizer;
+import dev.arbiter.json.Json;
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.InputException;
+import dev.arbiter.run.InputFiles;
+import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.scaling.RunFolder;
+import dev.arbiter.verify.code.CodeGrader;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.ToIntFunction;
+
+/**
+ * Rejection sampling into SFT data: candidates from a finished eval run, from generations of another
+ * harness, or from a benchmark's reference solutions, judged by the verifiers, and written as
+ * ShareGPT and Alpaca with the rejected ones and their statistics beside them.
+ */
+public final class Curation {
+    private Curation() {}
+
+    /**
+     * Where the candidates come from: exactly one of {@code run}, {@code generations} and
+     * {@code references}; {@code benchmark} names the problems of generations or references.
+     */
+    public record Input(Path run, String store, List<Path> jsonl, Path generations, boolean references, String benchmark,
+                        String promptTemplate, Selection window) {
+        public Input {
+            jsonl = List.copyOf(jsonl);
+            int inputs = (run != null ? 1 : 0) + (generations != null ? 1 : 0) + (references ? 1 : 0);
+            if (inputs != 1) {
+                throw new IllegalArgumentException("give exactly one input: --run, --generations or --references");
+            }
+            if (references && benchmark == null) {
+                throw new IllegalArgumentException("--references needs --benchmark");
+            }
+            if (run != null && benchmark != null) {
+                throw new IllegalArgumentException("--run curates the run's own benchmarks; leave out --benchmark");
+            }
+            if ((store != null || !jsonl.isEmpty()) && run == null) {
+                throw new IllegalArgumentException("--store and --jsonl go with --run");
+            }
+            boolean selfContained = generations != null && benchmark == null;
+            if (promptTemplate != null && (selfContained || !promptTemplate.contains("{problem}"))) {
+                throw new IllegalArgumentException(selfContained ? "--prompt-template applies to benchmark problems; self-contained lines carry their prompt"
+                        : "--prompt-template must contain {problem}");
+            }
+        }
+    }
+
+    /** How candidates are judged and written. */
+    public record Settings(SftWriter.Keep keep, String system, int timeoutS, SandboxConfig sandbox) {}
+
+    /** What a curation wrote, and the judged candidates it came from. */
+    public record Result(SftWriter.Summary summary, List<Judged> judged, double verifySeconds) {}
+
+    /**
+     * The candidates of the input, with what they are recorded under {@code about} (stats.json); an
+     * input that holds none, or none readable, is an {@link InputException}.
+     */
+    public static List<Candidate> candidates(Input in, Benchmarks benchmarks, ObjectNode about) {
+        List<Candidate> cs;
+        try {
+            cs = read(in, benchmarks, about);
+        } catch (InputException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+        if (cs.isEmpty()) {
+            throw new InputException("nothing to curate: the input holds no generations");
+        }
+        if (cs.stream().allMatch(c -> c.unreadable() != null)) {
+            throw new InputException(in.references() ? in.benchmark() + " has no reference solutions to curate"
+                    : in.generations() + ": no line could be read (" + cs.getFirst().unreadable() + ")");
+        }
+        return cs;
+    }
+
+    /**
+     * Judges the candidates ({@code step} runs once per verdict) and writes the four files into {@code out};
+     * lengths are in the tokenizer's tokens, or characters without one.
+     */
+    public static Result curate(List<Candidate> candidates, Settings settings, Path out, ModelTokenizer tok, Path tokenizer, ObjectNode about,
+                                Runnable step) throws IOException {
+        about.put("system", settings.system());
+        long t0 = System.nanoTime();
+        List<Judged> judged;
+        try (Judge judge = new Judge(settings.sandbox(), new CodeGrader.Settings(settings.timeoutS(), CodeGrader.Settings.LCB_DEFAULT.clock(),
+                Limits.DEFAULT))) {
+            judged = judge.judgeAll(candidates, step);
+        }
+        double verifySecs = (System.nanoTime() - t0) / 1e9;
+        ToIntFunction<String> length = tok == null ? String::length : s -> tok.encode(s, false).length;
+        about.put("length_unit", tok == null ? "characters" : "tokens");
+        if (tok == null) {
+            about.put("length_note", "no --tokenizer was given: lengths are characters (UTF-16 code units), not tokens");
+        } else {
+            about.put("tokenizer", tokenizer.toString());
+        }
+        SftWriter.Summary summary;
+        try {
+            summary = SftWriter.write(out, judged, settings.keep(), settings.system(), length, about);
+        } catch (IllegalArgumentException e) {
+            throw new InputException(e.getMessage());
+        }
+        return new Result(summary, judged, verifySecs);
+    }
+
+    /** A fresh stats.json header. */
+    public static ObjectNode about() {
+        return Json.mapper().createObjectNode();
+    }
+
+    private static List<Candidate> read(Input in, Benchmarks b, ObjectNode about) {
+        ObjectNode input = about.putObject("input");
+        if (in.run() != null) {
+            input.put("run", in.run().toString());
+            RunFolder rf = RunFolder.open(in.run(), in.store());
+            input.put("model", rf.model()).put("n", rf.n());
+            try (CompletionStore st = CompletionStore.open(rf.store())) {
+                List<Candidate> cs = Candidates.fromRun(rf, st, name -> problemsOf(b, name, in), in.promptTemplate());
+                about.put("prompt_template", in.promptTemplate() != null ? in.promptTemplate() : "(the run's own)");
+                return cs;
+            }
+        }
+        String template = in.promptTemplate() != null ? in.promptTemplate() : "{problem}";
+        Path generations = in.generations();
+        if (in.benchmark() != null) {
+            List<Problem> problems = b.load(in.benchmark(), in.window()).problems();
+            input.put("benchmark", in.benchmark());
+            about.put("prompt_template", template);
+            if (in.references()) {
+                input.put("references", true);
+                return Candidates.references(problems, template);
+            }
+            input.put("generations", generations.toString());
+            Map<String, Problem> byId = new HashMap<>();
+            problems.forEach(p -> byId.put(p.id(), p));
+            List<String> lines = InputFiles.read(generations).lines().toList();
+            List<Candidate> out = new ArrayList<>();
+            for (int i = 0; i < lines.size(); i++) {
+                if (!lines.get(i).isBlank()) {
+                    try {
+                        out.add(Candidates.generation(lines.get(i), i + 1, byId, in.benchmark(), template));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException(generations + ":" + e.getMessage().replaceFirst("^line ", ""));
+                    }
+                }
+            }
+            return out;
+        }
+        input.put("generations", generations.toString());
+        List<String> lines = InputFiles.read(generations).lines().toList();
+        List<Candidate> out = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String raw = lines.get(i);
+            if (raw.isBlank()) {
+                continue;
+            }
+            if (out.isEmpty() && Candidates.looksLikeGeneration(raw)) {
+                throw new IllegalArgumentException(generations + ":" + (i + 1) + ": lines with problem_id and completion need --benchmark NAME");
+            }
+            out.add(Candidates.selfContained(raw, i + 1));
+        }
+        return out;
+    }
+
+    /** A run's benchmark loaded again: a shipped one by name, the user's own file from --jsonl. */
+    private static List<Problem> problemsOf(Benchmarks b, String name, Input in) {
+        if (!name.startsWith("jsonl:")) {
+            return b.load(name, in.window()).problems();
+        }
+        String file = name.substring("jsonl:".length());
+        for (Path f : in.jsonl()) {
+            if (f.getFileName().toString().equals(file)) {
+                return b.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())).problems();
+            }
+        }
+        throw new IllegalArgumentException("the run read its problems from your file " + file + ": pass it with --jsonl FILE");
+    }
+}

@@ -1,0 +1,139 @@
+package dev.arbiter.train.data;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.json.Json;
+import dev.arbiter.run.InputException;
+import dev.arbiter.run.InputFiles;
+import dev.arbiter.verify.math.MathVerifier;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+/** Perturbs the last assistant message of every ShareGPT record in a file, writing the result in one atomic rename. */
+public final class PerturbFile {
+    private PerturbFile() {}
+
+    /** What was changed: records, units counted and changed, records left as they were, how thoughts were found, and notes. */
+    public record Summary(int records, long total, long changed, int untouched, SortedMap<String, Integer> thoughtFoundBy,
+                          SortedMap<String, Integer> notes) {}
+
+    /** One input record and where its assistant message sits. */
+    private record Item(ObjectNode record, ObjectNode message, String text) {}
+
+    /** The records of an input file, each checked: a ShareGPT record with an assistant message, not perturbed before. */
+    public static final class Records {
+        private final Path in;
+        private final List<Item> items;
+
+        private Records(Path in, List<Item> items) {
+            this.in = in;
+            this.items = items;
+        }
+
+        public int size() {
+            return items.size();
+        }
+    }
+
+    /** Perturbs the records into {@code out}; {@code step} runs once per record. */
+    public static Summary run(Records records, Path out, Perturber.Kind kind, double fraction, long seed, Runnable step) throws IOException {
+        if (Files.isDirectory(out)) {
+            throw new InputException(out + " is a folder; --out takes a file");
+        }
+        Path in = records.in;
+        List<Item> items = records.items;
+        if (kind == Perturber.Kind.INSERT && items.size() < 2) {
+            throw new InputException(in + ": insert draws steps from other records, and it holds " + items.size());
+        }
+        MathVerifier verifier = kind == Perturber.Kind.WRONG_ANSWER ? new MathVerifier() : null;
+        long total = 0;
+        long changed = 0;
+        int untouched = 0;
+        SortedMap<String, Integer> where = new TreeMap<>();
+        SortedMap<String, Integer> notes = new TreeMap<>();
+        Path parent = out.toAbsolutePath().getParent();
+        Files.createDirectories(parent);
+        Path tmp = dev.arbiter.OutputFiles.tempBeside(out);
+        try {
+            Perturber p = new Perturber(kind, fraction, seed, items.stream().map(Item::text).toList(),
+                    verifier == null ? null : (a, b) -> verifier.verify(a, "\\boxed{" + b + "}").equal());
+            try (BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                for (int i = 0; i < items.size(); i++) {
+                    Item it = items.get(i);
+                    Perturber.Result r = p.apply(i, it.text());
+                    it.message().put(it.message().has("value") ? "value" : "content", r.message());
+                    it.record().set("perturbation", Json.mapper().valueToTree(r.audit()));
+                    w.write(Json.line(it.record()));
+                    w.write('\n');
+                    total += r.audit().total();
+                    changed += r.audit().changed();
+                    untouched += r.audit().changed() == 0 ? 1 : 0;
+                    where.merge(r.audit().thought(), 1, Integer::sum);
+                    if (r.audit().note() != null) {
+                        notes.merge(r.audit().note().replaceFirst("^\\d+ ", "N "), 1, Integer::sum);
+                    }
+                    step.run();
+                }
+            }
+            Files.move(tmp, out, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(tmp);
+            if (verifier != null) {
+                verifier.close();
+            }
+        }
+        return new Summary(items.size(), total, changed, untouched, where, notes);
+    }
+
+    /** Reads and checks every record of {@code in}; a bad one is an {@link InputException} naming its line. */
+    public static Records read(Path in) {
+        List<Item> items = new ArrayList<>();
+        try (InputFiles.Lines lines = new InputFiles.Lines(in)) {
+            for (String raw; (raw = lines.next()) != null; ) {
+                if (raw.isBlank()) {
+                    continue;
+                }
+                String where = in + ":" + lines.number();
+                JsonNode n;
+                try {
+                    n = Json.mapper().readTree(raw);
+                } catch (IOException e) {
+                    throw new InputException(where + ": not valid JSON");
+                }
+                if (!(n instanceof ObjectNode rec) || !n.path("conversations").isArray()) {
+                    throw new InputException(where + ": not a ShareGPT record (needs a \"conversations\" list)");
+                }
+                ObjectNode assistant = null;
+                for (JsonNode m : n.get("conversations")) {
+                    String from = m.path("from").asText(m.path("role").asText(""));
+                    if ((from.equals("gpt") || from.equals("assistant")) && m instanceof ObjectNode mo) {
+                        assistant = mo;
+                    }
+                }
+                if (assistant == null) {
+                    throw new InputException(where + ": no assistant message (from \"gpt\" or \"assistant\")");
+                }
+                JsonNode text = assistant.has("value") ? assistant.get("value") : assistant.get("content");
+                if (text == null || !text.isTextual()) {
+                    throw new InputException(where + ": the assistant message has no \"value\" string");
+                }
+                if (rec.has("perturbation")) {
+                    throw new InputException(where + ": already perturbed; perturb the original data");
+                }
+                items.add(new Item(rec, assistant, text.asText()));
+            }
+        }
+        if (items.isEmpty()) {
+            throw new InputException(in + ": no records");
+        }
+        return new Records(in, items);
+    }
+}
