@@ -7,7 +7,7 @@ import dev.arbiter.scaling.Behaviours;
 import dev.arbiter.scaling.Curve;
 import dev.arbiter.scaling.CurveCsv;
 import dev.arbiter.scaling.CurvePlot;
-import dev.arbiter.scaling.RunFolder;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.verify.Outcome;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -64,10 +64,10 @@ final class BehavioursCommand implements Callable<Integer> {
         b.names().forEach(nm -> rates.put(nm, new ArrayList<>()));
         StringBuilder csv = new StringBuilder("run,benchmark,problem,sample,outcome,tokens," + String.join(",", b.names()) + "\n");
         for (Path dir : runs) {
-            RunFolder run = ScaleCommand.readRun(dir, store);
+            RunSummary run = ScaleCommand.readRun(dir, store);
             List<Row> rows = new ArrayList<>();
             try (CompletionStore st = CompletionStore.open(run.store())) {
-                for (RunFolder.Bench bench : run.benchmarks()) {
+                for (RunSummary.Bench bench : run.config().benchmarks()) {
                     for (String id : bench.problemIds()) {
                         Map<Integer, StoredVerdict> v = st.verdictsWithAnswers(bench.generationHash(), id, bench.verifier());
                         for (Completion c : st.completions(bench.generationHash(), id)) {

@@ -11,7 +11,7 @@ import dev.arbiter.json.Json;
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.scaling.RunFolder;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.train.data.Candidate;
 import dev.arbiter.train.data.Candidates;
 import dev.arbiter.train.data.Judge;
@@ -237,7 +237,7 @@ final class CurateCommand implements Callable<Integer> {
         ObjectNode input = about.putObject("input");
         if (run != null) {
             input.put("run", run.toString());
-            RunFolder rf = ScaleCommand.readRun(run, store);
+            RunSummary rf = ScaleCommand.readRun(run, store);
             input.put("model", rf.model()).put("n", rf.n());
             Benchmarks b = data.open();
             try (CompletionStore st = CompletionStore.open(rf.store())) {

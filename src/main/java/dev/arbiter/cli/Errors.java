@@ -18,7 +18,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         PrintWriter err = cl.getErr();
         if (e instanceof BenchmarkException || e instanceof SandboxException || e instanceof UserError
                 || e instanceof dev.arbiter.inference.engine.ModelException || e instanceof dev.arbiter.inference.InferenceException
-                || e instanceof dev.arbiter.train.rl.Rewards.UnscoredException) {
+                || e instanceof dev.arbiter.train.rl.Rewards.UnscoredException || e instanceof dev.arbiter.run.RunException) {
             err.println("arbiter: " + e.getMessage());
         } else {
             err.println("arbiter: internal error: " + e + " (set ARBITER_DEBUG=1 for the stack trace)");

@@ -1,6 +1,8 @@
 package dev.arbiter.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbiter.inference.engine.Backends;
+import dev.arbiter.run.PromptTemplates;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.MathAnswer;
@@ -22,7 +24,8 @@ import dev.arbiter.scaling.CallCounter;
 import dev.arbiter.scaling.Curve;
 import dev.arbiter.scaling.CurveCsv;
 import dev.arbiter.scaling.CurvePlot;
-import dev.arbiter.scaling.RunFolder;
+import dev.arbiter.run.EvalPreflight;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.scaling.SampleBudget;
 import dev.arbiter.scaling.StrategyCalls;
 import dev.arbiter.scaling.TruncationSweep;
@@ -107,7 +110,7 @@ final class ScaleCommand implements Callable<Integer> {
     boolean raw;
 
     @Option(names = "--template", paramLabel = "TEXT", description = "Prompt template with {problem} (default: as `arbiter eval`).")
-    String template = EvalCommand.DEFAULT_TEMPLATE;
+    String template = PromptTemplates.MATH;
 
     @Option(names = "--think-end", defaultValue = "</think>", paramLabel = "TEXT",
             description = "The end-of-thinking marker; thinking is the text before it (default: ${DEFAULT-VALUE}; '' for none).")
@@ -177,9 +180,9 @@ final class ScaleCommand implements Callable<Integer> {
         TruncationPolicy policy = excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
         try (MathVerifier verifier = new MathVerifier()) {
             for (Path dir : runs) {
-                RunFolder run = ScaleCommand.readRun(dir, store);
+                RunSummary run = ScaleCommand.readRun(dir, store);
                 try (CompletionStore st = CompletionStore.open(run.store())) {
-                    for (RunFolder.Bench b : run.benchmarks()) {
+                    for (RunSummary.Bench b : run.config().benchmarks()) {
                         List<ProblemSamples> graded = new ArrayList<>();
                         for (String id : b.problemIds()) {
                             try {
@@ -245,7 +248,13 @@ final class ScaleCommand implements Callable<Integer> {
         List<Curve> curves = new ArrayList<>();
         ObjectNode bill = Json.mapper().createObjectNode();
         String location = store != null ? store : "results/store.db";
-        try (Backends.Opened m = Backends.open(cl, endpoints, model, engineOptions, timeout);
+        Backends.Opened opened;
+        try {
+            opened = Backends.open(endpoints, model, engineOptions::open, timeout);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        try (Backends.Opened m = opened;
              CompletionStore st = CompletionStore.open(location);
              MathVerifier verifier = new MathVerifier()) {
             List<EvalPlan> plans = new ArrayList<>();
@@ -372,10 +381,10 @@ final class ScaleCommand implements Callable<Integer> {
     }
 
     /** A run folder with its store: the one given, else the run's own; a missing store file is the user's to fix. */
-    static RunFolder readRun(Path dir, String storeOverride) {
-        RunFolder run;
+    static RunSummary readRun(Path dir, String storeOverride) {
+        RunSummary run;
         try {
-            run = RunFolder.read(dir);
+            run = RunSummary.readRun(dir);
         } catch (IllegalArgumentException e) {
             throw new Errors.UserError(e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.arbiter.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.run.PromptTemplates;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.MathAnswer;
@@ -244,8 +245,8 @@ final class TrainCommand implements Runnable {
             for (var p : loaded.problems()) {
                 // the prompts `arbiter eval` asks by default, so a trained model is judged on what it was trained on
                 PromptSet.Example e = p.gold() instanceof CodeTests tests
-                        ? new PromptSet.Example(p.id(), EvalCommand.DEFAULT_CODE_TEMPLATE.replace("{problem}", p.prompt()), "", tests, null)
-                        : new PromptSet.Example(p.id(), EvalCommand.DEFAULT_TEMPLATE.replace("{problem}", p.prompt()), ((MathAnswer) p.gold()).answer(),
+                        ? new PromptSet.Example(p.id(), PromptTemplates.CODE.replace("{problem}", p.prompt()), "", tests, null)
+                        : new PromptSet.Example(p.id(), PromptTemplates.MATH.replace("{problem}", p.prompt()), ((MathAnswer) p.gold()).answer(),
                                 ((MathAnswer) p.gold()).solution());
                 (heldOutEvery > 0 && ++i % heldOutEvery == 0 ? held : train).add(e);
             }
