@@ -1,19 +1,17 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.json.Json;
-import dev.arbiter.report.Leaderboard;
+import dev.arbiter.report.RunReport;
 import dev.arbiter.run.Evaluation;
 import dev.arbiter.run.PromptTemplates;
 import dev.arbiter.run.Strategy;
 import dev.arbiter.scaling.SiftBackend;
 import dev.arbiter.verify.math.MathConfig;
-import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -145,38 +143,9 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        Evaluation.Result r = evaluation.run(dryRun, engineOptions::open, SiftBackend.FACTORY, progressBars(), cl.getOut(), cl.getErr());
-        report(r, cl.getOut());
+        Evaluation.Result r = evaluation.run(dryRun, engineOptions::open, SiftBackend.FACTORY, new EvalProgress(), cl.getOut(), cl.getErr());
+        RunReport.write(r, cl.getOut());
         return r.exitCode();
-    }
-
-    /** Writes the run's report into its folder and prints its leaderboard and notes; nothing when no benchmark got a row. */
-    static void report(Evaluation.Result r, PrintWriter out) throws java.io.IOException {
-        if (r.summary() != null) {
-            Leaderboard.writeRun(r.outDir(), r.summary(), r.pages());
-            out.print(Leaderboard.markdown(r.summary().benchmarks()));
-            r.notes().forEach(out::println);
-            out.flush();
-        }
-    }
-
-    /** A progress bar per benchmark on stderr, with the tokens generated so far. */
-    static Evaluation.Progress progressBars() {
-        return (task, max, done) -> {
-            ProgressBar bar = ResumableJsonl.progress(task, max, done);
-            return new Evaluation.Progress.Bar() {
-                @Override
-                public void stepTo(long d, long tokens) {
-                    bar.stepTo(d);
-                    bar.setExtraMessage(tokens + " tokens");
-                }
-
-                @Override
-                public void close() {
-                    bar.close();
-                }
-            };
-        };
     }
 
     /** Sets each option the YAML file names, unless the command line gave it. */

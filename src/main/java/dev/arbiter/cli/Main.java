@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             "Evaluates and verifies reasoning models, and serves its verifiers as RL rewards.",
             ""
         },
-        subcommands = {BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
+        subcommands = {DemoCommand.class, BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
             BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, CurateCommand.class, PerturbCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",
@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
             "shared/datasets), else from the cache (ARBITER_CACHE, default ~/.cache/arbiter), else",
             "downloaded from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN; ARBITER_OFFLINE=1 forbids it).",
             "",
-            "Start with:  arbiter benchmarks list",
+            "Start with:  arbiter demo   (a whole evaluation on a built-in tiny model, about two minutes)",
             "Exit codes:  0 ok, 1 failure, 2 usage error; 3 not equal (verify --exit-code only)."
         })
 public final class Main implements Runnable {

@@ -158,6 +158,18 @@ public final class Evaluation {
      * @throws RunException when --max-tokens leaves no room for a prompt in an in-process model's context
      */
     public static Evaluation prepare(Settings s, Benchmarks data) {
+        List<Benchmarks.Loaded> loaded = new ArrayList<>();
+        for (String name : s.benchmarks()) {
+            loaded.add(data.load(name, s.selection()));
+        }
+        for (Path f : s.jsonl()) {
+            loaded.add(data.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())));
+        }
+        return prepare(s, loaded);
+    }
+
+    /** The same, on problems already loaded (each cut to --limit here). */
+    public static Evaluation prepare(Settings s, List<Benchmarks.Loaded> loaded) {
         Backends.Target target = Backends.resolve(s.endpoints(), s.model());
         if (!target.served() && s.maxTokens() >= target.context()) {
             int context = target.context();
@@ -169,13 +181,6 @@ public final class Evaluation {
                 ? new GenerationSpec(id + " " + Strategy.SIFT.storeTag(), "{problem}", !s.raw(), s.temperature(), s.topP(), s.maxTokens(), s.seed(), s.stop())
                 : new GenerationSpec(id, s.template(), !s.raw(), s.temperature(), s.topP(), s.maxTokens(), s.seed(), s.stop());
         GenerationSpec codeGen = new GenerationSpec(id, s.codeTemplate(), !s.raw(), s.temperature(), s.topP(), s.maxTokens(), s.seed(), s.stop());
-        List<Benchmarks.Loaded> loaded = new ArrayList<>();
-        for (String name : s.benchmarks()) {
-            loaded.add(data.load(name, s.selection()));
-        }
-        for (Path f : s.jsonl()) {
-            loaded.add(data.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())));
-        }
         List<EvalPlan> plans = new ArrayList<>();
         for (Benchmarks.Loaded l : loaded) {
             var ps = s.limit() == null ? l.problems() : l.problems().subList(0, Math.min(s.limit(), l.problems().size()));

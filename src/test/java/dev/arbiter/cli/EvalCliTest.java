@@ -205,9 +205,9 @@ class EvalCliTest {
             JsonNode m = metrics();
             assertThat(m.at("/pass_at1/mean").asDouble()).isEqualTo(1.0);
             assertThat(m.at("/extraction/primary").asText()).isEqualTo("flexible");
-            assertThat(m.at("/extraction/flexiblePassAt1/mean").asDouble()).isEqualTo(1.0);
-            assertThat(m.at("/extraction/boxedPassAt1/mean").asDouble()).isEqualTo(0.5);
-            assertThat(m.at("/extraction/boxedRate").asDouble()).isEqualTo(0.5);
+            assertThat(m.at("/extraction/flexible_pass_at1/mean").asDouble()).isEqualTo(1.0);
+            assertThat(m.at("/extraction/boxed_pass_at1/mean").asDouble()).isEqualTo(0.5);
+            assertThat(m.at("/extraction/boxed_rate").asDouble()).isEqualTo(0.5);
             assertThat(Files.readString(dir.resolve("report/leaderboard.md")))
                     .contains("pass@1 100.0 ± 0.0 flexible, 50.0 ± 0.0 boxed (only a final \\boxed{} answer counts); boxed rate 50.0%");
 
