@@ -144,7 +144,7 @@ final class EvalCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         Evaluation.Result r = evaluation.run(dryRun, engineOptions::open, SiftBackend.FACTORY, new EvalProgress(), cl.getOut(), cl.getErr());
-        RunReport.write(r, cl.getOut());
+        RunReport.write(r, cl.getOut(), cl.getErr());
         return r.exitCode();
     }
 

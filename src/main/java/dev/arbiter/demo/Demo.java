@@ -53,7 +53,7 @@ public final class Demo {
                                         PrintWriter out, PrintWriter err) throws Exception {
         Evaluation evaluation = prepare(s, model(hub), data, err);
         Evaluation.Result r = evaluation.run(false, engine, null, progress, out, err);
-        RunReport.write(r, out);
+        RunReport.write(r, out, err);
         if (r.summary() != null) {
             next(r.outDir()).forEach(out::println);
             out.flush();

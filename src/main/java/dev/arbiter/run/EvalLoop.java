@@ -87,13 +87,12 @@ final class EvalLoop {
             Generator.Stats es = local.stats();
             run = new RunSummary.Run(perBenchmark, null, null, null, null, es.steps(), es.maxRows(), sift == null ? null : sift.tally());
         }
+        List<String> warnings = failureLines(failures);
+        noRow.forEach(l -> warnings.add("arbiter eval: " + l));
         if (rows.isEmpty()) {
-            printFailures(failures);
-            noRow.forEach(l -> err.println("arbiter eval: " + l));
-            err.println("arbiter eval: " + (noRow.isEmpty() ? "no sample arrived" : "no sample got a verdict") + ", so no report: "
+            warnings.add("arbiter eval: " + (noRow.isEmpty() ? "no sample arrived" : "no sample got a verdict") + ", so no report: "
                     + missingLine(failures, stillMissing));
-            err.flush();
-            return new Evaluation.Result(null, List.of(), outDir, List.of(), 1);
+            return new Evaluation.Result(null, List.of(), outDir, List.of(), warnings, 1);
         }
         RunSummary summary = RunSummary.finished(started, config, rows, run);
         List<String> notes = new ArrayList<>();
@@ -114,13 +113,10 @@ final class EvalLoop {
                         run.httpRequests(), run.retries(), run.preflightRequests(), outDir)
                 : String.format("in-process on %s: %d engine steps, up to %d sequences per step; report in %s", local.model().device(),
                         run.engineSteps(), run.engineMaxRows(), outDir));
-        printFailures(failures);
-        noRow.forEach(l -> err.println("arbiter eval: " + l));
         if (stillMissing > 0) {
-            err.println("arbiter eval: " + missingLine(failures, stillMissing));
+            warnings.add("arbiter eval: " + missingLine(failures, stillMissing));
         }
-        err.flush();
-        return new Evaluation.Result(summary, pages, outDir, notes, stillMissing > 0 ? 1 : 0);
+        return new Evaluation.Result(summary, pages, outDir, notes, warnings, stillMissing > 0 ? 1 : 0);
     }
 
     private Graded benchmark(EvalPlan p, String model, CodeTestVerifier code, MathAnswerVerifier flexible, MathAnswerVerifier boxed,
@@ -200,14 +196,14 @@ final class EvalLoop {
                 .map(e -> new RunSummary.NotGraded(e.getKey(), e.getValue())).toList();
     }
 
-    /** The failed requests of each benchmark, grouped by cause with the server's own message and a count, after the progress output. */
-    private void printFailures(Map<String, List<RequestFailures.Group>> failures) {
-        if (failures.isEmpty()) {
-            return;
+    /** The failed requests of each benchmark, grouped by cause with the server's own message and a count. */
+    private static List<String> failureLines(Map<String, List<RequestFailures.Group>> failures) {
+        List<String> out = new ArrayList<>();
+        if (!failures.isEmpty()) {
+            out.add("arbiter eval: failed requests by cause:");
+            failures.forEach((bench, groups) -> groups.forEach(g -> out.add("  " + bench + ": " + g.line())));
         }
-        err.println("arbiter eval: failed requests by cause:");
-        failures.forEach((bench, groups) -> groups.forEach(g -> err.println("  " + bench + ": " + g.line())));
-        err.flush();
+        return out;
     }
 
     /**

@@ -130,9 +130,11 @@ public final class Evaluation {
 
     /**
      * What came of a run: its summary and page (null and empty when no benchmark got a row, or in a dry run), the report's
-     * folder, lines for the user after the leaderboard, and the exit code: 1 when samples are still missing or nothing was graded.
+     * folder, lines for the user after the leaderboard ({@code notes}) and then on stderr ({@code warnings}: failed requests by
+     * cause, why samples are missing and what helps), and the exit code: 1 when samples are still missing or nothing was graded.
      */
-    public record Result(RunSummary summary, List<RunView.BenchmarkView> pages, Path outDir, List<String> notes, int exitCode) {}
+    public record Result(RunSummary summary, List<RunView.BenchmarkView> pages, Path outDir, List<String> notes, List<String> warnings,
+                         int exitCode) {}
 
     private final Settings settings;
     private final Backends.Target target;
@@ -231,7 +233,7 @@ public final class Evaluation {
                             p.problems().size(), s.n(), total, total - missing, missing, s.maxTokens());
                 }
                 out.flush();
-                return new Result(null, List.of(), outDir, List.of(), 0);
+                return new Result(null, List.of(), outDir, List.of(), List.of(), 0);
             }
             try (LocalEngine local = client == null ? engine.open(target.dir(), target.id()) : null) {
                 InferenceBackend backend = local != null ? local : client;

@@ -60,6 +60,8 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
             benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
             endpoints = endpoints == null ? List.of() : List.copyOf(endpoints);
             mergedFrom = mergedFrom == null ? List.of() : List.copyOf(mergedFrom);
+            generation = generation == null || generation.isNull() ? null : generation; // JSON null reads as a NullNode
+            served = served == null || served.isNull() ? null : served;
         }
 
         /** The config of a report merged from other runs' folders. */
