@@ -160,6 +160,7 @@ public final class Evaluation {
      * @throws RunException when --max-tokens leaves no room for a prompt in an in-process model's context
      */
     public static Evaluation prepare(Settings s, Benchmarks data) {
+        Backends.Target target = target(s); // the model first: a bad model folder is named before any data is read
         List<Benchmarks.Loaded> loaded = new ArrayList<>();
         for (String name : s.benchmarks()) {
             loaded.add(data.load(name, s.selection()));
@@ -167,17 +168,25 @@ public final class Evaluation {
         for (Path f : s.jsonl()) {
             loaded.add(data.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())));
         }
-        return prepare(s, loaded);
+        return prepare(s, target, loaded);
     }
 
     /** The same, on problems already loaded (each cut to --limit here). */
     public static Evaluation prepare(Settings s, List<Benchmarks.Loaded> loaded) {
+        return prepare(s, target(s), loaded);
+    }
+
+    private static Backends.Target target(Settings s) {
         Backends.Target target = Backends.resolve(s.endpoints(), s.model());
         if (!target.served() && s.maxTokens() >= target.context()) {
             int context = target.context();
             throw new RunException("--max-tokens " + s.maxTokens() + " leaves no room for a prompt in " + target.dir() + "'s context of " + context
                     + " tokens (max_position_embeddings); lower --max-tokens below " + context + " minus the longest prompt's tokens");
         }
+        return target;
+    }
+
+    private static Evaluation prepare(Settings s, Backends.Target target, List<Benchmarks.Loaded> loaded) {
         String id = target.id();
         GenerationSpec gen = s.strategy() == Strategy.SIFT
                 ? new GenerationSpec(id + " " + Strategy.SIFT.storeTag(), "{problem}", !s.raw(), s.temperature(), s.topP(), s.maxTokens(), s.seed(), s.stop())
