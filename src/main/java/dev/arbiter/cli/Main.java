@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
             "Evaluates and verifies reasoning models, and serves its verifiers as RL rewards.",
             ""
         },
-        subcommands = {BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
+        subcommands = {DemoCommand.class, BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
             BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, CurateCommand.class, PerturbCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
         footer = {
             "",

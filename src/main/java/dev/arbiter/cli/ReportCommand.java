@@ -1,12 +1,7 @@
 package dev.arbiter.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.arbiter.json.Json;
 import dev.arbiter.report.Leaderboard;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -30,24 +25,8 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Leaderboard.Row> rows = new ArrayList<>();
-        ObjectNode config = Json.mapper().createObjectNode();
-        var sources = config.putArray("merged_from");
-        for (Path run : runs) {
-            Path summary = run.resolve("summary.json");
-            if (!Files.isRegularFile(summary)) {
-                throw new Errors.UserError(run + " holds no summary.json; is it a folder written by `arbiter eval`?");
-            }
-            try {
-                rows.addAll(Leaderboard.read(summary));
-            } catch (java.io.IOException | IllegalArgumentException e) {
-                throw new Errors.UserError(summary + " cannot be read as an `arbiter eval` summary: " + e.getMessage());
-            }
-            sources.add(run.toString());
-        }
-        rows.sort(Comparator.comparing(Leaderboard.Row::benchmark).thenComparing(r -> -r.metrics().passAt1().mean()));
-        Leaderboard.write(out, config, rows, Json.mapper().createObjectNode(), null);
-        spec.commandLine().getOut().print(Leaderboard.markdown(rows));
+        var merged = Leaderboard.merge(runs, out);
+        spec.commandLine().getOut().print(Leaderboard.markdown(merged.benchmarks()));
         spec.commandLine().getOut().flush();
         return 0;
     }

@@ -9,9 +9,11 @@ import dev.arbiter.cli.options.EndpointOptions;
 import dev.arbiter.cli.options.EngineOptions;
 import dev.arbiter.cli.options.SamplingOptions;
 import dev.arbiter.cli.options.SelectionOptions;
+import dev.arbiter.inference.engine.Backends;
 import dev.arbiter.run.CompletionStore;
-import dev.arbiter.run.DefaultPrompts;
+import dev.arbiter.run.PromptTemplates;
 import dev.arbiter.run.EvalPlan;
+import dev.arbiter.run.EvalPreflight;
 import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.scaling.BudgetSweep;
 import dev.arbiter.scaling.Curve;
@@ -70,7 +72,7 @@ final class ScaleCommand implements Callable<Integer> {
     boolean raw;
 
     @Option(names = "--template", paramLabel = "TEXT", description = "Prompt template with {problem} (default: as `arbiter eval`).")
-    String template = DefaultPrompts.MATH;
+    String template = PromptTemplates.MATH;
 
     @Option(names = "--think-end", defaultValue = "</think>", paramLabel = "TEXT",
             description = "The end-of-thinking marker; thinking is the text before it (default: ${DEFAULT-VALUE}; '' for none).")
@@ -153,7 +155,13 @@ final class ScaleCommand implements Callable<Integer> {
         PrintWriter o = cl.getOut();
         BudgetSweep sweep;
         BudgetSweep.Result result;
-        try (Backends.Opened m = Backends.open(cl, endpoint.endpoints(), endpoint.model(), engineOptions, endpoint.timeout());
+        Backends.Opened opened;
+        try {
+            opened = Backends.open(endpoint.endpoints(), endpoint.model(), engineOptions::open, endpoint.timeout());
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        try (Backends.Opened m = opened;
                 CompletionStore st = CompletionStore.open(store != null ? store : "results/store.db")) {
             sweep = new BudgetSweep(settings, m.modelId());
             List<EvalPlan> plans = sweep.plans(load());

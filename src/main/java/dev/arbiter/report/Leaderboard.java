@@ -1,13 +1,14 @@
 package dev.arbiter.report;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.arbiter.json.Json;
 import dev.arbiter.run.MetricSummary;
+import dev.arbiter.run.RunSummary;
+import dev.arbiter.run.RunView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -17,31 +18,26 @@ import java.util.Map;
  * self-contained index.html with every problem's samples.
  */
 public final class Leaderboard {
-    /** One benchmark's row; {@code breakdown} maps a label (subject, level, ...) to its groups' metrics. */
-    public record Row(String benchmark, String model, MetricSummary metrics, Map<String, Map<String, MetricSummary>> breakdown) {
-        public Row {
-            breakdown = breakdown == null ? Map.of() : breakdown;
-        }
-
-        public Row(String benchmark, String model, MetricSummary metrics) {
-            this(benchmark, model, metrics, Map.of());
-        }
+    /** The rows by benchmark, then the highest pass@1 first. */
+    public static List<RunSummary.Row> sorted(List<RunSummary.Row> rows) {
+        return rows.stream().sorted(java.util.Comparator.comparing(RunSummary.Row::benchmark)
+                .thenComparing(r -> -r.metrics().passAt1().mean())).toList();
     }
 
     private Leaderboard() {}
 
-    public static String markdown(List<Row> rows) {
+    public static String markdown(List<RunSummary.Row> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("| benchmark | model | problems | n | pass@1 (± s.e.) | 95% CI | pass@k | maj@k | no answer | truncated | missing |\n");
         sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
-        for (Row r : rows) {
+        for (RunSummary.Row r : rows) {
             MetricSummary m = r.metrics();
             sb.append(String.format("| %s | %s | %d | %d | %.1f ± %.1f | %.1f–%.1f | %s | %s | %.1f%% | %.1f%% | %d |%n", r.benchmark(), r.model(),
                     m.problems(), m.samplesPerProblem(), 100 * m.passAt1().mean(), 100 * m.passAt1().standardError(),
                     100 * m.passAt1().ciLow(), 100 * m.passAt1().ciHigh(), atK(m.passAtK()), atK(m.majAtK()),
                     100 * m.noAnswerRate(), 100 * m.truncationRate(), m.missing().size()));
         }
-        for (Row r : rows) {
+        for (RunSummary.Row r : rows) {
             MetricSummary.Extraction e = r.metrics().extraction();
             if (e != null) {
                 sb.append(String.format("%n%s (%s): pass@1 %.1f ± %.1f flexible, %.1f ± %.1f boxed (only a final \\boxed{} answer counts);"
@@ -50,7 +46,7 @@ public final class Leaderboard {
                         100 * e.boxedRate(), e.primary()));
             }
         }
-        for (Row r : rows) {
+        for (RunSummary.Row r : rows) {
             r.breakdown().forEach((label, groups) -> {
                 sb.append(String.format("%n%s (%s) by %s:%n%n| %s | problems | pass@1 (± s.e.) |%n|---|---|---|%n", r.benchmark(), r.model(), label, label));
                 groups.forEach((g, m) -> sb.append(String.format("| %s | %d | %.1f ± %.1f |%n", g, m.problems(), 100 * m.passAt1().mean(),
@@ -69,37 +65,31 @@ public final class Leaderboard {
         return sb.toString();
     }
 
-    /** Writes the files into {@code dir}, each through a temporary file and a rename; no index.html when {@code html} is null. */
-    public static void write(Path dir, ObjectNode config, List<Row> rows, ObjectNode extra, String html) throws IOException {
-        Files.createDirectories(dir);
-        ObjectNode summary = Json.mapper().createObjectNode();
-        summary.set("config", config);
-        var list = summary.putArray("benchmarks");
-        for (Row r : rows) {
-            ObjectNode b = list.addObject();
-            b.put("benchmark", r.benchmark()).put("model", r.model());
-            b.set("metrics", Json.mapper().valueToTree(r.metrics()));
-            b.set("breakdown", Json.mapper().valueToTree(r.breakdown()));
-        }
-        summary.set("run", extra);
-        atomically(dir.resolve("summary.json"), Json.pretty(summary));
-        atomically(dir.resolve("leaderboard.md"), markdown(rows));
+    /** Writes summary.json, leaderboard.md and (unless {@code html} is null) index.html into {@code dir}, each through a temporary file and a rename. */
+    public static void write(Path dir, RunSummary summary, String html) throws IOException {
+        summary.write(dir);
+        atomically(dir.resolve("leaderboard.md"), markdown(summary.benchmarks()));
         if (html != null) {
             atomically(dir.resolve("index.html"), html);
         }
     }
 
-    /** Reads back the rows of a summary.json that {@link #write} made. */
-    public static List<Row> read(Path summaryJson) throws IOException {
-        var root = Json.mapper().readTree(summaryJson.toFile());
-        List<Row> rows = new java.util.ArrayList<>();
-        for (var b : root.path("benchmarks")) {
-            MetricSummary m = Json.mapper().treeToValue(b.path("metrics"), MetricSummary.class);
-            Map<String, Map<String, MetricSummary>> breakdown = Json.mapper().convertValue(b.path("breakdown"),
-                    new com.fasterxml.jackson.core.type.TypeReference<Map<String, Map<String, MetricSummary>>>() {});
-            rows.add(new Row(b.path("benchmark").asText(), b.path("model").asText(), m, breakdown));
+    /** A run's report: summary.json, leaderboard.md, and index.html with every problem's samples. */
+    public static void writeRun(Path dir, RunSummary summary, List<RunView.BenchmarkView> pages) throws IOException {
+        String title = summary.benchmarks().getFirst().model() + " (" + summary.config().generationHash().substring(0, 12) + ")";
+        write(dir, summary, RunPage.html(title, pages));
+    }
+
+    /** One leaderboard of the rows of several runs' folders, sorted by benchmark then pass@1, written into {@code out}. */
+    public static RunSummary merge(List<Path> runs, Path out) throws IOException {
+        List<RunSummary.Row> rows = new java.util.ArrayList<>();
+        Instant start = Instant.now();
+        for (Path run : runs) {
+            rows.addAll(RunSummary.read(run).benchmarks());
         }
-        return rows;
+        RunSummary merged = RunSummary.finished(start, RunSummary.Config.merged(runs.stream().map(Path::toString).toList()), sorted(rows), null);
+        write(out, merged, null);
+        return merged;
     }
 
     private static void atomically(Path target, String text) throws IOException {

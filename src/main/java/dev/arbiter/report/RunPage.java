@@ -1,6 +1,9 @@
 package dev.arbiter.report;
 
-import dev.arbiter.run.MetricSummary;
+import dev.arbiter.run.RunSummary;
+import dev.arbiter.run.RunView.BenchmarkView;
+import dev.arbiter.run.RunView.ProblemView;
+import dev.arbiter.run.RunView.SampleView;
 import java.util.List;
 
 /**
@@ -12,12 +15,6 @@ public final class RunPage {
     /** How much of each completion the page keeps: its end, where the answer is. */
     public static final int TEXT_TAIL = 3000;
 
-    public record SampleView(int index, String outcome, String extracted, String finishReason, int completionTokens, String text) {}
-
-    public record ProblemView(String id, String prompt, String gold, double passRate, List<SampleView> samples) {}
-
-    public record BenchmarkView(String benchmark, String model, MetricSummary metrics, List<ProblemView> problems) {}
-
     private RunPage() {}
 
     public static String html(String title, List<BenchmarkView> benchmarks) {
@@ -27,7 +24,7 @@ public final class RunPage {
                 .append("padding:.2em .5em;text-align:left}pre{white-space:pre-wrap;background:#f6f6f6;padding:.5em}")
                 .append(".correct{color:#060}.wrong{color:#a00}.no_answer{color:#a60}summary{cursor:pointer}")
                 .append("</style></head><body><h1>").append(esc(title)).append("</h1>");
-        List<Leaderboard.Row> rows = benchmarks.stream().map(b -> new Leaderboard.Row(b.benchmark(), b.model(), b.metrics())).toList();
+        List<RunSummary.Row> rows = benchmarks.stream().map(b -> new RunSummary.Row(b.benchmark(), b.model(), b.metrics())).toList();
         sb.append("<pre>").append(esc(Leaderboard.markdown(rows))).append("</pre>");
         for (BenchmarkView b : benchmarks) {
             sb.append("<h2>").append(esc(b.benchmark())).append("</h2>");

@@ -89,13 +89,13 @@ public final class Grading {
         ResumableJsonl.Done resumed = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id"), Grading::noVerdict);
         int done = resumed.lines();
         if (done > gens.size()) {
-            throw new InputException(out + " holds " + done + " verdicts but " + generations + " has only " + gens.size() + " generations");
+            throw new RunException(out + " holds " + done + " verdicts but " + generations + " has only " + gens.size() + " generations");
         }
         List<Integer> redo = new ArrayList<>(resumed.redo().keySet());
         for (int i : redo) {
             String stored = resumed.redo().get(i).path("problem_id").asText();
             if (!stored.equals(gens.get(i).problemId())) {
-                throw new InputException(out + ":" + (i + 1) + ": a verdict on " + stored + ", but " + generations + ":" + gens.get(i).line()
+                throw new RunException(out + ":" + (i + 1) + ": a verdict on " + stored + ", but " + generations + ":" + gens.get(i).line()
                         + " is for " + gens.get(i).problemId() + "; is it the output of other generations? Give another --out");
             }
         }
@@ -359,17 +359,17 @@ public final class Grading {
             try {
                 n = Json.mapper().readTree(raw);
             } catch (IOException e) {
-                throw new InputException(where + ": not valid JSON");
+                throw new RunException(where + ": not valid JSON");
             }
             if (!n.path("problem_id").isTextual() && !n.path("problem_id").isNumber()) {
-                throw new InputException(where + ": needs a problem_id");
+                throw new RunException(where + ": needs a problem_id");
             }
             if (!n.path("completion").isTextual()) {
-                throw new InputException(where + ": needs a completion string");
+                throw new RunException(where + ": needs a completion string");
             }
             String id = n.get("problem_id").asText();
             if (!byId.containsKey(id)) {
-                throw new InputException(where + ": problem_id '" + id + "' is not in " + benchmark);
+                throw new RunException(where + ": problem_id '" + id + "' is not in " + benchmark);
             }
             gens.add(new Generation(i + 1, id, n.get("completion").asText()));
         }

@@ -8,7 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reading a file the user named; a failure is an {@link InputException} with a one-line message fit for users. */
+/** Reading a file the user named; a failure is an {@link RunException} with a one-line message fit for users. */
 public final class InputFiles {
     private InputFiles() {}
 
@@ -20,14 +20,14 @@ public final class InputFiles {
         }
     }
 
-    private static InputException failure(Path p, IOException e) {
+    private static RunException failure(Path p, IOException e) {
         if (e instanceof NoSuchFileException) {
-            return new InputException(p + ": file not found");
+            return new RunException(p + ": file not found");
         }
         if (e instanceof MalformedInputException) {
-            return new InputException(p + ": not valid UTF-8");
+            return new RunException(p + ": not valid UTF-8");
         }
-        return new InputException(p + ": cannot read (" + e.getMessage() + ")");
+        return new RunException(p + ": cannot read (" + e.getMessage() + ")");
     }
 
     /** A file read line by line, for inputs too big to hold in memory; the same errors as {@link #read}. */
@@ -54,7 +54,7 @@ public final class InputFiles {
                 }
                 return line;
             } catch (MalformedInputException e) {
-                throw new InputException(path + ":" + (number + 1) + ": not valid UTF-8");
+                throw new RunException(path + ":" + (number + 1) + ": not valid UTF-8");
             } catch (IOException e) {
                 throw failure(path, e);
             }

@@ -21,7 +21,7 @@ import java.util.function.Predicate;
 
 /**
  * Output files of JSON lines that a killed run can resume. A line that is not the writer's own is an
- * {@link InputException}.
+ * {@link RunException}.
  * Commands append one line per input in
  * input order and flush it; a rerun counts the complete lines and carries on after them. Lines that
  * must be made again (a grading the sandbox could not finish, say) are replaced by {@link #rewrite},
@@ -89,7 +89,7 @@ public final class ResumableJsonl {
                     from = i + 1;
                     JsonNode node = parse(line.toByteArray());
                     if (node == null || !node.isObject() || !complete.test(node)) {
-                        throw new InputException(out + ":" + (good + 1) + ": not a line this command writes; give another --out");
+                        throw new RunException(out + ":" + (good + 1) + ": not a line this command writes; give another --out");
                     }
                     if (redo.test(node)) {
                         again.put(good, node);

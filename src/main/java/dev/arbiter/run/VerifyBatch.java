@@ -98,7 +98,7 @@ public final class VerifyBatch {
             }
         }
         if (done.lines() > total) {
-            throw new InputException(out + " holds " + done.lines() + " verified lines but " + in + " has only " + total);
+            throw new RunException(out + " holds " + done.lines() + " verified lines but " + in + " has only " + total);
         }
         ResumableJsonl.cut(out, done);
         return new Plan(in, out, defaults, total, done);
@@ -185,16 +185,16 @@ public final class VerifyBatch {
         return line;
     }
 
-    /** Parses one input line; any problem is a one-line {@link InputException} starting with {@code where} (file:line). */
+    /** Parses one input line; any problem is a one-line {@link RunException} starting with {@code where} (file:line). */
     public static Item parse(String raw, String where, MathConfig defaults) {
         JsonNode n;
         try {
             n = READER.readTree(raw);
         } catch (IOException e) {
-            throw new InputException(where + ": not valid JSON");
+            throw new RunException(where + ": not valid JSON");
         }
         if (!(n instanceof ObjectNode o)) {
-            throw new InputException(where + ": not a JSON object");
+            throw new RunException(where + ": not a JSON object");
         }
         String gold = text(o, "gold", where);
         String prediction = text(o, "prediction", where);
@@ -202,7 +202,7 @@ public final class VerifyBatch {
         try {
             config = ConfigJson.read(o.get("config"), defaults);
         } catch (IllegalArgumentException e) {
-            throw new InputException(where + ": config: " + e.getMessage());
+            throw new RunException(where + ": config: " + e.getMessage());
         }
         return new Item(o, gold, prediction, config);
     }
@@ -210,7 +210,7 @@ public final class VerifyBatch {
     private static String text(ObjectNode o, String field, String where) {
         JsonNode v = o.get(field);
         if (v == null || v.isNull()) {
-            throw new InputException(where + ": needs " + field);
+            throw new RunException(where + ": needs " + field);
         }
         if (v.isTextual()) {
             return v.asText();
@@ -218,14 +218,14 @@ public final class VerifyBatch {
         if (v.isNumber()) {
             return v.isIntegralNumber() ? v.bigIntegerValue().toString() : v.decimalValue().toPlainString();
         }
-        throw new InputException(where + ": " + field + " must be a string, not " + v.getNodeType().name().toLowerCase());
+        throw new RunException(where + ": " + field + " must be a string, not " + v.getNodeType().name().toLowerCase());
     }
 
     /** A resumed output must belong to this input: its last line must hold the same pair as the input's. */
     private static void sameInput(Path in, Path out, ResumableJsonl.Done done, Item item, int line) {
         for (String f : List.of("gold", "prediction")) {
             if (!same(item.node().get(f), done.last().get(f))) {
-                throw new InputException(out + ":" + done.lines() + ": " + f + " differs from " + in + ":" + line
+                throw new RunException(out + ":" + done.lines() + ": " + f + " differs from " + in + ":" + line
                         + "; is it the output of another input? Give a new --out");
             }
         }

@@ -2,7 +2,8 @@ package dev.arbiter.scaling;
 
 import dev.arbiter.run.Completion;
 import dev.arbiter.run.CompletionStore;
-import dev.arbiter.run.InputException;
+import dev.arbiter.run.RunException;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.run.StoredVerdict;
 import dev.arbiter.verify.Outcome;
 import java.io.IOException;
@@ -37,10 +38,10 @@ public final class BehaviourCounts {
 
     /** Counts one run's graded completions and returns its table (markdown lines); {@code store} overrides the run's own. */
     public List<String> add(Path dir, String store) {
-        RunFolder run = RunFolder.open(dir, store);
+        RunSummary run = RunSummary.openRun(dir, store);
         List<Row> rows = new ArrayList<>();
         try (CompletionStore st = CompletionStore.open(run.store())) {
-            for (RunFolder.Bench bench : run.benchmarks()) {
+            for (RunSummary.Bench bench : run.config().benchmarks()) {
                 for (String id : bench.problemIds()) {
                     Map<Integer, StoredVerdict> v = st.verdictsWithAnswers(bench.generationHash(), id, bench.verifier());
                     for (Completion c : st.completions(bench.generationHash(), id)) {
@@ -54,7 +55,7 @@ public final class BehaviourCounts {
             }
         }
         if (rows.isEmpty()) {
-            throw new InputException(dir + ": no graded completions to count");
+            throw new RunException(dir + ": no graded completions to count");
         }
         for (Row r : rows) {
             csv.append(r.run()).append(',').append(r.benchmark()).append(',').append(r.problem()).append(',').append(r.index()).append(',')

@@ -11,7 +11,7 @@ import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.EvalPlan;
 import dev.arbiter.run.EvalRunner;
 import dev.arbiter.run.GenerationSpec;
-import dev.arbiter.run.InputException;
+import dev.arbiter.run.RunException;
 import dev.arbiter.run.MetricSummary;
 import dev.arbiter.run.Metrics;
 import dev.arbiter.run.ProblemSamples;
@@ -85,7 +85,7 @@ public final class BudgetSweep {
         for (Benchmarks.Loaded l : loaded) {
             List<Problem> ps = s.limit() == null ? l.problems() : l.problems().subList(0, Math.min(s.limit(), l.problems().size()));
             if (ps.stream().anyMatch(p -> !(p.gold() instanceof MathAnswer))) {
-                throw new InputException(l.name() + ": token-budget sweeps grade math answers; it is not a math benchmark");
+                throw new RunException(l.name() + ": token-budget sweeps grade math answers; it is not a math benchmark");
             }
             plans.add(new EvalPlan(l.name(), ps, spec(s.largest(), null), s.n(), s.timeout(), s.concurrency()));
         }
@@ -131,7 +131,7 @@ public final class BudgetSweep {
         }
         g.failures().forEach(f -> progress.line("  not generated: " + f.line()));
         if (g.failed() > 0) {
-            throw new InputException(g.failed() + " generations failed; run the same command again to fetch only those");
+            throw new RunException(g.failed() + " generations failed; run the same command again to fetch only those");
         }
         String tmpl = s.answerTemplate() != null ? s.answerTemplate()
                 : s.raw() ? TruncationSweep.RAW_ANSWER_TEMPLATE : TruncationSweep.CHAT_ANSWER_TEMPLATE;
@@ -153,7 +153,7 @@ public final class BudgetSweep {
             fs = new BudgetForcing.Settings(s.thinkEnd(), s.cue(), Math.min(s.minThinking(), budget), budget, s.extensions(), s.forcedAnswer(),
                     s.answerTokens());
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage());
+            throw new RunException(e.getMessage());
         }
         EvalPlan plan = new EvalPlan(bench, ps, spec(budget, identity), s.n(), s.timeout(), s.concurrency());
         StrategyCalls.Decoding d = new StrategyCalls.Decoding(s.temperature(), s.topP(), budget, s.seed(), List.of());
@@ -208,7 +208,7 @@ public final class BudgetSweep {
         try {
             return new GenerationSpec(modelId, s.template(), !s.raw(), s.temperature(), s.topP(), maxTokens, s.seed(), List.of(), identity);
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage());
+            throw new RunException(e.getMessage());
         }
     }
 

@@ -2,7 +2,8 @@ package dev.arbiter.scaling;
 
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.EvalRunner;
-import dev.arbiter.run.InputException;
+import dev.arbiter.run.RunException;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.verify.math.MathVerifier;
@@ -20,22 +21,22 @@ public final class RunCurves {
         List<Curve> curves = new ArrayList<>();
         try (MathVerifier verifier = new MathVerifier()) {
             for (Path dir : runs) {
-                RunFolder run = RunFolder.open(dir, store);
+                RunSummary run = RunSummary.openRun(dir, store);
                 try (CompletionStore st = CompletionStore.open(run.store())) {
-                    for (RunFolder.Bench b : run.benchmarks()) {
+                    for (RunSummary.Bench b : run.config().benchmarks()) {
                         List<ProblemSamples> graded = new ArrayList<>();
                         for (String id : b.problemIds()) {
                             try {
                                 graded.add(EvalRunner.stored(st, b.generationHash(), id, run.n(), b.verifier(),
                                         b.code() ? null : (x, y) -> verifier.verify(x, y).equal()));
                             } catch (IllegalStateException e) {
-                                throw new InputException(dir + ": " + e.getMessage() + "; run the same `arbiter eval` again to finish grading");
+                                throw new RunException(dir + ": " + e.getMessage() + "; run the same `arbiter eval` again to finish grading");
                             }
                         }
                         int usable = graded.stream().mapToInt(p -> (int) p.samples().stream()
                                 .filter(s -> policy != TruncationPolicy.EXCLUDE || !s.truncated()).count()).min().orElse(0);
                         if (usable < run.n()) {
-                            throw new InputException(dir + " " + b.name() + ": some problem has only " + usable + " usable samples of n=" + run.n()
+                            throw new RunException(dir + " " + b.name() + ": some problem has only " + usable + " usable samples of n=" + run.n()
                                     + "; finish the run (`arbiter eval` again) before drawing curves");
                         }
                         List<Curve> two = SampleBudget.curves(shortModel(run.model()) + " " + b.name(), graded, run.n(), policy, 0);

@@ -2,8 +2,9 @@ package dev.arbiter.scaling;
 
 import dev.arbiter.inference.Generation;
 import dev.arbiter.inference.GenerationRequest;
-import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.Evaluation;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.verify.math.MathVerifier;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -16,7 +17,11 @@ import java.util.concurrent.atomic.LongAdder;
  * is the answer SIFT settles on, with every stage's tokens summed. The finish reason names the branch
  * ("sift stage1_consensus", ...), so a stored run still says where each answer came from.
  */
-public final class SiftBackend implements InferenceBackend, AutoCloseable {
+public final class SiftBackend implements Evaluation.StrategyBackend {
+    /** Opens one for an eval run, counting its calls. */
+    public static final Evaluation.StrategyBackend.Factory FACTORY = (store, model, modelId, identity, chat, timeout) ->
+            new SiftBackend(store, new CallCounter(model), modelId, identity, chat, timeout);
+
     private final CallCounter counter;
     private final MathVerifier verifier = new MathVerifier();
     private final Sift sift;
@@ -46,6 +51,23 @@ public final class SiftBackend implements InferenceBackend, AutoCloseable {
         Map<Sift.Branch, Long> out = new EnumMap<>(Sift.Branch.class);
         branches.forEach((b, c) -> out.put(b, c.sum()));
         return out;
+    }
+
+    @Override
+    public RunSummary.Sift tally() {
+        Map<String, Long> byBranch = new java.util.LinkedHashMap<>();
+        branches().forEach((b, c) -> byBranch.put(b.name().toLowerCase(), c));
+        Map<String, RunSummary.Calls> calls = new java.util.LinkedHashMap<>();
+        for (CallCounter.Tally t : counter.tallies()) {
+            calls.put(t.purpose(), new RunSummary.Calls(t.calls(), t.cached(), t.promptTokens(), t.completionTokens()));
+        }
+        return new RunSummary.Sift(byBranch, calls, counter.totalCalls());
+    }
+
+    @Override
+    public String line() {
+        return "sift: " + branches().entrySet().stream().map(e -> e.getKey().label() + " " + e.getValue())
+                .reduce((a, b) -> a + ", " + b).orElse("no new answers") + "; calls " + counter.totalCalls() + " (by stage in summary.json)";
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.arbiter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbiter.run.PromptTemplates;
 import dev.arbiter.inference.FakeOpenAiServer;
 import dev.arbiter.json.Json;
 import dev.arbiter.run.CompletionStore;
@@ -74,7 +75,7 @@ class EvalCliTest {
         CliTest.Result dry = CliTest.run(args.toArray(String[]::new));
         Matcher m = Pattern.compile("\"model_identity\" : \"(fingerprint fp-[0-9a-f]{10})\"").matcher(dry.err());
         assertThat(m.find()).as(dry.err()).isTrue();
-        return new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.95, 256, 0, List.of(), m.group(1)).hash();
+        return new GenerationSpec("adder", PromptTemplates.MATH, true, 0.6, 0.95, 256, 0, List.of(), m.group(1)).hash();
     }
 
     private Process child(List<String> args) throws Exception {
@@ -125,9 +126,9 @@ class EvalCliTest {
                 assertThat(st.missing(hash, ids(200), 4)).isEmpty();
             }
             JsonNode m = metrics();
-            assertThat(m.path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
-            assertThat(m.path("passAtK").path("4").asDouble()).isEqualTo(1.0);
-            assertThat(m.path("majAtK").path("4").asDouble()).isEqualTo(1.0);
+            assertThat(m.path("pass_at1").path("mean").asDouble()).isEqualTo(0.75);
+            assertThat(m.path("pass_at_k").path("4").asDouble()).isEqualTo(1.0);
+            assertThat(m.path("maj_at_k").path("4").asDouble()).isEqualTo(1.0);
             assertThat(m.path("missing")).isEmpty();
             assertThat(Files.readString(dir.resolve("report/leaderboard.md"))).contains("| jsonl:sums.jsonl | adder | 200 | 4 | 75.0 ± 0.0 | 75.0–75.0 | 1: 75.0, 2: 100.0, 4: 100.0 | 1: 75.0, 2: 75.0, 4: 100.0 |");
 
@@ -137,7 +138,7 @@ class EvalCliTest {
             assertThat(r.code()).as(r.err()).isZero();
             System.out.printf("eval n 4 -> 8: %d new calls for 200 problems%n", s.received.get() - before);
             assertThat(s.received.get() - before).isEqualTo(200 * 4 + PROBES);
-            assertThat(metrics().path("samplesPerProblem").asInt()).isEqualTo(8);
+            assertThat(metrics().path("samples_per_problem").asInt()).isEqualTo(8);
         }
     }
 
@@ -157,7 +158,7 @@ class EvalCliTest {
             assertThat(retries + summary.path("run").path("preflight_retries").asInt()).isEqualTo(s.faults.get());
             assertThat(summary.path("run").path("http_requests").asInt()).isEqualTo(200 + retries);
             assertThat(metrics().path("missing")).isEmpty();
-            assertThat(metrics().path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
+            assertThat(metrics().path("pass_at1").path("mean").asDouble()).isEqualTo(0.75);
             assertThat(r.out()).contains("retries " + retries);
         }
     }
@@ -172,7 +173,7 @@ class EvalCliTest {
             // the key holds the identity the fingerprint settled on; probing is all a dry run asks of the server
             Matcher identity = Pattern.compile("\"model_identity\" : \"(fingerprint fp-[0-9a-f]{10})\"").matcher(r.err());
             assertThat(identity.find()).as(r.err()).isTrue();
-            assertThat(r.err()).contains("\"generation_hash\" : \"" + new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.95, 256, 0,
+            assertThat(r.err()).contains("\"generation_hash\" : \"" + new GenerationSpec("adder", PromptTemplates.MATH, true, 0.6, 0.95, 256, 0,
                     List.of(), identity.group(1)).hash() + "\"");
             assertThat(s.received.get()).isEqualTo(PROBES);
         }
@@ -202,11 +203,11 @@ class EvalCliTest {
             CliTest.Result flexible = CliTest.run(evalArgs(jsonl, s, 4).toArray(String[]::new));
             assertThat(flexible.code()).as(flexible.err()).isZero();
             JsonNode m = metrics();
-            assertThat(m.at("/passAt1/mean").asDouble()).isEqualTo(1.0);
+            assertThat(m.at("/pass_at1/mean").asDouble()).isEqualTo(1.0);
             assertThat(m.at("/extraction/primary").asText()).isEqualTo("flexible");
-            assertThat(m.at("/extraction/flexiblePassAt1/mean").asDouble()).isEqualTo(1.0);
-            assertThat(m.at("/extraction/boxedPassAt1/mean").asDouble()).isEqualTo(0.5);
-            assertThat(m.at("/extraction/boxedRate").asDouble()).isEqualTo(0.5);
+            assertThat(m.at("/extraction/flexible_pass_at1/mean").asDouble()).isEqualTo(1.0);
+            assertThat(m.at("/extraction/boxed_pass_at1/mean").asDouble()).isEqualTo(0.5);
+            assertThat(m.at("/extraction/boxed_rate").asDouble()).isEqualTo(0.5);
             assertThat(Files.readString(dir.resolve("report/leaderboard.md")))
                     .contains("pass@1 100.0 ± 0.0 flexible, 50.0 ± 0.0 boxed (only a final \\boxed{} answer counts); boxed rate 50.0%");
 
@@ -218,7 +219,7 @@ class EvalCliTest {
             assertThat(boxed.code()).as(boxed.err()).isZero();
             assertThat(s.received.get() - before).isEqualTo(PROBES);
             JsonNode b = Json.mapper().readTree(dir.resolve("strict/summary.json").toFile()).path("benchmarks").path(0).path("metrics");
-            assertThat(b.at("/passAt1/mean").asDouble()).isEqualTo(0.5);
+            assertThat(b.at("/pass_at1/mean").asDouble()).isEqualTo(0.5);
             assertThat(b.at("/outcomes/no_answer").asInt()).isEqualTo(12);
             assertThat(b.at("/extraction/primary").asText()).isEqualTo("boxed");
             assertThat(boxed.out()).contains("| jsonl:sums.jsonl | adder | 6 | 4 | 50.0 ± 0.0 |");
@@ -248,7 +249,7 @@ class EvalCliTest {
             assertThat(Files.readString(dir.resolve("board/leaderboard.md"))).isEqualTo(merged.out());
             CliTest.Result notARun = CliTest.run("report", dir.toString(), "--out", dir.resolve("x").toString());
             assertThat(notARun.code()).isEqualTo(1);
-            assertThat(notARun.err()).contains("holds no summary.json");
+            assertThat(notARun.err()).contains("no summary.json");
         }
     }
 
@@ -271,7 +272,7 @@ class EvalCliTest {
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(s.received.get()).isEqualTo(9 + PROBES); // n from the command line, not the file
             JsonNode config = Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).path("config");
-            String hash = new GenerationSpec("adder", EvalCommand.DEFAULT_TEMPLATE, true, 0.6, 0.9, 256, 0, List.of("</answer>"),
+            String hash = new GenerationSpec("adder", PromptTemplates.MATH, true, 0.6, 0.9, 256, 0, List.of("</answer>"),
                     config.at("/served/identity").asText()).hash();
             assertThat(config.path("generation_hash").asText()).isEqualTo(hash);
             assertThat(s.bodies.stream().filter(b -> b.has("stop")).toList()).hasSize(9)
@@ -301,7 +302,7 @@ class EvalCliTest {
             assertThat(CliTest.run(args.toArray(String[]::new)).code()).isZero();
             assertThat(CliTest.run(args.toArray(String[]::new)).code()).isZero();
             assertThat(s.received.get()).isEqualTo(20 + 2 * PROBES); // the second run found every sample in PostgreSQL
-            assertThat(metrics().path("passAt1").path("mean").asDouble()).isEqualTo(0.75);
+            assertThat(metrics().path("pass_at1").path("mean").asDouble()).isEqualTo(0.75);
         }
     }
 

@@ -54,9 +54,9 @@ class EvalCodeCliTest {
             long t1 = System.currentTimeMillis() / 1000 + 1;
             assertThat(r.code()).as(r.err()).isZero();
             JsonNode m = Json.mapper().readTree(dir.resolve("report/summary.json").toFile()).at("/benchmarks/0/metrics");
-            assertThat(m.at("/passAt1/mean").asDouble()).isEqualTo(0.5);
-            assertThat(m.path("noAnswerRate").asDouble()).isEqualTo(0.5);
-            assertThat(m.at("/passAtK/2").asDouble()).isEqualTo(1.0);
+            assertThat(m.at("/pass_at1/mean").asDouble()).isEqualTo(0.5);
+            assertThat(m.path("no_answer_rate").asDouble()).isEqualTo(0.5);
+            assertThat(m.at("/pass_at_k/2").asDouble()).isEqualTo(1.0);
             int probes = dev.arbiter.inference.Fingerprint.PROMPTS.size();
             assertThat(s.received.get()).isEqualTo(6 + probes);
             assertThat(r.out()).contains("| lcb_v1_samples | coder | 3 | 2 | 50.0");

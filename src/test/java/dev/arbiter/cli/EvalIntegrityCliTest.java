@@ -328,7 +328,7 @@ class EvalIntegrityCliTest {
             assertThat(summaryText).doesNotContain("NaN");
             JsonNode summary = Json.mapper().readTree(summaryText);
             assertThat(summary.path("benchmarks")).hasSize(1);
-            JsonNode notGraded = summary.at("/run/lcb_v1_samples/not_graded");
+            JsonNode notGraded = summary.at("/run/benchmarks/lcb_v1_samples/not_graded");
             assertThat(notGraded).hasSize(1);
             assertThat(notGraded.get(0).path("count").asInt()).isEqualTo(6);
             assertThat(notGraded.get(0).path("reason").asText()).startsWith("the sandbox did not start: Docker is not reachable");
@@ -401,7 +401,7 @@ class EvalIntegrityCliTest {
                     + " permanent: prompt (").endsWith("), so running the same command again will not help: lower --max-tokens so that prompt"
                     + " and completion fit the served context");
             assertThat(r.err()).doesNotContain("run the same command again");
-            JsonNode failures = Json.mapper().readTree(dir.resolve("mixed/summary.json").toFile()).path("run").path("jsonl:mixed.jsonl").path("failures");
+            JsonNode failures = Json.mapper().readTree(dir.resolve("mixed/summary.json").toFile()).path("run").path("benchmarks").path("jsonl:mixed.jsonl").path("failures");
             assertThat(failures).hasSize(1);
             assertThat(failures.get(0).path("cause").asText()).isEqualTo("HTTP 400");
             assertThat(failures.get(0).path("permanent").asBoolean()).isTrue();

@@ -170,8 +170,8 @@ class ScaleCliTest {
                 double[] pass = pts.get("voter jsonl:sums.jsonl pass@k|k=" + k);
                 double[] maj = pts.get("voter jsonl:sums.jsonl maj@k|k=" + k);
                 assertThat(pass[0]).isEqualTo(k);
-                assertThat(pass[1]).isCloseTo(m.path("passAtK").path(Integer.toString(k)).asDouble(), within(1e-9));
-                assertThat(maj[1]).isCloseTo(m.path("majAtK").path(Integer.toString(k)).asDouble(), within(1e-9));
+                assertThat(pass[1]).isCloseTo(m.path("pass_at_k").path(Integer.toString(k)).asDouble(), within(1e-9));
+                assertThat(maj[1]).isCloseTo(m.path("maj_at_k").path(Integer.toString(k)).asDouble(), within(1e-9));
                 assertThat(pass[2]).isLessThanOrEqualTo(pass[1]);
                 assertThat(pass[3]).isGreaterThanOrEqualTo(pass[1]);
             }
@@ -210,13 +210,13 @@ class ScaleCliTest {
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(r.out()).contains("sift: stage 1 (sticker) 4").contains("calls 12");
             JsonNode summary = Json.mapper().readTree(dir.resolve("sift/summary.json").toFile());
-            assertThat(summary.at("/run/sift/stage1_consensus").asInt()).isEqualTo(4);
+            assertThat(summary.at("/run/sift/branches/stage1_consensus").asInt()).isEqualTo(4);
             assertThat(summary.at("/run/sift/calls/sift:sticker/calls").asInt()).isEqualTo(4);
             assertThat(summary.at("/run/sift/calls/sift:predict-both/calls").asInt()).isEqualTo(4);
             assertThat(summary.at("/config/strategy").asText()).isEqualTo("sift");
             assertThat(summary.at("/config/generation/model").asText()).isEqualTo("m [strategy sift/1]");
             // the agreed answer (5) is graded, and it is wrong for both sums (0 and 8)
-            assertThat(summary.at("/benchmarks/0/metrics/passAt1/mean").asDouble()).isZero();
+            assertThat(summary.at("/benchmarks/0/metrics/pass_at1/mean").asDouble()).isZero();
             int calls = s.bodies.size();
             CliTest.Result again = CliTest.run(args.toArray(String[]::new));
             assertThat(again.code()).as(again.err()).isZero();
@@ -274,7 +274,7 @@ class ScaleCliTest {
         try (FakeOpenAiServer a = FakeOpenAiServer.continuing(wrong)) {
             CliTest.Result r = CliTest.run(with(args, "--endpoint", a.uri().toString(), "--out", dir.resolve("a").toString()));
             assertThat(r.code()).as(r.err()).isZero();
-            assertThat(Json.mapper().readTree(dir.resolve("a/summary.json").toFile()).at("/benchmarks/0/metrics/passAt1/mean").asDouble()).isZero();
+            assertThat(Json.mapper().readTree(dir.resolve("a/summary.json").toFile()).at("/benchmarks/0/metrics/pass_at1/mean").asDouble()).isZero();
         }
         try (FakeOpenAiServer b = FakeOpenAiServer.continuing(right)) {
             CliTest.Result r = CliTest.run(with(args, "--endpoint", b.uri().toString(), "--out", dir.resolve("b").toString(),
@@ -285,7 +285,7 @@ class ScaleCliTest {
             assertThat(summary.at("/run/sift/calls/sift:sticker/calls").asInt()).isEqualTo(4);
             assertThat(summary.at("/run/sift/calls/sift:sticker/cached").asInt()).isZero();
             assertThat(b.bodies).hasSize(PROBES + 12);
-            assertThat(summary.at("/benchmarks/0/metrics/passAt1/mean").asDouble()).isEqualTo(1.0);
+            assertThat(summary.at("/benchmarks/0/metrics/pass_at1/mean").asDouble()).isEqualTo(1.0);
         }
     }
 

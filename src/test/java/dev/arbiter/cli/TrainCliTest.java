@@ -184,7 +184,7 @@ class TrainCliTest {
                     "--temperature", "0", "--max-tokens", "16", "--store", dir.resolve(evaluated.getFileName() + ".db").toString(), "--out",
                     dir.resolve("eval-" + evaluated.getFileName()).toString());
             assertThat(ev.code()).as(ev.err()).isZero();
-            double pass1 = Json.mapper().readTree(dir.resolve("eval-" + evaluated.getFileName()).resolve("summary.json").toFile()).at("/benchmarks/0/metrics/passAt1/mean")
+            double pass1 = Json.mapper().readTree(dir.resolve("eval-" + evaluated.getFileName()).resolve("summary.json").toFile()).at("/benchmarks/0/metrics/pass_at1/mean")
                     .asDouble(Double.NaN);
             assertThat(pass1).as(evaluated + " " + Files.readString(dir.resolve("eval-" + evaluated.getFileName()).resolve("summary.json"))).isEqualTo(evaluated == out ? 1.0 : 0.0);
         }

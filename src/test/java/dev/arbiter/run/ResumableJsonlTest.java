@@ -58,7 +58,7 @@ class ResumableJsonlTest {
     void aFileOfOtherLinesIsRefusedAndLeftWhole() throws IOException {
         String text = "{\"id\": 1}\n{\"problem\": 2}\n{\"id\": 3}\n";
         Path out = Files.writeString(dir.resolve("out.jsonl"), text);
-        assertThatThrownBy(() -> resume(out)).isInstanceOf(InputException.class)
+        assertThatThrownBy(() -> resume(out)).isInstanceOf(RunException.class)
                 .hasMessage(out + ":2: not a line this command writes; give another --out");
         assertThat(Files.readString(out)).isEqualTo(text);
     }

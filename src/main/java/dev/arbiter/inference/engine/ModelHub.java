@@ -53,6 +53,11 @@ public final class ModelHub {
                 || (file.endsWith(".safetensors") && !file.contains("/"));
     }
 
+    /** Where the cache keeps {@code repo} at {@code revision}; a folder there with a .complete file is used as is. */
+    public Path cached(String repo, String revision) {
+        return cache.resolve(repo.replace("/", "--")).resolve(revision.replaceAll("[^A-Za-z0-9._-]", "_"));
+    }
+
     /** The folder for {@code model}: a directory that exists, else a hub id resolved through the cache. */
     public Path resolve(String model) {
         Path local = Path.of(model);
@@ -69,7 +74,7 @@ public final class ModelHub {
         if (!repo.matches("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*") || revision.isEmpty()) {
             throw new ModelException("'" + model + "' is neither a model folder nor a Hugging Face id like org/name[@revision]");
         }
-        Path dir = cache.resolve(repo.replace("/", "--")).resolve(revision.replaceAll("[^A-Za-z0-9._-]", "_"));
+        Path dir = cached(repo, revision);
         if (Files.isRegularFile(dir.resolve(".complete"))) {
             return dir;
         }

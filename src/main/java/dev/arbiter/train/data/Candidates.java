@@ -9,7 +9,7 @@ import dev.arbiter.json.Json;
 import dev.arbiter.reward.TestsJson;
 import dev.arbiter.run.Completion;
 import dev.arbiter.run.CompletionStore;
-import dev.arbiter.scaling.RunFolder;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.verify.code.CodeGrader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -134,9 +134,9 @@ public final class Candidates {
      *
      * @param problemsOf a benchmark's problems by name, loaded as the run loaded them
      */
-    public static List<Candidate> fromRun(RunFolder run, CompletionStore store, Function<String, List<Problem>> problemsOf, String templateOverride) {
+    public static List<Candidate> fromRun(RunSummary run, CompletionStore store, Function<String, List<Problem>> problemsOf, String templateOverride) {
         List<Candidate> out = new ArrayList<>();
-        for (RunFolder.Bench b : run.benchmarks()) {
+        for (RunSummary.Bench b : run.config().benchmarks()) {
             Map<String, Problem> byId = new java.util.HashMap<>();
             problemsOf.apply(b.name()).forEach(p -> byId.put(p.id(), p));
             String template = templateOverride;

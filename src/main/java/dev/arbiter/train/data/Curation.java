@@ -9,11 +9,11 @@ import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.json.Json;
 import dev.arbiter.run.CompletionStore;
-import dev.arbiter.run.InputException;
+import dev.arbiter.run.RunException;
 import dev.arbiter.run.InputFiles;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.scaling.RunFolder;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.verify.code.CodeGrader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -68,22 +68,22 @@ public final class Curation {
 
     /**
      * The candidates of the input, with what they are recorded under {@code about} (stats.json); an
-     * input that holds none, or none readable, is an {@link InputException}.
+     * input that holds none, or none readable, is an {@link RunException}.
      */
     public static List<Candidate> candidates(Input in, Benchmarks benchmarks, ObjectNode about) {
         List<Candidate> cs;
         try {
             cs = read(in, benchmarks, about);
-        } catch (InputException e) {
+        } catch (RunException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage());
+            throw new RunException(e.getMessage());
         }
         if (cs.isEmpty()) {
-            throw new InputException("nothing to curate: the input holds no generations");
+            throw new RunException("nothing to curate: the input holds no generations");
         }
         if (cs.stream().allMatch(c -> c.unreadable() != null)) {
-            throw new InputException(in.references() ? in.benchmark() + " has no reference solutions to curate"
+            throw new RunException(in.references() ? in.benchmark() + " has no reference solutions to curate"
                     : in.generations() + ": no line could be read (" + cs.getFirst().unreadable() + ")");
         }
         return cs;
@@ -114,7 +114,7 @@ public final class Curation {
         try {
             summary = SftWriter.write(out, judged, settings.keep(), settings.system(), length, about);
         } catch (IllegalArgumentException e) {
-            throw new InputException(e.getMessage());
+            throw new RunException(e.getMessage());
         }
         return new Result(summary, judged, verifySecs);
     }
@@ -128,7 +128,7 @@ public final class Curation {
         ObjectNode input = about.putObject("input");
         if (in.run() != null) {
             input.put("run", in.run().toString());
-            RunFolder rf = RunFolder.open(in.run(), in.store());
+            RunSummary rf = RunSummary.openRun(in.run(), in.store());
             input.put("model", rf.model()).put("n", rf.n());
             try (CompletionStore st = CompletionStore.open(rf.store())) {
                 List<Candidate> cs = Candidates.fromRun(rf, st, name -> problemsOf(b, name, in), in.promptTemplate());

@@ -3,7 +3,7 @@ package dev.arbiter.train.data;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
-import dev.arbiter.run.InputException;
+import dev.arbiter.run.RunException;
 import dev.arbiter.run.InputFiles;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.BufferedWriter;
@@ -46,12 +46,12 @@ public final class PerturbFile {
     /** Perturbs the records into {@code out}; {@code step} runs once per record. */
     public static Summary run(Records records, Path out, Perturber.Kind kind, double fraction, long seed, Runnable step) throws IOException {
         if (Files.isDirectory(out)) {
-            throw new InputException(out + " is a folder; --out takes a file");
+            throw new RunException(out + " is a folder; --out takes a file");
         }
         Path in = records.in;
         List<Item> items = records.items;
         if (kind == Perturber.Kind.INSERT && items.size() < 2) {
-            throw new InputException(in + ": insert draws steps from other records, and it holds " + items.size());
+            throw new RunException(in + ": insert draws steps from other records, and it holds " + items.size());
         }
         MathVerifier verifier = kind == Perturber.Kind.WRONG_ANSWER ? new MathVerifier() : null;
         long total = 0;
@@ -93,7 +93,7 @@ public final class PerturbFile {
         return new Summary(items.size(), total, changed, untouched, where, notes);
     }
 
-    /** Reads and checks every record of {@code in}; a bad one is an {@link InputException} naming its line. */
+    /** Reads and checks every record of {@code in}; a bad one is an {@link RunException} naming its line. */
     public static Records read(Path in) {
         List<Item> items = new ArrayList<>();
         try (InputFiles.Lines lines = new InputFiles.Lines(in)) {
@@ -106,10 +106,10 @@ public final class PerturbFile {
                 try {
                     n = Json.mapper().readTree(raw);
                 } catch (IOException e) {
-                    throw new InputException(where + ": not valid JSON");
+                    throw new RunException(where + ": not valid JSON");
                 }
                 if (!(n instanceof ObjectNode rec) || !n.path("conversations").isArray()) {
-                    throw new InputException(where + ": not a ShareGPT record (needs a \"conversations\" list)");
+                    throw new RunException(where + ": not a ShareGPT record (needs a \"conversations\" list)");
                 }
                 ObjectNode assistant = null;
                 for (JsonNode m : n.get("conversations")) {
@@ -119,20 +119,20 @@ public final class PerturbFile {
                     }
                 }
                 if (assistant == null) {
-                    throw new InputException(where + ": no assistant message (from \"gpt\" or \"assistant\")");
+                    throw new RunException(where + ": no assistant message (from \"gpt\" or \"assistant\")");
                 }
                 JsonNode text = assistant.has("value") ? assistant.get("value") : assistant.get("content");
                 if (text == null || !text.isTextual()) {
-                    throw new InputException(where + ": the assistant message has no \"value\" string");
+                    throw new RunException(where + ": the assistant message has no \"value\" string");
                 }
                 if (rec.has("perturbation")) {
-                    throw new InputException(where + ": already perturbed; perturb the original data");
+                    throw new RunException(where + ": already perturbed; perturb the original data");
                 }
                 items.add(new Item(rec, assistant, text.asText()));
             }
         }
         if (items.isEmpty()) {
-            throw new InputException(in + ": no records");
+            throw new RunException(in + ": no records");
         }
         return new Records(in, items);
     }

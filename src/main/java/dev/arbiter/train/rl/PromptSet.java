@@ -7,8 +7,8 @@ import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
 import dev.arbiter.reward.TestsJson;
-import dev.arbiter.run.DefaultPrompts;
-import dev.arbiter.run.InputException;
+import dev.arbiter.run.PromptTemplates;
+import dev.arbiter.run.RunException;
 import dev.arbiter.train.data.SftRecords;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -153,8 +153,8 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
         int i = 0;
         for (Problem p : loaded.problems()) {
             Example e = p.gold() instanceof CodeTests tests
-                    ? new Example(p.id(), DefaultPrompts.CODE.replace("{problem}", p.prompt()), "", tests, null)
-                    : new Example(p.id(), DefaultPrompts.MATH.replace("{problem}", p.prompt()), ((MathAnswer) p.gold()).answer(),
+                    ? new Example(p.id(), PromptTemplates.CODE.replace("{problem}", p.prompt()), "", tests, null)
+                    : new Example(p.id(), PromptTemplates.MATH.replace("{problem}", p.prompt()), ((MathAnswer) p.gold()).answer(),
                             ((MathAnswer) p.gold()).solution());
             (heldOutEvery > 0 && ++i % heldOutEvery == 0 ? held : train).add(e);
         }
@@ -163,14 +163,14 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
 
     /**
      * Prompt/response pairs to imitate, from ShareGPT ({@code conversations}), Alpaca ({@code instruction}/{@code output})
-     * or plain prompt/response JSONL lines; a bad line is an {@link InputException}.
+     * or plain prompt/response JSONL lines; a bad line is an {@link RunException}.
      */
     public static List<Example> demonstrations(Path file) {
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new InputException("cannot read " + file + ": " + e.getMessage());
+            throw new RunException("cannot read " + file + ": " + e.getMessage());
         }
         List<Example> out = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
@@ -181,17 +181,17 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
             try {
                 n = Json.mapper().readTree(lines.get(i));
             } catch (IOException e) {
-                throw new InputException(file + " line " + (i + 1) + ": not JSON");
+                throw new RunException(file + " line " + (i + 1) + ": not JSON");
             }
             SftRecords.Demonstration d = SftRecords.demonstration(n);
             if (d == null) {
-                throw new InputException(file + " line " + (i + 1) + ": no prompt and response (expected ShareGPT conversations, Alpaca "
+                throw new RunException(file + " line " + (i + 1) + ": no prompt and response (expected ShareGPT conversations, Alpaca "
                         + "instruction/output, or prompt/response)");
             }
             out.add(new Example("line-" + (i + 1), d.prompt(), "", d.response()));
         }
         if (out.isEmpty()) {
-            throw new InputException(file + " holds no demonstrations");
+            throw new RunException(file + " holds no demonstrations");
         }
         return out;
     }

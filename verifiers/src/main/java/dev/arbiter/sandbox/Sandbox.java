@@ -461,6 +461,18 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** Why the sandbox cannot start here (Docker down, the image missing), or empty when it can; starts nothing. */
+    public static java.util.Optional<String> unavailable(SandboxConfig config) {
+        try (DockerClient docker = connect()) {
+            checkImage(docker, config.image());
+            return java.util.Optional.empty();
+        } catch (SandboxException e) {
+            return java.util.Optional.of(e.getMessage());
+        } catch (java.io.IOException | RuntimeException e) {
+            return java.util.Optional.of(e.toString());
+        }
+    }
+
     static DockerClient connect() {
         DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
         ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()

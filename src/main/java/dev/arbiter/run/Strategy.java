@@ -1,4 +1,4 @@
-package dev.arbiter.scaling;
+package dev.arbiter.run;
 
 /** How `arbiter eval` makes each answer. */
 public enum Strategy {

@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter.run;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Problem;
@@ -8,8 +8,6 @@ import dev.arbiter.inference.GenerationRequest;
 import dev.arbiter.inference.InferenceException;
 import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.json.Json;
-import dev.arbiter.run.CompletionStore;
-import dev.arbiter.run.EvalPlan;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -27,11 +25,11 @@ import java.util.Optional;
  * under the same name never reuses samples. A --model-revision names one model too: a model whose
  * fingerprint differs from the one recorded for that revision is refused, as under a bare name.
  */
-final class EvalPreflight {
+public final class EvalPreflight {
     private EvalPreflight() {}
 
     /** What the run knows of the served model: the identity for the store key, and what to put in its config. */
-    record Served(String identity, ObjectNode info) {}
+    public record Served(String identity, ObjectNode info) {}
 
     /** A GET /v1/models needs no long wait: a server that is up answers it at once. */
     private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);
@@ -40,9 +38,9 @@ final class EvalPreflight {
      * @param command the command's name, for the lines it writes ("eval", "scale")
      * @param revision the user's --model-revision, or null
      * @param record whether a model seen for the first time is recorded (not in a dry run)
-     * @throws Errors.UserError with one line naming the cause and the fix
+     * @throws RunException with one line naming the cause and the fix
      */
-    static Served check(String command, OpenAiClient client, String model, String revision, boolean chat, int maxTokens, List<EvalPlan> plans,
+    public static Served check(String command, OpenAiClient client, String model, String revision, boolean chat, int maxTokens, List<EvalPlan> plans,
                         CompletionStore store, boolean record, Duration timeout, PrintWriter err) {
         ObjectNode info = Json.mapper().createObjectNode();
         ObjectNode perEndpoint = info.putObject("endpoints");
@@ -61,7 +59,7 @@ final class EvalPreflight {
                 continue;
             }
             OpenAiClient.ServedModel m = listed.get().stream().filter(x -> x.id().equals(model)).findFirst().orElseThrow(() ->
-                    new Errors.UserError(ep + " serves no model '" + model + "' (GET /v1/models lists: "
+                    new RunException(ep + " serves no model '" + model + "' (GET /v1/models lists: "
                             + String.join(", ", listed.get().stream().map(OpenAiClient.ServedModel::id).toList()) + "); "
                             + (listed.get().size() == 1 ? "pass --model " + listed.get().getFirst().id() : "pass one of them as --model")));
             o.put("root", m.root());
@@ -88,7 +86,7 @@ final class EvalPreflight {
             }
             Fingerprint.Match m = f.compare(prints.isEmpty() ? f : prints.getFirst());
             if (!m.same()) {
-                throw new Errors.UserError("the endpoints serve different models as '" + model + "': " + client.endpoints().getFirst() + " has fingerprint "
+                throw new RunException("the endpoints serve different models as '" + model + "': " + client.endpoints().getFirst() + " has fingerprint "
                         + prints.getFirst().id() + ", " + ep + " has " + f.id() + " (" + m.why() + "); serve one model on all of them");
             }
             prints.add(f);
@@ -113,10 +111,10 @@ final class EvalPreflight {
             } else if (m.same()) {
                 how = "matches " + known + " recorded " + k.createdAt() + ": " + m.why();
             } else if (revision != null) {
-                throw new Errors.UserError("'" + model + "' at " + ep + " is not the model recorded for revision " + revision + ": fingerprint "
+                throw new RunException("'" + model + "' at " + ep + " is not the model recorded for revision " + revision + ": fingerprint "
                         + now.id() + " now, " + known + " recorded " + k.createdAt() + " (" + m.why() + "); pass a new --model-revision for this model");
             } else {
-                throw new Errors.UserError("'" + model + "' at " + ep + " is not the model whose samples the store holds under that name: fingerprint "
+                throw new RunException("'" + model + "' at " + ep + " is not the model whose samples the store holds under that name: fingerprint "
                         + now.id() + " now, " + known + " recorded " + k.createdAt() + " (" + m.why()
                         + "); serve that model again, or pass --model-revision NAME to sample this one under its own key");
             }
@@ -160,7 +158,7 @@ final class EvalPreflight {
             promptTokens = g.promptTokens();
         } catch (InferenceException e) {
             if (maxTokens >= context) {
-                throw new Errors.UserError(flag + " " + maxTokens + " leaves no room for a prompt in " + where + "; lower " + flag + " below "
+                throw new RunException(flag + " " + maxTokens + " leaves no room for a prompt in " + where + "; lower " + flag + " below "
                         + context + " minus the longest prompt's tokens");
             }
             boolean alone = e.permanent() && fix(e.status(), e.reason()).startsWith("lower --max-tokens");
@@ -168,7 +166,7 @@ final class EvalPreflight {
                     e.reason()), alone ? "the prompt alone does not fit the served context: shorten it, or serve the model with a longer context" : null);
         }
         if (promptTokens + maxTokens > context) {
-            throw new Errors.UserError((maxTokens >= context ? flag + " " + maxTokens + " leaves no room for a prompt in " + where
+            throw new RunException((maxTokens >= context ? flag + " " + maxTokens + " leaves no room for a prompt in " + where
                     : "the longest prompt (" + name + ", " + promptTokens + " tokens) plus " + flag + " " + maxTokens + " is over " + where)
                     + (promptTokens < context ? "; lower " + flag + " to " + (context - promptTokens) + " or less" : "; shorten the prompt"));
         }
@@ -178,18 +176,18 @@ final class EvalPreflight {
         try {
             return Fingerprint.fromJson(Json.mapper().readTree(m.fingerprint()));
         } catch (java.io.IOException e) {
-            throw new Errors.UserError("the store's record of this model's fingerprint is not JSON: " + e.getMessage());
+            throw new RunException("the store's record of this model's fingerprint is not JSON: " + e.getMessage());
         }
     }
 
     /** A failed request as one line: what failed with the server's own message, whether it is permanent, and the fix. */
-    private static Errors.UserError refusal(InferenceException e, String fix) {
+    private static RunException refusal(InferenceException e, String fix) {
         String f = fix != null ? fix : e.permanent() ? fix(e.status(), e.reason()) : null;
-        return new Errors.UserError(e.getMessage() + (e.permanent() ? " (permanent)" : "") + (f == null ? "" : "; " + f));
+        return new RunException(e.getMessage() + (e.permanent() ? " (permanent)" : "") + (f == null ? "" : "; " + f));
     }
 
     /** What to change after a refusal, from the status and the server's own message. */
-    static String fix(int status, String message) {
+    public static String fix(int status, String message) {
         String m = message == null ? "" : message.toLowerCase();
         if (status == 401 || status == 403) {
             return "set ARBITER_API_KEY (or OPENAI_API_KEY) to a key the server accepts";
