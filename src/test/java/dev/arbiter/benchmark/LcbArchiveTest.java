@@ -13,10 +13,12 @@ import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** LiveCodeBench's base64(zlib(pickle)) archives, on the real samples and on hostile ones. */
+@Tag("data")
 class LcbArchiveTest {
     @TempDir
     Path dir;

@@ -11,10 +11,12 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command line as a user meets it: output, exit codes, and errors without stack traces. */
+@Tag("data")
 class CliTest {
     @TempDir
     Path dir;

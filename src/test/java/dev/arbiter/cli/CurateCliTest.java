@@ -20,10 +20,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter curate`: rejection sampling into SFT files, checked through the CLI on real MATH-500 data. */
+@Tag("data")
+@Tag("slow")
 class CurateCliTest {
     @TempDir
     Path dir;

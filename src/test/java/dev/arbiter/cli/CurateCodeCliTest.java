@@ -12,10 +12,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter curate` on code: tests run in the Docker sandbox, as `arbiter grade` runs them. */
+@Tag("docker")
+@Tag("data")
 class CurateCodeCliTest {
     @TempDir
     Path dir;

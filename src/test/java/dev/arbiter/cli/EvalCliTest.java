@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
  * `arbiter eval` end to end against a real HTTP server: killed with SIGKILL and resumed, through
  * injected faults, and with n raised on a finished run.
  */
+@Tag("slow")
 class EvalCliTest {
     @TempDir
     Path dir;

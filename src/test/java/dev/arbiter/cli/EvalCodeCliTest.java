@@ -15,10 +15,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter eval` on a code benchmark: samples graded in the Docker sandbox by LiveCodeBench's rules. */
+@Tag("docker")
+@Tag("data")
 class EvalCodeCliTest {
     @TempDir
     Path dir;

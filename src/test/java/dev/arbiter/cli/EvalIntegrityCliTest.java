@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * `arbiter eval` against `arbiter serve`'s server over real HTTP, on tiny random-weight models: which
  * model a served name stands for, run folders, and failures named by their cause before and during sampling.
  */
+@Tag("data")
+@Tag("slow")
 class EvalIntegrityCliTest {
     @TempDir
     static Path models;

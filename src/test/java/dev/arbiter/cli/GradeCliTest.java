@@ -12,10 +12,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter grade` end to end: verdicts in input order, resume after a partial run, clear input errors. */
+@Tag("docker")
+@Tag("data")
 class GradeCliTest {
     @TempDir
     Path dir;

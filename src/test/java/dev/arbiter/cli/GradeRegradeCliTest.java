@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * `arbiter grade` when the sandbox fails: a sandbox error is no verdict, counted apart, kept in its
  * line with the reason, graded again by a rerun; and whatever a program prints, the file stays whole.
  */
+@Tag("docker")
+@Tag("data")
 class GradeRegradeCliTest {
     private static final Map<String, String> PASSES = Map.of("problem_id", "leetcode/2727", "completion",
             "```python\nclass Solution:\n    def countSeniors(self, details):\n        return sum(int(d[11:13]) > 60 for d in details)\n```");

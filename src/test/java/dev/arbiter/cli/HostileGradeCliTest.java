@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -34,6 +35,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * graded and not passed, each honest one passes (and the honest stdin ones answer only if they find
  * nothing an earlier job left), and the command succeeds.
  */
+@Tag("docker")
+@Tag("data")
 class HostileGradeCliTest {
     @TempDir
     Path dir;

@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter grade` on a math benchmark: generations from another harness, verdicts and pass@1. */
+@Tag("data")
+@Tag("slow")
 class MathGradeCliTest {
     @TempDir
     Path dir;

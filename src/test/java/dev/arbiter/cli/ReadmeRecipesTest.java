@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * listens on a free port. {@code curl} lines are sent as the same requests, and Python blocks run
  * with python3 from the repository root. Editing a recipe so that it no longer works fails here.
  */
+@Tag("data")
 class ReadmeRecipesTest {
     @TempDir
     Path dir;

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.arbiter.testing.Shared;
 import java.util.Arrays;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
+@Tag("data")
+@Tag("slow")
 class RewardCliTest {
     @Test
     void benchRewardPrintsARowPerBatchAndConcurrencyWithEveryRequestAnswered() {

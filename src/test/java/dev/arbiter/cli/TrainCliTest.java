@@ -18,10 +18,12 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter train`: resuming after SIGKILL, checkpoints the engine loads, the SFT reader, and errors. */
+@Tag("slow")
 class TrainCliTest {
     @TempDir
     Path dir;

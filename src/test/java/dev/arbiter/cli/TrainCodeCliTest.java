@@ -18,10 +18,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RL on code: rewards from the Docker sandbox, in process and through the reward service, and a run on code prompts. */
+@Tag("docker")
 class TrainCodeCliTest {
     @TempDir
     Path dir;

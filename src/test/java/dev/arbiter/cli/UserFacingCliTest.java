@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "did you mean", logs that stay plain when stderr is a file, YAML keys as the config prints them,
  * output files others can read, and a server that finds its port taken before loading a model.
  */
+@Tag("data")
 class UserFacingCliTest {
     @TempDir
     Path dir;

@@ -34,6 +34,7 @@ import java.util.concurrent.CompletableFuture;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -43,6 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
  * call-based forgeries) score 0 as incorrect, graded rather than errors, and honest responses
  * around them score 1. A response that breaks the sandbox itself is no wrong answer: it is an error.
  */
+@Tag("docker")
+@Tag("data")
 class HostileRewardTest {
     static MathVerifier verifier;
     static Sandbox sandbox;

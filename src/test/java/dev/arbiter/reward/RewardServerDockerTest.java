@@ -21,9 +21,11 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Code rewards through a real Docker sandbox: verl's /run_code, code items, and hostile code. */
+@Tag("docker")
 class RewardServerDockerTest {
     static MathVerifier verifier;
     static Sandbox sandbox;

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.Test;
  * queue. Every one gets an answer, each 200 or 429/503, the process's peak RSS stays bounded, it
  * still serves afterwards, and SIGTERM stops it.
  */
+@Tag("slow")
 class RewardServerOverloadTest {
     @Test
     void twoThousandRequestsAtOnceGetOnly200sAnd429sAndMemoryStaysBounded() throws Exception {

@@ -19,10 +19,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Eval's code grading when the sandbox fails: the sample is missing, not wrong, and the next run grades it. */
+@Tag("docker")
+@Tag("data")
 class CodeGradingSandboxErrorTest {
     @TempDir
     Path dir;

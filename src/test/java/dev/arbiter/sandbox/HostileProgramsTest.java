@@ -41,6 +41,7 @@ import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -59,6 +60,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * the hostile one ran; and at two containers, the hostile and innocent jobs sent together from
  * threads, then another round of innocent jobs spread over both containers.
  */
+@Tag("docker")
+@Tag("data")
+@Tag("slow")
 class HostileProgramsTest {
     @TempDir
     static Path cache;

@@ -12,11 +12,13 @@ import com.tngtech.archunit.lang.ConditionEvents;
 import com.tngtech.archunit.lang.SimpleConditionEvent;
 import dev.arbiter.testing.MainClassesOnly;
 import dev.arbiter.verify.code.CodeGrader;
+import org.junit.jupiter.api.Tag;
 
 /**
  * Grading has one vocabulary and one seam: no second verdict enum anywhere in the product, and no
  * grading of code or math against a gold outside {@code dev.arbiter.verify}.
  */
+@Tag("slow")
 @AnalyzeClasses(packages = "dev.arbiter", importOptions = MainClassesOnly.class)
 class OneSeamArchTest {
 

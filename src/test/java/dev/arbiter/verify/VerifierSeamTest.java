@@ -21,9 +21,11 @@ import java.util.Collections;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Every outcome the seam can give, from real verifiers and a real sandbox, and the one mapping to rewards and metrics. */
+@Tag("docker")
 class VerifierSeamTest {
     static MathVerifier engine;
     static Sandbox sandbox;

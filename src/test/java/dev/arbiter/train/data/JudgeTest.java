@@ -11,9 +11,11 @@ import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.code.CodeGrader;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Rejection sampling's check when the sandbox fails: an infrastructure error, neither kept as correct nor as wrong. */
+@Tag("docker")
 class JudgeTest {
     @BeforeAll
     static void docker() {

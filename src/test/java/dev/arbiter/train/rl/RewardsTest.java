@@ -11,9 +11,11 @@ import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** In-process rewards when the sandbox fails: the step stops with the reason, it never trains on a 0. */
+@Tag("docker")
 class RewardsTest {
     @BeforeAll
     static void docker() {

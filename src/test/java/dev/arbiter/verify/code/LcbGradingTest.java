@@ -23,10 +23,13 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** LiveCodeBench's verdicts on real problems and on the quirks its runner is known for. */
+@Tag("docker")
+@Tag("data")
 class LcbGradingTest {
     @TempDir
     static Path cache;

@@ -13,10 +13,13 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Gold answers against the reference solutions of the real benchmarks. */
+@Tag("data")
+@Tag("slow")
 class MathRealDataTest {
     @TempDir
     static Path cache;

@@ -6,12 +6,15 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Hostile programs, each contained: the run ends within its limits, and the next run in the same
  * container finds a clean machine. One container, so every "next run" lands where the hostile one did.
  */
+@Tag("docker")
+@Tag("slow")
 class ContainmentTest {
     static Sandbox sandbox;
     static final Limits TIGHT = new Limits(3_000, 2_000, 256, 1 << 20, 4 << 20);

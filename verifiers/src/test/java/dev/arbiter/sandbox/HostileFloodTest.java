@@ -15,6 +15,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -25,6 +26,8 @@ import org.junit.jupiter.api.Timeout;
  * grading. Apart from HostileProgramsTest because, when it is not contained, it exhausts the client's
  * heap, and with it the pool that served it; the timeout turns that hang into a failure.
  */
+@Tag("docker")
+@Tag("slow")
 class HostileFloodTest {
     static Sandbox sandbox;
 

@@ -7,12 +7,14 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * A plain run sees what `python3 main.py` would: its streams, builtins, exit codes and error
  * output, although its process is forked from a warm fork server rather than started afresh.
  */
+@Tag("docker")
 class PlainRunTest {
     static Sandbox sandbox;
 

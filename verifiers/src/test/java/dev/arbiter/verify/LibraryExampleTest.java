@@ -10,12 +10,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * The verifier library as another JVM project uses it: the README's example, run as a single-file
  * program on this module's own classpath, which holds no model engine.
  */
+@Tag("slow")
 class LibraryExampleTest {
     private static final Path EXAMPLE = Path.of("examples", "VerifyOne.java");
 

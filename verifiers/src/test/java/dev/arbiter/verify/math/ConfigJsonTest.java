@@ -13,9 +13,11 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Per-case config objects: Math-Verify's corpus names and our own, onto a base config. */
+@Tag("data")
 class ConfigJsonTest {
     private static JsonNode json(String s) {
         try {

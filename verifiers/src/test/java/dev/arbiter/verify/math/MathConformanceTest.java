@@ -15,9 +15,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Math-Verify's own test cases, each under the config its test used. */
+@Tag("data")
 class MathConformanceTest {
     static MathVerifier verifier;
 

@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Past its deadline a verdict gives up, and nothing keeps burning CPU afterwards. */
+@Tag("slow")
 class MathDeadlineTest {
 
     /** CPU seconds used by this JVM and every process it started. */

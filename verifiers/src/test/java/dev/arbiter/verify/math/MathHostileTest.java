@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -16,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * verdict past its deadline. Each false-positive class is rejected while its correct counterpart is
  * still accepted, and every hostile shape, repeated 50,000 times, gets its verdict by the deadline.
  */
+@Tag("slow")
 class MathHostileTest {
     static final int N = 50_000;
     static MathVerifier verifier;

@@ -20,9 +20,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+@Tag("slow")
 class SymjaPoolTest {
     private static final Set<CasAnswer> ZERO = EnumSet.of(CasAnswer.ZERO);
     private static final Set<CasAnswer> NONZERO = EnumSet.of(CasAnswer.NONZERO);
