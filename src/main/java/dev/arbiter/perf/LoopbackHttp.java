@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter.perf;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
