@@ -69,7 +69,7 @@ final class VerifyBatchCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where the verified lines go (appended; resumed).")
     Path out;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Verdicts computed in parallel (default: one per core).")
+    @Option(names = "--threads", paramLabel = "N", description = "Verdicts computed in parallel (default: one per core, but one on two cores or fewer).")
     Integer threads;
 
     @CommandLine.Mixin
@@ -98,7 +98,7 @@ final class VerifyBatchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int n = threads == null ? MathVerifier.defaultThreads() : threads;
         if (n < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--threads must be at least 1");
         }

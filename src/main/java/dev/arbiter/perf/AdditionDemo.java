@@ -17,6 +17,7 @@ import dev.arbiter.train.rl.SftTrainer;
 import dev.arbiter.train.rl.TrainingPlot;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -35,12 +36,24 @@ public final class AdditionDemo {
 
     private AdditionDemo() {}
 
-    /** The held-out prompts are pairs never trained on; {@link IllegalArgumentException} when digits and held-out do not fit. */
-    public static PromptSet task(Settings s) {
-        return PromptSet.addition(s.digits(), s.heldOut(), s.seed());
+    /** Settings the demonstration cannot start with; thrown before anything is written. */
+    public static final class BadSettings extends IllegalArgumentException {
+        BadSettings(String message) {
+            super(message);
+        }
     }
 
-    public static void run(Settings s, PromptSet task, PrintWriter o) throws IOException {
+    /** Runs it from scratch; {@link BadSettings} when the output folder holds a run already or the task cannot be built. */
+    public static void run(Settings s, PrintWriter o) throws IOException {
+        if (Files.exists(s.out().resolve("run.json"))) {
+            throw new BadSettings(s.out() + " already holds a run; give a new --out (the demonstration always starts from scratch)");
+        }
+        PromptSet task;
+        try {
+            task = PromptSet.addition(s.digits(), s.heldOut(), s.seed()); // the held-out prompts are pairs never trained on
+        } catch (IllegalArgumentException e) {
+            throw new BadSettings("--digits " + s.digits() + " --held-out " + s.heldOut() + ": " + e.getMessage());
+        }
         Torch.threads(s.threads());
         long t0 = System.nanoTime();
         Path base = s.out().resolve("base-model");

@@ -28,9 +28,10 @@ import java.util.function.IntFunction;
 
 /**
  * The reward server over loopback, as a trainer drives it, with our own kept-alive HTTP/1.1 clients on virtual
- * threads. Each math row runs twice on a server with a new verifier: cold, every item a (response, ground
- * truth) pair the server has not seen, as in RL rollouts; then warm, the same requests again, so that Symja's
- * answer cache serves what it asked before. Code items have no answer cache and run once.
+ * threads. Each math row runs twice on a server with a new verifier, whose Symja children are first started on
+ * other items: cold, every item a (response, ground truth) pair the server has not seen, as in RL rollouts;
+ * then warm, the same requests again, so that Symja's answer cache serves what it asked before. Code items
+ * have no answer cache and run once.
  */
 public final class RewardThroughput {
     /** How the rows are run; {@code containers} null: the sandbox's default. */
@@ -49,6 +50,9 @@ public final class RewardThroughput {
             return timings.latenciesMs().size();
         }
     }
+
+    /** Items that start a new server's Symja children before its cold row. */
+    static final int PRIMER = 300;
 
     private final Settings s;
 
@@ -119,7 +123,8 @@ public final class RewardThroughput {
                     }
                 }
             }
-            out.println("COLD: a new verifier behind a new server, every item a pair it has not seen; WARM: the same requests again."
+            out.println("COLD: a new verifier behind a new server (its Symja children started on other items), every item a pair it has"
+                    + " not seen; WARM: the same requests again."
                     + " REWARDS/S counts items scored per second; latency (ms) is per request, a batch's covering all its items.");
             out.println("CORRECT: rewards of 1 over the row's items, beside the count the inputs were built to give (cold items are mostly"
                     + " other problems' answers). Code items have no answer cache: one run, in the warm columns.");
@@ -133,10 +138,12 @@ public final class RewardThroughput {
     private void mathRow(PrintWriter out, List<String[]> math, String path, int batch, int conc) throws Exception {
         boolean openRlhf = path.equals("/get_reward");
         Payload[] sent = new Payload[1 << 20];
-        long distinct = (long) math.size() * math.size();
+        // the primer takes items from the far end, the cold row from the start: no pair in both
+        long distinct = (long) math.size() * math.size() - PRIMER;
         IntFunction<Payload> fresh = p -> p < sent.length && (p + 1L) * batch <= distinct
                 ? sent[p] = payload(itemsFrom(math, (long) p * batch, batch), openRlhf, (long) p * batch) : null;
         try (Server server = new Server(null)) {
+            row(server.port(), path, "prime", conc, 60, p -> p < PRIMER ? payload(itemsFrom(math, distinct + p, 1), openRlhf, distinct + p) : null);
             Result cold = row(server.port(), path, "math", conc, s.seconds(), fresh);
             Result warm = row(server.port(), path, "math", conc, s.seconds(), p -> sent[p % cold.payloads()]);
             print(out, "math", path, batch, conc, cold, warm);

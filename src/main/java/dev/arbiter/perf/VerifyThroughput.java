@@ -41,8 +41,11 @@ public final class VerifyThroughput {
     /** One verdict to measure; expected is the reference verdict where the corpus has one. */
     public record Case(String gold, String prediction, MathConfig config, Boolean expected) {}
 
-    /** Cases to measure, by the name their rows carry, with a line on where they came from. */
-    public record Source(String name, List<Case> cases, String origin) {}
+    /**
+     * Cases to measure, by the name their rows carry, with a line on where they came from; {@code primer}
+     * holds other cases, none of them among {@code cases}, that start a new verifier's Symja children.
+     */
+    public record Source(String name, List<Case> cases, List<Case> primer, String origin) {}
 
     /** Every case once: its timings, and how many verdicts were equal and timed out. */
     public record Pass(Timings timings, int equal, int timedOut, MathVerdict[] verdicts) {}
@@ -55,6 +58,9 @@ public final class VerifyThroughput {
 
     /** Math-Verify's conformance corpus, relative to the shared folder. */
     public static final String CORPUS = "conformance/math-verify-cases.jsonl";
+
+    /** Cases that start a new verifier's children before its cold pass. */
+    static final int PRIMER = 300;
 
     /** Response kinds a gold answer is paired with; see {@link #fromBenchmark}. */
     private static final int KINDS = 4;
@@ -71,7 +77,8 @@ public final class VerifyThroughput {
      * Up to {@code max} distinct cases from a math benchmark with reference solutions. Problem i's gold
      * answer meets, in turn, its own solution, a near miss (that solution with its final answer changed),
      * and the solutions of problems i+1 and i+2; the kinds rotate so that any prefix mixes them. A pair
-     * already taken is skipped, so that no (gold, response) pair is verified twice in a pass.
+     * already taken is skipped, so that no (gold, response) pair is verified twice in a pass. The primer
+     * is up to {@link #PRIMER} further pairs, none of them among the cases.
      */
     public static Source fromBenchmark(Benchmarks.Loaded loaded, int max) {
         List<MathAnswer> golds = new ArrayList<>();
@@ -83,7 +90,8 @@ public final class VerifyThroughput {
         List<Case> cases = new ArrayList<>();
         Set<List<String>> seen = new HashSet<>();
         int n = golds.size();
-        for (int c = 0; c < n * KINDS && cases.size() < max; c++) {
+        List<Case> primer = new ArrayList<>();
+        for (int c = 0; c < n * KINDS && primer.size() < PRIMER; c++) {
             int i = c % n;
             MathAnswer a = golds.get(i);
             String response = switch ((c / n + i) % KINDS) {
@@ -93,10 +101,10 @@ public final class VerifyThroughput {
                 default -> golds.get((i + 2) % n).solution();
             };
             if (seen.add(List.of(a.answer(), response))) {
-                cases.add(new Case(a.answer(), response, MathConfig.defaults().withChoices(a.choices()), null));
+                (cases.size() < max ? cases : primer).add(new Case(a.answer(), response, MathConfig.defaults().withChoices(a.choices()), null));
             }
         }
-        return new Source(loaded.name(), cases, String.format("%d distinct cases (each gold answer against its own solution, a near miss"
+        return new Source(loaded.name(), cases, primer, String.format("%d distinct cases (each gold answer against its own solution, a near miss"
                 + " of it, and other problems' solutions) from %s %s", cases.size(), loaded.origin().label(), loaded.location()));
     }
 
@@ -183,7 +191,12 @@ public final class VerifyThroughput {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new Source(name, cases, cases.size() + " cases from " + file + (skipped == 0 ? "" : " (" + skipped + " sympy_expr_eq rows skipped)"));
+        // the primer asks the corpus's questions the other way round: other pairs, and other texts for Symja
+        Set<List<String>> taken = new HashSet<>();
+        cases.forEach(c -> taken.add(List.of(c.gold(), c.prediction())));
+        List<Case> primer = cases.stream().filter(c -> !taken.contains(List.of(c.prediction(), c.gold())))
+                .map(c -> new Case(c.prediction(), c.gold(), c.config(), null)).toList();
+        return new Source(name, cases, primer, cases.size() + " cases from " + file + (skipped == 0 ? "" : " (" + skipped + " sympy_expr_eq rows skipped)"));
     }
 
     private static String text(ObjectNode o, String field, String where) {
@@ -249,8 +262,10 @@ public final class VerifyThroughput {
     }
 
     /**
-     * Measures a source at each thread count: {@code passes} times a new verifier, its cold pass and then
-     * its warm pass, keeping the median of each by verdicts/s. Before the first, this JVM's own code is
+     * Measures a source at each thread count: {@code passes} times a new verifier, primed on other inputs
+     * so that its Symja children are up, then its cold pass and its warm pass, keeping the median of each
+     * by verdicts/s. A long-running verifier (a reward server, a trainer's) meets new responses with its
+     * children up; the start itself is the cold start line. Before the first pass this JVM's own code is
      * compiled on a throwaway verifier, so that the first cold pass is not also the JIT's first sight of it.
      */
     public Result measure(Source s, int[] threadCounts) throws Exception {
@@ -276,7 +291,10 @@ public final class VerifyThroughput {
             List<Pass> warm = new ArrayList<>();
             for (int i = 0; i < passes; i++) {
                 try (MathVerifier verifier = new MathVerifier()) {
-                    verifier.warmUp(); // as verify-batch does: a Symja child starts while the first verdicts need none
+                    verifier.warmUp(t);
+                    if (!s.primer().isEmpty()) {
+                        pass(s.name(), verifier, s.primer(), t);
+                    }
                     cold.add(pass(s.name(), verifier, cases, t));
                     warm.add(pass(s.name(), verifier, cases, t));
                 }
@@ -327,8 +345,8 @@ public final class VerifyThroughput {
                         r.cold().equal(), c.runs() - r.cold().equal(), r.cold().timedOut());
             }
         }
-        out.println("COLD: a new MathVerifier (new Symja children, empty answer cache), every input once; WARM: the same verifier and"
-                + " inputs again. Latencies in ms.");
+        out.println("COLD: a new MathVerifier (its own Symja children, started on other inputs; an empty answer cache), every input once;"
+                + " WARM: the same verifier and inputs again. Latencies in ms.");
         for (int i = 0; i < results.size(); i++) {
             Result s = results.get(i);
             Row one = s.rows().getFirst();
@@ -356,7 +374,8 @@ public final class VerifyThroughput {
                 out.printf("%s: the single-thread verdicts agree with the corpus's expected verdict on %d of %d cases%n", s.source().name(), agree, known);
             }
         }
-        fastest(results).ifPresent(t -> out.printf("fastest cold thread count over these sources: %d%n", t));
+        fastest(results).ifPresent(t -> out.printf("fastest cold thread count over these sources: %d; the default on this machine"
+                + " (verify-batch, MathVerifier.defaultThreads()): %d%n", t, MathVerifier.defaultThreads()));
         out.flush();
     }
 

@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
         description = "Measure Arbiter's speed, with the reference measured side by side in the same run.",
         subcommands = {SandboxBench.class, VerifyBench.class, GradeBench.class, GenerateBench.class, RewardBench.class, TrainBench.class})
 public final class BenchCommand implements Runnable {
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public void run() {

@@ -16,26 +16,19 @@ import picocli.CommandLine.Option;
 final class GenerateBench implements Callable<Integer> {
     @Option(names = "--model", required = true, paramLabel = "DIR|ID", description = "A model folder or Hugging Face id.")
     String model;
-
     @Option(names = "--batch", split = ",", defaultValue = "1,8,32", paramLabel = "B", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
-
     @Option(names = "--prompt-tokens", defaultValue = "128", paramLabel = "N", description = "Prompt length per row (default: ${DEFAULT-VALUE}).")
     int promptTokens;
-
     @Option(names = "--decode-steps", defaultValue = "64", paramLabel = "N",
             description = "Decode steps timed per batch size; the median step is reported (default: ${DEFAULT-VALUE}).")
     int decodeSteps;
-
     @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
             description = "auto (a GPU when libtorch sees one, else the CPU), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
-
     @Option(names = "--precision", paramLabel = "P", description = "fp32 or fp16 (default: fp16 on GPU, fp32 on CPU).")
     Torch.Precision precision;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

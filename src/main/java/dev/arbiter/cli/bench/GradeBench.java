@@ -15,12 +15,8 @@ import picocli.CommandLine.Option;
 final class GradeBench implements Callable<Integer> {
     @Option(names = "--samples", defaultValue = "64", paramLabel = "N", description = "Completions per problem (default: ${DEFAULT-VALUE}).")
     int samples;
-
-    @CommandLine.Mixin
-    BenchCommand.Data data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin BenchCommand.Data data;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

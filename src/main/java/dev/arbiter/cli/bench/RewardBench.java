@@ -22,36 +22,26 @@ import picocli.CommandLine.Option;
 final class RewardBench implements Callable<Integer> {
     @Option(names = "--kinds", split = ",", defaultValue = "math,code", paramLabel = "K", description = "math, code or both (default: ${DEFAULT-VALUE}).")
     List<String> kinds;
-
     @Option(names = "--concurrency", split = ",", defaultValue = "1,16,64", paramLabel = "C", description = "Client connections per row (default: ${DEFAULT-VALUE}).")
     List<Integer> concurrency;
-
     @Option(names = "--batches", split = ",", defaultValue = "1,256", paramLabel = "B", description = "Items per request (default: ${DEFAULT-VALUE}).")
     List<Integer> batches;
-
     @Option(names = "--seconds", defaultValue = "5", paramLabel = "S",
             description = "Each row (cold and warm each) keeps sending for this long; requests in flight then finish (default: ${DEFAULT-VALUE}).")
     double seconds;
-
     @Option(names = "--warmup-seconds", defaultValue = "3", paramLabel = "S",
             description = "Warm-up before the first row: this long for math, up to 2 s for code (default: ${DEFAULT-VALUE}).")
     double warmupSeconds;
-
     @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers for the code rows (default: one per core but one).")
     Integer containers;
-
-    @CommandLine.Mixin
-    BenchCommand.Data data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin BenchCommand.Data data;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
-        for (String k : kinds) {
-            if (!k.equals("math") && !k.equals("code")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--kinds takes math and code, got " + k);
-            }
+        String bad = kinds.stream().filter(k -> !k.equals("math") && !k.equals("code")).findFirst().orElse(null);
+        if (bad != null) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--kinds takes math and code, got " + bad);
         }
         if (concurrency.stream().anyMatch(c -> c < 1 || c > 1024) || batches.stream().anyMatch(b -> b < 1 || b > 4096) || seconds <= 0
                 || (containers != null && (containers < 1 || containers > 256))) {

@@ -14,15 +14,10 @@ import picocli.CommandLine.Option;
 final class SandboxBench implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "300", paramLabel = "N", description = "Measured runs per row (default: ${DEFAULT-VALUE}).")
     int runs;
-
     @Option(names = "--host-python", defaultValue = "/usr/bin/python3", paramLabel = "PATH", description = "The host interpreter to compare with.")
     String hostPython;
-
-    @CommandLine.Mixin
-    BenchCommand.Data data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Mixin BenchCommand.Data data;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

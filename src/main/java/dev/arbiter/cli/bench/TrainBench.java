@@ -1,9 +1,7 @@
 package dev.arbiter.cli.bench;
 
 import dev.arbiter.perf.AdditionDemo;
-import dev.arbiter.train.rl.PromptSet;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -54,24 +52,16 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "libtorch's intra-op threads; one makes CPU runs repeat far more often (default: ${DEFAULT-VALUE}).")
     int threads;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {
-        if (Files.exists(out.resolve("run.json"))) {
-            throw new CommandLine.ParameterException(spec.commandLine(), out + " already holds a run; give a new --out (the demonstration always starts from scratch)");
-        }
-        var s = new AdditionDemo.Settings(out, digits, sftSteps, steps, prompts, group, temperature, lr, sftLr, entropyCoef, klCoef, heldOut,
-                evalEvery, seed, hidden, threads);
-        PromptSet task;
         try {
-            task = AdditionDemo.task(s);
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--digits " + digits + " --held-out " + heldOut + ": " + e.getMessage());
+            AdditionDemo.run(new AdditionDemo.Settings(out, digits, sftSteps, steps, prompts, group, temperature, lr, sftLr, entropyCoef, klCoef,
+                    heldOut, evalEvery, seed, hidden, threads), spec.commandLine().getOut());
+        } catch (AdditionDemo.BadSettings e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        AdditionDemo.run(s, task, spec.commandLine().getOut());
         return 0;
     }
 }
