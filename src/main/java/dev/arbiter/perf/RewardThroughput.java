@@ -97,7 +97,7 @@ public final class RewardThroughput {
             out.flush();
             // This JVM's own code compiled first, on a server of its own, so that the first cold row is not also the JIT's first sight of it.
             if (!math.isEmpty()) {
-                try (Server w = new Server(null)) {
+                try (Server w = new Server(null, 16)) {
                     row(w.port(), "/v1/score", "warm-up", 16, s.warmupSeconds(), p -> payload(List.of(cycledItem(math, p)), false, p));
                 }
             }
@@ -114,7 +114,7 @@ public final class RewardThroughput {
                 }
             }
             if (sandbox != null) {
-                try (Server server = new Server(sandbox)) {
+                try (Server server = new Server(sandbox, 1)) {
                     row(server.port(), "/v1/score", "warm-up", 16, Math.min(s.warmupSeconds(), 2), cycle(codePayloads(1)));
                     for (int b : s.batches()) {
                         for (int c : s.concurrency()) {
@@ -142,8 +142,9 @@ public final class RewardThroughput {
         long distinct = (long) math.size() * math.size() - PRIMER;
         IntFunction<Payload> fresh = p -> p < sent.length && (p + 1L) * batch <= distinct
                 ? sent[p] = payload(itemsFrom(math, (long) p * batch, batch), openRlhf, (long) p * batch) : null;
-        try (Server server = new Server(null)) {
-            row(server.port(), path, "prime", conc, 60, p -> p < PRIMER ? payload(itemsFrom(math, distinct + p, 1), openRlhf, distinct + p) : null);
+        try (Server server = new Server(null, conc)) {
+            row(server.port(), path, "prime", conc, Math.max(1, 2 * s.seconds()),
+                    p -> p < PRIMER ? payload(itemsFrom(math, distinct + p, 1), openRlhf, distinct + p) : null);
             Result cold = row(server.port(), path, "math", conc, s.seconds(), fresh);
             Result warm = row(server.port(), path, "math", conc, s.seconds(), p -> sent[p % cold.payloads()]);
             print(out, "math", path, batch, conc, cold, warm);
@@ -162,13 +163,13 @@ public final class RewardThroughput {
         return p -> payloads.get(p % payloads.size());
     }
 
-    /** A reward server on a free loopback port with a new verifier of its own. */
+    /** A reward server on a free loopback port with a new verifier of its own, starting a Symja child per client (at most one per core). */
     private static final class Server implements AutoCloseable {
         final MathVerifier verifier = new MathVerifier();
         final RewardServer server;
 
-        Server(Sandbox sandbox) throws IOException {
-            verifier.warmUp();
+        Server(Sandbox sandbox, int clients) throws IOException {
+            verifier.warmUp(clients);
             server = new RewardServer(RewardServer.Config.local(0), new RewardScorer(verifier, sandbox, null), sandbox, null);
         }
 

@@ -242,6 +242,10 @@ public final class VerifyThroughput {
         for (String name : benchmarks) {
             try {
                 Source s = fromBenchmark(data.get().load(name, Selection.DEFAULT), maxCases);
+                if (s.cases().isEmpty()) {
+                    out.println("(" + name + " rows skipped: no problem has a reference solution)");
+                    continue;
+                }
                 out.println(s.name() + ": " + s.origin());
                 sources.add(s);
             } catch (BenchmarkException e) {
