@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures the in-process engine on a model folder: prefill and decode tokens/s at several batch sizes,",
+        description = {"The in-process engine's prefill and decode speed.",
+            "Measures the in-process engine on a model folder: prefill and decode tokens/s at several batch sizes,",
             "and decode at batch 1 as a share of the memory-bandwidth roofline (weight bytes read per step against",
             "the bandwidth measured in the same run by streaming a large array through libtorch)."},
         footer = {"", "Example:", "  arbiter model tiny --preset m100 --out /tmp/m100 && arbiter bench generate --model /tmp/m100"})

@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "grade", mixinStandardHelpOptions = true,
-        description = {"Re-grading from the completion store: MATH-500 with --samples completions per problem is written to",
+        description = {"Re-grading MATH-500 completions from the completion store.",
+            "Re-grading from the completion store: MATH-500 with --samples completions per problem is written to",
             "a fresh store (no verdicts), then `arbiter eval`'s grading pass verifies every completion, stores each",
             "verdict and clusters the answers for maj@k. Prints the time and verdicts per second."},
         footer = {"", "The completions cycle through four kinds: the reference solution, a bare \\boxed{gold}, the next",

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "reward", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The reward server over loopback, as a trainer drives it: math and code items, single-item and batched requests,",
+        description = {"The reward server's speed over loopback, cold and warm side by side.",
+            "The reward server over loopback, as a trainer drives it: math and code items, single-item and batched requests,",
             "at several concurrencies. The server is the one `arbiter reward-server` runs, started in this process on a free port;",
             "the clients are kept-alive HTTP/1.1 connections on virtual threads, sharing this machine's cores with the server.",
             "Prints rewards per second, p50 and p99 request latency, non-200 answers, and how many rewards came out 1.",

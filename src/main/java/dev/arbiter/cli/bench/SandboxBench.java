@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "sandbox", mixinStandardHelpOptions = true,
-        description = {"Trivial and typical Python programs in the sandbox pool at concurrency 1 and at the core count,",
+        description = {"Python programs in the sandbox, beside a bare host interpreter.",
+            "Trivial and typical Python programs in the sandbox pool at concurrency 1 and at the core count,",
             "beside a bare /usr/bin/python3 subprocess on the host measured in the same run.",
             "Trivial runs are measured one per request and ten per request (each still a fresh process).",
             "Prints runs per second, median and p99 latency, and the sandbox/host ratios."})

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"The learning demonstration on the CPU: a tiny random-weight Qwen2 model learns multi-digit addition.",
+        description = {"The learning demonstration: a tiny model learns addition on the CPU.",
+            "The learning demonstration on the CPU: a tiny random-weight Qwen2 model learns multi-digit addition.",
             "1. a short supervised warm-up on \\boxed{sum} demonstrations teaches the answer format (and a little arithmetic);",
             "2. `arbiter train rl`'s trainer then samples groups of answers, scores them with the math verifier, and",
             "   follows leave-one-out advantages with a clipped policy-gradient loss, an entropy bonus and a KL term",

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "verify", mixinStandardHelpOptions = true,
-        description = {"The math verifier, cold and warm side by side, on Math-Verify's conformance corpus (each case with its",
+        description = {"The math verifier's speed, cold and warm side by side.",
+            "Measured on Math-Verify's conformance corpus (each case with its",
             "own settings) and on MATH-500 and Omni-MATH (each gold answer against distinct responses: its own reference",
             "solution, a near miss of it, and other problems' solutions), single-threaded and on N threads.",
             "Prints cold start, verdicts per second, median and p99 latency, and the verdict counts."},
