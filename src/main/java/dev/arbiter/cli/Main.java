@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.cli.bench.BenchCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -9,6 +9,7 @@ import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.inference.FakeOpenAiServer;
 import dev.arbiter.json.Json;
+import dev.arbiter.perf.BenchSolutions;
 import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.testing.Shared;
 import java.nio.file.Path;

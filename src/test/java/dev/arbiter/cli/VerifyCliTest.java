@@ -258,12 +258,15 @@ class VerifyCliTest {
                 Map.of("gold", "Rational(1, 3)", "prediction", "Float(0.333)", "expected", true, "config", Map.of("call", "sympy_expr_eq"))));
         Path empty = Files.createDirectory(dir.resolve("no-data"));
         CliTest.Result r = CliTest.run("bench", "verify", "--corpus", corpus.toString(), "--passes", "1", "--threads", "2",
-                "--offline", "--data-dir", empty.toString());
+                "--warmup-seconds", "0", "--offline", "--data-dir", empty.toString());
         assertThat(r.code()).as(r.err()).isZero();
+        // each row: the cold figures (verdicts/s, p50, p99), the warm ones beside them, then the verdict counts
+        String figures = "\\s+\\|\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+";
         assertThat(r.out()).contains("corpus: 3 cases from " + corpus + " (1 sympy_expr_eq rows skipped)")
-                .contains("(math500 rows skipped:")
-                .containsPattern("corpus\\s+1\\s+3\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+\\s+2\\s+1\\s+0")
-                .containsPattern("corpus\\s+2\\s+3\\s+[\\d.]+\\s+[\\d.]+\\s+[\\d.]+\\s+2\\s+1\\s+0")
+                .contains("(math500 rows skipped:").contains("(omni_math rows skipped:")
+                .contains("COLD/S").contains("WARM/S")
+                .containsPattern("corpus\\s+1\\s+3" + figures + figures + "\\s+\\|\\s+2\\s+1\\s+0")
+                .containsPattern("corpus\\s+2\\s+3" + figures + figures + "\\s+\\|\\s+2\\s+1\\s+0")
                 .contains("cold start").contains("2 threads give")
                 .contains("agree with the corpus's expected verdict on 3 of 3 cases");
     }

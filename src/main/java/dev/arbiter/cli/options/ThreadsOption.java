@@ -1,5 +1,6 @@
 package dev.arbiter.cli.options;
 
+import dev.arbiter.verify.math.MathVerifier;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -9,12 +10,12 @@ public final class ThreadsOption {
     @Spec(Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Verdicts computed in parallel (default: one per core).")
+    @Option(names = "--threads", paramLabel = "N", description = "Verdicts computed in parallel (default: one per core, but one on two cores or fewer, where one is fastest).")
     Integer threads;
 
-    /** The count given, else one per core; fewer than one is refused. */
+    /** The count given, else the math verifier's measured default; fewer than one is refused. */
     public int threads() {
-        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        int n = threads == null ? MathVerifier.defaultThreads() : threads;
         if (n < 1) {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--threads must be at least 1");
         }

@@ -30,6 +30,21 @@ public final class MathVerifier implements AutoCloseable {
         pool.warmUp();
     }
 
+    /** As {@link #warmUp()}, up to {@code children} children (at most one per core): one for each thread that will ask. */
+    public void warmUp(int children) {
+        pool.warmUp(children);
+    }
+
+    /**
+     * Verdicts to compute at once when the caller does not say: one per core, but one on a machine of two
+     * cores or fewer, where each verdict thread's Symja child competes with it for the cores (see
+     * {@code arbiter bench verify}, which measures one thread beside several).
+     */
+    public static int defaultThreads() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        return cores <= 2 ? 1 : cores;
+    }
+
     public MathConfig defaults() {
         return defaults;
     }

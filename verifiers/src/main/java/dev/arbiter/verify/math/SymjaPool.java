@@ -173,9 +173,14 @@ final class SymjaPool implements AutoCloseable {
 
     /** Starts one child in the background if none is running or starting; returns at once. */
     void warmUp() {
+        warmUp(1);
+    }
+
+    /** Starts children in the background until this many (at most the pool's size) are running or starting; returns at once. */
+    void warmUp(int children) {
         lock.lock();
         try {
-            if (!closed && workers.isEmpty()) {
+            while (!closed && workers.size() < Math.min(children, maxWorkers)) {
                 launch();
             }
         } catch (Unavailable e) {

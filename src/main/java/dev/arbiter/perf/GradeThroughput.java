@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter.perf;
 
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.MathAnswer;
@@ -13,42 +13,26 @@ import dev.arbiter.run.MetricSummary;
 import dev.arbiter.run.Metrics;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.TruncationPolicy;
+import dev.arbiter.verify.MathAnswerVerifier;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "grade", mixinStandardHelpOptions = true,
-        description = {"Measures re-grading from the completion store.",
-            "MATH-500 with --samples completions per problem is written to",
-            "a fresh store (no verdicts), then `arbiter eval`'s grading pass verifies every completion, stores each",
-            "verdict and clusters the answers for maj@k. Prints the time and verdicts per second."},
-        footer = {"", "The completions cycle through four kinds: the reference solution, a bare \\boxed{gold}, the next",
-            "problem's solution (mostly wrong), and the reference solution with its \\boxed{} removed."})
-final class GradeBench implements Callable<Integer> {
-    @Option(names = "--samples", defaultValue = "64", paramLabel = "N", description = "Completions per problem (default: ${DEFAULT-VALUE}).")
-    int samples;
+/**
+ * Re-grading from the completion store: MATH-500 with {@code samples} completions per problem is written to a
+ * fresh store, then eval's grading pass verifies, stores and clusters every one. The completions cycle through
+ * four kinds: the reference solution, a bare \boxed{gold}, the next problem's solution (mostly wrong), and the
+ * reference solution with its \boxed{} removed.
+ */
+public final class GradeThroughput {
+    private GradeThroughput() {}
 
-    @CommandLine.Mixin
-    dev.arbiter.cli.options.DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() throws Exception {
-        if (samples < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--samples must be at least 1");
-        }
-        PrintWriter out = spec.commandLine().getOut();
-        Benchmarks.Loaded math = data.open().load("math500", Selection.DEFAULT);
-        List<Problem> ps = math.problems();
+    public static void run(Benchmarks data, int samples, PrintWriter out) throws Exception {
+        List<Problem> ps = data.load("math500", Selection.DEFAULT).problems();
         GenerationSpec gen = new GenerationSpec("bench-grade", "{problem}", true, 0.6, 0.95, 32768, 0, List.of());
         EvalPlan plan = new EvalPlan("math500", ps, gen, samples, Duration.ofMinutes(1), 1);
         Path dir = Files.createTempDirectory("arbiter-bench-grade");
@@ -73,7 +57,7 @@ final class GradeBench implements Callable<Integer> {
                     ps.size(), samples, ps.size() * samples, fill, Runtime.getRuntime().availableProcessors());
             out.flush();
             long t1 = System.nanoTime();
-            List<ProblemSamples> graded = EvalRunner.grade(plan, store, new dev.arbiter.verify.MathAnswerVerifier(verifier),
+            List<ProblemSamples> graded = EvalRunner.grade(plan, store, new MathAnswerVerifier(verifier),
                     EvalRunner.mathVerifier(false), (a, b) -> verifier.verify(a, b).equal(), why -> { });
             double secs = (System.nanoTime() - t1) / 1e9;
             MetricSummary m = Metrics.summarize(graded, samples, List.of(1), TruncationPolicy.AS_GRADED, 0);
@@ -83,9 +67,8 @@ final class GradeBench implements Callable<Integer> {
             out.flush();
         } finally {
             try (var files = Files.walk(dir)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
             }
         }
-        return 0;
     }
 }

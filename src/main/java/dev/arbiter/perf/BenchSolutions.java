@@ -1,10 +1,10 @@
-package dev.arbiter.cli;
+package dev.arbiter.perf;
 
-/** Our own correct solutions to the three lcb_v1_samples problems, for `arbiter bench sandbox`. */
-final class BenchSolutions {
+/** Our own correct solutions to the three lcb_v1_samples problems, for the sandbox bench and tests. */
+public final class BenchSolutions {
     private BenchSolutions() {}
 
-    static final String ABC_SWAP = """
+    public static final String ABC_SWAP = """
             t = int(input())
             for _ in range(t):
                 s = input().strip()
@@ -12,13 +12,13 @@ final class BenchSolutions {
                 print("YES" if wrong in (0, 2) else "NO")
             """;
 
-    static final String COUNT_SENIORS = """
+    public static final String COUNT_SENIORS = """
             class Solution:
                 def countSeniors(self, details: List[str]) -> int:
                     return sum(1 for d in details if int(d[11:13]) > 60)
             """;
 
-    static final String OVERALL_WINNER = """
+    public static final String OVERALL_WINNER = """
             n = int(input())
             s = input().strip()
             t, a = s.count("T"), s.count("A")

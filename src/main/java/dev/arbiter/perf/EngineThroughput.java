@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter.perf;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -13,45 +13,35 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import java.util.concurrent.Callable;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
 
-@Command(name = "generate", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Measures the in-process engine's prefill and decode speed on a model folder.",
-            "Prefill and decode tokens/s at several batch sizes, and decode at batch 1 as a share of the memory-bandwidth roofline (weight bytes read per step against",
-            "the bandwidth measured in the same run by streaming a large array through libtorch)."},
-        footer = {"", "Example:", "  arbiter model tiny --preset m100 --out /tmp/m100 && arbiter bench generate --model /tmp/m100"})
-final class GenerateBench implements Callable<Integer> {
-    @Option(names = "--model", required = true, paramLabel = "DIR|ID", description = "A model folder or Hugging Face id.")
-    String model;
+/**
+ * The in-process engine on a model folder: prefill and decode tokens/s at several batch sizes, and decode at
+ * batch 1 as a share of the memory-bandwidth roofline (weight bytes read per step against the bandwidth
+ * measured in the same run by streaming a large array through libtorch).
+ */
+public final class EngineThroughput {
+    private final String model;
+    private final String device;
+    private final Torch.Precision precision;
+    private final List<Integer> batches;
+    private final int promptTokens;
+    private final int decodeSteps;
 
-    @Option(names = "--batch", split = ",", defaultValue = "1,8,32", paramLabel = "B", description = "Batch sizes (default: ${DEFAULT-VALUE}).")
-    List<Integer> batches;
+    /** {@code model}: a folder or Hugging Face id; {@code precision} null: the device's default. */
+    public EngineThroughput(String model, String device, Torch.Precision precision, List<Integer> batches, int promptTokens, int decodeSteps) {
+        this.model = model;
+        this.device = device;
+        this.precision = precision;
+        this.batches = List.copyOf(batches);
+        this.promptTokens = promptTokens;
+        this.decodeSteps = decodeSteps;
+    }
 
-    @Option(names = "--prompt-tokens", defaultValue = "128", paramLabel = "N", description = "Prompt length per row (default: ${DEFAULT-VALUE}).")
-    int promptTokens;
-
-    @Option(names = "--decode-steps", defaultValue = "64", paramLabel = "N",
-            description = "Decode steps timed per batch size; the median step is reported (default: ${DEFAULT-VALUE}).")
-    int decodeSteps;
-
-    @CommandLine.Mixin
-    dev.arbiter.cli.options.DeviceOptions where;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
-
-    @Override
-    public Integer call() {
-        if (batches.stream().anyMatch(b -> b < 1) || promptTokens < 1 || decodeSteps < 1) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "--batch, --prompt-tokens and --decode-steps must be positive");
-        }
-        PrintWriter out = spec.commandLine().getOut();
+    /** Loads the model, measures the bandwidth and every batch size, and prints the table. */
+    public void run(PrintWriter out) {
         Path dir = ModelHub.fromEnvironment().resolve(model);
-        var d = Torch.device(where.device());
-        Torch.Precision p = Torch.precision(d, where.precision());
+        var d = Torch.device(device);
+        Torch.Precision p = Torch.precision(d, precision);
         long t0 = System.nanoTime();
         try (DecoderModel m = DecoderModel.load(dir, d, p)) {
             double loadS = (System.nanoTime() - t0) / 1e9;
@@ -94,7 +84,6 @@ final class GenerateBench implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
     }
 
     static final long BANDWIDTH_BYTES = 1L << 30;

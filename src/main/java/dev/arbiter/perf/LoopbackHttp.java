@@ -1,4 +1,4 @@
-package dev.arbiter.reward;
+package dev.arbiter.perf;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,9 +15,9 @@ import java.util.Locale;
  * small machine the bench's client shares the cores with the server being measured; a real trainer
  * runs elsewhere. Content-Length bodies only, which is what Arbiter's servers send.
  */
-public final class LoopbackHttp implements AutoCloseable {
-    public record Response(int status, byte[] body) {
-        public String text() {
+final class LoopbackHttp implements AutoCloseable {
+    record Response(int status, byte[] body) {
+        String text() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
@@ -28,12 +28,12 @@ public final class LoopbackHttp implements AutoCloseable {
     private InputStream in;
     private OutputStream out;
 
-    public LoopbackHttp(String host, int port) {
+    LoopbackHttp(String host, int port) {
         this.host = host;
         this.port = port;
     }
 
-    public Response post(String path, byte[] body) throws IOException {
+    Response post(String path, byte[] body) throws IOException {
         for (int attempt = 0; ; attempt++) {
             boolean fresh = socket == null;
             if (fresh) {
