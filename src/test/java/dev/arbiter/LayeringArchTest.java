@@ -13,7 +13,8 @@ import java.util.Set;
 /**
  * The packages' layers, lowest first: json; the verifier core (sandbox, verify and its subpackages,
  * and benchmark's gold types), which a trainer can take without the rest; benchmark and inference;
- * run; report, scaling and reward; train; and the command line on top, which nothing depends on.
+ * run; report, scaling and reward; train; the demo and the perf workloads, which only the command line uses;
+ * and the command line on top, which nothing depends on.
  */
 @AnalyzeClasses(packages = "dev.arbiter", importOptions = MainClassesOnly.class)
 class LayeringArchTest {
@@ -51,6 +52,8 @@ class LayeringArchTest {
             .layer("Scaling").definedBy("dev.arbiter.scaling..")
             .layer("Reward").definedBy("dev.arbiter.reward..")
             .layer("Train").definedBy("dev.arbiter.train..")
+            .layer("Demo").definedBy("dev.arbiter.demo..")
+            .layer("Perf").definedBy("dev.arbiter.perf..")
             .layer("Cli").definedBy("dev.arbiter.cli..")
             .whereLayer("Json").mayNotAccessAnyLayer()
             .whereLayer("Verifiers").mayOnlyAccessLayers("Json")
@@ -61,5 +64,7 @@ class LayeringArchTest {
             .whereLayer("Scaling").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference", "Run")
             .whereLayer("Reward").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark")
             .whereLayer("Train").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference", "Run", "Scaling", "Reward")
+            .whereLayer("Demo").mayOnlyBeAccessedByLayers("Cli")
+            .whereLayer("Perf").mayOnlyBeAccessedByLayers("Cli")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();
 }
