@@ -42,7 +42,7 @@ import picocli.CommandLine.Option;
             "  arbiter reward-server --answers math500 --data-dir ../shared/datasets      # for OpenRLHF runs that send no labels",
             "  curl -s localhost:8080/v1/score -d '{\"items\":[{\"kind\":\"math\",\"response\":\"so \\\\boxed{5}\",\"ground_truth\":\"5\"}]}'",
             "",
-            "Trainer set-up for OpenRLHF, verl and TRL: integrations/ and the README's \"Reward service\" section."})
+            "Trainer set-up for OpenRLHF, verl and TRL: integrations/README.md and docs/reward.md."})
 final class RewardServerCommand implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
             description = "Address to bind; 0.0.0.0 serves other machines (default: ${DEFAULT-VALUE}).")

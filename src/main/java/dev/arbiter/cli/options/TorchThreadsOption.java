@@ -12,7 +12,7 @@ public final class TorchThreadsOption {
 
     /** The help text, for a command that keeps its own default. */
     public static final String DESCRIPTION = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
-            + "repeat far more often (not always: see the README). More are faster on large models (default: ${DEFAULT-VALUE}).";
+            + "repeat far more often (not always: see docs/train.md). More are faster on large models (default: ${DEFAULT-VALUE}).";
 
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = DESCRIPTION)
     int threads;
