@@ -47,10 +47,30 @@ public final class Benchmarks {
         public Loaded {
             problems = List.copyOf(problems);
         }
+
+        /** Where the problems came from, as users read it: the origin, the folder, and the note in brackets if any. */
+        public String source() {
+            return origin.label() + " " + location + (note == null || note.isEmpty() ? "" : " (" + note + ")");
+        }
     }
 
     /** What {@code benchmarks list} shows for one benchmark. */
-    public record Status(String name, String title, Kind kind, State state, Integer records, Origin origin, Path location, String note) {}
+    public record Status(String name, String title, Kind kind, State state, Integer records, Origin origin, Path location, String note) {
+        /** The rows as a table with a header line, one line each: name, kind, records, state, and where it is or why not. */
+        public static List<String> table(List<Status> rows) {
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format("%-22s %-5s %8s  %-12s %s", "BENCHMARK", "KIND", "RECORDS", "STATE", "WHERE / NOTES"));
+            for (Status r : rows) {
+                String where = switch (r.state()) {
+                    case READY -> r.origin().label() + " " + r.location() + (r.note() == null || r.note().isEmpty() ? "" : "  (" + r.note() + ")");
+                    default -> r.note();
+                };
+                lines.add(String.format("%-22s %-5s %8s  %-12s %s", r.name(), r.kind().label(), r.records() == null ? "-" : r.records(),
+                        r.state().name().toLowerCase(java.util.Locale.ROOT), where));
+            }
+            return lines;
+        }
+    }
 
     public enum State {
         /** Found and verified. */
@@ -74,6 +94,38 @@ public final class Benchmarks {
         String name = JSONL_PREFIX + abs.getFileName();
         return new Loaded(name, abs.getFileName().toString(), mapping.kind(), UserJsonl.load(abs, name, mapping),
                 Origin.DATA_DIR, abs, "user file");
+    }
+
+    /** The named benchmarks, then each of {@code mathJsonl} as a user's math problems (id, prompt, answer). */
+    public List<Loaded> loadAll(List<String> names, Selection selection, List<Path> mathJsonl) {
+        List<Loaded> loaded = new ArrayList<>();
+        for (String name : names) {
+            loaded.add(load(name, selection));
+        }
+        for (Path f : mathJsonl) {
+            loaded.add(loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())));
+        }
+        return loaded;
+    }
+
+    /**
+     * Loads what {@code name} names: a shipped benchmark in the selection (asked for only then), or
+     * {@link #JSONL_PREFIX}PATH read through the field pairs ({@code ours=theirs}) as {@code kind} (math when null).
+     *
+     * @throws IllegalArgumentException when a window is given for a file, or fields or a kind for a shipped benchmark
+     */
+    public Loaded loadNamed(String name, java.util.function.Supplier<Selection> selection, boolean windowGiven, Kind kind, List<String> fields) {
+        if (name.startsWith(JSONL_PREFIX)) {
+            if (windowGiven) {
+                throw new IllegalArgumentException("--release/--from/--to apply to livecodebench only");
+            }
+            Path file = Path.of(name.substring(JSONL_PREFIX.length()));
+            return loadJsonl(file, new UserJsonl.Mapping(kind == null ? Kind.MATH : kind, UserJsonl.parsePairs(fields)));
+        }
+        if (!fields.isEmpty() || kind != null) {
+            throw new IllegalArgumentException("--field and --kind apply to jsonl:PATH only");
+        }
+        return load(name, selection.get());
     }
 
     /** Every shipped benchmark's state, without downloading anything. */

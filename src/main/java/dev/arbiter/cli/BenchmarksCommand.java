@@ -5,14 +5,10 @@ import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
-import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.json.Json;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -60,16 +56,7 @@ final class BenchmarksCommand implements Runnable {
             if (json) {
                 rows.forEach(r -> out.println(Json.line(r)));
             } else {
-                out.printf("%-22s %-5s %8s  %-12s %s%n", "BENCHMARK", "KIND", "RECORDS", "STATE", "WHERE / NOTES");
-                for (Benchmarks.Status r : rows) {
-                    String where = switch (r.state()) {
-                        case READY -> r.origin().label() + " " + r.location()
-                                + (r.note() == null || r.note().isEmpty() ? "" : "  (" + r.note() + ")");
-                        default -> r.note();
-                    };
-                    out.printf("%-22s %-5s %8s  %-12s %s%n", r.name(), r.kind().label(),
-                            r.records() == null ? "-" : r.records(), r.state().name().toLowerCase(), where);
-                }
+                Benchmarks.Status.table(rows).forEach(out::println);
             }
             out.flush();
             return rows.stream().anyMatch(r -> r.state() == Benchmarks.State.BROKEN) ? Errors.FAILURE : 0;
@@ -108,20 +95,11 @@ final class BenchmarksCommand implements Runnable {
             if (limit != null && limit < 0) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more");
             }
-            Benchmarks benchmarks = data.open();
             Benchmarks.Loaded loaded;
-            if (name.startsWith(Benchmarks.JSONL_PREFIX)) {
-                if (window.given()) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--release/--from/--to apply to livecodebench only");
-                }
-                Kind k = kind == null ? Kind.MATH : kind;
-                Path file = Path.of(name.substring(Benchmarks.JSONL_PREFIX.length()));
-                loaded = benchmarks.loadJsonl(file, new UserJsonl.Mapping(k, UserJsonl.parsePairs(fields)));
-            } else {
-                if (!fields.isEmpty() || kind != null) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "--field and --kind apply to jsonl:PATH only");
-                }
-                loaded = benchmarks.load(name, window.selection());
+            try {
+                loaded = data.open().loadNamed(name, window::selection, window.given(), kind, fields);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             PrintWriter out = spec.commandLine().getOut();
             List<Problem> problems = loaded.problems();
@@ -131,9 +109,7 @@ final class BenchmarksCommand implements Runnable {
             }
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
-            err.printf("%s: %d of %d problems from %s %s%s%n", loaded.name(), n, problems.size(),
-                    loaded.origin().label(), loaded.location(),
-                    loaded.note() == null || loaded.note().isEmpty() ? "" : " (" + loaded.note() + ")");
+            err.printf("%s: %d of %d problems from %s%n", loaded.name(), n, problems.size(), loaded.source());
             err.flush();
             return 0;
         }
@@ -157,14 +133,12 @@ final class BenchmarksCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Benchmarks benchmarks = data.open();
-            Map<String, Benchmarks.Loaded> done = new LinkedHashMap<>();
-            for (String n : names) {
-                done.put(n, benchmarks.load(n, window.selection()));
-            }
+            List<String> each = names.stream().distinct().toList();
+            List<Benchmarks.Loaded> done = data.open().loadAll(each, window.selection(), List.of());
             PrintWriter out = spec.commandLine().getOut();
-            done.forEach((n, l) -> out.printf("%s: %d problems, %s %s%n", n, l.problems().size(),
-                    l.origin().label(), l.location()));
+            for (int i = 0; i < each.size(); i++) {
+                out.printf("%s: %d problems, %s %s%n", each.get(i), done.get(i).problems().size(), done.get(i).origin().label(), done.get(i).location());
+            }
             out.flush();
             return 0;
         }

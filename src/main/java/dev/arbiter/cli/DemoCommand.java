@@ -4,6 +4,7 @@ import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.EngineOptions;
 import dev.arbiter.demo.Demo;
 import dev.arbiter.inference.engine.ModelHub;
+import dev.arbiter.run.Evaluation;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -51,7 +52,7 @@ final class DemoCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--problems, --n and --max-tokens must be at least 1");
         }
         Demo.Settings s = new Demo.Settings(problems, noCode ? 0 : 1, n, maxTokens, store, out, engineOptions.device());
-        return Demo.run(s, ModelHub.fromEnvironment(), data.open(), engineOptions::open, new EvalProgress(), cl.getOut(), cl.getErr())
+        return Demo.run(s, ModelHub.fromEnvironment(), data.open(), engineOptions::open, Evaluation.Progress.bars(), cl.getOut(), cl.getErr())
                 .exitCode();
     }
 }

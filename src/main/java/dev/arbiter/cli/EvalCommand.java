@@ -121,7 +121,7 @@ final class EvalCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        Evaluation.Result r = evaluation.run(dryRun, engineOptions::open, SiftBackend.FACTORY, new EvalProgress(), cl.getOut(), cl.getErr());
+        Evaluation.Result r = evaluation.run(dryRun, engineOptions::open, SiftBackend.FACTORY, Evaluation.Progress.bars(), cl.getOut(), cl.getErr());
         RunReport.write(r, cl.getOut(), cl.getErr());
         return r.exitCode();
     }

@@ -1,9 +1,5 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.Progress;
-import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.Kind;
-import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.EndpointOptions;
 import dev.arbiter.cli.options.EngineOptions;
@@ -13,18 +9,16 @@ import dev.arbiter.inference.engine.Backends;
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.PromptTemplates;
 import dev.arbiter.run.EvalPlan;
-import dev.arbiter.run.EvalPreflight;
 import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.scaling.BudgetSweep;
 import dev.arbiter.scaling.Curve;
+import dev.arbiter.scaling.Progress;
 import dev.arbiter.scaling.RunCurves;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -132,7 +126,7 @@ final class ScaleCommand implements Callable<Integer> {
 
     private int fromRuns(CommandLine cl) throws Exception {
         PrintWriter o = cl.getOut();
-        List<Curve> curves = RunCurves.of(runs, store, excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED, progress(cl));
+        List<Curve> curves = RunCurves.of(runs, store, excludeTruncated ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED, Progress.bars(o));
         Path dir = out != null ? out : runs.getFirst().resolve("scaling");
         RunCurves.write(dir, curves);
         o.printf("curves in %s (scale.csv, scale.png, scale.svg); no model was called%n", dir);
@@ -145,77 +139,28 @@ final class ScaleCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "name at least one --benchmark or --jsonl to sweep");
         }
         BudgetSweep.Settings settings;
+        Backends.Opened opened;
         try {
             settings = new BudgetSweep.Settings(style, budgets, sampling.n(), sampling.temperature(), sampling.topP(), sampling.seed(), raw, template,
                     thinkEnd, answerTokens, answerTemplate, minThinking, extensions, cue, forcedAnswer, limit, endpoint.concurrency(), endpoint.timeout());
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(cl, e.getMessage());
-        }
-        String revision = endpoint.modelRevision();
-        PrintWriter o = cl.getOut();
-        BudgetSweep sweep;
-        BudgetSweep.Result result;
-        Backends.Opened opened;
-        try {
             opened = Backends.open(endpoint.endpoints(), endpoint.model(), engineOptions::open, endpoint.timeout());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        PrintWriter o = cl.getOut();
+        BudgetSweep sweep;
+        BudgetSweep.Result result;
         try (Backends.Opened m = opened;
                 CompletionStore st = CompletionStore.open(store != null ? store : "results/store.db")) {
             sweep = new BudgetSweep(settings, m.modelId());
-            List<EvalPlan> plans = sweep.plans(load());
-            // as for eval: which model the name stands for enters the key of every generation and answer call
-            String identity = m.client() == null ? null : EvalPreflight.check("scale", m.client(), endpoint.model(), revision, !raw,
-                    settings.budgets().getLast(), plans, st, true, endpoint.timeout(), cl.getErr()).identity();
-            result = sweep.run(plans, m.backend(), m.codec(), st, identity, progress(cl));
-            o.println("model calls: " + result.calls().stream().map(t -> t.purpose() + " " + t.calls() + (t.cached() > 0 ? " (+" + t.cached()
-                    + " from the store)" : "")).reduce((a, b) -> a + ", " + b).orElse("none") + "; " + m.stats());
+            List<EvalPlan> plans = sweep.plans(data.open().loadAll(benchmarks, window.selection(), jsonl));
+            result = sweep.run(plans, m, endpoint.model(), endpoint.modelRevision(), st, cl.getErr(), Progress.bars(o));
+            o.println("model calls: " + result.callsLine() + "; " + m.stats());
         }
         Path dir = out != null ? out : Path.of("results", "scale-" + style.name().toLowerCase());
         sweep.write(dir, result);
         o.printf("curves in %s (scale.csv, scale.png, scale.svg, calls.json)%n", dir);
         o.flush();
         return 0;
-    }
-
-    private List<Benchmarks.Loaded> load() {
-        Benchmarks b = data.open();
-        List<Benchmarks.Loaded> loaded = new ArrayList<>();
-        benchmarks.forEach(name -> loaded.add(b.load(name, window.selection())));
-        jsonl.forEach(f -> loaded.add(b.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of()))));
-        return loaded;
-    }
-
-    /** Result lines on stdout as they come, progress bars on stderr. */
-    private static dev.arbiter.scaling.Progress progress(CommandLine cl) {
-        PrintWriter o = cl.getOut();
-        return new dev.arbiter.scaling.Progress() {
-            @Override
-            public Task start(String task, long max, long done) {
-                ProgressBar bar = Progress.bar(task, max, done);
-                return new Task() {
-                    @Override
-                    public void stepTo(long n) {
-                        bar.stepTo(n);
-                    }
-
-                    @Override
-                    public void step() {
-                        bar.step();
-                    }
-
-                    @Override
-                    public void close() {
-                        bar.close();
-                    }
-                };
-            }
-
-            @Override
-            public void line(String text) {
-                o.println(text);
-            }
-        };
     }
 }

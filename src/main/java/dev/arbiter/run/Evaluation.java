@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Selection;
-import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.engine.Backends;
@@ -24,7 +23,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One `arbiter eval` run: the problems and how they are asked ({@link #prepare}), then sampling what
@@ -110,6 +108,25 @@ public final class Evaluation {
             @Override
             public void close() {}
         };
+
+        /** A bar per benchmark on stderr, with the tokens generated so far. */
+        static Progress bars() {
+            return (task, max, done) -> {
+                me.tongfei.progressbar.ProgressBar bar = dev.arbiter.Progress.bar(task, max, done);
+                return new Bar() {
+                    @Override
+                    public void stepTo(long d, long tokens) {
+                        bar.stepTo(d);
+                        bar.setExtraMessage(tokens + " tokens");
+                    }
+
+                    @Override
+                    public void close() {
+                        bar.close();
+                    }
+                };
+            };
+        }
     }
 
     /** Makes each answer through several calls (SIFT), wrapping the model; what it did goes into summary.json. */
@@ -161,14 +178,7 @@ public final class Evaluation {
      */
     public static Evaluation prepare(Settings s, Benchmarks data) {
         Backends.Target target = target(s); // the model first: a bad model folder is named before any data is read
-        List<Benchmarks.Loaded> loaded = new ArrayList<>();
-        for (String name : s.benchmarks()) {
-            loaded.add(data.load(name, s.selection()));
-        }
-        for (Path f : s.jsonl()) {
-            loaded.add(data.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())));
-        }
-        return prepare(s, target, loaded);
+        return prepare(s, target, data.loadAll(s.benchmarks(), s.selection(), s.jsonl()));
     }
 
     /** The same, on problems already loaded (each cut to --limit here). */

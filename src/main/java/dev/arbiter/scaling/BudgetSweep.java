@@ -6,9 +6,11 @@ import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.TokenCodec;
+import dev.arbiter.inference.engine.Backends;
 import dev.arbiter.json.Json;
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.EvalPlan;
+import dev.arbiter.run.EvalPreflight;
 import dev.arbiter.run.EvalRunner;
 import dev.arbiter.run.GenerationSpec;
 import dev.arbiter.run.RunException;
@@ -20,6 +22,7 @@ import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -68,7 +71,13 @@ public final class BudgetSweep {
     }
 
     /** The curves, one per benchmark, and the model calls they took by purpose. */
-    public record Result(List<Curve> curves, List<CallCounter.Tally> calls) {}
+    public record Result(List<Curve> curves, List<CallCounter.Tally> calls) {
+        /** The calls by purpose in one line, those the store answered in brackets. */
+        public String callsLine() {
+            return calls.stream().map(t -> t.purpose() + " " + t.calls() + (t.cached() > 0 ? " (+" + t.cached() + " from the store)" : ""))
+                    .reduce((a, b) -> a + ", " + b).orElse("none");
+        }
+    }
 
     private final Settings s;
     private final String modelId;
@@ -90,6 +99,17 @@ public final class BudgetSweep {
             plans.add(new EvalPlan(l.name(), ps, spec(s.largest(), null), s.n(), s.timeout(), s.concurrency()));
         }
         return plans;
+    }
+
+    /**
+     * Sweeps each plan's benchmark on an opened model. A served one is checked first, as eval checks it, and which
+     * model the name {@code model} (at {@code revision}) stands for enters the key of every generation and answer call.
+     */
+    public Result run(List<EvalPlan> plans, Backends.Opened m, String model, String revision, CompletionStore st, PrintWriter err, Progress progress)
+            throws Exception {
+        String identity = m.client() == null ? null : EvalPreflight.check("scale", m.client(), model, revision, !s.raw(), s.largest(), plans, st,
+                true, s.timeout(), err).identity();
+        return run(plans, m.backend(), m.codec(), st, identity, progress);
     }
 
     /**

@@ -1,5 +1,8 @@
 package dev.arbiter.scaling;
 
+import java.io.PrintWriter;
+import me.tongfei.progressbar.ProgressBar;
+
 /** How a long sweep reports: progress per task, and result lines as they are known. */
 public interface Progress {
     /** A task of {@code max} steps, {@code done} of them finished already. */
@@ -18,5 +21,36 @@ public interface Progress {
 
         @Override
         void close();
+    }
+
+    /** Result lines on {@code out} as they come, progress bars on stderr. */
+    static Progress bars(PrintWriter out) {
+        return new Progress() {
+            @Override
+            public Task start(String task, long max, long done) {
+                ProgressBar bar = dev.arbiter.Progress.bar(task, max, done);
+                return new Task() {
+                    @Override
+                    public void stepTo(long n) {
+                        bar.stepTo(n);
+                    }
+
+                    @Override
+                    public void step() {
+                        bar.step();
+                    }
+
+                    @Override
+                    public void close() {
+                        bar.close();
+                    }
+                };
+            }
+
+            @Override
+            public void line(String text) {
+                out.println(text);
+            }
+        };
     }
 }
