@@ -6,8 +6,8 @@ import dev.arbiter.cli.options.EngineOptions;
 import dev.arbiter.cli.options.ExtractionOption;
 import dev.arbiter.cli.options.SamplingOptions;
 import dev.arbiter.cli.options.SelectionOptions;
-import dev.arbiter.json.Json;
 import dev.arbiter.report.RunReport;
+import dev.arbiter.run.ConfigFile;
 import dev.arbiter.run.Evaluation;
 import dev.arbiter.run.PromptTemplates;
 import dev.arbiter.run.Strategy;
@@ -128,39 +128,14 @@ final class EvalCommand implements Callable<Integer> {
 
     /** Sets each option the YAML file names, unless the command line gave it. */
     private void applyConfig(CommandLine cl) {
-        com.fasterxml.jackson.databind.JsonNode root;
-        try {
-            root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(dev.arbiter.run.InputFiles.read(configFile));
-        } catch (java.io.IOException e) {
-            throw new Errors.UserError(configFile + ": not valid YAML: " + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (root == null || !root.isObject()) {
-            throw new Errors.UserError(configFile + ": expected a mapping of option names to values");
-        }
-        var fields = root.fields();
-        while (fields.hasNext()) {
-            var e = fields.next();
-            // the printed config's snake_case keys name the same options as the kebab-case flags
-            CommandLine.Model.OptionSpec opt = spec.findOption("--" + e.getKey().replace('_', '-'));
-            if (opt == null || e.getKey().equals("config")) {
-                throw new Errors.UserError(configFile + ": unknown option '" + e.getKey() + "' (see `arbiter eval --help`)");
+        ConfigFile config = ConfigFile.read(configFile);
+        for (String key : config.values().keySet()) {
+            CommandLine.Model.OptionSpec opt = spec.findOption(ConfigFile.flag(key));
+            if (opt == null || key.equals("config")) {
+                throw config.unknown(key, "eval");
             }
-            if (cl.getParseResult().hasMatchedOption(opt)) {
-                continue; // the command line wins
-            }
-            var mapper = Json.mapper();
-            com.fasterxml.jackson.databind.JavaType type = java.util.Collection.class.isAssignableFrom(opt.type())
-                    ? mapper.getTypeFactory().constructCollectionType(List.class, opt.auxiliaryTypes()[0])
-                    : mapper.getTypeFactory().constructType(opt.type());
-            com.fasterxml.jackson.databind.JsonNode value = e.getValue();
-            if (type.isCollectionLikeType() && !value.isArray()) {
-                value = mapper.createArrayNode().add(value);
-            }
-            try {
-                opt.setValue(mapper.convertValue(value, type));
-            } catch (IllegalArgumentException ex) {
-                throw new Errors.UserError(configFile + ": '" + e.getKey() + "' should be " + type.getRawClass().getSimpleName().toLowerCase()
-                        + (type.isCollectionLikeType() ? " of " + opt.auxiliaryTypes()[0].getSimpleName() : "") + ", got " + value);
+            if (!cl.getParseResult().hasMatchedOption(opt)) { // the command line wins
+                opt.setValue(config.value(key, opt.type(), opt.auxiliaryTypes()[0]));
             }
         }
     }

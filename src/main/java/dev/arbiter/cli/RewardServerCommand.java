@@ -113,19 +113,11 @@ final class RewardServerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        RewardServer.Unseparated split = switch (unseparated) {
-            case "refuse" -> RewardServer.Unseparated.REFUSE;
-            case "score-zero" -> RewardServer.Unseparated.SCORE_ZERO;
-            default -> throw new CommandLine.ParameterException(cl, "--unseparated must be refuse or score-zero, got " + unseparated);
-        };
-        RewardServers.SandboxMode mode = switch (sandboxMode) {
-            case "auto" -> RewardServers.SandboxMode.AUTO;
-            case "on" -> RewardServers.SandboxMode.ON;
-            case "off" -> RewardServers.SandboxMode.OFF;
-            default -> throw new CommandLine.ParameterException(cl, "--sandbox must be auto, on or off, got " + sandboxMode);
-        };
+        RewardServers.SandboxMode mode;
         RewardServer.Config config;
         try {
+            RewardServer.Unseparated split = RewardServer.Unseparated.parse(unseparated);
+            mode = RewardServers.SandboxMode.parse(sandboxMode);
             config = new RewardServer.Config(host, port, token != null ? token : System.getenv("ARBITER_REWARD_TOKEN"),
                     Math.toIntExact((long) maxBodyMb << 20), (long) bodyBudgetMb << 20, queue,
                     new ItemDefaults(shaping.shaping(), Duration.ofMillis(deadlineMs), grader, timeout.seconds()), drainS, split);
@@ -146,14 +138,7 @@ final class RewardServerCommand implements Callable<Integer> {
             stopped.countDown();
         }, "arbiter-reward-drain"));
         PrintWriter err = cl.getErr();
-        err.printf("arbiter reward-server: %s (POST /get_reward /run_code /v1/score; GET /health /metrics)%n", running.server().uri());
-        err.printf("  sandbox: %s%n  queue: %,d items; body limit %d MiB; item deadline %d ms; %s%n", running.sandboxNote(), queue, maxBodyMb,
-                deadlineMs, config.token() == null ? "no token" : "bearer token required");
-        if (index != null) {
-            err.printf("  answers: %,d problems from %s for requests without labels%n", index.size(), String.join(", ", answers));
-        }
-        err.printf("  shaping: %s%n  unseparated queries: %s%n  Ctrl-C stops accepting and finishes the requests in flight%n",
-                config.defaults().shaping(), split == RewardServer.Unseparated.REFUSE ? "refused (400)" : "scored 0, flagged");
+        err.print(running.banner(config, index, answers));
         err.flush();
         stopped.await();
         return 0;

@@ -1,6 +1,5 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.Progress;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.DeviceOption;
@@ -16,13 +15,10 @@ import dev.arbiter.train.rl.Rewards;
 import dev.arbiter.train.rl.RlConfig;
 import dev.arbiter.train.rl.RlTrainer;
 import dev.arbiter.train.rl.TrainingPlot;
-import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -158,33 +154,16 @@ final class TrainRlCommand implements Callable<Integer> {
                     new AdamW.Settings(lr, 0.9, 0.999, 1e-8, 0.0, maxGradNorm), new PolicyLoss.Coefficients(clip, entropyCoef, klCoef),
                     referenceEma, updates, seed.seed(), saveEvery, evalEvery, !raw,
                     truncatedReward == null ? OptionalDouble.empty() : OptionalDouble.of(truncatedReward));
-            prompts = prompts();
+            prompts = PromptSet.of(source.task, source.prompts, () -> data.open().load(source.benchmark, Selection.DEFAULT), heldOutEvery, seed.seed());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         Shaping s = shaping.shaping();
         threads.apply();
         Path dir = model.resolve();
-        PrintWriter err = spec.commandLine().getErr();
         try (Rewards rewards = rewardUrl == null ? Rewards.inProcess(s) : Rewards.remote(rewardUrl, rewardToken, s);
                 RlTrainer t = RlTrainer.open(dir, out, device.device(), cfg, prompts, rewards)) {
-            if (t.step() > 0) {
-                err.printf("resuming %s at step %d of %d%n", out, t.step(), steps);
-            }
-            err.printf("%s: %d training prompts, %d held out; rewards from the %s%n", prompts.name(), prompts.train().size(),
-                    prompts.heldOut().size(), rewards.describe());
-            err.flush();
-            try (ProgressBar bar = Progress.bar("training", steps, t.step())) {
-                t.train(log -> {
-                    if (log.step() > 0) {
-                        bar.step();
-                        bar.setExtraMessage(String.format(" reward %.3f", log.reward()));
-                    }
-                    if (!Double.isNaN(log.heldOutReward())) {
-                        err.printf("%nstep %d: held-out reward %.3f, accuracy %.3f%n", log.step(), log.heldOutReward(), log.heldOutAccuracy());
-                    }
-                });
-            }
+            t.train(spec.commandLine().getErr());
         } catch (IllegalArgumentException e) {
             throw new Errors.UserError(e.getMessage());
         }
@@ -192,18 +171,5 @@ final class TrainRlCommand implements Callable<Integer> {
         spec.commandLine().getOut().printf("trained %d steps: %s, %s, checkpoints in %s%n", steps, out.resolve("metrics.csv"), plot,
                 out.resolve("checkpoints"));
         return 0;
-    }
-
-    private PromptSet prompts() {
-        if (source.task != null) {
-            return PromptSet.task(source.task, seed.seed());
-        }
-        if (source.prompts != null) {
-            if (!Files.isRegularFile(source.prompts)) {
-                throw new IllegalArgumentException("--prompts " + source.prompts + ": no such file");
-            }
-            return PromptSet.jsonl(source.prompts, heldOutEvery);
-        }
-        return PromptSet.benchmark(data.open().load(source.benchmark, Selection.DEFAULT), heldOutEvery);
     }
 }

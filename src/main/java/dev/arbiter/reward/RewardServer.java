@@ -42,7 +42,16 @@ public final class RewardServer implements AutoCloseable {
         /** Answer 400 naming the fix: send {@code prompts}, or apply the chat template. */
         REFUSE,
         /** Score the query exactly 0, flagged in {@code extra_logs.unseparated}. */
-        SCORE_ZERO
+        SCORE_ZERO;
+
+        /** From its name on the command line: refuse or score-zero. */
+        public static Unseparated parse(String name) {
+            return switch (name) {
+                case "refuse" -> REFUSE;
+                case "score-zero" -> SCORE_ZERO;
+                default -> throw new IllegalArgumentException("--unseparated must be refuse or score-zero, got " + name);
+            };
+        }
     }
 
     /** How the server is set up; see the CLI's {@code reward-server --help} for each field. */

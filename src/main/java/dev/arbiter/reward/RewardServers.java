@@ -17,10 +17,36 @@ public final class RewardServers {
     private RewardServers() {}
 
     /** Whether code items get a sandbox: when Docker is reachable, always (failing without it), or never. */
-    public enum SandboxMode { AUTO, ON, OFF }
+    public enum SandboxMode {
+        AUTO, ON, OFF;
+
+        /** From its name on the command line: auto, on or off. */
+        public static SandboxMode parse(String name) {
+            return switch (name) {
+                case "auto" -> AUTO;
+                case "on" -> ON;
+                case "off" -> OFF;
+                default -> throw new IllegalArgumentException("--sandbox must be auto, on or off, got " + name);
+            };
+        }
+    }
 
     /** A server and what it owns; closing it drains the requests in flight, then stops the verifier and the sandbox. */
     public record Running(RewardServer server, String sandboxNote, MathVerifier verifier, Sandbox sandbox) implements AutoCloseable {
+        /** What the server tells its user on start: where it listens, its limits, its answers (from {@code answers}) and shaping. */
+        public String banner(RewardServer.Config config, AnswerIndex index, List<String> answers) {
+            StringBuilder b = new StringBuilder();
+            b.append(String.format("arbiter reward-server: %s (POST /get_reward /run_code /v1/score; GET /health /metrics)%n", server.uri()));
+            b.append(String.format("  sandbox: %s%n  queue: %,d items; body limit %d MiB; item deadline %d ms; %s%n", sandboxNote, config.queueItems(),
+                    config.maxBodyBytes() >> 20, config.defaults().deadline().toMillis(), config.token() == null ? "no token" : "bearer token required"));
+            if (index != null) {
+                b.append(String.format("  answers: %,d problems from %s for requests without labels%n", index.size(), String.join(", ", answers)));
+            }
+            b.append(String.format("  shaping: %s%n  unseparated queries: %s%n  Ctrl-C stops accepting and finishes the requests in flight%n",
+                    config.defaults().shaping(), config.unseparated() == RewardServer.Unseparated.REFUSE ? "refused (400)" : "scored 0, flagged"));
+            return b.toString();
+        }
+
         @Override
         public void close() {
             server.close();

@@ -133,6 +133,25 @@ public record PromptSet(String name, List<Example> train, List<Example> heldOut)
         return new PromptSet(file.getFileName().toString(), train, held);
     }
 
+    /**
+     * The prompts `arbiter train rl` names by exactly one of: the built-in {@code task}, a JSONL {@code file}, or a
+     * benchmark (loaded only then); every {@code heldOutEvery}-th of a file's or benchmark's prompts is held out.
+     *
+     * @throws IllegalArgumentException for a task that does not exist or a file that is not there
+     */
+    public static PromptSet of(String task, Path file, java.util.function.Supplier<Benchmarks.Loaded> benchmark, int heldOutEvery, long seed) {
+        if (task != null) {
+            return task(task, seed);
+        }
+        if (file != null) {
+            if (!Files.isRegularFile(file)) {
+                throw new IllegalArgumentException("--prompts " + file + ": no such file");
+            }
+            return jsonl(file, heldOutEvery);
+        }
+        return benchmark(benchmark.get(), heldOutEvery);
+    }
+
     /** The built-in task named by {@code addition:D}: D-digit addition answered in \boxed{}. */
     public static PromptSet task(String name, long seed) {
         String[] p = name.split(":");

@@ -16,6 +16,7 @@ import dev.arbiter.inference.engine.Torch;
 import dev.arbiter.json.Json;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,6 +29,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
  * The policy-gradient loop: per step, draw prompts, sample a group of responses for each, score them
@@ -135,6 +137,30 @@ public final class RlTrainer implements AutoCloseable {
 
     public RunDir run() {
         return run;
+    }
+
+    /**
+     * Trains until {@code cfg.steps()} as {@link #train(Consumer)} does, telling {@code err} where it starts and each
+     * held-out evaluation, with a bar on stderr showing each step's reward.
+     */
+    public void train(PrintWriter err) {
+        if (step > 0) {
+            err.printf("resuming %s at step %d of %d%n", run.dir(), step, cfg.steps());
+        }
+        err.printf("%s: %d training prompts, %d held out; rewards from the %s%n", prompts.name(), prompts.train().size(),
+                prompts.heldOut().size(), rewards.describe());
+        err.flush();
+        try (ProgressBar bar = dev.arbiter.Progress.bar("training", cfg.steps(), step)) {
+            train(log -> {
+                if (log.step() > 0) {
+                    bar.step();
+                    bar.setExtraMessage(String.format(" reward %.3f", log.reward()));
+                }
+                if (!Double.isNaN(log.heldOutReward())) {
+                    err.printf("%nstep %d: held-out reward %.3f, accuracy %.3f%n", log.step(), log.heldOutReward(), log.heldOutAccuracy());
+                }
+            });
+        }
     }
 
     /** Trains until {@code cfg.steps()}, logging each step to metrics.csv and to {@code progress}. */
