@@ -27,6 +27,43 @@ public final class Progress {
         return builder(task, max).startsFrom(done, Duration.ZERO).build();
     }
 
+    /**
+     * A bar that shows itself only once the work has run for {@code after}, so short runs stay quiet; it takes the
+     * count done so far, from any one thread at a time.
+     */
+    public static Delayed delayed(String task, long max, Duration after) {
+        return new Delayed(task, max, System.nanoTime() + after.toNanos());
+    }
+
+    /** See {@link #delayed}. */
+    public static final class Delayed implements AutoCloseable {
+        private final String task;
+        private final long max;
+        private final long showAt;
+        private ProgressBar bar;
+
+        private Delayed(String task, long max, long showAt) {
+            this.task = task;
+            this.max = max;
+            this.showAt = showAt;
+        }
+
+        public void stepTo(long done) {
+            if (bar != null) {
+                bar.stepTo(done);
+            } else if (System.nanoTime() - showAt > 0) {
+                bar = bar(task, max, done);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (bar != null) {
+                bar.close();
+            }
+        }
+    }
+
     /** The builder behind {@link #bar}, for callers that set a unit. */
     public static ProgressBarBuilder builder(String task, long max) {
         ProgressBarBuilder b = new ProgressBarBuilder().setTaskName(task).setInitialMax(max).setStyle(ProgressBarStyle.ASCII).continuousUpdate();

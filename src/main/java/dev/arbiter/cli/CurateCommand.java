@@ -10,9 +10,7 @@ import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.train.data.Candidate;
 import dev.arbiter.train.data.Curation;
-import dev.arbiter.train.data.Judged;
 import dev.arbiter.train.data.SftWriter;
-import dev.arbiter.verify.Outcome;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -125,23 +123,12 @@ final class CurateCommand implements Callable<Integer> {
                 ProgressBar bar = Progress.bar("verifying", candidates.size(), 0)) {
             r = Curation.curate(candidates, settings, out, tok, tokenizer, about, bar::step);
         }
-        String unit = tokenizer == null ? "chars" : "tokens";
-        SftWriter.Summary summary = r.summary();
-        summary.sources().forEach((src, c) -> o.println(c.describe(src, unit)));
-        if (summary.sources().size() > 1) {
-            o.println(summary.total().describe("all", unit));
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        o.printf("kept %d of %d (--keep %s) in %.1f s (verifying %.1f s): %s/sharegpt.jsonl, alpaca.jsonl, rejected.jsonl, stats.json%n",
-                summary.total().kept(), summary.total().samples(), keep.name().toLowerCase(), secs, r.verifySeconds(), out);
+        r.lines(keep, tokenizer == null ? "chars" : "tokens", (System.nanoTime() - t0) / 1e9, out).forEach(o::println);
         o.flush();
-        int errors = summary.total().count(Outcome.INFRASTRUCTURE_ERROR);
-        if (errors > 0) {
-            PrintWriter err = cl.getErr();
-            String first = r.judged().stream().filter(j -> !j.outcome().graded()).findFirst().map(Judged::reason).orElse("");
-            err.println("arbiter: " + errors + " samples could not be judged (outcome infrastructure_error in rejected.jsonl; first: "
-                    + first + "); rerun to judge them");
-            err.flush();
+        String unjudged = r.unjudged();
+        if (unjudged != null) {
+            cl.getErr().println("arbiter: " + unjudged);
+            cl.getErr().flush();
             return Errors.FAILURE;
         }
         return 0;

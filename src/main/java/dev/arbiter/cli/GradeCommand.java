@@ -1,7 +1,6 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.Progress;
-import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.ExtractionOption;
 import dev.arbiter.cli.options.SandboxOptions;
@@ -11,7 +10,6 @@ import dev.arbiter.run.Grading;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.verify.code.CodeGrader;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -91,12 +89,10 @@ final class GradeCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        Benchmarks.Loaded loaded = data.open().load(benchmark, window.selection());
-        Grading.Plan plan = Grading.plan(loaded, generations, out);
+        Grading.Plan plan = Grading.plan(data.open().load(benchmark, window.selection()), generations, out);
         PrintWriter err = spec.commandLine().getErr();
-        if (plan.done() > 0) {
-            err.printf("resuming: %d of %d verdicts already in %s%s%n", plan.standing(), plan.generations().size(), out,
-                    plan.redo().isEmpty() ? "" : "; grading again " + plan.redo().size() + " that could not be graded");
+        if (plan.resumed() != null) {
+            err.println(plan.resumed());
         }
         String machine = Grading.machine();
         long start = System.nanoTime();
@@ -106,23 +102,13 @@ final class GradeCommand implements Callable<Integer> {
             }
         }
         double secs = (System.nanoTime() - start) / 1e9;
-        int graded = plan.toGrade();
         // The counts cover every verdict in --out, resumed ones included.
         Grading.Tally t = Grading.Tally.of(out);
         PrintWriter o = spec.commandLine().getOut();
-        if (plan.math()) {
-            o.printf("graded %d generations (math verifier, %s extraction) in %.1f s, %.1f generations/s; in %s: %d of %d equal, pass@1 %.4f"
-                    + " over %d problems%s%n", graded, settings.extraction().name().toLowerCase(), secs, graded / Math.max(secs, 1e-9), out,
-                    t.passed(), t.passed() + t.failed(), t.passAt1(), t.problems(), t.errors() == 0 ? "" : "; " + t.missing());
-        } else {
-            o.printf("graded %d generations (%s grader, %s clock, %d s per test, on %s) in %.1f s, %.1f generations/s; %s: %s%s%n",
-                    graded, CodeGrader.graderFor(benchmark).name().toLowerCase(), clock.name().toLowerCase(), settings.timeoutS(), machine, secs,
-                    graded / Math.max(secs, 1e-9), out, t, loaded.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
-        }
+        o.println(plan.summary(benchmark, settings, machine, secs, t));
         o.flush();
-        if (t.errors() > 0) {
-            err.printf("arbiter: %d of %d generations could not be graded (first: %s); run the same command again to grade them%n",
-                    t.errors(), t.lines(), t.firstCause());
+        if (t.unjudged() != null) {
+            err.println("arbiter: " + t.unjudged());
             err.flush();
             return Errors.FAILURE;
         }

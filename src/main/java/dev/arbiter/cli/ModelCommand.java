@@ -1,11 +1,9 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.cli.options.SeedOption;
-import dev.arbiter.inference.engine.Checkpoint;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.inference.engine.TinyModel;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -118,17 +116,7 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            ModelConfig c = ModelConfig.read(dir);
-            Checkpoint ck = Checkpoint.open(dir);
-            var out = spec.commandLine().getOut();
-            out.printf("%s: %s, %,d parameters (%d tensors), hidden %d, MLP %d, %d layers, %d heads / %d kv heads of %d, vocab %d, "
-                            + "rope theta %.0f%s, %s embeddings, context %d%n",
-                    dir, c.architecture().modelType(), c.parameterCount(), ck.names().size(), c.hiddenSize(), c.intermediateSize(), c.layers(),
-                    c.heads(), c.kvHeads(), c.headDim(), c.vocabSize(), c.ropeTheta(), c.ropeScaling() == null ? "" : " (llama3 scaling)",
-                    c.tiedEmbeddings() ? "tied" : "untied", c.maxPositions());
-            out.printf("tokenizer.json %s, chat template %s%n", Files.isRegularFile(dir.resolve("tokenizer.json")) ? "present" : "MISSING",
-                    Files.exists(dir.resolve("tokenizer_config.json")) && Files.readString(dir.resolve("tokenizer_config.json")).contains("chat_template")
-                            ? "present" : "absent");
+            ModelConfig.describe(dir).forEach(spec.commandLine().getOut()::println);
             return 0;
         }
     }

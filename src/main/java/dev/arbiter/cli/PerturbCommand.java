@@ -73,15 +73,11 @@ final class PerturbCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         CommandLine cl = spec.commandLine();
-        if (fraction == null && kind != Perturber.Kind.WRONG_ANSWER) {
-            throw new CommandLine.ParameterException(cl, "--kind " + kind.cliName + " needs --fraction F in (0, 1]");
-        }
-        double f = fraction == null ? 1.0 : fraction;
-        if (!(f > 0 && f <= 1)) {
-            throw new CommandLine.ParameterException(cl, "--fraction must be in (0, 1], got " + f);
-        }
-        if (kind == Perturber.Kind.WRONG_ANSWER && f != 1.0) {
-            throw new CommandLine.ParameterException(cl, "wrong-answer changes the whole final answer: leave out --fraction or give 1");
+        double f;
+        try {
+            f = kind.fraction(fraction);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         if (Files.exists(out) && Files.exists(in) && Files.isSameFile(in, out)) {
             throw new CommandLine.ParameterException(cl, "--out must not be --in");
@@ -92,11 +88,7 @@ final class PerturbCommand implements Callable<Integer> {
             s = PerturbFile.run(records, out, kind, f, seed.seed(), bar::step);
         }
         PrintWriter o = cl.getOut();
-        o.printf("perturbed %d records (%s, fraction %s, seed %d): changed %d of %d %s (%.1f%%); %d records unchanged; thought found by %s%n",
-                s.records(), kind.cliName, f, seed.seed(), s.changed(), s.total(), kind.unit, s.total() == 0 ? 0.0 : 100.0 * s.changed() / s.total(),
-                s.untouched(), s.thoughtFoundBy());
-        s.notes().forEach((n, c) -> o.printf("  %d records: %s%n", c, n));
-        o.printf("wrote %s%n", out);
+        s.lines(kind, f, seed.seed(), out).forEach(o::println);
         o.flush();
         return 0;
     }

@@ -8,8 +8,8 @@ import dev.arbiter.verify.math.MathConfig;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -76,30 +76,16 @@ final class VerifyBatchCommand implements Callable<Integer> {
             err.flush();
         }
         long start = System.nanoTime();
-        // Short runs stay quiet; a bar appears once a run has taken a second.
-        ProgressBar[] bar = new ProgressBar[1];
         VerifyBatch.Tally tally;
-        try {
-            tally = VerifyBatch.run(plan, n, written -> {
-                if (bar[0] != null) {
-                    bar[0].stepTo(written);
-                } else if (System.nanoTime() - start > 1_000_000_000L) {
-                    bar[0] = Progress.bar("verifying", plan.total(), written);
-                }
-            });
-        } finally {
-            if (bar[0] != null) {
-                bar[0].close();
-            }
+        // Short runs stay quiet; a bar appears once a run has taken a second.
+        try (Progress.Delayed bar = Progress.delayed("verifying", plan.total(), Duration.ofSeconds(1))) {
+            tally = VerifyBatch.run(plan, n, bar::stepTo);
         }
-        double secs = (System.nanoTime() - start) / 1e9;
         PrintWriter o = spec.commandLine().getOut();
-        o.printf("verified %d lines: %d equal, %d not equal, %d timed out%s in %.2f s (%.0f verdicts/s)%n",
-                plan.todo(), tally.equal(), tally.notEqual(), tally.timedOut(), tally.failed() == 0 ? "" : ", " + tally.failed() + " could not be verified",
-                secs, plan.todo() / Math.max(secs, 1e-9));
+        o.println(tally.summary(plan.todo(), (System.nanoTime() - start) / 1e9));
         o.flush();
-        if (tally.failed() > 0) {
-            err.printf("arbiter: %d lines got no verdict (outcome infrastructure_error; first: %s)%n", tally.failed(), tally.firstFailure());
+        if (tally.unjudged() != null) {
+            err.println("arbiter: " + tally.unjudged());
             err.flush();
             return Errors.FAILURE;
         }

@@ -76,6 +76,28 @@ public final class Grading {
         public boolean math() {
             return benchmark.kind() == Kind.MATH;
         }
+
+        /** What a resumed run found in --out, for the user; null when nothing was there. */
+        public String resumed() {
+            return done == 0 ? null : String.format("resuming: %d of %d verdicts already in %s%s", standing(), generations.size(), out,
+                    redo.isEmpty() ? "" : "; grading again " + redo.size() + " that could not be graded");
+        }
+
+        /**
+         * The summary line of this run, which graded in {@code secs} on {@code machine}; {@code t} counts every verdict
+         * in --out, resumed ones included. Code names the grader {@code benchmarkName} takes.
+         */
+        public String summary(String benchmarkName, Settings settings, String machine, double secs, Tally t) {
+            int graded = toGrade();
+            if (math()) {
+                return String.format("graded %d generations (math verifier, %s extraction) in %.1f s, %.1f generations/s; in %s: %d of %d equal,"
+                        + " pass@1 %.4f over %d problems%s", graded, settings.extraction().name().toLowerCase(), secs, graded / Math.max(secs, 1e-9),
+                        out, t.passed(), t.passed() + t.failed(), t.passAt1(), t.problems(), t.errors() == 0 ? "" : "; " + t.missing());
+            }
+            return String.format("graded %d generations (%s grader, %s clock, %d s per test, on %s) in %.1f s, %.1f generations/s; %s: %s%s",
+                    graded, CodeGrader.graderFor(benchmarkName).name().toLowerCase(), settings.clock().name().toLowerCase(), settings.timeoutS(),
+                    machine, secs, graded / Math.max(secs, 1e-9), out, t, benchmark.note().contains("public tests only") ? "; PUBLIC TESTS ONLY" : "");
+        }
     }
 
     /**
@@ -295,6 +317,12 @@ public final class Grading {
 
         public int problems() {
             return perProblem.size();
+        }
+
+        /** The error when some lines got no verdict, naming the first cause; null when every line has one. */
+        public String unjudged() {
+            return errors == 0 ? null : errors + " of " + lines + " generations could not be graded (first: " + firstCause
+                    + "); run the same command again to grade them";
         }
 
         public String missing() {

@@ -76,6 +76,17 @@ public final class VerifyBatch {
         public String firstFailure() {
             return firstFailure;
         }
+
+        /** The summary of verifying {@code lines} lines in {@code secs}. */
+        public String summary(int lines, double secs) {
+            return String.format("verified %d lines: %d equal, %d not equal, %d timed out%s in %.2f s (%.0f verdicts/s)", lines, equal, notEqual,
+                    timedOut, failed == 0 ? "" : ", " + failed + " could not be verified", secs, lines / Math.max(secs, 1e-9));
+        }
+
+        /** The error when some lines got no verdict, naming the first failure; null when every line has one. */
+        public String unjudged() {
+            return failed == 0 ? null : failed + " lines got no verdict (outcome infrastructure_error; first: " + firstFailure + ")";
+        }
     }
 
     private record Pending(Item item, Future<MathVerdict> verdict) {}

@@ -72,6 +72,19 @@ public record ModelConfig(Architecture architecture, int hiddenSize, int interme
         return layers * perLayer + hiddenSize + embed * (tiedEmbeddings ? 1 : 2);
     }
 
+    /** What `arbiter model info` says of a model folder: its architecture and size, its weights, and its tokenizer files. */
+    public static List<String> describe(Path dir) throws IOException {
+        ModelConfig c = read(dir);
+        Checkpoint ck = Checkpoint.open(dir);
+        Path tokenizerConfig = dir.resolve("tokenizer_config.json");
+        return List.of(String.format("%s: %s, %,d parameters (%d tensors), hidden %d, MLP %d, %d layers, %d heads / %d kv heads of %d, vocab %d, "
+                        + "rope theta %.0f%s, %s embeddings, context %d", dir, c.architecture().modelType(), c.parameterCount(), ck.names().size(),
+                c.hiddenSize(), c.intermediateSize(), c.layers(), c.heads(), c.kvHeads(), c.headDim(), c.vocabSize(), c.ropeTheta(),
+                c.ropeScaling() == null ? "" : " (llama3 scaling)", c.tiedEmbeddings() ? "tied" : "untied", c.maxPositions()),
+                String.format("tokenizer.json %s, chat template %s", Files.isRegularFile(dir.resolve("tokenizer.json")) ? "present" : "MISSING",
+                        Files.exists(tokenizerConfig) && Files.readString(tokenizerConfig).contains("chat_template") ? "present" : "absent"));
+    }
+
     public static ModelConfig read(Path modelDir) {
         Path file = modelDir.resolve("config.json");
         JsonNode n;

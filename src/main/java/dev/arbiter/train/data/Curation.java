@@ -14,6 +14,7 @@ import dev.arbiter.run.InputFiles;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.run.RunSummary;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.code.CodeGrader;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -64,7 +65,29 @@ public final class Curation {
     public record Settings(SftWriter.Keep keep, String system, int timeoutS, SandboxConfig sandbox) {}
 
     /** What a curation wrote, and the judged candidates it came from. */
-    public record Result(SftWriter.Summary summary, List<Judged> judged, double verifySeconds) {}
+    public record Result(SftWriter.Summary summary, List<Judged> judged, double verifySeconds) {
+        /** What curate prints: each source's counts in {@code unit}, all together when there are several, and what went where. */
+        public List<String> lines(SftWriter.Keep keep, String unit, double seconds, Path out) {
+            List<String> lines = new ArrayList<>();
+            summary.sources().forEach((src, c) -> lines.add(c.describe(src, unit)));
+            if (summary.sources().size() > 1) {
+                lines.add(summary.total().describe("all", unit));
+            }
+            lines.add(String.format("kept %d of %d (--keep %s) in %.1f s (verifying %.1f s): %s/sharegpt.jsonl, alpaca.jsonl, rejected.jsonl, stats.json",
+                    summary.total().kept(), summary.total().samples(), keep.name().toLowerCase(), seconds, verifySeconds, out));
+            return lines;
+        }
+
+        /** The error when some samples could not be judged (the first one's reason in it), or null when all were. */
+        public String unjudged() {
+            int errors = summary.total().count(Outcome.INFRASTRUCTURE_ERROR);
+            if (errors == 0) {
+                return null;
+            }
+            String first = judged.stream().filter(j -> !j.outcome().graded()).findFirst().map(Judged::reason).orElse("");
+            return errors + " samples could not be judged (outcome infrastructure_error in rejected.jsonl; first: " + first + "); rerun to judge them";
+        }
+    }
 
     /**
      * The candidates of the input, with what they are recorded under {@code about} (stats.json); an

@@ -23,7 +23,17 @@ public final class PerturbFile {
 
     /** What was changed: records, units counted and changed, records left as they were, how thoughts were found, and notes. */
     public record Summary(int records, long total, long changed, int untouched, SortedMap<String, Integer> thoughtFoundBy,
-                          SortedMap<String, Integer> notes) {}
+                          SortedMap<String, Integer> notes) {
+        /** What perturb prints: the counts, a line per note, and where the records went. */
+        public List<String> lines(Perturber.Kind kind, double fraction, long seed, Path out) {
+            List<String> lines = new ArrayList<>();
+            lines.add(String.format("perturbed %d records (%s, fraction %s, seed %d): changed %d of %d %s (%.1f%%); %d records unchanged; thought found by %s",
+                    records, kind.cliName, fraction, seed, changed, total, kind.unit, total == 0 ? 0.0 : 100.0 * changed / total, untouched, thoughtFoundBy));
+            notes.forEach((n, c) -> lines.add(String.format("  %d records: %s", c, n)));
+            lines.add("wrote " + out);
+            return lines;
+        }
+    }
 
     /** One input record and where its assistant message sits. */
     private record Item(ObjectNode record, ObjectNode message, String text) {}

@@ -49,6 +49,25 @@ public final class Perturber {
             }
             throw new IllegalArgumentException("unknown kind '" + s + "'; one of digits, keywords, delete, insert, shuffle, wrong-answer");
         }
+
+        /**
+         * The share of units to change: {@code given}, or 1 for wrong-answer, which takes no other.
+         *
+         * @throws IllegalArgumentException for none where one is needed, or one outside (0, 1]
+         */
+        public double fraction(Double given) {
+            if (given == null && this != WRONG_ANSWER) {
+                throw new IllegalArgumentException("--kind " + cliName + " needs --fraction F in (0, 1]");
+            }
+            double f = given == null ? 1.0 : given;
+            if (!(f > 0 && f <= 1)) {
+                throw new IllegalArgumentException("--fraction must be in (0, 1], got " + f);
+            }
+            if (this == WRONG_ANSWER && f != 1.0) {
+                throw new IllegalArgumentException("wrong-answer changes the whole final answer: leave out --fraction or give 1");
+            }
+            return f;
+        }
     }
 
     /** A step put in by {@link Kind#INSERT}: record {@code record}'s thought step {@code step}. */
