@@ -31,6 +31,19 @@ public final class Benchmarks {
         this.hub = new HubClient(config.hubEndpoint(), config.hubToken());
     }
 
+    /**
+     * The benchmarks as a command's --data-dir (null when not given) and --offline and the environment find them.
+     *
+     * @throws BenchmarkException when the data dir given is not a folder
+     */
+    public static Benchmarks open(Path dataDir, boolean offline) {
+        DataConfig c = DataConfig.fromEnvironment(dataDir, System.getenv());
+        if (dataDir != null && !Files.isDirectory(dataDir)) {
+            throw new BenchmarkException("--data-dir " + dataDir + " is not a folder");
+        }
+        return new Benchmarks(offline ? new DataConfig(c.dataDir(), c.cacheDir(), true, c.hubEndpoint(), c.hubToken()) : c);
+    }
+
     public enum Origin {
         DATA_DIR,
         CACHE,

@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.Ports;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.ExtractionOption;
 import dev.arbiter.cli.options.SandboxOptions;

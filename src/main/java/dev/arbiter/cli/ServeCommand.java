@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.Ports;
 import dev.arbiter.cli.options.EngineOptions;
 import dev.arbiter.cli.options.ModelFolderOption;
 import dev.arbiter.inference.engine.LocalEngine;

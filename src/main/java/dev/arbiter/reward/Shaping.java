@@ -59,6 +59,29 @@ public record Shaping(double correct, double incorrect, double formatPenalty, do
         return s;
     }
 
+    /**
+     * This shaping with each {@code key=value} pair of the command line's --shaping applied in order.
+     *
+     * @throws IllegalArgumentException naming the flag, for a value that is not a number or an unknown key
+     */
+    public Shaping withPairs(Map<String, String> pairs) {
+        Shaping s = this;
+        for (Map.Entry<String, String> e : pairs.entrySet()) {
+            double v;
+            try {
+                v = Double.parseDouble(e.getValue());
+            } catch (NumberFormatException ex) {
+                throw new IllegalArgumentException("--shaping " + e.getKey() + " needs a number, got '" + e.getValue() + "'");
+            }
+            try {
+                s = s.with(e.getKey(), v);
+            } catch (IllegalArgumentException ex) {
+                throw new IllegalArgumentException("--shaping: " + ex.getMessage(), ex);
+            }
+        }
+        return s;
+    }
+
     /** This shaping with one field, by its wire name, replaced. */
     public Shaping with(String key, double v) {
         return switch (key) {

@@ -1,9 +1,6 @@
 package dev.arbiter.cli.options;
 
-import dev.arbiter.benchmark.BenchmarkException;
 import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.DataConfig;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -18,13 +15,6 @@ public final class DataOptions {
 
     /** The benchmarks as these options and the environment find them. */
     public Benchmarks open() {
-        DataConfig c = DataConfig.fromEnvironment(dataDir, System.getenv());
-        if (dataDir != null && !Files.isDirectory(dataDir)) {
-            throw new BenchmarkException("--data-dir " + dataDir + " is not a folder");
-        }
-        if (offline) {
-            c = new DataConfig(c.dataDir(), c.cacheDir(), true, c.hubEndpoint(), c.hubToken());
-        }
-        return new Benchmarks(c);
+        return Benchmarks.open(dataDir, offline);
     }
 }

@@ -1,11 +1,10 @@
 package dev.arbiter.cli.options;
 
+import dev.arbiter.run.MathOverrides;
 import dev.arbiter.verify.math.MathConfig;
-import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import picocli.CommandLine;
@@ -69,53 +68,11 @@ public final class MathOptions {
 
     /** The defaults with the options given applied; a bad value is a usage error naming its option. */
     public MathConfig config() {
-        MathConfig c = MathConfig.defaults();
-        if (goldAs != null || predAs != null) {
-            Set<MathConfig.Target> g = goldAs == null ? c.goldTargets() : Set.copyOf(goldAs);
-            Set<MathConfig.Target> p = predAs == null ? c.predTargets() : Set.copyOf(predAs);
-            MathConfig base = c;
-            c = apply("--gold-as/--pred-as", () -> base.withTargets(g, p));
-        }
-        if (boxedPriority != null) {
-            MathConfig base = c;
-            c = apply("--boxed-priority", () -> base.withBoxedPriority(boxedPriority));
-        }
-        if (floatRounding != null) {
-            MathConfig base = c;
-            c = apply("--float-rounding", () -> base.withFloatRounding(floatRounding));
-        }
-        if (deadlineMs != null) {
-            if (deadlineMs < 1) {
-                throw new CommandLine.ParameterException(mixee.commandLine(), "--deadline-ms must be at least 1");
-            }
-            c = c.withDeadline(Duration.ofMillis(deadlineMs));
-        }
-        if (percent != null) {
-            c = c.withPercent(percent);
-        }
-        if (choices != null) {
-            c = c.withChoices(choices.stream().map(String::strip).filter(s -> !s.isEmpty()).toList());
-        }
-        if (noStrict) {
-            c = c.withStrict(false);
-        }
-        if (allowSetRelation) {
-            c = c.withAllowSetRelation(true);
-        }
-        if (extraction != null) {
-            c = c.withExtraction(extraction);
-        }
-        if (approximate) {
-            c = c.withApproximate(true);
-        }
-        return c;
-    }
-
-    private MathConfig apply(String option, Supplier<MathConfig> change) {
         try {
-            return change.get();
+            return new MathOverrides(goldAs, predAs, boxedPriority, floatRounding, noStrict, allowSetRelation, percent, choices, deadlineMs,
+                    extraction, approximate).applyTo(MathConfig.defaults());
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(mixee.commandLine(), option + ": " + e.getMessage());
+            throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
         }
     }
 

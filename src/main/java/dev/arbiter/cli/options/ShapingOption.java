@@ -18,20 +18,10 @@ public final class ShapingOption {
 
     /** The default shaping with each pair applied; a bad key or number is a usage error. */
     public Shaping shaping() {
-        Shaping s = Shaping.DEFAULT;
-        for (Map.Entry<String, String> e : shaping.entrySet()) {
-            double v;
-            try {
-                v = Double.parseDouble(e.getValue());
-            } catch (NumberFormatException ex) {
-                throw new CommandLine.ParameterException(mixee.commandLine(), "--shaping " + e.getKey() + " needs a number, got '" + e.getValue() + "'");
-            }
-            try {
-                s = s.with(e.getKey(), v);
-            } catch (IllegalArgumentException ex) {
-                throw new CommandLine.ParameterException(mixee.commandLine(), "--shaping: " + ex.getMessage());
-            }
+        try {
+            return Shaping.DEFAULT.withPairs(shaping);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
         }
-        return s;
     }
 }

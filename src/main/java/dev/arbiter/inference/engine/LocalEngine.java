@@ -34,6 +34,22 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
     }
 
     /**
+     * Opens the engine with at most {@code maxBatch} sequences decoded together, saying on stderr what it loads and then
+     * how long that took, since a large model takes a while.
+     */
+    public static LocalEngine openSaying(Path dir, String name, String device, Torch.Precision precision, int maxBatch) {
+        if (maxBatch < 1) {
+            throw new ModelException("--max-batch must be at least 1");
+        }
+        System.err.println("arbiter: loading " + dir + " (" + device + ") ...");
+        long t = System.nanoTime();
+        LocalEngine e = open(dir, name, device, precision, new Generator.Limits(maxBatch, Generator.Limits.DEFAULT.maxPrefillTokens()));
+        System.err.printf("arbiter: loaded %s in %.1f s: %,d parameters, %s on %s%n", name, (System.nanoTime() - t) / 1e9,
+                e.model().config().parameterCount(), e.model().type(), e.model().device());
+        return e;
+    }
+
+    /**
      * @param device auto, cpu, gpu or gpu:N
      * @param precision null for the device's default (fp16 on GPU, fp32 on CPU)
      */

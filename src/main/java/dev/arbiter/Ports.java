@@ -1,4 +1,4 @@
-package dev.arbiter.cli;
+package dev.arbiter;
 
 import java.io.IOException;
 import java.net.InetAddress;
@@ -7,11 +7,11 @@ import java.net.ServerSocket;
 import java.net.UnknownHostException;
 
 /** Checks that a server can listen where it was asked to, before it spends time loading anything. */
-final class Ports {
+public final class Ports {
     private Ports() {}
 
     /** Binds {@code host:port} for a moment; a port in use or a host that is not ours is a one-line user error. */
-    static void requireFree(String host, int port, String flag) {
+    public static void requireFree(String host, int port, String flag) {
         if (port == 0) {
             return; // the system picks a free one
         }
@@ -19,13 +19,13 @@ final class Ports {
         try {
             address = InetAddress.getByName(host);
         } catch (UnknownHostException e) {
-            throw new Errors.UserError("cannot listen on " + host + ": unknown host; give an address of this machine to --host");
+            throw new ArbiterException("cannot listen on " + host + ": unknown host; give an address of this machine to --host");
         }
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(true);
             s.bind(new InetSocketAddress(address, port));
         } catch (IOException e) {
-            throw new Errors.UserError("cannot listen on " + host + ":" + port + ": " + e.getMessage()
+            throw new ArbiterException("cannot listen on " + host + ":" + port + ": " + e.getMessage()
                     + "; stop what is using it, or give another " + flag + " (0 picks a free one)");
         }
     }
