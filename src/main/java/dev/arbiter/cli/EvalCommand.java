@@ -144,12 +144,11 @@ final class EvalCommand implements Callable<Integer> {
     static final class StrategyName implements CommandLine.ITypeConverter<Strategy> {
         @Override
         public Strategy convert(String value) {
-            for (var s : Strategy.values()) {
-                if (s.cliName().equalsIgnoreCase(value.strip())) {
-                    return s;
-                }
+            try {
+                return Strategy.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
             }
-            throw new CommandLine.TypeConversionException("'" + value + "' is not a strategy; choose sample, self-consistency, best-of-n or sift");
         }
     }
 }

@@ -2,7 +2,6 @@ package dev.arbiter.cli;
 
 import dev.arbiter.cli.options.SeedOption;
 import dev.arbiter.inference.engine.ModelConfig;
-import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.inference.engine.TinyModel;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -23,8 +22,6 @@ final class ModelCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "choose a subcommand: tiny or info");
     }
 
-    enum Preset { NONE, M100 }
-
     @Command(name = "tiny", mixinStandardHelpOptions = true, sortOptions = false,
             description = {"Writes a random-weight model in the real Hugging Face format.",
                 "For tests and benchmarks where no weights can be downloaded: config.json, a byte-level BPE tokenizer.json, tokenizer_config.json with a chat template,",
@@ -40,7 +37,7 @@ final class ModelCommand implements Runnable {
 
         @Option(names = "--preset", defaultValue = "none", paramLabel = "P",
                 description = "m100: hidden 768, 12 layers, 12 heads (4 kv), MLP 2048, vocab 32000, tied: about 100M parameters.")
-        Preset preset;
+        TinyModel.Preset preset;
 
         @Option(names = "--hidden", defaultValue = "64", paramLabel = "N", description = "Hidden size (default: ${DEFAULT-VALUE}).")
         int hidden;
@@ -84,24 +81,16 @@ final class ModelCommand implements Runnable {
 
         @Override
         public Integer call() {
-            Safetensors.DType dt;
+            TinyModel.Spec s;
             try {
-                dt = Safetensors.DType.parse(dtype);
+                s = TinyModel.Spec.of(preset, arch, hidden, intermediate, layers, heads, kvHeads, vocab, merges, untied, initStd, seed.seed(), dtype,
+                        maxPositions);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            boolean tied = untied == null ? arch == ModelConfig.Architecture.QWEN2 : !untied;
-            TinyModel.Spec s = preset == Preset.M100
-                    ? new TinyModel.Spec(arch, 768, 2048, 12, 12, 4, 32000, merges, true, initStd, seed.seed(), dt, maxPositions)
-                    : new TinyModel.Spec(arch, hidden, intermediate, layers, heads, kvHeads, vocab, merges, tied, initStd, seed.seed(), dt, maxPositions);
-            if (s.hidden() < 2 || s.layers() < 1 || s.heads() < 1 || s.kvHeads() < 1 || s.intermediate() < 1 || s.heads() % s.kvHeads() != 0
-                    || vocab < 0 || merges < 0 || !(initStd > 0) || maxPositions < 16) {
-                throw new CommandLine.ParameterException(spec.commandLine(),
-                        "sizes must be positive, --heads a multiple of --kv-heads, --init-std > 0 and --max-positions >= 16");
-            }
             ModelConfig cfg = TinyModel.write(out, s);
             spec.commandLine().getOut().printf("wrote %s: %s, %,d parameters, hidden %d, %d layers, %d/%d heads, vocab %d, %s weights%n",
-                    out, arch.modelType(), cfg.parameterCount(), cfg.hiddenSize(), cfg.layers(), cfg.heads(), cfg.kvHeads(), cfg.vocabSize(), dt);
+                    out, arch.modelType(), cfg.parameterCount(), cfg.hiddenSize(), cfg.layers(), cfg.heads(), cfg.kvHeads(), cfg.vocabSize(), s.dtype());
             return 0;
         }
     }

@@ -1,6 +1,7 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.Ports;
+import dev.arbiter.Shutdown;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.ExtractionOption;
 import dev.arbiter.cli.options.SandboxOptions;
@@ -133,11 +134,7 @@ final class RewardServerCommand implements Callable<Integer> {
         } catch (BindException e) {
             throw new CommandLine.ParameterException(cl, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            running.close();
-            stopped.countDown();
-        }, "arbiter-reward-drain"));
+        CountDownLatch stopped = Shutdown.onShutdown("arbiter-reward-drain", running::close);
         PrintWriter err = cl.getErr();
         err.print(running.banner(config, index, answers));
         err.flush();

@@ -1,6 +1,7 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.Ports;
+import dev.arbiter.Shutdown;
 import dev.arbiter.cli.options.EngineOptions;
 import dev.arbiter.cli.options.ModelFolderOption;
 import dev.arbiter.inference.engine.LocalEngine;
@@ -49,12 +50,10 @@ final class ServeCommand implements Callable<Integer> {
         String id = name != null ? name : dir.toAbsolutePath().normalize().getFileName().toString();
         LocalEngine e = engine.open(dir, id);
         OpenAiServer server = new OpenAiServer(e, host, port);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        CountDownLatch stopped = Shutdown.onShutdown("arbiter-serve-stop", () -> {
             server.close();
             e.close();
-            stopped.countDown();
-        }));
+        });
         var err = spec.commandLine().getErr();
         err.printf("arbiter serve: %s on %s (%s, %s, %,d parameters); Ctrl-C stops%n", id, server.uri(), e.model().device(),
                 e.model().type(), e.model().config().parameterCount());

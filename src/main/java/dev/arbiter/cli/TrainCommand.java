@@ -1,21 +1,15 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.Progress;
 import dev.arbiter.cli.options.DeviceOption;
 import dev.arbiter.cli.options.ModelFolderOption;
 import dev.arbiter.cli.options.SeedOption;
 import dev.arbiter.cli.options.TorchThreadsOption;
-import dev.arbiter.inference.engine.ModelTokenizer;
-import dev.arbiter.inference.engine.Safetensors;
-import dev.arbiter.inference.engine.Torch;
 import dev.arbiter.train.rl.AdamW;
-import dev.arbiter.train.rl.PolicyModel;
 import dev.arbiter.train.rl.PromptSet;
 import dev.arbiter.train.rl.SftTrainer;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -81,10 +75,8 @@ final class TrainCommand implements Runnable {
             threads.apply();
             List<PromptSet.Example> examples = PromptSet.demonstrations(data);
             Path dir = model.resolve();
-            try (PolicyModel m = PolicyModel.load(dir, Torch.device(device.device()), true); ModelTokenizer tok = ModelTokenizer.load(dir, m.config());
-                    ProgressBar bar = Progress.bar("sft", steps, 0)) {
-                SftTrainer.Result r = SftTrainer.train(m, tok, examples, !raw, steps, batch, AdamW.Settings.of(lr), seed.seed(), s -> bar.step());
-                m.save(out, Safetensors.DType.F32);
+            try {
+                SftTrainer.Result r = SftTrainer.trainFolder(dir, device.device(), examples, !raw, steps, batch, AdamW.Settings.of(lr), seed.seed(), out);
                 spec.commandLine().getOut().printf("%d examples, %d steps: loss %.4f over the first tenth, %.4f over the last; model in %s%n",
                         examples.size(), r.steps(), r.firstLoss(), r.lastLoss(), out);
             } catch (IllegalArgumentException e) {

@@ -16,6 +16,16 @@ public enum Strategy {
         return name().toLowerCase().replace('_', '-');
     }
 
+    /** The strategy by its command-line name, in any case. */
+    public static Strategy parse(String name) {
+        for (Strategy s : values()) {
+            if (s.cliName().equalsIgnoreCase(name.strip())) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("'" + name + "' is not a strategy; choose sample, self-consistency, best-of-n or sift");
+    }
+
     /** Whether the strategy's figure is read at k = n. */
     public boolean needsAllN() {
         return this == SELF_CONSISTENCY || this == BEST_OF_N;

@@ -25,11 +25,34 @@ public final class TinyModel {
             + "{% endfor %}"
             + "{% if add_generation_prompt %}{{ '<|im_start|>assistant\\n' }}{% endif %}";
 
+    /** A named shape: none (the sizes given), or m100, about 100M parameters. */
+    public enum Preset { NONE, M100 }
+
     /** The shape and the random draw. {@code vocab} 0 means the tokenizer's own size. */
     public record Spec(ModelConfig.Architecture arch, int hidden, int intermediate, int layers, int heads, int kvHeads, int vocab,
                        int merges, boolean tied, double initStd, long seed, Safetensors.DType dtype, int maxPositions) {
         public static Spec small(ModelConfig.Architecture arch) {
             return new Spec(arch, 64, 128, 2, 4, 2, 0, 200, arch == ModelConfig.Architecture.QWEN2, 0.2, 7, Safetensors.DType.F32, 4096);
+        }
+
+        /**
+         * The spec `arbiter model tiny` asks for: the sizes given, or the m100 preset's (hidden 768, MLP 2048, 12 layers, 12 heads,
+         * 4 kv heads, vocab 32000, tied). Without {@code untied}, qwen2 ties its embeddings and llama does not.
+         *
+         * @throws IllegalArgumentException for a dtype not known or sizes that cannot make a model
+         */
+        public static Spec of(Preset preset, ModelConfig.Architecture arch, int hidden, int intermediate, int layers, int heads, int kvHeads,
+                              int vocab, int merges, Boolean untied, double initStd, long seed, String dtype, int maxPositions) {
+            Safetensors.DType dt = Safetensors.DType.parse(dtype);
+            boolean tied = untied == null ? arch == ModelConfig.Architecture.QWEN2 : !untied;
+            Spec s = preset == Preset.M100
+                    ? new Spec(arch, 768, 2048, 12, 12, 4, 32000, merges, true, initStd, seed, dt, maxPositions)
+                    : new Spec(arch, hidden, intermediate, layers, heads, kvHeads, vocab, merges, tied, initStd, seed, dt, maxPositions);
+            if (s.hidden() < 2 || s.layers() < 1 || s.heads() < 1 || s.kvHeads() < 1 || s.intermediate() < 1 || s.heads() % s.kvHeads() != 0
+                    || vocab < 0 || merges < 0 || !(initStd > 0) || maxPositions < 16) {
+                throw new IllegalArgumentException("sizes must be positive, --heads a multiple of --kv-heads, --init-std > 0 and --max-positions >= 16");
+            }
+            return s;
         }
 
         public Spec with(Safetensors.DType d) {

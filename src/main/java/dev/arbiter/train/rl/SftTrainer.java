@@ -5,11 +5,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.arbiter.inference.engine.ModelTokenizer;
+import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.inference.engine.Torch;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Supervised fine-tuning on demonstrations (prompt → response), next-token loss on the response and
@@ -20,6 +23,20 @@ public final class SftTrainer {
 
     /** Figures of a finished SFT run: the mean loss of the first and the last tenth of the steps. */
     public record Result(int steps, double firstLoss, double lastLoss) {}
+
+    /**
+     * Trains the model in folder {@code model} on {@code device} with a bar on stderr, and writes the trained model
+     * as an f32 folder {@code out}.
+     */
+    public static Result trainFolder(Path model, String device, List<PromptSet.Example> data, boolean chatTemplate, int steps, int batchSize,
+            AdamW.Settings opt, long seed, Path out) {
+        try (PolicyModel m = PolicyModel.load(model, Torch.device(device), true); ModelTokenizer tok = ModelTokenizer.load(model, m.config());
+                ProgressBar bar = dev.arbiter.Progress.bar("sft", steps, 0)) {
+            Result r = train(m, tok, data, chatTemplate, steps, batchSize, opt, seed, s -> bar.step());
+            m.save(out, Safetensors.DType.F32);
+            return r;
+        }
+    }
 
     /**
      * @param chatTemplate whether prompts go through the tokenizer's chat template
