@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.ArbiterException;
 import dev.arbiter.scaling.BehaviourCounts;
 import dev.arbiter.scaling.Behaviours;
 import java.io.PrintWriter;
@@ -42,7 +43,7 @@ final class BehavioursCommand implements Callable<Integer> {
         try {
             b = lexicon == null ? Behaviours.shipped() : Behaviours.load(lexicon);
         } catch (IllegalArgumentException e) {
-            throw new Errors.UserError(e.getMessage());
+            throw new ArbiterException(e.getMessage());
         }
         PrintWriter o = spec.commandLine().getOut();
         BehaviourCounts counts = new BehaviourCounts(b);

@@ -104,9 +104,7 @@ final class BenchmarksCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             List<Problem> problems = loaded.problems();
             int n = limit == null ? problems.size() : Math.min(limit, problems.size());
-            for (int i = 0; i < n; i++) {
-                out.println(Json.line(problems.get(i)));
-            }
+            problems.subList(0, n).forEach(p -> out.println(Json.line(p)));
             out.flush();
             PrintWriter err = spec.commandLine().getErr();
             err.printf("%s: %d of %d problems from %s%n", loaded.name(), n, problems.size(), loaded.source());

@@ -1,13 +1,10 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.Progress;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.SandboxOptions;
 import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.cli.options.TestTimeoutOption;
-import dev.arbiter.inference.engine.ModelConfig;
-import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.train.data.Candidate;
 import dev.arbiter.train.data.Curation;
 import dev.arbiter.train.data.SftWriter;
@@ -16,7 +13,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -108,21 +104,12 @@ final class CurateCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         Curation.Settings settings = new Curation.Settings(keep, system, timeout.seconds(), sandbox.config());
-        try {
-            SftWriter.checkOut(out);
-        } catch (IllegalArgumentException e) {
-            throw new Errors.UserError(e.getMessage());
-        }
+        SftWriter.checkOut(out);
         ObjectNode about = Curation.about();
         List<Candidate> candidates = Curation.candidates(input, data.open(), about);
         PrintWriter o = cl.getOut();
         long t0 = System.nanoTime();
-        Curation.Result r;
-        // The tokenizer loads first, so that a bad folder fails before minutes of verifying.
-        try (ModelTokenizer tok = tokenizer == null ? null : ModelTokenizer.load(tokenizer, ModelConfig.read(tokenizer));
-                ProgressBar bar = Progress.bar("verifying", candidates.size(), 0)) {
-            r = Curation.curate(candidates, settings, out, tok, tokenizer, about, bar::step);
-        }
+        Curation.Result r = Curation.curate(candidates, settings, out, tokenizer, about);
         r.lines(keep, tokenizer == null ? "chars" : "tokens", (System.nanoTime() - t0) / 1e9, out).forEach(o::println);
         o.flush();
         String unjudged = r.unjudged();

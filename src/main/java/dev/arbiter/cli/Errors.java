@@ -21,7 +21,7 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
     public int handleExecutionException(Exception e, CommandLine cl, CommandLine.ParseResult parsed) {
         PrintWriter err = cl.getErr();
         int code = FAILURE;
-        ArbiterException known = userError(e);
+        ArbiterException known = ArbiterException.causing(e);
         if (known != null) {
             err.println("arbiter: " + known.userMessage());
             code = known.exitCode();
@@ -39,26 +39,9 @@ final class Errors implements CommandLine.IExecutionExceptionHandler {
         return code;
     }
 
-    /** The user error that caused {@code e} (thread pools and futures wrap it), or null. */
-    static ArbiterException userError(Throwable e) {
-        for (int depth = 0; e != null && depth < 8; depth++, e = e.getCause()) {
-            if (e instanceof ArbiterException a) {
-                return a;
-            }
-        }
-        return null;
-    }
-
     private static String oneLine(String s) {
         int nl = s.indexOf('\n');
         return nl < 0 ? s : s.substring(0, nl);
-    }
-
-    /** A failure whose message is fit for users as it is (a missing input file, say). */
-    static final class UserError extends ArbiterException {
-        UserError(String message) {
-            super(message);
-        }
     }
 
     /**

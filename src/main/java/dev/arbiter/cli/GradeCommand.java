@@ -1,6 +1,5 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.Progress;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.ExtractionOption;
 import dev.arbiter.cli.options.SandboxOptions;
@@ -14,7 +13,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -95,13 +93,7 @@ final class GradeCommand implements Callable<Integer> {
             err.println(plan.resumed());
         }
         String machine = Grading.machine();
-        long start = System.nanoTime();
-        if (plan.toGrade() > 0) {
-            try (ProgressBar bar = Progress.bar("grading", plan.generations().size(), plan.standing())) {
-                Grading.grade(plan, settings, machine, bar::step);
-            }
-        }
-        double secs = (System.nanoTime() - start) / 1e9;
+        double secs = Grading.grade(plan, settings, machine);
         // The counts cover every verdict in --out, resumed ones included.
         Grading.Tally t = Grading.Tally.of(out);
         PrintWriter o = spec.commandLine().getOut();

@@ -1,6 +1,5 @@
 package dev.arbiter.cli;
 
-import dev.arbiter.Progress;
 import dev.arbiter.cli.options.SeedOption;
 import dev.arbiter.train.data.PerturbFile;
 import dev.arbiter.train.data.Perturber;
@@ -8,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import me.tongfei.progressbar.ProgressBar;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -83,10 +81,7 @@ final class PerturbCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(cl, "--out must not be --in");
         }
         PerturbFile.Records records = PerturbFile.read(in);
-        PerturbFile.Summary s;
-        try (ProgressBar bar = Progress.bar("perturbing", records.size(), 0)) {
-            s = PerturbFile.run(records, out, kind, f, seed.seed(), bar::step);
-        }
+        PerturbFile.Summary s = PerturbFile.run(records, out, kind, f, seed.seed());
         PrintWriter o = cl.getOut();
         s.lines(kind, f, seed.seed(), out).forEach(o::println);
         o.flush();

@@ -4,7 +4,6 @@ import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.Sandbox;
-import dev.arbiter.sandbox.SandboxConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -68,10 +67,7 @@ final class SandboxCommand implements Runnable {
             String code = dev.arbiter.run.InputFiles.read(codeFile);
             String stdin = stdinFile == null ? "" : dev.arbiter.run.InputFiles.read(stdinFile);
             Limits limits = Limits.DEFAULT.withWallMs(timeoutMs).withCpuMs(cpuMs == null ? timeoutMs : cpuMs).withMemoryMb(memoryMb);
-            RunResult r;
-            try (Sandbox sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(1))) {
-                r = sandbox.run(code, stdin, limits);
-            }
+            RunResult r = Sandbox.runOnce(code, stdin, limits);
             PrintWriter out = spec.commandLine().getOut();
             out.println(Json.pretty(r));
             out.flush();

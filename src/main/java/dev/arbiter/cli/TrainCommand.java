@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.ArbiterException;
 import dev.arbiter.cli.options.DeviceOption;
 import dev.arbiter.cli.options.ModelFolderOption;
 import dev.arbiter.cli.options.SeedOption;
@@ -80,7 +81,7 @@ final class TrainCommand implements Runnable {
                 spec.commandLine().getOut().printf("%d examples, %d steps: loss %.4f over the first tenth, %.4f over the last; model in %s%n",
                         examples.size(), r.steps(), r.firstLoss(), r.lastLoss(), out);
             } catch (IllegalArgumentException e) {
-                throw new Errors.UserError(e.getMessage());
+                throw new ArbiterException(e.getMessage());
             }
             return 0;
         }

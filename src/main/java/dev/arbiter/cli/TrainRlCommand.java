@@ -1,5 +1,6 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.ArbiterException;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.DeviceOption;
@@ -165,7 +166,7 @@ final class TrainRlCommand implements Callable<Integer> {
                 RlTrainer t = RlTrainer.open(dir, out, device.device(), cfg, prompts, rewards)) {
             t.train(spec.commandLine().getErr());
         } catch (IllegalArgumentException e) {
-            throw new Errors.UserError(e.getMessage());
+            throw new ArbiterException(e.getMessage());
         }
         Path plot = TrainingPlot.write(out.resolve("metrics.csv"), out.resolve("training.png"));
         spec.commandLine().getOut().printf("trained %d steps: %s, %s, checkpoints in %s%n", steps, out.resolve("metrics.csv"), plot,

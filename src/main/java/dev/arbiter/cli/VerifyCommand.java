@@ -1,7 +1,7 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.cli.options.MathOptions;
-import dev.arbiter.json.Json;
+import dev.arbiter.verify.MathAnswerVerifier;
 import dev.arbiter.verify.math.MathConfig;
 import dev.arbiter.verify.math.MathVerdict;
 import dev.arbiter.verify.math.MathVerifier;
@@ -86,9 +86,7 @@ final class VerifyCommand implements Callable<Integer> {
             v = verifier.verify(g, p);
         }
         PrintWriter out = spec.commandLine().getOut();
-        com.fasterxml.jackson.databind.node.ObjectNode line = Json.mapper().valueToTree(v);
-        line.put("outcome", dev.arbiter.verify.MathAnswerVerifier.outcome(v, false).label());
-        out.println(Json.line(line));
+        out.println(MathAnswerVerifier.jsonLine(v));
         out.flush();
         return exitCode && !v.equal() ? NOT_EQUAL : 0;
     }

@@ -32,6 +32,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Grades other harnesses' generations against a benchmark, one verdict line each in input order in a
@@ -122,6 +123,17 @@ public final class Grading {
             }
         }
         return new Plan(loaded, out, gens, redo, done);
+    }
+
+    /** {@link #grade(Plan, Settings, String, Runnable)} with a bar on stderr; returns the seconds it took. */
+    public static double grade(Plan plan, Settings settings, String machine) throws Exception {
+        long start = System.nanoTime();
+        if (plan.toGrade() > 0) {
+            try (ProgressBar bar = dev.arbiter.Progress.bar("grading", plan.generations().size(), plan.standing())) {
+                grade(plan, settings, machine, bar::step);
+            }
+        }
+        return (System.nanoTime() - start) / 1e9;
     }
 
     /**

@@ -26,6 +26,16 @@ public class ArbiterException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
+    /** The user error that caused {@code e}, looked for down its causes (thread pools and futures wrap it), or null. */
+    public static ArbiterException causing(Throwable e) {
+        for (int depth = 0; e != null && depth < 8; depth++, e = e.getCause()) {
+            if (e instanceof ArbiterException a) {
+                return a;
+            }
+        }
+        return null;
+    }
+
     /** The process's exit code for this failure. */
     public int exitCode() {
         return exitCode;

@@ -6,6 +6,7 @@ import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.UserJsonl;
+import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.json.Json;
 import dev.arbiter.run.CompletionStore;
@@ -23,6 +24,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.ToIntFunction;
+import me.tongfei.progressbar.ProgressBar;
 
 /**
  * Rejection sampling into SFT data: candidates from a finished eval run, from generations of another
@@ -140,6 +142,17 @@ public final class Curation {
             throw new RunException(e.getMessage());
         }
         return new Result(summary, judged, verifySecs);
+    }
+
+    /**
+     * {@link #curate} with a bar on stderr, lengths counted by the tokenizer of model folder {@code tokenizer} (null: characters).
+     * The tokenizer loads first, so that a bad folder fails before minutes of verifying.
+     */
+    public static Result curate(List<Candidate> candidates, Settings settings, Path out, Path tokenizer, ObjectNode about) throws IOException {
+        try (ModelTokenizer tok = tokenizer == null ? null : ModelTokenizer.load(tokenizer, ModelConfig.read(tokenizer));
+                ProgressBar bar = dev.arbiter.Progress.bar("verifying", candidates.size(), 0)) {
+            return curate(candidates, settings, out, tok, tokenizer, about, bar::step);
+        }
     }
 
     /** A fresh stats.json header. */

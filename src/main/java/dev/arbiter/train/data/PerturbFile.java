@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import me.tongfei.progressbar.ProgressBar;
 
 /** Perturbs the last assistant message of every ShareGPT record in a file, writing the result in one atomic rename. */
 public final class PerturbFile {
@@ -50,6 +51,13 @@ public final class PerturbFile {
 
         public int size() {
             return items.size();
+        }
+    }
+
+    /** {@link #run(Records, Path, Perturber.Kind, double, long, Runnable)} with a bar on stderr. */
+    public static Summary run(Records records, Path out, Perturber.Kind kind, double fraction, long seed) throws IOException {
+        try (ProgressBar bar = dev.arbiter.Progress.bar("perturbing", records.size(), 0)) {
+            return run(records, out, kind, fraction, seed, bar::step);
         }
     }
 

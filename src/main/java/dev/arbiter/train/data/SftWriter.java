@@ -3,6 +3,7 @@ package dev.arbiter.train.data;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
+import dev.arbiter.run.RunException;
 import dev.arbiter.train.Folders;
 import dev.arbiter.verify.Outcome;
 import java.io.BufferedWriter;
@@ -70,19 +71,19 @@ public final class SftWriter {
     /** Everything stats.json says: per source, and all sources together. */
     public record Summary(Map<String, Counts> sources, Counts total) {}
 
-    /** @throws IllegalArgumentException when {@code out} is a file or holds files other than curation's own */
+    /** @throws RunException when {@code out} is a file or holds files other than curation's own */
     public static void checkOut(Path out) throws IOException {
         if (!Files.exists(out)) {
             return;
         }
         if (!Files.isDirectory(out)) {
-            throw new IllegalArgumentException(out + " is a file; --out takes a folder");
+            throw new RunException(out + " is a file; --out takes a folder");
         }
         Set<String> ours = Set.of(FILES.get(0), FILES.get(1), FILES.get(2), FILES.get(3), PARTIAL);
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(out)) {
             for (Path p : ds) {
                 if (!ours.contains(p.getFileName().toString())) {
-                    throw new IllegalArgumentException(out + " holds " + p.getFileName() + ", which curate did not write; give a new or empty folder");
+                    throw new RunException(out + " holds " + p.getFileName() + ", which curate did not write; give a new or empty folder");
                 }
             }
         }

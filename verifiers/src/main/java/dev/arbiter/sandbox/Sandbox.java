@@ -81,6 +81,13 @@ public final class Sandbox implements AutoCloseable {
         return config.containers();
     }
 
+    /** Runs one program in a sandbox of one container, started for it and stopped after. */
+    public static RunResult runOnce(String code, String stdin, Limits limits) {
+        try (Sandbox sandbox = start(SandboxConfig.defaults().withContainers(1))) {
+            return sandbox.run(code, stdin, limits);
+        }
+    }
+
     public static Sandbox start(SandboxConfig config) {
         DockerClient docker = connect();
         checkImage(docker, config.image());

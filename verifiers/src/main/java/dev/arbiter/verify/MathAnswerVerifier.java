@@ -1,6 +1,8 @@
 package dev.arbiter.verify;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.json.Json;
 import dev.arbiter.verify.math.MathConfig;
 import dev.arbiter.verify.math.MathVerdict;
 import dev.arbiter.verify.math.MathVerifier;
@@ -41,6 +43,13 @@ public final class MathAnswerVerifier implements Verifier {
         MathVerdict v = engine.verify(gold.answer(), check.response(), c);
         String answer = v.extractedPred().isEmpty() ? null : String.join(", ", v.extractedPred());
         return new Verdict(outcome(v, check.truncated()), answer, v.reason(), v, v.micros());
+    }
+
+    /** The verdict as one JSON line, as `arbiter verify` prints it: its own fields, and its outcome. */
+    public static String jsonLine(MathVerdict v) {
+        ObjectNode line = Json.mapper().valueToTree(v);
+        line.put("outcome", outcome(v, false).label());
+        return Json.line(line);
     }
 
     /** The one reading of a math verdict: only the gold's own trouble and the verifier's failure are no verdict. */
