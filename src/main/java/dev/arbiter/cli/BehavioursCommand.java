@@ -7,7 +7,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:",
             "  arbiter behaviours --from-run results/r1-7b-1a2b3c4d5e6f",
             "  arbiter behaviours --from-run results/r1-budget-4k --from-run results/r1-budget-16k --lexicon my-markers.json"})
-final class BehavioursCommand implements Callable<Integer> {
+final class BehavioursCommand extends CommandBase {
     @Option(names = "--from-run", required = true, paramLabel = "DIR", description = "A finished eval run folder; repeat for runs at other budgets.")
     List<Path> runs = new ArrayList<>();
 
@@ -33,9 +32,6 @@ final class BehavioursCommand implements Callable<Integer> {
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the tables and the plot go (default: <first run>/behaviours).")
     Path out;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

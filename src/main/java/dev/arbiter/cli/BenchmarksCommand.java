@@ -39,15 +39,12 @@ final class BenchmarksCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true,
             description = {"Show each benchmark, its record count and where its data was found.",
                 "Nothing is downloaded; a corrupt file is reported and makes the exit code 1."})
-    static final class ListCmd implements java.util.concurrent.Callable<Integer> {
+    static final class ListCmd extends CommandBase {
         @CommandLine.Mixin
         DataOptions data;
 
         @Option(names = "--json", description = "One JSON object per benchmark instead of a table.")
         boolean json;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -66,7 +63,7 @@ final class BenchmarksCommand implements Runnable {
     @Command(name = "show", mixinStandardHelpOptions = true,
             description = {"Print a benchmark's problems as JSON lines on stdout.",
                 "NAME is a shipped benchmark (see `arbiter benchmarks list`) or jsonl:PATH for your own file."})
-    static final class Show implements java.util.concurrent.Callable<Integer> {
+    static final class Show extends CommandBase {
         @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark name, or jsonl:PATH.")
         String name;
 
@@ -86,9 +83,6 @@ final class BenchmarksCommand implements Runnable {
 
         @CommandLine.Mixin
         DataOptions data;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {
@@ -116,7 +110,7 @@ final class BenchmarksCommand implements Runnable {
     @Command(name = "fetch", mixinStandardHelpOptions = true,
             description = {"Download benchmarks from the Hugging Face hub into the cache, so later runs work offline.",
                 "Benchmarks already found in the data folder or cache are only verified."})
-    static final class Fetch implements java.util.concurrent.Callable<Integer> {
+    static final class Fetch extends CommandBase {
         @Parameters(arity = "1..*", paramLabel = "NAME", description = "Benchmark names.")
         List<String> names;
 
@@ -125,9 +119,6 @@ final class BenchmarksCommand implements Runnable {
 
         @CommandLine.Mixin
         DataOptions data;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {

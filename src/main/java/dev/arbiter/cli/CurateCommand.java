@@ -12,7 +12,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +43,7 @@ import picocli.CommandLine.Option;
             "  arbiter curate --run results/qwq-32b-1a2b3c4d5e6f --out sft/qwq --tokenizer models/Qwen2.5-32B-Instruct",
             "  arbiter curate --generations gens.jsonl --benchmark livecodebench --out sft/lcb --keep wrong",
             "  arbiter curate --generations mine.jsonl --out sft/mine --system 'You are a careful reasoner.'"})
-final class CurateCommand implements Callable<Integer> {
+final class CurateCommand extends CommandBase {
     @Option(names = "--run", paramLabel = "DIR", description = "A finished `arbiter eval` run folder.")
     Path run;
 
@@ -90,9 +89,6 @@ final class CurateCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

@@ -6,7 +6,6 @@ import dev.arbiter.demo.Demo;
 import dev.arbiter.inference.engine.ModelHub;
 import dev.arbiter.run.Evaluation;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -17,7 +16,7 @@ import picocli.CommandLine.Option;
             "(and one LiveCodeBench problem when the Docker sandbox is up), grades the answers and writes the report,",
             "as `arbiter eval` does for a real model. The scores are near zero: the weights are random."},
         footer = {"", "Example:", "  ./arbiter demo"})
-final class DemoCommand implements Callable<Integer> {
+final class DemoCommand extends CommandBase {
     @Option(names = "--problems", defaultValue = "20", paramLabel = "N", description = "MATH-500 problems, its first ones (default: ${DEFAULT-VALUE}).")
     int problems;
 
@@ -41,9 +40,6 @@ final class DemoCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

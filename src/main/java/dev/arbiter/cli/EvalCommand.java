@@ -15,7 +15,6 @@ import dev.arbiter.scaling.SiftBackend;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -32,7 +31,7 @@ import picocli.CommandLine.Option;
             "      --model deepseek-ai/DeepSeek-R1-Distill-Qwen-7B --n 16 --max-tokens 32768 --temperature 0.6 --top-p 0.95",
             "  arbiter eval --jsonl my_problems.jsonl --endpoint http://localhost:8000 --model m --n 4 --dry-run",
             "  arbiter eval --benchmark math500 --limit 20 --model ./Qwen2.5-0.5B-Instruct --n 4 --max-tokens 1024   (in-process)"})
-final class EvalCommand implements Callable<Integer> {
+final class EvalCommand extends CommandBase {
     @Option(names = "--config", paramLabel = "FILE",
             description = "A YAML file of these options by their long names, kebab- or snake_case (benchmark: [aime24], n: 16, top_p: 0.95, ...); flags on the command line win.")
     Path configFile;
@@ -102,9 +101,6 @@ final class EvalCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

@@ -11,7 +11,6 @@ import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -42,7 +41,7 @@ import picocli.CommandLine.Option;
             "  arbiter grade --benchmark livecodebench --generations gens.jsonl --out verdicts.jsonl",
             "  arbiter grade --benchmark math500 --generations gens.jsonl --out verdicts.jsonl"
         })
-final class GradeCommand implements Callable<Integer> {
+final class GradeCommand extends CommandBase {
     @Option(names = "--benchmark", required = true, paramLabel = "NAME", description = "A benchmark, e.g. livecodebench or math500.")
     String benchmark;
 
@@ -72,9 +71,6 @@ final class GradeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     /** Where the sandbox comes from; tests put a broken one here to see what the command does then. */
     static volatile Function<SandboxConfig, Sandbox> sandboxes = Sandbox::start;

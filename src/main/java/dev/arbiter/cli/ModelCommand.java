@@ -4,7 +4,6 @@ import dev.arbiter.cli.options.SeedOption;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.TinyModel;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -28,7 +27,7 @@ final class ModelCommand implements Runnable {
                 "generation_config.json and model.safetensors."},
             footer = {"", "Examples:", "  arbiter model tiny --arch qwen2 --out /tmp/tiny",
                 "  arbiter model tiny --arch llama --preset m100 --out /tmp/m100     (about 100M parameters, for arbiter bench generate)"})
-    static final class Tiny implements Callable<Integer> {
+    static final class Tiny extends CommandBase {
         @Option(names = "--arch", defaultValue = "qwen2", paramLabel = "ARCH", description = "qwen2 or llama (default: ${DEFAULT-VALUE}).")
         ModelConfig.Architecture arch;
 
@@ -76,9 +75,6 @@ final class ModelCommand implements Runnable {
         @Option(names = "--max-positions", defaultValue = "32768", paramLabel = "N", description = "Context length (default: ${DEFAULT-VALUE}).")
         int maxPositions;
 
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
         @Override
         public Integer call() {
             TinyModel.Spec s;
@@ -96,12 +92,9 @@ final class ModelCommand implements Runnable {
     }
 
     @Command(name = "info", mixinStandardHelpOptions = true, description = "Prints a model folder's architecture, size and weight files.")
-    static final class Info implements Callable<Integer> {
+    static final class Info extends CommandBase {
         @Parameters(paramLabel = "DIR", description = "A model folder.")
         Path dir;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {

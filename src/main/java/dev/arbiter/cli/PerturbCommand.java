@@ -6,7 +6,6 @@ import dev.arbiter.train.data.Perturber;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,7 +36,7 @@ import picocli.CommandLine.Option;
             "  arbiter perturb --in sft/qwq/sharegpt.jsonl --out sft/qwq/digits-50.jsonl --kind digits --fraction 0.5",
             "  arbiter perturb --in sft/qwq/sharegpt.jsonl --out sft/qwq/shuffle-33.jsonl --kind shuffle --fraction 0.33",
             "  arbiter perturb --in sft/qwq/sharegpt.jsonl --out sft/qwq/wrong.jsonl --kind wrong-answer"})
-final class PerturbCommand implements Callable<Integer> {
+final class PerturbCommand extends CommandBase {
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "ShareGPT JSONL.")
     Path in;
 
@@ -53,9 +52,6 @@ final class PerturbCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     SeedOption seed;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     static final class KindConverter implements CommandLine.ITypeConverter<Perturber.Kind> {
         @Override

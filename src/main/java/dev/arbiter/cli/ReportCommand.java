@@ -3,7 +3,6 @@ package dev.arbiter.cli;
 import dev.arbiter.report.Leaderboard;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,15 +12,12 @@ import picocli.CommandLine.Parameters;
         description = {"Merges the results of several `arbiter eval` runs into one leaderboard.",
             "One row per benchmark and model, sorted by benchmark then pass@1, written as leaderboard.md and summary.json."},
         footer = {"", "Example:", "  arbiter report results/model-a-1f2e3d4c5b6a results/model-b-0a9b8c7d6e5f --out results/leaderboard"})
-final class ReportCommand implements Callable<Integer> {
+final class ReportCommand extends CommandBase {
     @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Folders written by `arbiter eval` (each holds summary.json).")
     List<Path> runs;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Where the merged leaderboard goes.")
     Path out;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

@@ -17,7 +17,6 @@ import java.net.BindException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,7 +44,7 @@ import picocli.CommandLine.Option;
             "  curl -s localhost:8080/v1/score -d '{\"items\":[{\"kind\":\"math\",\"response\":\"so \\\\boxed{5}\",\"ground_truth\":\"5\"}]}'",
             "",
             "Trainer set-up for OpenRLHF, verl and TRL: integrations/README.md and docs/reward.md."})
-final class RewardServerCommand implements Callable<Integer> {
+final class RewardServerCommand extends CommandBase {
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST",
             description = "Address to bind; 0.0.0.0 serves other machines (default: ${DEFAULT-VALUE}).")
     String host;
@@ -108,9 +107,6 @@ final class RewardServerCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

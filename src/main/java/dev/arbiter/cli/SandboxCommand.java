@@ -6,7 +6,6 @@ import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.Sandbox;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -39,7 +38,7 @@ final class SandboxCommand implements Runnable {
             description = {"Runs one Python program in the sandbox and prints a JSON result.",
                 "Its fields: status, exit_code, signal, stdout, stderr, cpu_ms, wall_ms, max_rss_kb.",
                 "Exit code 0 whatever the program did; 1 if the sandbox itself failed."})
-    static final class Run implements Callable<Integer> {
+    static final class Run extends CommandBase {
         @Option(names = "--code-file", required = true, paramLabel = "FILE", description = "Python source to run as __main__.")
         Path codeFile;
 
@@ -54,9 +53,6 @@ final class SandboxCommand implements Runnable {
 
         @Option(names = "--memory-mb", paramLabel = "M", defaultValue = "1024", description = "Address-space limit (default: ${DEFAULT-VALUE}).")
         int memoryMb;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {

@@ -18,7 +18,6 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -40,7 +39,7 @@ import picocli.CommandLine.Option;
             "      --model deepseek-ai/DeepSeek-R1-Distill-Qwen-7B --n 8 --think-end '</think>'",
             "  arbiter scale --style force --budgets 512,1024,2048 --min-thinking 256 --raw \\",
             "      --template $'<|im_start|>user\\n{problem}<|im_end|>\\n<|im_start|>assistant\\n<think>\\n' --benchmark math500 ..."})
-final class ScaleCommand implements Callable<Integer> {
+final class ScaleCommand extends CommandBase {
     @Option(names = "--from-run", paramLabel = "DIR", description = "A finished eval run folder: draws its sample-budget curves; repeatable.")
     List<Path> runs = new ArrayList<>();
 
@@ -111,9 +110,6 @@ final class ScaleCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

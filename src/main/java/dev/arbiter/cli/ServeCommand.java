@@ -7,7 +7,6 @@ import dev.arbiter.cli.options.ModelFolderOption;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.inference.serve.OpenAiServer;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -21,7 +20,7 @@ import picocli.CommandLine.Option;
             "  arbiter model tiny --out /tmp/tiny && arbiter serve --model /tmp/tiny --port 8000",
             "  curl localhost:8000/v1/chat/completions -d '{\"model\":\"tiny\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"n\":4}'",
             "  arbiter eval --benchmark aime24 --endpoint http://localhost:8000 --model tiny --n 4 --max-tokens 256"})
-final class ServeCommand implements Callable<Integer> {
+final class ServeCommand extends CommandBase {
     @CommandLine.Mixin
     ModelFolderOption model;
 
@@ -36,9 +35,6 @@ final class ServeCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     EngineOptions engine;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

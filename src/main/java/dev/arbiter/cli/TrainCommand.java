@@ -10,7 +10,6 @@ import dev.arbiter.train.rl.PromptSet;
 import dev.arbiter.train.rl.SftTrainer;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -34,7 +33,7 @@ final class TrainCommand implements Runnable {
             footer = {"", "Example:",
                 "  arbiter curate --references --benchmark math500 --out results/curated",
                 "  arbiter train sft --model DIR --data results/curated/sharegpt.jsonl --out results/sft --steps 500"})
-    static final class Sft implements Callable<Integer> {
+    static final class Sft extends CommandBase {
         @CommandLine.Mixin
         ModelFolderOption model;
 
@@ -64,9 +63,6 @@ final class TrainCommand implements Runnable {
 
         @CommandLine.Mixin
         TorchThreadsOption threads;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() {

@@ -19,7 +19,6 @@ import dev.arbiter.train.rl.TrainingPlot;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.OptionalDouble;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +43,7 @@ import picocli.CommandLine.Option;
             "  arbiter train rl --model results/sft --task addition:2 --out results/rl-add --steps 200 --raw",
             "  arbiter train rl --model Qwen/Qwen2.5-0.5B-Instruct --prompts train.jsonl --out results/rl \\",
             "      --reward-url http://localhost:8080 --shaping format_penalty=-0.5 --device gpu"})
-final class TrainRlCommand implements Callable<Integer> {
+final class TrainRlCommand extends CommandBase {
     @CommandLine.Mixin
     ModelFolderOption model;
 
@@ -142,9 +141,6 @@ final class TrainRlCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -9,7 +9,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -46,7 +45,7 @@ import picocli.CommandLine.Option;
             "  echo '{\"gold\": \"0.5\", \"prediction\": \"\\\\boxed{\\\\frac{1}{2}}\"}' > one.jsonl",
             "  arbiter verify-batch --in one.jsonl --out one.out.jsonl"
         })
-final class VerifyBatchCommand implements Callable<Integer> {
+final class VerifyBatchCommand extends CommandBase {
     @Option(names = "--in", required = true, paramLabel = "FILE", description = "JSONL with gold and prediction.")
     Path in;
 
@@ -58,9 +57,6 @@ final class VerifyBatchCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     MathOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

@@ -7,7 +7,6 @@ import dev.arbiter.verify.math.MathVerdict;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -41,7 +40,7 @@ import picocli.CommandLine.Option;
             "",
             "Many pairs at once, in parallel and resumable: arbiter verify-batch --help."
         })
-final class VerifyCommand implements Callable<Integer> {
+final class VerifyCommand extends CommandBase {
     /** With --exit-code, the exit code of a verdict of "not equal"; 1 and 2 keep their meaning. */
     static final int NOT_EQUAL = 3;
 
@@ -72,9 +71,6 @@ final class VerifyCommand implements Callable<Integer> {
 
     @CommandLine.Mixin
     MathOptions options;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -1,9 +1,9 @@
 package dev.arbiter.cli.bench;
 
+import dev.arbiter.cli.CommandBase;
 import dev.arbiter.cli.options.DeviceOptions;
 import dev.arbiter.perf.EngineThroughput;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
             "and decode at batch 1 as a share of the memory-bandwidth roofline (weight bytes read per step against",
             "the bandwidth measured in the same run by streaming a large array through libtorch)."},
         footer = {"", "Example:", "  arbiter model tiny --preset m100 --out /tmp/m100 && arbiter bench generate --model /tmp/m100"})
-final class GenerateBench implements Callable<Integer> {
+final class GenerateBench extends CommandBase {
     @Option(names = "--model", required = true, paramLabel = "DIR|ID", description = "A model folder or Hugging Face id.")
     String model;
 
@@ -30,9 +30,6 @@ final class GenerateBench implements Callable<Integer> {
 
     @CommandLine.Mixin
     DeviceOptions where;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() {

@@ -1,8 +1,8 @@
 package dev.arbiter.cli.bench;
 
+import dev.arbiter.cli.CommandBase;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.perf.GradeThroughput;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -14,15 +14,12 @@ import picocli.CommandLine.Option;
             "verdict and clusters the answers for maj@k. Prints the time and verdicts per second."},
         footer = {"", "The completions cycle through four kinds: the reference solution, a bare \\boxed{gold}, the next",
             "problem's solution (mostly wrong), and the reference solution with its \\boxed{} removed."})
-final class GradeBench implements Callable<Integer> {
+final class GradeBench extends CommandBase {
     @Option(names = "--samples", defaultValue = "64", paramLabel = "N", description = "Completions per problem (default: ${DEFAULT-VALUE}).")
     int samples;
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

@@ -1,9 +1,9 @@
 package dev.arbiter.cli.bench;
 
+import dev.arbiter.cli.CommandBase;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.perf.RewardThroughput;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
             "A row waits for its requests in flight: 64 clients with 256 code items each are 16,384 sandbox runs, minutes on a small machine."},
         footer = {"", "Example:", "  ARBITER_DATA=../shared/datasets arbiter bench reward",
             "  arbiter bench reward --kinds math --concurrency 64 --batches 1 --seconds 10"})
-final class RewardBench implements Callable<Integer> {
+final class RewardBench extends CommandBase {
     @Option(names = "--kinds", split = ",", defaultValue = "math,code", paramLabel = "K", description = "math, code or both (default: ${DEFAULT-VALUE}).")
     List<String> kinds;
 
@@ -44,9 +44,6 @@ final class RewardBench implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

@@ -1,8 +1,8 @@
 package dev.arbiter.cli.bench;
 
+import dev.arbiter.cli.CommandBase;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.perf.SandboxThroughput;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
             "beside a bare /usr/bin/python3 subprocess on the host measured in the same run.",
             "Trivial runs are measured one per request and ten per request (each still a fresh process).",
             "Prints runs per second, median and p99 latency, and the sandbox/host ratios."})
-final class SandboxBench implements Callable<Integer> {
+final class SandboxBench extends CommandBase {
     @Option(names = "--runs", defaultValue = "300", paramLabel = "N", description = "Measured runs per row (default: ${DEFAULT-VALUE}).")
     int runs;
 
@@ -22,9 +22,6 @@ final class SandboxBench implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {

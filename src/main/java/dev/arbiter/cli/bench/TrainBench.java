@@ -1,9 +1,9 @@
 package dev.arbiter.cli.bench;
 
+import dev.arbiter.cli.CommandBase;
 import dev.arbiter.perf.AdditionDemo;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
             "It prints the mean verifier reward on held-out prompts (pairs never trained on) before and after RL,",
             "and leaves metrics.csv, training.png and the checkpoints in --out."},
         footer = {"", "Example:", "  arbiter bench train --out results/train-demo"})
-final class TrainBench implements Callable<Integer> {
+final class TrainBench extends CommandBase {
     @Option(names = "--out", defaultValue = "results/train-demo", paramLabel = "DIR", description = "Where the run goes (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -68,9 +68,6 @@ final class TrainBench implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "1", paramLabel = "N",
             description = "libtorch's intra-op threads; one makes CPU runs repeat far more often (default: ${DEFAULT-VALUE}).")
     int threads;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws IOException {

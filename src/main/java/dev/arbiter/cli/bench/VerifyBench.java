@@ -1,10 +1,10 @@
 package dev.arbiter.cli.bench;
 
+import dev.arbiter.cli.CommandBase;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.perf.VerifyThroughput;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
             "",
             "Example:",
             "  ARBITER_DATA=../shared/datasets arbiter bench verify --passes 3"})
-final class VerifyBench implements Callable<Integer> {
+final class VerifyBench extends CommandBase {
     @Option(names = "--corpus", paramLabel = "FILE", description = "JSONL with gold, prediction and optional config (default: see below).")
     Path corpus;
 
@@ -48,9 +48,6 @@ final class VerifyBench implements Callable<Integer> {
 
     @CommandLine.Mixin
     DataOptions data;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
