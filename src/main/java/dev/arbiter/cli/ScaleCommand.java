@@ -134,6 +134,7 @@ final class ScaleCommand extends CommandBase {
         if (benchmarks.isEmpty() && jsonl.isEmpty()) {
             throw new CommandLine.ParameterException(cl, "name at least one --benchmark or --jsonl to sweep");
         }
+        String revision = endpoint.modelRevision(); // a bad one is refused before any model loads
         BudgetSweep.Settings settings;
         Backends.Opened opened;
         try {
@@ -150,7 +151,7 @@ final class ScaleCommand extends CommandBase {
                 CompletionStore st = CompletionStore.open(store != null ? store : "results/store.db")) {
             sweep = new BudgetSweep(settings, m.modelId());
             List<EvalPlan> plans = sweep.plans(data.open().loadAll(benchmarks, window.selection(), jsonl));
-            result = sweep.run(plans, m, endpoint.model(), endpoint.modelRevision(), st, cl.getErr(), Progress.bars(o));
+            result = sweep.run(plans, m, endpoint.model(), revision, st, cl.getErr(), Progress.bars(o));
             o.println("model calls: " + result.callsLine() + "; " + m.stats());
         }
         Path dir = out != null ? out : Path.of("results", "scale-" + style.name().toLowerCase());

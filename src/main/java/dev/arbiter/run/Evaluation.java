@@ -178,7 +178,13 @@ public final class Evaluation {
      */
     public static Evaluation prepare(Settings s, Benchmarks data) {
         Backends.Target target = target(s); // the model first: a bad model folder is named before any data is read
-        return prepare(s, target, data.loadAll(s.benchmarks(), s.selection(), s.jsonl()));
+        List<Benchmarks.Loaded> loaded;
+        try {
+            loaded = data.loadAll(s.benchmarks(), s.selection(), s.jsonl());
+        } catch (IllegalArgumentException e) { // bad data, not a bad flag
+            throw new RunException(e.getMessage());
+        }
+        return prepare(s, target, loaded);
     }
 
     /** The same, on problems already loaded (each cut to --limit here). */
@@ -188,8 +194,13 @@ public final class Evaluation {
 
     private static Backends.Target target(Settings s) {
         Backends.Target target = Backends.resolve(s.endpoints(), s.model());
-        if (!target.served() && s.maxTokens() >= target.context()) {
-            int context = target.context();
+        int context;
+        try {
+            context = target.served() ? Integer.MAX_VALUE : target.context();
+        } catch (IllegalArgumentException e) { // a model folder that cannot be read, not a bad flag
+            throw new RunException(target.dir() + ": " + e.getMessage());
+        }
+        if (s.maxTokens() >= context) {
             throw new RunException("--max-tokens " + s.maxTokens() + " leaves no room for a prompt in " + target.dir() + "'s context of " + context
                     + " tokens (max_position_embeddings); lower --max-tokens below " + context + " minus the longest prompt's tokens");
         }
