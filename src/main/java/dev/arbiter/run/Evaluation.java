@@ -57,7 +57,7 @@ public final class Evaluation {
             if (n < 1 || concurrency < 1 || timeoutS < 1 || (limit != null && limit < 1)) {
                 throw new IllegalArgumentException("--n, --concurrency, --timeout-s and --limit must be at least 1");
             }
-            List<Integer> k = new ArrayList<>(ks != null ? ks : defaultKs(n));
+            List<Integer> k = new ArrayList<>(ks != null ? ks : Metrics.defaultKs(n));
             if (strategy.needsAllN() && !k.contains(n)) {
                 k.add(n);
             }
@@ -359,17 +359,5 @@ public final class Evaluation {
             throw new RunException(outDir + " holds this run's report at --n " + had + "; --n " + n + " would replace it with fewer samples"
                     + " per problem; pass --n " + had + " or more (stored samples are reused), or another --out");
         }
-    }
-
-    /** Powers of two up to n, and n. */
-    public static List<Integer> defaultKs(int n) {
-        List<Integer> out = new ArrayList<>();
-        for (int k = 1; k <= n; k *= 2) {
-            out.add(k);
-        }
-        if (out.getLast() != n) {
-            out.add(n);
-        }
-        return out;
     }
 }

@@ -168,4 +168,16 @@ public final class Metrics {
         return new Estimate(mean, se, means[(int) Math.floor(0.025 * (BOOTSTRAP_RESAMPLES - 1))],
                 means[(int) Math.ceil(0.975 * (BOOTSTRAP_RESAMPLES - 1))], p);
     }
+
+    /** The k a run reports pass@k and maj@k at by default: 1, 2, 4 ... up to n, and n itself. */
+    public static List<Integer> defaultKs(int n) {
+        List<Integer> out = new ArrayList<>();
+        for (int k = 1; k <= n; k *= 2) {
+            out.add(k);
+        }
+        if (out.getLast() != n) {
+            out.add(n);
+        }
+        return out;
+    }
 }

@@ -13,23 +13,11 @@ import java.util.List;
 public final class SampleBudget {
     private SampleBudget() {}
 
-    /** 1, 2, 4 ... up to n, and n itself. */
-    public static List<Integer> ks(int n) {
-        List<Integer> out = new ArrayList<>();
-        for (int k = 1; k <= n; k *= 2) {
-            out.add(k);
-        }
-        if (out.getLast() != n) {
-            out.add(n);
-        }
-        return out;
-    }
-
     /** Two curves named "{name} pass@k" and "{name} maj@k", x = k. */
     public static List<Curve> curves(String name, List<ProblemSamples> problems, int n, TruncationPolicy policy, long seed) {
         List<Curve.Point> pass = new ArrayList<>();
         List<Curve.Point> maj = new ArrayList<>();
-        for (int k : ks(n)) {
+        for (int k : Metrics.defaultKs(n)) {
             Metrics.AtK a = Metrics.atK(problems, n, k, policy, seed);
             pass.add(new Curve.Point(k, a.pass().mean(), a.pass().ciLow(), a.pass().ciHigh(), "k=" + k));
             maj.add(new Curve.Point(k, a.maj().mean(), a.maj().ciLow(), a.maj().ciHigh(), "k=" + k));
