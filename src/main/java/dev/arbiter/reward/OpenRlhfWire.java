@@ -174,8 +174,9 @@ final class OpenRlhfWire {
     }
 
     static ObjectNode reply(List<RewardResult> results, BitSet unseparated) {
-        if (unscored(results) != null) {
-            throw new IllegalStateException(unscored(results).getMessage());
+        BadRequest unscored = unscored(results);
+        if (unscored != null) {
+            throw new IllegalStateException(unscored.getMessage());
         }
         ObjectNode o = Json.mapper().createObjectNode();
         numbers(o.putArray("rewards"), results, RewardResult::reward);
