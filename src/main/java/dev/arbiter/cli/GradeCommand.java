@@ -12,79 +12,36 @@ import dev.arbiter.sandbox.SandboxConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.function.Function;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
-@Command(
-        name = "grade",
-        mixinStandardHelpOptions = true,
-        description = {
-            "Grade model outputs from any harness: code benchmarks in the sandbox, math benchmarks with the math verifier.",
-            "Each input line is a JSON object with problem_id and completion (the raw model output);",
-            "each output line is that generation's verdict, in input order, written as soon as it is known.",
-            "Every line carries an outcome: correct, wrong, no_answer, truncated, program_timeout, verifier_timeout,",
-            "or infrastructure_error (the sandbox or the verifier failed: no verdict, with its reason).",
-            "Rerunning with the same --out resumes after the verdicts already written, and grades again",
-            "the generations that got no verdict; while any remain the command exits with status 1."
-        },
-        footer = {
-            "",
-            "LiveCodeBench problems are graded by LiveCodeBench's rules: the last fenced code block, all",
-            "tests in one process, 6 s of wall clock per test, stop at the first failure. --clock cpu",
-            "counts CPU time per test instead, so slow machines do not turn passes into timeouts.",
-            "code_contests benchmarks use CodeContests' tolerant checker. Math verdicts carry equal, the",
-            "extracted answer and the rule that decided; the summary gives pass@1 as the mean over problems",
-            "of each problem's share of correct completions.",
-            "",
-            "Example:",
-            "  arbiter grade --benchmark livecodebench --generations gens.jsonl --out verdicts.jsonl",
-            "  arbiter grade --benchmark math500 --generations gens.jsonl --out verdicts.jsonl"
-        })
+@Command(name = "grade", mixinStandardHelpOptions = true)
 final class GradeCommand extends CommandBase {
-    @Option(names = "--benchmark", required = true, paramLabel = "NAME", description = "A benchmark, e.g. livecodebench or math500.")
-    String benchmark;
-
-    @Option(names = "--generations", required = true, paramLabel = "FILE", description = "JSONL with problem_id and completion.")
-    Path generations;
-
-    @Option(names = "--out", required = true, paramLabel = "FILE", description = "Where verdicts go, one JSON line each.")
-    Path out;
-
-    @CommandLine.Mixin
-    TestTimeoutOption timeout;
-
-    @Option(names = "--clock", defaultValue = "wall", paramLabel = "wall|cpu", description = "What the per-test limit counts (default: ${DEFAULT-VALUE}).")
-    LcbRequest.Clock clock;
-
-    @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M", description = "Address-space limit per generation (default: ${DEFAULT-VALUE}).")
-    int memoryMb;
-
-    @CommandLine.Mixin
-    ExtractionOption extraction;
-
-    @CommandLine.Mixin
-    SandboxOptions sandbox;
-
-    @CommandLine.Mixin
-    SelectionOptions window;
-
-    @CommandLine.Mixin
-    DataOptions data;
+    @Option(names = "--benchmark", required = true, paramLabel = "NAME") String benchmark;
+    @Option(names = "--generations", required = true, paramLabel = "FILE") Path generations;
+    @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
+    @CommandLine.Mixin TestTimeoutOption timeout;
+    @Option(names = "--clock", defaultValue = "wall", paramLabel = "wall|cpu") LcbRequest.Clock clock;
+    @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M") int memoryMb;
+    @CommandLine.Mixin ExtractionOption extraction;
+    @CommandLine.Mixin SandboxOptions sandbox;
+    @CommandLine.Mixin SelectionOptions window;
+    @CommandLine.Mixin DataOptions data;
 
     /** Where the sandbox comes from; tests put a broken one here to see what the command does then. */
     static volatile Function<SandboxConfig, Sandbox> sandboxes = Sandbox::start;
 
     @Override
-    public Integer call() throws Exception {
+    protected int run(CommandLine cl) throws Exception {
         Grading.Settings settings;
         try {
             settings = new Grading.Settings(timeout.seconds(), clock, memoryMb, extraction.extraction(), sandbox.config(), sandboxes);
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            throw new CommandLine.ParameterException(cl, e.getMessage());
         }
         Grading.Plan plan = Grading.plan(data.open().load(benchmark, window.selection()), generations, out);
-        PrintWriter err = spec.commandLine().getErr();
+        PrintWriter err = cl.getErr();
         if (plan.resumed() != null) {
             err.println(plan.resumed());
         }
@@ -92,7 +49,7 @@ final class GradeCommand extends CommandBase {
         double secs = Grading.grade(plan, settings, machine);
         // The counts cover every verdict in --out, resumed ones included.
         Grading.Tally t = Grading.Tally.of(out);
-        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter o = cl.getOut();
         o.println(plan.summary(benchmark, settings, machine, secs, t));
         o.flush();
         if (t.unjudged() != null) {

@@ -1,29 +1,16 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.cli.bench.BenchCommand;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /** The {@code arbiter} command line. Exit codes: 0 ok, 1 failure, 2 usage error (3: not equal, verify --exit-code). */
-@Command(
-        name = "arbiter",
+@Command(name = "arbiter",
+        resourceBundle = "dev.arbiter.cli.help",
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
-        description = {
-            "Evaluates and verifies reasoning models, and serves its verifiers as RL rewards.",
-            ""
-        },
         subcommands = {DemoCommand.class, BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
-            BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, CurateCommand.class, PerturbCommand.class, TrainCommand.class, CommandLine.HelpCommand.class},
-        footer = {
-            "",
-            "Data: benchmark files are read from --data-dir or ARBITER_DATA (a folder laid out like",
-            "shared/datasets), else from the cache (ARBITER_CACHE, default ~/.cache/arbiter), else",
-            "downloaded from the Hugging Face hub (HF_ENDPOINT, HF_TOKEN; ARBITER_OFFLINE=1 forbids it).",
-            "",
-            "Start with:  arbiter demo  (an embedded evaluation end to end); the manual is in docs/.",
-            "Exit codes:  0 ok, 1 failure, 2 usage error; 3 not equal (verify --exit-code only)."
-        })
+            BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, CurateCommand.class, PerturbCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

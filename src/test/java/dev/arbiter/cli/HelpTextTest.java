@@ -9,9 +9,12 @@ import java.io.StringWriter;
 import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.ResourceBundle;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -19,7 +22,8 @@ import picocli.CommandLine;
  * Every command's help, as a user meets it: `arbiter --help` and each subcommand's, found by walking
  * whatever Main registers, so a command added later is held to the same rules. Help must render
  * without a warning from picocli, and every summary (the line the parent's list shows) must be a
- * whole sentence.
+ * whole sentence. The text lives in help.properties: every command and option must find its own there,
+ * and every key there must be read by some command, so a renamed option cannot leave stale help behind.
  */
 class HelpTextTest {
     /** Each command's qualified name with its picocli object, parents before children. */
@@ -88,6 +92,34 @@ class HelpTextTest {
             }
         }
         assertThat(problems).as("summaries that are not a whole sentence ending in a full stop").isEmpty();
+    }
+
+    @Test
+    void everyCommandAndOptionHasHelpText() {
+        List<String> missing = new ArrayList<>();
+        all().values().stream().map(CommandLine::getCommandSpec).forEach(spec -> {
+            if (String.join("", spec.usageMessage().description()).isBlank()) {
+                missing.add(spec.qualifiedName());
+            }
+            spec.args().stream().filter(arg -> !arg.hidden() && String.join("", arg.description()).isBlank()).forEach(arg -> missing.add(
+                    spec.qualifiedName() + " " + (arg.isOption() ? ((CommandLine.Model.OptionSpec) arg).longestName() : arg.paramLabel())));
+        });
+        assertThat(missing).as("commands and options without help text").isEmpty();
+    }
+
+    @Test
+    void everyKeyOfTheHelpFileIsRead() {
+        // picocli's keys: usage sections under the command's qualified name, an option under its longest
+        // name without dashes, with or without that prefix
+        Set<String> read = new HashSet<>();
+        all().values().stream().map(CommandLine::getCommandSpec).forEach(spec -> {
+            String q = spec.qualifiedName(".");
+            read.addAll(List.of(q + ".usage.description", q + ".usage.footer"));
+            spec.options().stream().map(o -> o.longestName().replaceFirst("^-+", "")).forEach(key -> read.addAll(List.of(q + "." + key, key)));
+        });
+        ResourceBundle bundle = ResourceBundle.getBundle("dev.arbiter.cli.help");
+        List<String> stale = bundle.keySet().stream().filter(k -> !read.contains(k.replaceFirst("\\.\\d+$", ""))).sorted().toList();
+        assertThat(stale).as("keys of help.properties that no command or option reads").isEmpty();
     }
 
     @Test

@@ -6,12 +6,8 @@ import picocli.CommandLine.Option;
 
 /** Where benchmark data comes from: every command that loads a benchmark takes these. */
 public final class DataOptions {
-    @Option(names = "--data-dir", paramLabel = "DIR",
-            description = "Folder laid out like shared/datasets; overrides ARBITER_DATA.")
-    Path dataDir;
-
-    @Option(names = "--offline", description = "Never download; same as ARBITER_OFFLINE=1.")
-    boolean offline;
+    @Option(names = "--data-dir", paramLabel = "DIR") Path dataDir;
+    @Option(names = "--offline") boolean offline;
 
     /** The benchmarks as these options and the environment find them. */
     public Benchmarks open() {

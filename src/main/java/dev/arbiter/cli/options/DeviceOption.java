@@ -4,9 +4,7 @@ import picocli.CommandLine.Option;
 
 /** Where libtorch runs: the in-process engine and the trainers take this. */
 public final class DeviceOption {
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "D",
-            description = "auto (a GPU when libtorch sees one, else the CPU), cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Option(names = "--device", defaultValue = "auto", paramLabel = "D") String device;
 
     public String device() {
         return device;

@@ -6,11 +6,8 @@ import picocli.CommandLine.Option;
 
 /** Where the in-process engine runs and in what precision. */
 public final class DeviceOptions {
-    @Mixin
-    DeviceOption where;
-
-    @Option(names = "--precision", paramLabel = "P", description = "fp32 or fp16 (default: fp16 on GPU, fp32 on CPU).")
-    Torch.Precision precision;
+    @Mixin DeviceOption where;
+    @Option(names = "--precision", paramLabel = "P") Torch.Precision precision;
 
     public String device() {
         return where.device();

@@ -4,33 +4,20 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Which model answers and how it is reached: OpenAI-compatible servers, or a model folder run in process. */
 public final class EndpointOptions {
     @Spec(Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--endpoint", paramLabel = "URL",
-            description = "An OpenAI-compatible server (vLLM or SGLang), e.g. http://localhost:8000; repeat to spread load.")
-    List<URI> endpoints = new ArrayList<>();
-
-    @Option(names = "--model", paramLabel = "NAME|DIR",
-            description = "The served model's name, or without --endpoint a model folder (or Hugging Face id) run in process.")
-    String model;
-
-    @Option(names = "--model-revision", paramLabel = "REV",
-            description = "A served model's revision, part of the store key (the served model is fingerprinted first).")
-    String modelRevision;
-
-    @Option(names = "--concurrency", defaultValue = "32", paramLabel = "N", description = "Requests in flight (default: ${DEFAULT-VALUE}).")
-    int concurrency;
-
-    @Option(names = "--timeout-s", defaultValue = "3600", paramLabel = "S",
-            description = "Per-request timeout; long generations need long ones (default: ${DEFAULT-VALUE}).")
-    int timeoutS;
+    @Option(names = "--endpoint", paramLabel = "URL") List<URI> endpoints = new ArrayList<>();
+    @Option(names = "--model", paramLabel = "NAME|DIR") String model;
+    @Option(names = "--model-revision", paramLabel = "REV") String modelRevision;
+    @Option(names = "--concurrency", defaultValue = "32", paramLabel = "N") int concurrency;
+    @Option(names = "--timeout-s", defaultValue = "3600", paramLabel = "S") int timeoutS;
 
     public List<URI> endpoints() {
         return List.copyOf(endpoints);

@@ -7,11 +7,8 @@ import picocli.CommandLine.Option;
 
 /** The in-process engine: device, precision and batching. */
 public final class EngineOptions {
-    @Mixin
-    DeviceOptions where;
-
-    @Option(names = "--max-batch", defaultValue = "64", paramLabel = "N", description = "Sequences decoded together at most (default: ${DEFAULT-VALUE}).")
-    int maxBatch;
+    @Mixin DeviceOptions where;
+    @Option(names = "--max-batch", defaultValue = "64", paramLabel = "N") int maxBatch;
 
     public String device() {
         return where.device();

@@ -6,9 +6,7 @@ import picocli.CommandLine.Option;
 
 /** A model run in this process: a folder, or a Hugging Face id fetched into the cache. */
 public final class ModelFolderOption {
-    @Option(names = "--model", required = true, paramLabel = "DIR|ID",
-            description = "A model folder (config.json, tokenizer.json, safetensors), or a Hugging Face id fetched into the cache when online.")
-    String model;
+    @Option(names = "--model", required = true, paramLabel = "DIR|ID") String model;
 
     public String name() {
         return model;

@@ -5,17 +5,10 @@ import picocli.CommandLine.Option;
 
 /** How a benchmark is sampled: samples per problem, temperature, top-p and seed (sample i uses seed + i). */
 public final class SamplingOptions {
-    @Option(names = "--n", defaultValue = "4", paramLabel = "N", description = "Samples per problem (default: ${DEFAULT-VALUE}).")
-    int n;
-
-    @Option(names = "--temperature", defaultValue = "0.6", paramLabel = "T", description = "Sampling temperature (default: ${DEFAULT-VALUE}).")
-    double temperature;
-
-    @Option(names = "--top-p", defaultValue = "0.95", paramLabel = "P", description = "Nucleus sampling (default: ${DEFAULT-VALUE}).")
-    double topP;
-
-    @Mixin
-    SeedOption seed;
+    @Option(names = "--n", defaultValue = "4", paramLabel = "N") int n;
+    @Option(names = "--temperature", defaultValue = "0.6", paramLabel = "T") double temperature;
+    @Option(names = "--top-p", defaultValue = "0.95", paramLabel = "P") double topP;
+    @Mixin SeedOption seed;
 
     public int n() {
         return n;

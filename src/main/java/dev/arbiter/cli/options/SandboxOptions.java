@@ -1,17 +1,16 @@
 package dev.arbiter.cli.options;
 
 import dev.arbiter.sandbox.SandboxConfig;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The code sandbox's size, for the commands that run tests in it. */
 public final class SandboxOptions {
     @Spec(Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--containers", paramLabel = "N", description = "Sandbox containers run in parallel (default: one per core but one).")
-    Integer containers;
+    @Option(names = "--containers", paramLabel = "N") Integer containers;
 
     /** The default sandbox with --containers applied; fewer than one is refused. */
     public SandboxConfig config() {

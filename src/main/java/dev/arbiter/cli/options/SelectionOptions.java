@@ -6,15 +6,9 @@ import picocli.CommandLine.Option;
 
 /** LiveCodeBench's release and date window. */
 public final class SelectionOptions {
-    @Option(names = "--release", paramLabel = "TAG",
-            description = "LiveCodeBench release: release_v1..release_v6, release_latest, v1..v6 or vI_vJ (default: the manifest's).")
-    String release;
-
-    @Option(names = "--from", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: first contest date, inclusive.")
-    LocalDate from;
-
-    @Option(names = "--to", paramLabel = "YYYY-MM-DD", description = "LiveCodeBench: last contest date, inclusive.")
-    LocalDate to;
+    @Option(names = "--release", paramLabel = "TAG") String release;
+    @Option(names = "--from", paramLabel = "YYYY-MM-DD") LocalDate from;
+    @Option(names = "--to", paramLabel = "YYYY-MM-DD") LocalDate to;
 
     public Selection selection() {
         return new Selection(release, from, to);

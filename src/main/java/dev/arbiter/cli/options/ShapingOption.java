@@ -3,18 +3,16 @@ package dev.arbiter.cli.options;
 import dev.arbiter.reward.Shaping;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** Reward shaping over the defaults, for the reward server and the RL trainer. */
 public final class ShapingOption {
     @Spec(Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--shaping", paramLabel = "KEY=VALUE", mapFallbackValue = "",
-            description = "Reward shaping over the defaults, repeatable; keys: " + Shaping.KEYS + ".")
-    Map<String, String> shaping = new LinkedHashMap<>();
+    @Option(names = "--shaping", paramLabel = "KEY=VALUE", mapFallbackValue = "") Map<String, String> shaping = new LinkedHashMap<>();
 
     /** The default shaping with each pair applied; a bad key or number is a usage error. */
     public Shaping shaping() {

@@ -1,17 +1,15 @@
 package dev.arbiter.cli.options;
 
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** The time limit of each code test, LiveCodeBench's 6 s unless given. */
 public final class TestTimeoutOption {
     @Spec(Spec.Target.MIXEE)
     CommandLine.Model.CommandSpec mixee;
 
-    @Option(names = "--timeout-s", defaultValue = "6", paramLabel = "S",
-            description = "Code: the limit of each test in whole seconds (default: ${DEFAULT-VALUE}).")
-    int timeoutS;
+    @Option(names = "--timeout-s", defaultValue = "6", paramLabel = "S") int timeoutS;
 
     /** The limit in seconds; under one is refused. */
     public int seconds() {

@@ -1,9 +1,9 @@
 package dev.arbiter.cli.options;
 
 import dev.arbiter.inference.engine.Torch;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /** libtorch's intra-op threads, for the commands that train in process. */
 public final class TorchThreadsOption {
@@ -14,8 +14,7 @@ public final class TorchThreadsOption {
     public static final String DESCRIPTION = "libtorch's intra-op threads. Several split float sums differently from run to run; one makes CPU runs "
             + "repeat far more often (not always: see docs/train.md). More are faster on large models (default: ${DEFAULT-VALUE}).";
 
-    @Option(names = "--threads", defaultValue = "1", paramLabel = "N", description = DESCRIPTION)
-    int threads;
+    @Option(names = "--threads", defaultValue = "1", paramLabel = "N") int threads;
 
     public int threads() {
         return threads;
