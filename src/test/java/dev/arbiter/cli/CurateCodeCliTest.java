@@ -11,22 +11,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter curate` on code: tests run in the Docker sandbox, as `arbiter grade` runs them. */
 @Tag("docker")
 @Tag("data")
+@ExtendWith(DockerRequired.class)
 class CurateCodeCliTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
-    }
 
     private static final String SENIORS = "```python\nclass Solution:\n    def countSeniors(self, details):\n"
             + "        return sum(int(d[11:13]) > 60 for d in details)\n```";

@@ -15,22 +15,18 @@ import dev.arbiter.testing.Shared;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** `arbiter eval` on a code benchmark: samples graded in the Docker sandbox by LiveCodeBench's rules. */
 @Tag("docker")
 @Tag("data")
+@ExtendWith(DockerRequired.class)
 class EvalCodeCliTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
-    }
 
     private static final Map<String, String> SOLUTIONS = Map.of(
             "codeforces/1873_A", BenchSolutions.ABC_SWAP,

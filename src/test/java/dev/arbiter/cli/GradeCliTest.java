@@ -3,29 +3,50 @@ package dev.arbiter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.DockerRequired;
+import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.testing.Shared;
+import dev.arbiter.verify.code.CodeVerdict;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** `arbiter grade` end to end: verdicts in input order, resume after a partial run, clear input errors. */
+/**
+ * `arbiter grade` end to end: verdicts in input order, resume after a partial run, clear input errors.
+ * When the sandbox fails, a sandbox error is no verdict, counted apart, kept in its line with the reason,
+ * graded again by a rerun; and whatever a program prints, the file stays whole.
+ */
 @Tag("docker")
 @Tag("data")
+@ExtendWith(DockerRequired.class)
 class GradeCliTest {
+    private static final Map<String, String> PASSES = Map.of("problem_id", "leetcode/2727", "completion",
+            "```python\nclass Solution:\n    def countSeniors(self, details):\n        return sum(int(d[11:13]) > 60 for d in details)\n```");
+    private static final Map<String, String> WRONG = Map.of("problem_id", "atcoder/abc301_a", "completion", "```python\nprint('T')\n```");
+    private static final Map<String, String> NO_CODE = Map.of("problem_id", "codeforces/1873_A", "completion", "no code");
+    /** Python writes the lone surrogate U+DC80 out as the byte 0x80; the sandbox reads it back as U+DC80. */
+    private static final Map<String, String> LONE_SURROGATE = Map.of("problem_id", "atcoder/abc301_a", "completion",
+            "```python\nprint(\"\\udc80 3\")\n```");
+
     @TempDir
     Path dir;
 
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
+    @AfterEach
+    void realSandbox() {
+        GradeCommand.sandboxes = Sandbox::start;
     }
 
     private Path generations(List<Map<String, String>> rows) throws IOException {
@@ -37,6 +58,151 @@ class GradeCliTest {
     private CliTest.Result grade(Path gens, Path out) {
         return CliTest.run("grade", "--benchmark", "lcb_v1_samples", "--generations", gens.toString(), "--out", out.toString(),
                 "--timeout-s", "1", "--containers", "1", "--offline", "--data-dir", Shared.datasets().toString());
+    }
+
+    /** A verdict line as an earlier run that lost its sandbox wrote it. */
+    private static String sandboxErrorLine(String problemId, int line, String why) {
+        ObjectNode n = Json.mapper().valueToTree(CodeVerdict.sandboxError(problemId, "livecodebench", "wall", 14, false, why));
+        n.put("line", line).put("machine", "elsewhere");
+        return Json.line(n);
+    }
+
+    /** Reads every line strictly as UTF-8: a torn or mis-encoded file fails here. */
+    private static List<JsonNode> verdicts(Path out) throws IOException {
+        String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(Files.readAllBytes(out))).toString();
+        assertThat(text).endsWith("\n");
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String l : text.split("\n")) {
+            nodes.add(Json.mapper().readTree(l));
+        }
+        return nodes;
+    }
+
+    private static List<Integer> lineNumbers(List<JsonNode> vs) {
+        return vs.stream().map(v -> v.get("line").asInt()).toList();
+    }
+
+    @Test
+    void aStoredSandboxErrorIsGradedAgainInPlaceAndTheRestAppended() throws IOException {
+        Path gens = generations(List.of(PASSES, WRONG, NO_CODE));
+        Path out = dir.resolve("verdicts.jsonl");
+        // Line 1 the sandbox could not grade; line 2 has a verdict, which must be kept byte for byte; line 3 is to do.
+        String kept = "{\"problem_id\":\"atcoder/abc301_a\",\"passed\":false,\"grader\":\"livecodebench\",\"results\":[-2],"
+                + "\"first_failure\":{\"test\":0,\"code\":-2,\"reason\":\"Wrong Answer\"},\"line\":2,\"machine\":\"elsewhere\",\"kept\":true}";
+        Files.writeString(out, sandboxErrorLine("leetcode/2727", 1, "sandbox container stopped answering") + "\n" + kept + "\n");
+
+        CliTest.Result r = grade(gens, out);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("resuming: 1 of 3 verdicts already in " + out + "; grading again 1 that could not be graded");
+        assertThat(r.out()).contains("graded 2 generations").contains(out + ": 1 passed (33.3% of 3 graded), 2 failed, 0 infrastructure errors");
+        List<String> lines = Files.readAllLines(out);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).isEqualTo(kept);
+        List<JsonNode> vs = verdicts(out);
+        assertThat(lineNumbers(vs)).containsExactly(1, 2, 3);
+        assertThat(vs.get(0).get("passed").asBoolean()).isTrue();
+        assertThat(vs.get(0).has("sandbox_error")).isFalse();
+        assertThat(vs.get(0).get("tests_passed").asInt()).isEqualTo(14);
+        assertThat(vs.get(0).get("machine").asText()).isNotEqualTo("elsewhere");
+        assertThat(vs.get(2).get("outcome").asText()).isEqualTo("no_answer");
+        // The rewrite left nothing beside the file.
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("gens.jsonl", "verdicts.jsonl");
+        }
+        CliTest.Result again = grade(gens, out);
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("graded 0 generations");
+        assertThat(Files.readAllLines(out)).isEqualTo(lines);
+    }
+
+    @Test
+    void aFailingSandboxWritesSandboxErrorsNotFailsExitsNonZeroAndARerunGradesThem() throws IOException {
+        Path gens = generations(List.of(PASSES, WRONG));
+        Path out = dir.resolve("verdicts.jsonl");
+        // A real sandbox, closed before use: it grades nothing, and says "sandbox is closed".
+        GradeCommand.sandboxes = cfg -> {
+            Sandbox s = Sandbox.start(cfg);
+            s.close();
+            return s;
+        };
+        CliTest.Result broken = grade(gens, out);
+        assertThat(broken.code()).isEqualTo(1);
+        assertThat(broken.out()).contains("graded 2 generations")
+                .contains("0 passed (none graded), 0 failed, 2 infrastructure errors, missing (first: sandbox error: sandbox is closed)");
+        assertThat(broken.err().strip().lines().toList().getLast())
+                .isEqualTo("arbiter: 2 of 2 generations could not be graded (first: sandbox error: sandbox is closed);"
+                        + " run the same command again to grade them");
+        List<JsonNode> vs = verdicts(out);
+        assertThat(vs).hasSize(2).allSatisfy(v -> {
+            assertThat(v.get("sandbox_error").asText()).isEqualTo("sandbox is closed");
+            assertThat(v.get("outcome").asText()).isEqualTo("infrastructure_error");
+            assertThat(v.get("passed").asBoolean()).isFalse();
+            assertThat(v.get("results")).isEmpty();
+            assertThat(v.has("first_failure")).isFalse();
+        });
+        assertThat(lineNumbers(vs)).containsExactly(1, 2);
+
+        GradeCommand.sandboxes = Sandbox::start;
+        CliTest.Result fixed = grade(gens, out);
+        assertThat(fixed.code()).as(fixed.err()).isZero();
+        assertThat(fixed.err()).contains("grading again 2");
+        assertThat(fixed.out()).contains("graded 2 generations").contains("1 passed (50.0% of 2 graded), 1 failed, 0 infrastructure errors");
+        vs = verdicts(out);
+        assertThat(lineNumbers(vs)).containsExactly(1, 2);
+        assertThat(vs).noneMatch(v -> v.has("sandbox_error"));
+        assertThat(vs.get(0).get("passed").asBoolean()).isTrue();
+        assertThat(vs.get(1).at("/first_failure/reason").asText()).startsWith("Wrong answer");
+    }
+
+    @Test
+    void aProgramPrintingALoneSurrogateGetsAVerdictAndTheRunResumes() throws IOException {
+        Path gens = generations(List.of(LONE_SURROGATE, PASSES));
+        Path out = dir.resolve("verdicts.jsonl");
+        CliTest.Result r = grade(gens, out);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("1 passed (50.0% of 2 graded), 1 failed");
+        List<JsonNode> vs = verdicts(out);
+        assertThat(lineNumbers(vs)).containsExactly(1, 2);
+        JsonNode odd = vs.get(0);
+        assertThat(odd.has("sandbox_error")).isFalse();
+        assertThat(odd.get("passed").asBoolean()).isFalse();
+        assertThat(odd.at("/first_failure/output").asText()).isEqualTo("\udc80 3\n");
+        assertThat(Files.readString(out)).contains("\\uDC80 3");
+
+        // More generations come: the rerun reads the file back and carries on after it.
+        Path more = generations(List.of(LONE_SURROGATE, PASSES, WRONG, LONE_SURROGATE));
+        CliTest.Result again = grade(more, out);
+        assertThat(again.code()).as(again.err()).isZero();
+        assertThat(again.err()).contains("resuming: 2 of 4");
+        assertThat(again.out()).contains("graded 2 generations").contains("1 passed (25.0% of 4 graded), 3 failed, 0 infrastructure errors");
+        vs = verdicts(out);
+        assertThat(lineNumbers(vs)).containsExactly(1, 2, 3, 4);
+        assertThat(vs.get(3).at("/first_failure/output").asText()).isEqualTo("\udc80 3\n");
+    }
+
+    @Test
+    void aFileCutMidLineResumesAndFinishesWithItsSandboxErrorsGradedAgain() throws IOException {
+        Path gens = generations(List.of(WRONG, PASSES, LONE_SURROGATE, NO_CODE));
+        Path out = dir.resolve("verdicts.jsonl");
+        assertThat(grade(generations(List.of(WRONG)), out).code()).isZero();
+        String first = Files.readString(out);
+        gens = generations(List.of(WRONG, PASSES, LONE_SURROGATE, NO_CODE));
+        // As a kill leaves it: line 2 lost its sandbox, line 3 was being written; and a rewrite was killed before its rename.
+        String torn = "{\"problem_id\":\"atcoder/abc301_a\",\"passed\":false,\"grader\":\"livecod";
+        Files.writeString(out, first + sandboxErrorLine("leetcode/2727", 2, "no sandbox container is left: all were lost") + "\n" + torn);
+        Files.writeString(dir.resolve(".verdicts.jsonl.rewrite.tmp"), "half a rewrite");
+
+        CliTest.Result r = grade(gens, out);
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.err()).contains("resuming: 1 of 4 verdicts already in " + out + "; grading again 1");
+        assertThat(r.out()).contains("graded 3 generations").contains("1 passed (25.0% of 4 graded), 3 failed, 0 infrastructure errors");
+        List<JsonNode> vs = verdicts(out);
+        assertThat(lineNumbers(vs)).containsExactly(1, 2, 3, 4);
+        assertThat(Files.readString(out)).startsWith(first);
+        assertThat(vs.get(1).get("passed").asBoolean()).isTrue();
+        assertThat(vs.get(2).at("/first_failure/output").asText()).isEqualTo("\udc80 3\n");
+        assertThat(dir.resolve(".verdicts.jsonl.rewrite.tmp")).doesNotExist();
     }
 
     @Test

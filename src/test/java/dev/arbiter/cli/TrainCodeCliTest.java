@@ -17,23 +17,19 @@ import dev.arbiter.verify.math.MathVerifier;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** RL on code: rewards from the Docker sandbox, in process and through the reward service, and a run on code prompts. */
 @Tag("docker")
+@ExtendWith(DockerRequired.class)
 class TrainCodeCliTest {
     @TempDir
     Path dir;
 
     private static final String TESTS = "{\"inputs\": [\"3\\n\", \"10\\n\"], \"outputs\": [\"6\\n\", \"20\\n\"]}";
-
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
-    }
 
     private Path prompts() throws Exception {
         Path f = dir.resolve("code.jsonl");

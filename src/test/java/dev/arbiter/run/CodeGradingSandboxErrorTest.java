@@ -1,7 +1,5 @@
 package dev.arbiter.run;
 
-import dev.arbiter.verify.CodeTestVerifier;
-import dev.arbiter.verify.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbiter.benchmark.Benchmarks;
@@ -12,28 +10,26 @@ import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.testing.Shared;
+import dev.arbiter.verify.CodeTestVerifier;
+import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.code.CodeGrader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Eval's code grading when the sandbox fails: the sample is missing, not wrong, and the next run grades it. */
 @Tag("docker")
 @Tag("data")
+@ExtendWith(DockerRequired.class)
 class CodeGradingSandboxErrorTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
-    }
 
     @Test
     void aSampleTheSandboxCouldNotGradeIsMissingAndGradedByTheNextRun() throws Exception {

@@ -9,22 +9,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** No container outlives its owner: closed pools, finished commands, or a JVM killed with -9. */
 @Tag("docker")
 @Tag("slow")
+@ExtendWith(DockerRequired.class)
 class LifecycleTest {
     @TempDir
     Path dir;
-
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
-    }
 
     @Test
     void closingThePoolRemovesItsContainers() throws Exception {

@@ -10,18 +10,14 @@ import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.code.CodeGrader;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Rejection sampling's check when the sandbox fails: an infrastructure error, neither kept as correct nor as wrong. */
 @Tag("docker")
+@ExtendWith(DockerRequired.class)
 class JudgeTest {
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
-    }
-
     @Test
     void codeTheSandboxCouldNotGradeIsAnInfrastructureErrorWithTheSandboxsReason() {
         CodeTests tests = new CodeTests(List.of(new TestCase("1 2\n", "3\n", TestCase.TestType.STDIN, TestCase.Visibility.PUBLIC)), null, null,

@@ -10,18 +10,14 @@ import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** In-process rewards when the sandbox fails: the step stops with the reason, it never trains on a 0. */
 @Tag("docker")
+@ExtendWith(DockerRequired.class)
 class RewardsTest {
-    @BeforeAll
-    static void docker() {
-        DockerRequired.check();
-    }
-
     @Test
     void aRolloutTheSandboxCouldNotGradeStopsTheStepWithTheReason() {
         PromptSet.Example code = new PromptSet.Example("add", "Add.", null, new CodeTests(List.of(new TestCase("1 2\n", "3\n",

@@ -7,11 +7,9 @@ import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.DataConfig;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
-import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
-import dev.arbiter.sandbox.Sandbox;
-import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.sandbox.SandboxPool;
 import dev.arbiter.testing.Shared;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,9 +17,9 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The whole 279-problem LiveCodeBench window and the CodeContests samples load and grade. */
@@ -29,21 +27,13 @@ class BenchmarkGradingTest {
     @TempDir
     static Path cache;
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final SandboxPool pool = new SandboxPool(2);
     static Benchmarks benchmarks;
 
     @BeforeAll
     static void start() {
-        DockerRequired.check();
-        sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(2));
         benchmarks = new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
     }
 
     private static List<CodeVerdict> gradeAll(List<Problem> problems, CodeGrader grader, java.util.function.Function<Problem, String> completion)
@@ -64,7 +54,7 @@ class BenchmarkGradingTest {
     @Test
     void everyProblemOfThePublicWindowGetsAVerdict() throws Exception {
         List<Problem> problems = benchmarks.load("livecodebench", Selection.DEFAULT).problems();
-        CodeGrader grader = new CodeGrader(sandbox, new CodeGrader.Settings(2, LcbRequest.Clock.WALL, Limits.DEFAULT));
+        CodeGrader grader = new CodeGrader(pool.get(), new CodeGrader.Settings(2, LcbRequest.Clock.WALL, Limits.DEFAULT));
         // A program that answers with the sample's own expected output passes its first test only when
         // that is the only test; a constant guess fails. Either way each problem must be graded.
         List<CodeVerdict> verdicts = gradeAll(problems, grader, p -> {
@@ -89,7 +79,7 @@ class BenchmarkGradingTest {
     @Test
     void codeContestsSamplesGradeWithTheTolerantChecker() throws Exception {
         List<Problem> problems = benchmarks.load("code_contests_samples", Selection.DEFAULT).problems();
-        CodeGrader grader = new CodeGrader(sandbox, new CodeGrader.Settings(2, LcbRequest.Clock.WALL, Limits.DEFAULT));
+        CodeGrader grader = new CodeGrader(pool.get(), new CodeGrader.Settings(2, LcbRequest.Clock.WALL, Limits.DEFAULT));
         List<CodeVerdict> wrong = gradeAll(problems, grader, p -> "```python\nprint('no idea')\n```");
         assertThat(wrong).hasSize(20).allSatisfy(v -> {
             assertThat(v.grader()).isEqualTo("codecontests");

@@ -9,22 +9,20 @@ import dev.arbiter.benchmark.Metadata;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.TestCase;
-import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.HostilePrograms;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
-import dev.arbiter.sandbox.Sandbox;
-import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.sandbox.SandboxPool;
 import dev.arbiter.testing.Shared;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** LiveCodeBench's verdicts on real problems and on the quirks its runner is known for. */
@@ -34,25 +32,17 @@ class LcbGradingTest {
     @TempDir
     static Path cache;
 
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final SandboxPool pool = new SandboxPool(2);
     static CodeGrader grader;
     static Map<String, Problem> real = new HashMap<>();
 
     @BeforeAll
     static void start() {
-        DockerRequired.check();
-        sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(2));
         // A 1 s per-test limit keeps the timeout cases quick; LCB's rule is the same at 6 s.
-        grader = new CodeGrader(sandbox, new CodeGrader.Settings(1, LcbRequest.Clock.WALL, Limits.DEFAULT));
+        grader = new CodeGrader(pool.get(), new CodeGrader.Settings(1, LcbRequest.Clock.WALL, Limits.DEFAULT));
         new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null))
                 .load("lcb_v1_samples", Selection.DEFAULT).problems().forEach(p -> real.put(p.id(), p));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
     }
 
     static String fenced(String code) {
@@ -211,7 +201,7 @@ class LcbGradingTest {
 
     @Test
     void cpuClockDoesNotCountSleepingAsTime() {
-        CodeGrader cpu = new CodeGrader(sandbox, new CodeGrader.Settings(1, LcbRequest.Clock.CPU, Limits.DEFAULT));
+        CodeGrader cpu = new CodeGrader(pool.get(), new CodeGrader.Settings(1, LcbRequest.Clock.CPU, Limits.DEFAULT));
         Problem p = stdinProblem(List.of(""), List.of("1\n"));
         CodeVerdict v = cpu.grade(p, fenced("import time\ntime.sleep(1.5)\nprint(1)\n"));
         assertThat(v.results()).containsExactly(true);

@@ -11,10 +11,10 @@ import dev.arbiter.testing.Shared;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Gold answers against the reference solutions of the real benchmarks. */
@@ -25,17 +25,12 @@ class MathRealDataTest {
     static Path cache;
 
     static Benchmarks benchmarks;
-    static MathVerifier verifier;
+    @RegisterExtension
+    static final SymjaVerifier symja = new SymjaVerifier();
 
     @BeforeAll
     static void open() {
         benchmarks = new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null));
-        verifier = TestVerifiers.withSymja();
-    }
-
-    @AfterAll
-    static void close() {
-        verifier.close();
     }
 
     /** {@code spurious}: cross matches where the two problems' own gold answers differ. */
@@ -51,18 +46,18 @@ class MathRealDataTest {
         for (int i = 0; i < problems.size(); i++) {
             MathAnswer a = (MathAnswer) problems.get(i).gold();
             MathAnswer next = (MathAnswer) problems.get((i + 1) % problems.size()).gold();
-            MathVerdict v = verifier.verify(a.answer(), a.solution());
+            MathVerdict v = symja.get().verify(a.answer(), a.solution());
             if (v.equal()) {
                 own++;
             } else {
                 misses.add(problems.get(i).id() + ": gold " + v.extractedGold() + " vs solution's " + v.extractedPred()
                         + " (" + v.reason() + ")");
             }
-            MathVerdict x = verifier.verify(a.answer(), next.solution());
+            MathVerdict x = symja.get().verify(a.answer(), next.solution());
             if (x.equal()) {
                 cross++;
                 // adjacent problems sometimes share an answer: then "equal" is the right verdict
-                boolean sameAnswer = verifier.verify(a.answer(), next.answer()).equal();
+                boolean sameAnswer = symja.get().verify(a.answer(), next.answer()).equal();
                 spurious += sameAnswer ? 0 : 1;
                 crossHits.add(problems.get(i).id() + (sameAnswer ? " [next problem's gold is the same answer]" : " [SPURIOUS]")
                         + ": gold " + x.extractedGold() + " vs next solution's " + x.extractedPred() + " (" + x.reason() + ")");
@@ -116,9 +111,9 @@ class MathRealDataTest {
             int plusOne = 0;
             for (Problem p : ps) {
                 String gold = ((MathAnswer) p.gold()).answer();
-                boxed += verifier.verify(gold, "so the answer is $\\boxed{" + gold + "}$").equal() ? 1 : 0;
+                boxed += symja.get().verify(gold, "so the answer is $\\boxed{" + gold + "}$").equal() ? 1 : 0;
                 String next = new java.math.BigInteger(gold.strip()).add(java.math.BigInteger.ONE).toString();
-                plusOne += verifier.verify(gold, "so the answer is $\\boxed{" + next + "}$").equal() ? 1 : 0;
+                plusOne += symja.get().verify(gold, "so the answer is $\\boxed{" + next + "}$").equal() ? 1 : 0;
             }
             System.out.printf("%s: gold vs \\boxed{gold} %d/%d; vs \\boxed{gold+1} %d/%d%n", name, boxed, ps.size(), plusOne,
                     ps.size());

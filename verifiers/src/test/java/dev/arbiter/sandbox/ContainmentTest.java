@@ -3,11 +3,10 @@ package dev.arbiter.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Hostile programs, each contained: the run ends within its limits, and the next run in the same
@@ -16,25 +15,13 @@ import org.junit.jupiter.api.Test;
 @Tag("docker")
 @Tag("slow")
 class ContainmentTest {
-    static Sandbox sandbox;
+    @RegisterExtension
+    static final SandboxPool pool = new SandboxPool(1);
     static final Limits TIGHT = new Limits(3_000, 2_000, 256, 1 << 20, 4 << 20);
-
-    @BeforeAll
-    static void start() {
-        DockerRequired.check();
-        sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(1));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
 
     @AfterEach
     void theNextRunFindsACleanSandbox() {
-        RunResult r = sandbox.run("""
+        RunResult r = pool.get().run("""
                 import os
                 def uid(p):
                     return int(open('/proc/%s/status' % p).read().split('Uid:')[1].split()[0])
@@ -49,7 +36,7 @@ class ContainmentTest {
     }
 
     private static RunResult run(String code) {
-        return sandbox.run(code, "", TIGHT);
+        return pool.get().run(code, "", TIGHT);
     }
 
     @Test
@@ -69,7 +56,7 @@ class ContainmentTest {
     void diskFill() {
         RunResult big = run("with open('/tmp/fill', 'wb') as f:\n    while True:\n        f.write(b'x' * (1 << 20))\n");
         assertThat(big.status()).isEqualTo(RunStatus.OUTPUT_LIMIT);
-        RunResult many = sandbox.run("""
+        RunResult many = pool.get().run("""
                 import os
                 i = 0
                 try:
@@ -166,7 +153,7 @@ class ContainmentTest {
 
     @Test
     void killingTheDriverOrItsForkServersFails() {
-        String id = sandbox.containerIds().get(0);
+        String id = pool.get().containerIds().get(0);
         RunResult r = run("""
                 import os, signal
                 for target, sig in [(1, signal.SIGKILL), (1, signal.SIGTERM), (1, signal.SIGSTOP)]:
@@ -181,8 +168,8 @@ class ContainmentTest {
                 """);
         assertThat(r.status()).as(r.stderr()).isEqualTo(RunStatus.OK);
         assertThat(r.stdout()).isEqualTo("refused 1 1\nrefused 1 1\nrefused 1 1\nalive\n");
-        assertThat(sandbox.run("print('still here')", "", TIGHT).stdout()).isEqualTo("still here\n");
-        assertThat(sandbox.containerIds()).containsExactly(id);
+        assertThat(pool.get().run("print('still here')", "", TIGHT).stdout()).isEqualTo("still here\n");
+        assertThat(pool.get().containerIds()).containsExactly(id);
     }
 
     @Test
@@ -215,24 +202,24 @@ class ContainmentTest {
 
     @Test
     void aContainerThatDiesIsReplaced() throws Exception {
-        String before = sandbox.containerIds().get(0);
+        String before = pool.get().containerIds().get(0);
         new ProcessBuilder("docker", "kill", before).redirectErrorStream(true).start().waitFor();
         // The run that meets the dead container is run again, once, on its replacement.
-        RunResult during = sandbox.run("print(1)", "", TIGHT);
-        RunResult after = sandbox.run("print(6 * 7)", "", TIGHT);
+        RunResult during = pool.get().run("print(1)", "", TIGHT);
+        RunResult after = pool.get().run("print(6 * 7)", "", TIGHT);
         assertThat(during.status()).as(during.stderr()).isEqualTo(RunStatus.OK);
         assertThat(after.stdout()).isEqualTo("42\n");
-        assertThat(sandbox.containerIds()).hasSize(1).doesNotContain(before);
+        assertThat(pool.get().containerIds()).hasSize(1).doesNotContain(before);
     }
 
     @Test
     void aGenerationWhoseContainerDiesIsGradedAgainNotFailed() throws Exception {
-        String before = sandbox.containerIds().get(0);
+        String before = pool.get().containerIds().get(0);
         var problem = new dev.arbiter.benchmark.Problem("q", "livecodebench", "sleep then answer",
                 new dev.arbiter.benchmark.CodeTests(List.of(new dev.arbiter.benchmark.TestCase("", "1\n",
                         dev.arbiter.benchmark.TestCase.TestType.STDIN, dev.arbiter.benchmark.TestCase.Visibility.PUBLIC)),
                         null, "", dev.arbiter.benchmark.CodeTests.Coverage.PUBLIC_ONLY), null);
-        var grader = new dev.arbiter.verify.code.CodeGrader(sandbox,
+        var grader = new dev.arbiter.verify.code.CodeGrader(pool.get(),
                 new dev.arbiter.verify.code.CodeGrader.Settings(3, LcbRequest.Clock.WALL, Limits.DEFAULT));
         Thread killer = new Thread(() -> {
             try {
@@ -246,6 +233,6 @@ class ContainmentTest {
         var verdict = grader.grade(problem, "```python\nimport time\ntime.sleep(1.5)\nprint(1)\n```");
         killer.join();
         assertThat(verdict.passed()).as(String.valueOf(verdict.firstFailure())).isTrue();
-        assertThat(sandbox.containerIds()).hasSize(1).doesNotContain(before);
+        assertThat(pool.get().containerIds()).hasSize(1).doesNotContain(before);
     }
 }

@@ -3,9 +3,18 @@ package dev.arbiter.sandbox;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-/** Docker tests skip without a daemon, except in CI (ARBITER_REQUIRE_DOCKER=1), where they fail. */
-public final class DockerRequired {
-    private DockerRequired() {}
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * Docker tests skip without a daemon, except in CI (ARBITER_REQUIRE_DOCKER=1), where they fail. A test class
+ * says so with {@code @ExtendWith(DockerRequired.class)}, or calls {@link #check()} itself.
+ */
+public final class DockerRequired implements BeforeAllCallback {
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        check();
+    }
 
     public static void check() {
         boolean up;

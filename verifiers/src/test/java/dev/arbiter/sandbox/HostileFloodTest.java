@@ -13,11 +13,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Two generations at once, one per container, each printing 9 MiB to stdout and to stderr on each of
@@ -29,20 +28,8 @@ import org.junit.jupiter.api.Timeout;
 @Tag("docker")
 @Tag("slow")
 class HostileFloodTest {
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        DockerRequired.check();
-        sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(2));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
+    @RegisterExtension
+    static final SandboxPool pool = new SandboxPool(2);
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -52,7 +39,7 @@ class HostileFloodTest {
             tests.add(new TestCase("\n", "2\n", TestCase.TestType.STDIN, TestCase.Visibility.UNMARKED));
         }
         CodeTests flood = new CodeTests(tests, null, "", CodeTests.Coverage.PUBLIC_AND_PRIVATE);
-        CodeGrader cc = new CodeGrader(sandbox, new CodeGrader.Settings(2, LcbRequest.Clock.WALL, Limits.DEFAULT));
+        CodeGrader cc = new CodeGrader(pool.get(), new CodeGrader.Settings(2, LcbRequest.Clock.WALL, Limits.DEFAULT));
         String code = HostilePrograms.fenced(HostilePrograms.source("flood_both.py"));
         ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
         try {
@@ -66,6 +53,6 @@ class HostileFloodTest {
         } finally {
             ex.shutdownNow();
         }
-        assertThat(sandbox.run("print(6 * 7)", "", Limits.DEFAULT).stdout()).isEqualTo("42\n");
+        assertThat(pool.get().run("print(6 * 7)", "", Limits.DEFAULT).stdout()).isEqualTo("42\n");
     }
 }

@@ -5,10 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * A plain run sees what `python3 main.py` would: its streams, builtins, exit codes and error
@@ -16,23 +15,11 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("docker")
 class PlainRunTest {
-    static Sandbox sandbox;
-
-    @BeforeAll
-    static void start() {
-        DockerRequired.check();
-        sandbox = Sandbox.start(SandboxConfig.defaults().withContainers(2));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (sandbox != null) {
-            sandbox.close();
-        }
-    }
+    @RegisterExtension
+    static final SandboxPool pool = new SandboxPool(2);
 
     private static RunResult run(String code, String stdin) {
-        return sandbox.run(code, stdin, Limits.DEFAULT);
+        return pool.get().run(code, stdin, Limits.DEFAULT);
     }
 
     @Test
@@ -81,7 +68,7 @@ class PlainRunTest {
     @Test
     void theSourceIsDecodedLikeAFile() {
         assertThat(run("\uFEFFprint('after a byte order mark')", "").stdout()).isEqualTo("after a byte order mark\n");
-        RunResult latin1 = sandbox.run("# -*- coding: latin-1 -*-\nprint(len('é'))\n", "", Limits.DEFAULT);
+        RunResult latin1 = pool.get().run("# -*- coding: latin-1 -*-\nprint(len('é'))\n", "", Limits.DEFAULT);
         assertThat(latin1.stdout()).as(latin1.stderr()).isEqualTo("2\n"); // UTF-8 bytes read as Latin-1: two characters
     }
 
@@ -96,7 +83,7 @@ class PlainRunTest {
     void eachContainerIsPinnedToItsOwnCore() throws Exception {
         int cores = Integer.parseInt(docker("info", "-f", "{{.NCPU}}"));
         List<String> cpusets = new ArrayList<>();
-        for (String id : sandbox.containerIds()) {
+        for (String id : pool.get().containerIds()) {
             cpusets.add(docker("inspect", "-f", "{{.HostConfig.CpusetCpus}}", id));
         }
         if (cores >= 2) {

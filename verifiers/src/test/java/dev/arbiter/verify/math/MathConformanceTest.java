@@ -8,30 +8,18 @@ import dev.arbiter.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Math-Verify's own test cases, each under the config its test used. */
 @Tag("data")
 class MathConformanceTest {
-    static MathVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        verifier = TestVerifiers.withSymja();
-    }
-
-    @AfterAll
-    static void stop() {
-        verifier.close();
-    }
+    @RegisterExtension
+    static final SymjaVerifier symja = new SymjaVerifier();
 
     record Case(String id, String gold, String pred, boolean expected, boolean disabled, MathConfig config) {}
 
@@ -71,7 +59,7 @@ class MathConformanceTest {
         List<String> misses = new ArrayList<>();
         List<String> enabledMissIds = new ArrayList<>();
         for (Case c : all) {
-            MathVerdict v = verifier.verify(c.gold(), c.pred(), c.config());
+            MathVerdict v = symja.get().verify(c.gold(), c.pred(), c.config());
             boolean ok = v.equal() == c.expected();
             if (c.disabled()) {
                 disabled++;

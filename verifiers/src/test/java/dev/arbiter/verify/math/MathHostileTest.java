@@ -4,10 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -20,20 +19,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Tag("slow")
 class MathHostileTest {
     static final int N = 50_000;
-    static MathVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        verifier = TestVerifiers.withSymja();
-    }
-
-    @AfterAll
-    static void stop() {
-        verifier.close();
-    }
+    @RegisterExtension
+    static final SymjaVerifier symja = new SymjaVerifier();
 
     private static MathVerdict verdict(String gold, String pred, MathConfig config) {
-        return verifier.verify(gold, pred, config);
+        return symja.get().verify(gold, pred, config);
     }
 
     @ParameterizedTest(name = "[{index}] {0} vs {1} -> {2}")

@@ -7,28 +7,18 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /** Behaviours the issue names, each as gold / prediction / verdict. */
 class MathVerifierTest {
-    static MathVerifier verifier;
-
-    @BeforeAll
-    static void start() {
-        verifier = TestVerifiers.withSymja();
-    }
-
-    @AfterAll
-    static void stop() {
-        verifier.close();
-    }
+    @RegisterExtension
+    static final SymjaVerifier symja = new SymjaVerifier();
 
     private static boolean eq(String gold, String pred) {
-        return verifier.verify(gold, pred).equal();
+        return symja.get().verify(gold, pred).equal();
     }
 
     @ParameterizedTest(name = "[{index}] {0} vs {1} -> {2}")
@@ -108,7 +98,7 @@ class MathVerifierTest {
             1 < x < 2 ¦ $(1,2)$ ¦ true
             """)
     void verdicts(String gold, String pred, boolean equal) {
-        MathVerdict v = verifier.verify(gold, pred);
+        MathVerdict v = symja.get().verify(gold, pred);
         assertThat(v.equal()).as("%s vs %s: %s", gold, pred, v).isEqualTo(equal);
     }
 
@@ -116,50 +106,50 @@ class MathVerifierTest {
     void aPlainExpressionIsReadWholeWhenThePredictionIsOnlyThat() {
         MathConfig expr = MathConfig.defaults().withTargets(java.util.Set.of(MathConfig.Target.LATEX),
                 java.util.Set.of(MathConfig.Target.EXPR));
-        assertThat(verifier.verify("$x^2+1$", "x**2 + 1", expr).equal()).isTrue();
-        assertThat(verifier.verify("$x^2+1$", "x**2 + 2", expr).equal()).isFalse();
+        assertThat(symja.get().verify("$x^2+1$", "x**2 + 1", expr).equal()).isTrue();
+        assertThat(symja.get().verify("$x^2+1$", "x**2 + 2", expr).equal()).isFalse();
     }
 
     @Test
     void percentPolicyIsConfigurable() {
         MathConfig lenient = MathConfig.defaults().withPercent(MathConfig.Percent.LENIENT);
-        assertThat(verifier.verify("10\\%", "$10$").equal()).isFalse();
-        assertThat(verifier.verify("10\\%", "$10$", lenient).equal()).isTrue();
-        assertThat(verifier.verify("10\\%", "$0.1$", lenient).equal()).isTrue();
+        assertThat(symja.get().verify("10\\%", "$10$").equal()).isFalse();
+        assertThat(symja.get().verify("10\\%", "$10$", lenient).equal()).isTrue();
+        assertThat(symja.get().verify("10\\%", "$0.1$", lenient).equal()).isTrue();
     }
 
     @Test
     void strictModeKeepsVariableNames() {
-        assertThat(verifier.verify("$f(x)=x^2$", "$f(y)=y^2$").equal()).isFalse();
-        assertThat(verifier.verify("$f(x)=x^2$", "$f(y)=y^2$", MathConfig.defaults().withStrict(false)).equal()).isTrue();
+        assertThat(symja.get().verify("$f(x)=x^2$", "$f(y)=y^2$").equal()).isFalse();
+        assertThat(symja.get().verify("$f(x)=x^2$", "$f(y)=y^2$", MathConfig.defaults().withStrict(false)).equal()).isTrue();
     }
 
     @Test
     void setRelationComparisonIsOneWayUnlessAllowed() {
-        assertThat(verifier.verify("$1 < x < 2$", "$(1,2)$").equal()).isTrue();
-        assertThat(verifier.verify("$(1,2)$", "$1 < x < 2$").equal()).isFalse();
-        assertThat(verifier.verify("$(1,2)$", "$1 < x < 2$", MathConfig.defaults().withAllowSetRelation(true)).equal()).isTrue();
+        assertThat(symja.get().verify("$1 < x < 2$", "$(1,2)$").equal()).isTrue();
+        assertThat(symja.get().verify("$(1,2)$", "$1 < x < 2$").equal()).isFalse();
+        assertThat(symja.get().verify("$(1,2)$", "$1 < x < 2$", MathConfig.defaults().withAllowSetRelation(true)).equal()).isTrue();
     }
 
     @Test
     void multipleChoiceLettersWhenTheBenchmarkDeclaresThem() {
         MathConfig mc = MathConfig.defaults().withChoices(List.of("A", "B", "C", "D", "E"));
-        assertThat(verifier.verify("C", "Comparing the options, the answer is (C).", mc).equal()).isTrue();
-        assertThat(verifier.verify("C", "so we pick $\\boxed{\\text{(C)}}$", mc).equal()).isTrue();
-        assertThat(verifier.verify("B", "so we pick $\\boxed{\\text{(C)}}$", mc).equal()).isFalse();
-        assertThat(verifier.verify("D", "Answer: D", mc).equal()).isTrue();
+        assertThat(symja.get().verify("C", "Comparing the options, the answer is (C).", mc).equal()).isTrue();
+        assertThat(symja.get().verify("C", "so we pick $\\boxed{\\text{(C)}}$", mc).equal()).isTrue();
+        assertThat(symja.get().verify("B", "so we pick $\\boxed{\\text{(C)}}$", mc).equal()).isFalse();
+        assertThat(symja.get().verify("D", "Answer: D", mc).equal()).isTrue();
     }
 
     @Test
     void aVerdictNamesWhatWasExtractedAndWhy() {
-        MathVerdict v = verifier.verify("\\frac{1}{2}", "so it is $\\boxed{0.5}$");
+        MathVerdict v = symja.get().verify("\\frac{1}{2}", "so it is $\\boxed{0.5}$");
         assertThat(v.equal()).isTrue();
         assertThat(v.timedOut()).isFalse();
         assertThat(v.extractedGold()).containsExactly("\\frac{1}{2}");
         assertThat(v.extractedPred()).containsExactly("0.5");
         assertThat(v.reason()).isEqualTo("same expression");
-        assertThat(verifier.verify("1/3", "$0.333333$").reason()).isEqualTo("equal at 6 decimal places");
-        MathVerdict none = verifier.verify("3", "I could not solve it.");
+        assertThat(symja.get().verify("1/3", "$0.333333$").reason()).isEqualTo("equal at 6 decimal places");
+        MathVerdict none = symja.get().verify("3", "I could not solve it.");
         assertThat(none.equal()).isFalse();
         assertThat(none.reason()).isEqualTo("no answer found in the prediction");
     }
