@@ -63,10 +63,12 @@ class OpenAiClientTest {
             for (int i = 0; i < 200; i++) {
                 assertThat(fs.get(i).get().text()).isEqualTo("for q" + i + " seed " + i);
             }
-            // Every injected fault cost one retry (a slow reply is abandoned at the timeout and asked again).
+            // Every injected fault cost a retry (a slow reply is abandoned at the timeout and asked again), and
+            // every retry was one more request. Not exactly one retry per fault: on a loaded machine a normal
+            // reply can also miss the timeout, and that is retried the same way.
             assertThat(s.faults.get()).isGreaterThan(10);
-            assertThat(c.stats().retries()).isEqualTo(s.faults.get());
-            assertThat(c.stats().requests()).isEqualTo(200 + s.faults.get());
+            assertThat(c.stats().retries()).isGreaterThanOrEqualTo(s.faults.get());
+            assertThat(c.stats().requests()).isEqualTo(200 + c.stats().retries());
         }
     }
 
