@@ -280,8 +280,9 @@ public final class CompletionStore implements AutoCloseable {
     /** One verifier's stored verdicts on one problem, by sample index. */
     public synchronized Map<Integer, StoredVerdict> verdictsWithAnswers(String specHash, String problemId, String verifier) {
         Map<Integer, StoredVerdict> out = new TreeMap<>();
-        query("SELECT sample_index, outcome, extracted FROM verdicts WHERE spec_hash = ? AND problem_id = ? AND verifier = ?",
-                rs -> out.put(rs.getInt(1), new StoredVerdict(Outcome.valueOf(rs.getString(2)), rs.getString(3))), specHash, problemId, verifier);
+        query("SELECT sample_index, outcome, extracted, reason FROM verdicts WHERE spec_hash = ? AND problem_id = ? AND verifier = ?",
+                rs -> out.put(rs.getInt(1), new StoredVerdict(Outcome.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4))), specHash,
+                problemId, verifier);
         return out;
     }
 

@@ -26,7 +26,7 @@ public record EvalPlan(String benchmark, List<Problem> problems, GenerationSpec 
     }
 
     public String prompt(Problem p) {
-        return spec.promptTemplate().replace("{problem}", p.prompt());
+        return PromptTemplates.apply(spec.promptTemplate(), p);
     }
 
     public List<String> problemIds() {

@@ -166,7 +166,7 @@ public final class EvalRunner {
             if (v.outcome() != Outcome.VERIFIER_TIMEOUT) {
                 rows.get(pi).add(new CompletionStore.VerdictRow(c.sampleIndex(), v.outcome(), v.answer(), v.reason()));
             }
-            verdicts.get(pi).put(c.sampleIndex(), new StoredVerdict(v.outcome(), v.answer()));
+            verdicts.get(pi).put(c.sampleIndex(), new StoredVerdict(v.outcome(), v.answer(), v.reason()));
         }
         // Clustering answers asks the verifier too: problems in parallel, one per core; the store serializes writes.
         List<java.util.concurrent.Future<ProblemSamples>> fs = new ArrayList<>();

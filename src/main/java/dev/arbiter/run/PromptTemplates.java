@@ -1,6 +1,7 @@
 package dev.arbiter.run;
 
 import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.Problem;
 
 /** The default prompts a run asks a model with; {problem} is where the problem's text goes. */
 public final class PromptTemplates {
@@ -10,6 +11,11 @@ public final class PromptTemplates {
     public static final String CODE = "{problem}\n\nSolve the problem in Python 3. End your answer with the complete program in one ```python code block.";
 
     private PromptTemplates() {}
+
+    /** The prompt a template asks for a problem: the problem's text in place of {problem}. */
+    public static String apply(String template, Problem problem) {
+        return template.replace("{problem}", problem.prompt());
+    }
 
     public static String forKind(Kind kind) {
         return kind == Kind.CODE ? CODE : MATH;

@@ -2,5 +2,5 @@ package dev.arbiter.run;
 
 import dev.arbiter.verify.Outcome;
 
-/** A verdict as kept in the store: its outcome and the answer extracted from the completion. */
-public record StoredVerdict(Outcome outcome, String extracted) {}
+/** A verdict as kept in the store: its outcome, the answer extracted from the completion, and the verifier's reason (for code, the first failing test). */
+public record StoredVerdict(Outcome outcome, String extracted, String reason) {}

@@ -59,7 +59,7 @@ class PostgresStoreTest {
             store.putVerdict(h, "a", 0, "v2", Outcome.NO_ANSWER, null, null);
         }
         try (CompletionStore store = CompletionStore.open(url)) {
-            assertThat(store.verdictsWithAnswers(h, "a", "v1").get(0)).isEqualTo(new StoredVerdict(Outcome.CORRECT, "4"));
+            assertThat(store.verdictsWithAnswers(h, "a", "v1").get(0)).isEqualTo(new StoredVerdict(Outcome.CORRECT, "4", "again"));
             assertThat(store.verdict(h, "a", 0, "v2")).contains(Outcome.NO_ANSWER);
         }
     }

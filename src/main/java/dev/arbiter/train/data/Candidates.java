@@ -7,8 +7,9 @@ import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
 import dev.arbiter.reward.TestsJson;
-import dev.arbiter.run.Completion;
 import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.PromptTemplates;
+import dev.arbiter.run.RunSamples;
 import dev.arbiter.run.RunSummary;
 import dev.arbiter.verify.code.CodeGrader;
 import java.io.IOException;
@@ -27,7 +28,7 @@ public final class Candidates {
 
     /** The human turn for a benchmark problem: {@code template} with {problem} replaced. */
     static String prompt(String template, Problem p) {
-        return template.replace("{problem}", p.prompt());
+        return PromptTemplates.apply(template, p);
     }
 
     private static Candidate of(String id, Problem p, String template, String response, boolean truncated) {
@@ -136,30 +137,11 @@ public final class Candidates {
      */
     public static List<Candidate> fromRun(RunSummary run, CompletionStore store, Function<String, List<Problem>> problemsOf, String templateOverride) {
         List<Candidate> out = new ArrayList<>();
-        for (RunSummary.Bench b : run.config().benchmarks()) {
-            Map<String, Problem> byId = new java.util.HashMap<>();
-            problemsOf.apply(b.name()).forEach(p -> byId.put(p.id(), p));
-            String template = templateOverride;
-            if (template == null) {
-                String spec = store.specJson(b.generationHash()).orElseThrow(() -> new IllegalArgumentException(
-                        "the store holds no generation spec " + b.generationHash() + " for " + b.name() + "; is it the run's store?"));
-                JsonNode s = parse(spec);
-                template = s == null ? null : s.path("prompt_template").asText(null);
-                if (template == null) {
-                    throw new IllegalArgumentException("the stored spec of " + b.name() + " has no prompt_template");
-                }
-            }
-            for (String pid : b.problemIds()) {
-                Problem p = byId.get(pid);
-                if (p == null) {
-                    throw new IllegalArgumentException("problem " + pid + " of the run is not in " + b.name() + " as loaded now"
-                            + " (a LiveCodeBench run needs the same --release, --from and --to)");
-                }
-                for (Completion c : store.completions(b.generationHash(), pid)) {
-                    if (c.sampleIndex() < run.n()) {
-                        out.add(of(pid + "#" + c.sampleIndex(), p, template, c.text(), c.truncated()));
-                    }
-                }
+        for (RunSamples.BenchmarkSamples b : RunSamples.read(run, store, problemsOf)) {
+            String template = templateOverride != null ? templateOverride : b.promptTemplate();
+            for (RunSamples.ProblemSamples p : b.problems()) {
+                p.slots().forEach(s -> s.stored().ifPresent(c ->
+                        out.add(of(p.problem().id() + "#" + c.sampleIndex(), p.problem(), template, c.text(), c.truncated()))));
             }
         }
         return out;
