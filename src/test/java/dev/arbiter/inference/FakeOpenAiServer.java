@@ -89,6 +89,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** Requests whose prompt contains {@code text} and whose seed is {@code seed} are refused with a 400, which the client does not retry. */
+    public void refuse(String text, long seed) {
+        this.refused = new String[] {text, Long.toString(seed)};
+    }
+
+    private volatile String[] refused;
+
     /** A share of requests (0..1) that get one of the four faults, chosen at random. */
     public void faultRate(double rate, long slowMillis) {
         this.faultRate = rate;
@@ -111,6 +118,12 @@ public final class FakeOpenAiServer implements AutoCloseable {
             bodies.add(req);
             if (!req.path("model").isTextual()) {
                 send(ex, 400, "{\"error\":{\"message\":\"model is required\"}}");
+                return;
+            }
+            String[] no = refused;
+            String asked = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
+            if (no != null && asked.contains(no[0]) && req.path("seed").asText().equals(no[1])) {
+                send(ex, 400, "{\"error\":{\"message\":\"refused by the test\"}}");
                 return;
             }
             Fault f = nextFault();
