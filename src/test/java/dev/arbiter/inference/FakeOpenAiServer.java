@@ -28,6 +28,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public record Reply(String text, String finishReason) {}
 
+    /** Thrown by a model to have the server refuse the request with HTTP 400 and this message, as a server refuses what it cannot take. */
+    public static final class Refusal extends RuntimeException {
+        public Refusal(String message) {
+            super(message);
+        }
+    }
+
     public enum Fault { NONE, SERVER_ERROR, TOO_MANY, RESET, SLOW }
 
     /**
@@ -134,7 +141,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 case NONE -> { }
             }
             String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
-            Reply r = continuation != null ? continued(prompt, req) : model.reply(prompt, req.path("seed").asLong());
+            Reply r;
+            try {
+                r = continuation != null ? continued(prompt, req) : model.reply(prompt, req.path("seed").asLong());
+            } catch (Refusal refused) {
+                send(ex, 400, Json.line(Json.mapper().createObjectNode().set("error", Json.mapper().createObjectNode().put("message", refused.getMessage()))));
+                return;
+            }
             ObjectNode out = Json.mapper().createObjectNode();
             ObjectNode choice = out.putArray("choices").addObject();
             if (chat) {
