@@ -10,7 +10,7 @@ import picocli.CommandLine;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         subcommands = {DemoCommand.class, BenchmarksCommand.class, EvalCommand.class, ReportCommand.class, SandboxCommand.class, GradeCommand.class, VerifyCommand.class, VerifyBatchCommand.class,
-            BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, CurateCommand.class, PerturbCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
+            BenchCommand.class, ScaleCommand.class, BehavioursCommand.class, ModelCommand.class, ServeCommand.class, RewardServerCommand.class, CurateCommand.class, ExportCommand.class, PerturbCommand.class, TrainCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

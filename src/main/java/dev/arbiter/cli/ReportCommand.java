@@ -7,6 +7,7 @@ import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.report.Leaderboard;
 import dev.arbiter.report.Site;
 import dev.arbiter.report.SiteServer;
+import dev.arbiter.run.RunProblems;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,7 +32,7 @@ final class ReportCommand extends CommandBase {
         if (serve == (out != null)) {
             throw new CommandLine.ParameterException(cl, "give --out DIR (write the site) or --serve (serve it on localhost), one of them");
         }
-        var problems = data.open().runProblems(window.selection(), jsonl);
+        var problems = RunProblems.loader(data.open(), window.selection(), jsonl);
         if (serve) {
             Ports.requireFree(host, port, "--port");
             SiteServer server = SiteServer.start(runs, store, problems, host, port);

@@ -7,6 +7,7 @@ import dev.arbiter.benchmark.Selection;
 import dev.arbiter.inference.FakeOpenAiServer;
 import dev.arbiter.json.Json;
 import dev.arbiter.report.SiteServer;
+import dev.arbiter.run.RunProblems;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -36,7 +38,15 @@ class ReportSiteCliTest {
 
     /** Answers right unless (seed + bias) % 4 == 3; the hostile one writes HTML of its own into every answer. */
     private static FakeOpenAiServer.Model model(int bias, boolean hostile) {
+        return model(bias, hostile, new AtomicBoolean());
+    }
+
+    /** The same, refusing sample {@code seed} 1 or 2 of "What is $1 + 7$?" (HTTP 400, not retried) while {@code refuse} holds. */
+    private static FakeOpenAiServer.Model model(int bias, boolean hostile, AtomicBoolean refuse) {
         return (prompt, seed) -> {
+            if (refuse.get() && prompt.contains("What is $1 + 7$?") && seed == (hostile ? 2 : 1)) {
+                throw new FakeOpenAiServer.Refusal("refused by the test");
+            }
             Matcher m = SUM.matcher(prompt);
             long sum = m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) : -1;
             long said = (seed + bias) % 4 == 3 ? sum + 1 : sum;
@@ -133,8 +143,7 @@ class ReportSiteCliTest {
     @Test
     void aFailedRequestIsMissingAndAHostileCompletionIsText() throws Exception {
         List<Path> jsonl = List.of(problems("sums.jsonl", 3));
-        try (FakeOpenAiServer s = new FakeOpenAiServer(model(0, true))) {
-            s.refuse("What is $1 + 7$?", 2); // sample 2 of q1 never arrives
+        try (FakeOpenAiServer s = new FakeOpenAiServer(model(0, true, new AtomicBoolean(true)))) { // sample 2 of q1 never arrives
             Path run = eval(s, "hostile", jsonl, "run");
             CliTest.Result r = report(jsonl, "--from-run", run.toString(), "--out", dir.resolve("site").toString());
             assertThat(r.code()).as(r.err()).isZero();
@@ -155,12 +164,12 @@ class ReportSiteCliTest {
     @Test
     void theServedSiteFollowsItsStoreAndServesNothingElse() throws Exception {
         List<Path> jsonl = List.of(problems("sums.jsonl", 2));
-        try (FakeOpenAiServer s = new FakeOpenAiServer(model(0, false))) {
-            s.refuse("What is $1 + 7$?", 1);
+        AtomicBoolean refuse = new AtomicBoolean(true);
+        try (FakeOpenAiServer s = new FakeOpenAiServer(model(0, false, refuse))) {
             Path run = eval(s, "alpha", jsonl, "run");
-            Benchmarks data = Benchmarks.open(Files.createDirectories(dir.resolve("data")), true);
+            var problems = RunProblems.loader(Benchmarks.open(Files.createDirectories(dir.resolve("data")), true), Selection.DEFAULT, jsonl);
             HttpClient http = HttpClient.newHttpClient();
-            try (SiteServer server = SiteServer.start(List.of(run), null, data.runProblems(Selection.DEFAULT, jsonl), "127.0.0.1", 0)) {
+            try (SiteServer server = SiteServer.start(List.of(run), null, problems, "127.0.0.1", 0)) {
                 URI base = server.uri();
                 HttpResponse<String> index = http.send(HttpRequest.newBuilder(base).build(), HttpResponse.BodyHandlers.ofString());
                 assertThat(index.statusCode()).isEqualTo(200);
@@ -175,7 +184,7 @@ class ReportSiteCliTest {
                     assertThat(r.statusCode()).as(outside).isEqualTo(404);
                 }
                 // the same command again fetches the missing sample into the store; the next page load shows it
-                s.refuse("nothing", -1);
+                refuse.set(false);
                 eval(s, "alpha", jsonl, "run");
                 assertThat(http.send(HttpRequest.newBuilder(base.resolve(q1)).build(), HttpResponse.BodyHandlers.ofString()).body())
                         .doesNotContain("1 missing").contains("correct of 4 graded");

@@ -28,6 +28,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public record Reply(String text, String finishReason) {}
 
+    /** Thrown by a model to have the server refuse the request with HTTP 400 and this message, as a server refuses what it cannot take. */
+    public static final class Refusal extends RuntimeException {
+        public Refusal(String message) {
+            super(message);
+        }
+    }
+
     public enum Fault { NONE, SERVER_ERROR, TOO_MANY, RESET, SLOW }
 
     /**
@@ -89,13 +96,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** Requests whose prompt contains {@code text} and whose seed is {@code seed} are refused with a 400, which the client does not retry. */
-    public void refuse(String text, long seed) {
-        this.refused = new String[] {text, Long.toString(seed)};
-    }
-
-    private volatile String[] refused;
-
     /** A share of requests (0..1) that get one of the four faults, chosen at random. */
     public void faultRate(double rate, long slowMillis) {
         this.faultRate = rate;
@@ -120,12 +120,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 send(ex, 400, "{\"error\":{\"message\":\"model is required\"}}");
                 return;
             }
-            String[] no = refused;
-            String asked = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
-            if (no != null && asked.contains(no[0]) && req.path("seed").asText().equals(no[1])) {
-                send(ex, 400, "{\"error\":{\"message\":\"refused by the test\"}}");
-                return;
-            }
             Fault f = nextFault();
             if (f != Fault.NONE) {
                 faults.incrementAndGet();
@@ -147,7 +141,13 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 case NONE -> { }
             }
             String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
-            Reply r = continuation != null ? continued(prompt, req) : model.reply(prompt, req.path("seed").asLong());
+            Reply r;
+            try {
+                r = continuation != null ? continued(prompt, req) : model.reply(prompt, req.path("seed").asLong());
+            } catch (Refusal refused) {
+                send(ex, 400, Json.line(Json.mapper().createObjectNode().set("error", Json.mapper().createObjectNode().put("message", refused.getMessage()))));
+                return;
+            }
             ObjectNode out = Json.mapper().createObjectNode();
             ObjectNode choice = out.putArray("choices").addObject();
             if (chat) {

@@ -8,6 +8,7 @@ import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.json.Json;
 import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.RunProblems;
 import dev.arbiter.run.InputFiles;
 import dev.arbiter.run.RunException;
 import dev.arbiter.run.RunSummary;
@@ -165,7 +166,7 @@ public final class Curation {
             RunSummary rf = RunSummary.openRun(in.run(), in.store());
             input.put("model", rf.model()).put("n", rf.n());
             try (CompletionStore st = CompletionStore.open(rf.store())) {
-                List<Candidate> cs = Candidates.fromRun(rf, st, b.runProblems(in.window(), in.jsonl()), in.promptTemplate());
+                List<Candidate> cs = Candidates.fromRun(rf, st, RunProblems.loader(b, in.window(), in.jsonl()), in.promptTemplate());
                 about.put("prompt_template", in.promptTemplate() != null ? in.promptTemplate() : "(the run's own)");
                 return cs;
             }
