@@ -65,6 +65,11 @@ FRAME_HEAD_MAX = 32
 KILL_GRACE_S = 1.0
 # How often the driver reads the job's CPU time when the per-test limit counts CPU.
 CPU_POLL_S = 0.02
+# How long an LCB child may take to load numpy before any of the program's code runs. That is the
+# harness's work (LCB's runner has numpy loaded), timed by none of the program's clocks; past this
+# the job is a harness failure, never a verdict on the program (and the client, which waits the
+# global budget and 30 s more, still has its answer).
+NUMPY_LOAD_BUDGET_S = 20
 
 DEFAULT_LIMITS = {
     "wall_ms": 10_000,
@@ -857,7 +862,7 @@ class Channel:
         if nl < 0:
             return ("bad", "a malformed result frame") if len(self.buf) >= FRAME_HEAD_MAX else None
         head = bytes(self.buf[:nl]).split()
-        if len(head) != 2 or head[0] not in (b"L", b"E", b"O", b"V", b"N", b"T", b"X") or not head[1].isdigit():
+        if len(head) != 2 or head[0] not in (b"P", b"L", b"E", b"O", b"V", b"N", b"T", b"X") or not head[1].isdigit():
             return "bad", "a malformed result frame"
         n = int(head[1])
         if n > cap:
@@ -882,6 +887,8 @@ def op_lcb(req):
     # LCB looks for "class Solution" in what it compiles: for stdin programs, the rewritten source.
     payload = {"fn_name": fn_name, "timeout_s": timeout, "clock": "cpu" if cpu_clock else "wall",
                "has_solution": "class Solution" in source, "pad_lines": pad_lines,
+               # A program that names numpy has it loaded before its clocks start (see the P frame).
+               "numpy": "numpy" in source,
                "code": source if compiled is None else compiled}
     results, tests, meta = [], [], {}
 
@@ -951,8 +958,9 @@ def op_lcb(req):
         clock = JobClock(pid, every_process=cpu_clock)
         channel.queue_inputs(inputs)
         channel.flush()
-        budget_end = start + budget_s
-        state = {"idx": -1, "since": start, "cpu": 0}  # idx -1: loading; then the test being answered
+        # idx -1: loading; then the test being answered. While numpy loads (before the P frame),
+        # no clock of the program's runs.
+        state = {"idx": -1, "since": start, "cpu": 0, "numpy": payload["numpy"], "budget_end": start + budget_s}
 
         def on_frame(frame):
             """Handles one frame; True while grading goes on."""
@@ -965,6 +973,14 @@ def op_lcb(req):
             if kind == "bad":
                 fail(-5, "Test runner died: %s (the program wrote to the harness's channel)" % body, test=max(idx, 0))
                 return False
+            if state["numpy"]:
+                if kind != "P":
+                    fail(-5, "Test runner died: an answer before numpy was loaded (the program wrote to the harness's channel)")
+                    return False
+                state["numpy"] = False
+                state["since"] = now
+                state["budget_end"] = now + budget_s
+                return True
             if idx < 0:
                 if kind == "E":
                     fail(-4, "Error during testing: " + program_text(body)[:2000])
@@ -997,7 +1013,11 @@ def op_lcb(req):
         watch = [zygote.sock, channel.res] + ([] if REQUESTS.eof else [0])
         while True:
             now = time.monotonic()
-            end = budget_end if cpu_clock else min(budget_end, state["since"] + timeout + KILL_GRACE_S)
+            budget_end = state["budget_end"]
+            if state["numpy"]:
+                end = start + NUMPY_LOAD_BUDGET_S
+            else:
+                end = budget_end if cpu_clock else min(budget_end, state["since"] + timeout + KILL_GRACE_S)
             if now >= end:
                 timed_out = True
                 break
@@ -1026,10 +1046,14 @@ def op_lcb(req):
         if pid is not None:
             kill(pid)
             report = zygote.exit_report(30)
+        if state["numpy"] and not meta:
+            stderr, _ = read_capped(job.err, 4000)
+            raise HarnessError("numpy did not load in the job's process%s: %s"
+                               % (" in %d s" % NUMPY_LOAD_BUDGET_S if timed_out else "", stderr[-1000:] or classify(report, False, lim, "")["status"]))
         wall_ms = int((time.monotonic() - start) * 1000)
         if not meta and len(results) < len(inputs):
             stderr, _ = read_capped(job.err, 4000)
-            if timed_out and time.monotonic() >= budget_end:
+            if timed_out and time.monotonic() >= state["budget_end"]:
                 fail(-1, "Global timeout after %d s" % budget_s)
             elif timed_out:
                 fail(-3, "Time Limit Exceeded", error="still running %.0f s past the limit" % KILL_GRACE_S, test=max(idx, 0))

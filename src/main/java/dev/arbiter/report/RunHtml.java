@@ -27,6 +27,7 @@ final class RunHtml {
         row(sb, "truncated samples", c.truncated());
         row(sb, "strategy", c.strategy());
         row(sb, "arbiter", s.arbiterVersion() + (s.gitCommit() == null ? "" : " (" + s.gitCommit() + ")"));
+        row(sb, "machine", s.machine() == null ? null : s.machine().describe());
         row(sb, "started", s.startedAt() == null ? null : s.startedAt().toString());
         row(sb, "finished", s.finishedAt() == null ? null : s.finishedAt().toString());
         row(sb, "wall time", s.wallS() == null ? null : String.format(java.util.Locale.ROOT, "%.1f s", s.wallS()));

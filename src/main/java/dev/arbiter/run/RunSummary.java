@@ -33,7 +33,7 @@ import java.util.Map;
  * {@code arbiter eval} writes it, {@code arbiter report} merges rows of several, and scale, behaviours
  * and curate find a finished run's samples through its config.
  */
-public record RunSummary(String arbiterVersion, String gitCommit, Instant startedAt, Instant finishedAt, Double wallS,
+public record RunSummary(String arbiterVersion, String gitCommit, Instant startedAt, Instant finishedAt, Double wallS, Machine machine,
                          Config config, List<Row> benchmarks, Run run) {
     public static final String FILE = "summary.json";
 
@@ -126,11 +126,34 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
 
     public record Calls(long calls, long cached, long promptTokens, long completionTokens) {}
 
-    /** This summary for a run that started at {@code startedAt} and ends now, stamped with this build. */
+    /** The machine a run was graded on (null in summaries written before it was recorded). */
+    public record Machine(String host, String os, String arch, int cores, long memoryMb, String runtime) {
+        public static Machine current() {
+            String host;
+            try {
+                host = java.net.InetAddress.getLocalHost().getHostName();
+            } catch (java.io.IOException e) {
+                host = null;
+            }
+            long memory = java.lang.management.ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os
+                    ? os.getTotalMemorySize() / (1024 * 1024) : 0;
+            return new Machine(host, System.getProperty("os.name") + " " + System.getProperty("os.version"), System.getProperty("os.arch"),
+                    Runtime.getRuntime().availableProcessors(), memory, Runtime.version().toString());
+        }
+
+        /** The machine in one line, as a report shows it. */
+        public String describe() {
+            return (host == null ? "" : host + ": ") + os + " " + arch + ", " + cores + " cores, " + String.format(java.util.Locale.ROOT, "%,d", memoryMb)
+                    + " MiB, Java " + runtime;
+        }
+    }
+
+    /** This summary for a run that started at {@code startedAt} and ends now, stamped with this build and machine. */
     public static RunSummary finished(Instant startedAt, Config config, List<Row> rows, Run run) {
         Instant end = Instant.now();
         BuildInfo b = BuildInfo.current();
-        return new RunSummary(b.version(), b.commit(), startedAt, end, Duration.between(startedAt, end).toMillis() / 1000.0, config, rows, run);
+        return new RunSummary(b.version(), b.commit(), startedAt, end, Duration.between(startedAt, end).toMillis() / 1000.0, Machine.current(), config,
+                rows, run);
     }
 
     public String model() {
@@ -147,7 +170,7 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
 
     /** The same run with another store location (a moved file, or a URL with its password). */
     public RunSummary withStore(String location) {
-        return new RunSummary(arbiterVersion, gitCommit, startedAt, finishedAt, wallS, config.withStore(location), benchmarks, run);
+        return new RunSummary(arbiterVersion, gitCommit, startedAt, finishedAt, wallS, machine, config.withStore(location), benchmarks, run);
     }
 
     // ---- JSON

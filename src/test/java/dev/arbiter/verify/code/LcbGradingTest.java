@@ -306,6 +306,22 @@ class LcbGradingTest {
     }
 
     @Test
+    void numpysImportCostsAProgramNoneOfItsTime() {
+        // LCB's runner has numpy loaded before any program runs, so `import numpy` takes no time of
+        // the program's own: loading it under the program's timer turned a slow disk into "Error
+        // during testing: TimeoutException()" (-4) for a right program.
+        Problem call = callProblem("f", List.of("3"), List.of("true"));
+        // A program that names numpy finds it loaded before any of its code runs, as in LCB.
+        CodeVerdict named = grader.grade(call, fenced("import sys\nLOADED = 'numpy' in sys.modules\ndef f(x):\n    return LOADED\n"));
+        assertThat(named.results()).as(String.valueOf(named.firstFailure())).containsExactly(true);
+        // One that reaches it another way loads it with LCB's timer (armed while the program loads) held.
+        String dynamic = "import signal\nbefore = signal.getitimer(signal.ITIMER_REAL)[0]\nnp = __import__('nu' + 'mpy')\n"
+                + "spent = before - signal.getitimer(signal.ITIMER_REAL)[0]\ndef f(x):\n    return before > 0 and spent < 0.02\n";
+        CodeVerdict reached = grader.grade(call, fenced(dynamic));
+        assertThat(reached.results()).as(String.valueOf(reached.firstFailure())).containsExactly(true);
+    }
+
+    @Test
     void syntaxErrorsGiveLcbsLineNumbers() {
         // Call-based code follows the prelude (35 lines) and a blank line: LCB reports the line within that whole.
         Problem call = callProblem("f", List.of("0"), List.of("0"));
