@@ -66,6 +66,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
         s.continuation = c;
         return s;
     }
+    private volatile java.util.function.BiPredicate<String, Long> refused = (prompt, seed) -> false;
     private volatile double faultRate;
     private volatile long slowMillis = 3_000;
     private final Random random = new Random(5);
@@ -95,6 +96,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
         this.slowMillis = slowMillis;
     }
 
+    /** Requests whose prompt and seed match are refused with HTTP 400, every time: their samples stay missing. */
+    public void refuse(java.util.function.BiPredicate<String, Long> which) {
+        this.refused = which;
+    }
+
     private Fault nextFault() {
         synchronized (random) {
             if (random.nextDouble() >= faultRate) {
@@ -111,6 +117,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
             bodies.add(req);
             if (!req.path("model").isTextual()) {
                 send(ex, 400, "{\"error\":{\"message\":\"model is required\"}}");
+                return;
+            }
+            String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
+            if (refused.test(prompt, req.path("seed").asLong())) {
+                send(ex, 400, "{\"error\":{\"message\":\"refused by the test\"}}");
                 return;
             }
             Fault f = nextFault();
@@ -133,7 +144,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 case SLOW -> sleep(slowMillis);
                 case NONE -> { }
             }
-            String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
             Reply r = continuation != null ? continued(prompt, req) : model.reply(prompt, req.path("seed").asLong());
             ObjectNode out = Json.mapper().createObjectNode();
             ObjectNode choice = out.putArray("choices").addObject();

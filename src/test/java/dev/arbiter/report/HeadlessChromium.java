@@ -44,9 +44,14 @@ public final class HeadlessChromium implements BeforeAllCallback, AfterAllCallba
         return Path.of(set != null && !set.isBlank() ? set : fallback);
     }
 
+    /** A file, not only a path: as root, Files.isExecutable holds for a path with nothing there. */
+    private static boolean installed(Path binary) {
+        return Files.isRegularFile(binary) && Files.isExecutable(binary);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws IOException {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER);
+        boolean present = installed(CHROMIUM) && installed(DRIVER);
         String why = "no " + CHROMIUM + " or " + DRIVER + "; `bash .ci/run` installs Debian's chromium and chromium-driver";
         if ("1".equals(System.getenv("ARBITER_REQUIRE_BROWSER"))) {
             assertThat(present).as(why + " (ARBITER_REQUIRE_BROWSER is set)").isTrue();
