@@ -122,6 +122,28 @@ public final class Benchmarks {
     }
 
     /**
+     * A finished run's benchmarks loaded again by the names the run recorded: a shipped one in
+     * {@code selection}, a user's math file (recorded as {@link #JSONL_PREFIX}NAME) from the file of that
+     * name among {@code jsonl}.
+     *
+     * @throws IllegalArgumentException when the run read a file that is not among {@code jsonl}
+     */
+    public java.util.function.Function<String, List<Problem>> runProblems(Selection selection, List<Path> jsonl) {
+        return name -> {
+            if (!name.startsWith(JSONL_PREFIX)) {
+                return load(name, selection).problems();
+            }
+            String file = name.substring(JSONL_PREFIX.length());
+            for (Path f : jsonl) {
+                if (f.getFileName().toString().equals(file)) {
+                    return loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())).problems();
+                }
+            }
+            throw new IllegalArgumentException("the run read its problems from your file " + file + ": pass it with --jsonl FILE");
+        };
+    }
+
+    /**
      * Loads what {@code name} names: a shipped benchmark in the selection (asked for only then), or
      * {@link #JSONL_PREFIX}PATH read through the field pairs ({@code ours=theirs}) as {@code kind} (math when null).
      *

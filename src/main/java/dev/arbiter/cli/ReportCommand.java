@@ -1,25 +1,56 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.Ports;
+import dev.arbiter.Shutdown;
+import dev.arbiter.cli.options.DataOptions;
+import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.report.Leaderboard;
+import dev.arbiter.report.Site;
+import dev.arbiter.report.SiteServer;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
-@Command(name = "report", mixinStandardHelpOptions = true)
+@Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false)
 final class ReportCommand extends CommandBase {
-    @Parameters(arity = "1..*", paramLabel = "RUN_DIR", description = "Folders written by `arbiter eval` (each holds summary.json).")
-    List<Path> runs;
-
-    @Option(names = "--out", required = true, paramLabel = "DIR") Path out;
+    @Option(names = "--from-run", required = true, paramLabel = "DIR") List<Path> runs;
+    @Option(names = "--out", paramLabel = "DIR") Path out;
+    @Option(names = "--serve") boolean serve;
+    @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST") String host;
+    @Option(names = "--port", defaultValue = "8080", paramLabel = "P") int port;
+    @Option(names = "--store", paramLabel = "FILE|URL") String store;
+    @Option(names = "--jsonl", paramLabel = "FILE") List<Path> jsonl = new ArrayList<>();
+    @CommandLine.Mixin SelectionOptions window;
+    @CommandLine.Mixin DataOptions data;
 
     @Override
     protected int run(CommandLine cl) throws Exception {
-        var merged = Leaderboard.merge(runs, out);
-        cl.getOut().print(Leaderboard.markdown(merged.benchmarks()));
-        cl.getOut().flush();
+        if (serve == (out != null)) {
+            throw new CommandLine.ParameterException(cl, "give --out DIR (write the site) or --serve (serve it on localhost), one of them");
+        }
+        var problems = data.open().runProblems(window.selection(), jsonl);
+        if (serve) {
+            Ports.requireFree(host, port, "--port");
+            SiteServer server = SiteServer.start(runs, store, problems, host, port);
+            var stopped = Shutdown.onShutdown("arbiter-report-stop", () -> {
+                try {
+                    server.close();
+                } catch (java.io.IOException e) {
+                    cl.getErr().println("arbiter report: " + e.getMessage());
+                }
+            });
+            cl.getErr().printf("arbiter report: serving %s; each page load shows what the runs' stores hold then; Ctrl-C stops%n", server.uri());
+            cl.getErr().flush();
+            stopped.await();
+            return 0;
+        }
+        Site.Written w = Site.write(runs, store, problems, out, cl.getErr());
+        cl.getOut().print(Leaderboard.markdown(w.merged().benchmarks()));
+        cl.getOut().printf("%nwrote %s: %d runs, %d models in the grid, %d scores kept apart as not comparable, %d pages%n",
+                w.out().resolve("index.html"), w.runIds().size(), w.rows(), w.apart(), w.pages());
         return 0;
     }
 }

@@ -2,20 +2,17 @@ package dev.arbiter.report;
 
 import dev.arbiter.run.MetricSummary;
 import dev.arbiter.run.RunSummary;
-import dev.arbiter.run.RunView;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 /**
- * Writes a run's results: summary.json (everything), leaderboard.md (the table people read, with
- * breakdowns by subject, level or difficulty where the benchmark has them) and, for a run, a
- * self-contained index.html with every problem's samples.
+ * A run's results as files: summary.json (everything) and leaderboard.md (the table people read, with
+ * breakdowns by subject, level or difficulty where the benchmark has them). The pages are the {@link Site}'s.
  */
 public final class Leaderboard {
     /** The rows by benchmark, then the highest pass@1 first. */
@@ -65,31 +62,10 @@ public final class Leaderboard {
         return sb.toString();
     }
 
-    /** Writes summary.json, leaderboard.md and (unless {@code html} is null) index.html into {@code dir}, each through a temporary file and a rename. */
-    public static void write(Path dir, RunSummary summary, String html) throws IOException {
+    /** Writes summary.json and leaderboard.md into {@code dir}, each through a temporary file and a rename. */
+    public static void write(Path dir, RunSummary summary) throws IOException {
         summary.write(dir);
         atomically(dir.resolve("leaderboard.md"), markdown(summary.benchmarks()));
-        if (html != null) {
-            atomically(dir.resolve("index.html"), html);
-        }
-    }
-
-    /** A run's report: summary.json, leaderboard.md, and index.html with every problem's samples. */
-    public static void writeRun(Path dir, RunSummary summary, List<RunView.BenchmarkView> pages) throws IOException {
-        String title = summary.benchmarks().getFirst().model() + " (" + summary.config().generationHash().substring(0, 12) + ")";
-        write(dir, summary, RunPage.html(title, pages));
-    }
-
-    /** One leaderboard of the rows of several runs' folders, sorted by benchmark then pass@1, written into {@code out}. */
-    public static RunSummary merge(List<Path> runs, Path out) throws IOException {
-        List<RunSummary.Row> rows = new java.util.ArrayList<>();
-        Instant start = Instant.now();
-        for (Path run : runs) {
-            rows.addAll(RunSummary.read(run).benchmarks());
-        }
-        RunSummary merged = RunSummary.finished(start, RunSummary.Config.merged(runs.stream().map(Path::toString).toList()), sorted(rows), null);
-        write(out, merged, null);
-        return merged;
     }
 
     private static void atomically(Path target, String text) throws IOException {

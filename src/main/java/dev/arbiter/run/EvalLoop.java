@@ -1,7 +1,5 @@
 package dev.arbiter.run;
 
-import dev.arbiter.benchmark.CodeTests;
-import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.OpenAiClient;
@@ -28,7 +26,7 @@ import java.util.function.BiPredicate;
 /**
  * The generate–grade loop of an {@link Evaluation}: per benchmark, the missing samples are requested
  * and stored, every stored sample is graded (math under both extraction readings, code in the
- * sandbox), and the metrics, the HTML page's view and the summary are made from the store.
+ * sandbox), and the metrics and the summary are made from the store.
  */
 final class EvalLoop {
     private final Evaluation.Settings s;
@@ -45,13 +43,13 @@ final class EvalLoop {
         this.err = err;
     }
 
-    /** One benchmark's share of the report: its row (null when no sample got a verdict) and its page. */
-    private record Graded(RunSummary.Row row, RunView.BenchmarkView page, RunSummary.BenchmarkRun run, int stillMissing, String noRow) {}
+    /** One benchmark's share of the report: its row (null when no sample got a verdict). */
+    private record Graded(RunSummary.Row row, RunSummary.BenchmarkRun run, int stillMissing, String noRow) {}
 
     Evaluation.Result run(List<EvalPlan> plans, String model, RunSummary.Config config, Path outDir, Instant started, OpenAiClient client,
                           OpenAiClient.Stats preflight, LocalEngine local, Evaluation.StrategyBackend sift) {
         List<RunSummary.Row> rows = new ArrayList<>();
-        List<RunView.BenchmarkView> pages = new ArrayList<>();
+        Map<String, List<Problem>> problems = new LinkedHashMap<>();
         Map<String, RunSummary.BenchmarkRun> perBenchmark = new LinkedHashMap<>();
         Map<String, List<RequestFailures.Group>> failures = new LinkedHashMap<>();
         List<String> noRow = new ArrayList<>();
@@ -74,7 +72,7 @@ final class EvalLoop {
                 }
                 if (g.row() != null) {
                     rows.add(g.row());
-                    pages.add(g.page());
+                    problems.put(p.benchmark(), p.problems());
                 }
             }
         }
@@ -92,7 +90,7 @@ final class EvalLoop {
         if (rows.isEmpty()) {
             warnings.add("arbiter eval: " + (noRow.isEmpty() ? "no sample arrived" : "no sample got a verdict") + ", so no report: "
                     + missingLine(failures, stillMissing));
-            return new Evaluation.Result(null, List.of(), outDir, List.of(), warnings, 1);
+            return new Evaluation.Result(null, null, s.store(), outDir, List.of(), warnings, 1);
         }
         RunSummary summary = RunSummary.finished(started, config, rows, run);
         List<String> notes = new ArrayList<>();
@@ -116,7 +114,7 @@ final class EvalLoop {
         if (stillMissing > 0) {
             warnings.add("arbiter eval: " + missingLine(failures, stillMissing));
         }
-        return new Evaluation.Result(summary, pages, outDir, notes, warnings, stillMissing > 0 ? 1 : 0);
+        return new Evaluation.Result(summary, problems, s.store(), outDir, notes, warnings, stillMissing > 0 ? 1 : 0);
     }
 
     private Graded benchmark(EvalPlan p, String model, CodeTestVerifier code, MathAnswerVerifier flexible, MathAnswerVerifier boxed,
@@ -134,7 +132,7 @@ final class EvalLoop {
         }
         if (before + g.stored() == 0) {
             // nothing to grade: no leaderboard row of NaN
-            return new Graded(null, null, runOf(g, List.of()), total, null);
+            return new Graded(null, runOf(g, List.of()), total, null);
         }
         List<String> notGraded = Collections.synchronizedList(new ArrayList<>());
         TruncationPolicy policy = s.excludeTruncated() ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
@@ -171,7 +169,7 @@ final class EvalLoop {
             String why = p.benchmark() + " has no row: none of its " + (before + g.stored()) + " samples got a verdict ("
                     + String.join("; ", causes.stream().limit(3).map(c -> c.count() + " x " + c.reason()).toList())
                     + (causes.size() > 3 ? "; and " + (causes.size() - 3) + " other causes" : "") + ")";
-            return new Graded(null, null, run, total, why);
+            return new Graded(null, run, total, why);
         }
         Map<String, Map<String, MetricSummary>> breakdown = new TreeMap<>();
         for (String label : List.of("subject", "level", "difficulty")) {
@@ -180,8 +178,7 @@ final class EvalLoop {
             }
         }
         int missing = m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
-        return new Graded(new RunSummary.Row(p.benchmark(), model, m, breakdown), new RunView.BenchmarkView(p.benchmark(), model, m,
-                views(p, verifierName)), run, missing, null);
+        return new Graded(new RunSummary.Row(p.benchmark(), model, m, breakdown), run, missing, null);
     }
 
     private static RunSummary.BenchmarkRun runOf(EvalRunner.Generated g, List<RunSummary.NotGraded> notGraded) {
@@ -227,30 +224,5 @@ final class EvalLoop {
         }
         return missing + " samples are still missing (failed requests, or programs the sandbox could not grade); run the same"
                 + " command again to fetch or grade only those";
-    }
-
-    /** Every problem with its stored samples and verdicts, for the run's HTML page. */
-    private List<RunView.ProblemView> views(EvalPlan plan, String verifierName) {
-        String hash = plan.spec().hash();
-        List<RunView.ProblemView> out = new ArrayList<>();
-        for (Problem p : plan.problems()) {
-            Map<Integer, StoredVerdict> verdicts = st.verdictsWithAnswers(hash, p.id(), verifierName);
-            List<RunView.SampleView> samples = new ArrayList<>();
-            int correct = 0;
-            int graded = 0;
-            for (Completion c : st.completions(hash, p.id())) {
-                if (c.sampleIndex() >= s.n()) {
-                    continue;
-                }
-                StoredVerdict v = verdicts.get(c.sampleIndex());
-                correct += v != null && v.outcome().correct() ? 1 : 0;
-                graded += v != null ? 1 : 0;
-                samples.add(new RunView.SampleView(c.sampleIndex(), v == null ? "ungraded" : v.outcome().label(), v == null ? null : v.extracted(),
-                        c.finishReason(), c.completionTokens(), c.text()));
-            }
-            String gold = p.gold() instanceof MathAnswer a ? a.answer() : p.gold() instanceof CodeTests t ? t.tests().size() + " tests" : "";
-            out.add(new RunView.ProblemView(p.id(), plan.prompt(p), gold, graded == 0 ? 0 : (double) correct / graded, samples));
-        }
-        return out;
     }
 }

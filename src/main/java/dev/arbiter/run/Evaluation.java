@@ -3,6 +3,7 @@ package dev.arbiter.run;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.OpenAiClient;
@@ -23,6 +24,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One `arbiter eval` run: the problems and how they are asked ({@link #prepare}), then sampling what
@@ -146,12 +148,16 @@ public final class Evaluation {
     }
 
     /**
-     * What came of a run: its summary and page (null and empty when no benchmark got a row, or in a dry run), the report's
-     * folder, lines for the user after the leaderboard ({@code notes}) and then on stderr ({@code warnings}: failed requests by
+     * What came of a run: its summary and each graded benchmark's problems (null and empty when no benchmark got a row, or in a
+     * dry run), its store (the location itself, not redacted), the report's folder, lines for the user after the leaderboard ({@code notes}) and then on stderr ({@code warnings}: failed requests by
      * cause, why samples are missing and what helps), and the exit code: 1 when samples are still missing or nothing was graded.
      */
-    public record Result(RunSummary summary, List<RunView.BenchmarkView> pages, Path outDir, List<String> notes, List<String> warnings,
-                         int exitCode) {}
+    public record Result(RunSummary summary, Map<String, List<Problem>> problems, String store, Path outDir, List<String> notes,
+                         List<String> warnings, int exitCode) {
+        public Result {
+            problems = problems == null ? Map.of() : Map.copyOf(problems);
+        }
+    }
 
     private final Settings settings;
     private final Backends.Target target;
@@ -263,7 +269,7 @@ public final class Evaluation {
                             p.problems().size(), s.n(), total, total - missing, missing, s.maxTokens());
                 }
                 out.flush();
-                return new Result(null, List.of(), outDir, List.of(), List.of(), 0);
+                return new Result(null, null, s.store(), outDir, List.of(), List.of(), 0);
             }
             try (LocalEngine local = client == null ? engine.open(target.dir(), target.id()) : null) {
                 InferenceBackend backend = local != null ? local : client;

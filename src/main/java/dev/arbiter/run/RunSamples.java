@@ -83,10 +83,15 @@ public final class RunSamples {
         }
     }
 
-    /** One benchmark of the run: its summary row (null when the summary has none), the prompt template and its problems. */
-    public record BenchmarkSamples(RunSummary.Bench bench, RunSummary.Row row, String promptTemplate, List<ProblemSamples> problems) {
+    /** One benchmark of the run: its summary row (null when the summary has none), its stored generation spec and its problems. */
+    public record BenchmarkSamples(RunSummary.Bench bench, RunSummary.Row row, JsonNode spec, List<ProblemSamples> problems) {
         public BenchmarkSamples {
             problems = List.copyOf(problems);
+        }
+
+        /** The template the model was asked with. */
+        public String promptTemplate() {
+            return spec.path("prompt_template").asText();
         }
     }
 
@@ -99,7 +104,8 @@ public final class RunSamples {
     public static List<BenchmarkSamples> read(RunSummary run, CompletionStore store, Function<String, List<Problem>> problemsOf) {
         List<BenchmarkSamples> out = new ArrayList<>();
         for (RunSummary.Bench b : run.config().benchmarks()) {
-            String template = promptTemplate(store, b);
+            JsonNode spec = spec(store, b);
+            String template = spec.path("prompt_template").asText();
             Map<String, Problem> byId = new HashMap<>();
             problemsOf.apply(b.name()).forEach(p -> byId.put(p.id(), p));
             List<ProblemSamples> problems = new ArrayList<>();
@@ -112,7 +118,7 @@ public final class RunSamples {
                 problems.add(new ProblemSamples(p, PromptTemplates.apply(template, p), slots(run.n(), store, b, pid)));
             }
             RunSummary.Row row = run.benchmarks().stream().filter(r -> r.benchmark().equals(b.name())).findFirst().orElse(null);
-            out.add(new BenchmarkSamples(b, row, template, problems));
+            out.add(new BenchmarkSamples(b, row, spec, problems));
         }
         return out;
     }
@@ -130,20 +136,19 @@ public final class RunSamples {
         return slots;
     }
 
-    /** The template the run's stored generation spec asked with. */
-    private static String promptTemplate(CompletionStore store, RunSummary.Bench b) {
-        String spec = store.specJson(b.generationHash()).orElseThrow(() -> new RunException(
+    /** The benchmark's generation spec as the store holds it, with the prompt template it asked with. */
+    private static JsonNode spec(CompletionStore store, RunSummary.Bench b) {
+        String raw = store.specJson(b.generationHash()).orElseThrow(() -> new RunException(
                 "the store holds no generation spec " + b.generationHash() + " for " + b.name() + "; is it the run's store?"));
         JsonNode s;
         try {
-            s = Json.mapper().readTree(spec);
+            s = Json.mapper().readTree(raw);
         } catch (IOException e) {
             throw new RunException("the stored spec of " + b.name() + " cannot be read: " + e.getMessage());
         }
-        String template = s.path("prompt_template").asText(null);
-        if (template == null) {
+        if (!s.path("prompt_template").isTextual()) {
             throw new RunException("the stored spec of " + b.name() + " has no prompt_template");
         }
-        return template;
+        return s;
     }
 }

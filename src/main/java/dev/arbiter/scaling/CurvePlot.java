@@ -103,6 +103,13 @@ public final class CurvePlot {
         return chart;
     }
 
+    /** The chart as an SVG document. */
+    public static String svg(JFreeChart chart) {
+        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
+        chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
+        return g.getSVGDocument();
+    }
+
     /** Writes {@code stem}.png and {@code stem}.svg, each through a temporary file and a rename. */
     public static void write(Path stem, Labels labels, List<Curve> curves) throws IOException {
         JFreeChart chart = chart(labels, curves);
@@ -112,10 +119,8 @@ public final class CurvePlot {
         Path tmp = dev.arbiter.OutputFiles.tempBeside(png);
         ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, HEIGHT);
         Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-        chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
         Path svgTmp = dev.arbiter.OutputFiles.tempBeside(dir.resolve(stem.getFileName() + ".svg"));
-        Files.writeString(svgTmp, g.getSVGDocument(), StandardCharsets.UTF_8);
+        Files.writeString(svgTmp, svg(chart), StandardCharsets.UTF_8);
         Files.move(svgTmp, dir.resolve(stem.getFileName() + ".svg"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -23,6 +23,26 @@ public interface Progress {
         void close();
     }
 
+    /** Reports nothing. */
+    Progress NONE = new Progress() {
+        @Override
+        public Task start(String task, long max, long done) {
+            return new Task() {
+                @Override
+                public void stepTo(long n) {}
+
+                @Override
+                public void step() {}
+
+                @Override
+                public void close() {}
+            };
+        }
+
+        @Override
+        public void line(String text) {}
+    };
+
     /** Result lines on {@code out} as they come, progress bars on stderr. */
     static Progress bars(PrintWriter out) {
         return new Progress() {

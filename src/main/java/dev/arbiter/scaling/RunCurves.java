@@ -55,11 +55,20 @@ public final class RunCurves {
 
     /** Writes scale.csv, scale.png and scale.svg into {@code dir}. */
     public static void write(Path dir, List<Curve> curves) throws IOException {
-        int n = curves.stream().mapToInt(c -> (int) c.points().getLast().x()).max().orElse(1);
         CurveCsv.write(dir.resolve("scale.csv"), curves);
-        CurvePlot.write(dir.resolve("scale"), new CurvePlot.Labels("pass@k and maj@k as samples grow",
+        CurvePlot.write(dir.resolve("scale"), labels(curves), curves);
+    }
+
+    /** The same plot as scale.svg, as a document to embed in a page. */
+    public static String svg(List<Curve> curves) {
+        return CurvePlot.svg(CurvePlot.chart(labels(curves), curves));
+    }
+
+    private static CurvePlot.Labels labels(List<Curve> curves) {
+        int n = curves.stream().mapToInt(c -> (int) c.points().getLast().x()).max().orElse(1);
+        return new CurvePlot.Labels("pass@k and maj@k as samples grow",
                 "unbiased estimators over n=" + n + " samples per problem; bands: 95% bootstrap over problems",
-                "samples per problem (k)", "accuracy", true), curves);
+                "samples per problem (k)", "accuracy", true);
     }
 
     /** A model id short enough for a curve's name. */

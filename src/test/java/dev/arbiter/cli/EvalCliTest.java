@@ -233,9 +233,15 @@ class EvalCliTest {
         Path jsonl = problems(6);
         try (FakeOpenAiServer s = new FakeOpenAiServer(adder(0))) {
             assertThat(CliTest.run(evalArgs(jsonl, s, 4).toArray(String[]::new)).code()).isZero();
-            String html = Files.readString(dir.resolve("report/index.html"));
-            assertThat(html).contains("<summary>q5 &mdash; 75% correct</summary>").contains("class=\"wrong\">wrong")
-                    .contains("What is 5 + 35?").contains("\\boxed{40}").doesNotContain("<script");
+            // the run folder's index.html opens the run's page in the site eval wrote beside it
+            String index = Files.readString(dir.resolve("report/index.html"));
+            String runPage = index.replaceFirst("(?s).*url=([^\"]+)\".*", "$1");
+            assertThat(runPage).startsWith("site/runs/").endsWith("/index.html");
+            String run = Files.readString(dir.resolve("report").resolve(runPage));
+            assertThat(run).contains("<a class=\"problem\" href=\"jsonl-sums.jsonl/5.html\">q5</a>")
+                    .contains("<td data-key=\"correct\" data-value=\"3\">3</td><td data-key=\"graded\" data-value=\"4\">4</td>");
+            String q5 = Files.readString(dir.resolve("report").resolve(runPage).resolveSibling("jsonl-sums.jsonl/5.html"));
+            assertThat(q5).contains("What is 5 + 35?").contains("\\boxed{40}").contains("data-outcome=\"wrong\"").contains("3 correct of 4 graded");
             String md = Files.readString(dir.resolve("report/leaderboard.md"));
             assertThat(md).contains("by level:").contains("| 1 | 2 | 75.0 ± 0.0 |");
 
@@ -244,12 +250,13 @@ class EvalCliTest {
             other.set(other.indexOf("adder"), "adder-2");
             other.set(other.indexOf(dir.resolve("report").toString()), dir.resolve("report-2").toString());
             assertThat(CliTest.run(other.toArray(String[]::new)).code()).isZero();
-            CliTest.Result merged = CliTest.run("report", dir.resolve("report").toString(), dir.resolve("report-2").toString(), "--out",
-                    dir.resolve("board").toString());
+            CliTest.Result merged = CliTest.run("report", "--from-run", dir.resolve("report").toString(), "--from-run",
+                    dir.resolve("report-2").toString(), "--out", dir.resolve("board").toString(), "--jsonl", jsonl.toString());
             assertThat(merged.code()).as(merged.err()).isZero();
             assertThat(merged.out()).contains("| jsonl:sums.jsonl | adder | 6 | 4 | 75.0").contains("| jsonl:sums.jsonl | adder-2 | 6 | 4 | 75.0");
-            assertThat(Files.readString(dir.resolve("board/leaderboard.md"))).isEqualTo(merged.out());
-            CliTest.Result notARun = CliTest.run("report", dir.toString(), "--out", dir.resolve("x").toString());
+            assertThat(merged.out()).startsWith(Files.readString(dir.resolve("board/leaderboard.md")))
+                    .contains("2 runs, 2 models in the grid, 0 scores kept apart");
+            CliTest.Result notARun = CliTest.run("report", "--from-run", dir.toString(), "--out", dir.resolve("x").toString());
             assertThat(notARun.code()).isEqualTo(1);
             assertThat(notARun.err()).contains("no summary.json");
         }

@@ -66,7 +66,6 @@ public final class FakeOpenAiServer implements AutoCloseable {
         s.continuation = c;
         return s;
     }
-    private volatile java.util.function.BiPredicate<String, Long> refused = (prompt, seed) -> false;
     private volatile double faultRate;
     private volatile long slowMillis = 3_000;
     private final Random random = new Random(5);
@@ -90,15 +89,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
+    /** Requests whose prompt contains {@code text} and whose seed is {@code seed} are refused with a 400, which the client does not retry. */
+    public void refuse(String text, long seed) {
+        this.refused = new String[] {text, Long.toString(seed)};
+    }
+
+    private volatile String[] refused;
+
     /** A share of requests (0..1) that get one of the four faults, chosen at random. */
     public void faultRate(double rate, long slowMillis) {
         this.faultRate = rate;
         this.slowMillis = slowMillis;
-    }
-
-    /** Requests whose prompt and seed match are refused with HTTP 400, every time: their samples stay missing. */
-    public void refuse(java.util.function.BiPredicate<String, Long> which) {
-        this.refused = which;
     }
 
     private Fault nextFault() {
@@ -119,8 +120,9 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 send(ex, 400, "{\"error\":{\"message\":\"model is required\"}}");
                 return;
             }
-            String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
-            if (refused.test(prompt, req.path("seed").asLong())) {
+            String[] no = refused;
+            String asked = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
+            if (no != null && asked.contains(no[0]) && req.path("seed").asText().equals(no[1])) {
                 send(ex, 400, "{\"error\":{\"message\":\"refused by the test\"}}");
                 return;
             }
@@ -144,6 +146,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
                 case SLOW -> sleep(slowMillis);
                 case NONE -> { }
             }
+            String prompt = chat ? req.path("messages").path(0).path("content").asText() : req.path("prompt").asText();
             Reply r = continuation != null ? continued(prompt, req) : model.reply(prompt, req.path("seed").asLong());
             ObjectNode out = Json.mapper().createObjectNode();
             ObjectNode choice = out.putArray("choices").addObject();

@@ -140,7 +140,7 @@ class SiteBrowserTest {
             Result alpha = eval(a, "alpha", 256, d1);
             assertThat(alpha.code()).as(alpha.err()).isZero();
             // beta's server refuses one sample outright, so that sample stays missing and eval says so
-            b.refuse((prompt, seed) -> prompt.contains(GEO_PROBLEMS.getFirst().prompt()) && seed == 3);
+            b.refuse(GEO_PROBLEMS.getFirst().prompt(), 3);
             Result beta = eval(b, "beta", 256, d2);
             assertThat(beta.code()).as(beta.err()).isEqualTo(1);
             assertThat(beta.err()).contains("1 samples are missing");

@@ -2,19 +2,17 @@ package dev.arbiter.train.data;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
-import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.inference.engine.ModelConfig;
 import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.json.Json;
 import dev.arbiter.run.CompletionStore;
-import dev.arbiter.run.RunException;
 import dev.arbiter.run.InputFiles;
+import dev.arbiter.run.RunException;
+import dev.arbiter.run.RunSummary;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.run.RunSummary;
 import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.code.CodeGrader;
 import java.io.IOException;
@@ -167,7 +165,7 @@ public final class Curation {
             RunSummary rf = RunSummary.openRun(in.run(), in.store());
             input.put("model", rf.model()).put("n", rf.n());
             try (CompletionStore st = CompletionStore.open(rf.store())) {
-                List<Candidate> cs = Candidates.fromRun(rf, st, name -> problemsOf(b, name, in), in.promptTemplate());
+                List<Candidate> cs = Candidates.fromRun(rf, st, b.runProblems(in.window(), in.jsonl()), in.promptTemplate());
                 about.put("prompt_template", in.promptTemplate() != null ? in.promptTemplate() : "(the run's own)");
                 return cs;
             }
@@ -212,19 +210,5 @@ public final class Curation {
             out.add(Candidates.selfContained(raw, i + 1));
         }
         return out;
-    }
-
-    /** A run's benchmark loaded again: a shipped one by name, the user's own file from --jsonl. */
-    private static List<Problem> problemsOf(Benchmarks b, String name, Input in) {
-        if (!name.startsWith("jsonl:")) {
-            return b.load(name, in.window()).problems();
-        }
-        String file = name.substring("jsonl:".length());
-        for (Path f : in.jsonl()) {
-            if (f.getFileName().toString().equals(file)) {
-                return b.loadJsonl(f, new UserJsonl.Mapping(Kind.MATH, Map.of())).problems();
-            }
-        }
-        throw new IllegalArgumentException("the run read its problems from your file " + file + ": pass it with --jsonl FILE");
     }
 }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
 import dev.arbiter.run.RunException;
-import dev.arbiter.train.Folders;
 import dev.arbiter.verify.Outcome;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -99,7 +98,7 @@ public final class SftWriter {
             throws IOException {
         checkOut(out);
         Path tmp = out.resolve(PARTIAL);
-        Folders.deleteTree(tmp);
+        dev.arbiter.OutputFiles.deleteTree(tmp);
         Files.createDirectories(tmp);
         java.util.function.Predicate<Outcome> wanted = keep.wants();
         Map<String, List<Judged>> bySource = new TreeMap<>();
@@ -133,7 +132,7 @@ public final class SftWriter {
         for (String f : FILES) { // stats.json last: once it is new, so is everything
             Files.move(tmp.resolve(f), out.resolve(f), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         }
-        Folders.deleteTree(tmp);
+        dev.arbiter.OutputFiles.deleteTree(tmp);
         return summary;
     }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.inference.engine.Safetensors;
 import dev.arbiter.json.Json;
-import dev.arbiter.train.Folders;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -84,7 +83,7 @@ public final class RunDir {
         Path target = checkpoint(step);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try {
-            Folders.deleteTree(tmp);
+            dev.arbiter.OutputFiles.deleteTree(tmp);
             policy.save(tmp, Safetensors.DType.F32);
             Files.createDirectories(tmp.resolve("trainer"));
             Safetensors.write(tmp.resolve("trainer/optimizer.safetensors"), optimizer, Safetensors.DType.F32);
@@ -92,7 +91,7 @@ public final class RunDir {
                 Safetensors.write(tmp.resolve("trainer/reference.safetensors"), reference, Safetensors.DType.F32);
             }
             Files.writeString(tmp.resolve("trainer/state.json"), Json.pretty(state));
-            Folders.deleteTree(target);
+            dev.arbiter.OutputFiles.deleteTree(target);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
             Path latestTmp = dir.resolve("latest.tmp");
             Files.writeString(latestTmp, target.getFileName().toString() + "\n");
@@ -102,7 +101,7 @@ public final class RunDir {
                 s.filter(p -> p.getFileName().toString().matches("step-\\d{6}")).sorted().forEach(all::add);
             }
             for (int i = 0; i < all.size() - keep; i++) {
-                Folders.deleteTree(all.get(i));
+                dev.arbiter.OutputFiles.deleteTree(all.get(i));
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot write the checkpoint " + target + ": " + e.getMessage(), e);

@@ -6,12 +6,12 @@ import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
-class RunPageTest {
+class HtmlTest {
     @Test
     void escapedTextAlwaysEncodesToUtf8() throws Exception {
         String pair = "\ud83d\ude00";
         String cut = pair.substring(1) + " <b> " + pair + " \ud800";
-        String html = RunPage.esc(cut);
+        String html = Html.esc(cut);
         assertThat(html).isEqualTo("\ufffd &lt;b&gt; " + pair + " \ufffd");
         StandardCharsets.UTF_8.newEncoder().encode(CharBuffer.wrap(html)); // throws on a lone surrogate
     }

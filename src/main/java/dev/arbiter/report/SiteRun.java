@@ -1,0 +1,29 @@
+package dev.arbiter.report;
+
+import dev.arbiter.run.RunSamples;
+import dev.arbiter.run.RunSummary;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * One run as the site shows it: its summary, its samples read back from the store, and its sample-budget
+ * curves as SVG (null when n is 1 or the run is not whole, with {@code curvesNote} saying why).
+ *
+ * @param id the run's folder name under SITE/runs/, unique within the site
+ */
+record SiteRun(String id, Path dir, RunSummary summary, List<RunSamples.BenchmarkSamples> benchmarks, String curvesSvg, String curvesNote) {
+    SiteRun {
+        benchmarks = List.copyOf(benchmarks);
+    }
+
+    /** The model as a row of the grid: its name, with its revision and the identity the store recorded when there are. */
+    String modelKey() {
+        String identity = benchmarks.isEmpty() ? null : benchmarks.getFirst().spec().path("model_identity").asText(null);
+        String revision = summary.config().modelRevision();
+        return summary.model() + (revision == null ? "" : "@" + revision) + (identity == null ? "" : " [" + shortIdentity(identity) + "]");
+    }
+
+    static String shortIdentity(String identity) {
+        return identity.length() > 12 ? identity.substring(0, 12) : identity;
+    }
+}
