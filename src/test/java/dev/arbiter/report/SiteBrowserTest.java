@@ -149,8 +149,8 @@ class SiteBrowserTest {
             assertThat(gamma.code()).as(gamma.err()).isZero();
         }
         site = dir.resolve("site");
-        Result report = arbiter("report", "--from-run", d1.toString(), "--from-run", d2.toString(), "--from-run", d3.toString(), "--out",
-                site.toString());
+        Result report = arbiter("report", "--from-run", d1.toString(), "--from-run", d2.toString(), "--from-run", d3.toString(), "--jsonl",
+                dir.resolve("geo.jsonl").toString(), "--jsonl", dir.resolve("alg.jsonl").toString(), "--out", site.toString());
         assertThat(report.code()).as(report.err()).isZero();
         assertThat(site.resolve("index.html")).isRegularFile();
     }
@@ -172,8 +172,22 @@ class SiteBrowserTest {
         return browser.findAll("#leaderboard tr.model");
     }
 
+    /** A row's model: data-model may add a revision or the served model's identity after the name. */
+    private static String model(WebElement row) {
+        return row.getDomAttribute("data-model").split("[ @]", 2)[0];
+    }
+
     private static List<String> models() {
-        return rows().stream().map(r -> r.getDomAttribute("data-model")).toList();
+        return rows().stream().map(SiteBrowserTest::model).toList();
+    }
+
+    private static WebElement row(String model) {
+        return rows().stream().filter(r -> model(r).equals(model)).findFirst().orElseThrow(() -> new AssertionError("no row for " + model));
+    }
+
+    /** The head of the column a cell is in: the one with the cell's key. */
+    private static WebElement header(WebElement cell) {
+        return browser.find("#leaderboard th[data-key=\"" + cell.getDomAttribute("data-key") + "\"]");
     }
 
     private static WebElement score(WebElement row, String benchmark) {
@@ -197,7 +211,7 @@ class SiteBrowserTest {
         Map<String, Path> runs = Map.of("alpha", d1, "beta", d2);
         Pattern shown = Pattern.compile("(\\d+(?:\\.\\d+)?)\\s*%?\\s*±\\s*(\\d+(?:\\.\\d+)?)");
         for (WebElement row : rows()) {
-            String model = row.getDomAttribute("data-model");
+            String model = model(row);
             assertThat(row.findElements(By.cssSelector("td.score")).stream().map(c -> c.getDomAttribute("data-benchmark")))
                     .containsExactlyInAnyOrder(GEO, ALG);
             double sum = 0;
@@ -221,19 +235,15 @@ class SiteBrowserTest {
         // alpha leads geometry, beta leads algebra: each column puts another model first
         Map<String, List<String>> leaderFirst = Map.of(GEO, List.of("alpha", "beta"), ALG, List.of("beta", "alpha"));
         for (String benchmark : List.of(GEO, ALG, GEO)) {
-            WebElement th = browser.find("#leaderboard th[data-key=\"" + benchmark + "\"]");
-            th.click();
+            header(score(rows().getFirst(), benchmark)).click();
             assertThat(models()).as("sorted by " + benchmark).isEqualTo(leaderFirst.get(benchmark));
             assertThat(rows().stream().map(r -> value(score(r, benchmark))).toList()).isSortedAccordingTo(Comparator.reverseOrder());
-            browser.find("#leaderboard th[data-key=\"" + benchmark + "\"]").click();
+            header(score(rows().getFirst(), benchmark)).click();
             assertThat(models()).as("sorted by " + benchmark + " again").isEqualTo(leaderFirst.get(benchmark).reversed());
             assertThat(rows().stream().map(r -> value(score(r, benchmark))).toList()).isSorted();
         }
-        // the average's column sorts too; its cells are compared, whatever its key
-        WebElement avgHeader = browser.findAll("#leaderboard th[data-key]").stream()
-                .filter(th -> !Set.of(GEO, ALG).contains(th.getDomAttribute("data-key")) && th.getText().toLowerCase().contains("av"))
-                .findFirst().orElseThrow(() -> new AssertionError("no header for the average column"));
-        avgHeader.click();
+        // the average's column sorts too
+        header(rows().getFirst().findElement(By.cssSelector("td.avg"))).click();
         List<Double> averages = rows().stream().map(r -> value(r.findElement(By.cssSelector("td.avg")))).toList();
         assertThat(averages).isSortedAccordingTo(Comparator.reverseOrder());
         noErrors("the leaderboard, sorted");
@@ -257,7 +267,7 @@ class SiteBrowserTest {
     /** From the leaderboard to a model's run page, then to one problem's page, by clicking their links. */
     private static void openProblem(String model, Problem problem) {
         openLeaderboard();
-        browser.find("#leaderboard tr.model[data-model=\"" + model + "\"] a.run").click();
+        row(model).findElement(By.cssSelector("a.run")).click();
         browser.await("a.problem");
         noErrors(model + "'s run page");
         WebElement link = browser.findAll("a.problem").stream()
@@ -283,6 +293,10 @@ class SiteBrowserTest {
         assertThat(browser.findAll(".gold .katex")).isNotEmpty();
         assertThat(browser.findAll("script[src], link[href]").stream().map(e -> e.getDomProperty("src") + " " + e.getDomProperty("href")))
                 .noneMatch(u -> u.contains("http:") || u.contains("https:"));
+        // an opened sample shows its completion with its TeX typeset as well
+        WebElement first = samples().getFirst();
+        first.findElement(By.tagName("summary")).click();
+        assertThat(text(browser.await("details.sample[open] .katex annotation"))).isEqualTo("\\boxed{\\pi}");
         browser.screenshot(SCREENSHOTS.resolve("problem.png"));
         noErrors("the problem page of " + halfPi.id());
     }
