@@ -23,7 +23,9 @@ record SiteRun(String id, Path dir, RunSummary summary, List<RunSamples.Benchmar
         return summary.model() + (revision == null ? "" : "@" + revision) + (identity == null ? "" : " [" + shortIdentity(identity) + "]");
     }
 
+    /** An identity short enough for a row's label: "fingerprint fp-0123456789" becomes "fp-0123456789". */
     static String shortIdentity(String identity) {
-        return identity.length() > 12 ? identity.substring(0, 12) : identity;
+        String s = identity.replaceFirst("^fingerprint ", "");
+        return s.length() > 24 ? s.substring(0, 24) : s;
     }
 }
