@@ -2,18 +2,15 @@ package dev.arbiter.cli;
 
 import dev.arbiter.Ports;
 import dev.arbiter.Shutdown;
-import dev.arbiter.cli.options.DataOptions;
-import dev.arbiter.cli.options.SelectionOptions;
+import dev.arbiter.cli.options.FinishedRunOptions;
 import dev.arbiter.report.Leaderboard;
 import dev.arbiter.report.Site;
 import dev.arbiter.report.SiteServer;
-import dev.arbiter.run.RunProblems;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 @Command(name = "report", mixinStandardHelpOptions = true, sortOptions = false)
 final class ReportCommand extends CommandBase {
@@ -22,20 +19,17 @@ final class ReportCommand extends CommandBase {
     @Option(names = "--serve") boolean serve;
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST") String host;
     @Option(names = "--port", defaultValue = "8080", paramLabel = "P") int port;
-    @Option(names = "--store", paramLabel = "FILE|URL") String store;
-    @Option(names = "--jsonl", paramLabel = "FILE") List<Path> jsonl = new ArrayList<>();
-    @CommandLine.Mixin SelectionOptions window;
-    @CommandLine.Mixin DataOptions data;
+    @CommandLine.Mixin FinishedRunOptions finished;
 
     @Override
     protected int run(CommandLine cl) throws Exception {
         if (serve == (out != null)) {
             throw new CommandLine.ParameterException(cl, "give --out DIR (write the site) or --serve (serve it on localhost), one of them");
         }
-        var problems = RunProblems.loader(data.open(), window.selection(), jsonl);
+        var problems = finished.problems();
         if (serve) {
             Ports.requireFree(host, port, "--port");
-            SiteServer server = SiteServer.start(runs, store, problems, host, port);
+            SiteServer server = SiteServer.start(runs, finished.store(), problems, host, port);
             var stopped = Shutdown.onShutdown("arbiter-report-stop", () -> {
                 try {
                     server.close();
@@ -48,7 +42,7 @@ final class ReportCommand extends CommandBase {
             stopped.await();
             return 0;
         }
-        Site.Written w = Site.write(runs, store, problems, out, cl.getErr());
+        Site.Written w = Site.write(runs, finished.store(), problems, out, cl.getErr());
         cl.getOut().print(Leaderboard.markdown(w.merged().benchmarks()));
         cl.getOut().printf("%nwrote %s: %d runs, %d models in the grid, %d scores kept apart as not comparable, %d pages%n",
                 w.out().resolve("index.html"), w.runIds().size(), w.rows(), w.apart(), w.pages());
