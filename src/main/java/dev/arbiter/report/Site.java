@@ -53,8 +53,8 @@ public final class Site {
             try (CompletionStore store = CompletionStore.open(summary.store())) {
                 benchmarks = RunSamples.read(summary, store, problemsOf);
             }
-            String[] curves = curves(dir, storeOverride, summary);
-            runs.add(new SiteRun(uniqueId(dir, ids), dir, summary, benchmarks, curves[0], curves[1]));
+            Curves curves = curves(dir, storeOverride, summary);
+            runs.add(new SiteRun(uniqueId(dir, ids), dir, summary, benchmarks, curves.svg(), curves.note()));
             log.println("read " + dir + ": " + summary.model() + ", " + benchmarks.size() + " benchmarks");
             log.flush();
         }
@@ -96,16 +96,18 @@ public final class Site {
         return s.startsWith(".") ? "_" + s : s;
     }
 
-    /** The run's sample-budget curves as SVG, or why there are none. */
-    private static String[] curves(Path dir, String store, RunSummary run) {
+    /** A run's sample-budget curves as SVG, or why there are none. */
+    private record Curves(String svg, String note) {}
+
+    private static Curves curves(Path dir, String store, RunSummary run) {
         if (run.n() < 2) {
-            return new String[] {null, "n is 1, so there is no curve over k"};
+            return new Curves(null, "n is 1, so there is no curve over k");
         }
         TruncationPolicy policy = "excluded".equals(run.config().truncated()) ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
         try {
-            return new String[] {RunCurves.svg(RunCurves.of(List.of(dir), store, policy, Progress.NONE)), null};
+            return new Curves(RunCurves.svg(RunCurves.of(List.of(dir), store, policy, Progress.NONE)), null);
         } catch (RunException e) {
-            return new String[] {null, e.getMessage()};
+            return new Curves(null, e.getMessage());
         }
     }
 

@@ -30,9 +30,13 @@ class MathDeadlineTest {
         assertThat(SymjaPool.awaitTraining(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
     }
 
-    /** Waits up to 2 s for a 0.5 s window in which less than a tenth of a core is busy; returns that share. */
-    private static double idleShareWithinTwoSeconds() throws InterruptedException {
-        long end = System.nanoTime() + 2_000_000_000L;
+    /**
+     * Waits up to 10 s for a 0.5 s window in which less than a tenth of a core is busy; returns that share.
+     * Work that never stops fails it; the start of the Symja child that replaces one killed at its deadline
+     * (a JVM starting, a core or two for a second or more on a loaded machine) does not.
+     */
+    private static double idleShare() throws InterruptedException {
+        long end = System.nanoTime() + 10_000_000_000L;
         double share = 1;
         while (System.nanoTime() < end) {
             double c0 = cpuSeconds();
@@ -58,7 +62,7 @@ class MathDeadlineTest {
             assertThat(r.timedOut()).isTrue();
             assertThat(r.equal()).isFalse();
             assertThat(ms).isLessThan(520);
-            double share = idleShareWithinTwoSeconds();
+            double share = idleShare();
             System.out.printf("cpu share afterwards: %.3f of a core%n", share);
             assertThat(share).isLessThan(0.1);
         }
@@ -80,7 +84,7 @@ class MathDeadlineTest {
             // the numeric check at the sample points decided
             assertThat(r.reason()).matches("numeric \\(symja (timeout|unknown)\\)");
             assertThat(r.equal()).isTrue();
-            double share = idleShareWithinTwoSeconds();
+            double share = idleShare();
             System.out.printf("cpu share afterwards (this JVM and its Symja children): %.3f of a core%n", share);
             assertThat(share).isLessThan(0.1);
         }
