@@ -72,8 +72,8 @@ final class EvalLoop {
                 }
                 if (g.row() != null) {
                     rows.add(g.row());
-                    problems.put(p.benchmark(), p.problems());
                 }
+                problems.put(p.benchmark(), p.problems());
             }
         }
         RunSummary.Run run;

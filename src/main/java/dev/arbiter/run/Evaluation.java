@@ -148,7 +148,7 @@ public final class Evaluation {
     }
 
     /**
-     * What came of a run: its summary and each graded benchmark's problems (null and empty when no benchmark got a row, or in a
+     * What came of a run: its summary and each benchmark's problems (null and empty when no benchmark got a row, or in a
      * dry run), its store (the location itself, not redacted), the report's folder, lines for the user after the leaderboard ({@code notes}) and then on stderr ({@code warnings}: failed requests by
      * cause, why samples are missing and what helps), and the exit code: 1 when samples are still missing or nothing was graded.
      */
