@@ -230,21 +230,15 @@ def _load_unguarded(loader, module):
     """LCB's runner imports numpy before its guard, so a program's `import numpy` finds it loaded;
     numpy's own import needs what the guard takes. Loading numpy in the zygote would make every
     fork copy its pages, so it is imported when a program asks, with the guard lifted for the
-    length of numpy's own import and put back after. In LCB that import costs the program none of
-    its time, so LCB's timer (armed while the program loads or runs a test) is held for the length
-    of it and resumed after with what was left: on a cold page cache numpy takes a second or more
-    to load, and a 1 s limit would otherwise fail a right program with a TimeoutException."""
-    real = signal.setitimer(signal.ITIMER_REAL, 0)  # signal.alarm's timer
-    prof = signal.setitimer(signal.ITIMER_PROF, 0)  # the CPU clock's
+    length of numpy's own import and put back after. The program's clocks keep running: numpy's
+    import consults the program's own import hooks, so any pause would time none of what they do.
+    A program that names numpy has it loaded before any of its code and before its clocks start
+    (lcb_child), as in LCB, where the import costs a program none of its time."""
     guard(False)
     try:
         loader.exec_module(module)
     finally:
         guard(True)
-        if prof[0] > 0:
-            signal.setitimer(signal.ITIMER_PROF, *prof)
-        if real[0] > 0:
-            signal.setitimer(signal.ITIMER_REAL, *real)
 
 
 def _load_without_popen(loader, module):
