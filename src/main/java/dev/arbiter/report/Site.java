@@ -9,6 +9,7 @@ import dev.arbiter.run.RunSummary;
 import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.scaling.Progress;
 import dev.arbiter.scaling.RunCurves;
+import dev.arbiter.verify.math.MathVerifier;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -47,16 +48,19 @@ public final class Site {
         Instant started = Instant.now();
         List<SiteRun> runs = new ArrayList<>();
         Set<String> ids = new HashSet<>();
-        for (Path dir : runDirs) {
-            RunSummary summary = RunSummary.openRun(dir, storeOverride);
-            List<RunSamples.BenchmarkSamples> benchmarks;
-            try (CompletionStore store = CompletionStore.open(summary.store())) {
-                benchmarks = RunSamples.read(summary, store, problemsOf);
+        // one verifier clusters the answers of every run's curves
+        try (MathVerifier verifier = new MathVerifier()) {
+            for (Path dir : runDirs) {
+                RunSummary summary = RunSummary.openRun(dir, storeOverride);
+                List<RunSamples.BenchmarkSamples> benchmarks;
+                try (CompletionStore store = CompletionStore.open(summary.store())) {
+                    benchmarks = RunSamples.read(summary, store, problemsOf);
+                }
+                Curves curves = curves(dir, summary, benchmarks, verifier);
+                runs.add(new SiteRun(uniqueId(dir, ids), dir, summary, benchmarks, curves.svg(), curves.note()));
+                log.println("read " + dir + ": " + summary.model() + ", " + benchmarks.size() + " benchmarks");
+                log.flush();
             }
-            Curves curves = curves(dir, storeOverride, summary);
-            runs.add(new SiteRun(uniqueId(dir, ids), dir, summary, benchmarks, curves.svg(), curves.note()));
-            log.println("read " + dir + ": " + summary.model() + ", " + benchmarks.size() + " benchmarks");
-            log.flush();
         }
         Grid grid = Grid.of(runs);
         List<RunSummary.Row> rows = new ArrayList<>();
@@ -99,13 +103,13 @@ public final class Site {
     /** A run's sample-budget curves as SVG, or why there are none. */
     private record Curves(String svg, String note) {}
 
-    private static Curves curves(Path dir, String store, RunSummary run) {
+    private static Curves curves(Path dir, RunSummary run, List<RunSamples.BenchmarkSamples> read, MathVerifier verifier) {
         if (run.n() < 2) {
             return new Curves(null, "n is 1, so there is no curve over k");
         }
         TruncationPolicy policy = "excluded".equals(run.config().truncated()) ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
         try {
-            return new Curves(RunCurves.svg(RunCurves.of(List.of(dir), store, policy, Progress.NONE)), null);
+            return new Curves(RunCurves.svg(RunCurves.of(dir, run, read, verifier, policy, Progress.NONE)), null);
         } catch (RunException e) {
             return new Curves(null, e.getMessage());
         }

@@ -210,6 +210,28 @@ public final class EvalRunner {
         return samples(problemId, Map.of(), cs, stored, sameAnswer);
     }
 
+    /**
+     * A problem of a run already read back ({@link RunSamples}) as graded samples, each answer in its maj@k
+     * cluster; {@code sameAnswer} is null for code.
+     *
+     * @throws IllegalStateException when a stored completion has no verdict yet
+     */
+    public static ProblemSamples stored(RunSamples.ProblemSamples p, BiPredicate<String, String> sameAnswer) {
+        List<Completion> cs = new ArrayList<>();
+        Map<Integer, StoredVerdict> verdicts = new java.util.HashMap<>();
+        for (RunSamples.Slot s : p.slots()) {
+            switch (s) {
+                case RunSamples.Missing m -> { }
+                case RunSamples.Ungraded u -> throw new IllegalStateException(p.problem().id() + " sample " + u.index() + " has no verdict yet");
+                case RunSamples.Graded g -> {
+                    cs.add(g.completion());
+                    verdicts.put(g.index(), g.verdict());
+                }
+            }
+        }
+        return samples(p.problem().id(), Map.of(), cs, verdicts, sameAnswer);
+    }
+
     /** The samples that have a verdict, each answer in its maj@k cluster. */
     private static ProblemSamples samples(String problemId, Map<String, String> labels, List<Completion> all,
                                           Map<Integer, StoredVerdict> verdicts, BiPredicate<String, String> sameAnswer) {

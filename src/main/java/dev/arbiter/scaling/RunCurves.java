@@ -3,6 +3,7 @@ package dev.arbiter.scaling;
 import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.EvalRunner;
 import dev.arbiter.run.RunException;
+import dev.arbiter.run.RunSamples;
 import dev.arbiter.run.RunSummary;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.TruncationPolicy;
@@ -11,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiPredicate;
 
 /** Sample-budget curves (pass@k and maj@k as k grows) from finished eval runs' stored verdicts; no model is called. */
 public final class RunCurves {
@@ -27,30 +29,61 @@ public final class RunCurves {
                         List<ProblemSamples> graded = new ArrayList<>();
                         for (String id : b.problemIds()) {
                             try {
-                                graded.add(EvalRunner.stored(st, b.generationHash(), id, run.n(), b.verifier(),
-                                        b.code() ? null : (x, y) -> verifier.verify(x, y).equal()));
+                                graded.add(EvalRunner.stored(st, b.generationHash(), id, run.n(), b.verifier(), sameAnswer(b, verifier)));
                             } catch (IllegalStateException e) {
-                                throw new RunException(dir + ": " + e.getMessage() + "; run the same `arbiter eval` again to finish grading");
+                                throw unfinished(dir, e);
                             }
                         }
-                        int usable = graded.stream().mapToInt(p -> (int) p.samples().stream()
-                                .filter(s -> policy != TruncationPolicy.EXCLUDE || !s.truncated()).count()).min().orElse(0);
-                        if (usable < run.n()) {
-                            throw new RunException(dir + " " + b.name() + ": some problem has only " + usable + " usable samples of n=" + run.n()
-                                    + "; finish the run (`arbiter eval` again) before drawing curves");
-                        }
-                        List<Curve> two = SampleBudget.curves(shortModel(run.model()) + " " + b.name(), graded, run.n(), policy, 0);
-                        curves.addAll(two);
-                        for (Curve c : two) {
-                            StringBuilder line = new StringBuilder(String.format("%-48s", c.name()));
-                            c.points().forEach(p -> line.append(String.format("  k=%d %.4f", (int) p.x(), p.y())));
-                            progress.line(line.toString());
-                        }
+                        curves.addAll(benchmark(dir, run, b, graded, policy, progress));
                     }
                 }
             }
         }
         return curves;
+    }
+
+    /** The same curves of one run already read back from its store, answers clustered by {@code verifier}. */
+    public static List<Curve> of(Path dir, RunSummary run, List<RunSamples.BenchmarkSamples> read, MathVerifier verifier, TruncationPolicy policy,
+                                 Progress progress) {
+        List<Curve> curves = new ArrayList<>();
+        for (RunSamples.BenchmarkSamples b : read) {
+            List<ProblemSamples> graded = new ArrayList<>();
+            for (RunSamples.ProblemSamples p : b.problems()) {
+                try {
+                    graded.add(EvalRunner.stored(p, sameAnswer(b.bench(), verifier)));
+                } catch (IllegalStateException e) {
+                    throw unfinished(dir, e);
+                }
+            }
+            curves.addAll(benchmark(dir, run, b.bench(), graded, policy, progress));
+        }
+        return curves;
+    }
+
+    private static BiPredicate<String, String> sameAnswer(RunSummary.Bench b, MathVerifier verifier) {
+        return b.code() ? null : (x, y) -> verifier.verify(x, y).equal();
+    }
+
+    private static RunException unfinished(Path dir, IllegalStateException e) {
+        return new RunException(dir + ": " + e.getMessage() + "; run the same `arbiter eval` again to finish grading");
+    }
+
+    /** A benchmark's two curves, once every problem has n usable samples. */
+    private static List<Curve> benchmark(Path dir, RunSummary run, RunSummary.Bench b, List<ProblemSamples> graded, TruncationPolicy policy,
+                                         Progress progress) {
+        int usable = graded.stream().mapToInt(p -> (int) p.samples().stream()
+                .filter(s -> policy != TruncationPolicy.EXCLUDE || !s.truncated()).count()).min().orElse(0);
+        if (usable < run.n()) {
+            throw new RunException(dir + " " + b.name() + ": some problem has only " + usable + " usable samples of n=" + run.n()
+                    + "; finish the run (`arbiter eval` again) before drawing curves");
+        }
+        List<Curve> two = SampleBudget.curves(shortModel(run.model()) + " " + b.name(), graded, run.n(), policy, 0);
+        for (Curve c : two) {
+            StringBuilder line = new StringBuilder(String.format("%-48s", c.name()));
+            c.points().forEach(pt -> line.append(String.format("  k=%d %.4f", (int) pt.x(), pt.y())));
+            progress.line(line.toString());
+        }
+        return two;
     }
 
     /** Writes scale.csv, scale.png and scale.svg into {@code dir}. */

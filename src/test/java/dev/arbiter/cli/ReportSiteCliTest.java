@@ -122,6 +122,9 @@ class ReportSiteCliTest {
             String apart = index.substring(index.indexOf("<table id=\"incomparable\">"));
             assertThat(apart).contains("data-model=\"beta").contains("class=\"flag\" title=\"max_tokens 128 vs 256\"");
             assertThat(index.substring(0, index.indexOf("<table id=\"incomparable\">"))).doesNotContain("max_tokens 128");
+            // a whole run's page draws its pass@k and maj@k curves
+            String runPage = Files.readString(dir.resolve("site").resolve(all(Pattern.compile("href=\"(runs/[^\"#]+/index.html)"), index).getFirst()));
+            assertThat(runPage).contains("<div class=\"curves\">").contains("<svg");
             // every page the site links to is there
             try (Stream<Path> pages = Files.walk(dir.resolve("site"))) {
                 assertThat(pages.filter(p -> p.toString().endsWith(".html")).count()).isEqualTo(1 + 3 + (4 + 3) * 2 + 4);
@@ -150,6 +153,9 @@ class ReportSiteCliTest {
             Path q1 = Files.list(dir.resolve("site/runs")).findFirst().orElseThrow().resolve("jsonl-sums.jsonl/1.html");
             String page = Files.readString(q1);
             assertThat(page).contains("data-outcome=\"missing\"").contains("1 missing (no completion: the request failed)");
+            // a run with a missing sample has no curves, and says why
+            assertThat(Files.readString(q1.getParent().getParent().resolve("index.html"))).contains("<p class=\"note\">No curves: ")
+                    .contains("usable samples of n=4").doesNotContain("<svg");
             Matcher slot2 = Pattern.compile("<details class=\"sample [^\"]+\" data-outcome=\"([^\"]+)\"[^>]*><summary><span class=\"index\">#2</span>")
                     .matcher(page);
             assertThat(slot2.find()).isTrue();
