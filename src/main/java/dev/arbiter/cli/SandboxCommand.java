@@ -1,16 +1,21 @@
 package dev.arbiter.cli;
 
+import dev.arbiter.cli.options.DockerHostsOption;
 import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.DockerHost;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.Sandbox;
+import dev.arbiter.sandbox.SandboxConfig;
+import dev.arbiter.sandbox.SandboxImage;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
 
-@Command(name = "sandbox", mixinStandardHelpOptions = true, subcommands = {SandboxCommand.Run.class})
+@Command(name = "sandbox", mixinStandardHelpOptions = true, subcommands = {SandboxCommand.Run.class, SandboxCommand.Image.class})
 final class SandboxCommand extends CommandGroup {
     @Command(name = "run", mixinStandardHelpOptions = true)
     static final class Run extends CommandBase {
@@ -34,6 +39,41 @@ final class SandboxCommand extends CommandGroup {
             out.println(Json.pretty(r));
             out.flush();
             return r.status() == dev.arbiter.sandbox.RunStatus.SANDBOX_ERROR ? Errors.FAILURE : 0;
+        }
+    }
+
+    @Command(name = "image", mixinStandardHelpOptions = true)
+    static final class Image extends CommandBase {
+        @CommandLine.ArgGroup(exclusive = true, multiplicity = "1") Action action;
+        @CommandLine.Mixin DockerHostsOption hosts;
+        @Option(names = "--image", paramLabel = "NAME") String image;
+
+        static final class Action {
+            @Option(names = "--save", paramLabel = "FILE") Path save;
+            @Option(names = "--load", paramLabel = "FILE") Path load;
+        }
+
+        @Override
+        protected int run(CommandLine cl) {
+            SandboxConfig defaults = SandboxConfig.defaults();
+            String name = image == null ? defaults.image() : image;
+            List<DockerHost> on = hosts.hosts(defaults.hosts());
+            PrintWriter out = cl.getOut();
+            if (action.save != null) {
+                if (on.size() > 1) {
+                    throw new CommandLine.ParameterException(cl, "--save reads the image from one Docker host; name at most one --docker-host");
+                }
+                long bytes = SandboxImage.save(on.getFirst(), name, action.save);
+                out.printf("wrote %s from %s to %s (%.1f MiB)%n", name, on.getFirst(), action.save, bytes / 1048576.0);
+                out.flush();
+                return 0;
+            }
+            List<SandboxImage.Loaded> loaded = SandboxImage.load(action.load, name, on);
+            for (SandboxImage.Loaded l : loaded) {
+                out.println(l.failure() == null ? "loaded " + name + " into " + l.host() : "failed on " + l.host() + ": " + l.failure());
+            }
+            out.flush();
+            return loaded.stream().allMatch(l -> l.failure() == null) ? 0 : Errors.FAILURE;
         }
     }
 }

@@ -56,7 +56,7 @@ final class EvalLoop {
         int stillMissing = 0;
         try (MathVerifier engine = new MathVerifier();
                 CodeTestVerifier code = CodeTestVerifier.starting(() -> Sandbox.start(SandboxConfig.defaults()), CodeGrader.Settings.LCB_DEFAULT,
-                        2 * SandboxConfig.defaults().containers())) {
+                        2 * SandboxConfig.defaults().totalContainers())) {
             MathAnswerVerifier flexible = new MathAnswerVerifier(engine, engine.defaults().withExtraction(MathConfig.Extraction.FLEXIBLE));
             MathAnswerVerifier boxed = flexible.with(engine.defaults().withExtraction(MathConfig.Extraction.BOXED));
             BiPredicate<String, String> sameAnswer = (a, b) -> engine.verify(a, b).equal();

@@ -11,10 +11,12 @@ public final class SandboxOptions {
     CommandLine.Model.CommandSpec mixee;
 
     @Option(names = "--containers", paramLabel = "N") Integer containers;
+    @CommandLine.Mixin DockerHostsOption hosts;
 
-    /** The default sandbox with --containers applied; fewer than one is refused. */
+    /** The default sandbox with --containers and --docker-host applied; fewer than one container is refused. */
     public SandboxConfig config() {
         SandboxConfig c = SandboxConfig.defaults();
+        c = c.withHosts(hosts.hosts(c.hosts()));
         if (containers == null) {
             return c;
         }

@@ -86,6 +86,9 @@ final class DockerWorker implements Closeable {
                 .withCmd("python3", "-I", "-u", "/sandbox/driver.py")
                 .withEnv("PYTHONDONTWRITEBYTECODE=1", "PYTHONHASHSEED=0")
                 .withLabels(Map.of(LABEL, "1", OWNER_LABEL, owner))
+                // Nothing in a sandbox has state worth a graceful stop: a daemon shutting down kills it at
+                // once, and its job runs again on another host, rather than the daemon waiting on it.
+                .withStopSignal("SIGKILL")
                 .withNetworkDisabled(true)
                 .withAttachStdin(true)
                 .withAttachStdout(true)
@@ -199,6 +202,8 @@ final class DockerWorker implements Closeable {
     @Override
     public void close() {
         dead = true;
+        // Whoever waits on an answer from here stops waiting now, not at its deadline.
+        lines.add(EOF_MARK);
         stdin.close();
         try {
             attach.close();

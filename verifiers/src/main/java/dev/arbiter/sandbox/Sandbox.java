@@ -6,16 +6,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
-import com.github.dockerjava.core.DefaultDockerClientConfig;
-import com.github.dockerjava.core.DockerClientConfig;
-import com.github.dockerjava.core.DockerClientImpl;
-import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import dev.arbiter.json.Json;
 import java.net.InetAddress;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +17,7 @@ import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -44,6 +38,12 @@ import java.util.function.BiFunction;
  * job that met a harness failure is run once more, on another container (the failed one is gone by
  * then); if that fails too, its result is a sandbox error carrying the reason, never a verdict. Jobs
  * that were only waiting behind it had not started, and are queued again as they were.
+ *
+ * <p>The pool may span several Docker daemons ({@link SandboxConfig#hosts()}), each running the
+ * configured number of containers; a container takes the next job whenever it has room, so work
+ * spreads by free capacity. A daemon that stops answering is taken out: its containers are dropped,
+ * its jobs run again elsewhere (a lost host does not use up a job's one retry), and it is probed
+ * every few seconds and brought back, with fresh containers, once it answers and holds the image.
  */
 public final class Sandbox implements AutoCloseable {
     /**
@@ -55,30 +55,43 @@ public final class Sandbox implements AutoCloseable {
     /** Jobs sent ahead to one container's driver. */
     static final int PIPELINE = 2;
 
-    private final DockerClient docker;
+    /** How often a host that is out, or short of containers, is tried again. */
+    static final long PROBE_MS = 5_000;
+    /** Times a job may lose its host before it is given up as a sandbox error. */
+    private static final int HOST_LOSSES = 3;
+
+    private final List<PoolHost> hosts;
     private final SandboxConfig config;
     private final String owner;
     private final BlockingDeque<Job> queue = new LinkedBlockingDeque<>();
-    private final List<DockerWorker> all = new CopyOnWriteArrayList<>();
+    /** Every live container, with the host it runs on. */
+    private final Map<DockerWorker, PoolHost> all = new ConcurrentHashMap<>();
     private final Thread shutdownHook;
-    private final int hostCpus;
     /** Containers being started in place of dead ones: while any is, the pool is not empty. */
     private final AtomicInteger replacing = new AtomicInteger();
     private volatile boolean closed;
     private volatile String lastFailure;
 
-    private Sandbox(DockerClient docker, SandboxConfig config, int hostCpus) {
-        this.docker = docker;
+    private Sandbox(SandboxConfig config) {
         this.config = config;
-        this.hostCpus = hostCpus;
+        this.hosts = config.hosts().stream().map(PoolHost::new).toList();
         this.owner = hostName() + "/" + ProcessHandle.current().pid();
         this.shutdownHook = new Thread(this::closeQuietly, "arbiter-sandbox-shutdown");
     }
 
-    /** Connects to Docker, clears containers left by dead Arbiter processes, and starts the pool. */
-    /** How many containers this sandbox runs. */
+    /** How many containers this sandbox runs when all its hosts are in. */
     public int containers() {
-        return config.containers();
+        return config.totalContainers();
+    }
+
+    /** One Docker host of the pool as it stands now. */
+    public record HostStatus(String host, boolean in, int containers, long jobs, String out) {
+    }
+
+    /** Each host's state: in or out (and why), its live containers and the jobs it has answered. */
+    public List<HostStatus> hosts() {
+        return hosts.stream().map(h -> new HostStatus(h.host.uri(), h.out() == null,
+                (int) all.values().stream().filter(x -> x == h).count(), h.jobs.get(), h.out())).toList();
     }
 
     /** Runs one program in a sandbox of one container, started for it and stopped after. */
@@ -88,33 +101,178 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /**
+     * Connects to each Docker host, clears containers left there by dead Arbiter processes, and starts
+     * the pool. A host that cannot serve is left out (and probed again later) as long as another can;
+     * with none, this throws, naming each host's reason.
+     */
     public static Sandbox start(SandboxConfig config) {
-        DockerClient docker = connect();
-        checkImage(docker, config.image());
-        Sandbox s = new Sandbox(docker, config, config.pinCpus() ? hostCpus(docker) : 0);
-        s.removeOrphans();
+        Sandbox s = new Sandbox(config);
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
+        Map<PoolHost, String> refused = new LinkedHashMap<>();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<PoolHost, Future<List<DockerWorker>>> starting = new LinkedHashMap<>();
+            for (PoolHost h : s.hosts) {
+                starting.put(h, ex.submit(() -> s.open(h)));
+            }
+            for (var e : starting.entrySet()) {
+                try {
+                    e.getValue().get().forEach(w -> s.all.put(w, e.getKey()));
+                } catch (ExecutionException failed) {
+                    Throwable cause = failed.getCause();
+                    String why = cause instanceof SandboxException ? cause.getMessage() : "could not start sandbox containers: " + reason(cause);
+                    refused.put(e.getKey(), why);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s.close();
+            throw new SandboxException("interrupted while starting the sandbox");
+        }
+        if (refused.size() == s.hosts.size()) {
+            s.close();
+            if (refused.size() == 1) {
+                throw new SandboxException(refused.values().iterator().next());
+            }
+            throw new SandboxException("no Docker host could run the sandbox: " + String.join("; ", refused.values()));
+        }
+        refused.forEach((h, why) -> {
+            h.takeOut(why);
+            for (int slot = 0; slot < config.containers(); slot++) {
+                h.vacant.add(slot);
+            }
+            System.err.println("arbiter: sandbox host " + h + " is left out for now (" + why + "); it is tried again every "
+                    + PROBE_MS / 1000 + " s");
+        });
+        s.all.forEach(s::startPump);
+        Thread.ofVirtual().name("arbiter-sandbox-prober").start(s::probeLoop);
+        return s;
+    }
+
+    /** Readies one host and starts its containers; throws, closing what it started, if any fails. */
+    private List<DockerWorker> open(PoolHost h) {
+        String why = h.check(config.image());
+        if (why != null) {
+            throw new SandboxException(why);
+        }
+        h.cpus = config.pinCpus() ? hostCpus(h.control()) : 0;
+        removeOrphans(h.control());
+        List<DockerWorker> started = new ArrayList<>();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<DockerWorker>> starting = new ArrayList<>();
             for (int i = 0; i < config.containers(); i++) {
                 int slot = i;
-                starting.add(ex.submit(() -> DockerWorker.start(docker, config, s.owner, slot, s.hostCpus)));
+                starting.add(ex.submit(() -> DockerWorker.start(h.docker(), config, owner, slot, h.cpus)));
             }
+            RuntimeException first = null;
             for (Future<DockerWorker> f : starting) {
-                s.all.add(f.get());
+                try {
+                    started.add(f.get());
+                } catch (ExecutionException e) {
+                    if (first == null) {
+                        first = e.getCause() instanceof RuntimeException re ? re : new SandboxException(reason(e.getCause()), e.getCause());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    first = new SandboxException("interrupted while starting sandbox containers");
+                }
             }
-            for (DockerWorker w : s.all) {
-                Thread.ofVirtual().name("arbiter-sandbox-pump-" + w.slot).start(() -> s.pump(w));
+            if (first != null) {
+                started.forEach(DockerWorker::close);
+                throw first;
             }
-        } catch (Exception e) {
-            s.close();
-            Throwable cause = e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
-            if (cause instanceof SandboxException se) {
-                throw se;
-            }
-            throw new SandboxException("could not start sandbox containers: " + cause.getMessage(), cause);
         }
-        return s;
+        return started;
+    }
+
+    private void startPump(DockerWorker w, PoolHost h) {
+        Thread.ofVirtual().name("arbiter-sandbox-pump-" + h + "-" + w.slot).start(() -> pump(h, w));
+    }
+
+    /** Brings hosts back in, and fills container slots left empty, as long as the pool is open. */
+    private void probeLoop() {
+        while (!closed) {
+            try {
+                Thread.sleep(PROBE_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            for (PoolHost h : hosts) {
+                if (!closed && (h.out() != null || !h.vacant.isEmpty())) {
+                    refill(h);
+                }
+            }
+        }
+    }
+
+    private void refill(PoolHost h) {
+        String why = h.check(config.image());
+        if (why != null) {
+            takeOut(h, why);
+            return;
+        }
+        if (h.out() != null) {
+            h.cpus = config.pinCpus() ? hostCpus(h.control()) : 0;
+            removeStale(h);
+            h.bringIn();
+            System.err.println("arbiter: sandbox host " + h + " is back in");
+        }
+        for (Integer slot : List.copyOf(h.vacant)) {
+            if (closed) {
+                return;
+            }
+            replacing.incrementAndGet();
+            try {
+                DockerWorker w = DockerWorker.start(h.docker(), config, owner, slot, h.cpus);
+                h.vacant.remove(slot);
+                all.put(w, h);
+                startPump(w, h);
+            } catch (RuntimeException e) {
+                lastFailure = h + ": " + reason(e);
+                return;
+            } finally {
+                replacing.decrementAndGet();
+            }
+        }
+    }
+
+    /**
+     * Takes a host out: its containers are closed (the jobs on them come back to their pumps as
+     * failures and run again elsewhere) and its slots wait for the prober.
+     */
+    private void takeOut(PoolHost h, String why) {
+        if (!h.takeOut(why)) {
+            return;
+        }
+        lastFailure = why;
+        System.err.println("arbiter: sandbox host " + h + " is out (" + why + "); its jobs go to the other hosts, and it is tried again every "
+                + PROBE_MS / 1000 + " s");
+        all.forEach((w, on) -> {
+            if (on == h) {
+                // Closing talks to the daemon, which may hang: the pumps must not wait on it.
+                Thread.ofVirtual().start(w::close);
+            }
+        });
+    }
+
+    /** Our own containers on a host that came back which the pool no longer holds (left by its earlier life). */
+    private void removeStale(PoolHost h) {
+        try {
+            List<Container> ours = h.control().listContainersCmd().withShowAll(true)
+                    .withLabelFilter(Map.of(DockerWorker.OWNER_LABEL, owner)).exec();
+            var held = all.keySet().stream().map(w -> w.containerId).collect(java.util.stream.Collectors.toSet());
+            for (Container c : ours) {
+                if (!held.contains(c.getId())) {
+                    try {
+                        h.control().removeContainerCmd(c.getId()).withForce(true).exec();
+                    } catch (RuntimeException ignored) {
+                        // Gone already.
+                    }
+                }
+            }
+        } catch (RuntimeException ignored) {
+            // The host will be checked again before it takes work.
+        }
     }
 
     /**
@@ -214,6 +372,8 @@ public final class Sandbox implements AutoCloseable {
         String id;
         /** The harness failure of its first run, once it has had one; a second ends it. */
         String firstFailure;
+        /** Times the host it ran on was lost under it; these do not count as its harness failures. */
+        int hostLosses;
 
         Job(ObjectNode request, long timeoutMs) {
             this.request = request;
@@ -255,7 +415,7 @@ public final class Sandbox implements AutoCloseable {
      * One container's loop: keep up to PIPELINE jobs sent, take the answers in order. A job's
      * clock starts when the driver can start it: when it was sent, or when the answer before it came.
      */
-    private void pump(DockerWorker first) {
+    private void pump(PoolHost h, DockerWorker first) {
         DockerWorker w = first;
         ArrayDeque<Job> sent = new ArrayDeque<>();
         long lastAnswer = System.nanoTime();
@@ -278,7 +438,7 @@ public final class Sandbox implements AutoCloseable {
                 }
                 if (sent.isEmpty()) {
                     if (w.dead()) {
-                        w = replace(w);
+                        w = replace(h, w);
                     }
                     continue;
                 }
@@ -287,6 +447,7 @@ public final class Sandbox implements AutoCloseable {
                 lastAnswer = System.nanoTime();
                 String harness = harnessFailure(a, w);
                 if (harness == null) {
+                    h.jobs.incrementAndGet();
                     head.answer.complete(a);
                     if (!a.has("unclean") && !w.dead()) {
                         continue;
@@ -295,7 +456,13 @@ public final class Sandbox implements AutoCloseable {
                     // exited: nothing more runs there.
                     lastFailure = "container " + w.shortId() + " retired: " + a.path("unclean").asText("it stopped");
                 } else {
-                    retryOrFail(head, harness);
+                    String hostDown = h.out() != null ? h.out() : h.ping();
+                    if (hostDown != null) {
+                        takeOut(h, hostDown);
+                        retryAfterHostLoss(head, hostDown);
+                    } else {
+                        retryOrFail(head, harness);
+                    }
                     lastFailure = harness;
                 }
                 // The driver runs one job at a time and stops after this one: the jobs behind it never
@@ -304,7 +471,7 @@ public final class Sandbox implements AutoCloseable {
                     queue.addFirst(j);
                 }
                 sent.clear();
-                w = replace(w);
+                w = replace(h, w);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -341,6 +508,15 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
+    /** A job whose host was lost under it runs again elsewhere, a few times at most. */
+    private void retryAfterHostLoss(Job j, String why) {
+        if (++j.hostLosses <= HOST_LOSSES) {
+            queue.addFirst(j);
+        } else {
+            j.answer.complete(failure(why + " (the job lost its Docker host " + j.hostLosses + " times)"));
+        }
+    }
+
     private static JsonNode failure(String why) {
         return Json.mapper().createObjectNode().put("error", why);
     }
@@ -350,20 +526,36 @@ public final class Sandbox implements AutoCloseable {
         return all.isEmpty() && replacing.get() == 0;
     }
 
-    /** Removes a dead container and starts a fresh one in its place; null if that fails. */
-    private DockerWorker replace(DockerWorker dead) {
+    /**
+     * Removes a dead container and starts a fresh one in its place on the same host; null if the host
+     * is out or the start fails, leaving the slot for the prober.
+     */
+    private DockerWorker replace(PoolHost h, DockerWorker dead) {
         replacing.incrementAndGet();
         try {
             all.remove(dead);
-            dead.close();
+            if (h.out() != null) {
+                Thread.ofVirtual().start(dead::close);
+            } else {
+                dead.close();
+            }
             if (closed) {
                 return null;
             }
-            DockerWorker fresh = DockerWorker.start(docker, config, owner, dead.slot, hostCpus);
-            all.add(fresh);
-            return fresh;
-        } catch (RuntimeException e) {
-            lastFailure = e.getMessage();
+            if (h.out() == null) {
+                try {
+                    DockerWorker fresh = DockerWorker.start(h.docker(), config, owner, dead.slot, h.cpus);
+                    all.put(fresh, h);
+                    return fresh;
+                } catch (RuntimeException e) {
+                    lastFailure = h + ": " + reason(e);
+                    String down = h.ping();
+                    if (down != null) {
+                        takeOut(h, down);
+                    }
+                }
+            }
+            h.vacant.add(dead.slot);
             return null;
         } finally {
             replacing.decrementAndGet();
@@ -403,7 +595,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** Container ids this pool holds now (for tests and diagnostics). */
     public List<String> containerIds() {
-        return all.stream().map(w -> w.containerId).toList();
+        return all.keySet().stream().map(w -> w.containerId).toList();
     }
 
     @Override
@@ -421,19 +613,17 @@ public final class Sandbox implements AutoCloseable {
             return;
         }
         closed = true;
-        for (Iterator<DockerWorker> it = all.iterator(); it.hasNext(); ) {
-            it.next().close();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (DockerWorker w : all.keySet()) {
+                ex.submit(w::close);
+            }
         }
         all.clear();
-        try {
-            docker.close();
-        } catch (java.io.IOException ignored) {
-            // Nothing left to release.
-        }
+        hosts.forEach(PoolHost::close);
     }
 
     /** Containers whose owning Arbiter process on this host is gone (killed with -9, say). */
-    private void removeOrphans() {
+    private static void removeOrphans(DockerClient docker) {
         String host = hostName() + "/";
         List<Container> ours = docker.listContainersCmd().withShowAll(true).withLabelFilter(Map.of(DockerWorker.LABEL, "1")).exec();
         for (Container c : ours) {
@@ -468,43 +658,54 @@ public final class Sandbox implements AutoCloseable {
         }
     }
 
-    /** Why the sandbox cannot start here (Docker down, the image missing), or empty when it can; starts nothing. */
+    /**
+     * Why the sandbox cannot start (Docker down, the image missing), or empty when at least one of its
+     * hosts can serve; starts nothing.
+     */
     public static java.util.Optional<String> unavailable(SandboxConfig config) {
-        try (DockerClient docker = connect()) {
-            checkImage(docker, config.image());
-            return java.util.Optional.empty();
-        } catch (SandboxException e) {
-            return java.util.Optional.of(e.getMessage());
-        } catch (java.io.IOException | RuntimeException e) {
-            return java.util.Optional.of(e.toString());
+        List<String> reasons = new ArrayList<>();
+        for (DockerHost host : config.hosts()) {
+            PoolHost h = new PoolHost(host);
+            try {
+                String why = h.check(config.image());
+                if (why == null) {
+                    return java.util.Optional.empty();
+                }
+                reasons.add(why);
+            } finally {
+                h.close();
+            }
         }
+        return java.util.Optional.of(reasons.size() == 1 ? reasons.getFirst() : "no Docker host could run the sandbox: " + String.join("; ", reasons));
     }
 
+    /** A client of the daemon docker-java finds by itself (DOCKER_HOST, else the local socket). */
     static DockerClient connect() {
-        DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
-        ZerodepDockerHttpClient http = new ZerodepDockerHttpClient.Builder()
-                .dockerHost(cfg.getDockerHost())
-                .sslConfig(cfg.getSSLConfig())
-                .maxConnections(256)
-                .connectionTimeout(Duration.ofSeconds(5))
-                .build();
-        DockerClient client = DockerClientImpl.getInstance(cfg, http);
-        try {
-            client.pingCmd().exec();
-        } catch (RuntimeException e) {
-            throw new SandboxException("Docker is not reachable at " + cfg.getDockerHost()
-                    + "; start the daemon (`sudo dockerd &` or `sudo systemctl start docker`) or set DOCKER_HOST");
-        }
-        return client;
+        return DockerHost.local().connect(null);
     }
 
-    static void checkImage(DockerClient docker, String image) {
+    static void checkImage(DockerClient docker, String image, DockerHost host) {
         try {
             docker.inspectImageCmd(image).exec();
         } catch (NotFoundException e) {
-            throw new SandboxException("sandbox image " + image + " not found; build it offline with `bash sandbox/build-offline.sh`"
-                    + " or from a registry with `docker build -t " + image + " sandbox/`");
+            if (host.equals(DockerHost.local())) {
+                throw new SandboxException("sandbox image " + image + " not found; build it offline with `bash sandbox/build-offline.sh`"
+                        + " or from a registry with `docker build -t " + image + " sandbox/`");
+            }
+            throw new SandboxException("sandbox image " + image + " not found on " + host + "; write it where it is built with"
+                    + " `arbiter sandbox image --save FILE` and load it there with `arbiter sandbox image --load FILE --docker-host " + host + "`");
         }
+    }
+
+    /** The other side's own words for a failure: the innermost message there is. */
+    static String reason(Throwable e) {
+        String why = e.toString();
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                why = t.getMessage();
+            }
+        }
+        return why;
     }
 
     private static String hostName() {

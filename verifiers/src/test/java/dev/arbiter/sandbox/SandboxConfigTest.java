@@ -16,4 +16,26 @@ class SandboxConfigTest {
                 .hasMessageContaining("ARBITER_SANDBOX_CONTAINERS").hasMessageContaining("'two'");
         assertThatThrownBy(() -> SandboxConfig.containers("0", 2)).isInstanceOf(SandboxException.class);
     }
+
+    @Test
+    void dockerHostsAreUnixSocketsOrTcpAddressesNamedOnce() {
+        assertThat(DockerHost.parseList("unix:///var/run/docker.sock, tcp://10.0.0.7:2376,,"))
+                .containsExactly(new DockerHost("unix:///var/run/docker.sock"), new DockerHost("tcp://10.0.0.7:2376"));
+        for (String bad : new String[] {"http://host:2375", "tcp://host", "unix://", "docker.sock", "tcp://:2375"}) {
+            assertThatThrownBy(() -> new DockerHost(bad)).as(bad).isInstanceOf(SandboxException.class)
+                    .hasMessage("not a Docker host: '" + bad + "' (give unix:///path/to/docker.sock or tcp://host:port)");
+        }
+        assertThatThrownBy(() -> DockerHost.parseList("tcp://a:1,tcp://a:1")).isInstanceOf(SandboxException.class)
+                .hasMessage("Docker host tcp://a:1 is named twice");
+        assertThatThrownBy(() -> DockerHost.parseList(" , ")).isInstanceOf(SandboxException.class).hasMessage("no Docker host given");
+    }
+
+    @Test
+    void theContainerCountIsPerHost() {
+        SandboxConfig c = SandboxConfig.defaults().withContainers(3)
+                .withHosts(DockerHost.parseList("unix:///a.sock,unix:///b.sock"));
+        assertThat(c.containers()).isEqualTo(3);
+        assertThat(c.totalContainers()).isEqualTo(6);
+        assertThat(c.hosts()).extracting(DockerHost::uri).containsExactly("unix:///a.sock", "unix:///b.sock");
+    }
 }
