@@ -238,4 +238,35 @@ class MultiHostGradeTest {
         assertThat(noTar.err().strip()).isEqualTo("arbiter: no image tarball at " + dir.resolve("none.tar")
                 + "; write one with `arbiter sandbox image --save FILE`");
     }
+
+    @Test
+    void aTcpDaemonIsReachedOverTlsWithDockerJavasSettingsAndRefusedWithoutThem() throws Exception {
+        Path code = Files.writeString(dir.resolve("p.py"), "print(6 * 7)\n");
+        Instant from = Instant.now();
+        Process ok = child(Map.of("ARBITER_DOCKER_HOSTS", second.tlsUri(), "DOCKER_TLS_VERIFY", "1",
+                "DOCKER_CERT_PATH", second.clientCertificates().toString()), "sandbox", "run", "--code-file", code.toString());
+        String out = new String(ok.getInputStream().readAllBytes());
+        String err = new String(ok.getErrorStream().readAllBytes());
+        assertThat(ok.waitFor()).as(err).isZero();
+        assertThat(Json.mapper().readTree(out).get("stdout").asText()).isEqualTo("42\n");
+        assertThat(SecondDockerDaemon.sandboxStarts(second.uri(), from, Instant.now())).hasSize(1);
+
+        Process refused = child(Map.of("ARBITER_DOCKER_HOSTS", second.tlsUri()), "sandbox", "run", "--code-file", code.toString());
+        refused.getInputStream().readAllBytes();
+        List<String> lines = new String(refused.getErrorStream().readAllBytes()).lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
+        assertThat(refused.waitFor()).isEqualTo(1);
+        assertThat(lines).singleElement().asString().startsWith("arbiter: Docker is not reachable at " + second.tlsUri() + "; start the daemon");
+    }
+
+    private static Process child(Map<String, String> env, String... args) throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().remove("DOCKER_TLS_VERIFY");
+        pb.environment().remove("DOCKER_CERT_PATH");
+        pb.environment().putAll(env);
+        return pb.start();
+    }
 }
