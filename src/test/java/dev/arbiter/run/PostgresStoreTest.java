@@ -2,16 +2,17 @@ package dev.arbiter.run;
 
 import dev.arbiter.verify.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.arbiter.testing.Postgres;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The completion store on a real PostgreSQL server, for teams sharing one leaderboard. Runs when
- * ARBITER_TEST_POSTGRES holds a JDBC URL (`.ci/run` starts a server and sets it); skipped otherwise.
+ * The completion store on a real PostgreSQL server, for teams sharing one leaderboard and for a run's
+ * shards. Runs when ARBITER_TEST_POSTGRES holds a JDBC URL (`.ci/run` starts a server and sets it);
+ * skipped otherwise, except in CI.
  * Each test uses a model name of its own, so runs against the same database never collide.
  */
 class PostgresStoreTest {
@@ -19,11 +20,7 @@ class PostgresStoreTest {
 
     @BeforeAll
     static void server() {
-        url = System.getenv("ARBITER_TEST_POSTGRES");
-        if (System.getenv("CI") != null) {
-            assertThat(url).as("ARBITER_TEST_POSTGRES is set by .ci/run").isNotBlank();
-        }
-        assumeTrue(url != null && !url.isBlank(), "no PostgreSQL server; `bash .ci/run` starts one");
+        url = Postgres.url();
     }
 
     private static GenerationSpec spec() {
@@ -64,26 +61,12 @@ class PostgresStoreTest {
         }
     }
 
-    /** {@code url} with its tables in a fresh schema of their own, dropped by the caller. */
-    static String freshSchema(String url, String schema) throws java.sql.SQLException {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
-            st.execute("CREATE SCHEMA " + schema);
-        }
-        return url + (url.contains("?") ? "&" : "?") + "currentSchema=" + schema;
-    }
-
-    static void drop(String url, String schema) throws java.sql.SQLException {
-        try (java.sql.Connection c = java.sql.DriverManager.getConnection(url); java.sql.Statement st = c.createStatement()) {
-            st.execute("DROP SCHEMA " + schema + " CASCADE");
-        }
-    }
-
     @Test
     void storesOpenedAtOnceOnAnEmptyDatabaseAllGetTheirTables() throws Exception {
         // CREATE TABLE IF NOT EXISTS is not safe against itself in PostgreSQL: N shards starting together on a new database raced
         for (int round = 0; round < 10; round++) {
-            String schema = "race_" + UUID.randomUUID().toString().replace("-", "");
-            String at = freshSchema(url, schema);
+            String schema = Postgres.newSchema("race");
+            String at = Postgres.inSchema(url, schema);
             try {
                 int opens = 8;
                 java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(opens);
@@ -108,7 +91,7 @@ class PostgresStoreTest {
                     assertThat(store.count(h)).isEqualTo(opens);
                 }
             } finally {
-                drop(url, schema);
+                Postgres.drop(url, schema);
             }
         }
     }
