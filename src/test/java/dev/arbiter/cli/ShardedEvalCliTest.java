@@ -41,12 +41,7 @@ class ShardedEvalCliTest {
 
     /** Right, one off, or no answer at all, by (problem, seed): the same reply to the same request, whichever process asks. */
     private static FakeOpenAiServer.Model adder(long delayMs) {
-        return (prompt, seed) -> {
-            try {
-                Thread.sleep(delayMs);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        return FakeOpenAiServer.slowed((prompt, seed) -> {
             Matcher m = SUM.matcher(prompt);
             long sum = m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) : -1;
             if ((sum + seed) % 7 == 0) {
@@ -54,7 +49,7 @@ class ShardedEvalCliTest {
             }
             long said = (sum + seed) % 3 == 0 ? sum + 1 : sum;
             return new FakeOpenAiServer.Reply("Adding gives " + said + ".\nSo the answer is \\boxed{" + said + "}.", "stop");
-        };
+        }, delayMs);
     }
 
     private Path problems() throws Exception {
