@@ -10,6 +10,7 @@ import dev.arbiter.inference.engine.TinyModel;
 import dev.arbiter.report.RunReport;
 import dev.arbiter.run.Evaluation;
 import dev.arbiter.run.PromptTemplates;
+import dev.arbiter.run.RunPart;
 import dev.arbiter.run.RunException;
 import dev.arbiter.run.Strategy;
 import dev.arbiter.sandbox.Sandbox;
@@ -90,7 +91,7 @@ public final class Demo {
         }
         Evaluation.Settings es = new Evaluation.Settings(names, List.of(), Selection.DEFAULT, List.of(), model.toString(), null, s.n(),
                 s.maxTokens(), 0.6, 0.95, 0, false, PromptTemplates.MATH, PromptTemplates.CODE, List.of(), null, null, 32, 600,
-                MathConfig.Extraction.FLEXIBLE, false, s.store(), s.out(), Strategy.SAMPLE, s.device());
+                MathConfig.Extraction.FLEXIBLE, false, s.store(), s.out(), Strategy.SAMPLE, s.device(), RunPart.WHOLE);
         List<Benchmarks.Loaded> loaded = new ArrayList<>();
         for (String name : names) {
             Benchmarks.Loaded l = data.load(name, Selection.DEFAULT);

@@ -74,7 +74,12 @@ public record Fingerprint(String route, List<Probe> probes) {
             }
             probes.add(parse(reply, chat));
         }
-        return new Fingerprint(chat ? "chat" : "completions", probes);
+        return new Fingerprint(route(chat), probes);
+    }
+
+    /** The route a chat or a raw model is probed on, as {@link #route()} names it. */
+    public static String route(boolean chat) {
+        return chat ? "chat" : "completions";
     }
 
     private static ObjectNode body(String model, String prompt, boolean chat, boolean logprobs) {

@@ -13,6 +13,7 @@ import java.util.List;
 /**
  * What an eval run leaves: summary.json and leaderboard.md in its folder, the site of the run in its site/
  * folder, and an index.html there that opens the run's page; and for the user its leaderboard and notes.
+ * A shard leaves its summary.json only.
  */
 public final class RunReport {
     private RunReport() {}
@@ -22,7 +23,12 @@ public final class RunReport {
      * warnings to {@code err}, last, where what to do next is read.
      */
     public static void write(Evaluation.Result r, PrintWriter out, PrintWriter err) throws IOException {
-        if (r.summary() != null) {
+        if (r.summary() != null && r.summary().config().shard() != null) {
+            // a shard scores no run: its summary alone, so nothing in its folder reads as the run's leaderboard
+            r.summary().write(r.outDir());
+            r.notes().forEach(out::println);
+            out.flush();
+        } else if (r.summary() != null) {
             Leaderboard.write(r.outDir(), r.summary());
             Site.Written site = Site.write(List.of(r.outDir()), r.store(), name -> r.problems().get(name), r.outDir().resolve("site"),
                     new PrintWriter(new StringWriter()));

@@ -6,6 +6,7 @@ import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.RunException;
 import dev.arbiter.run.RunSamples;
 import dev.arbiter.run.RunSummary;
+import dev.arbiter.run.ShardCoverage;
 import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.scaling.Progress;
 import dev.arbiter.scaling.RunCurves;
@@ -41,7 +42,8 @@ public final class Site {
      * Builds the site of {@code runDirs}, each read with its own store unless {@code storeOverride} is given;
      * {@code problemsOf} loads a benchmark's problems by name as the runs loaded them.
      *
-     * @throws RunException when a folder is not a finished run or its store is not there
+     * @throws RunException when a folder is not a finished run or its store is not there, or is a shard's (naming the shards
+     *     still missing slots, if any)
      */
     public static Written write(List<Path> runDirs, String storeOverride, Function<String, List<Problem>> problemsOf, Path out, PrintWriter log)
             throws IOException {
@@ -54,6 +56,12 @@ public final class Site {
                 RunSummary summary = RunSummary.openRun(dir, storeOverride);
                 List<RunSamples.BenchmarkSamples> benchmarks;
                 try (CompletionStore store = CompletionStore.open(summary.store())) {
+                    ShardCoverage.requireAllShards(dir, summary, store);
+                    if (summary.config().shard() != null) {
+                        throw new RunException(dir + " is " + summary.config().shard().label() + "'s folder, which scores no run; every shard is"
+                                + " done, so `arbiter eval` with the shards' options and --gather --shard-count " + summary.config().shard().count()
+                                + " writes the whole run's report: give its folder");
+                    }
                     benchmarks = RunSamples.read(summary, store, problemsOf);
                 }
                 Curves curves = curves(dir, summary, benchmarks, verifier);

@@ -51,6 +51,9 @@ public final class CompletionStore implements AutoCloseable {
         }
     }
 
+    /** The PostgreSQL advisory lock key that serializes creating the tables ("arbiter" in ASCII). */
+    private static final long SCHEMA_LOCK = 0x61726269746572L;
+
     private final String file;
     private final Connection db;
     private final Dialect dialect;
@@ -97,6 +100,11 @@ public final class CompletionStore implements AutoCloseable {
                     s.execute("PRAGMA synchronous=NORMAL");
                     s.execute("PRAGMA busy_timeout=10000");
                     s.execute("PRAGMA foreign_keys=ON"); // a completion needs its registered spec
+                } else {
+                    // Two first opens at once (the shards of one run) would race in CREATE TABLE IF NOT EXISTS,
+                    // which PostgreSQL does not serialize: one lock per database, held until the commit below.
+                    c.setAutoCommit(false);
+                    s.execute("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")");
                 }
                 s.execute("""
                         CREATE TABLE IF NOT EXISTS specs (
@@ -133,6 +141,13 @@ public final class CompletionStore implements AutoCloseable {
                           extracted TEXT,
                           reason TEXT,
                           PRIMARY KEY (spec_hash, problem_id, sample_index, verifier))""");
+                if (dialect == Dialect.POSTGRES) {
+                    c.commit();
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                c.close(); // a rolled-back transaction releases the lock
+                throw e;
             }
             return new CompletionStore(name, c, dialect);
         } catch (SQLException e) {

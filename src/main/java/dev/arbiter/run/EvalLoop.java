@@ -26,7 +26,8 @@ import java.util.function.BiPredicate;
 /**
  * The generate–grade loop of an {@link Evaluation}: per benchmark, the missing samples are requested
  * and stored, every stored sample is graded (math under both extraction readings, code in the
- * sandbox), and the metrics and the summary are made from the store.
+ * sandbox), and the metrics and the summary are made from the store. A shard requests and grades its
+ * own slice and scores nothing; a gather requests nothing and scores the whole run.
  */
 final class EvalLoop {
     private final Evaluation.Settings s;
@@ -43,8 +44,8 @@ final class EvalLoop {
         this.err = err;
     }
 
-    /** One benchmark's share of the report: its row (null when no sample got a verdict). */
-    private record Graded(RunSummary.Row row, RunSummary.BenchmarkRun run, int stillMissing, String noRow) {}
+    /** One benchmark's share of the report: its row (null when no sample got a verdict, and for a shard), and for a shard what its slice holds. */
+    private record Graded(RunSummary.Row row, RunSummary.BenchmarkRun run, int stillMissing, String noRow, String shardLine) {}
 
     Evaluation.Result run(List<EvalPlan> plans, String model, RunSummary.Config config, Path outDir, Instant started, OpenAiClient client,
                           OpenAiClient.Stats preflight, LocalEngine local, Evaluation.StrategyBackend sift) {
@@ -53,6 +54,7 @@ final class EvalLoop {
         Map<String, RunSummary.BenchmarkRun> perBenchmark = new LinkedHashMap<>();
         Map<String, List<RequestFailures.Group>> failures = new LinkedHashMap<>();
         List<String> noRow = new ArrayList<>();
+        List<String> shardLines = new ArrayList<>();
         int stillMissing = 0;
         try (MathVerifier engine = new MathVerifier();
                 CodeTestVerifier code = CodeTestVerifier.starting(() -> Sandbox.start(SandboxConfig.defaults()), CodeGrader.Settings.LCB_DEFAULT,
@@ -70,6 +72,9 @@ final class EvalLoop {
                 if (g.noRow() != null) {
                     noRow.add(g.noRow());
                 }
+                if (g.shardLine() != null) {
+                    shardLines.add(g.shardLine());
+                }
                 if (g.row() != null) {
                     rows.add(g.row());
                 }
@@ -77,7 +82,9 @@ final class EvalLoop {
             }
         }
         RunSummary.Run run;
-        if (client != null) {
+        if (local == null && client == null) { // a gather of an in-process run: no engine was started
+            run = new RunSummary.Run(perBenchmark, null, null, null, null, null, null, null);
+        } else if (client != null) {
             OpenAiClient.Stats stats = client.stats();
             run = new RunSummary.Run(perBenchmark, stats.requests() - preflight.requests(), stats.retries() - preflight.retries(),
                     (long) preflight.requests(), (long) preflight.retries(), null, null, sift == null ? null : sift.tally());
@@ -87,6 +94,9 @@ final class EvalLoop {
         }
         List<String> warnings = failureLines(failures);
         noRow.forEach(l -> warnings.add("arbiter eval: " + l));
+        if (s.part() instanceof RunPart.Shard shard) {
+            return shardResult(shard, config, run, outDir, started, client, local, shardLines, warnings, failures, stillMissing);
+        }
         if (rows.isEmpty()) {
             warnings.add("arbiter eval: " + (noRow.isEmpty() ? "no sample arrived" : "no sample got a verdict") + ", so no report: "
                     + missingLine(failures, stillMissing));
@@ -106,33 +116,64 @@ final class EvalLoop {
         if (sift != null) {
             notes.add(sift.line());
         }
-        notes.add(client != null
-                ? String.format("requests %d, retries %d (and %d before sampling: models, context, fingerprint); report in %s",
-                        run.httpRequests(), run.retries(), run.preflightRequests(), outDir)
-                : String.format("in-process on %s: %d engine steps, up to %d sequences per step; report in %s", local.model().device(),
-                        run.engineSteps(), run.engineMaxRows(), outDir));
+        notes.add(requestsLine(run, client, local, "report in " + outDir));
         if (stillMissing > 0) {
             warnings.add("arbiter eval: " + missingLine(failures, stillMissing));
         }
         return new Evaluation.Result(summary, problems, s.store(), outDir, notes, warnings, stillMissing > 0 ? 1 : 0);
     }
 
+    /** A shard's summary: no rows, since a slice is no run's score, and its slice's state per benchmark. */
+    private Evaluation.Result shardResult(RunPart.Shard shard, RunSummary.Config config, RunSummary.Run run, Path outDir, Instant started,
+                                          OpenAiClient client, LocalEngine local, List<String> shardLines, List<String> warnings,
+                                          Map<String, List<RequestFailures.Group>> failures, int stillMissing) {
+        List<String> notes = new ArrayList<>(shardLines);
+        notes.add("this is " + shard.label() + ", no whole-run score: once every shard is done, `arbiter eval` with the same options and"
+                + " --gather --shard-count " + shard.count() + " scores the whole run from the store");
+        notes.add(requestsLine(run, client, local, "summary in " + outDir));
+        if (stillMissing > 0) {
+            warnings.add("arbiter eval: " + shard.label() + ": " + missingLine(failures, stillMissing));
+        }
+        return new Evaluation.Result(RunSummary.finished(started, config, List.of(), run), Map.of(), s.store(), outDir, notes, warnings,
+                stillMissing > 0 ? 1 : 0);
+    }
+
+    private String requestsLine(RunSummary.Run run, OpenAiClient client, LocalEngine local, String where) {
+        if (s.part() instanceof RunPart.Gather g) {
+            return "gathered from the store that " + g.count() + " shards wrote; nothing was requested; " + where;
+        }
+        if (client != null) {
+            return String.format("requests %d, retries %d (and %d before sampling: models, context, fingerprint); %s", run.httpRequests(),
+                    run.retries(), run.preflightRequests(), where);
+        }
+        return String.format("in-process on %s: %d engine steps, up to %d sequences per step; %s",
+                local.model().device(), run.engineSteps(), run.engineMaxRows(), where);
+    }
+
     private Graded benchmark(EvalPlan p, String model, CodeTestVerifier code, MathAnswerVerifier flexible, MathAnswerVerifier boxed,
                              BiPredicate<String, String> sameAnswer) {
         int n = s.n();
-        int total = p.problems().size() * n;
-        int before = total - st.missing(p.spec().hash(), p.problemIds(), n).size();
-        if (before > 0) {
-            err.printf("%s: resuming: %d of %d samples stored%n", p.benchmark(), before, total);
-            err.flush();
-        }
+        RunPart part = s.part();
+        List<SampleSlot> missingNow = st.missing(p.spec().hash(), p.problemIds(), n);
+        int total = part instanceof RunPart.Shard sh ? sh.size(p.problems().size(), n) : p.problems().size() * n;
+        int before = total - (part instanceof RunPart.Shard sh ? sh.slice(p.problemIds(), missingNow).size() : missingNow.size());
+        String who = part instanceof RunPart.Shard sh ? p.benchmark() + ": " + sh.label() : p.benchmark();
         EvalRunner.Generated g;
-        try (Evaluation.Progress.Bar bar = progress.start(p.benchmark(), total, before)) {
-            g = EvalRunner.generate(p, backend, st, (done, all, tokens) -> bar.stepTo(before + done, tokens));
+        if (part instanceof RunPart.Gather) {
+            g = new EvalRunner.Generated(0, 0, 0, 0, 0, List.of()); // every slot is stored: Evaluation checked before
+        } else {
+            if (before > 0) {
+                err.printf("%s: resuming: %d of %d samples stored%n", who, before, total);
+                err.flush();
+            }
+            try (Evaluation.Progress.Bar bar = progress.start(who, total, before)) {
+                g = EvalRunner.generate(p, part, backend, st, (done, all, tokens) -> bar.stepTo(before + done, tokens));
+            }
         }
         if (before + g.stored() == 0) {
             // nothing to grade: no leaderboard row of NaN
-            return new Graded(null, runOf(g, List.of()), total, null);
+            return new Graded(null, runOf(g, List.of()), total, null, part instanceof RunPart.Shard ? who + " holds " + total + " of the "
+                    + p.problems().size() * n + " slots: none stored" : null);
         }
         List<String> notGraded = Collections.synchronizedList(new ArrayList<>());
         TruncationPolicy policy = s.excludeTruncated() ? TruncationPolicy.EXCLUDE : TruncationPolicy.AS_GRADED;
@@ -141,15 +182,15 @@ final class EvalLoop {
         MetricSummary m;
         if (Evaluation.code(p)) {
             verifierName = EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT);
-            graded = EvalRunner.grade(p, st, code, verifierName, null, notGraded::add);
+            graded = EvalRunner.grade(p, part, st, code, verifierName, null, notGraded::add);
             m = Metrics.summarize(graded, n, s.ks(), policy, 0);
         } else {
             // Both readings are graded and stored; the leaderboard's figures use the one asked for.
             boolean strict = s.boxed();
             List<String> otherNotGraded = Collections.synchronizedList(new ArrayList<>());
-            List<ProblemSamples> flex = EvalRunner.grade(p, st, flexible, EvalRunner.mathVerifier(false), sameAnswer,
+            List<ProblemSamples> flex = EvalRunner.grade(p, part, st, flexible, EvalRunner.mathVerifier(false), sameAnswer,
                     (strict ? otherNotGraded : notGraded)::add);
-            List<ProblemSamples> box = EvalRunner.grade(p, st, boxed, EvalRunner.mathVerifier(true), sameAnswer,
+            List<ProblemSamples> box = EvalRunner.grade(p, part, st, boxed, EvalRunner.mathVerifier(true), sameAnswer,
                     (strict ? notGraded : otherNotGraded)::add);
             graded = strict ? box : flex;
             verifierName = s.mathVerifier();
@@ -164,12 +205,17 @@ final class EvalLoop {
         }
         List<RunSummary.NotGraded> causes = notGradedByCause(notGraded);
         RunSummary.BenchmarkRun run = runOf(g, causes);
+        if (part instanceof RunPart.Shard) {
+            int verdicts = graded.stream().mapToInt(ps -> ps.samples().size()).sum();
+            return new Graded(null, run, total - verdicts, null, who + " holds " + total + " of the " + p.problems().size() * n + " slots: "
+                    + verdicts + " graded" + (total > verdicts ? ", " + (total - verdicts) + " missing or not graded" : ""));
+        }
         if (graded.stream().allMatch(ps -> ps.samples().isEmpty())) {
             // samples, but not one verdict (the sandbox down, say): no row of NaN, the causes instead
             String why = p.benchmark() + " has no row: none of its " + (before + g.stored()) + " samples got a verdict ("
                     + String.join("; ", causes.stream().limit(3).map(c -> c.count() + " x " + c.reason()).toList())
                     + (causes.size() > 3 ? "; and " + (causes.size() - 3) + " other causes" : "") + ")";
-            return new Graded(null, run, total, why);
+            return new Graded(null, run, total, why, null);
         }
         Map<String, Map<String, MetricSummary>> breakdown = new TreeMap<>();
         for (String label : List.of("subject", "level", "difficulty")) {
@@ -178,7 +224,7 @@ final class EvalLoop {
             }
         }
         int missing = m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
-        return new Graded(new RunSummary.Row(p.benchmark(), model, m, breakdown), run, missing, null);
+        return new Graded(new RunSummary.Row(p.benchmark(), model, m, breakdown), run, missing, null, null);
     }
 
     private static RunSummary.BenchmarkRun runOf(EvalRunner.Generated g, List<RunSummary.NotGraded> notGraded) {

@@ -130,6 +130,27 @@ public final class EvalPreflight {
     }
 
     /**
+     * What a run that requests nothing (gathering the shards of a run) knows of the served model: the identity
+     * its shards settled on, from the fingerprint recorded under the name (or the revision), without a probe.
+     *
+     * @throws RunException when the store has no fingerprint under that name: no shard has started against it
+     */
+    public static Served recorded(String command, String model, String revision, boolean chat, CompletionStore store, PrintWriter err) {
+        String rev = revision == null ? "" : revision;
+        CompletionStore.RecordedModel k = store.recordedModel(model, rev, Fingerprint.route(chat)).orElseThrow(() -> new RunException(
+                "the store holds no fingerprint of '" + model + "'" + (revision == null ? "" : " at revision " + revision) + " on its "
+                        + Fingerprint.route(chat) + " route, so no shard of this run has sampled into it: run the shards first, with the same"
+                        + " --store, --model and --raw as here"));
+        String identity = revision != null ? "revision " + revision : "fingerprint " + k.fingerprintId();
+        ObjectNode info = Json.mapper().createObjectNode().put("identity", identity).put("fingerprint", k.fingerprintId())
+                .put("fingerprint_check", "recorded " + k.createdAt() + "; read from the store, the model was not asked");
+        err.println("arbiter " + command + ": '" + model + "': fingerprint " + k.fingerprintId() + (revision != null ? ", revision " + revision : "")
+                + " as the store recorded it " + k.createdAt() + "; nothing is requested");
+        err.flush();
+        return new Served(identity, info);
+    }
+
+    /**
      * Fails before sampling when the completion cannot fit: --max-tokens at or past the context, or the
      * longest prompt (by UTF-8 bytes, measured by the server with a 1-token request) plus --max-tokens over it.
      *

@@ -62,8 +62,13 @@ public final class EvalRunner {
      * missing rather than each waiting out the same retries.
      */
     public static Generated generate(EvalPlan plan, InferenceBackend backend, CompletionStore store, Listener listener) {
+        return generate(plan, RunPart.WHOLE, backend, store, listener);
+    }
+
+    /** The same, for the slots of {@code part} only: a shard's slice, or (gathering) none. */
+    public static Generated generate(EvalPlan plan, RunPart part, InferenceBackend backend, CompletionStore store, Listener listener) {
         String hash = store.register(plan.spec());
-        List<SampleSlot> todo = store.missing(hash, plan.problemIds(), plan.n());
+        List<SampleSlot> todo = mine(part, plan, store.missing(hash, plan.problemIds(), plan.n()));
         Map<String, Problem> byId = new HashMap<>();
         plan.problems().forEach(p -> byId.put(p.id(), p));
         Semaphore inFlight = new Semaphore(plan.concurrency());
@@ -131,6 +136,15 @@ public final class EvalRunner {
      */
     public static List<ProblemSamples> grade(EvalPlan plan, CompletionStore store, Verifier verifier, String verifierName,
                                              BiPredicate<String, String> sameAnswer, Consumer<String> notGraded) {
+        return grade(plan, RunPart.WHOLE, store, verifier, verifierName, sameAnswer, notGraded);
+    }
+
+    /**
+     * The same, for the samples of {@code part}: a shard grades its own slice (each problem's samples are
+     * then only those), the whole run and a gather grade every stored sample.
+     */
+    public static List<ProblemSamples> grade(EvalPlan plan, RunPart part, CompletionStore store, Verifier verifier, String verifierName,
+                                             BiPredicate<String, String> sameAnswer, Consumer<String> notGraded) {
         String hash = store.register(plan.spec());
         List<List<Completion>> completions = new ArrayList<>();
         List<Map<Integer, StoredVerdict>> verdicts = new ArrayList<>();
@@ -138,7 +152,9 @@ public final class EvalRunner {
         List<int[]> at = new ArrayList<>();
         for (int pi = 0; pi < plan.problems().size(); pi++) {
             Problem p = plan.problems().get(pi);
-            List<Completion> cs = store.completions(hash, p.id()).stream().filter(c -> c.sampleIndex() < plan.n()).toList();
+            int position = pi;
+            List<Completion> cs = store.completions(hash, p.id()).stream()
+                    .filter(c -> c.sampleIndex() < plan.n() && !(part instanceof RunPart.Shard s && !s.owns(position, c.sampleIndex()))).toList();
             Map<Integer, StoredVerdict> stored = new HashMap<>(store.verdictsWithAnswers(hash, p.id(), verifierName));
             CodeGrader.Kind grader = p.kind() == Kind.CODE ? CodeGrader.graderFor(p.benchmark()) : null;
             for (int i = 0; i < cs.size(); i++) {
@@ -190,6 +206,15 @@ public final class EvalRunner {
         } catch (java.util.concurrent.ExecutionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
         }
+    }
+
+    /** The missing slots {@code part} asks the model for. */
+    private static List<SampleSlot> mine(RunPart part, EvalPlan plan, List<SampleSlot> missing) {
+        return switch (part) {
+            case RunPart.Whole w -> missing;
+            case RunPart.Shard s -> s.slice(plan.problemIds(), missing);
+            case RunPart.Gather g -> List.of();
+        };
     }
 
     /**

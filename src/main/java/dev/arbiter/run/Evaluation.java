@@ -39,11 +39,13 @@ public final class Evaluation {
      * @param limit only the first N problems of each benchmark, or null
      * @param out where the report goes, or null for results/&lt;model&gt;-&lt;benchmarks&gt;-&lt;run hash&gt;
      * @param device the in-process engine's device, for the config (null when served)
+     * @param part all the run's slots, one shard's slice, or none (gathering what the shards stored)
      */
     public record Settings(List<String> benchmarks, List<Path> jsonl, Selection selection, List<URI> endpoints, String model,
                            String modelRevision, int n, int maxTokens, double temperature, double topP, long seed, boolean raw, String template,
                            String codeTemplate, List<String> stop, List<Integer> ks, Integer limit, int concurrency, int timeoutS,
-                           MathConfig.Extraction extraction, boolean excludeTruncated, String store, Path out, Strategy strategy, String device) {
+                           MathConfig.Extraction extraction, boolean excludeTruncated, String store, Path out, Strategy strategy, String device,
+                           RunPart part) {
         /** @throws IllegalArgumentException when the settings contradict each other (a usage error) */
         public Settings {
             benchmarks = List.copyOf(benchmarks);
@@ -72,6 +74,7 @@ public final class Evaluation {
             if (!template.contains("{problem}") || !codeTemplate.contains("{problem}")) {
                 throw new IllegalArgumentException("--template and --code-template must contain {problem}");
             }
+            part = part == null ? RunPart.WHOLE : part;
             if (modelRevision != null && (modelRevision.isBlank() || endpoints.isEmpty())) {
                 throw new IllegalArgumentException(modelRevision.isBlank() ? "--model-revision must not be blank"
                         : "--model-revision names a served model; an in-process model is named by a digest of its weights");
@@ -243,8 +246,10 @@ public final class Evaluation {
             EvalPreflight.Served served = null;
             OpenAiClient.Stats preflight = null;
             if (client != null) {
-                // before any sample: the name, the context, and which model the name stands for
-                served = EvalPreflight.check("eval", client, s.model(), s.modelRevision(), !s.raw(), s.maxTokens(), runPlans, st, !dryRun, s.timeout(), err);
+                // before any sample: the name, the context, and which model the name stands for; a gather asks nothing and
+                // takes the identity the shards recorded
+                served = s.part() instanceof RunPart.Gather ? EvalPreflight.recorded("eval", s.model(), s.modelRevision(), !s.raw(), st, err)
+                        : EvalPreflight.check("eval", client, s.model(), s.modelRevision(), !s.raw(), s.maxTokens(), runPlans, st, !dryRun, s.timeout(), err);
                 preflight = client.stats();
                 String identity = served.identity();
                 runPlans = runPlans.stream().map(p -> new EvalPlan(p.benchmark(), p.problems(), p.spec().withIdentity(identity), p.n(), p.timeout(),
@@ -255,21 +260,42 @@ public final class Evaluation {
             String label = s.modelRevision() != null ? target.id() + "@" + s.modelRevision() : target.id();
             Path outDir = s.out() != null ? s.out() : Path.of("results", (label + "-" + String.join("+", runPlans.stream().map(EvalPlan::benchmark).toList()))
                     .replaceAll("[^A-Za-z0-9.+_-]+", "_").replaceAll("^(.{100}).*", "$1") + "-" + runKey.substring(0, 12)
-                    + (readsMath(runPlans) && s.boxed() ? "-boxed" : ""));
-            refuseOverwrite(outDir, runKey, s.n());
+                    + (readsMath(runPlans) && s.boxed() ? "-boxed" : "")
+                    + (s.part() instanceof RunPart.Shard sh ? "-shard-" + sh.index() + "-of-" + sh.count() : ""));
+            refuseOverwrite(outDir, runKey, s.n(), s.part() instanceof RunPart.Shard sh ? sh : null);
             RunSummary.Config config = config(runPlans, gen, runKey, outDir, served);
             err.println("arbiter eval: resolved config");
             err.println(RunSummary.pretty(config));
             err.flush();
+            ShardCoverage coverage = s.part() instanceof RunPart.Gather g ? ShardCoverage.of(st, config.benchmarks(), s.n(), g.count()) : null;
+            if (dryRun && coverage != null) {
+                out.println("gather: " + coverage.line());
+                out.flush();
+                return new Result(null, null, s.store(), outDir, List.of(), List.of(), coverage.complete() ? 0 : 1);
+            }
             if (dryRun) {
                 for (EvalPlan p : runPlans) {
-                    int missing = st.missing(p.spec().hash(), p.problemIds(), s.n()).size();
+                    List<SampleSlot> missing = st.missing(p.spec().hash(), p.problemIds(), s.n());
                     int total = p.problems().size() * s.n();
-                    out.printf("%s: %d problems x %d samples = %d; stored %d; would request %d (max %d tokens each)%n", p.benchmark(),
-                            p.problems().size(), s.n(), total, total - missing, missing, s.maxTokens());
+                    if (s.part() instanceof RunPart.Shard sh) {
+                        int mine = sh.size(p.problems().size(), s.n());
+                        int todo = sh.slice(p.problemIds(), missing).size();
+                        out.printf("%s: %d problems x %d samples = %d; %s takes %d; stored %d; would request %d (max %d tokens each)%n", p.benchmark(),
+                                p.problems().size(), s.n(), total, sh.label(), mine, mine - todo, todo, s.maxTokens());
+                    } else {
+                        out.printf("%s: %d problems x %d samples = %d; stored %d; would request %d (max %d tokens each)%n", p.benchmark(),
+                                p.problems().size(), s.n(), total, total - missing.size(), missing.size(), s.maxTokens());
+                    }
                 }
                 out.flush();
                 return new Result(null, null, s.store(), outDir, List.of(), List.of(), 0);
+            }
+            if (coverage != null) {
+                if (!coverage.complete()) {
+                    throw new RunException("cannot gather the run yet: " + coverage.line() + "; no report was written");
+                }
+                EvalLoop loop = new EvalLoop(s, st, null, progress, err);
+                return loop.run(runPlans, label, config, outDir, started, client, preflight, null, null);
             }
             try (LocalEngine local = client == null ? engine.open(target.dir(), target.id()) : null) {
                 InferenceBackend backend = local != null ? local : client;
@@ -301,7 +327,8 @@ public final class Evaluation {
                 s.excludeTruncated() ? "excluded" : "graded", s.extraction().name().toLowerCase(), s.mathVerifier(), CompletionStore.redacted(s.store()),
                 outDir.toString(), s.ks(), benches, target.id(), s.strategy().cliName(), s.modelRevision(),
                 s.endpoints().stream().map(URI::toString).toList(), served == null ? null : served.info(),
-                target.served() ? null : target.dir().toString(), target.served() ? null : s.device(), null);
+                target.served() ? null : target.dir().toString(), target.served() ? null : s.device(), null,
+                s.part() instanceof RunPart.Shard sh ? sh : null);
     }
 
     private static ObjectNode parse(String json) {
@@ -343,8 +370,11 @@ public final class Evaluation {
         }
     }
 
-    /** A folder that holds another run's report is never written over, nor this run's report made with more samples. */
-    private static void refuseOverwrite(Path outDir, String runKey, int n) {
+    /**
+     * A folder that holds another run's report is never written over, nor this run's report made with more samples, nor
+     * one part of a run (a shard, or the whole run) by another.
+     */
+    private static void refuseOverwrite(Path outDir, String runKey, int n, RunPart.Shard shard) {
         if (!Files.isRegularFile(outDir.resolve(RunSummary.FILE))) {
             return;
         }
@@ -359,6 +389,11 @@ public final class Evaluation {
             String hash = there.generationHash() == null ? "?" : there.generationHash().replaceAll("^(.{12}).*", "$1");
             throw new RunException(outDir + " holds the report of another run (" + (there.model() == null ? "?" : there.model()) + " on "
                     + (names.isEmpty() ? "?" : String.join(", ", names)) + ", generation " + hash + "); pass another --out, or remove that folder");
+        }
+        if (!java.util.Objects.equals(shard, there.shard())) {
+            throw new RunException(outDir + " holds " + (there.shard() == null ? "the whole run's report" : there.shard().label() + "'s summary")
+                    + "; " + (shard == null ? "the whole run" : shard.label()) + " would replace it: give each shard its own --out, and the whole"
+                    + " run another");
         }
         int had = there.n() == null ? 0 : there.n();
         if (had > n) {

@@ -50,11 +50,12 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
      * @param generation the generation spec in its canonical form (see {@link GenerationSpec#canonicalJson()})
      * @param truncated "graded" or "excluded"
      * @param store the completion store, its password redacted
+     * @param shard the slice of the run's slots this summary covers (its rows are then empty: a shard scores no run), or null for the whole run
      */
     public record Config(JsonNode generation, String generationHash, String runKey, Integer n, String truncated, String extraction,
                          String verifier, String store, String out, List<Integer> k, List<Bench> benchmarks, String model, String strategy,
                          String modelRevision, List<String> endpoints, JsonNode served, String inProcess, String device,
-                         List<String> mergedFrom) {
+                         List<String> mergedFrom, RunPart.Shard shard) {
         public Config {
             k = k == null ? List.of() : List.copyOf(k);
             benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
@@ -66,12 +67,12 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
 
         /** The config of a report merged from other runs' folders. */
         public static Config merged(List<String> from) {
-            return new Config(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, from);
+            return new Config(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, from, null);
         }
 
         public Config withStore(String location) {
             return new Config(generation, generationHash, runKey, n, truncated, extraction, verifier, location, out, k, benchmarks, model, strategy,
-                    modelRevision, endpoints, served, inProcess, device, mergedFrom);
+                    modelRevision, endpoints, served, inProcess, device, mergedFrom, shard);
         }
     }
 

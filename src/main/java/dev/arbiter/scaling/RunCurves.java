@@ -5,6 +5,7 @@ import dev.arbiter.run.EvalRunner;
 import dev.arbiter.run.RunException;
 import dev.arbiter.run.RunSamples;
 import dev.arbiter.run.RunSummary;
+import dev.arbiter.run.ShardCoverage;
 import dev.arbiter.run.ProblemSamples;
 import dev.arbiter.run.TruncationPolicy;
 import dev.arbiter.verify.math.MathVerifier;
@@ -18,13 +19,17 @@ import java.util.function.BiPredicate;
 public final class RunCurves {
     private RunCurves() {}
 
-    /** Two curves per benchmark of each run; {@code store} overrides the runs' own store when given. */
+    /**
+     * Two curves per benchmark of each run; {@code store} overrides the runs' own store when given. A shard's
+     * folder gives the whole run's curves, once no shard lacks a slot.
+     */
     public static List<Curve> of(List<Path> runs, String store, TruncationPolicy policy, Progress progress) {
         List<Curve> curves = new ArrayList<>();
         try (MathVerifier verifier = new MathVerifier()) {
             for (Path dir : runs) {
                 RunSummary run = RunSummary.openRun(dir, store);
                 try (CompletionStore st = CompletionStore.open(run.store())) {
+                    ShardCoverage.requireAllShards(dir, run, st); // a shard's folder stands for the whole run, read from the store
                     for (RunSummary.Bench b : run.config().benchmarks()) {
                         List<ProblemSamples> graded = new ArrayList<>();
                         for (String id : b.problemIds()) {

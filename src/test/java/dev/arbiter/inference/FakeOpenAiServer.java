@@ -28,6 +28,14 @@ public final class FakeOpenAiServer implements AutoCloseable {
 
     public record Reply(String text, String finishReason) {}
 
+    /** {@code model} answering each request after {@code delayMs}, as a model takes time to write. */
+    public static Model slowed(Model model, long delayMs) {
+        return (prompt, seed) -> {
+            sleep(delayMs);
+            return model.reply(prompt, seed);
+        };
+    }
+
     /** Thrown by a model to have the server refuse the request with HTTP 400 and this message, as a server refuses what it cannot take. */
     public static final class Refusal extends RuntimeException {
         public Refusal(String message) {

@@ -2,16 +2,17 @@ package dev.arbiter.run;
 
 import dev.arbiter.verify.Outcome;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.arbiter.testing.Postgres;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The completion store on a real PostgreSQL server, for teams sharing one leaderboard. Runs when
- * ARBITER_TEST_POSTGRES holds a JDBC URL (`.ci/run` starts a server and sets it); skipped otherwise.
+ * The completion store on a real PostgreSQL server, for teams sharing one leaderboard and for a run's
+ * shards. Runs when ARBITER_TEST_POSTGRES holds a JDBC URL (`.ci/run` starts a server and sets it);
+ * skipped otherwise, except in CI.
  * Each test uses a model name of its own, so runs against the same database never collide.
  */
 class PostgresStoreTest {
@@ -19,11 +20,7 @@ class PostgresStoreTest {
 
     @BeforeAll
     static void server() {
-        url = System.getenv("ARBITER_TEST_POSTGRES");
-        if (System.getenv("CI") != null) {
-            assertThat(url).as("ARBITER_TEST_POSTGRES is set by .ci/run").isNotBlank();
-        }
-        assumeTrue(url != null && !url.isBlank(), "no PostgreSQL server; `bash .ci/run` starts one");
+        url = Postgres.url();
     }
 
     private static GenerationSpec spec() {
@@ -61,6 +58,41 @@ class PostgresStoreTest {
         try (CompletionStore store = CompletionStore.open(url)) {
             assertThat(store.verdictsWithAnswers(h, "a", "v1").get(0)).isEqualTo(new StoredVerdict(Outcome.CORRECT, "4", "again"));
             assertThat(store.verdict(h, "a", 0, "v2")).contains(Outcome.NO_ANSWER);
+        }
+    }
+
+    @Test
+    void storesOpenedAtOnceOnAnEmptyDatabaseAllGetTheirTables() throws Exception {
+        // CREATE TABLE IF NOT EXISTS is not safe against itself in PostgreSQL: N shards starting together on a new database raced
+        for (int round = 0; round < 10; round++) {
+            String schema = Postgres.newSchema("race");
+            String at = Postgres.inSchema(url, schema);
+            try {
+                int opens = 8;
+                java.util.concurrent.CyclicBarrier together = new java.util.concurrent.CyclicBarrier(opens);
+                List<java.util.concurrent.Future<Boolean>> all = new java.util.ArrayList<>();
+                try (var ex = java.util.concurrent.Executors.newFixedThreadPool(opens)) {
+                    for (int i = 0; i < opens; i++) {
+                        int shard = i;
+                        all.add(ex.submit(() -> {
+                            together.await();
+                            try (CompletionStore store = CompletionStore.open(at)) {
+                                String h = store.register(new GenerationSpec("one-run", "{problem}", true, 0.6, 0.95, 1024, 0, List.of()));
+                                return store.put(h, c("p", shard));
+                            }
+                        }));
+                    }
+                }
+                for (var f : all) {
+                    assertThat(f.get()).isTrue();
+                }
+                try (CompletionStore store = CompletionStore.open(at)) {
+                    String h = new GenerationSpec("one-run", "{problem}", true, 0.6, 0.95, 1024, 0, List.of()).hash();
+                    assertThat(store.count(h)).isEqualTo(opens);
+                }
+            } finally {
+                Postgres.drop(url, schema);
+            }
         }
     }
 
