@@ -91,7 +91,8 @@ public final class Demo {
         }
         Evaluation.Settings es = new Evaluation.Settings(names, List.of(), Selection.DEFAULT, List.of(), model.toString(), null, s.n(),
                 s.maxTokens(), 0.6, 0.95, 0, false, PromptTemplates.MATH, PromptTemplates.CODE, List.of(), null, null, 32, 600,
-                MathConfig.Extraction.FLEXIBLE, false, s.store(), s.out(), Strategy.SAMPLE, s.device(), RunPart.WHOLE);
+                MathConfig.Extraction.FLEXIBLE, false, s.store(), s.out(), Strategy.SAMPLE, s.device(), RunPart.WHOLE,
+                SandboxConfig.defaults());
         List<Benchmarks.Loaded> loaded = new ArrayList<>();
         for (String name : names) {
             Benchmarks.Loaded l = data.load(name, Selection.DEFAULT);

@@ -6,7 +6,6 @@ import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.engine.Generator;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.sandbox.Sandbox;
-import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.verify.CodeTestVerifier;
 import dev.arbiter.verify.MathAnswerVerifier;
 import dev.arbiter.verify.code.CodeGrader;
@@ -57,8 +56,8 @@ final class EvalLoop {
         List<String> shardLines = new ArrayList<>();
         int stillMissing = 0;
         try (MathVerifier engine = new MathVerifier();
-                CodeTestVerifier code = CodeTestVerifier.starting(() -> Sandbox.start(SandboxConfig.defaults()), CodeGrader.Settings.LCB_DEFAULT,
-                        2 * SandboxConfig.defaults().totalContainers())) {
+                CodeTestVerifier code = CodeTestVerifier.starting(() -> Sandbox.start(s.sandbox()), CodeGrader.Settings.LCB_DEFAULT,
+                        2 * s.sandbox().totalContainers())) {
             MathAnswerVerifier flexible = new MathAnswerVerifier(engine, engine.defaults().withExtraction(MathConfig.Extraction.FLEXIBLE));
             MathAnswerVerifier boxed = flexible.with(engine.defaults().withExtraction(MathConfig.Extraction.BOXED));
             BiPredicate<String, String> sameAnswer = (a, b) -> engine.verify(a, b).equal();

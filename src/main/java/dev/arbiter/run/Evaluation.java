@@ -10,6 +10,7 @@ import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.engine.Backends;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.math.MathConfig;
 import java.io.PrintWriter;
@@ -45,7 +46,7 @@ public final class Evaluation {
                            String modelRevision, int n, int maxTokens, double temperature, double topP, long seed, boolean raw, String template,
                            String codeTemplate, List<String> stop, List<Integer> ks, Integer limit, int concurrency, int timeoutS,
                            MathConfig.Extraction extraction, boolean excludeTruncated, String store, Path out, Strategy strategy, String device,
-                           RunPart part) {
+                           RunPart part, SandboxConfig sandbox) {
         /** @throws IllegalArgumentException when the settings contradict each other (a usage error) */
         public Settings {
             benchmarks = List.copyOf(benchmarks);
