@@ -251,6 +251,10 @@ final class HelmSubset {
                 }
                 value = term(head, root, where);
             } else {
+                if ((head.equals("indent") || head.equals("nindent")) && (cmd.size() < 2 || !cmd.get(1).matches("\\d{1,3}"))) {
+                    // Helm hands values to functions as float64, which an int parameter refuses
+                    throw new TemplateException(where + ": " + head + " takes an integer literal");
+                }
                 List<Object> args = new ArrayList<>();
                 for (String t : cmd.subList(1, cmd.size())) {
                     args.add(term(t, root, where));
@@ -363,10 +367,10 @@ final class HelmSubset {
     }
 
     private static int integer(Object o, String where) {
-        if (o instanceof Integer n && n >= 0) {
+        if (o instanceof Integer n) {
             return n;
         }
-        throw new TemplateException(where + ": an indent must be a non-negative integer literal");
+        throw new TemplateException(where + ": an indent must be an integer literal");
     }
 
     private static String indent(int n, String s) {
