@@ -404,9 +404,12 @@ final class HelmSubset {
 
     /** A number as Go's %v prints a float64 (Helm reads every number in values as one), or a failure where Go would print 1e+06 and the like. */
     private static String goFloat(Number n, String where) {
+        if (n instanceof Double x && !Double.isFinite(x)) {
+            throw new TemplateException(where + ": Helm prints " + n + " as Go does (+Inf, NaN); quote it in the values");
+        }
         BigDecimal d = new BigDecimal(n.toString()).stripTrailingZeros();
         int exponent = d.precision() - d.scale() - 1;
-        if (d.signum() != 0 && (exponent < -4 || exponent >= 6) || n instanceof Double x && !Double.isFinite(x)) {
+        if (d.signum() != 0 && (exponent < -4 || exponent >= 6)) {
             throw new TemplateException(where + ": Helm prints " + n + " in exponent form (it reads numbers as float64); quote it in the values");
         }
         return d.toPlainString();
@@ -473,6 +476,7 @@ final class HelmSubset {
             case null -> "null";
             case String s -> goQuote(s);
             case Boolean x -> x.toString();
+            case Double x when !Double.isFinite(x) -> throw new TemplateException(where + ": toYaml of " + x + " is outside the subset");
             case Number n -> new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
             case Map<?, ?> m -> "{}";
             case List<?> l -> "[]";

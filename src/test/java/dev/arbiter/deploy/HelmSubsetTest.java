@@ -33,6 +33,8 @@ class HelmSubsetTest {
         v.put("port", 8080);
         v.put("ratio", 0.6);
         v.put("big", 1000000);
+        v.put("inf", Double.POSITIVE_INFINITY);
+        v.put("tiny", 0.00001);
         v.put("list", List.of("a", "b"));
         v.put("resources", Map.of("requests", Map.of("memory", "1Gi"), "limits", Map.of("cpu", "2", "gpus", 1)));
         return v;
@@ -115,6 +117,8 @@ class HelmSubsetTest {
         "{{ .Values.list }}",
         "{{ .Values.big }}",
         "{{ .Values.big | quote }}",
+        "{{ .Values.inf }}",
+        "{{ .Values.tiny }}",
         "a }} b",
         "{{ .Values.port",
         "{{-3}}",
