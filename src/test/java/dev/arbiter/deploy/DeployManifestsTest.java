@@ -52,8 +52,6 @@ class DeployManifestsTest {
      * Flags being added on other branches of issue #24. Until the CLI has one, it is taken off the command line before
      * parsing (with its value); once the CLI has it, it is parsed like any other flag and this entry does nothing.
      */
-    private static final Map<String, Integer> PENDING_FLAGS = Map.of("--shard-from-env", 0, "--shard-count", 1, "--docker-host", 1);
-
     static List<StrictManifests.Manifest> plain() {
         try (Stream<Path> files = Files.list(PLAIN)) {
             List<StrictManifests.Manifest> out = new ArrayList<>();
@@ -277,16 +275,7 @@ class DeployManifestsTest {
         CommandLine cl = new CommandLine(new Main()).setCaseInsensitiveEnumValuesAllowed(true); // as Main's own command line
         CommandLine sub = cl.getSubcommands().get(args.get(0));
         assertThat(sub).as("arbiter subcommand %s", args.get(0)).isNotNull();
-        List<String> kept = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String a = args.get(i);
-            if (PENDING_FLAGS.containsKey(a) && sub.getCommandSpec().findOption(a) == null) {
-                i += PENDING_FLAGS.get(a);
-            } else {
-                kept.add(a);
-            }
-        }
-        cl.parseArgs(kept.toArray(String[]::new));
+        cl.parseArgs(args.toArray(String[]::new));
     }
 
     static String flagValue(List<String> args, String flag) {
