@@ -33,10 +33,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("data")
 @ExtendWith(DockerRequired.class)
 class GradeCliTest {
-    private static final Map<String, String> PASSES = Map.of("problem_id", "leetcode/2727", "completion",
+    static final Map<String, String> PASSES = Map.of("problem_id", "leetcode/2727", "completion",
             "```python\nclass Solution:\n    def countSeniors(self, details):\n        return sum(int(d[11:13]) > 60 for d in details)\n```");
-    private static final Map<String, String> WRONG = Map.of("problem_id", "atcoder/abc301_a", "completion", "```python\nprint('T')\n```");
-    private static final Map<String, String> NO_CODE = Map.of("problem_id", "codeforces/1873_A", "completion", "no code");
+    static final Map<String, String> WRONG = Map.of("problem_id", "atcoder/abc301_a", "completion", "```python\nprint('T')\n```");
+    static final Map<String, String> NO_CODE = Map.of("problem_id", "codeforces/1873_A", "completion", "no code");
     /** Python writes the lone surrogate U+DC80 out as the byte 0x80; the sandbox reads it back as U+DC80. */
     private static final Map<String, String> LONE_SURROGATE = Map.of("problem_id", "atcoder/abc301_a", "completion",
             "```python\nprint(\"\\udc80 3\")\n```");

@@ -45,13 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 @ExtendWith(DockerRequired.class)
 class MultiHostGradeTest {
-    private static final Map<String, String> PASSES = Map.of("problem_id", "leetcode/2727", "completion",
-            "```python\nclass Solution:\n    def countSeniors(self, details):\n        return sum(int(d[11:13]) > 60 for d in details)\n```");
-    private static final Map<String, String> WRONG = Map.of("problem_id", "atcoder/abc301_a", "completion", "```python\nprint('T')\n```");
     private static final Map<String, String> SLOW = Map.of("problem_id", "atcoder/abc301_a", "completion", "```python\nwhile True:\n    pass\n```");
     private static final Map<String, String> CRASHES = Map.of("problem_id", "atcoder/abc301_a", "completion",
             "```python\nimport sys\nsys.exit(3)\n```");
-    private static final Map<String, String> NO_CODE = Map.of("problem_id", "codeforces/1873_A", "completion", "no code");
 
     private static SecondDockerDaemon second;
     private static String first;
@@ -89,7 +85,7 @@ class MultiHostGradeTest {
     }
 
     private Path generations(String name, int rows) throws IOException {
-        List<Map<String, String>> kinds = List.of(PASSES, WRONG, SLOW, NO_CODE, CRASHES);
+        List<Map<String, String>> kinds = List.of(GradeCliTest.PASSES, GradeCliTest.WRONG, SLOW, GradeCliTest.NO_CODE, CRASHES);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < rows; i++) {
             sb.append(Json.line(kinds.get(i % kinds.size()))).append('\n');
@@ -106,6 +102,24 @@ class MultiHostGradeTest {
         return CliTest.run(args.toArray(String[]::new));
     }
 
+    private Path gradedOnTheFirstDaemonAlone(Path gens) {
+        Path alone = dir.resolve("alone.jsonl");
+        CliTest.Result one = grade(gens, alone, first);
+        assertThat(one.code()).as(one.err()).isZero();
+        return alone;
+    }
+
+    /** Where the next grade's pool will be, to look at its hosts. */
+    private static AtomicReference<Sandbox> keptPool() {
+        AtomicReference<Sandbox> pool = new AtomicReference<>();
+        GradeCommand.sandboxes = cfg -> {
+            Sandbox s = Sandbox.start(cfg);
+            pool.set(s);
+            return s;
+        };
+        return pool;
+    }
+
     /** What a verdict decides, without its timings and the machine it was made on. */
     private static List<JsonNode> decisions(Path out) throws IOException {
         List<JsonNode> nodes = new ArrayList<>();
@@ -120,16 +134,8 @@ class MultiHostGradeTest {
     @Test
     void aGradeOverTwoDaemonsUsesBothAndGivesTheOneDaemonVerdicts() throws Exception {
         Path gens = generations("gens.jsonl", 15);
-        Path alone = dir.resolve("alone.jsonl");
-        CliTest.Result one = grade(gens, alone, first);
-        assertThat(one.code()).as(one.err()).isZero();
-
-        AtomicReference<Sandbox> pool = new AtomicReference<>();
-        GradeCommand.sandboxes = cfg -> {
-            Sandbox s = Sandbox.start(cfg);
-            pool.set(s);
-            return s;
-        };
+        Path alone = gradedOnTheFirstDaemonAlone(gens);
+        AtomicReference<Sandbox> pool = keptPool();
         Path both = dir.resolve("both.jsonl");
         Instant from = Instant.now();
         CliTest.Result two = grade(gens, both, first, second.uri());
@@ -151,16 +157,8 @@ class MultiHostGradeTest {
     @Test
     void stoppingOneDaemonMidGradeLosesAndMisScoresNothing() throws Exception {
         Path gens = generations("gens.jsonl", 90);
-        Path alone = dir.resolve("alone.jsonl");
-        CliTest.Result one = grade(gens, alone, first);
-        assertThat(one.code()).as(one.err()).isZero();
-
-        AtomicReference<Sandbox> pool = new AtomicReference<>();
-        GradeCommand.sandboxes = cfg -> {
-            Sandbox s = Sandbox.start(cfg);
-            pool.set(s);
-            return s;
-        };
+        Path alone = gradedOnTheFirstDaemonAlone(gens);
+        AtomicReference<Sandbox> pool = keptPool();
         Path both = dir.resolve("both.jsonl");
         CompletableFuture<CliTest.Result> running = CompletableFuture.supplyAsync(() -> grade(gens, both, first, second.uri()),
                 Executors.newVirtualThreadPerTaskExecutor());
