@@ -246,7 +246,7 @@ public final class RewardThroughput {
                 Arrays.stream(expected).sum());
     }
 
-    private static int countCorrect(JsonNode reply, String path) {
+    static int countCorrect(JsonNode reply, String path) {
         int n = 0;
         if (path.equals("/get_reward")) {
             for (JsonNode x : reply.path("scores")) {
