@@ -72,4 +72,7 @@ if __name__ == "__main__":
     if len(sys.argv) != 2:
         sys.exit("usage: remote_rewards.py URL[,URL...] < batch.json")
     batch = json.load(sys.stdin)
-    print(json.dumps(get_rewards(sys.argv[1].split(","), batch["query"], batch.get("prompts"), batch.get("labels"))))
+    try:
+        print(json.dumps(get_rewards(sys.argv[1].split(","), batch["query"], batch.get("prompts"), batch.get("labels"))))
+    except ArbiterError as e:
+        sys.exit("remote_rewards.py: %s" % e)

@@ -119,6 +119,17 @@ public final class ReplicaThroughput {
         out.println("CORRECT: rewards of 1 over the row's items, beside the count the inputs were built to give.");
     }
 
+    /**
+     * Distinct math items, one in n right, spread evenly: item k is solution i = k mod n against the answer of problem
+     * i + o, o = (k / n + i) mod n, so that in each run of n items exactly one has o = 0, and no pair repeats within n squared.
+     */
+    static RewardThroughput.Item item(List<String[]> rows, long k) {
+        int n = rows.size();
+        long i = k % n;
+        long o = ((k / n) % n + i) % n;
+        return RewardThroughput.coldItem(rows, i + o * n);
+    }
+
     /** Trainer batch {@code p}: {@code size} items from pair {@code first} on, cut into one slice per server, the first slice to server p mod n. */
     static Shot shot(List<String[]> math, int servers, int p, long first, int size) {
         long pairs = (long) math.size() * math.size();
@@ -128,7 +139,7 @@ public final class ReplicaThroughput {
         for (int j = 0; j * slice < size; j++) {
             List<RewardThroughput.Item> items = new ArrayList<>();
             for (int i = j * slice; i < Math.min(size, (j + 1) * slice); i++) {
-                items.add(RewardThroughput.coldItem(math, (first + i) % pairs));
+                items.add(item(math, (first + i) % pairs));
             }
             RewardThroughput.Payload payload = RewardThroughput.payload(items, true, first + (long) j * slice);
             slices[(p + j) % servers] = payload.body();
