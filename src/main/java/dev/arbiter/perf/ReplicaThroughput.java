@@ -93,10 +93,11 @@ public final class ReplicaThroughput {
         out.flush();
         AtomicLong warmCursor = new AtomicLong(rowPairs);
         IntFunction<Shot> warmUp = p -> shot(math, servers.size(), p, warmCursor.getAndIncrement() % pairs, 1);
-        row(servers, 16, s.warmupSeconds(), warmUp);
+        // The warm-up stops at the first refusal (a token missing or wrong, a server of another kind), with the server's words.
+        row(servers, 16, s.warmupSeconds(), warmUp, true);
         // Each server's Symja children started on items of their own before any row, one request at a time each.
         AtomicInteger primed = new AtomicInteger();
-        row(servers, 16, 3600, p -> primed.getAndIncrement() < RewardThroughput.PRIMER * servers.size() ? warmUp.apply(p) : null);
+        row(servers, 16, 3600, p -> primed.getAndIncrement() < RewardThroughput.PRIMER * servers.size() ? warmUp.apply(p) : null, true);
         out.printf("%7s %5s %4s | %8s %7s %7s | %8s %7s %7s | %6s %6s | %7s %6s %9s %9s%n", "SERVERS", "BATCH", "CONC", "COLD/S", "C P50",
                 "C P99", "WARM/S", "W P50", "W P99", "C GAIN", "W GAIN", "REWARDS", "NON200", "C CORRECT", "W CORRECT");
         for (int b : s.batches()) {
@@ -105,8 +106,8 @@ public final class ReplicaThroughput {
                 for (List<Server> set : servers.size() == 1 ? List.of(servers) : List.of(servers.subList(0, 1), servers)) {
                     Shot[] sent = new Shot[1 << 20];
                     IntFunction<Shot> fresh = p -> p < sent.length ? sent[p] = shot(math, set.size(), p, cursor.getAndAdd(b) % rowPairs, b) : null;
-                    RewardThroughput.Result cold = row(set, c, s.seconds(), fresh);
-                    RewardThroughput.Result warm = row(set, c, s.seconds(), p -> sent[p % cold.payloads()]);
+                    RewardThroughput.Result cold = row(set, c, s.seconds(), fresh, false);
+                    RewardThroughput.Result warm = row(set, c, s.seconds(), p -> sent[p % cold.payloads()], false);
                     if (alone == null) {
                         alone = new RewardThroughput.Result[] {cold, warm};
                     }
@@ -150,9 +151,11 @@ public final class ReplicaThroughput {
 
     /**
      * Runs {@code conc} trainers for {@code seconds}, each with a kept-alive connection to every server; together they
-     * send batches 0, 1, 2, ... in turn (null: none left, that trainer stops). Batches in flight finish.
+     * send batches 0, 1, 2, ... in turn (null: none left, that trainer stops). Batches in flight finish. A batch with a
+     * slice not answered 200 is counted, or, when {@code strict}, stops the bench with the server's answer.
      */
-    private RewardThroughput.Result row(List<Server> servers, int conc, double seconds, IntFunction<Shot> shots) throws Exception {
+    private RewardThroughput.Result row(List<Server> servers, int conc, double seconds, IntFunction<Shot> shots, boolean strict)
+            throws Exception {
         long end = System.nanoTime() + (long) (seconds * 1e9);
         AtomicInteger next = new AtomicInteger();
         AtomicInteger non200 = new AtomicInteger();
@@ -177,19 +180,26 @@ public final class ReplicaThroughput {
                             }
                             long st = System.nanoTime();
                             List<Future<LoopbackHttp.Response>> replies = new ArrayList<>();
+                            List<Server> to = new ArrayList<>();
                             for (int k = 0; k < servers.size(); k++) {
                                 byte[] body = shot.slices()[k];
                                 if (body != null) {
                                     LoopbackHttp h = http.get(k);
                                     String path = servers.get(k).path();
                                     replies.add(ex.submit(() -> h.post(path, body)));
+                                    to.add(servers.get(k));
                                 }
                             }
                             int ok = 0;
                             boolean all200 = true;
-                            for (Future<LoopbackHttp.Response> f : replies) {
-                                LoopbackHttp.Response r = f.get();
+                            for (int k = 0; k < replies.size(); k++) {
+                                LoopbackHttp.Response r = replies.get(k).get();
                                 if (r.status() != 200) {
+                                    if (strict) {
+                                        String said = r.text().strip();
+                                        throw new RewardServerException("the reward server at " + to.get(k) + " answered " + r.status() + ": "
+                                                + (said.length() > 300 ? said.substring(0, 300) + "…" : said));
+                                    }
                                     all200 = false;
                                     continue;
                                 }

@@ -2,7 +2,10 @@ package dev.arbiter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arbiter.reward.RewardScorer;
+import dev.arbiter.reward.RewardServer;
 import dev.arbiter.testing.Shared;
+import dev.arbiter.verify.math.MathVerifier;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -70,6 +73,20 @@ class RewardCliTest {
         CliTest.Result code = CliTest.run("bench", "reward", "--servers", "http://127.0.0.1:9", "--kinds", "math,code");
         assertThat(code.code()).isEqualTo(2);
         assertThat(code.err()).contains("math items only");
+    }
+
+    @Test
+    void benchRewardStopsWithTheServersOwnWordsWhenAReplicaRefuses() throws Exception {
+        RewardServer.Config c = RewardServer.Config.local(0);
+        c = new RewardServer.Config(c.host(), 0, "s3cret", c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 5, c.unseparated());
+        try (MathVerifier verifier = new MathVerifier();
+                RewardServer guarded = new RewardServer(c, new RewardScorer(verifier, null, null), null, null)) {
+            CliTest.Result r = CliTest.run("bench", "reward", "--servers", guarded.uri().toString(), "--batches", "2", "--concurrency", "1",
+                    "--seconds", "0.2", "--warmup-seconds", "0.2", "--data-dir", Shared.datasets().toString(), "--offline");
+            assertThat(r.code()).as(r.err()).isEqualTo(1);
+            assertThat(r.err().strip()).startsWith("arbiter: the reward server at " + guarded.uri() + "/get_reward answered 401:")
+                    .contains("Authorization: Bearer");
+        }
     }
 
     @Test
