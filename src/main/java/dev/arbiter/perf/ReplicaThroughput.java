@@ -9,11 +9,11 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -150,86 +150,72 @@ public final class ReplicaThroughput {
     }
 
     /**
-     * Runs {@code conc} trainers for {@code seconds}, each with a kept-alive connection to every server; together they
-     * send batches 0, 1, 2, ... in turn (null: none left, that trainer stops). Batches in flight finish. A batch with a
-     * slice not answered 200 is counted, or, when {@code strict}, stops the bench with the server's answer.
+     * Runs {@code conc} trainers for {@code seconds}, each with a kept-alive connection to every server (see {@link ClientLoad}).
+     * A batch with a slice not answered 200 is counted, or, when {@code strict}, stops the bench with the server's answer.
      */
     private RewardThroughput.Result row(List<Server> servers, int conc, double seconds, IntFunction<Shot> shots, boolean strict)
             throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger non200 = new AtomicInteger();
-        List<List<Double>> lat = new ArrayList<>();
-        int[] items = new int[conc];
-        int[] correct = new int[conc];
-        int[] expected = new int[conc];
-        long t0 = System.nanoTime();
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < conc; t++) {
-                List<Double> mine = new ArrayList<>();
-                lat.add(mine);
-                int tt = t;
-                fs.add(ex.submit(() -> {
-                    List<LoopbackHttp> http = servers.stream().map(sv -> new LoopbackHttp(sv.host(), sv.port(), s.token())).toList();
-                    try {
-                        do {
-                            Shot shot = shots.apply(next.getAndIncrement());
-                            if (shot == null) {
-                                break;
-                            }
-                            long st = System.nanoTime();
-                            List<Future<LoopbackHttp.Response>> replies = new ArrayList<>();
-                            List<Server> to = new ArrayList<>();
-                            for (int k = 0; k < servers.size(); k++) {
-                                byte[] body = shot.slices()[k];
-                                if (body != null) {
-                                    LoopbackHttp h = http.get(k);
-                                    String path = servers.get(k).path();
-                                    replies.add(ex.submit(() -> h.post(path, body)));
-                                    to.add(servers.get(k));
-                                }
-                            }
-                            int ok = 0;
-                            boolean all200 = true;
-                            for (int k = 0; k < replies.size(); k++) {
-                                LoopbackHttp.Response r = replies.get(k).get();
-                                if (r.status() != 200) {
-                                    if (strict) {
-                                        String said = r.text().strip();
-                                        throw new RewardServerException("the reward server at " + to.get(k) + " answered " + r.status() + ": "
-                                                + (said.length() > 300 ? said.substring(0, 300) + "…" : said));
-                                    }
-                                    all200 = false;
-                                    continue;
-                                }
-                                ok += RewardThroughput.countCorrect(Json.mapper().readTree(r.body()), "/get_reward");
-                            }
-                            mine.add((System.nanoTime() - st) / 1e6);
-                            if (!all200) {
-                                non200.incrementAndGet();
-                                continue;
-                            }
-                            items[tt] += shot.items();
-                            expected[tt] += shot.expectedCorrect();
-                            correct[tt] += ok;
-                        } while (System.nanoTime() < end);
-                    } catch (IOException | java.util.concurrent.ExecutionException e) {
-                        Throwable why = e instanceof java.util.concurrent.ExecutionException && e.getCause() != null ? e.getCause() : e;
-                        throw new RewardServerException("a reward server stopped answering: " + why);
-                    } finally {
-                        http.forEach(LoopbackHttp::close);
-                    }
-                    return null;
-                }));
-            }
-            for (Future<?> f : fs) {
-                f.get();
-            }
+        return ClientLoad.run("replicas", conc, seconds, shots, () -> new Trainer(servers, s.token(), strict));
+    }
+
+    /** One trainer: posts each batch's slices at once, one connection per server, and waits for all of them. */
+    private static final class Trainer implements ClientLoad.Client<Shot> {
+        private final List<Server> servers;
+        private final List<LoopbackHttp> http;
+        private final boolean strict;
+        private final ExecutorService slices = Executors.newVirtualThreadPerTaskExecutor();
+
+        Trainer(List<Server> servers, String token, boolean strict) {
+            this.servers = servers;
+            this.http = servers.stream().map(sv -> new LoopbackHttp(sv.host(), sv.port(), token)).toList();
+            this.strict = strict;
         }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        return new RewardThroughput.Result(new Timings("replicas", conc, Arrays.stream(items).sum(), secs, lat.stream().flatMap(List::stream).toList(),
-                non200.get()), Arrays.stream(correct).sum(), Arrays.stream(expected).sum());
+
+        @Override
+        public ClientLoad.Answer send(Shot shot) throws InterruptedException {
+            List<Future<LoopbackHttp.Response>> replies = new ArrayList<>();
+            List<Server> to = new ArrayList<>();
+            for (int k = 0; k < servers.size(); k++) {
+                byte[] body = shot.slices()[k];
+                if (body != null) {
+                    LoopbackHttp h = http.get(k);
+                    String path = servers.get(k).path();
+                    replies.add(slices.submit(() -> h.post(path, body)));
+                    to.add(servers.get(k));
+                }
+            }
+            int ok = 0;
+            boolean all200 = true;
+            for (int k = 0; k < replies.size(); k++) {
+                LoopbackHttp.Response r;
+                try {
+                    r = replies.get(k).get();
+                } catch (ExecutionException e) {
+                    throw new RewardServerException("the reward server at " + to.get(k) + " stopped answering: " + e.getCause());
+                }
+                if (r.status() != 200) {
+                    if (strict) {
+                        String said = r.text().strip();
+                        throw new RewardServerException("the reward server at " + to.get(k) + " answered " + r.status() + ": "
+                                + (said.length() > 300 ? said.substring(0, 300) + "…" : said));
+                    }
+                    all200 = false;
+                    continue;
+                }
+                try {
+                    ok += RewardThroughput.countCorrect(Json.mapper().readTree(r.body()), "/get_reward");
+                } catch (IOException e) {
+                    throw new RewardServerException("the reward server at " + to.get(k) + " answered 200 with no JSON: " + e.getMessage());
+                }
+            }
+            return all200 ? new ClientLoad.Answer(shot.items(), ok, shot.expectedCorrect()) : null;
+        }
+
+        @Override
+        public void close() {
+            slices.close();
+            http.forEach(LoopbackHttp::close);
+        }
     }
 
     private static void print(PrintWriter out, int servers, int batch, int conc, RewardThroughput.Result cold, RewardThroughput.Result warm,
