@@ -75,25 +75,32 @@ class Client:
         return results
 
     def _post(self, payload):
-        data = json.dumps(payload, allow_nan=False).encode("utf-8")
-        for attempt in range(self.attempts):
-            req = urllib.request.Request(self.url, data=data, method="POST")
-            req.add_header("Content-Type", "application/json")
-            if self.token:
-                req.add_header("Authorization", "Bearer " + self.token)
-            try:
-                with urllib.request.urlopen(req, timeout=self.timeout) as resp:
-                    return json.loads(resp.read())
-            except urllib.error.HTTPError as e:
-                retry_after = e.headers.get("Retry-After")
-                # Busy now (a full queue, a failing sandbox): the server says when to come back.
-                if retry_after is not None and attempt + 1 < self.attempts:
-                    time.sleep(float(retry_after))
-                    continue
-                message, field = _reason(e)
-                raise ArbiterError("the reward server at %s answered %d: %s" % (self.url, e.code, message), e.code, field) from None
-            except urllib.error.URLError as e:
-                raise ArbiterError("cannot reach the reward server at %s: %s" % (self.url, e.reason)) from None
+        return post_json(self.url, payload, self.token, self.timeout, self.attempts)
+
+
+def post_json(url, payload, token=None, timeout=600, attempts=5):
+    """POSTs ``payload`` as JSON to ``url`` and returns the JSON reply. A 429 or 503 with
+    ``Retry-After`` is sent again after that many seconds, up to ``attempts`` tries; any other refusal
+    raises ``ArbiterError`` with the server's own reason."""
+    data = json.dumps(payload, allow_nan=False).encode("utf-8")
+    for attempt in range(attempts):
+        req = urllib.request.Request(url, data=data, method="POST")
+        req.add_header("Content-Type", "application/json")
+        if token:
+            req.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(req, timeout=timeout) as resp:
+                return json.loads(resp.read())
+        except urllib.error.HTTPError as e:
+            retry_after = e.headers.get("Retry-After")
+            # Busy now (a full queue, a failing sandbox): the server says when to come back.
+            if retry_after is not None and attempt + 1 < attempts:
+                time.sleep(float(retry_after))
+                continue
+            message, field = _reason(e)
+            raise ArbiterError("the reward server at %s answered %d: %s" % (url, e.code, message), e.code, field) from None
+        except urllib.error.URLError as e:
+            raise ArbiterError("cannot reach the reward server at %s: %s" % (url, e.reason)) from None
 
 
 def _reason(e):

@@ -9,6 +9,7 @@
 # The server finds each response after its prompt ('prompts', sent since 2025-02) or after the chat
 # template's assistant header (--apply_chat_template); a query with neither gets 400, never a reward
 # for an answer its prompt holds (or 0, flagged, with --unseparated score-zero). See ../README.md and ../../docs/reward.md.
+# Several replicas: REWARD_URL=http://a:8080/get_reward,http://b:8080/get_reward (OpenRLHF splits each batch across them).
 set -euo pipefail
 REWARD_URL="${REWARD_URL:-http://127.0.0.1:8080/get_reward}"
 

@@ -13,7 +13,8 @@ import java.util.Locale;
  * A minimal HTTP/1.1 client over one kept-alive socket, for benches that drive a server on this
  * machine. The JDK's HttpClient spends more CPU per request than the reward server does, and on a
  * small machine the bench's client shares the cores with the server being measured; a real trainer
- * runs elsewhere. Content-Length bodies only, which is what Arbiter's servers send.
+ * runs elsewhere. Content-Length bodies only, which is what Arbiter's servers send. Plain HTTP to any
+ * host, so {@code bench reward --servers} drives replicas elsewhere with it too.
  */
 final class LoopbackHttp implements AutoCloseable {
     record Response(int status, byte[] body) {
@@ -24,13 +25,20 @@ final class LoopbackHttp implements AutoCloseable {
 
     private final String host;
     private final int port;
+    private final String authorization;
     private Socket socket;
     private InputStream in;
     private OutputStream out;
 
     LoopbackHttp(String host, int port) {
+        this(host, port, null);
+    }
+
+    /** {@code token} null: no Authorization header. */
+    LoopbackHttp(String host, int port, String token) {
         this.host = host;
         this.port = port;
+        this.authorization = token == null ? "" : "Authorization: Bearer " + token + "\r\n";
     }
 
     Response post(String path, byte[] body) throws IOException {
@@ -43,8 +51,8 @@ final class LoopbackHttp implements AutoCloseable {
                 out = socket.getOutputStream();
             }
             try {
-                byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nContent-Type: application/json\r\nContent-Length: "
-                        + body.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+                byte[] head = ("POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\n" + authorization
+                        + "Content-Type: application/json\r\nContent-Length: " + body.length + "\r\n\r\n").getBytes(StandardCharsets.UTF_8);
                 out.write(head);
                 out.write(body);
                 out.flush();

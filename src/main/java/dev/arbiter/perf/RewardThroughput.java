@@ -20,10 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 /**
@@ -195,58 +191,26 @@ public final class RewardThroughput {
         out.flush();
     }
 
-    /**
-     * Runs {@code conc} clients for {@code seconds}; together they send payloads 0, 1, 2, ... in turn, each
-     * request's payload from {@code payloads} (null: none left, that client stops). Requests in flight finish.
-     */
+    /** Runs {@code conc} clients on {@code path} for {@code seconds}, each request's payload from {@code payloads} (see {@link ClientLoad}). */
     private static Result row(int port, String path, String kind, int conc, double seconds, IntFunction<Payload> payloads) throws Exception {
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        AtomicInteger next = new AtomicInteger();
-        AtomicInteger non200 = new AtomicInteger();
-        List<List<Double>> lat = new ArrayList<>();
-        int[] items = new int[conc];
-        int[] correct = new int[conc];
-        int[] expected = new int[conc];
-        long t0 = System.nanoTime();
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> fs = new ArrayList<>();
-            for (int t = 0; t < conc; t++) {
-                List<Double> mine = new ArrayList<>();
-                lat.add(mine);
-                int tt = t;
-                fs.add(ex.submit(() -> {
-                    try (LoopbackHttp http = new LoopbackHttp("127.0.0.1", port)) {
-                        do {
-                            Payload p = payloads.apply(next.getAndIncrement());
-                            if (p == null) {
-                                break;
-                            }
-                            long st = System.nanoTime();
-                            LoopbackHttp.Response r = http.post(path, p.body());
-                            mine.add((System.nanoTime() - st) / 1e6);
-                            if (r.status() != 200) {
-                                non200.incrementAndGet();
-                                continue;
-                            }
-                            items[tt] += p.items();
-                            expected[tt] += p.expectedCorrect();
-                            correct[tt] += countCorrect(Json.mapper().readTree(r.body()), path);
-                        } while (System.nanoTime() < end);
-                    }
-                    return null;
-                }));
+        return ClientLoad.run(kind, conc, seconds, payloads, () -> new ClientLoad.Client<Payload>() {
+            final LoopbackHttp http = new LoopbackHttp("127.0.0.1", port);
+
+            @Override
+            public ClientLoad.Answer send(Payload p) throws IOException {
+                LoopbackHttp.Response r = http.post(path, p.body());
+                return r.status() != 200 ? null
+                        : new ClientLoad.Answer(p.items(), countCorrect(Json.mapper().readTree(r.body()), path), p.expectedCorrect());
             }
-            for (Future<?> f : fs) {
-                f.get();
+
+            @Override
+            public void close() {
+                http.close();
             }
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        List<Double> all = lat.stream().flatMap(List::stream).toList();
-        return new Result(new Timings(kind, conc, Arrays.stream(items).sum(), secs, all, non200.get()), Arrays.stream(correct).sum(),
-                Arrays.stream(expected).sum());
+        });
     }
 
-    private static int countCorrect(JsonNode reply, String path) {
+    static int countCorrect(JsonNode reply, String path) {
         int n = 0;
         if (path.equals("/get_reward")) {
             for (JsonNode x : reply.path("scores")) {

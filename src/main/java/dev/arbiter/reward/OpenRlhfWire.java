@@ -17,7 +17,9 @@ import java.util.function.ToDoubleFunction;
  * 2026-01, one sample per request; {@code prompts} and {@code labels} came in 2025. The reply always
  * carries {@code rewards}, {@code scores} and {@code extra_logs}, since clients from 2025-06 crash
  * without the last two. A label that is a JSON object or list of tests makes a code item; any other
- * label is a math answer. Without labels, the server's {@link AnswerIndex} supplies them.
+ * label is a math answer. Without labels, the server's {@link AnswerIndex} supplies them. An empty
+ * {@code query} is answered with empty lists: given several URLs, OpenRLHF cuts a batch into one
+ * even slice per URL and sends every slice, so the URLs past the end of a small batch get empty ones.
  *
  * <p>A query whose response cannot be told apart from its prompt (see {@link ChatText#response}) is
  * never graded whole, since its prompt may hold the answer: the request is refused (400) naming the
@@ -59,6 +61,9 @@ final class OpenRlhfWire {
         List<String> query = strings(body.get("query"), "query", -1, true);
         List<String> prompts = strings(body.get("prompts"), "prompts", query.size(), false);
         List<String> labels = strings(body.get("labels"), "labels", query.size(), false);
+        if (query.isEmpty()) {
+            return new Batch(List.of(), new RewardResult[0]);
+        }
         if (labels == null && answers == null) {
             throw new BadRequest("no 'labels' in the request and no answer index on the server: start OpenRLHF with"
                     + " --label_key (or --data.label_key) naming the answer column, or start the server with --answers BENCHMARK", "labels");
@@ -139,9 +144,6 @@ final class OpenRlhfWire {
             }
         } else {
             throw new BadRequest("'" + field + "' must be a list of strings", field);
-        }
-        if (required && out.isEmpty()) {
-            throw new BadRequest("'" + field + "' is empty", field);
         }
         if (out.size() > ScoreWire.MAX_ITEMS) {
             throw new BadRequest(413, "at most " + ScoreWire.MAX_ITEMS + " queries per request, got " + out.size(), field);

@@ -16,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -25,7 +26,13 @@ import java.util.stream.IntStream;
 
 /**
  * The verifiers as an RL reward service over HTTP: OpenRLHF's {@code /get_reward}, SandboxFusion's
- * {@code /run_code} (for verl), our {@code /v1/score}, {@code /health} and {@code /metrics}.
+ * {@code /run_code} (for verl), our {@code /v1/score}, {@code /health} (with {@code /health/live} and
+ * {@code /health/ready} for Kubernetes' probes) and {@code /metrics}.
+ *
+ * <p>Replicas are interchangeable: a reward depends only on the request and the server's settings,
+ * never on which replica answers or what it answered before. What a server keeps across requests is
+ * its counters, its queue's admission, and Symja's cache of answers to symbolic questions, which holds
+ * only what the CAS would answer again.
  *
  * <p>Overload never costs unbounded memory: bodies over the size limit are refused (413), bodies
  * being read share a byte budget (503 when it is spent), and scored items share a bounded queue
@@ -106,6 +113,7 @@ public final class RewardServer implements AutoCloseable {
     // The budget is counted in KiB so that gigabytes fit a semaphore's int.
     private final Semaphore bodyBudgetKib;
     private final byte[] tokenBytes;
+    private final Readiness readiness;
     private volatile boolean draining;
 
     /** Starts serving at once; see the five-argument constructor. */
@@ -113,13 +121,21 @@ public final class RewardServer implements AutoCloseable {
         this(config, scorer, sandbox, answers, null);
     }
 
+    /** Starts serving at once; see the six-argument constructor. Ready while it is not draining: the sandbox given is all it is configured with. */
+    public RewardServer(Config config, RewardScorer scorer, Sandbox sandbox, AnswerIndex answers, String noSandbox) throws IOException {
+        this(config, scorer, sandbox, answers, noSandbox, Readiness.ALWAYS);
+    }
+
     /**
      * Starts serving at once. {@code sandbox} may be null: code items and /run_code are then refused
      * (503) with {@code noSandbox} as the reason, by default "no code sandbox is running on this
-     * server". {@code answers} may be null.
+     * server". {@code answers} may be null. {@code readiness} says whether the parts the server was
+     * configured with can score now (the sandbox, when code scoring is on): {@code /health/ready}.
      */
-    public RewardServer(Config config, RewardScorer scorer, Sandbox sandbox, AnswerIndex answers, String noSandbox) throws IOException {
+    public RewardServer(Config config, RewardScorer scorer, Sandbox sandbox, AnswerIndex answers, String noSandbox, Readiness readiness)
+            throws IOException {
         this.config = config;
+        this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.service = new RewardService(scorer, config.queueItems());
         this.sandbox = sandbox;
         this.noSandbox = noSandbox == null ? "no code sandbox is running on this server" : noSandbox;
@@ -146,7 +162,7 @@ public final class RewardServer implements AutoCloseable {
         metrics.requestStarted();
         String path = ex.getRequestURI().getPath();
         String endpoint = switch (path) {
-            case "/get_reward", "/run_code", "/v1/score", "/health", "/metrics" -> path;
+            case "/get_reward", "/run_code", "/v1/score", "/health", "/health/live", "/health/ready", "/metrics" -> path;
             default -> "other";
         };
         int status = 500;
@@ -186,6 +202,18 @@ public final class RewardServer implements AutoCloseable {
                     .put("queue_depth", service.depth()).put("queue_capacity", service.capacity())
                     .put("sandbox", sandbox != null ? "ready" : "unavailable");
             return send(ex, draining ? 503 : 200, h);
+        }
+        if (path.equals("/health/live")) {
+            // Liveness is the process answering: a restart cures neither a missing Docker nor a drain.
+            requireMethod(method, "GET");
+            return send(ex, 200, Json.mapper().createObjectNode().put("status", draining ? "draining" : "live"));
+        }
+        if (path.equals("/health/ready")) {
+            requireMethod(method, "GET");
+            Optional<String> problem = draining ? Optional.of("draining: the server is shutting down") : readiness.problem();
+            ObjectNode r = Json.mapper().createObjectNode().put("status", problem.isEmpty() ? "ready" : "not_ready");
+            problem.ifPresent(why -> r.put("reason", why));
+            return send(ex, problem.isEmpty() ? 200 : 503, r);
         }
         authorize(ex);
         if (draining) {
@@ -232,7 +260,7 @@ public final class RewardServer implements AutoCloseable {
                 return send(ex, 200, SandboxFusionWire.reply(runCode(run)));
             }
             default -> throw new BadRequest(404, "no route " + method + " " + path
-                    + "; this server has POST /get_reward, /run_code and /v1/score, GET /health and /metrics", null);
+                    + "; this server has POST /get_reward, /run_code and /v1/score, GET /health, /health/live, /health/ready and /metrics", null);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.arbiter.sandbox.SandboxException;
 import dev.arbiter.verify.math.MathConfig;
 import dev.arbiter.verify.math.MathVerifier;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -36,7 +37,7 @@ public final class RewardServers {
         /** What the server tells its user on start: where it listens, its limits, its answers (from {@code answers}) and shaping. */
         public String banner(RewardServer.Config config, AnswerIndex index, List<String> answers) {
             StringBuilder b = new StringBuilder();
-            b.append(String.format("arbiter reward-server: %s (POST /get_reward /run_code /v1/score; GET /health /metrics)%n", server.uri()));
+            b.append(String.format("arbiter reward-server: %s (POST /get_reward /run_code /v1/score; GET /health /health/live /health/ready /metrics)%n", server.uri()));
             b.append(String.format("  sandbox: %s%n  queue: %,d items; body limit %d MiB; item deadline %d ms; %s%n", sandboxNote, config.queueItems(),
                     config.maxBodyBytes() >> 20, config.defaults().deadline().toMillis(), config.token() == null ? "no token" : "bearer token required"));
             if (index != null) {
@@ -57,6 +58,11 @@ public final class RewardServers {
         }
     }
 
+    /** A running sandbox's readiness: its Docker daemon answers and holds the image, checked at most once per {@code interval}. */
+    static Readiness sandboxReadiness(SandboxConfig sandboxConfig, Duration interval) {
+        return new SandboxReadiness(() -> Sandbox.unavailable(sandboxConfig), interval);
+    }
+
     /** The problems of the named benchmarks, as ground truth for requests without labels; null for none. */
     public static AnswerIndex answers(Benchmarks benchmarks, List<String> names, int codeTimeoutS) {
         if (names.isEmpty()) {
@@ -69,29 +75,40 @@ public final class RewardServers {
         return new AnswerIndex(problems, codeTimeoutS);
     }
 
-    /** Starts the sandbox as {@code mode} says, then the verifier and the server; a port in use is a {@link java.net.BindException}. */
+    /** How often a running sandbox's Docker daemon is checked for {@code /health/ready}. */
+    static final Duration SANDBOX_CHECK = Duration.ofSeconds(5);
+
+    /**
+     * Starts the sandbox as {@code mode} says, then the verifier and the server; a port in use is a {@link java.net.BindException}.
+     * Code scoring is configured unless the mode is off: the server is then ready only while its sandbox runs, and a sandbox
+     * that could not start (auto mode) keeps it unready, with Docker's reason.
+     */
     public static Running start(RewardServer.Config config, MathConfig.Extraction extraction, SandboxMode mode, SandboxConfig sandboxConfig,
                                 AnswerIndex index) throws IOException {
         Sandbox sandbox = null;
         String note;
+        Readiness readiness = Readiness.ALWAYS;
         if (mode == SandboxMode.OFF) {
             note = "off (--sandbox off)";
         } else {
             try {
                 sandbox = Sandbox.start(sandboxConfig);
                 note = sandboxConfig.containers() + " containers of " + sandboxConfig.image();
+                readiness = sandboxReadiness(sandboxConfig, SANDBOX_CHECK);
             } catch (SandboxException e) {
                 if (mode == SandboxMode.ON) {
                     throw e;
                 }
                 note = "unavailable, requests holding code get 503: " + e.getMessage();
+                readiness = Readiness.never("sandbox unavailable: " + e.getMessage());
             }
         }
         MathVerifier verifier = new MathVerifier(MathConfig.defaults().withExtraction(extraction));
         verifier.warmUp();
         String why = sandbox == null ? "no code sandbox on this server (" + note + ")" : null;
         try {
-            return new Running(new RewardServer(config, new RewardScorer(verifier, sandbox, why), sandbox, index, why), note, verifier, sandbox);
+            return new Running(new RewardServer(config, new RewardScorer(verifier, sandbox, why), sandbox, index, why, readiness), note, verifier,
+                    sandbox);
         } catch (IOException | RuntimeException e) {
             verifier.close();
             if (sandbox != null) {

@@ -2,7 +2,10 @@ package dev.arbiter.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.arbiter.reward.RewardScorer;
+import dev.arbiter.reward.RewardServer;
 import dev.arbiter.testing.Shared;
+import dev.arbiter.verify.math.MathVerifier;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Tag;
@@ -33,6 +36,56 @@ class RewardCliTest {
                 assertThat(Integer.parseInt(correct[1])).as(row).isPositive();
                 assertThat(Integer.parseInt(correct[0])).as(row).isGreaterThanOrEqualTo(Integer.parseInt(correct[1]));
             }
+        }
+    }
+
+    @Test
+    void benchRewardSpawnsTwoReplicasAndPrintsEachRowBesideTheFirstServerAlone() {
+        CliTest.Result r = CliTest.run("bench", "reward", "--spawn-servers", "2", "--concurrency", "2", "--batches", "1,8", "--seconds", "0.5",
+                "--warmup-seconds", "0.2", "--data-dir", Shared.datasets().toString(), "--offline");
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(r.out()).contains("2 reward-server processes started here: http://127.0.0.1:");
+        List<String[]> rows = Arrays.stream(r.out().split("\n")).map(l -> l.trim().split("\\s+")).filter(f -> f.length == 19 && f[0].matches("\\d+"))
+                .toList();
+        // SERVERS BATCH CONC | COLD/S P50 P99 | WARM/S P50 P99 | C-GAIN W-GAIN | REWARDS NON200 C-CORRECT W-CORRECT; one server, then two.
+        assertThat(rows.stream().map(f -> f[0] + "x" + f[1]).toList()).containsExactly("1x1", "2x1", "1x8", "2x8");
+        for (String[] f : rows) {
+            String row = String.join(" ", f);
+            assertThat(Double.parseDouble(f[4])).as(row).isPositive();
+            assertThat(Double.parseDouble(f[8])).as(row).isPositive();
+            assertThat(f[16]).as("every batch answered 200: " + row).isEqualTo("0");
+            for (String cell : List.of(f[17], f[18])) {
+                String[] correct = cell.split("/");
+                assertThat(Integer.parseInt(correct[0])).as(row).isGreaterThanOrEqualTo(Integer.parseInt(correct[1]));
+            }
+        }
+        assertThat(rows.get(0)[12]).as("the first server against itself").isEqualTo("1.00");
+    }
+
+    @Test
+    void benchRewardRefusesReplicaSettingsThatCannotWork() {
+        CliTest.Result both = CliTest.run("bench", "reward", "--spawn-servers", "2", "--servers", "http://127.0.0.1:9");
+        assertThat(both.code()).isEqualTo(2);
+        assertThat(both.err()).contains("either --servers or --spawn-servers");
+        CliTest.Result tls = CliTest.run("bench", "reward", "--servers", "https://reward.example:443");
+        assertThat(tls.code()).isEqualTo(2);
+        assertThat(tls.err()).contains("--servers takes http://HOST:PORT URLs");
+        CliTest.Result code = CliTest.run("bench", "reward", "--servers", "http://127.0.0.1:9", "--kinds", "math,code");
+        assertThat(code.code()).isEqualTo(2);
+        assertThat(code.err()).contains("math items only");
+    }
+
+    @Test
+    void benchRewardStopsWithTheServersOwnWordsWhenAReplicaRefuses() throws Exception {
+        RewardServer.Config c = RewardServer.Config.local(0);
+        c = new RewardServer.Config(c.host(), 0, "s3cret", c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 5, c.unseparated());
+        try (MathVerifier verifier = new MathVerifier();
+                RewardServer guarded = new RewardServer(c, new RewardScorer(verifier, null, null), null, null)) {
+            CliTest.Result r = CliTest.run("bench", "reward", "--servers", guarded.uri().toString(), "--batches", "2", "--concurrency", "1",
+                    "--seconds", "0.2", "--warmup-seconds", "0.2", "--data-dir", Shared.datasets().toString(), "--offline");
+            assertThat(r.code()).as(r.err()).isEqualTo(1);
+            assertThat(r.err().strip()).startsWith("arbiter: the reward server at " + guarded.uri() + "/get_reward answered 401:")
+                    .contains("Authorization: Bearer");
         }
     }
 

@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,8 +18,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,13 +30,10 @@ import org.junit.jupiter.api.Test;
 class RewardServerOverloadTest {
     @Test
     void twoThousandRequestsAtOnceGetOnly200sAnd429sAndMemoryStaysBounded() throws Exception {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "-Xmx256m", "-XX:+UseSerialGC", "-cp", System.getProperty("java.class.path"),
-                "dev.arbiter.cli.Main", "reward-server", "--port", "0", "--queue", "16", "--sandbox", "off", "--drain-s", "10");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
+        RewardServerProcess p = RewardServerProcess.start(RewardServerProcess.launcher("dev.arbiter.cli.Main", "-Xmx256m", "-XX:+UseSerialGC"),
+                List.of("--queue", "16", "--sandbox", "off", "--drain-s", "10"), Map.of(), Duration.ofSeconds(120));
         try {
-            URI uri = awaitListening(p);
+            URI uri = p.uri();
             ObjectNode body = Json.mapper().createObjectNode();
             ArrayNode items = body.putArray("items");
             for (int i = 0; i < 4; i++) {
@@ -80,32 +72,8 @@ class RewardServerOverloadTest {
             String metrics = http.send(HttpRequest.newBuilder(uri.resolve("/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(metrics).contains("arbiter_reward_rejected_total{reason=\"queue_full\"}");
         } finally {
-            p.destroy();
-            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("reward-server stops on SIGTERM").isTrue();
+            assertThat(p.stop(Duration.ofSeconds(60))).as("reward-server stops on SIGTERM").isTrue();
         }
-    }
-
-    private static URI awaitListening(Process p) throws Exception {
-        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-        Pattern at = Pattern.compile("arbiter reward-server: (http://\\S+)");
-        CompletableFuture<URI> found = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                String line;
-                StringBuilder seen = new StringBuilder();
-                while ((line = r.readLine()) != null) {
-                    seen.append(line).append('\n');
-                    Matcher m = at.matcher(line);
-                    if (m.find()) {
-                        found.complete(URI.create(m.group(1)));
-                    }
-                }
-                found.completeExceptionally(new AssertionError("reward-server exited:\n" + seen));
-            } catch (Exception e) {
-                found.completeExceptionally(e);
-            }
-        });
-        return found.get(120, TimeUnit.SECONDS);
     }
 
     private static long peakRssKb(long pid) throws Exception {

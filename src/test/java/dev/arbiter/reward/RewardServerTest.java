@@ -527,6 +527,75 @@ class RewardServerTest {
                 HttpResponse.BodyHandlers.ofString())).isInstanceOf(java.io.IOException.class);
     }
 
+    @Test
+    void liveAndReadyNeedNoTokenAndReadyFollowsTheSandboxCheckWhileLiveStays200() throws Exception {
+        RewardServer.Config c = RewardServer.Config.local(0);
+        c = new RewardServer.Config(c.host(), 0, "s3cret", c.maxBodyBytes(), c.bodyBudgetBytes(), c.queueItems(), c.defaults(), 5, c.unseparated());
+        java.util.concurrent.atomic.AtomicReference<java.util.Optional<String>> docker = new java.util.concurrent.atomic.AtomicReference<>(
+                java.util.Optional.empty());
+        Readiness sandbox = new SandboxReadiness(docker::get, Duration.ZERO);
+        try (RewardServer s = new RewardServer(c, new RewardScorer(verifier, null, null), null, null, null, sandbox)) {
+            HttpResponse<String> ready = get(s, "/health/ready");
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+            assertThat(json(ready).get("status").asText()).isEqualTo("ready");
+            assertThat(json(ready).has("reason")).isFalse();
+            docker.set(java.util.Optional.of("Docker is not reachable at unix:///nowhere.sock"));
+            // The check runs beside the probe, never in it: a later probe reports what it found.
+            long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while ((ready = get(s, "/health/ready")).statusCode() == 200 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(ready.statusCode()).as(ready.body()).isEqualTo(503);
+            assertThat(json(ready).get("status").asText()).isEqualTo("not_ready");
+            assertThat(json(ready).get("reason").asText()).isEqualTo("sandbox unavailable: Docker is not reachable at unix:///nowhere.sock");
+            HttpResponse<String> live = get(s, "/health/live");
+            assertThat(live.statusCode()).isEqualTo(200);
+            assertThat(json(live).get("status").asText()).isEqualTo("live");
+            // The old /health is as it was: 200 while serving.
+            assertThat(get(s, "/health").statusCode()).isEqualTo(200);
+            docker.set(java.util.Optional.empty());
+            until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+            while ((ready = get(s, "/health/ready")).statusCode() == 503 && System.nanoTime() < until) {
+                Thread.sleep(20);
+            }
+            assertThat(ready.statusCode()).as("ready again once Docker answers: " + ready.body()).isEqualTo(200);
+            assertThat(http.send(HttpRequest.newBuilder(s.uri().resolve("/health/ready")).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+            assertThat(get(s, "/metrics").statusCode()).as("everything else still needs the token").isEqualTo(401);
+        }
+    }
+
+    @Test
+    void aRunningSandboxsReadinessCarriesDockersOwnMessage() throws Exception {
+        // Docker down here, or up without this image: either way the daemon's client says why, and readiness says it too.
+        dev.arbiter.sandbox.SandboxConfig missing = new dev.arbiter.sandbox.SandboxConfig("arbiter/no-such-image:0", 1, 1536, 128, 1.0, 64, false);
+        String why = dev.arbiter.sandbox.Sandbox.unavailable(missing).orElseThrow();
+        Readiness r = RewardServers.sandboxReadiness(missing, Duration.ZERO);
+        assertThat(r.problem()).as("a sandbox that just started is taken as ready until checked").isEmpty();
+        long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (r.problem().isEmpty() && System.nanoTime() < until) {
+            Thread.sleep(20);
+        }
+        assertThat(r.problem()).contains("sandbox unavailable: " + why);
+    }
+
+    @Test
+    void anEmptyQueryGetsEmptyListsAsOpenRlhfSendsThemToTheUrlsPastASmallBatch() throws Exception {
+        HttpResponse<String> r = post("/get_reward", "{\"query\": [], \"prompts\": [], \"labels\": []}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode j = json(r);
+        assertThat(j.get("rewards")).isEmpty();
+        assertThat(j.get("scores")).isEmpty();
+        assertThat(j.get("extra_logs").get("acc")).isEmpty();
+        // Still checked: the lists must agree, and 'query' must be there.
+        assertThat(post("/get_reward", "{\"query\": [], \"labels\": [\"5\"]}").statusCode()).isEqualTo(400);
+        assertThat(post("/get_reward", "{\"labels\": []}").statusCode()).isEqualTo(400);
+    }
+
+    static HttpResponse<String> get(RewardServer s, String path) throws Exception {
+        return http.send(HttpRequest.newBuilder(s.uri().resolve(path)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     static List<Double> doubles(JsonNode a) {
         List<Double> out = new java.util.ArrayList<>();
         a.forEach(x -> out.add(x.asDouble()));
