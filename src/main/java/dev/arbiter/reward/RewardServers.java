@@ -58,7 +58,10 @@ public final class RewardServers {
         }
     }
 
-    /** A running sandbox's readiness: its Docker daemon answers and holds the image, checked at most once per {@code interval}. */
+    /**
+     * A running sandbox's readiness: one of its Docker daemons answers and holds the image (the pool runs on
+     * those that do), checked at most once per {@code interval}.
+     */
     static Readiness sandboxReadiness(SandboxConfig sandboxConfig, Duration interval) {
         return new SandboxReadiness(() -> Sandbox.unavailable(sandboxConfig), interval);
     }
@@ -93,7 +96,8 @@ public final class RewardServers {
         } else {
             try {
                 sandbox = Sandbox.start(sandboxConfig);
-                note = sandboxConfig.containers() + " containers of " + sandboxConfig.image();
+                note = sandboxConfig.totalContainers() + " containers of " + sandboxConfig.image()
+                        + (sandboxConfig.hosts().size() > 1 ? " on " + sandboxConfig.hosts().size() + " Docker hosts" : "");
                 readiness = sandboxReadiness(sandboxConfig, SANDBOX_CHECK);
             } catch (SandboxException e) {
                 if (mode == SandboxMode.ON) {
