@@ -568,7 +568,8 @@ class RewardServerTest {
     @Test
     void aRunningSandboxsReadinessCarriesDockersOwnMessage() throws Exception {
         // Docker down here, or up without this image: either way the daemon's client says why, and readiness says it too.
-        dev.arbiter.sandbox.SandboxConfig missing = new dev.arbiter.sandbox.SandboxConfig("arbiter/no-such-image:0", 1, 1536, 128, 1.0, 64, false);
+        dev.arbiter.sandbox.SandboxConfig missing = new dev.arbiter.sandbox.SandboxConfig("arbiter/no-such-image:0", 1, 1536, 128, 1.0, 64, false,
+                java.util.List.of(dev.arbiter.sandbox.DockerHost.local()));
         String why = dev.arbiter.sandbox.Sandbox.unavailable(missing).orElseThrow();
         Readiness r = RewardServers.sandboxReadiness(missing, Duration.ZERO);
         assertThat(r.problem()).as("a sandbox that just started is taken as ready until checked").isEmpty();
