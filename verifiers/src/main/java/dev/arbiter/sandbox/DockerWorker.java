@@ -199,12 +199,16 @@ final class DockerWorker implements Closeable {
         }
     }
 
-    @Override
-    public void close() {
+    /** Stops taking work at once, without a word to the daemon: whoever waits on an answer from here stops waiting now. */
+    void abandon() {
         dead = true;
-        // Whoever waits on an answer from here stops waiting now, not at its deadline.
         lines.add(EOF_MARK);
         stdin.close();
+    }
+
+    @Override
+    public void close() {
+        abandon();
         try {
             attach.close();
         } catch (IOException ignored) {

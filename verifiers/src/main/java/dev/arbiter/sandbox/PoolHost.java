@@ -8,22 +8,26 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * One Docker daemon as the pool sees it: its clients, its container slots that have no container
- * now, and whether it is in (answering) or out, and why.
+ * now, and whether it is in (answering) or out, and why. Every call made here to the daemon is
+ * bounded by a deadline, so a daemon that hangs is found out rather than waited on.
  */
 final class PoolHost {
-    /** Bounds each control call (ping, inspect) so a daemon that hangs is found out rather than waited on. */
-    private static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(10);
 
     final DockerHost host;
     /** For containers and their attach streams, which live as long as a container does: no response timeout. */
     private volatile DockerClient docker;
     private volatile DockerClient control;
+    /** The image's id on this daemon, as the last check found it. */
+    private volatile String imageId;
     /** The daemon's core count for pinning, 0 for none. */
     volatile int cpus;
     /** Why the host is out, or null while it is in. */
     private volatile String out;
     final Set<Integer> vacant = ConcurrentHashMap.newKeySet();
     final AtomicLong jobs = new AtomicLong();
+    /** Jobs that were running here when the host was lost, and ran again elsewhere. */
+    final AtomicLong moved = new AtomicLong();
 
     PoolHost(DockerHost host) {
         this.host = host;
@@ -33,18 +37,31 @@ final class PoolHost {
         return docker;
     }
 
+    DockerClient control() {
+        return control;
+    }
+
+    String imageId() {
+        return imageId;
+    }
+
     /** Connects if not yet connected and checks the daemon answers and holds the image; the reason it cannot serve, or null. */
-    synchronized String check(String image) {
+    String check(String image) {
         try {
-            if (control == null) {
-                control = host.connect(CONTROL_TIMEOUT);
-            } else {
-                control.pingCmd().exec();
-            }
-            Sandbox.checkImage(control, image, host);
-            if (docker == null) {
-                docker = host.connect(null);
-            }
+            Deadline.within(CONTROL_TIMEOUT.multipliedBy(2), "Docker at " + host, () -> {
+                DockerClient c = control;
+                if (c == null) {
+                    c = host.connect(CONTROL_TIMEOUT);
+                    control = c;
+                } else {
+                    c.pingCmd().exec();
+                }
+                imageId = Sandbox.checkImage(c, image, host);
+                if (docker == null) {
+                    docker = host.connect(null);
+                }
+                return null;
+            }, x -> { });
             return null;
         } catch (SandboxException e) {
             return e.getMessage();
@@ -60,22 +77,18 @@ final class PoolHost {
             return "not connected";
         }
         try {
-            c.pingCmd().exec();
+            Deadline.within(CONTROL_TIMEOUT, "Docker at " + host, () -> c.pingCmd().exec());
             return null;
         } catch (RuntimeException e) {
             return "Docker at " + host + " stopped answering: " + Sandbox.reason(e);
         }
     }
 
-    DockerClient control() {
-        return control;
-    }
-
     String out() {
         return out;
     }
 
-    /** Marks the host out; false when it already was. */
+    /** Marks the host out; false when it already was. Callers hold this object's lock with the pool's bookkeeping. */
     synchronized boolean takeOut(String why) {
         if (out != null) {
             return false;
