@@ -74,15 +74,31 @@ public record DockerHost(String uri) {
         if (responseTimeout != null) {
             http.responseTimeout(responseTimeout);
         }
+        boolean tcp = uri.startsWith("tcp:");
+        if (tcp && cfg.getSSLConfig() == null && !loopback() && !"1".equals(System.getenv("ARBITER_DOCKER_INSECURE"))) {
+            throw new SandboxException("refusing plain tcp to Docker at " + uri + ": whoever can reach that traffic is root on the host"
+                    + " and writes the verdicts; set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH (ca.pem, cert.pem, key.pem),"
+                    + " or ARBITER_DOCKER_INSECURE=1 on a network you trust");
+        }
         DockerClient client = DockerClientImpl.getInstance(cfg, http.build());
         try {
             client.pingCmd().exec();
         } catch (RuntimeException e) {
             closeQuietly(client);
-            throw new SandboxException("Docker is not reachable at " + uri + "; start the daemon (`sudo dockerd &` or"
-                    + " `sudo systemctl start docker`) or set DOCKER_HOST (" + Sandbox.reason(e) + ")");
+            throw new SandboxException("Docker is not reachable at " + uri + (tcp
+                    ? "; check the daemon listens there and, for TLS, DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH"
+                    : "; start the daemon (`sudo dockerd &` or `sudo systemctl start docker`) or set DOCKER_HOST")
+                    + " (" + Sandbox.reason(e) + ")");
         }
         return client;
+    }
+
+    private boolean loopback() {
+        try {
+            return java.net.InetAddress.getByName(URI.create(uri).getHost()).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
     }
 
     static void closeQuietly(DockerClient client) {

@@ -38,4 +38,11 @@ class SandboxConfigTest {
         assertThat(c.totalContainers()).isEqualTo(6);
         assertThat(c.hosts()).extracting(DockerHost::uri).containsExactly("unix:///a.sock", "unix:///b.sock");
     }
+
+    @Test
+    void plainTcpToAnotherMachineIsRefusedBeforeAnyByteIsSent() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(System.getenv("DOCKER_TLS_VERIFY") == null && System.getenv("ARBITER_DOCKER_INSECURE") == null);
+        assertThatThrownBy(() -> new DockerHost("tcp://192.0.2.7:2375").connect(null)).isInstanceOf(SandboxException.class)
+                .hasMessageStartingWith("refusing plain tcp to Docker at tcp://192.0.2.7:2375: whoever can reach that traffic is root");
+    }
 }
