@@ -149,7 +149,7 @@ public final class Grading {
         SandboxConfig sandbox = settings.sandbox();
         CodeGrader.Settings code = new CodeGrader.Settings(settings.timeoutS(), settings.clock(), Limits.DEFAULT.withMemoryMb(settings.memoryMb()));
         try (MathVerifier engine = new MathVerifier();
-                CodeTestVerifier tests = CodeTestVerifier.starting(() -> settings.sandboxes().apply(sandbox), code, sandbox.containers() * 2)) {
+                CodeTestVerifier tests = CodeTestVerifier.starting(() -> settings.sandboxes().apply(sandbox), code, sandbox.totalContainers() * 2)) {
             Verifier verifier = plan.math() ? new MathAnswerVerifier(engine, engine.defaults().withExtraction(settings.extraction())) : tests;
             if (plan.math()) {
                 engine.warmUp();

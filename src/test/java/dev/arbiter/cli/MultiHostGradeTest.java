@@ -46,6 +46,16 @@ import org.junit.jupiter.api.io.TempDir;
 @ExtendWith(DockerRequired.class)
 class MultiHostGradeTest {
     private static final Map<String, String> SLOW = Map.of("problem_id", "atcoder/abc301_a", "completion", "```python\nwhile True:\n    pass\n```");
+    /** Right, but slow enough that a daemon stopped mid-grade is stopped under one of these. */
+    private static final Map<String, String> SLOW_BUT_RIGHT = Map.of("problem_id", "atcoder/abc301_a", "completion", """
+            ```python
+            import time
+            time.sleep(0.1)
+            n = int(input())
+            s = input()
+            t, a = s.count("T"), s.count("A")
+            print("T" if t > a else "A" if a > t else ("T" if s[-1] == "A" else "A"))
+            ```""");
     private static final Map<String, String> CRASHES = Map.of("problem_id", "atcoder/abc301_a", "completion",
             "```python\nimport sys\nsys.exit(3)\n```");
 
@@ -67,6 +77,15 @@ class MultiHostGradeTest {
         assertThat(loaded.code()).as(loaded.err() + loaded.out()).isZero();
         assertThat(loaded.out().strip()).isEqualTo("loaded " + SandboxConfig.DEFAULT_IMAGE + " into " + second.uri());
         assertThat(second.docker("image", "inspect", SandboxConfig.DEFAULT_IMAGE).exitCode()).isZero();
+        // A torn tarball is refused before any daemon sees it.
+        Path torn = tmp.resolve("torn.tar");
+        try (var in = Files.newInputStream(tar)) {
+            Files.write(torn, in.readNBytes((int) Math.min(Files.size(tar) / 2, 64L << 20)));
+        }
+        CliTest.Result refused = CliTest.run("sandbox", "image", "--load", torn.toString(), "--docker-host", second.uri());
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err().strip()).isEqualTo("arbiter: " + torn + " is not a tarball of " + SandboxConfig.DEFAULT_IMAGE
+                + " (no manifest.json naming it); write one with `arbiter sandbox image --save FILE`");
     }
 
     @AfterAll
@@ -85,7 +104,7 @@ class MultiHostGradeTest {
     }
 
     private Path generations(String name, int rows) throws IOException {
-        List<Map<String, String>> kinds = List.of(GradeCliTest.PASSES, GradeCliTest.WRONG, SLOW, GradeCliTest.NO_CODE, CRASHES);
+        List<Map<String, String>> kinds = List.of(GradeCliTest.PASSES, GradeCliTest.WRONG, SLOW, SLOW_BUT_RIGHT, GradeCliTest.NO_CODE, CRASHES);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < rows; i++) {
             sb.append(Json.line(kinds.get(i % kinds.size()))).append('\n');
@@ -152,6 +171,7 @@ class MultiHostGradeTest {
         assertThat(SecondDockerDaemon.sandboxStarts(second.uri(), from, to)).isNotEmpty();
         // Nothing of the pool outlives it, on either daemon.
         assertThat(second.docker("ps", "-aq", "--filter", "label=arbiter.sandbox").text()).isBlank();
+        assertThat(SecondDockerDaemon.dockerAt(first, "ps", "-aq", "--filter", "label=arbiter.sandbox").text()).isBlank();
     }
 
     @Test
@@ -174,6 +194,7 @@ class MultiHostGradeTest {
         Sandbox.HostStatus lost = pool.get().hosts().get(1);
         assertThat(lost.in()).isFalse();
         assertThat(lost.out()).contains(second.uri());
+        assertThat(lost.moved()).as("jobs running on the stopped daemon ran again on the other").isPositive();
     }
 
     @Test
@@ -254,7 +275,8 @@ class MultiHostGradeTest {
         List<String> lines = new String(refused.getErrorStream().readAllBytes()).lines()
                 .filter(l -> !l.isBlank() && !l.startsWith("WARNING")).toList();
         assertThat(refused.waitFor()).isEqualTo(1);
-        assertThat(lines).singleElement().asString().startsWith("arbiter: Docker is not reachable at " + second.tlsUri() + "; start the daemon");
+        assertThat(lines).singleElement().asString()
+                .startsWith("arbiter: Docker is not reachable at " + second.tlsUri() + "; check the daemon listens there and, for TLS,");
     }
 
     private static Process child(Map<String, String> env, String... args) throws IOException {
@@ -266,5 +288,25 @@ class MultiHostGradeTest {
         pb.environment().remove("DOCKER_CERT_PATH");
         pb.environment().putAll(env);
         return pb.start();
+    }
+
+    @Test
+    void aDaemonHoldingAnotherBuildUnderTheImagesNameIsLeftOut() throws Exception {
+        String original = second.docker("image", "inspect", "--format", "{{.Id}}", SandboxConfig.DEFAULT_IMAGE).text().strip();
+        String box = second.docker("create", SandboxConfig.DEFAULT_IMAGE, "true").text().strip();
+        assertThat(second.docker("commit", "--change", "LABEL arbiter.test=other-build", box, SandboxConfig.DEFAULT_IMAGE).exitCode()).isZero();
+        try {
+            SandboxConfig cfg = SandboxConfig.defaults().withContainers(1).withHosts(List.of(new DockerHost(first), new DockerHost(second.uri())));
+            try (Sandbox s = Sandbox.start(cfg)) {
+                Sandbox.HostStatus other = s.hosts().get(1);
+                assertThat(other.in()).isFalse();
+                assertThat(other.out()).startsWith("Docker at " + second.uri() + " holds another build of " + SandboxConfig.DEFAULT_IMAGE)
+                        .contains("than " + first);
+                assertThat(s.run("print(1)", "", Limits.DEFAULT).stdout()).isEqualTo("1\n");
+            }
+        } finally {
+            second.docker("tag", original, SandboxConfig.DEFAULT_IMAGE);
+            second.docker("rm", "-f", box);
+        }
     }
 }

@@ -26,7 +26,7 @@ public final class Judge implements AutoCloseable {
     private final GoldVerifier verifier;
 
     public Judge(SandboxConfig sandboxConfig, CodeGrader.Settings codeSettings) {
-        this(() -> Sandbox.start(sandboxConfig), sandboxConfig.containers() * 2, codeSettings);
+        this(() -> Sandbox.start(sandboxConfig), sandboxConfig.totalContainers() * 2, codeSettings);
     }
 
     /** Judges code in the sandbox {@code sandboxes} starts on first need (tests hand it a broken one), closed with this. */

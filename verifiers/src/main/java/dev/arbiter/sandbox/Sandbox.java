@@ -8,6 +8,7 @@ import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Container;
 import dev.arbiter.json.Json;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,6 +58,10 @@ public final class Sandbox implements AutoCloseable {
 
     /** How often a host that is out, or short of containers, is tried again. */
     static final long PROBE_MS = 5_000;
+    /** The longest a container may take to start and say it is ready. */
+    private static final Duration START_LIMIT = Duration.ofSeconds(90);
+    /** The longest closing the pool waits for its containers' removal. */
+    private static final Duration CLOSE_LIMIT = Duration.ofSeconds(30);
     /** Times a job may lose its host before it is given up as a sandbox error. */
     private static final int HOST_LOSSES = 3;
 
@@ -71,6 +76,9 @@ public final class Sandbox implements AutoCloseable {
     private final AtomicInteger replacing = new AtomicInteger();
     private volatile boolean closed;
     private volatile String lastFailure;
+    /** The image's id on the first host that served, and that host: every host must hold the same build. */
+    private String imageId;
+    private PoolHost imageFrom;
 
     private Sandbox(SandboxConfig config) {
         this.config = config;
@@ -84,14 +92,17 @@ public final class Sandbox implements AutoCloseable {
         return config.totalContainers();
     }
 
-    /** One Docker host of the pool as it stands now. */
-    public record HostStatus(String host, boolean in, int containers, long jobs, String out) {
+    /**
+     * One Docker host of the pool as it stands now; {@code moved} counts the jobs that failed here
+     * and were then answered on another host.
+     */
+    public record HostStatus(String host, boolean in, int containers, long jobs, long moved, String out) {
     }
 
     /** Each host's state: in or out (and why), its live containers and the jobs it has answered. */
     public List<HostStatus> hosts() {
         return hosts.stream().map(h -> new HostStatus(h.host.uri(), h.out() == null,
-                (int) all.values().stream().filter(x -> x == h).count(), h.jobs.get(), h.out())).toList();
+                (int) all.values().stream().filter(x -> x == h).count(), h.jobs.get(), h.moved.get(), h.out())).toList();
     }
 
     /** Runs one program in a sandbox of one container, started for it and stopped after. */
@@ -111,9 +122,24 @@ public final class Sandbox implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(s.shutdownHook);
         Map<PoolHost, String> refused = new LinkedHashMap<>();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            Map<PoolHost, Future<String>> checks = new LinkedHashMap<>();
+            for (PoolHost h : s.hosts) {
+                checks.put(h, ex.submit(() -> h.check(config.image())));
+            }
+            for (var e : checks.entrySet()) {
+                String why = e.getValue().get();
+                if (why == null) {
+                    why = s.imageMismatch(e.getKey());
+                }
+                if (why != null) {
+                    refused.put(e.getKey(), why);
+                }
+            }
             Map<PoolHost, Future<List<DockerWorker>>> starting = new LinkedHashMap<>();
             for (PoolHost h : s.hosts) {
-                starting.put(h, ex.submit(() -> s.open(h)));
+                if (!refused.containsKey(h)) {
+                    starting.put(h, ex.submit(() -> s.open(h)));
+                }
             }
             for (var e : starting.entrySet()) {
                 try {
@@ -124,10 +150,12 @@ public final class Sandbox implements AutoCloseable {
                     refused.put(e.getKey(), why);
                 }
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (InterruptedException | ExecutionException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             s.close();
-            throw new SandboxException("interrupted while starting the sandbox");
+            throw new SandboxException("could not start the sandbox: " + reason(e));
         }
         if (refused.size() == s.hosts.size()) {
             s.close();
@@ -149,20 +177,33 @@ public final class Sandbox implements AutoCloseable {
         return s;
     }
 
-    /** Readies one host and starts its containers; throws, closing what it started, if any fails. */
-    private List<DockerWorker> open(PoolHost h) {
-        String why = h.check(config.image());
-        if (why != null) {
-            throw new SandboxException(why);
+    /**
+     * Why a host that answers cannot serve this pool: it holds another build under the image's name
+     * than the first host did (two builds could grade one program differently). Null when it may.
+     */
+    private synchronized String imageMismatch(PoolHost h) {
+        if (imageId == null) {
+            imageId = h.imageId();
+            imageFrom = h;
+            return null;
         }
-        h.cpus = config.pinCpus() ? hostCpus(h.control()) : 0;
-        removeOrphans(h.control());
+        if (imageId.equals(h.imageId())) {
+            return null;
+        }
+        return "Docker at " + h + " holds another build of " + config.image() + " (" + h.imageId() + ") than " + imageFrom + " ("
+                + imageId + "); load the same one there with `arbiter sandbox image --load FILE --docker-host " + h + "`";
+    }
+
+    /** Readies a host that passed its check and starts its containers; throws, closing what it started, if any fails. */
+    private List<DockerWorker> open(PoolHost h) {
+        h.cpus = pinnedCpus(h);
+        Deadline.within(PoolHost.CONTROL_TIMEOUT.multipliedBy(3), "Docker at " + h, () -> removeOrphans(h.control()));
         List<DockerWorker> started = new ArrayList<>();
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<DockerWorker>> starting = new ArrayList<>();
             for (int i = 0; i < config.containers(); i++) {
                 int slot = i;
-                starting.add(ex.submit(() -> DockerWorker.start(h.docker(), config, owner, slot, h.cpus)));
+                starting.add(ex.submit(() -> startWorker(h, slot)));
             }
             RuntimeException first = null;
             for (Future<DockerWorker> f : starting) {
@@ -183,6 +224,42 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         return started;
+    }
+
+    /**
+     * Cores to pin containers to on a host: only on a unix-socket host, which is this machine's own
+     * daemon. A remote daemon may be shared by several pools, whose pins would pile onto the same cores.
+     */
+    private int pinnedCpus(PoolHost h) {
+        if (!config.pinCpus() || !h.host.uri().startsWith("unix:")) {
+            return 0;
+        }
+        try {
+            return Deadline.within(PoolHost.CONTROL_TIMEOUT, "Docker at " + h, () -> hostCpus(h.control()), x -> { });
+        } catch (RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /** Starts one container on a host, bounded: one that starts after the deadline is closed when it does. */
+    private DockerWorker startWorker(PoolHost h, int slot) {
+        return Deadline.within(START_LIMIT, "starting a sandbox container on " + h,
+                () -> DockerWorker.start(h.docker(), config, owner, slot, h.cpus), DockerWorker::close);
+    }
+
+    /**
+     * Puts a fresh container in the pool, unless its host went out or the pool closed while it
+     * started: then it is closed and false returned. Holds the host's lock, as {@link #takeOut} does.
+     */
+    private boolean adopt(PoolHost h, DockerWorker w) {
+        synchronized (h) {
+            if (!closed && h.out() == null) {
+                all.put(w, h);
+                return true;
+            }
+        }
+        Thread.ofVirtual().start(w::close);
+        return false;
     }
 
     private void startPump(DockerWorker w, PoolHost h) {
@@ -206,33 +283,42 @@ public final class Sandbox implements AutoCloseable {
     }
 
     private void refill(PoolHost h) {
-        String why = h.check(config.image());
-        if (why != null) {
-            takeOut(h, why);
-            return;
-        }
-        if (h.out() != null) {
-            h.cpus = config.pinCpus() ? hostCpus(h.control()) : 0;
-            removeStale(h);
-            h.bringIn();
-            System.err.println("arbiter: sandbox host " + h + " is back in");
-        }
-        for (Integer slot : List.copyOf(h.vacant)) {
-            if (closed) {
+        // While a host is being brought back the pool is not lost, even if every other container goes.
+        replacing.incrementAndGet();
+        try {
+            String why = h.check(config.image());
+            if (why == null && h.out() != null) {
+                why = imageMismatch(h);
+            }
+            if (why != null) {
+                takeOut(h, why);
                 return;
             }
-            replacing.incrementAndGet();
-            try {
-                DockerWorker w = DockerWorker.start(h.docker(), config, owner, slot, h.cpus);
+            if (h.out() != null) {
+                h.cpus = pinnedCpus(h);
+                removeStale(h);
+                h.bringIn();
+                System.err.println("arbiter: sandbox host " + h + " is back in");
+            }
+            for (Integer slot : List.copyOf(h.vacant)) {
+                if (closed) {
+                    return;
+                }
+                DockerWorker w;
+                try {
+                    w = startWorker(h, slot);
+                } catch (RuntimeException e) {
+                    lastFailure = h + ": " + reason(e);
+                    return;
+                }
+                if (!adopt(h, w)) {
+                    return;
+                }
                 h.vacant.remove(slot);
-                all.put(w, h);
                 startPump(w, h);
-            } catch (RuntimeException e) {
-                lastFailure = h + ": " + reason(e);
-                return;
-            } finally {
-                replacing.decrementAndGet();
             }
+        } finally {
+            replacing.decrementAndGet();
         }
     }
 
@@ -241,18 +327,24 @@ public final class Sandbox implements AutoCloseable {
      * failures and run again elsewhere) and its slots wait for the prober.
      */
     private void takeOut(PoolHost h, String why) {
-        if (!h.takeOut(why)) {
-            return;
+        List<DockerWorker> there = new ArrayList<>();
+        synchronized (h) {
+            if (!h.takeOut(why)) {
+                return;
+            }
+            all.forEach((w, on) -> {
+                if (on == h) {
+                    // At once, so no pump sends one more job there; removing the container talks to
+                    // the daemon, which may hang, so that happens apart.
+                    w.abandon();
+                    there.add(w);
+                }
+            });
         }
         lastFailure = why;
         System.err.println("arbiter: sandbox host " + h + " is out (" + why + "); its jobs go to the other hosts, and it is tried again every "
                 + PROBE_MS / 1000 + " s");
-        all.forEach((w, on) -> {
-            if (on == h) {
-                // Closing talks to the daemon, which may hang: the pumps must not wait on it.
-                Thread.ofVirtual().start(w::close);
-            }
-        });
+        there.forEach(w -> Thread.ofVirtual().start(w::close));
     }
 
     /** Our own containers on a host that came back which the pool no longer holds (left by its earlier life). */
@@ -374,6 +466,8 @@ public final class Sandbox implements AutoCloseable {
         String firstFailure;
         /** Times the host it ran on was lost under it; these do not count as its harness failures. */
         int hostLosses;
+        /** The host of its latest failure, if it had one. */
+        PoolHost failedOn;
 
         Job(ObjectNode request, long timeoutMs) {
             this.request = request;
@@ -421,6 +515,10 @@ public final class Sandbox implements AutoCloseable {
         long lastAnswer = System.nanoTime();
         try {
             while (!closed && w != null) {
+                if (sent.isEmpty() && h.out() != null) {
+                    w = replace(h, w);
+                    continue;
+                }
                 while (sent.size() < PIPELINE) {
                     Job j = sent.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : queue.poll();
                     if (j == null) {
@@ -448,6 +546,9 @@ public final class Sandbox implements AutoCloseable {
                 String harness = harnessFailure(a, w);
                 if (harness == null) {
                     h.jobs.incrementAndGet();
+                    if (head.failedOn != null && head.failedOn != h) {
+                        head.failedOn.moved.incrementAndGet();
+                    }
                     head.answer.complete(a);
                     if (!a.has("unclean") && !w.dead()) {
                         continue;
@@ -459,9 +560,9 @@ public final class Sandbox implements AutoCloseable {
                     String hostDown = h.out() != null ? h.out() : h.ping();
                     if (hostDown != null) {
                         takeOut(h, hostDown);
-                        retryAfterHostLoss(head, hostDown);
+                        retryAfterHostLoss(head, hostDown, h);
                     } else {
-                        retryOrFail(head, harness);
+                        retryOrFail(head, harness, h);
                     }
                     lastFailure = harness;
                 }
@@ -499,8 +600,16 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** A job that met a harness failure runs once more, elsewhere; a second failure is its result. */
-    private void retryOrFail(Job j, String why) {
+    private void retryOrFail(Job j, String why, PoolHost on) {
+        PoolHost before = j.failedOn;
+        j.failedOn = on;
         if (j.firstFailure == null) {
+            j.firstFailure = why;
+            queue.addFirst(j);
+        } else if (before != null && before.out() != null && j.hostLosses < HOST_LOSSES) {
+            // A daemon that is shutting down still answers pings while its containers die: the first
+            // failure is known now to have been that host's loss, not the job's.
+            j.hostLosses++;
             j.firstFailure = why;
             queue.addFirst(j);
         } else {
@@ -509,7 +618,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /** A job whose host was lost under it runs again elsewhere, a few times at most. */
-    private void retryAfterHostLoss(Job j, String why) {
+    private void retryAfterHostLoss(Job j, String why, PoolHost on) {
+        j.failedOn = on;
         if (++j.hostLosses <= HOST_LOSSES) {
             queue.addFirst(j);
         } else {
@@ -534,19 +644,18 @@ public final class Sandbox implements AutoCloseable {
         replacing.incrementAndGet();
         try {
             all.remove(dead);
-            if (h.out() != null) {
-                Thread.ofVirtual().start(dead::close);
-            } else {
-                dead.close();
-            }
+            // Removing it talks to the daemon, which may hang: the pump does not wait on that.
+            dead.abandon();
+            Thread.ofVirtual().start(dead::close);
             if (closed) {
                 return null;
             }
             if (h.out() == null) {
                 try {
-                    DockerWorker fresh = DockerWorker.start(h.docker(), config, owner, dead.slot, h.cpus);
-                    all.put(fresh, h);
-                    return fresh;
+                    DockerWorker fresh = startWorker(h, dead.slot);
+                    if (adopt(h, fresh)) {
+                        return fresh;
+                    }
                 } catch (RuntimeException e) {
                     lastFailure = h + ": " + reason(e);
                     String down = h.ping();
@@ -613,10 +722,23 @@ public final class Sandbox implements AutoCloseable {
             return;
         }
         closed = true;
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (DockerWorker w : all.keySet()) {
-                ex.submit(w::close);
+        for (PoolHost h : hosts) {
+            // A container being adopted now is either in the pool after this, or sees it closed.
+            synchronized (h) {
+                h.vacant.clear();
             }
+        }
+        ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor();
+        for (DockerWorker w : all.keySet()) {
+            w.abandon();
+            ex.submit(w::close);
+        }
+        ex.shutdown();
+        try {
+            // A daemon that hangs does not hold the process: its containers are removed by the next pool there.
+            ex.awaitTermination(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         all.clear();
         hosts.forEach(PoolHost::close);
@@ -684,9 +806,10 @@ public final class Sandbox implements AutoCloseable {
         return DockerHost.local().connect(null);
     }
 
-    static void checkImage(DockerClient docker, String image, DockerHost host) {
+    /** The image's id on the daemon; throws, saying how to get it there, when it is missing. */
+    static String checkImage(DockerClient docker, String image, DockerHost host) {
         try {
-            docker.inspectImageCmd(image).exec();
+            return docker.inspectImageCmd(image).exec().getId();
         } catch (NotFoundException e) {
             if (host.equals(DockerHost.local())) {
                 throw new SandboxException("sandbox image " + image + " not found; build it offline with `bash sandbox/build-offline.sh`"
@@ -700,7 +823,8 @@ public final class Sandbox implements AutoCloseable {
     /** The other side's own words for a failure: the innermost message there is. */
     static String reason(Throwable e) {
         String why = e.toString();
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth++ < 16; t = t.getCause()) {
             if (t.getMessage() != null && !t.getMessage().isBlank()) {
                 why = t.getMessage();
             }
