@@ -5,11 +5,18 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-image=${ARBITER_SANDBOX_IMAGE:-arbiter/sandbox-python:1}
 suite=${ARBITER_SANDBOX_SUITE:-bookworm}
 packages=python3,python3-numpy
+# --polyglot: a second image that adds the compilers and runtimes of the driver's other languages
+# (languages.py), so that the Python image stays small for the Python-only jobs.
+if [ "${1:-}" = "--polyglot" ]; then
+  image=${ARBITER_SANDBOX_POLYGLOT_IMAGE:-arbiter/sandbox-polyglot:1}
+  packages=$packages,g++,openjdk-17-jdk-headless,golang-go,rustc,nodejs
+else
+  image=${ARBITER_SANDBOX_IMAGE:-arbiter/sandbox-python:1}
+fi
 # The recipe hash covers this script and the in-container driver, so changing either rebuilds.
-recipe=$( { cat "$0"; find "$here/driver" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | sort -z | xargs -0 -r cat; } | sha256sum | cut -c1-16)
+recipe=$( { cat "$0"; echo "$packages"; find "$here/driver" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | sort -z | xargs -0 -r cat; } | sha256sum | cut -c1-16)
 
 log() { printf '[sandbox-image] %s\n' "$*"; }
 
@@ -67,4 +74,4 @@ tar -C "$rootfs" -c . | docker import \
 # Earlier builds of the image are left untagged: drop them.
 docker image prune -f --filter "label=arbiter.recipe" >/dev/null 2>&1 || true
 
-log "built $image: $(docker run --rm --network none "$image" python3 -c 'import sys; print(sys.version.split()[0])') on $suite"
+log "built $image: $(docker run --rm --network none "$image" python3 -c 'import sys; print(sys.version.split()[0])') on $suite, $(docker image inspect --format '{{.Size}}' "$image" | awk '{printf "%d MB", $1/1e6}')"

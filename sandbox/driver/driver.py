@@ -15,6 +15,8 @@ Ops:
   run    -> run a program once: code, stdin, limits
   tests  -> run a program once per input (a fresh child each), returning each run
   lcb    -> LiveCodeBench's grading of one generation: all tests in one child, stop at first failure
+  program -> a program in any language of languages.py: compiled once (as the job), then run once
+            per input, each in a fresh job, measured for time and peak memory
 
 Answers carry "error" when the harness itself failed (the job says nothing about the program;
 the client retries it elsewhere), and "unclean" when the job's answer stands but the container
@@ -30,6 +32,7 @@ import json
 import marshal
 import os
 import reprlib
+import resource
 import select
 import signal
 import socket
@@ -42,13 +45,17 @@ import warnings
 IN_CONTAINER = os.getpid() == 1
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from jobfiles import JOB_GID, JOB_UID, make_undumpable  # noqa: E402
+from jobfiles import JOB_GID, JOB_UID, JOB_WORK, become_job, make_undumpable  # noqa: E402
+from languages import language  # noqa: E402
 
 del sys.path[0]
 
 # The driver's own files for a job (the program, stdin, stdout, stderr, the LCB channels) live in a
 # folder only root may enter, on a tmpfs of their own, so that a job filling /tmp cannot lose them.
 FILES_ROOT = "/run/arbiter" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbiter-driver-")
+# A compiled program (and an interpreted one's source) lives here between its tests: root's, on a
+# tmpfs the job may read and execute but not write, so no test can change what the next one runs.
+PROGRAM_ROOT = "/run/arbiter-bin" if IN_CONTAINER else tempfile.mkdtemp(prefix="arbiter-bin-")
 # Where a job can write: each is emptied after every job, and checked empty.
 JOB_WRITABLE = ("/tmp", "/dev/shm", "/dev/mqueue")
 
@@ -1077,9 +1084,352 @@ def op_lcb(req):
 
 
 # ---------------------------------------------------------------------------------------------
+# Programs in any language: compiled once as the job, then run once per input as the job. The
+# driver measures them from outside: wall clock, CPU of every process of the job, and resident
+# memory (polled, and the kernel's peak), so that no verdict rests on what the program prints.
+
+COMPILE_DEFAULTS = {"wall_ms": 60_000, "cpu_ms": 60_000, "memory_mb": 2048, "output_bytes": 1 << 20, "file_bytes": 64 << 20}
+# Of a compiler's message, the start is kept: the first error is the one that explains.
+COMPILE_MESSAGE_CAP = 8000
+# How often a running program's memory and CPU are read; its exit is noticed at once (pidfd).
+PROGRAM_POLL_S = 0.01
+PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
+
+
+def compile_limits_of(req):
+    lim = dict(COMPILE_DEFAULTS)
+    lim.update({k: int(v) for k, v in (req.get("compile_limits") or {}).items() if k in COMPILE_DEFAULTS and v is not None})
+    return lim
+
+
+def rss_kb(pid):
+    try:
+        with open("/proc/%d/statm" % pid, "rb") as f:
+            return int(f.read().split()[1]) * PAGE_KB
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def oom_kills():
+    """The container's count of out-of-memory kills (cgroup v2), or 0 where it cannot be read."""
+    try:
+        with open("/sys/fs/cgroup/memory.events", "rb") as f:
+            for line in f:
+                if line.startswith(b"oom_kill "):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+class ExecJob:
+    """What jobfiles.become_job needs of a job that execs its program: the three streams, and
+    rlimits with no address-space limit (runtimes reserve far more than they use; memory is
+    measured instead) and a stack as large as the memory limit, as judges give."""
+
+    __slots__ = ("fds", "rlimits")
+
+    def __init__(self, job_dir, lim):
+        new = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
+        self.fds = []
+        try:
+            self.fds.append(os.open(job_dir.stdin, os.O_RDONLY))
+            self.fds.append(os.open(job_dir.out, new, 0o600))
+            self.fds.append(os.open(job_dir.err, new, 0o600))
+        except OSError:
+            self.close()
+            raise
+        mem = lim["memory_mb"] << 20
+        cpu = max(1, -(-lim["cpu_ms"] // 1000)) + 1  # the driver's clock ends it first; this is the backstop
+        fsize = max(lim["output_bytes"], lim["file_bytes"])
+        self.rlimits = (
+            (resource.RLIMIT_CPU, (cpu, cpu + 1)),
+            (resource.RLIMIT_FSIZE, (fsize, fsize)),
+            (resource.RLIMIT_CORE, (0, 0)),
+            (resource.RLIMIT_STACK, (mem, mem)),
+        )
+
+    def close(self):
+        for fd in self.fds:
+            os.close(fd)
+        self.fds = []
+
+
+def spawn_as_job(argv, env, job, compiling):
+    """Forks a child that becomes the job and execs argv; returns its pid."""
+    pid = os.fork()
+    if pid == 0:
+        try:
+            # Python ignores these; a program expects the defaults.
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
+            become_job(job)
+            if compiling:
+                # The driver (root without DAC override) copies the compiler's output from here.
+                os.umask(0o022)
+                os.chmod(JOB_WORK, 0o755)
+                os.mkdir(JOB_WORK + "/out", 0o755)
+            os.execve(argv[0], argv, env)
+        finally:
+            os._exit(127)
+    job.close()
+    return pid
+
+
+def watch_program(pid, lim, deadline):
+    """Waits for the job's main process while keeping its clocks and memory; kills it at a limit.
+    Returns (wait status, rusage, the limit it was killed at or None, peak resident kB)."""
+    mem_kb = lim["memory_mb"] << 10
+    pidfd = os.pidfd_open(pid)
+    peak = 0
+    why = None
+    try:
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                why = "timeout"
+                break
+            ready, _, _ = select.select([pidfd] + ([] if REQUESTS.eof else [0]), [], [], min(PROGRAM_POLL_S, remaining))
+            watch_client(ready, pid)
+            if pidfd in ready:
+                break
+            pids = job_pids()
+            rss = sum(rss_kb(p) for p in pids)
+            peak = max(peak, rss)
+            if rss > mem_kb:
+                why = "memory_limit"
+                break
+            if sum(proc_cpu_ms(p) for p in pids) > lim["cpu_ms"]:
+                why = "cpu_limit"
+                break
+    finally:
+        os.close(pidfd)
+    if why:
+        kill(pid)  # its own wait first: the cleanup after the job reaps every child of ours
+    _, status, ru = os.wait4(pid, 0)
+    return status, ru, why, peak
+
+
+def tail(path):
+    try:
+        with open(path, "rb") as f:
+            f.seek(max(0, os.fstat(f.fileno()).st_size - STDERR_TAIL))
+            return f.read().decode("utf-8", "replace")
+    except OSError:
+        return ""
+
+
+def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None):
+    """One exec'd run as the job, measured; the result dict (without stdout and stderr)."""
+    oom_before = oom_kills()
+    start = time.monotonic()
+    pid = spawn_as_job(argv, env, ExecJob(job_dir, lim), compiling)
+    status, ru, why, peak = watch_program(pid, lim, start + lim["wall_ms"] / 1000.0)
+    wall_ms = int((time.monotonic() - start) * 1000)
+    max_rss = max(peak, ru.ru_maxrss)
+    result = {"exit_code": None, "signal": None, "cpu_ms": int((ru.ru_utime + ru.ru_stime) * 1000),
+              "max_rss_kb": max_rss, "wall_ms": wall_ms}
+    if why:
+        result["status"], result["signal"] = why, signal.SIGKILL
+    elif os.WIFSIGNALED(status):
+        sig = os.WTERMSIG(status)
+        result["signal"] = sig
+        if sig == signal.SIGXCPU:
+            result["status"] = "cpu_limit"
+        elif sig == signal.SIGXFSZ:
+            result["status"] = "output_limit"
+        elif sig == signal.SIGKILL and oom_kills() > oom_before:
+            result["status"] = "memory_limit"  # the container's own limit, reached between two polls
+        elif sig == signal.SIGKILL:
+            result["status"] = "killed"
+        else:
+            result["status"] = "runtime_error"  # a fault of its own: segfault, abort, division by zero
+    else:
+        result["exit_code"] = os.WEXITSTATUS(status)
+        result["status"] = "ok" if result["exit_code"] == 0 else "runtime_error"
+    if result["status"] in ("runtime_error", "killed") and oom_marker and any(oom_marker in tail(p) for p in (job_dir.err, job_dir.out)):
+        # The runtime's own heap limit, which the driver set to the memory limit, ended the run
+        # (the JVM says so on stdout, node on stderr).
+        result["status"] = "memory_limit"
+    if max_rss > lim["memory_mb"] << 10 and result["status"] not in ("timeout", "cpu_limit"):
+        result["status"] = "memory_limit"  # the kernel's peak says it went over, whatever it did after
+    return result
+
+
+def fill(argv, **values):
+    return [a.format(**values) for a in argv]
+
+
+class ProgramDir:
+    """The program's folder under PROGRAM_ROOT: root's, readable and executable by the job."""
+
+    def __init__(self):
+        self.dir = os.path.join(PROGRAM_ROOT, "program")
+        remove_tree_deep(self.dir)
+        os.mkdir(self.dir, 0o755)
+        os.chmod(self.dir, 0o755)  # the driver's umask is 077
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        with os.fdopen(fd, "wb") as f:
+            f.write(text.encode("utf-8", "surrogatepass"))
+        os.chmod(path, 0o644)
+        return path
+
+    def take(self, out):
+        """Copies what the compiler wrote (regular files and folders; nothing else) into this
+        folder as root's, read-only to the job; the number of files copied."""
+        count = 0
+        stack = [("", out)]
+        while stack:
+            rel, src = stack.pop()
+            for name in os.listdir(src):
+                s = os.path.join(src, name)
+                st = os.lstat(s)
+                d = os.path.join(self.dir, rel, name)
+                if stat.S_ISDIR(st.st_mode):
+                    os.mkdir(d, 0o755)
+                    os.chmod(d, 0o755)
+                    stack.append((os.path.join(rel, name), s))
+                elif stat.S_ISREG(st.st_mode):
+                    fd = os.open(s, os.O_RDONLY | os.O_NOFOLLOW)
+                    with os.fdopen(fd, "rb") as f_in, open(d, "xb") as f_out:
+                        while True:
+                            chunk = f_in.read(1 << 20)
+                            if not chunk:
+                                break
+                            f_out.write(chunk)
+                    os.chmod(d, 0o755 if st.st_mode & 0o111 else 0o644)
+                    count += 1
+        return count
+
+    def close(self):
+        remove_tree_deep(self.dir)
+
+
+def remove_tree_deep(path):
+    """Our own folder tree (root's)."""
+    if not os.path.lexists(path):
+        return
+    for root, dirs, files in os.walk(path, topdown=False):
+        for name in files:
+            os.unlink(os.path.join(root, name))
+        for name in dirs:
+            os.rmdir(os.path.join(root, name))
+    os.rmdir(path)
+
+
+def missing_tools(lang):
+    """The compiler or runtime this image lacks for a language, or None."""
+    for argv in (lang.compile, lang.run):
+        if argv and not argv[0].startswith("{") and not os.access(argv[0], os.X_OK):
+            return argv[0]
+    return None
+
+
+def compile_program(lang, prog, src, lim):
+    """Compiles as the job; returns the compile report, the program taken into prog when it built."""
+    job = JobDir("")
+    try:
+        argv = fill(lang.compile, src=src, out=JOB_WORK + "/out", bin=prog.dir, mem=lim["memory_mb"], **{"class": ""})
+        result = run_exec(argv, lang.compile_env, job, lim, compiling=True)
+        out, _ = read_capped(job.out, COMPILE_MESSAGE_CAP)
+        err, _ = read_capped(job.err, COMPILE_MESSAGE_CAP)
+    finally:
+        job.close()
+    message = (out + err)[:COMPILE_MESSAGE_CAP]
+    why = None
+    if result["status"] in ("timeout", "cpu_limit"):
+        why = "the compiler ran past its time limit"
+    elif result["status"] == "memory_limit":
+        why = "the compiler ran past its memory limit (%d MiB)" % lim["memory_mb"]
+    elif result["status"] != "ok":
+        why = "the compiler failed"
+    else:
+        # Nothing of the compile may run on: then the copy reads files no process can change.
+        left = kill_job_processes()
+        if left:
+            raise Unclean(left)
+        if lang.builds and prog.take(JOB_WORK + "/out") == 0:
+            why = "the compiler wrote no program"
+    report = {"status": "ok" if why is None else "compile_error", "message": message, "wall_ms": result["wall_ms"],
+              "cpu_ms": result["cpu_ms"], "max_rss_kb": result["max_rss_kb"]}
+    if why:
+        report["reason"] = why
+    return report
+
+
+# How a run's output is checked against the expected one: None when it is accepted, else why not.
+CHECKERS = {"lcb": lambda output, expected: lcb_compare_stdout(output, expected)}
+
+
+def op_program(req):
+    """Compiles the program once and runs it once per input, each run a fresh job; answers with the
+    compile report and the runs it could make (the client asks again for the rest, as for tests)."""
+    lang = language(req.get("language"))
+    if lang is None:
+        return {"error": "unknown language %r" % req.get("language")}
+    missing = missing_tools(lang)
+    if missing:
+        return {"error": "this sandbox image has no %s (for %s); use an image with it (arbiter sandbox image --polyglot)"
+                % (missing, lang.name)}
+    lim = limits_of(req)
+    stop_early = bool(req.get("stop_on_failure", False))
+    code = req["code"]
+    expected = req.get("expected")
+    checker = CHECKERS.get(req.get("checker", "lcb"))
+    if expected is not None and (checker is None or len(expected) != len(req["inputs"])):
+        return {"error": "bad request: expected outputs need one per input and a known checker, got %r" % req.get("checker")}
+    prog = ProgramDir()
+    try:
+        src = prog.write(lang.source_name(code), code)
+        compiled = None
+        if lang.compile:  # every language here has a compile or a syntax check
+            compiled = compile_program(lang, prog, src, compile_limits_of(req))
+            if compiled["status"] != "ok":
+                return {"compile": compiled, "runs": []}
+            try:
+                clean_after_job()
+            except Unclean as e:
+                return {"compile": compiled, "runs": [], "unclean": str(e)}
+        argv = fill(lang.run, src=src, bin=prog.dir, out="", mem=lim["memory_mb"], **{"class": lang.main_class(code)})
+        runs = []
+        size = 0
+        for text in req["inputs"]:
+            if runs:
+                try:
+                    clean_after_job()
+                except Unclean as e:
+                    return {"compile": compiled, "runs": runs, "unclean": str(e)}
+                if size >= RESPONSE_BUDGET:
+                    break
+            job = JobDir(text)
+            try:
+                r = run_exec(argv, lang.env, job, lim, oom_marker=lang.oom_marker)
+                stdout, out_trunc = read_capped(job.out, lim["output_bytes"])
+                stderr, err_trunc = read_capped(job.err, lim["output_bytes"])
+            finally:
+                job.close()
+            if out_trunc and r["status"] == "ok":
+                r["status"] = "output_limit"
+            r.update({"stdout": stdout, "stderr": stderr[-STDERR_TAIL:], "truncated": out_trunc or err_trunc})
+            if expected is not None and r["status"] == "ok":
+                # Compared here, outside the job, as LCB's own runner compares.
+                r["wrong"] = checker(stdout, expected[len(runs)])
+            size += len(stdout) + len(r["stderr"])
+            runs.append(r)
+            if stop_early and (r["status"] != "ok" or r.get("wrong")):
+                break
+        return {"compile": compiled, "runs": runs}
+    finally:
+        prog.close()
+
+
+# ---------------------------------------------------------------------------------------------
 # Main loop
 
-OPS = {"run": op_run, "tests": op_tests, "lcb": op_lcb}
+OPS = {"run": op_run, "tests": op_tests, "lcb": op_lcb, "program": op_program}
 
 
 def serve(req):

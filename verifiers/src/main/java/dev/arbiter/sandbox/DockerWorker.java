@@ -66,7 +66,9 @@ final class DockerWorker implements Closeable {
                 .withReadonlyRootfs(true)
                 .withTmpFs(Map.of(
                         "/tmp", "rw,nosuid,nodev,size=" + config.tmpfsMb() + "m,mode=1777",
-                        "/run/arbiter", "rw,nosuid,nodev,noexec,size=" + config.tmpfsMb() * 2 + "m,mode=0700"))
+                        "/run/arbiter", "rw,nosuid,nodev,noexec,size=" + config.tmpfsMb() * 2 + "m,mode=0700",
+                        // A compiled program, root's: the job may run it, never change it.
+                        "/run/arbiter-bin", "rw,nosuid,nodev,exec,size=" + config.tmpfsMb() + "m,mode=0755"))
                 // The driver and its fork servers run as root with these three alone: to switch each
                 // job to a uid of its own, and to kill what the job leaves. The job keeps none.
                 .withCapDrop(Capability.ALL)

@@ -13,6 +13,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
@@ -427,6 +428,68 @@ public final class Sandbox implements AutoCloseable {
             }
         }
         return out;
+    }
+
+    /** How long the driver gives a compile unless asked otherwise (its COMPILE_DEFAULTS). */
+    static final long COMPILE_WALL_MS = 60_000;
+
+    /**
+     * Compiles a program once (or checks its syntax, in the languages that run from source) and runs
+     * it once per input, each run a fresh job measured for time and peak memory; stops at the first
+     * failed or wrong run if asked. Runs go through {@code each} as they arrive, as in
+     * {@link #runEach(String, List, Limits, boolean, BiFunction)}.
+     * A compile error is the program's (its runs are then empty); a failure of the sandbox is never
+     * one: it comes back as {@link ProgramExecution#sandboxError()}. When a container answers with
+     * part of the runs, the rest are asked for again and compiled again, on whichever container is free.
+     */
+    public <T> ProgramExecution<T> program(ProgramRequest p, BiFunction<Integer, ProgramRun, T> each) {
+        Optional<CompileResult> compile = Optional.empty();
+        List<T> kept = new ArrayList<>();
+        do {
+            ProgramRequest rest = p.rest(kept.size());
+            ObjectNode req = Json.mapper().createObjectNode();
+            req.put("op", "program").put("language", p.language().wireName()).put("code", p.code())
+                    .put("stop_on_failure", p.stopOnFailure());
+            ArrayNode in = req.putArray("inputs");
+            rest.inputs().forEach(in::add);
+            if (rest.expected() != null) {
+                ArrayNode out = req.putArray("expected");
+                rest.expected().forEach(out::add);
+                req.put("checker", "lcb");
+            }
+            req.set("limits", limits(p.limits()));
+            JsonNode answer = answer(req, COMPILE_WALL_MS + (p.limits().wallMs() + 500) * rest.inputs().size() + GRACE_MS);
+            String failure = failureOf(answer);
+            JsonNode c = answer == null ? null : answer.get("compile");
+            boolean built = c == null || c.isNull() || c.path("status").asText().equals("ok");
+            if (failure == null && built && !rest.inputs().isEmpty() && answer.path("runs").isEmpty()) {
+                failure = "the sandbox answered without running any of " + rest.inputs().size() + " inputs";
+            }
+            if (failure != null) {
+                return new ProgramExecution<>(p.language(), compile, kept, failure);
+            }
+            if (compile.isEmpty() && c != null && c.isObject()) {
+                compile = Optional.of(new CompileResult(built, built ? null : c.path("reason").asText("the compiler failed"),
+                        c.path("message").asText(""), c.path("wall_ms").asLong(), c.path("cpu_ms").asLong(), c.path("max_rss_kb").asLong()));
+            }
+            if (!built) {
+                return new ProgramExecution<>(p.language(), compile, List.of(), null);
+            }
+            ProgramRun last = null;
+            for (JsonNode r : answer.get("runs")) {
+                last = new ProgramRun(runResult(r), rest.expected() != null, r.hasNonNull("wrong") ? r.get("wrong").asText() : null);
+                kept.add(each.apply(kept.size(), last));
+            }
+            if (p.stopOnFailure() && last != null && (last.result().status() != RunStatus.OK || last.wrong() != null)) {
+                break;
+            }
+        } while (kept.size() < p.inputs().size());
+        return new ProgramExecution<>(p.language(), compile, kept, null);
+    }
+
+    /** {@link #program(ProgramRequest, BiFunction)}, keeping every run whole. */
+    public ProgramExecution<ProgramRun> program(ProgramRequest p) {
+        return program(p, (i, r) -> r);
     }
 
     /** Grades one generation exactly as LiveCodeBench's runner does. */

@@ -12,6 +12,8 @@ import java.util.List;
 public record SandboxConfig(String image, int containers, int containerMemoryMb, long pidsLimit, double cpus, int tmpfsMb,
                             boolean pinCpus, List<DockerHost> hosts) {
     public static final String DEFAULT_IMAGE = "arbiter/sandbox-python:1";
+    /** The image with every {@link Language}'s compiler and runtime ({@code sandbox/build-offline.sh --polyglot}). */
+    public static final String POLYGLOT_IMAGE = "arbiter/sandbox-polyglot:1";
 
     public SandboxConfig {
         if (containers < 1) {
@@ -59,6 +61,15 @@ public record SandboxConfig(String image, int containers, int containerMemoryMb,
 
     static int defaultContainers(int cores) {
         return Math.max(1, cores - 1);
+    }
+
+    public SandboxConfig withImage(String image) {
+        return new SandboxConfig(image, containers, containerMemoryMb, pidsLimit, cpus, tmpfsMb, pinCpus, hosts);
+    }
+
+    /** These settings on the polyglot image (ARBITER_SANDBOX_POLYGLOT_IMAGE, else {@link #POLYGLOT_IMAGE}). */
+    public SandboxConfig polyglot() {
+        return withImage(System.getenv().getOrDefault("ARBITER_SANDBOX_POLYGLOT_IMAGE", POLYGLOT_IMAGE));
     }
 
     public SandboxConfig withContainers(int n) {

@@ -1,0 +1,2 @@
+echo "no winner" >&2
+exit 3

@@ -1,0 +1,2 @@
+const winner = undefined;
+console.log(winner.name);

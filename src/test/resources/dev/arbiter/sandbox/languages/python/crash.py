@@ -1,0 +1,2 @@
+winner = None
+print(winner.name)
