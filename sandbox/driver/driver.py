@@ -1088,7 +1088,7 @@ def op_lcb(req):
 # driver measures them from outside: wall clock, CPU of every process of the job, and resident
 # memory (polled, and the kernel's peak), so that no verdict rests on what the program prints.
 
-COMPILE_DEFAULTS = {"wall_ms": 60_000, "cpu_ms": 60_000, "memory_mb": 2048, "output_bytes": 1 << 20, "file_bytes": 64 << 20}
+COMPILE_DEFAULTS = {"wall_ms": 60_000, "cpu_ms": 60_000, "memory_mb": 1024, "output_bytes": 1 << 20, "file_bytes": 64 << 20}
 # Of a compiler's message, the start is kept: the first error is the one that explains.
 COMPILE_MESSAGE_CAP = 8000
 # How often a running program's memory and CPU are read; its exit is noticed at once (pidfd).
