@@ -46,7 +46,7 @@ IN_CONTAINER = os.getpid() == 1
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from jobfiles import JOB_GID, JOB_UID, JOB_WORK, become_job, make_undumpable  # noqa: E402
-from languages import language  # noqa: E402
+from languages import LANGUAGES, language  # noqa: E402
 
 del sys.path[0]
 
@@ -1480,7 +1480,8 @@ def main():
         send({"id": "hello", "ready": False, "error": str(e)})
         return
     send({"id": "hello", "ready": True, "python": sys.version.split()[0], "pid": os.getpid(),
-          "uid": os.getuid(), "job_uid": JOB_UID})
+          "uid": os.getuid(), "job_uid": JOB_UID,
+          "languages": sorted(name for name, lang in LANGUAGES.items() if missing_tools(lang) is None)})
     while True:
         line = REQUESTS.readline()
         if line is None:

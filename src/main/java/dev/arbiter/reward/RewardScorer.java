@@ -64,7 +64,7 @@ public final class RewardScorer {
             case RewardItem.MathTarget m -> {
                 long own = math.config().deadline().toNanos();
                 Verdict mv = math.verify(new Check(item.id(), new MathAnswer(m.groundTruth(), null), null, item.response(), false,
-                        Duration.ofNanos(Math.min(left, own))));
+                        Duration.ofNanos(Math.min(left, own)), null));
                 yield queueCut(mv, Outcome.VERIFIER_TIMEOUT, Math.min(left, own) < Math.min(whole, own), t0 - item.arrivedNanos());
             }
             case RewardItem.CodeTarget c -> {

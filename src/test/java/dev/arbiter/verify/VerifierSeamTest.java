@@ -49,7 +49,7 @@ class VerifierSeamTest {
     }
 
     static Check math(String gold, String response, boolean truncated) {
-        return new Check("m", new MathAnswer(gold, null), null, response, truncated, null);
+        return new Check("m", new MathAnswer(gold, null), null, response, truncated, null, null);
     }
 
     static Check code(String response, CodeGrader.Kind kind) {
@@ -77,7 +77,7 @@ class VerifierSeamTest {
     void aVerifierOutOfTimeIsAVerifierTimeoutNotCorrect() {
         MathAnswerVerifier v = new MathAnswerVerifier(engine);
         String slow = "\\boxed{" + "(x+1)*".repeat(4000) + "1}";
-        Verdict t = v.verify(new Check("m", new MathAnswer("x^{2}+1", null), null, slow, false, Duration.ofMillis(1)));
+        Verdict t = v.verify(new Check("m", new MathAnswer("x^{2}+1", null), null, slow, false, Duration.ofMillis(1), null));
         assertThat(t.outcome()).as(t.reason()).isIn(Outcome.VERIFIER_TIMEOUT);
     }
 

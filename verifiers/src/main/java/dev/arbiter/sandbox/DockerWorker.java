@@ -15,8 +15,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,6 +38,8 @@ final class DockerWorker implements Closeable {
     final String containerId;
     /** The pool position this container fills; a replacement takes the same one (and the same CPU). */
     final int slot;
+    /** The languages the driver found compilers and runtimes for in this image (its hello says). */
+    volatile Set<Language> languages = Set.of(Language.PYTHON);
     private final ByteQueueInputStream stdin;
     private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
     private final StringBuilder stderrTail = new StringBuilder();
@@ -119,6 +123,11 @@ final class DockerWorker implements Closeable {
             }
             if (hello.path("uid").asInt(-1) == hello.path("job_uid").asInt(-1)) {
                 throw new SandboxException("sandbox driver in container " + id.substring(0, 12) + " runs as the jobs' uid; rebuild the image");
+            }
+            if (hello.has("languages")) {
+                Set<Language> found = EnumSet.noneOf(Language.class);
+                hello.get("languages").forEach(l -> Language.parse(l.asText()).ifPresent(found::add));
+                w.languages = Set.copyOf(found);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -13,16 +13,17 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.BlockingDeque;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -445,6 +446,12 @@ public final class Sandbox implements AutoCloseable {
     public <T> ProgramExecution<T> program(ProgramRequest p, BiFunction<Integer, ProgramRun, T> each) {
         Optional<CompileResult> compile = Optional.empty();
         List<T> kept = new ArrayList<>();
+        if (!all.isEmpty() && all.keySet().stream().noneMatch(w -> w.languages.contains(p.language()))) {
+            // Said here, not by every container in turn: a job the image cannot run must not cost containers.
+            return new ProgramExecution<>(p.language(), compile, kept, "the sandbox image " + config.image() + " has no "
+                    + p.language().wireName() + " (it has " + String.join(", ", languages().stream().map(Language::wireName).toList())
+                    + "); run on " + SandboxConfig.POLYGLOT_IMAGE + ", built by sandbox/build-offline.sh --polyglot");
+        }
         do {
             ProgramRequest rest = p.rest(kept.size());
             ObjectNode req = Json.mapper().createObjectNode();
@@ -485,6 +492,11 @@ public final class Sandbox implements AutoCloseable {
             }
         } while (kept.size() < p.inputs().size());
         return new ProgramExecution<>(p.language(), compile, kept, null);
+    }
+
+    /** The languages this pool's image can run (the first container's word for all: one build everywhere). */
+    public Set<Language> languages() {
+        return all.keySet().stream().findFirst().map(w -> w.languages).orElse(Set.of());
     }
 
     /** {@link #program(ProgramRequest, BiFunction)}, keeping every run whole. */

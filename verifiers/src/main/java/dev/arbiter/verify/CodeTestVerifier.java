@@ -106,7 +106,8 @@ public final class CodeTestVerifier implements Verifier, AutoCloseable {
         }
         CodeVerdict v;
         try {
-            v = new CodeGrader(s, settings).grade(check.id() == null ? "item" : check.id(), tests, check.grader(), check.response());
+            v = new CodeGrader(s, settings).grade(check.id() == null ? "item" : check.id(), tests, check.grader(), check.response(),
+                    check.language());
         } catch (RuntimeException e) {
             return Verdict.infrastructureError("the code grader failed: " + e, null, micros(t0));
         }

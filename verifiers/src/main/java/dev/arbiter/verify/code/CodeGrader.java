@@ -3,10 +3,15 @@ package dev.arbiter.verify.code;
 import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.TestCase;
+import dev.arbiter.sandbox.CompileResult;
+import dev.arbiter.sandbox.Language;
 import dev.arbiter.sandbox.LcbCode;
 import dev.arbiter.sandbox.LcbExecution;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.ProgramExecution;
+import dev.arbiter.sandbox.ProgramRequest;
+import dev.arbiter.sandbox.ProgramRun;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.RunStatus;
 import dev.arbiter.sandbox.Sandbox;
@@ -51,11 +56,107 @@ public final class CodeGrader {
 
     /** Grades a raw model output against tests that come without a benchmark (a reward request, say). */
     public CodeVerdict grade(String id, CodeTests tests, Kind grader, String completion) {
+        return grade(id, tests, grader, completion, null);
+    }
+
+    /**
+     * Grades in {@code language} when one is given (a request's own field). Without one, the
+     * CodeContests grader takes the language the code fence names, and LiveCodeBench's grader takes
+     * Python whatever the fence says, as LiveCodeBench's own runner does.
+     */
+    public CodeVerdict grade(String id, CodeTests tests, Kind grader, String completion, Language language) {
         String code = CodeExtractor.extract(completion);
+        Language lang = language != null ? language
+                : grader == Kind.CODECONTESTS ? CodeExtractor.language(completion).orElse(Language.PYTHON) : Language.PYTHON;
+        if (lang != Language.PYTHON) {
+            return program(id, tests, grader, code, lang);
+        }
         return switch (grader) {
             case LIVECODEBENCH -> lcb(id, tests, code);
             case CODECONTESTS -> codeContests(id, tests, code);
         };
+    }
+
+    /**
+     * A program in another language: compiled once, run on every test (LiveCodeBench's grader stops at
+     * the first failure, as it does for Python). LiveCodeBench's rule compares in the driver;
+     * CodeContests' tolerant checker here.
+     */
+    private CodeVerdict program(String id, CodeTests tests, Kind grader, String code, Language language) {
+        String name = grader.name().toLowerCase();
+        String clock = settings.clock().name().toLowerCase();
+        List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
+        boolean lcb = grader == Kind.LIVECODEBENCH;
+        boolean publicOnly = lcb && tests.coverage() == CodeTests.Coverage.PUBLIC_ONLY;
+        if (tests.fnName() != null) {
+            CodeVerdict.Failure f = new CodeVerdict.Failure(0, lcb ? LcbCode.RUNTIME_ERROR.lcbValue() : Boolean.FALSE,
+                    "Compilation error: a call-based problem (" + tests.fnName() + ") is graded in Python only, not " + language.wireName(),
+                    null, null);
+            return new CodeVerdict(id, false, name, clock, inputs.size(), 0, List.of(f.code()), f, publicOnly, 0, 0, List.of(), null,
+                    language.wireName());
+        }
+        List<String> expected = tests.tests().stream().map(TestCase::output).toList();
+        ProgramRequest request = new ProgramRequest(language, code, inputs, lcb ? expected : null, testLimits(), lcb);
+        ProgramExecution<Checked> ex = sandbox.program(request, (i, r) -> lcb ? checkLcb(i, r, expected.get(i)) : check(tests, i, r.result()));
+        if (ex.sandboxFailed()) {
+            return CodeVerdict.sandboxError(id, name, clock, inputs.size(), publicOnly, ex.sandboxError());
+        }
+        if (!ex.compiled()) {
+            CompileResult c = ex.compile().orElseThrow();
+            CodeVerdict.Failure f = new CodeVerdict.Failure(0, lcb ? LcbCode.RUNTIME_ERROR.lcbValue() : Boolean.FALSE,
+                    "Compilation error: " + c.reason() + (c.message().isBlank() ? "" : "\n" + clip(c.message(), COMPILE_MESSAGE)), null, null);
+            return new CodeVerdict(id, false, name, clock, inputs.size(), 0, List.of(f.code()), f, publicOnly, c.wallMs(), c.cpuMs(),
+                    List.of(), null, language.wireName());
+        }
+        List<Object> values = new ArrayList<>();
+        CodeVerdict.Failure failure = null;
+        long wall = 0;
+        long cpu = 0;
+        List<CodeVerdict.TestCost> costs = new ArrayList<>();
+        for (Checked c : ex.runs()) {
+            wall += c.cost().wallMs();
+            cpu += c.cost().cpuMs();
+            costs.add(c.cost());
+            values.add(c.failure() == null ? Boolean.TRUE : lcb ? c.failure().code() : Boolean.FALSE);
+            if (c.failure() != null && failure == null) {
+                failure = c.failure();
+            }
+        }
+        int passedCount = (int) ex.runs().stream().filter(c -> c.failure() == null).count();
+        return new CodeVerdict(id, passedCount == inputs.size(), name, clock, inputs.size(), passedCount, values, failure, publicOnly,
+                wall, cpu, costs, null, language.wireName());
+    }
+
+    /** The limits of one test: the per-test time limit on the clock asked for. */
+    private Limits testLimits() {
+        Limits limits = settings.limits().withWallMs(settings.timeoutS() * 1000L);
+        if (settings.clock() == LcbRequest.Clock.CPU) {
+            limits = limits.withCpuMs(settings.timeoutS() * 1000L).withWallMs(settings.timeoutS() * 3000L);
+        }
+        return limits;
+    }
+
+    /** A run checked in the driver by LiveCodeBench's rule, in LiveCodeBench's values. */
+    private static Checked checkLcb(int i, ProgramRun r, String expected) {
+        CodeVerdict.TestCost cost = new CodeVerdict.TestCost(r.result().wallMs(), r.result().cpuMs());
+        if (r.result().status() == RunStatus.SANDBOX_ERROR) {
+            return new Checked(cost, null, r.result().stderr());
+        }
+        if (r.accepted()) {
+            return new Checked(cost, null, null);
+        }
+        RunResult res = r.result();
+        CodeVerdict.Failure f = switch (res.status()) {
+            case OK -> new CodeVerdict.Failure(i, LcbCode.WRONG_ANSWER.lcbValue(), r.wrong(), clip(res.stdout(), 300), clip(expected, 300));
+            case TIMEOUT, CPU_LIMIT -> new CodeVerdict.Failure(i, LcbCode.TIME_LIMIT.lcbValue(), "Time Limit Exceeded", null, null);
+            default -> new CodeVerdict.Failure(i, LcbCode.RUNTIME_ERROR.lcbValue(), "Runtime Error: " + res.status().name().toLowerCase()
+                    + how(res) + tail(res.stderr()), null, null);
+        };
+        return new Checked(cost, f, null);
+    }
+
+    private static String how(RunResult r) {
+        return r.exitCode() != null ? " (exit code " + r.exitCode() + ")" : r.signal() != null ? " (signal " + r.signal() + ")" : "";
     }
 
     private CodeVerdict lcb(String id, CodeTests tests, String code) {
@@ -88,15 +189,12 @@ public final class CodeGrader {
         }
         List<CodeVerdict.TestCost> costs = ex.tests().stream().map(t -> new CodeVerdict.TestCost(t.wallMs(), t.cpuMs())).toList();
         return new CodeVerdict(id, passed, "livecodebench", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
-                values, failure, publicOnly, ex.wallMs(), ex.cpuMs(), costs, null);
+                values, failure, publicOnly, ex.wallMs(), ex.cpuMs(), costs, null, null);
     }
 
     private CodeVerdict codeContests(String id, CodeTests tests, String code) {
         List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
-        Limits limits = settings.limits().withWallMs(settings.timeoutS() * 1000L);
-        if (settings.clock() == LcbRequest.Clock.CPU) {
-            limits = limits.withCpuMs(settings.timeoutS() * 1000L).withWallMs(settings.timeoutS() * 3000L);
-        }
+        Limits limits = testLimits();
         // Every test, as CodeContests' own runner does: the fraction passed is a useful reward too.
         // Each run is checked as it arrives and only its verdict kept: a program that floods its
         // output on every test must not fill this process's memory.
@@ -122,7 +220,7 @@ public final class CodeGrader {
         int passedCount = (int) values.stream().filter(Boolean.TRUE::equals).count();
         boolean passed = passedCount == inputs.size();
         return new CodeVerdict(id, passed, "codecontests", settings.clock().name().toLowerCase(), inputs.size(), passedCount,
-                values, failure, false, wall, cpu, costs, null);
+                values, failure, false, wall, cpu, costs, null, null);
     }
 
     /** What is kept of one CodeContests run: its cost, and why it failed (null when it passed). */
@@ -154,6 +252,13 @@ public final class CodeGrader {
     }
 
     private static String clip(String s) {
-        return s == null || s.length() <= 300 ? s : s.substring(0, 300);
+        return clip(s, 300);
     }
+
+    private static String clip(String s, int max) {
+        return s == null || s.length() <= max ? s : s.substring(0, max);
+    }
+
+    /** Of a compiler's message, what a verdict carries. */
+    private static final int COMPILE_MESSAGE = 2000;
 }

@@ -27,7 +27,9 @@ public record CodeVerdict(
         @JsonProperty("wall_ms") long wallMs,
         @JsonProperty("cpu_ms") long cpuMs,
         @JsonProperty("per_test") List<TestCost> perTest,
-        @JsonProperty("sandbox_error") String sandboxError) implements dev.arbiter.verify.Evidence {
+        @JsonProperty("sandbox_error") String sandboxError,
+        /** The program's language when it was not Python. */
+        String language) implements dev.arbiter.verify.Evidence {
 
     public CodeVerdict {
         results = List.copyOf(results);
@@ -41,7 +43,7 @@ public record CodeVerdict(
     public static CodeVerdict sandboxError(String problemId, String grader, String clock, int testsTotal, boolean publicTestsOnly,
             String why) {
         return new CodeVerdict(problemId, false, grader, clock, testsTotal, 0, List.of(), null, publicTestsOnly, 0, 0, List.of(),
-                why == null || why.isBlank() ? "sandbox failed without a message" : why);
+                why == null || why.isBlank() ? "sandbox failed without a message" : why, null);
     }
 
     /** Whether the first failing test ran out of time (LiveCodeBench's -3, or its global -1). */
