@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.Language;
+import dev.arbiter.sandbox.ProgramRequest;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.Sandbox;
 import java.io.IOException;
@@ -257,7 +259,7 @@ public final class RewardServer implements AutoCloseable {
                     metrics.rejected("no_sandbox");
                     throw new BadRequest(503, noSandbox + ": this server cannot run code", null, false);
                 }
-                return send(ex, 200, SandboxFusionWire.reply(runCode(run)));
+                return send(ex, 200, runCode(run));
             }
             default -> throw new BadRequest(404, "no route " + method + " " + path
                     + "; this server has POST /get_reward, /run_code and /v1/score, GET /health, /health/live, /health/ready and /metrics", null);
@@ -291,10 +293,14 @@ public final class RewardServer implements AutoCloseable {
         }
     }
 
-    private RunResult runCode(SandboxFusionWire.Run run) {
+    private ObjectNode runCode(SandboxFusionWire.Run run) {
         // One queue slot, like any other item, so /run_code floods are refused the same way.
         try {
-            return service.admitOne(() -> sandbox.run(run.code(), run.stdin(), run.limits()));
+            // Python takes the fork server's fast path; the other languages compile first.
+            return service.admitOne(() -> run.language() == Language.PYTHON
+                    ? SandboxFusionWire.reply(sandbox.run(run.code(), run.stdin(), run.limits()))
+                    : SandboxFusionWire.reply(sandbox.program(new ProgramRequest(run.language(), run.code(), List.of(run.stdin()), null,
+                            run.limits(), false, run.compileLimits()))));
         } catch (RewardService.Overloaded e) {
             metrics.rejected("queue_full");
             throw new BadRequest(429, e.getMessage(), null);

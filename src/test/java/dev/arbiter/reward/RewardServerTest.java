@@ -372,7 +372,7 @@ class RewardServerTest {
                         400, "unknown shaping field 'bonus'"),
                 new Case("/v1/score", "{\"options\": {\"deadline_ms\": -5}, \"items\": [{\"kind\": \"math\", \"response\": \"r\", \"ground_truth\": \"1\"}]}",
                         400, "deadline"),
-                new Case("/run_code", "{\"code\": \"print(1)\", \"language\": \"cpp\"}", 400, "language 'cpp' is not supported"),
+                new Case("/run_code", "{\"code\": \"print(1)\", \"language\": \"cobol\"}", 400, "language 'cobol' is not supported"),
                 new Case("/run_code", "{\"stdin\": \"\"}", 400, "'code' must be a string"),
                 new Case("/nowhere", "{}", 404, "no route"));
         for (Case c : cases) {

@@ -6,10 +6,17 @@ import java.util.Objects;
 /**
  * A program in some language, to be compiled once and run once per input. With {@code expected}
  * (one per input) the driver compares each run's output by LiveCodeBench's rule, outside the job;
- * without it the caller compares.
+ * without it the caller compares. {@code compileLimits} bound the compile (or syntax check) alone.
  */
 public record ProgramRequest(Language language, String code, List<String> inputs, List<String> expected, Limits limits,
-        boolean stopOnFailure) {
+        boolean stopOnFailure, Limits compileLimits) {
+    /** A minute and 1 GiB (below a container's own memory) for a compile, unless asked otherwise. */
+    public static final Limits COMPILE_DEFAULT = new Limits(60_000, 60_000, 1024, 1L << 20, 64L << 20);
+
+    public ProgramRequest(Language language, String code, List<String> inputs, List<String> expected, Limits limits, boolean stopOnFailure) {
+        this(language, code, inputs, expected, limits, stopOnFailure, COMPILE_DEFAULT);
+    }
+
     public ProgramRequest {
         Objects.requireNonNull(language, "language");
         Objects.requireNonNull(code, "code");
@@ -19,6 +26,7 @@ public record ProgramRequest(Language language, String code, List<String> inputs
             throw new IllegalArgumentException(expected.size() + " expected outputs for " + inputs.size() + " inputs");
         }
         Objects.requireNonNull(limits, "limits");
+        Objects.requireNonNull(compileLimits, "compileLimits");
     }
 
     /** Runs every input and leaves the comparing to the caller. */
@@ -28,6 +36,6 @@ public record ProgramRequest(Language language, String code, List<String> inputs
 
     ProgramRequest rest(int from) {
         return new ProgramRequest(language, code, inputs.subList(from, inputs.size()),
-                expected == null ? null : expected.subList(from, expected.size()), limits, stopOnFailure);
+                expected == null ? null : expected.subList(from, expected.size()), limits, stopOnFailure, compileLimits);
     }
 }

@@ -431,9 +431,6 @@ public final class Sandbox implements AutoCloseable {
         return out;
     }
 
-    /** How long the driver gives a compile unless asked otherwise (its COMPILE_DEFAULTS). */
-    static final long COMPILE_WALL_MS = 60_000;
-
     /**
      * Compiles a program once (or checks its syntax, in the languages that run from source) and runs
      * it once per input, each run a fresh job measured for time and peak memory; stops at the first
@@ -465,7 +462,8 @@ public final class Sandbox implements AutoCloseable {
                 req.put("checker", "lcb");
             }
             req.set("limits", limits(p.limits()));
-            JsonNode answer = answer(req, COMPILE_WALL_MS + (p.limits().wallMs() + 500) * rest.inputs().size() + GRACE_MS);
+            req.set("compile_limits", limits(p.compileLimits()));
+            JsonNode answer = answer(req, p.compileLimits().wallMs() + (p.limits().wallMs() + 500) * rest.inputs().size() + GRACE_MS);
             String failure = failureOf(answer);
             JsonNode c = answer == null ? null : answer.get("compile");
             boolean built = c == null || c.isNull() || c.path("status").asText().equals("ok");
