@@ -15,8 +15,8 @@ if [ "${1:-}" = "--polyglot" ]; then
 else
   image=${ARBITER_SANDBOX_IMAGE:-arbiter/sandbox-python:1}
 fi
-# The recipe hash covers this script and the in-container driver, so changing either rebuilds.
-recipe=$( { cat "$0"; echo "$packages"; find "$here/driver" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | sort -z | xargs -0 -r cat; } | sha256sum | cut -c1-16)
+# The recipe hash covers this script, the in-container driver and the checkers' header, so changing any rebuilds.
+recipe=$( { cat "$0"; echo "$packages"; find "$here/driver" "$here/checkers" -type f -not -path '*/__pycache__/*' -print0 2>/dev/null | sort -z | xargs -0 -r cat; } | sha256sum | cut -c1-16)
 
 log() { printf '[sandbox-image] %s\n' "$*"; }
 
@@ -59,6 +59,8 @@ rm -rf "$rootfs"/var/cache/apt/* "$rootfs"/var/lib/apt/lists/* \
        "$rootfs"/usr/share/doc/* "$rootfs"/usr/share/man/* "$rootfs"/usr/share/locale/*
 mkdir -p "$rootfs/sandbox" "$rootfs/work"
 if [ -d "$here/driver" ]; then cp -r "$here/driver/." "$rootfs/sandbox/"; rm -rf "$rootfs/sandbox/__pycache__"; fi
+# Special judges compile against our testlib.h (the checker sources there are for its self-test).
+mkdir -p "$rootfs/sandbox/checkers" && cp "$here/checkers/testlib.h" "$rootfs/sandbox/checkers/"
 chmod 1777 "$rootfs/work"
 
 log "importing root filesystem into docker as $image"

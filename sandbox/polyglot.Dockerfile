@@ -8,6 +8,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 python3-numpy g++ openjdk-17-jdk-headless golang-go rustc nodejs \
  && rm -rf /var/lib/apt/lists/* /usr/share/doc/* /usr/share/man/*
 COPY driver/ /sandbox/
+COPY checkers/testlib.h /sandbox/checkers/
 RUN mkdir -p /work && chmod 1777 /work
 ENV PYTHONDONTWRITEBYTECODE=1
 USER 65534:65534

@@ -46,7 +46,7 @@ IN_CONTAINER = os.getpid() == 1
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 from jobfiles import JOB_GID, JOB_UID, JOB_WORK, become_job, make_undumpable  # noqa: E402
-from languages import LANGUAGES, language  # noqa: E402
+from languages import CHECKER, LANGUAGES, language  # noqa: E402
 
 del sys.path[0]
 
@@ -1263,8 +1263,8 @@ def fill(argv, **values):
 class ProgramDir:
     """The program's folder under PROGRAM_ROOT: root's, readable and executable by the job."""
 
-    def __init__(self):
-        self.dir = os.path.join(PROGRAM_ROOT, "program")
+    def __init__(self, name="program"):
+        self.dir = os.path.join(PROGRAM_ROOT, name)
         remove_tree_deep(self.dir)
         os.mkdir(self.dir, 0o755)
         os.chmod(self.dir, 0o755)  # the driver's umask is 077
@@ -1361,7 +1361,116 @@ def compile_program(lang, prog, src, lim):
 
 
 # How a run's output is checked against the expected one: None when it is accepted, else why not.
-CHECKERS = {"lcb": lambda output, expected: lcb_compare_stdout(output, expected)}
+# Every checker runs here, outside the job, after the job's processes are gone.
+
+
+def check_tokens(output, expected, _input=None):
+    got, want = output.split(), expected.split()
+    for i, (a, b) in enumerate(zip(got, want)):
+        if a != b:
+            return "Wrong answer at token %d: %s != %s" % (i, a[:100], b[:100])
+    if len(got) != len(want):
+        return "Wrong answer: %d tokens, expected %d" % (len(got), len(want))
+    return None
+
+
+def finite(token):
+    """A decimal number token as a float, or None (no nan, inf or hex: those are not answers)."""
+    t = token.lower()
+    if any(c not in "0123456789+-.e" for c in t):
+        return None
+    try:
+        return float(t)
+    except ValueError:
+        return None
+
+
+class FloatChecker:
+    """Tokens in order; where the expected token is a number, the output's must be one within the
+    absolute or the relative error; other tokens must be equal."""
+
+    def __init__(self, options):
+        self.abs = float(options.get("abs", 1e-6))
+        self.rel = float(options.get("rel", 1e-6))
+
+    def __call__(self, output, expected, _input=None):
+        got, want = output.split(), expected.split()
+        if len(got) != len(want):
+            return "Wrong answer: %d tokens, expected %d" % (len(got), len(want))
+        for i, (a, b) in enumerate(zip(got, want)):
+            y = finite(b)
+            if y is None:
+                if a != b:
+                    return "Wrong answer at token %d: %s != %s" % (i, a[:100], b[:100])
+                continue
+            x = finite(a)
+            if x is None:
+                return "Wrong answer at token %d: %s is not a number" % (i, a[:100])
+            if abs(x - y) > self.abs and abs(x - y) > self.rel * abs(y):
+                return "Wrong answer at token %d: %s is off %s by %.3g, more than %g absolute and %g relative" % (
+                    i, a[:100], b[:100], abs(x - y), self.abs, self.rel)
+        return None
+
+
+class CheckerFailed(Exception):
+    """The special judge itself failed (its _fail, a crash, a time limit): no verdict on the program."""
+
+
+class TestlibChecker:
+    """A testlib special judge in C++ (sandbox/checkers/testlib.h is on its include path), compiled
+    once per request and run as `checker input output answer` in a job of its own, after the
+    program's processes are gone, on files of root's that it may only read."""
+
+    LIMITS = {"wall_ms": 10_000, "cpu_ms": 10_000, "memory_mb": 512, "output_bytes": 1 << 16, "file_bytes": 1 << 20}
+
+    def __init__(self, source, compile_lim):
+        self.dir = ProgramDir("checker")
+        self.files = ProgramDir("check")
+        src = self.dir.write("checker.cpp", source)
+        report = compile_program(CHECKER, self.dir, src, compile_lim)
+        if report["status"] != "ok":
+            self.close()
+            raise CheckerFailed("the checker did not compile: %s\n%s" % (report.get("reason"), report["message"][:2000]))
+        clean_after_job()
+
+    def __call__(self, output, expected, input_text):
+        clean_after_job()  # nothing of the program's may run beside its judge
+        for name, text in (("input", input_text), ("output", output), ("answer", expected)):
+            path = os.path.join(self.files.dir, name)
+            if os.path.exists(path):
+                os.unlink(path)
+            self.files.write(name, text)
+        job = JobDir("")
+        try:
+            argv = [os.path.join(self.dir.dir, "main")] + [os.path.join(self.files.dir, n) for n in ("input", "output", "answer")]
+            r = run_exec(argv, CHECKER.env, job, self.LIMITS)
+            said = (read_capped(job.err, 2000)[0] + read_capped(job.out, 2000)[0]).strip()
+        finally:
+            job.close()
+        if r["status"] == "ok":
+            return None
+        if r["status"] == "runtime_error" and r["exit_code"] in (1, 2, 7):
+            return "Wrong answer (checker): %s" % said
+        raise CheckerFailed("the checker %s: %s" % (
+            "reported a failure of the jury's data (exit 3)" if r["exit_code"] == 3 else "ended with %s" % r["status"], said))
+
+    def close(self):
+        self.dir.close()
+        self.files.close()
+
+
+def checker_for(req):
+    """The request's checker (a callable of output, expected, input), or None when it names none we have."""
+    kind = req.get("checker", "lcb")
+    if kind == "lcb":
+        return lambda output, expected, _input=None: lcb_compare_stdout(output, expected)
+    if kind == "tokens":
+        return check_tokens
+    if kind == "float":
+        return FloatChecker(req.get("checker_options") or {})
+    if kind == "testlib":
+        return TestlibChecker(req.get("checker_code") or "", compile_limits_of(req))
+    return None
 
 
 def op_program(req):
@@ -1378,11 +1487,18 @@ def op_program(req):
     stop_early = bool(req.get("stop_on_failure", False))
     code = req["code"]
     expected = req.get("expected")
-    checker = CHECKERS.get(req.get("checker", "lcb"))
-    if expected is not None and (checker is None or len(expected) != len(req["inputs"])):
-        return {"error": "bad request: expected outputs need one per input and a known checker, got %r" % req.get("checker")}
+    if expected is not None and len(expected) != len(req["inputs"]):
+        return {"error": "bad request: %d expected outputs for %d inputs" % (len(expected), len(req["inputs"]))}
     prog = ProgramDir()
+    checker = None
     try:
+        if expected is not None:
+            try:
+                checker = checker_for(req)
+            except CheckerFailed as e:
+                return {"error": str(e)}
+            if checker is None:
+                return {"error": "bad request: unknown checker %r" % req.get("checker")}
         src = prog.write(lang.source_name(code), code)
         compiled = None
         if lang.compile:  # every language here has a compile or a syntax check
@@ -1415,8 +1531,10 @@ def op_program(req):
                 r["status"] = "output_limit"
             r.update({"stdout": stdout, "stderr": stderr[-STDERR_TAIL:], "truncated": out_trunc or err_trunc})
             if expected is not None and r["status"] == "ok":
-                # Compared here, outside the job, as LCB's own runner compares.
-                r["wrong"] = checker(stdout, expected[len(runs)])
+                try:
+                    r["wrong"] = checker(stdout, expected[len(runs)], text)
+                except CheckerFailed as e:
+                    return {"error": "test %d: %s" % (len(runs), e)}
             size += len(stdout) + len(r["stderr"])
             runs.append(r)
             if stop_early and (r["status"] != "ok" or r.get("wrong")):
@@ -1424,6 +1542,8 @@ def op_program(req):
         return {"compile": compiled, "runs": runs}
     finally:
         prog.close()
+        if isinstance(checker, TestlibChecker):
+            checker.close()
 
 
 # ---------------------------------------------------------------------------------------------

@@ -80,3 +80,8 @@ LANGUAGES = {
 def language(name):
     """The language of that name (the client maps other names to these), or None."""
     return LANGUAGES.get(name)
+
+
+# Special judges: C++ against our testlib.h, which the image holds beside the driver.
+CHECKER = Language("checker", "checker.cpp",
+                   ["/usr/bin/g++", "-std=c++17", "-O2", "-pipe", "-I/sandbox/checkers", "-o", "{out}/main", "{src}"], ["{bin}/main"])

@@ -4,6 +4,7 @@ import dev.arbiter.benchmark.BenchmarkException;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
+import dev.arbiter.sandbox.Language;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.RunStatus;
@@ -44,8 +45,8 @@ public final class SandboxThroughput {
         this.data = data;
     }
 
-    /** Measures every row, then prints the table and the sandbox/host ratios. */
-    public void run(PrintWriter out) throws Exception {
+    /** Measures every row, then prints the table and the sandbox/host ratios; then each of {@code languages}' latency. */
+    public void run(PrintWriter out, List<Language> languages, int languageRequests) throws Exception {
         int cores = Runtime.getRuntime().availableProcessors();
         int[] levels = cores > 1 ? new int[] {1, cores} : new int[] {1};
         List<Timings> rows = new ArrayList<>();
@@ -113,6 +114,19 @@ public final class SandboxThroughput {
                     c, BATCH, find(rows, BATCHED, c).perSecond());
         }
         out.flush();
+        if (!languages.isEmpty()) {
+            Map<String, Problem> problems = lcbProblems();
+            if (problems == null) {
+                out.println("(language rows skipped: lcb_v1_samples data not found; set ARBITER_DATA)");
+                return;
+            }
+            SandboxConfig polyglot = SandboxConfig.defaults().polyglot().withContainers(1);
+            long t0 = System.nanoTime();
+            try (Sandbox sandbox = Sandbox.start(polyglot)) {
+                out.printf("%npolyglot image %s: one container started in %.1f s%n", polyglot.image(), (System.nanoTime() - t0) / 1e9);
+                new LanguageLatency(languageRequests).run(sandbox, problems.get("atcoder/abc301_a"), languages, out);
+            }
+        }
     }
 
     private static Timings find(List<Timings> rows, String what, int c) {

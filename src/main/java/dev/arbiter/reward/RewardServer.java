@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.arbiter.json.Json;
 import dev.arbiter.sandbox.Language;
+import dev.arbiter.sandbox.OutputChecker;
 import dev.arbiter.sandbox.ProgramRequest;
 import dev.arbiter.sandbox.RunResult;
 import dev.arbiter.sandbox.Sandbox;
@@ -300,7 +301,7 @@ public final class RewardServer implements AutoCloseable {
             return service.admitOne(() -> run.language() == Language.PYTHON
                     ? SandboxFusionWire.reply(sandbox.run(run.code(), run.stdin(), run.limits()))
                     : SandboxFusionWire.reply(sandbox.program(new ProgramRequest(run.language(), run.code(), List.of(run.stdin()), null,
-                            run.limits(), false, run.compileLimits()))));
+                            OutputChecker.LCB, run.limits(), false, run.compileLimits()))));
         } catch (RewardService.Overloaded e) {
             metrics.rejected("queue_full");
             throw new BadRequest(429, e.getMessage(), null);

@@ -8,6 +8,7 @@ import dev.arbiter.benchmark.DataConfig;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.TestCase;
+import dev.arbiter.perf.BenchSolutions;
 import dev.arbiter.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
@@ -64,7 +65,7 @@ class HostileCppTest {
     void innocentJobsAfterwardGetTheirRightVerdicts() {
         RunResult probe = pool.run(HostilePrograms.PROBE, "", Limits.DEFAULT);
         assertThat(probe.stdout()).as("what the probe found: %s", probe.stderr()).isEqualTo("clean\n");
-        ProgramExecution<ProgramRun> right = attack(resource("languages/cpp/correct.cpp"), false);
+        ProgramExecution<ProgramRun> right = attack(BenchSolutions.overallWinner(Language.CPP), false);
         assertThat(right.runs()).hasSameSizeAs(tests).allSatisfy(r -> assertThat(r.accepted()).as(r.result().stderr()).isTrue());
     }
 

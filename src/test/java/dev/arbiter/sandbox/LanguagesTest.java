@@ -8,13 +8,13 @@ import dev.arbiter.benchmark.DataConfig;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.TestCase;
+import dev.arbiter.perf.BenchSolutions;
 import dev.arbiter.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * Every language on a real LiveCodeBench problem (AtCoder abc301_a, with its own tests), on the
  * polyglot image: a right solution passes every test, and a wrong, a slow, a memory-hungry, a
  * crashing and a non-compiling one each get their own verdict, measured by the driver. The programs
- * are ours, under src/test/resources/dev/arbiter/sandbox/languages/.
+ * are ours: the right ones in src/main/resources/dev/arbiter/perf/abc301_a/ (the bench runs them
+ * too), the others under src/test/resources/dev/arbiter/sandbox/languages/.
  */
 @Tag("docker")
 @Tag("data")
@@ -39,8 +40,6 @@ class LanguagesTest {
     static List<TestCase> tests;
     /** Tight enough that the slow and hungry programs end soon; roomy for a JVM's start. */
     static final Limits LIMITS = new Limits(6_000, 3_000, 256, 8L << 20, 16L << 20);
-    static final Map<Language, String> EXTENSION = Map.of(Language.PYTHON, "py", Language.CPP, "cpp", Language.JAVA, "java",
-            Language.GO, "go", Language.RUST, "rs", Language.JAVASCRIPT, "js", Language.BASH, "sh");
 
     @BeforeAll
     static void start() {
@@ -61,7 +60,10 @@ class LanguagesTest {
     }
 
     static String program(Language language, String kind) {
-        String name = "languages/" + language.wireName() + "/" + kind + "." + EXTENSION.get(language);
+        if (kind.equals("correct")) {
+            return BenchSolutions.overallWinner(language);
+        }
+        String name = "languages/" + language.wireName() + "/" + kind + "." + language.extension();
         try (InputStream in = LanguagesTest.class.getResourceAsStream(name)) {
             assertThat(in).as(name).isNotNull();
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);

@@ -7,6 +7,7 @@ import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.benchmark.DataConfig;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
+import dev.arbiter.perf.BenchSolutions;
 import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.HostilePrograms;
 import dev.arbiter.sandbox.Language;
@@ -82,7 +83,7 @@ class LanguageGradingTest {
 
     @Test
     void liveCodeBenchGradesTheLanguageARequestNames() {
-        CodeVerdict v = grader.grade(abc301.id(), tests(abc301), CodeGrader.Kind.LIVECODEBENCH, fenced("cpp", resource("cpp/correct.cpp")),
+        CodeVerdict v = grader.grade(abc301.id(), tests(abc301), CodeGrader.Kind.LIVECODEBENCH, fenced("cpp", BenchSolutions.overallWinner(Language.CPP)),
                 Language.CPP);
         assertThat(v.passed()).as(String.valueOf(v.firstFailure())).isTrue();
         assertThat(v.language()).isEqualTo("cpp");
@@ -92,7 +93,7 @@ class LanguageGradingTest {
 
     @Test
     void liveCodeBenchWithoutALanguageRunsPythonAsItsOwnRunnerDoes() {
-        CodeVerdict v = grader.grade(abc301.id(), tests(abc301), CodeGrader.Kind.LIVECODEBENCH, fenced("cpp", resource("cpp/correct.cpp")));
+        CodeVerdict v = grader.grade(abc301.id(), tests(abc301), CodeGrader.Kind.LIVECODEBENCH, fenced("cpp", BenchSolutions.overallWinner(Language.CPP)));
         assertThat(v.passed()).isFalse();
         assertThat(v.language()).isNull();
         assertThat(v.results()).containsExactly(-4);

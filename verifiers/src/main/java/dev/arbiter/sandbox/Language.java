@@ -10,22 +10,29 @@ import java.util.Optional;
  * --polyglot}).
  */
 public enum Language {
-    PYTHON("python", false, "python", "python3", "py", "py3"),
-    CPP("cpp", true, "cpp", "c++", "cc", "cxx"),
-    JAVA("java", true, "java"),
-    GO("go", true, "go", "golang"),
-    RUST("rust", true, "rust", "rs"),
-    JAVASCRIPT("javascript", false, "javascript", "js", "node", "nodejs"),
-    BASH("bash", false, "bash", "sh", "shell");
+    PYTHON("python", "py", false, "python", "python3", "py", "py3"),
+    CPP("cpp", "cpp", true, "cpp", "c++", "cc", "cxx"),
+    JAVA("java", "java", true, "java"),
+    GO("go", "go", true, "go", "golang"),
+    RUST("rust", "rs", true, "rust", "rs"),
+    JAVASCRIPT("javascript", "js", false, "javascript", "js", "node", "nodejs"),
+    BASH("bash", "sh", false, "bash", "sh", "shell");
 
     private final String wire;
+    private final String extension;
     private final boolean compiled;
     private final String[] names;
 
-    Language(String wire, boolean compiled, String... names) {
+    Language(String wire, String extension, boolean compiled, String... names) {
         this.wire = wire;
+        this.extension = extension;
         this.compiled = compiled;
         this.names = names;
+    }
+
+    /** The usual file extension of its sources, without the dot. */
+    public String extension() {
+        return extension;
     }
 
     /** The name the driver and the reports use. */

@@ -5,16 +5,17 @@ import java.util.Objects;
 
 /**
  * A program in some language, to be compiled once and run once per input. With {@code expected}
- * (one per input) the driver compares each run's output by LiveCodeBench's rule, outside the job;
+ * (one per input) the driver compares each run's output with {@code checker}, outside the job;
  * without it the caller compares. {@code compileLimits} bound the compile (or syntax check) alone.
  */
-public record ProgramRequest(Language language, String code, List<String> inputs, List<String> expected, Limits limits,
-        boolean stopOnFailure, Limits compileLimits) {
+public record ProgramRequest(Language language, String code, List<String> inputs, List<String> expected, OutputChecker checker,
+        Limits limits, boolean stopOnFailure, Limits compileLimits) {
     /** A minute and 1 GiB (below a container's own memory) for a compile, unless asked otherwise. */
     public static final Limits COMPILE_DEFAULT = new Limits(60_000, 60_000, 1024, 1L << 20, 64L << 20);
 
+    /** Compared by LiveCodeBench's rule when {@code expected} is given. */
     public ProgramRequest(Language language, String code, List<String> inputs, List<String> expected, Limits limits, boolean stopOnFailure) {
-        this(language, code, inputs, expected, limits, stopOnFailure, COMPILE_DEFAULT);
+        this(language, code, inputs, expected, OutputChecker.LCB, limits, stopOnFailure, COMPILE_DEFAULT);
     }
 
     public ProgramRequest {
@@ -27,6 +28,7 @@ public record ProgramRequest(Language language, String code, List<String> inputs
         }
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(compileLimits, "compileLimits");
+        Objects.requireNonNull(checker, "checker");
     }
 
     /** Runs every input and leaves the comparing to the caller. */
@@ -36,6 +38,6 @@ public record ProgramRequest(Language language, String code, List<String> inputs
 
     ProgramRequest rest(int from) {
         return new ProgramRequest(language, code, inputs.subList(from, inputs.size()),
-                expected == null ? null : expected.subList(from, expected.size()), limits, stopOnFailure, compileLimits);
+                expected == null ? null : expected.subList(from, expected.size()), checker, limits, stopOnFailure, compileLimits);
     }
 }

@@ -459,7 +459,15 @@ public final class Sandbox implements AutoCloseable {
             if (rest.expected() != null) {
                 ArrayNode out = req.putArray("expected");
                 rest.expected().forEach(out::add);
-                req.put("checker", "lcb");
+                switch (p.checker()) {
+                    case OutputChecker.LiveCodeBench l -> req.put("checker", "lcb");
+                    case OutputChecker.Tokens t -> req.put("checker", "tokens");
+                    case OutputChecker.Tolerance t -> {
+                        req.put("checker", "float");
+                        req.putObject("checker_options").put("abs", t.absolute()).put("rel", t.relative());
+                    }
+                    case OutputChecker.Testlib t -> req.put("checker", "testlib").put("checker_code", t.source());
+                }
             }
             req.set("limits", limits(p.limits()));
             req.set("compile_limits", limits(p.compileLimits()));
