@@ -45,7 +45,7 @@ import warnings
 IN_CONTAINER = os.getpid() == 1
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from jobfiles import JOB_GID, JOB_UID, JOB_WORK, become_job, make_undumpable  # noqa: E402
+from jobfiles import JOB_GID, JOB_UID, JOB_WORK, JUDGE_UID, become_job, make_undumpable  # noqa: E402
 from languages import CHECKER, LANGUAGES, language  # noqa: E402
 
 del sys.path[0]
@@ -1129,13 +1129,17 @@ class ExecJob:
 
     __slots__ = ("fds", "rlimits")
 
-    def __init__(self, job_dir, lim):
+    def __init__(self, job_dir, lim, fds=None):
         new = os.O_WRONLY | os.O_CREAT | os.O_TRUNC
         self.fds = []
         try:
-            self.fds.append(os.open(job_dir.stdin, os.O_RDONLY))
-            self.fds.append(os.open(job_dir.out, new, 0o600))
-            self.fds.append(os.open(job_dir.err, new, 0o600))
+            if fds is not None:
+                self.fds = [os.dup(fd) for fd in fds]  # stdin and stdout are pipes: an interaction
+                self.fds.append(os.open(job_dir.err, new, 0o600))
+            else:
+                self.fds.append(os.open(job_dir.stdin, os.O_RDONLY))
+                self.fds.append(os.open(job_dir.out, new, 0o600))
+                self.fds.append(os.open(job_dir.err, new, 0o600))
         except OSError:
             self.close()
             raise
@@ -1155,15 +1159,17 @@ class ExecJob:
         self.fds = []
 
 
-def spawn_as_job(argv, env, job, compiling):
-    """Forks a child that becomes the job and execs argv; returns its pid."""
+def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK):
+    """Forks a child that becomes the job (or, with uid and work, the judge beside it) and execs argv;
+    returns its pid."""
     pid = os.fork()
     if pid == 0:
         try:
-            # Python ignores these; a program expects the defaults.
-            signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+            # Python ignores these; a program expects the defaults. A judge keeps SIGPIPE ignored: a
+            # program that stops reading must not end its judge before the judge reads its answer.
+            signal.signal(signal.SIGPIPE, signal.SIG_DFL if uid == JOB_UID else signal.SIG_IGN)
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-            become_job(job)
+            become_job(job, uid=uid, work=work)
             if compiling:
                 # The driver (root without DAC override) copies the compiler's output from here.
                 os.umask(0o022)
@@ -1219,11 +1225,15 @@ def tail(path):
         return ""
 
 
-def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None):
-    """One exec'd run as the job, measured; the result dict (without stdout and stderr)."""
+def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None, fds=None):
+    """One exec'd run as the job, measured; the result dict (without stdout and stderr). With fds,
+    its stdin and stdout are those (an interaction's pipes)."""
     oom_before = oom_kills()
     start = time.monotonic()
-    pid = spawn_as_job(argv, env, ExecJob(job_dir, lim), compiling)
+    pid = spawn_as_job(argv, env, ExecJob(job_dir, lim, fds), compiling)
+    if fds is not None:
+        for fd in fds:
+            os.close(fd)  # the job's ends: ours closed, so the judge sees end of file when the job ends
     status, ru, why, peak = watch_program(pid, lim, start + lim["wall_ms"] / 1000.0)
     wall_ms = int((time.monotonic() - start) * 1000)
     max_rss = max(peak, ru.ru_maxrss)
@@ -1459,6 +1469,92 @@ class TestlibChecker:
         self.files.close()
 
 
+class Interactor:
+    """An interactive problem's judge, in C++ (our testlib.h on its include path), compiled once per
+    request. For each test it runs as `interactor input answer` beside the program, as a uid of its
+    own (so the program cannot signal it), in no folder it may write: the program's stdout is its
+    stdin and its stdout the program's stdin. It exits 0 to accept, 1 or 2 for a wrong answer, and
+    anything else (3: the jury's data is wrong) is its own failure, no verdict on the program."""
+
+    GRACE_S = 2.0  # after the program ends, how long the judge has to give its verdict
+
+    def __init__(self, source, compile_lim):
+        self.judge = TestlibChecker(source, compile_lim)
+
+    def run(self, argv, env, text, expected, lim):
+        """Runs the program against the judge; the program's result dict, with stdout empty and
+        "wrong" set from the judge's verdict."""
+        files = self.judge.files
+        for name, data in (("input", text), ("answer", expected)):
+            path = os.path.join(files.dir, name)
+            if os.path.exists(path):
+                os.unlink(path)
+            files.write(name, data)
+        to_prog = os.pipe()
+        to_judge = os.pipe()
+        job = JobDir("")
+        said_path = os.path.join(FILES_ROOT, "judge-stderr")
+        judge_pid = None
+        try:
+            said_fd = os.open(said_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            judge_job = ExecJob(job, TestlibChecker.LIMITS, fds=[to_judge[0], to_prog[1]])
+            os.close(judge_job.fds[2])
+            judge_job.fds[2] = said_fd
+            judge_argv = [os.path.join(self.judge.dir.dir, "main"), os.path.join(files.dir, "input"), os.path.join(files.dir, "answer")]
+            judge_pid = spawn_as_job(judge_argv, CHECKER.env, judge_job, False, uid=JUDGE_UID, work=None)
+            os.close(to_judge[0])
+            os.close(to_prog[1])
+            r = run_exec(argv, env, job, lim, fds=[to_prog[0], to_judge[1]])
+            to_prog = to_judge = None
+            deadline = time.monotonic() + self.GRACE_S
+            while True:
+                done, status = os.waitpid(judge_pid, os.WNOHANG)
+                if done:
+                    break
+                if time.monotonic() > deadline:
+                    kill(judge_pid)
+                    _, status = os.waitpid(judge_pid, 0)
+                    break
+                time.sleep(0.002)
+            judge_pid = None
+            said = read_capped(said_path, 2000)[0].strip()
+            err, _ = read_capped(job.err, lim["output_bytes"])
+        finally:
+            for pair in (to_prog, to_judge):
+                if pair:
+                    for fd in pair:
+                        try:
+                            os.close(fd)
+                        except OSError:
+                            pass
+            if judge_pid is not None:
+                kill(judge_pid)
+                os.waitpid(judge_pid, 0)
+            job.close()
+        r.update({"stdout": "", "stderr": err[-STDERR_TAIL:], "truncated": False})
+        code = os.WEXITSTATUS(status) if os.WIFEXITED(status) else None
+        if code == 3:
+            # The judge's own word that the jury's data is wrong: whatever the program did after.
+            raise CheckerFailed("the interactor reported a failure of the jury's data (exit 3): %s" % said)
+        if code in (1, 2):
+            r["wrong"] = "Wrong answer (interactor): %s" % said
+            if r["status"] == "runtime_error" and r.get("signal") == signal.SIGPIPE:
+                r["status"] = "ok"  # it wrote to a judge that had already given its verdict
+        elif r["status"] != "ok":
+            r["wrong"] = None  # the program's own end is the verdict; a judge cut off by it says nothing
+        elif code == 0:
+            r["wrong"] = None
+        elif code is None and os.WTERMSIG(status) == signal.SIGPIPE:
+            r["wrong"] = "Wrong answer (interactor): the program stopped reading before the judge was done"
+        else:
+            raise CheckerFailed("the interactor ended without a verdict (%s): %s" % (
+                "exit %d" % code if code is not None else "signal %d" % os.WTERMSIG(status), said))
+        return r
+
+    def close(self):
+        self.judge.close()
+
+
 def checker_for(req):
     """The request's checker (a callable of output, expected, input), or None when it names none we have."""
     kind = req.get("checker", "lcb")
@@ -1470,6 +1566,8 @@ def checker_for(req):
         return FloatChecker(req.get("checker_options") or {})
     if kind == "testlib":
         return TestlibChecker(req.get("checker_code") or "", compile_limits_of(req))
+    if kind == "interactive":
+        return Interactor(req.get("checker_code") or "", compile_limits_of(req))
     return None
 
 
@@ -1520,6 +1618,16 @@ def op_program(req):
                     return {"compile": compiled, "runs": runs, "unclean": str(e)}
                 if size >= RESPONSE_BUDGET:
                     break
+            if isinstance(checker, Interactor):
+                try:
+                    r = checker.run(argv, lang.env, text, expected[len(runs)], lim)
+                except CheckerFailed as e:
+                    return {"error": "test %d: %s" % (len(runs), e)}
+                size += len(r["stderr"])
+                runs.append(r)
+                if stop_early and (r["status"] != "ok" or r.get("wrong")):
+                    break
+                continue
             job = JobDir(text)
             try:
                 r = run_exec(argv, lang.env, job, lim, oom_marker=lang.oom_marker)
@@ -1542,7 +1650,7 @@ def op_program(req):
         return {"compile": compiled, "runs": runs}
     finally:
         prog.close()
-        if isinstance(checker, TestlibChecker):
+        if isinstance(checker, (TestlibChecker, Interactor)):
             checker.close()
 
 

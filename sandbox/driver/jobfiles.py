@@ -16,6 +16,8 @@ import resource
 
 # The job's identity: never the driver's or a fork server's (root). The driver kills and cleans by it.
 JOB_UID = JOB_GID = 10000
+# An interactive problem's judge runs beside the job as another uid, so the job cannot signal it.
+JUDGE_UID = 10001
 JOB_WORK = "/tmp/job"
 
 # LCB's reliability guard later takes chdir from os, in the LCB server; the child still needs it.
@@ -67,7 +69,7 @@ class Job:
             os.close(fd)
 
 
-def become_job(job, keep=()):
+def become_job(job, keep=(), uid=JOB_UID, work=JOB_WORK):
     """In the forked child, before any of the program's code: streams on 0-2, the fds in `keep`
     (already at 3, 4, ... in order) and nothing else open, limits set, then the job's identity.
     Dropping root here also drops every capability; no-new-privileges keeps them dropped."""
@@ -84,7 +86,10 @@ def become_job(job, keep=()):
     with open("/proc/self/oom_score_adj", "w") as f:
         f.write("1000")
     os.setgroups([])
-    os.setresgid(JOB_GID, JOB_GID, JOB_GID)
-    os.setresuid(JOB_UID, JOB_UID, JOB_UID)
-    os.mkdir(JOB_WORK, 0o700)
-    _chdir(JOB_WORK)
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)
+    if work is None:
+        _chdir("/")  # a judge beside the job (an interactor) gets no folder of its own to write
+    else:
+        os.mkdir(work, 0o700)
+        _chdir(work)

@@ -33,5 +33,17 @@ public sealed interface OutputChecker {
         }
     }
 
+    /**
+     * An interactive problem's judge in C++, run as {@code interactor input answer} beside the program
+     * (as another uid), the program's stdout on its stdin and its stdout on the program's stdin. It
+     * exits 0 to accept, 1 or 2 for a wrong answer; anything else is its own failure. The run's
+     * output is then not kept: the interaction is the judge's to read.
+     */
+    record Interactive(String source) implements OutputChecker {
+        public Interactive {
+            Objects.requireNonNull(source, "source");
+        }
+    }
+
     OutputChecker LCB = new LiveCodeBench();
 }

@@ -467,6 +467,7 @@ public final class Sandbox implements AutoCloseable {
                         req.putObject("checker_options").put("abs", t.absolute()).put("rel", t.relative());
                     }
                     case OutputChecker.Testlib t -> req.put("checker", "testlib").put("checker_code", t.source());
+                    case OutputChecker.Interactive t -> req.put("checker", "interactive").put("checker_code", t.source());
                 }
             }
             req.set("limits", limits(p.limits()));
