@@ -1,6 +1,7 @@
 package dev.arbiter.reward;
 
 import dev.arbiter.benchmark.CodeTests;
+import dev.arbiter.sandbox.Language;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.verify.code.CodeGrader;
 import java.util.Objects;
@@ -45,8 +46,15 @@ public record RewardItem(String id, String response, Target target, Shaping shap
         }
     }
 
-    /** Tests graded by LiveCodeBench's rules or CodeContests' tolerant checker; {@code timeoutS} is per test. */
-    public record CodeTarget(CodeTests tests, CodeGrader.Kind grader, int timeoutS) implements Target {
+    /**
+     * Tests graded by LiveCodeBench's rules or CodeContests' tolerant checker; {@code timeoutS} is per
+     * test; {@code language} is the item's own, or null for the grader's rule (see CodeGrader).
+     */
+    public record CodeTarget(CodeTests tests, CodeGrader.Kind grader, int timeoutS, Language language) implements Target {
+        public CodeTarget(CodeTests tests, CodeGrader.Kind grader, int timeoutS) {
+            this(tests, grader, timeoutS, null);
+        }
+
         public CodeTarget {
             Objects.requireNonNull(tests, "tests");
             Objects.requireNonNull(grader, "grader");

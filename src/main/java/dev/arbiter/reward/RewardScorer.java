@@ -73,7 +73,8 @@ public final class RewardScorer {
                 int intended = (int) Math.max(1, Math.min(c.timeoutS(), TimeUnit.NANOSECONDS.toSeconds(whole)));
                 CodeGrader.Settings s = code.settings();
                 Verdict cv = code.with(new CodeGrader.Settings(timeoutS, s.clock(), s.limits()))
-                        .verify(Check.of(item.id() == null ? "item" : item.id(), c.tests(), c.grader(), item.response(), false));
+                        .verify(Check.of(item.id() == null ? "item" : item.id(), c.tests(), c.grader(), item.response(), false)
+                                .inLanguage(c.language()));
                 yield queueCut(cv, Outcome.PROGRAM_TIMEOUT, timeoutS < intended, t0 - item.arrivedNanos());
             }
         };

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.Language;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -12,16 +13,18 @@ import java.util.Locale;
  * Our native batch API, {@code POST /v1/score}:
  * <pre>
  * {"options": {...}, "items": [{"id": "a1", "kind": "math", "response": "...", "ground_truth": "204", "options": {...}},
- *                              {"id": "c1", "kind": "code", "response": "...", "tests": {"inputs": [...], "outputs": [...]}}]}
+ *                              {"id": "c1", "kind": "code", "response": "...", "tests": {"inputs": [...], "outputs": [...]},
+ *                               "language": "cpp"}]}
  * </pre>
  * answered with {@code {"results": [RewardResult, ...]}} in the items' order. Options are described
  * in {@link ItemDefaults}; an item's override the request's, which override the server's. A math
  * {@code ground_truth} may be a list of acceptable answers (as datasets store them): the response is
  * correct when it equals any, and its result is that answer's, else the first answer's. The response
  * is the model's output alone, as verl's {@code solution_str} and TRL's completions are, so nothing
- * needs to be split from a prompt. An item the sandbox could not grade comes back with
- * {@code "verdict": "infrastructure_error"}, the sandbox's reason, and {@code "reward": null} (no
- * terms): it has no reward, which is not a reward of 0.
+ * needs to be split from a prompt. A code item's {@code language} (optional) is the language its
+ * program is graded in; without it the grader's rule decides (CodeGrader). An item the sandbox
+ * could not grade comes back with {@code "verdict": "infrastructure_error"}, the sandbox's reason,
+ * and {@code "reward": null} (no terms): it has no reward, which is not a reward of 0.
  */
 final class ScoreWire {
     static final int MAX_ITEMS = 65_536;
@@ -111,12 +114,25 @@ final class ScoreWire {
                 if (tests == null || tests.isNull()) {
                     throw new BadRequest("'" + at + ".tests' is required for a code item", at + ".tests");
                 }
-                yield List.of(new RewardItem.CodeTarget(TestsJson.parse(tests, at + ".tests"), d.grader(), d.timeoutS()));
+                yield List.of(new RewardItem.CodeTarget(TestsJson.parse(tests, at + ".tests"), d.grader(), d.timeoutS(), language(n, at)));
             }
             default -> throw new BadRequest("'" + at + ".kind' must be \"math\" or \"code\", got \"" + kind.asText() + "\"", at + ".kind");
         };
         long deadline = nowNanos + d.deadline().toNanos();
         return targets.stream().map(t -> new RewardItem(id, response.asText(), t, d.shaping(), deadline)).toList();
+    }
+
+    /** A code item's own language, or null for the grader's rule. */
+    private static Language language(JsonNode item, String at) {
+        JsonNode l = item.get("language");
+        if (l == null || l.isNull()) {
+            return null;
+        }
+        if (!l.isTextual()) {
+            throw new BadRequest("'" + at + ".language' must be a string", at + ".language");
+        }
+        return Language.parse(l.asText()).orElseThrow(() -> new BadRequest("'" + at + ".language' names no language we run: '" + l.asText()
+                + "' (python, cpp, java, go, rust, javascript, bash)", at + ".language"));
     }
 
     /** A math ground truth: a string or a number, or a non-empty list of them (any one is right). */

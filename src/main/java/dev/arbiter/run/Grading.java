@@ -6,6 +6,7 @@ import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Kind;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
+import dev.arbiter.sandbox.Language;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.Sandbox;
@@ -54,8 +55,8 @@ public final class Grading {
         }
     }
 
-    /** One input line: where it was, which problem, and the raw model output. */
-    public record Generation(int line, String problemId, String completion) {}
+    /** One input line: where it was, which problem, the raw model output, and its language if the line names one. */
+    public record Generation(int line, String problemId, String completion, Language language) {}
 
     /** What is left to grade: every generation, the lines to grade again (by index) and how many verdicts stand already. */
     public record Plan(Benchmarks.Loaded benchmark, Path out, List<Generation> generations, List<Integer> redo, int done) {
@@ -146,7 +147,12 @@ public final class Grading {
         }
         Map<String, Problem> byId = byId(plan.benchmark());
         List<Generation> gens = plan.generations();
-        SandboxConfig sandbox = settings.sandbox();
+        // Python runs on every image; another language needs the polyglot one, which runs Python too.
+        boolean polyglot = gens.stream().anyMatch(g -> {
+            Problem p = byId.get(g.problemId());
+            return p.kind() == Kind.CODE && CodeGrader.languageOf(CodeGrader.graderFor(p.benchmark()), g.completion(), g.language()) != Language.PYTHON;
+        });
+        SandboxConfig sandbox = polyglot ? settings.sandbox().polyglot() : settings.sandbox();
         CodeGrader.Settings code = new CodeGrader.Settings(settings.timeoutS(), settings.clock(), Limits.DEFAULT.withMemoryMb(settings.memoryMb()));
         try (MathVerifier engine = new MathVerifier();
                 CodeTestVerifier tests = CodeTestVerifier.starting(() -> settings.sandboxes().apply(sandbox), code, sandbox.totalContainers() * 2)) {
@@ -182,7 +188,7 @@ public final class Grading {
 
     private static Check check(Problem p, Generation g) {
         CodeGrader.Kind grader = p.kind() == Kind.CODE ? CodeGrader.graderFor(p.benchmark()) : null;
-        return Check.of(p.id(), p.gold(), grader, g.completion(), false);
+        return Check.of(p.id(), p.gold(), grader, g.completion(), false).inLanguage(g.language());
     }
 
     /** Whether a stored line is no verdict, to be graded again: an infrastructure error (or a sandbox error, as older files say). */
@@ -411,7 +417,16 @@ public final class Grading {
             if (!byId.containsKey(id)) {
                 throw new RunException(where + ": problem_id '" + id + "' is not in " + benchmark);
             }
-            gens.add(new Generation(i + 1, id, n.get("completion").asText()));
+            Language language = null;
+            if (n.hasNonNull("language")) {
+                String name = n.get("language").asText();
+                language = Language.parse(name).orElseThrow(() -> new RunException(where + ": language '" + name
+                        + "' is none we run (python, cpp, java, go, rust, javascript, bash)"));
+                if (byId.get(id).kind() != Kind.CODE) {
+                    throw new RunException(where + ": a language is for code problems; " + id + " is not one");
+                }
+            }
+            gens.add(new Generation(i + 1, id, n.get("completion").asText(), language));
         }
         return gens;
     }

@@ -84,6 +84,27 @@ class GradeCliTest {
     }
 
     @Test
+    void aGenerationsLanguageIsTheOneItIsGradedIn() throws IOException {
+        String cpp = dev.arbiter.perf.BenchSolutions.overallWinner(dev.arbiter.sandbox.Language.CPP);
+        Map<String, String> inCpp = Map.of("problem_id", "atcoder/abc301_a", "completion", "```cpp\n" + cpp + "```", "language", "cpp");
+        // Without the field LiveCodeBench's rule runs the block as Python, whatever its fence says.
+        Map<String, String> asPython = Map.of("problem_id", "atcoder/abc301_a", "completion", "```cpp\n" + cpp + "```");
+        Path out = dir.resolve("verdicts.jsonl");
+        CliTest.Result r = grade(generations(List.of(inCpp, asPython)), out);
+        assertThat(r.code()).as(r.err()).isZero();
+        List<JsonNode> vs = verdicts(out);
+        assertThat(vs.get(0).path("outcome").asText()).as(vs.get(0).toString()).isEqualTo("correct");
+        assertThat(vs.get(0).path("language").asText()).isEqualTo("cpp");
+        assertThat(vs.get(1).path("outcome").asText()).isEqualTo("wrong");
+
+        Path bad = Files.writeString(dir.resolve("bad.jsonl"), Json.line(Map.of("problem_id", "atcoder/abc301_a", "completion", "x",
+                "language", "cobol")) + "\n");
+        CliTest.Result refused = grade(bad, dir.resolve("never.jsonl"));
+        assertThat(refused.code()).isNotZero();
+        assertThat(refused.err()).contains("language 'cobol' is none we run");
+    }
+
+    @Test
     void aStoredSandboxErrorIsGradedAgainInPlaceAndTheRestAppended() throws IOException {
         Path gens = generations(List.of(PASSES, WRONG, NO_CODE));
         Path out = dir.resolve("verdicts.jsonl");

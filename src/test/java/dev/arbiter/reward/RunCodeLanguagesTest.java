@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
+import dev.arbiter.perf.BenchSolutions;
 import dev.arbiter.sandbox.DockerRequired;
+import dev.arbiter.sandbox.Language;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.verify.math.MathVerifier;
@@ -17,6 +19,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -75,6 +78,26 @@ class RunCodeLanguagesTest {
                 .timeout(Duration.ofMinutes(3)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
         return Json.mapper().readTree(r.body());
+    }
+
+    @Test
+    void aScoreItemIsGradedInItsLanguage() throws Exception {
+        String tests = "{\"inputs\": [\"4\\nTATA\\n\", \"3\\nTTA\\n\"], \"outputs\": [\"T\\n\", \"T\\n\"]}";
+        String rust = "```rust\n" + BenchSolutions.overallWinner(Language.RUST) + "```";
+        String body = "{\"items\": [{\"id\": \"r\", \"kind\": \"code\", \"response\": " + Json.mapper().writeValueAsString(rust)
+                + ", \"tests\": " + tests + ", \"language\": \"rust\"}, {\"id\": \"x\", \"kind\": \"code\", \"response\": \"x\", \"tests\": "
+                + tests + ", \"language\": \"cobol\"}]}";
+        HttpResponse<String> refused = http.send(HttpRequest.newBuilder(server.uri().resolve("/v1/score")).POST(HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("items[1].language", "cobol");
+        String one = body.substring(0, body.indexOf(", {\"id\": \"x\"")) + "]}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(server.uri().resolve("/v1/score")).POST(HttpRequest.BodyPublishers.ofString(one))
+                .timeout(Duration.ofMinutes(2)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        JsonNode result = Json.mapper().readTree(r.body()).get("results").get(0);
+        assertThat(result.get("verdict").asText()).as(result.toString()).isEqualTo("correct");
+        assertThat(result.get("reward").asDouble()).isEqualTo(1.0);
     }
 
     @ParameterizedTest

@@ -11,11 +11,14 @@ public final class SandboxOptions {
     CommandLine.Model.CommandSpec mixee;
 
     @Option(names = "--containers", paramLabel = "N") Integer containers;
+    @Option(names = "--polyglot", description = "Run code on the polyglot sandbox image, which adds C++, Java, Go, Rust, JavaScript "
+            + "and Bash to Python (built by sandbox/build-offline.sh --polyglot). grade picks it by itself when a generation needs it.")
+    boolean polyglot;
     @CommandLine.Mixin DockerHostsOption hosts;
 
-    /** The default sandbox with --containers and --docker-host applied; fewer than one container is refused. */
+    /** The default sandbox with --containers, --polyglot and --docker-host applied; fewer than one container is refused. */
     public SandboxConfig config() {
-        SandboxConfig c = SandboxConfig.defaults();
+        SandboxConfig c = polyglot ? SandboxConfig.defaults().polyglot() : SandboxConfig.defaults();
         c = c.withHosts(hosts.hosts(c.hosts()));
         if (containers == null) {
             return c;

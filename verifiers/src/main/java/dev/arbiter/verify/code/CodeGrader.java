@@ -66,8 +66,7 @@ public final class CodeGrader {
      */
     public CodeVerdict grade(String id, CodeTests tests, Kind grader, String completion, Language language) {
         String code = CodeExtractor.extract(completion);
-        Language lang = language != null ? language
-                : grader == Kind.CODECONTESTS ? CodeExtractor.language(completion).orElse(Language.PYTHON) : Language.PYTHON;
+        Language lang = languageOf(grader, completion, language);
         if (lang != Language.PYTHON) {
             return program(id, tests, grader, code, lang);
         }
@@ -75,6 +74,14 @@ public final class CodeGrader {
             case LIVECODEBENCH -> lcb(id, tests, code);
             case CODECONTESTS -> codeContests(id, tests, code);
         };
+    }
+
+    /** The language a completion is graded in: the one asked for, else the grader's rule (see {@link #grade(String, CodeTests, Kind, String, Language)}). */
+    public static Language languageOf(Kind grader, String completion, Language asked) {
+        if (asked != null) {
+            return asked;
+        }
+        return grader == Kind.CODECONTESTS ? CodeExtractor.language(completion).orElse(Language.PYTHON) : Language.PYTHON;
     }
 
     /**
