@@ -24,6 +24,10 @@ final class GradeCommand extends CommandBase {
     @CommandLine.Mixin TestTimeoutOption timeout;
     @Option(names = "--clock", defaultValue = "wall", paramLabel = "wall|cpu") LcbRequest.Clock clock;
     @Option(names = "--memory-mb", defaultValue = "1024", paramLabel = "M") int memoryMb;
+    @Option(names = "--judges", description = "Grade the LiveCodeBench problems that accept several answers and have a special judge "
+            + "(sandbox/checkers/) by it; verdicts then say grader livecodebench+judge. The official score uses LiveCodeBench's exact "
+            + "rule, the default.")
+    boolean judges;
     @CommandLine.Mixin ExtractionOption extraction;
     @CommandLine.Mixin SandboxOptions sandbox;
     @CommandLine.Mixin SelectionOptions window;
@@ -36,7 +40,7 @@ final class GradeCommand extends CommandBase {
     protected int run(CommandLine cl) throws Exception {
         Grading.Settings settings;
         try {
-            settings = new Grading.Settings(timeout.seconds(), clock, memoryMb, extraction.extraction(), sandbox.config(), sandboxes);
+            settings = new Grading.Settings(timeout.seconds(), clock, memoryMb, extraction.extraction(), sandbox.config(), sandboxes, judges);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

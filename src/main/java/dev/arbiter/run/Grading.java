@@ -18,6 +18,7 @@ import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.Verdict;
 import dev.arbiter.verify.Verifier;
 import dev.arbiter.verify.code.CodeGrader;
+import dev.arbiter.verify.code.SpecialJudges;
 import dev.arbiter.verify.math.MathConfig;
 import dev.arbiter.verify.math.MathVerdict;
 import dev.arbiter.verify.math.MathVerifier;
@@ -44,7 +45,7 @@ public final class Grading {
 
     /** How code is run and math read; {@code sandboxes} starts the sandbox (tests put a broken one there). */
     public record Settings(int timeoutS, LcbRequest.Clock clock, int memoryMb, MathConfig.Extraction extraction, SandboxConfig sandbox,
-                           Function<SandboxConfig, Sandbox> sandboxes) {
+                           Function<SandboxConfig, Sandbox> sandboxes, boolean judges) {
         public Settings {
             if (timeoutS < 1) {
                 throw new IllegalArgumentException("--timeout-s must be at least 1");
@@ -150,10 +151,12 @@ public final class Grading {
         // Python runs on every image; another language needs the polyglot one, which runs Python too.
         boolean polyglot = gens.stream().anyMatch(g -> {
             Problem p = byId.get(g.problemId());
-            return p.kind() == Kind.CODE && CodeGrader.languageOf(CodeGrader.graderFor(p.benchmark()), g.completion(), g.language()) != Language.PYTHON;
+            return p.kind() == Kind.CODE && (CodeGrader.languageOf(CodeGrader.graderFor(p.benchmark()), g.completion(), g.language()) != Language.PYTHON
+                    || settings.judges() && SpecialJudges.has(p.id())); // judges are C++
         });
         SandboxConfig sandbox = polyglot ? settings.sandbox().polyglot() : settings.sandbox();
-        CodeGrader.Settings code = new CodeGrader.Settings(settings.timeoutS(), settings.clock(), Limits.DEFAULT.withMemoryMb(settings.memoryMb()));
+        CodeGrader.Settings code = new CodeGrader.Settings(settings.timeoutS(), settings.clock(), Limits.DEFAULT.withMemoryMb(settings.memoryMb()),
+                settings.judges());
         try (MathVerifier engine = new MathVerifier();
                 CodeTestVerifier tests = CodeTestVerifier.starting(() -> settings.sandboxes().apply(sandbox), code, sandbox.totalContainers() * 2)) {
             Verifier verifier = plan.math() ? new MathAnswerVerifier(engine, engine.defaults().withExtraction(settings.extraction())) : tests;

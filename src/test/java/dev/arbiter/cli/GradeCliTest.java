@@ -105,6 +105,29 @@ class GradeCliTest {
     }
 
     @Test
+    void withJudgesAManyAnswersProblemIsGradedByItsSpecialJudge() throws IOException {
+        // Right triples written with a decimal point: LiveCodeBench's rule reads 4.0 as 4; ARC185 C's judge wants integers.
+        String decimals = "```python\nn, x = map(int, input().split())\nprint({16: '1 3 4.0', 20: '-1'}.get(x, '4 6 8.0'))\n```";
+        Path gens = generations(List.of(Map.of("problem_id", "arc185_c", "completion", decimals)));
+        List<String> args = List.of("grade", "--benchmark", "livecodebench", "--generations", gens.toString(), "--timeout-s", "2",
+                "--containers", "1", "--offline", "--data-dir", Shared.datasets().toString());
+        Path exact = dir.resolve("exact.jsonl");
+        CliTest.Result r = CliTest.run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--out", exact.toString()))
+                .toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        assertThat(verdicts(exact).get(0).path("outcome").asText()).isEqualTo("correct");
+        assertThat(verdicts(exact).get(0).path("grader").asText()).isEqualTo("livecodebench");
+        Path judged = dir.resolve("judged.jsonl");
+        r = CliTest.run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--out", judged.toString(), "--judges"))
+                .toArray(String[]::new));
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode v = verdicts(judged).get(0);
+        assertThat(v.path("outcome").asText()).as(v.toString()).isEqualTo("wrong");
+        assertThat(v.path("grader").asText()).isEqualTo("livecodebench+judge");
+        assertThat(v.path("first_failure").path("reason").asText()).contains("wrong output format", "4.0");
+    }
+
+    @Test
     void aStoredSandboxErrorIsGradedAgainInPlaceAndTheRestAppended() throws IOException {
         Path gens = generations(List.of(PASSES, WRONG, NO_CODE));
         Path out = dir.resolve("verdicts.jsonl");

@@ -9,6 +9,7 @@ import dev.arbiter.sandbox.LcbCode;
 import dev.arbiter.sandbox.LcbExecution;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Limits;
+import dev.arbiter.sandbox.OutputChecker;
 import dev.arbiter.sandbox.ProgramExecution;
 import dev.arbiter.sandbox.ProgramRequest;
 import dev.arbiter.sandbox.ProgramRun;
@@ -29,9 +30,22 @@ public final class CodeGrader {
         CODECONTESTS
     }
 
-    /** Grading settings; {@code timeoutS} is LCB's per-test limit in whole seconds. */
-    public record Settings(int timeoutS, LcbRequest.Clock clock, Limits limits) {
+    /**
+     * Grading settings; {@code timeoutS} is LCB's per-test limit in whole seconds. With {@code judges},
+     * a LiveCodeBench problem that accepts several answers and has a special judge
+     * ({@link SpecialJudges}) is graded by it; without, by LiveCodeBench's exact rule, as its
+     * official score is.
+     */
+    public record Settings(int timeoutS, LcbRequest.Clock clock, Limits limits, boolean judges) {
         public static final Settings LCB_DEFAULT = new Settings(6, LcbRequest.Clock.WALL, Limits.DEFAULT);
+
+        public Settings(int timeoutS, LcbRequest.Clock clock, Limits limits) {
+            this(timeoutS, clock, limits, false);
+        }
+
+        public Settings withJudges(boolean on) {
+            return new Settings(timeoutS, clock, limits, on);
+        }
     }
 
     private final Sandbox sandbox;
@@ -67,8 +81,10 @@ public final class CodeGrader {
     public CodeVerdict grade(String id, CodeTests tests, Kind grader, String completion, Language language) {
         String code = CodeExtractor.extract(completion);
         Language lang = languageOf(grader, completion, language);
-        if (lang != Language.PYTHON) {
-            return program(id, tests, grader, code, lang);
+        java.util.Optional<OutputChecker> judge = grader == Kind.LIVECODEBENCH && settings.judges() ? SpecialJudges.forProblem(id)
+                : java.util.Optional.empty();
+        if (lang != Language.PYTHON || judge.isPresent()) {
+            return program(id, tests, grader, code, lang, judge.orElse(OutputChecker.LCB));
         }
         return switch (grader) {
             case LIVECODEBENCH -> lcb(id, tests, code);
@@ -89,8 +105,9 @@ public final class CodeGrader {
      * the first failure, as it does for Python). LiveCodeBench's rule compares in the driver;
      * CodeContests' tolerant checker here.
      */
-    private CodeVerdict program(String id, CodeTests tests, Kind grader, String code, Language language) {
-        String name = grader.name().toLowerCase();
+    private CodeVerdict program(String id, CodeTests tests, Kind grader, String code, Language language, OutputChecker checker) {
+        // The verdict says when a special judge, not LiveCodeBench's exact rule, decided it.
+        String name = grader.name().toLowerCase() + (checker instanceof OutputChecker.LiveCodeBench ? "" : "+judge");
         String clock = settings.clock().name().toLowerCase();
         List<String> inputs = tests.tests().stream().map(TestCase::input).toList();
         boolean lcb = grader == Kind.LIVECODEBENCH;
@@ -103,7 +120,8 @@ public final class CodeGrader {
                     language.wireName());
         }
         List<String> expected = tests.tests().stream().map(TestCase::output).toList();
-        ProgramRequest request = new ProgramRequest(language, code, inputs, lcb ? expected : null, testLimits(), lcb);
+        ProgramRequest request = new ProgramRequest(language, code, inputs, lcb ? expected : null, checker, testLimits(), lcb,
+                ProgramRequest.COMPILE_DEFAULT);
         ProgramExecution<Checked> ex = sandbox.program(request, (i, r) -> lcb ? checkLcb(i, r, expected.get(i)) : check(tests, i, r.result()));
         if (ex.sandboxFailed()) {
             return CodeVerdict.sandboxError(id, name, clock, inputs.size(), publicOnly, ex.sandboxError());
@@ -113,7 +131,7 @@ public final class CodeGrader {
             CodeVerdict.Failure f = new CodeVerdict.Failure(0, lcb ? LcbCode.RUNTIME_ERROR.lcbValue() : Boolean.FALSE,
                     "Compilation error: " + c.reason() + (c.message().isBlank() ? "" : "\n" + clip(c.message(), COMPILE_MESSAGE)), null, null);
             return new CodeVerdict(id, false, name, clock, inputs.size(), 0, List.of(f.code()), f, publicOnly, c.wallMs(), c.cpuMs(),
-                    List.of(), null, language.wireName());
+                    List.of(), null, language == Language.PYTHON ? null : language.wireName());
         }
         List<Object> values = new ArrayList<>();
         CodeVerdict.Failure failure = null;
@@ -131,7 +149,7 @@ public final class CodeGrader {
         }
         int passedCount = (int) ex.runs().stream().filter(c -> c.failure() == null).count();
         return new CodeVerdict(id, passedCount == inputs.size(), name, clock, inputs.size(), passedCount, values, failure, publicOnly,
-                wall, cpu, costs, null, language.wireName());
+                wall, cpu, costs, null, language == Language.PYTHON ? null : language.wireName());
     }
 
     /** The limits of one test: the per-test time limit on the clock asked for. */
