@@ -391,7 +391,9 @@ class HostileProgramsTest {
                 source("sleepy.py") + ABC_OK))).values().iterator().next();
         passes(v);
         assertThat(v.perTest()).hasSize(((CodeTests) real.get(CF1873).gold()).tests().size())
-                .allSatisfy(t -> assertThat(t.wallMs()).isGreaterThanOrEqualTo(300));
+                // The driver's clock starts once it has sent the input, and a busy machine may run the
+                // program's first steps before that: a few milliseconds under the 0.3 s it sleeps.
+                .allSatisfy(t -> assertThat(t.wallMs()).isGreaterThanOrEqualTo(280));
     }
 
     @ParameterizedTest(name = "{0} container(s)")
