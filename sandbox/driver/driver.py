@@ -27,6 +27,7 @@ Being PID 1 matters: orphans are reparented to us and reaped, and we outlive any
 
 import ast
 import ctypes
+import fcntl
 import decimal
 import json
 import marshal
@@ -1110,15 +1111,47 @@ def rss_kb(pid):
         return 0
 
 
+# The container's memory controller: cgroup v2's fields, then v1's (anon is v1's rss).
+MEMORY_STAT = (("/sys/fs/cgroup/memory.stat", (b"anon", b"shmem")), ("/sys/fs/cgroup/memory/memory.stat", (b"rss", b"shmem")))
+OOM_EVENTS = ("/sys/fs/cgroup/memory.events", "/sys/fs/cgroup/memory/memory.oom_control")
+
+
+def charged_kb():
+    """The container's anonymous and shared (tmpfs, memfd, SysV) memory in kB, from its cgroup;
+    None where it cannot be read. One job runs at a time, so its growth over a job is the job's:
+    memory no process maps (a memfd, a detached segment, a file in /tmp) counts too."""
+    for path, fields in MEMORY_STAT:
+        try:
+            with open(path, "rb") as f:
+                total = 0
+                for line in f:
+                    key, _, value = line.partition(b" ")
+                    if key in fields:
+                        total += int(value)
+                return total >> 10
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            return None
+    return None
+
+
+def self_rss_kb():
+    return rss_kb(os.getpid())
+
+
 def oom_kills():
-    """The container's count of out-of-memory kills (cgroup v2), or 0 where it cannot be read."""
-    try:
-        with open("/sys/fs/cgroup/memory.events", "rb") as f:
-            for line in f:
-                if line.startswith(b"oom_kill "):
-                    return int(line.split()[1])
-    except (OSError, ValueError):
-        pass
+    """The container's count of out-of-memory kills (cgroup v2 or v1), or 0 where it cannot be read."""
+    for path in OOM_EVENTS:
+        try:
+            with open(path, "rb") as f:
+                for line in f:
+                    if line.startswith(b"oom_kill "):
+                        return int(line.split()[1])
+        except FileNotFoundError:
+            continue
+        except (OSError, ValueError):
+            return 0
     return 0
 
 
@@ -1159,17 +1192,18 @@ class ExecJob:
         self.fds = []
 
 
-def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK):
-    """Forks a child that becomes the job (or, with uid and work, the judge beside it) and execs argv;
-    returns its pid."""
+def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=()):
+    """Forks a child that becomes the job (or, with uid and work, a judge) and execs argv, with the
+    fds in keep at 3, 4, ...; returns its pid."""
     pid = os.fork()
     if pid == 0:
         try:
+            keep = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in keep]  # above 3.. so none is overwritten
             # Python ignores these; a program expects the defaults. A judge keeps SIGPIPE ignored: a
             # program that stops reading must not end its judge before the judge reads its answer.
             signal.signal(signal.SIGPIPE, signal.SIG_DFL if uid == JOB_UID else signal.SIG_IGN)
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-            become_job(job, uid=uid, work=work)
+            become_job(job, keep=keep, uid=uid, work=work)
             if compiling:
                 # The driver (root without DAC override) copies the compiler's output from here.
                 os.umask(0o022)
@@ -1189,6 +1223,7 @@ def watch_program(pid, lim, deadline):
     pidfd = os.pidfd_open(pid)
     peak = 0
     why = None
+    base = charged_kb()
     try:
         while True:
             remaining = deadline - time.monotonic()
@@ -1201,6 +1236,9 @@ def watch_program(pid, lim, deadline):
                 break
             pids = job_pids()
             rss = sum(rss_kb(p) for p in pids)
+            now = charged_kb()
+            if base is not None and now is not None:
+                rss = max(rss, now - base)
             peak = max(peak, rss)
             if rss > mem_kb:
                 why = "memory_limit"
@@ -1225,18 +1263,21 @@ def tail(path):
         return ""
 
 
-def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None, fds=None):
+def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None, fds=None, uid=JOB_UID, work=JOB_WORK, keep=()):
     """One exec'd run as the job, measured; the result dict (without stdout and stderr). With fds,
     its stdin and stdout are those (an interaction's pipes)."""
     oom_before = oom_kills()
+    # A forked child starts with the driver's pages, and the kernel keeps that peak across exec:
+    # ru_maxrss above this is the program's own, below it says nothing.
+    inherited = self_rss_kb()
     start = time.monotonic()
-    pid = spawn_as_job(argv, env, ExecJob(job_dir, lim, fds), compiling)
+    pid = spawn_as_job(argv, env, ExecJob(job_dir, lim, fds), compiling, uid=uid, work=work, keep=keep)
     if fds is not None:
         for fd in fds:
             os.close(fd)  # the job's ends: ours closed, so the judge sees end of file when the job ends
     status, ru, why, peak = watch_program(pid, lim, start + lim["wall_ms"] / 1000.0)
     wall_ms = int((time.monotonic() - start) * 1000)
-    max_rss = max(peak, ru.ru_maxrss)
+    max_rss = max(peak, ru.ru_maxrss if ru.ru_maxrss > inherited else 0)
     result = {"exit_code": None, "signal": None, "cpu_ms": int((ru.ru_utime + ru.ru_stime) * 1000),
               "max_rss_kb": max_rss, "wall_ms": wall_ms}
     if why:
@@ -1270,6 +1311,10 @@ def fill(argv, **values):
     return [a.format(**values) for a in argv]
 
 
+class TooBig(Exception):
+    """A compile's output that cannot be kept: the program's, a compile error."""
+
+
 class ProgramDir:
     """The program's folder under PROGRAM_ROOT: root's, readable and executable by the job."""
 
@@ -1287,13 +1332,28 @@ class ProgramDir:
         os.chmod(path, 0o644)
         return path
 
+    # What a compile may leave for the tests: more is the program's fault, never the harness's.
+    TAKE_FILES = 4096
+    TAKE_DEPTH = 32
+    TAKE_BYTES = 48 << 20
+
     def take(self, out):
         """Copies what the compiler wrote (regular files and folders; nothing else) into this
-        folder as root's, read-only to the job; the number of files copied."""
+        folder as root's, read-only to the job; the number of files copied. Raises TooBig when the
+        output is more than a program may be, or does not fit."""
+        try:
+            return self._take(out)
+        except OSError as e:
+            raise TooBig("the compiled program could not be kept (%s)" % e.strerror)
+
+    def _take(self, out):
         count = 0
+        size = 0
         stack = [("", out)]
         while stack:
             rel, src = stack.pop()
+            if rel.count("/") >= self.TAKE_DEPTH:
+                raise TooBig("the compiled program is nested deeper than %d folders" % self.TAKE_DEPTH)
             for name in os.listdir(src):
                 s = os.path.join(src, name)
                 st = os.lstat(s)
@@ -1303,6 +1363,9 @@ class ProgramDir:
                     os.chmod(d, 0o755)
                     stack.append((os.path.join(rel, name), s))
                 elif stat.S_ISREG(st.st_mode):
+                    size += st.st_size
+                    if count >= self.TAKE_FILES or size > self.TAKE_BYTES:
+                        raise TooBig("the compiled program is more than %d files or %d MiB" % (self.TAKE_FILES, self.TAKE_BYTES >> 20))
                     fd = os.open(s, os.O_RDONLY | os.O_NOFOLLOW)
                     with os.fdopen(fd, "rb") as f_in, open(d, "xb") as f_out:
                         while True:
@@ -1319,15 +1382,20 @@ class ProgramDir:
 
 
 def remove_tree_deep(path):
-    """Our own folder tree (root's)."""
+    """Our own folder tree (root's), without recursion: no depth of folders stops it."""
     if not os.path.lexists(path):
         return
-    for root, dirs, files in os.walk(path, topdown=False):
-        for name in files:
-            os.unlink(os.path.join(root, name))
-        for name in dirs:
-            os.rmdir(os.path.join(root, name))
-    os.rmdir(path)
+    stack = [(path, False)]
+    while stack:
+        p, emptied = stack.pop()
+        if emptied:
+            os.rmdir(p)
+            continue
+        if not stat.S_ISDIR(os.lstat(p).st_mode):
+            os.unlink(p)
+            continue
+        stack.append((p, True))
+        stack.extend((os.path.join(p, name), False) for name in os.listdir(p))
 
 
 def missing_tools(lang):
@@ -1361,8 +1429,11 @@ def compile_program(lang, prog, src, lim):
         left = kill_job_processes()
         if left:
             raise Unclean(left)
-        if lang.builds and prog.take(JOB_WORK + "/out") == 0:
-            why = "the compiler wrote no program"
+        try:
+            if lang.builds and prog.take(JOB_WORK + "/out") == 0:
+                why = "the compiler wrote no program"
+        except TooBig as e:
+            why = str(e)
     report = {"status": "ok" if why is None else "compile_error", "message": message, "wall_ms": result["wall_ms"],
               "cpu_ms": result["cpu_ms"], "max_rss_kb": result["max_rss_kb"]}
     if why:
@@ -1422,6 +1493,27 @@ class FloatChecker:
         return None
 
 
+def judge_files(texts):
+    """Files a judge reads (the test's input, the output, the answer), open and already unlinked:
+    the judge reaches them only as /dev/fd/3, 4, ..., and nothing else can reach them at all."""
+    fds = []
+    folder = os.path.join(FILES_ROOT, "judge")
+    os.makedirs(folder, 0o700, exist_ok=True)
+    try:
+        for i, text in enumerate(texts):
+            path = os.path.join(folder, str(i))
+            with open(path, "w", encoding="utf-8", errors="surrogatepass") as f:
+                f.write(text)
+            os.chmod(path, 0o644)  # reopened through /dev/fd by another uid, which checks the file's mode
+            fds.append(os.open(path, os.O_RDONLY))
+            os.unlink(path)
+    except OSError:
+        for fd in fds:
+            os.close(fd)
+        raise
+    return fds
+
+
 class CheckerFailed(Exception):
     """The special judge itself failed (its _fail, a crash, a time limit): no verdict on the program."""
 
@@ -1429,13 +1521,13 @@ class CheckerFailed(Exception):
 class TestlibChecker:
     """A testlib special judge in C++ (sandbox/checkers/testlib.h is on its include path), compiled
     once per request and run as `checker input output answer` in a job of its own, after the
-    program's processes are gone, on files of root's that it may only read."""
+    program's processes are gone, as a uid of its own, reading its three files as /dev/fd/3, 4 and 5:
+    files no job can reach, before, during or after."""
 
     LIMITS = {"wall_ms": 10_000, "cpu_ms": 10_000, "memory_mb": 512, "output_bytes": 1 << 16, "file_bytes": 1 << 20}
 
     def __init__(self, source, compile_lim):
         self.dir = ProgramDir("checker")
-        self.files = ProgramDir("check")
         src = self.dir.write("checker.cpp", source)
         report = compile_program(CHECKER, self.dir, src, compile_lim)
         if report["status"] != "ok":
@@ -1445,17 +1537,15 @@ class TestlibChecker:
 
     def __call__(self, output, expected, input_text):
         clean_after_job()  # nothing of the program's may run beside its judge
-        for name, text in (("input", input_text), ("output", output), ("answer", expected)):
-            path = os.path.join(self.files.dir, name)
-            if os.path.exists(path):
-                os.unlink(path)
-            self.files.write(name, text)
+        files = judge_files((input_text, output, expected))
         job = JobDir("")
         try:
-            argv = [os.path.join(self.dir.dir, "main")] + [os.path.join(self.files.dir, n) for n in ("input", "output", "answer")]
-            r = run_exec(argv, CHECKER.env, job, self.LIMITS)
+            argv = [os.path.join(self.dir.dir, "main"), "/dev/fd/3", "/dev/fd/4", "/dev/fd/5"]
+            r = run_exec(argv, CHECKER.env, job, self.LIMITS, uid=JUDGE_UID, work=None, keep=files)
             said = (read_capped(job.err, 2000)[0] + read_capped(job.out, 2000)[0]).strip()
         finally:
+            for fd in files:
+                os.close(fd)
             job.close()
         if r["status"] == "ok":
             return None
@@ -1466,7 +1556,6 @@ class TestlibChecker:
 
     def close(self):
         self.dir.close()
-        self.files.close()
 
 
 class Interactor:
@@ -1484,12 +1573,7 @@ class Interactor:
     def run(self, argv, env, text, expected, lim):
         """Runs the program against the judge; the program's result dict, with stdout empty and
         "wrong" set from the judge's verdict."""
-        files = self.judge.files
-        for name, data in (("input", text), ("answer", expected)):
-            path = os.path.join(files.dir, name)
-            if os.path.exists(path):
-                os.unlink(path)
-            files.write(name, data)
+        files = judge_files((text, expected))
         to_prog = os.pipe()
         to_judge = os.pipe()
         job = JobDir("")
@@ -1500,12 +1584,23 @@ class Interactor:
             judge_job = ExecJob(job, TestlibChecker.LIMITS, fds=[to_judge[0], to_prog[1]])
             os.close(judge_job.fds[2])
             judge_job.fds[2] = said_fd
-            judge_argv = [os.path.join(self.judge.dir.dir, "main"), os.path.join(files.dir, "input"), os.path.join(files.dir, "answer")]
-            judge_pid = spawn_as_job(judge_argv, CHECKER.env, judge_job, False, uid=JUDGE_UID, work=None)
+            judge_argv = [os.path.join(self.judge.dir.dir, "main"), "/dev/fd/3", "/dev/fd/4"]
+            judge_pid = spawn_as_job(judge_argv, CHECKER.env, judge_job, False, uid=JUDGE_UID, work=None, keep=files)
+            for fd in files:
+                os.close(fd)
+            files = ()
             os.close(to_judge[0])
             os.close(to_prog[1])
             r = run_exec(argv, env, job, lim, fds=[to_prog[0], to_judge[1]])
             to_prog = to_judge = None
+            # What the program left running (a child still talking to the judge) ends with it: the
+            # judge's verdict is on what the measured run said. (Killed, not reaped: the judge is
+            # our child too, and its wait is below.)
+            for p in job_pids():
+                try:
+                    os.kill(p, signal.SIGKILL)
+                except OSError:
+                    pass
             deadline = time.monotonic() + self.GRACE_S
             while True:
                 done, status = os.waitpid(judge_pid, os.WNOHANG)
@@ -1520,6 +1615,8 @@ class Interactor:
             said = read_capped(said_path, 2000)[0].strip()
             err, _ = read_capped(job.err, lim["output_bytes"])
         finally:
+            for fd in files:
+                os.close(fd)
             for pair in (to_prog, to_judge):
                 if pair:
                     for fd in pair:
@@ -1623,6 +1720,8 @@ def op_program(req):
                     r = checker.run(argv, lang.env, text, expected[len(runs)], lim)
                 except CheckerFailed as e:
                     return {"error": "test %d: %s" % (len(runs), e)}
+                except Unclean as e:
+                    return {"compile": compiled, "runs": runs, "unclean": str(e)}
                 size += len(r["stderr"])
                 runs.append(r)
                 if stop_early and (r["status"] != "ok" or r.get("wrong")):
@@ -1643,6 +1742,8 @@ def op_program(req):
                     r["wrong"] = checker(stdout, expected[len(runs)], text)
                 except CheckerFailed as e:
                     return {"error": "test %d: %s" % (len(runs), e)}
+                except Unclean as e:
+                    return {"compile": compiled, "runs": runs, "unclean": str(e)}
             size += len(stdout) + len(r["stderr"])
             runs.append(r)
             if stop_early and (r["status"] != "ok" or r.get("wrong")):
@@ -1726,6 +1827,7 @@ def main():
             continue
         res, last = serve(req)
         send(res)
+        del res  # an answer can be large: the next job's forks must not start with it
         if last:
             # This container may hold something of a job's, or a broken fork server: the client
             # replaces it. Nothing more runs here.

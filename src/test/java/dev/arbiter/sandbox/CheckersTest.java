@@ -117,6 +117,25 @@ class CheckersTest {
     }
 
     @Test
+    void aProgramFindsNoneOfItsJudgesFilesFromThisTestOrTheOneBefore() throws IOException {
+        ProgramExecution<ProgramRun> ex = pool.program(new ProgramRequest(Language.CPP, hostile("judge_files.cpp"),
+                tests(arc185c).stream().map(TestCase::input).toList(), tests(arc185c).stream().map(TestCase::output).toList(),
+                new OutputChecker.Testlib(arc185Checker()), LIMITS, false, ProgramRequest.COMPILE_DEFAULT));
+        assertThat(ex.runs()).hasSize(tests(arc185c).size()).allSatisfy(r -> {
+            assertThat(r.result().stderr()).isEqualTo("searched\n");
+            assertThat(r.accepted()).isFalse();
+        });
+    }
+
+    static String hostile(String name) {
+        try (InputStream in = CheckersTest.class.getResourceAsStream("hostile-cpp/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
     void aCheckerThatFailsIsNoVerdictOnTheProgram() {
         // The jury's answer says no triple exists where one does: the judge's _fail, never the program's.
         List<TestCase> tests = List.of(new TestCase("5 16\n1 8 5 10 13\n", "-1\n", tests(arc185c).get(0).type(), tests(arc185c).get(0).visibility()));

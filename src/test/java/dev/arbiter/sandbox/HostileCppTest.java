@@ -139,6 +139,39 @@ class HostileCppTest {
     }
 
     @Test
+    void memoryNoProcessMapsStillCounts() {
+        failsWith("memfd_memory.cpp", r -> assertThat(r.result().status()).isEqualTo(RunStatus.MEMORY_LIMIT));
+        // Detached SysV segments do not outlive their last attach: the program loses them, or is over the limit.
+        failsWith("shm_windows.cpp", r -> assertThat(r.result().status()).isIn(RunStatus.MEMORY_LIMIT, RunStatus.RUNTIME_ERROR));
+    }
+
+    @Test
+    void aBinaryTooBigToKeepIsACompileError() {
+        ProgramExecution<ProgramRun> ex = attack(source("huge_binary.cpp"), true);
+        assertThat(ex.compiled()).isFalse();
+        assertThat(ex.compile().orElseThrow().reason()).containsAnyOf("more than", "could not be kept");
+    }
+
+    @Test
+    void aJavaPackageNestedTooDeepIsACompileError() {
+        String pkg = String.join(".", java.util.Collections.nCopies(1200, "a"));
+        ProgramExecution<ProgramRun> ex = pool.program(ProgramRequest.runs(Language.JAVA, "package " + pkg + ";\npublic class Main { "
+                + "public static void main(String[] a) { System.out.println(1); } }\n", List.of(""), LIMITS));
+        assertThat(ex.sandboxError()).isNull();
+        assertThat(ex.compiled()).isFalse();
+    }
+
+    @Test
+    void aRightProgramIsNotChargedForTheDriversMemory() {
+        // Large inputs, which the driver holds while the program runs, and a small memory limit.
+        String big = "1\n" + "x".repeat(24 << 20) + "\n";
+        ProgramExecution<ProgramRun> ex = pool.program(ProgramRequest.runs(Language.CPP, "#include <cstdio>\nint main() { std::puts(\"1\"); }\n",
+                List.of(big, big, big, big), LIMITS.withMemoryMb(64)));
+        assertThat(ex.runs()).hasSize(4).allSatisfy(r -> assertThat(r.result().status()).as("peak %s kB", r.result().maxRssKb())
+                .isEqualTo(RunStatus.OK));
+    }
+
+    @Test
     void aCompileThatNeverEndsIsACompileError() {
         ProgramExecution<ProgramRun> ex = attack(source("compile_bomb.cpp"), true);
         assertThat(ex.compiled()).isFalse();

@@ -83,6 +83,22 @@ class InteractiveTest {
     }
 
     @Test
+    void aProgramCannotReadItsJudgesFiles() {
+        ProgramExecution<ProgramRun> ex = pool.program(new ProgramRequest(Language.CPP, source("../hostile-cpp/judge_files.cpp"), INPUTS, SECRETS,
+                new OutputChecker.Interactive(source("guess_interactor.cpp")), LIMITS, false, ProgramRequest.COMPILE_DEFAULT));
+        assertThat(ex.runs()).hasSize(INPUTS.size()).allSatisfy(r -> assertThat(r.result().stderr()).isEqualTo("searched\n"));
+        assertThat(ex.runs().get(0).wrong()).contains("answered 1, the secret was 777");
+    }
+
+    @Test
+    void whatAProgramLeavesRunningEndsWithIt() {
+        // The main process exits at once; its child would search after seconds of unmeasured CPU.
+        ProgramRun first = interact(Language.CPP, "guess_early_exit.cpp").get(0);
+        assertThat(first.accepted()).isFalse();
+        assertThat(first.wrong()).contains("stopped talking");
+    }
+
+    @Test
     void aJudgeWithoutAVerdictIsNoVerdictOnTheProgram() {
         ProgramExecution<ProgramRun> ex = pool.program(new ProgramRequest(Language.CPP, source("guess.cpp"), List.of("not numbers\n"), List.of("x\n"),
                 new OutputChecker.Interactive(source("guess_interactor.cpp")), LIMITS, false, ProgramRequest.COMPILE_DEFAULT));

@@ -81,6 +81,10 @@ final class DockerWorker implements Closeable {
                 .withMemory((long) config.containerMemoryMb() << 20)
                 .withMemorySwap((long) config.containerMemoryMb() << 20)
                 .withPidsLimit(config.pidsLimit())
+                // A SysV segment lives only while some process has it attached, so it is charged to a
+                // process the driver can kill, not left to fill the container's memory after the job.
+                // (The job's processes also carry an out-of-memory score of 1000, so they go first.)
+                .withSysctls(Map.of("kernel.shm_rmid_forced", "1"))
                 .withNanoCPUs((long) (config.cpus() * 1e9))
                 .withCpusetCpus(hostCpus > 0 ? Integer.toString(hostCpus - 1 - slot % hostCpus) : null)
                 .withAutoRemove(true)
