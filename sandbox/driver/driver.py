@@ -1224,13 +1224,15 @@ def watch_program(pid, lim, deadline):
     peak = 0
     why = None
     base = charged_kb()
+    every = PROGRAM_POLL_S / 8  # soon after the start, then every PROGRAM_POLL_S: short runs get a sample too
     try:
         while True:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 why = "timeout"
                 break
-            ready, _, _ = select.select([pidfd] + ([] if REQUESTS.eof else [0]), [], [], min(PROGRAM_POLL_S, remaining))
+            ready, _, _ = select.select([pidfd] + ([] if REQUESTS.eof else [0]), [], [], min(every, remaining))
+            every = min(PROGRAM_POLL_S, every * 2)
             watch_client(ready, pid)
             if pidfd in ready:
                 break
@@ -1278,8 +1280,10 @@ def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None, fds=None
     status, ru, why, peak = watch_program(pid, lim, start + lim["wall_ms"] / 1000.0)
     wall_ms = int((time.monotonic() - start) * 1000)
     max_rss = max(peak, ru.ru_maxrss if ru.ru_maxrss > inherited else 0)
+    # None: over before any sample and below what the fork carried in, so not known (and far too
+    # short to have reached a memory limit).
     result = {"exit_code": None, "signal": None, "cpu_ms": int((ru.ru_utime + ru.ru_stime) * 1000),
-              "max_rss_kb": max_rss, "wall_ms": wall_ms}
+              "max_rss_kb": max_rss or None, "wall_ms": wall_ms}
     if why:
         result["status"], result["signal"] = why, signal.SIGKILL
     elif os.WIFSIGNALED(status):

@@ -91,7 +91,9 @@ class LanguagesTest {
             ProgramRun r = ex.runs().get(i);
             assertThat(r.accepted()).as("test %d: %s %s", i, r.wrong(), r.result().stderr()).isTrue();
             assertThat(r.result().stdout().strip()).as("test %d", i).isEqualTo(tests.get(i).output().strip());
-            assertThat(r.result().maxRssKb()).as("peak memory is measured").isPositive();
+            // A run over before the driver's first sample has no peak to report, rather than a made-up one.
+            assertThat(r.result().maxRssKb()).as("peak memory, when sampled").satisfiesAnyOf(kb -> assertThat(kb).isNull(),
+                    kb -> assertThat(kb).isPositive());
         }
     }
 
