@@ -37,13 +37,6 @@ public final class BenchSolutions {
                     return sum(1 for d in details if int(d[11:13]) > 60)
             """;
 
-    public static final String OVERALL_WINNER = """
-            n = int(input())
-            s = input().strip()
-            t, a = s.count("T"), s.count("A")
-            if t != a:
-                print("T" if t > a else "A")
-            else:
-                print("A" if s[-1] == "T" else "T")
-            """;
+    /** Right for atcoder/abc301_a, the same file the other languages' solutions sit beside. */
+    public static final String OVERALL_WINNER = overallWinner(Language.PYTHON);
 }

@@ -2,13 +2,8 @@ package dev.arbiter.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.CodeTests;
-import dev.arbiter.benchmark.DataConfig;
 import dev.arbiter.benchmark.Problem;
-import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.TestCase;
-import dev.arbiter.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +39,8 @@ class CheckersTest {
     @BeforeAll
     static void start() {
         DockerRequired.check();
-        List<Problem> lcb = new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null))
-                .load("livecodebench", Selection.DEFAULT).problems();
-        abc375b = lcb.stream().filter(p -> p.id().endsWith("abc375_b")).findFirst().orElseThrow();
-        arc185c = lcb.stream().filter(p -> p.id().endsWith("arc185_c")).findFirst().orElseThrow();
+        abc375b = RealProblems.find(cache, "livecodebench", "abc375_b");
+        arc185c = RealProblems.find(cache, "livecodebench", "arc185_c");
         pool = Sandbox.start(SandboxConfig.defaults().polyglot().withContainers(1));
     }
 
@@ -81,7 +74,7 @@ class CheckersTest {
     }
 
     static List<TestCase> tests(Problem p) {
-        return ((CodeTests) p.gold()).tests();
+        return RealProblems.tests(p);
     }
 
     @Test

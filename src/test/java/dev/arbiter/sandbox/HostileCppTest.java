@@ -2,14 +2,8 @@ package dev.arbiter.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.CodeTests;
-import dev.arbiter.benchmark.DataConfig;
-import dev.arbiter.benchmark.Problem;
-import dev.arbiter.benchmark.Selection;
 import dev.arbiter.benchmark.TestCase;
 import dev.arbiter.perf.BenchSolutions;
-import dev.arbiter.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -46,10 +40,7 @@ class HostileCppTest {
     @BeforeAll
     static void start() {
         DockerRequired.check();
-        Problem p = new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null))
-                .load("lcb_v1_samples", Selection.DEFAULT).problems().stream()
-                .filter(x -> x.id().equals(HostilePrograms.ABC301)).findFirst().orElseThrow();
-        tests = ((CodeTests) p.gold()).tests();
+        tests = RealProblems.abc301(cache);
         pool = Sandbox.start(SandboxConfig.defaults().polyglot().withContainers(1));
     }
 

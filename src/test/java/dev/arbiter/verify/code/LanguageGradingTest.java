@@ -2,25 +2,21 @@ package dev.arbiter.verify.code;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.CodeTests;
-import dev.arbiter.benchmark.DataConfig;
 import dev.arbiter.benchmark.Problem;
-import dev.arbiter.benchmark.Selection;
 import dev.arbiter.perf.BenchSolutions;
 import dev.arbiter.sandbox.DockerRequired;
 import dev.arbiter.sandbox.HostilePrograms;
 import dev.arbiter.sandbox.Language;
 import dev.arbiter.sandbox.LcbRequest;
+import dev.arbiter.sandbox.RealProblems;
 import dev.arbiter.sandbox.Limits;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
-import dev.arbiter.testing.Shared;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -47,12 +43,9 @@ class LanguageGradingTest {
     @BeforeAll
     static void start() {
         DockerRequired.check();
-        Benchmarks b = new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null));
-        abc301 = b.load("lcb_v1_samples", Selection.DEFAULT).problems().stream().filter(p -> p.id().equals(HostilePrograms.ABC301))
-                .findFirst().orElseThrow();
-        List<Problem> cc = b.load("code_contests_samples", Selection.DEFAULT).problems();
+        abc301 = RealProblems.find(cache, "lcb_v1_samples", HostilePrograms.ABC301);
         // The fixture numbers its rows; row 17 is Codeforces 12B.
-        cf12b = cc.stream().filter(p -> p.id().equals("17")).findFirst().orElseThrow();
+        cf12b = RealProblems.find(cache, "code_contests_samples", "17");
         pool = Sandbox.start(SandboxConfig.defaults().polyglot().withContainers(1));
         grader = new CodeGrader(pool, new CodeGrader.Settings(4, LcbRequest.Clock.WALL, Limits.DEFAULT.withMemoryMb(256)));
     }
@@ -126,8 +119,7 @@ class LanguageGradingTest {
 
     @Test
     void aCallBasedProblemInAnotherLanguageIsACompileError() {
-        Problem seniors = new Benchmarks(new DataConfig(Shared.datasets(), cache, true, null, null)).load("lcb_v1_samples", Selection.DEFAULT)
-                .problems().stream().filter(p -> p.id().equals(HostilePrograms.SENIORS)).findFirst().orElseThrow();
+        Problem seniors = RealProblems.find(cache, "lcb_v1_samples", HostilePrograms.SENIORS);
         CodeVerdict v = grader.grade(seniors.id(), tests(seniors), CodeGrader.Kind.LIVECODEBENCH, fenced("cpp", "int main() {}\n"), Language.CPP);
         assertThat(v.passed()).isFalse();
         assertThat(v.graded()).isTrue();
