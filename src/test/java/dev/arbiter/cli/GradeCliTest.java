@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.json.Json;
+import dev.arbiter.perf.BenchSolutions;
 import dev.arbiter.sandbox.DockerRequired;
+import dev.arbiter.sandbox.Language;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.testing.Shared;
 import dev.arbiter.verify.code.CodeVerdict;
@@ -18,6 +20,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -85,7 +88,7 @@ class GradeCliTest {
 
     @Test
     void aGenerationsLanguageIsTheOneItIsGradedIn() throws IOException {
-        String cpp = dev.arbiter.perf.BenchSolutions.overallWinner(dev.arbiter.sandbox.Language.CPP);
+        String cpp = BenchSolutions.overallWinner(Language.CPP);
         Map<String, String> inCpp = Map.of("problem_id", "atcoder/abc301_a", "completion", "```cpp\n" + cpp + "```", "language", "cpp");
         // Without the field LiveCodeBench's rule runs the block as Python, whatever its fence says.
         Map<String, String> asPython = Map.of("problem_id", "atcoder/abc301_a", "completion", "```cpp\n" + cpp + "```");
@@ -112,13 +115,13 @@ class GradeCliTest {
         List<String> args = List.of("grade", "--benchmark", "livecodebench", "--generations", gens.toString(), "--timeout-s", "2",
                 "--containers", "1", "--offline", "--data-dir", Shared.datasets().toString());
         Path exact = dir.resolve("exact.jsonl");
-        CliTest.Result r = CliTest.run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--out", exact.toString()))
+        CliTest.Result r = CliTest.run(Stream.concat(args.stream(), Stream.of("--out", exact.toString()))
                 .toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(verdicts(exact).get(0).path("outcome").asText()).isEqualTo("correct");
         assertThat(verdicts(exact).get(0).path("grader").asText()).isEqualTo("livecodebench");
         Path judged = dir.resolve("judged.jsonl");
-        r = CliTest.run(java.util.stream.Stream.concat(args.stream(), java.util.stream.Stream.of("--out", judged.toString(), "--judges"))
+        r = CliTest.run(Stream.concat(args.stream(), Stream.of("--out", judged.toString(), "--judges"))
                 .toArray(String[]::new));
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode v = verdicts(judged).get(0);

@@ -234,7 +234,28 @@ final class DockerWorker implements Closeable {
         } catch (NotFoundException ignored) {
             // Auto-removed already.
         } catch (RuntimeException e) {
-            // "removal already in progress" from auto-remove: fine.
+            // "removal already in progress" from auto-remove: wait until it is done, so that nothing of
+            // a closed pool is left to see.
+            awaitGone(10_000);
+        }
+    }
+
+    private void awaitGone(long ms) {
+        long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ms);
+        while (System.nanoTime() < end) {
+            try {
+                docker.inspectContainerCmd(containerId).exec();
+            } catch (NotFoundException gone) {
+                return;
+            } catch (RuntimeException other) {
+                return; // the daemon itself is in trouble: the next pool there removes what is left
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

@@ -73,6 +73,8 @@ public final class Sandbox implements AutoCloseable {
     private final BlockingDeque<Job> queue = new LinkedBlockingDeque<>();
     /** Every live container, with the host it runs on. */
     private final Map<DockerWorker, PoolHost> all = new ConcurrentHashMap<>();
+    /** Containers being removed off the pumps' threads (see closeLater). */
+    private final Set<Thread> closing = ConcurrentHashMap.newKeySet();
     private final Thread shutdownHook;
     /** Containers being started in place of dead ones: while any is, the pool is not empty. */
     private final AtomicInteger replacing = new AtomicInteger();
@@ -260,8 +262,24 @@ public final class Sandbox implements AutoCloseable {
                 return true;
             }
         }
-        Thread.ofVirtual().start(w::close);
+        closeLater(w);
         return false;
+    }
+
+    /**
+     * Removes a container off the calling thread (its daemon may hang); closing the pool waits for
+     * these as for its own, so nothing of the pool outlives close() on a daemon that answers.
+     */
+    private void closeLater(DockerWorker w) {
+        Thread t = Thread.ofVirtual().unstarted(() -> {
+            try {
+                w.close();
+            } finally {
+                closing.remove(Thread.currentThread());
+            }
+        });
+        closing.add(t);
+        t.start();
     }
 
     private void startPump(DockerWorker w, PoolHost h) {
@@ -346,7 +364,7 @@ public final class Sandbox implements AutoCloseable {
         lastFailure = why;
         System.err.println("arbiter: sandbox host " + h + " is out (" + why + "); its jobs go to the other hosts, and it is tried again every "
                 + PROBE_MS / 1000 + " s");
-        there.forEach(w -> Thread.ofVirtual().start(w::close));
+        there.forEach(this::closeLater);
     }
 
     /** Our own containers on a host that came back which the pool no longer holds (left by its earlier life). */
@@ -728,7 +746,7 @@ public final class Sandbox implements AutoCloseable {
             all.remove(dead);
             // Removing it talks to the daemon, which may hang: the pump does not wait on that.
             dead.abandon();
-            Thread.ofVirtual().start(dead::close);
+            closeLater(dead);
             if (closed) {
                 return null;
             }
@@ -816,9 +834,16 @@ public final class Sandbox implements AutoCloseable {
             ex.submit(w::close);
         }
         ex.shutdown();
+        long end = System.nanoTime() + CLOSE_LIMIT.toNanos();
         try {
             // A daemon that hangs does not hold the process: its containers are removed by the next pool there.
             ex.awaitTermination(CLOSE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            for (Thread t : List.copyOf(closing)) {
+                long left = end - System.nanoTime();
+                if (left <= 0 || !t.join(Duration.ofNanos(left))) {
+                    break;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

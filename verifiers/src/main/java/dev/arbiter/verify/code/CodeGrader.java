@@ -18,6 +18,7 @@ import dev.arbiter.sandbox.RunStatus;
 import dev.arbiter.sandbox.Sandbox;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Grades raw model outputs on code problems: extracts the code as LiveCodeBench does, runs it in
@@ -81,8 +82,7 @@ public final class CodeGrader {
     public CodeVerdict grade(String id, CodeTests tests, Kind grader, String completion, Language language) {
         String code = CodeExtractor.extract(completion);
         Language lang = languageOf(grader, completion, language);
-        java.util.Optional<OutputChecker> judge = grader == Kind.LIVECODEBENCH && settings.judges() ? SpecialJudges.forProblem(id)
-                : java.util.Optional.empty();
+        Optional<OutputChecker> judge = grader == Kind.LIVECODEBENCH && settings.judges() ? SpecialJudges.forProblem(id) : Optional.empty();
         if (lang != Language.PYTHON || judge.isPresent()) {
             return program(id, tests, grader, code, lang, judge.orElse(OutputChecker.LCB));
         }
