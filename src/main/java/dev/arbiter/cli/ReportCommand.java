@@ -4,8 +4,11 @@ import dev.arbiter.Ports;
 import dev.arbiter.Shutdown;
 import dev.arbiter.cli.options.FinishedRunOptions;
 import dev.arbiter.report.Leaderboard;
+import dev.arbiter.report.Published;
+import dev.arbiter.report.PublishedComparison;
 import dev.arbiter.report.Site;
 import dev.arbiter.report.SiteServer;
+import dev.arbiter.run.RunSummary;
 import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Command;
@@ -19,10 +22,26 @@ final class ReportCommand extends CommandBase {
     @Option(names = "--serve") boolean serve;
     @Option(names = "--host", defaultValue = "127.0.0.1", paramLabel = "HOST") String host;
     @Option(names = "--port", defaultValue = "8080", paramLabel = "P") int port;
+    @Option(names = "--compare-published") boolean comparePublished;
+    @Option(names = "--published-model", paramLabel = "NAME") String publishedModel;
     @CommandLine.Mixin FinishedRunOptions finished;
 
     @Override
     protected int run(CommandLine cl) throws Exception {
+        if (publishedModel != null && !comparePublished) {
+            throw new CommandLine.ParameterException(cl, "--published-model goes with --compare-published");
+        }
+        if (comparePublished) {
+            Published data = Published.load();
+            for (Path run : runs) {
+                var result = PublishedComparison.compare(run.toString(), RunSummary.read(run), publishedModel, data);
+                cl.getOut().print(PublishedComparison.markdown(result));
+            }
+            cl.getOut().flush();
+            if (out == null && !serve) {
+                return 0;
+            }
+        }
         if (serve == (out != null)) {
             throw new CommandLine.ParameterException(cl, "give --out DIR (write the site) or --serve (serve it on localhost), one of them");
         }

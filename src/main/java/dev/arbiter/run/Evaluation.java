@@ -168,12 +168,22 @@ public final class Evaluation {
     private final GenerationSpec mathSpec;
     private final List<EvalPlan> plans;
     private final Instant started = Instant.now();
+    private final String preset;
+    private final List<Preset.Use> presetUses;
 
-    private Evaluation(Settings settings, Backends.Target target, GenerationSpec mathSpec, List<EvalPlan> plans) {
+    private Evaluation(Settings settings, Backends.Target target, GenerationSpec mathSpec, List<EvalPlan> plans, String preset,
+                       List<Preset.Use> presetUses) {
         this.settings = settings;
         this.target = target;
         this.mathSpec = mathSpec;
         this.plans = plans;
+        this.preset = preset;
+        this.presetUses = List.copyOf(presetUses);
+    }
+
+    /** This run, recorded as made under {@code preset} with {@code uses} of its settings (which the settings already hold). */
+    public Evaluation withPreset(String preset, List<Preset.Use> uses) {
+        return new Evaluation(settings, target, mathSpec, plans, preset, uses);
     }
 
     public List<EvalPlan> plans() {
@@ -228,7 +238,7 @@ public final class Evaluation {
             var ps = s.limit() == null ? l.problems() : l.problems().subList(0, Math.min(s.limit(), l.problems().size()));
             plans.add(new EvalPlan(l.name(), ps, l.kind() == Kind.CODE ? codeGen : gen, s.n(), s.timeout(), s.concurrency()));
         }
-        return new Evaluation(s, target, gen, plans);
+        return new Evaluation(s, target, gen, plans, null, List.of());
     }
 
     /**
@@ -329,7 +339,7 @@ public final class Evaluation {
                 outDir.toString(), s.ks(), benches, target.id(), s.strategy().cliName(), s.modelRevision(),
                 s.endpoints().stream().map(URI::toString).toList(), served == null ? null : served.info(),
                 target.served() ? null : target.dir().toString(), target.served() ? null : s.device(), null,
-                s.part() instanceof RunPart.Shard sh ? sh : null);
+                s.part() instanceof RunPart.Shard sh ? sh : null, RunSettings.of(s, runPlans, target.served(), preset, presetUses));
     }
 
     private static ObjectNode parse(String json) {

@@ -51,11 +51,12 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
      * @param truncated "graded" or "excluded"
      * @param store the completion store, its password redacted
      * @param shard the slice of the run's slots this summary covers (its rows are then empty: a shard scores no run), or null for the whole run
+     * @param reproduce what else changes output and the command that makes the run again (null in summaries written before it)
      */
     public record Config(JsonNode generation, String generationHash, String runKey, Integer n, String truncated, String extraction,
                          String verifier, String store, String out, List<Integer> k, List<Bench> benchmarks, String model, String strategy,
                          String modelRevision, List<String> endpoints, JsonNode served, String inProcess, String device,
-                         List<String> mergedFrom, RunPart.Shard shard) {
+                         List<String> mergedFrom, RunPart.Shard shard, RunSettings reproduce) {
         public Config {
             k = k == null ? List.of() : List.copyOf(k);
             benchmarks = benchmarks == null ? List.of() : List.copyOf(benchmarks);
@@ -67,12 +68,12 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
 
         /** The config of a report merged from other runs' folders. */
         public static Config merged(List<String> from) {
-            return new Config(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, from, null);
+            return new Config(null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, null, from, null, null);
         }
 
         public Config withStore(String location) {
             return new Config(generation, generationHash, runKey, n, truncated, extraction, verifier, location, out, k, benchmarks, model, strategy,
-                    modelRevision, endpoints, served, inProcess, device, mergedFrom, shard);
+                    modelRevision, endpoints, served, inProcess, device, mergedFrom, shard, reproduce);
         }
     }
 

@@ -29,7 +29,7 @@ class RunSummaryTest {
         GenerationSpec spec = new GenerationSpec("m", PromptTemplates.MATH, true, 0.6, 0.95, 256, 0, List.of());
         RunSummary.Config config = new RunSummary.Config(Json.mapper().readTree(spec.canonicalJson()), spec.hash(), "key", 4, "graded", "flexible",
                 "arbiter-math/1", "results/store.db", "out", List.of(1, 4), List.of(new RunSummary.Bench("aime24", 3, spec.hash(), "arbiter-math/1",
-                List.of("p1", "p2", "p3"))), "m", "sample", null, List.of("http://localhost:8000"), null, null, null, null, null);
+                List.of("p1", "p2", "p3"))), "m", "sample", null, List.of("http://localhost:8000"), null, null, null, null, null, null);
         RunSummary.Run run = new RunSummary.Run(Map.of("aime24", new RunSummary.BenchmarkRun(12, 11, 1, 100, 2000,
                 List.of(new RequestFailures.Group("HTTP 400", 400, true, "too long", 1, "p2#3")), List.of(new RunSummary.NotGraded("no program", 2)))),
                 15L, 2L, 3L, 0L, null, null, null);
