@@ -101,6 +101,13 @@ class PresetCliTest {
                     "  overridden: --temperature 0.7 (the command line), --n 8 (the command line)\n",
                     "aime24: 30 problems x 8 samples = 240; stored 0; would request 240 (max 32768 tokens each)");
             assertThat(r.err()).contains("\"temperature\" : 0.7", "\"max_tokens\" : 32768", "\"n\" : 8");
+
+            // a --config file wins over the preset too, and the command line over both
+            Path yaml = Files.writeString(dir.resolve("run.yaml"), "top_p: 0.9\nn: 16\n");
+            CliTest.Result c = CliTest.run(eval(s, "store.db", "dry2", "--dry-run", "--config", yaml.toString(), "--n", "2").toArray(String[]::new));
+            assertThat(c.code()).as(c.err()).isZero();
+            assertThat(c.out()).contains("  --top-p 0.9  (given by --config; the preset's 0.95)\n", "  --n 2  (given by the command line; the preset's 64)\n",
+                    "  --temperature 0.6\n", "aime24: 30 problems x 2 samples = 60;");
         }
     }
 
