@@ -32,6 +32,11 @@ final class RunHtml {
         row(sb, "finished", s.finishedAt() == null ? null : s.finishedAt().toString());
         row(sb, "wall time", s.wallS() == null ? null : String.format(java.util.Locale.ROOT, "%.1f s", s.wallS()));
         row(sb, "store", c.store());
+        if (c.reproduce() != null) {
+            row(sb, "preset", c.reproduce().preset() == null ? null : c.reproduce().preset()
+                    + (c.reproduce().overridden().isEmpty() ? "" : " (overridden: " + String.join(", ", c.reproduce().overridden()) + ")"));
+            row(sb, "rerun with", c.reproduce().rerun().isEmpty() ? null : c.reproduce().rerunLine());
+        }
         sb.append("</tbody></table>");
         if (run.curvesSvg() != null) {
             sb.append("<h2>pass@k and maj@k</h2><div class=\"curves\">").append(run.curvesSvg()).append("</div>");

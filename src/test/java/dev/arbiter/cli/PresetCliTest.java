@@ -159,6 +159,12 @@ class PresetCliTest {
             List<String> words = List.of(new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split("\0"));
             assertThat(bash.waitFor()).isZero();
             assertThat(words).isEqualTo(rerun); // the printed line is the recorded command, word for word
+            assertThat(Files.readString(dir.resolve("good/leaderboard.md"))).endsWith("\nRerun with:\n\n    " + line + "\n");
+            String page;
+            try (var pages = Files.walk(dir.resolve("good/site/runs"))) {
+                page = Files.readString(pages.filter(f -> f.getFileName().toString().equals("index.html")).findFirst().orElseThrow());
+            }
+            assertThat(page).contains("<tr><th>preset</th><td>deepseek-r1 (overridden: --n 8)</td></tr>", "<tr><th>rerun with</th><td>arbiter eval --benchmark aime24");
             List<String> again = new ArrayList<>(rerun.subList(1, rerun.size()));
             again.addAll(List.of("--data-dir", Shared.datasets().toString(), "--offline", "--out", dir.resolve("again").toString(), "--dry-run"));
             CliTest.Result dry = CliTest.run(again.toArray(String[]::new));
