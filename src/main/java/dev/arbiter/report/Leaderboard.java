@@ -62,12 +62,10 @@ public final class Leaderboard {
         return sb.toString();
     }
 
-    /** Writes summary.json and leaderboard.md (ending with the command that reruns the run) into {@code dir}, each through a temporary file and a rename. */
+    /** Writes summary.json and leaderboard.md into {@code dir}, each through a temporary file and a rename. */
     public static void write(Path dir, RunSummary summary) throws IOException {
         summary.write(dir);
-        var again = summary.config().reproduce();
-        atomically(dir.resolve("leaderboard.md"), markdown(summary.benchmarks())
-                + (again == null || again.rerun().isEmpty() ? "" : "\nRerun with:\n\n    " + again.rerunLine() + "\n"));
+        atomically(dir.resolve("leaderboard.md"), markdown(summary.benchmarks()));
     }
 
     private static void atomically(Path target, String text) throws IOException {
