@@ -157,6 +157,16 @@ public final class PublishedComparison {
                 notes.add(s.option() + ": " + s.deviation());
             }
         }
+        // what the preset leaves unset is the plain case: one chat message, no stop strings
+        List<Preset.Setting> set = preset.resolve(List.of(score.benchmark()));
+        if (set.stream().noneMatch(x -> x.option().equals("raw")) && !gen.path("chat").asBoolean(true)) {
+            differences.add("raw (/v1/completions) vs chat");
+        }
+        if (set.stream().noneMatch(x -> x.option().equals("stop")) && !gen.path("stop").isEmpty()) {
+            List<String> stops = new ArrayList<>();
+            gen.path("stop").forEach(x -> stops.add(x.asText()));
+            differences.add("stop " + shortText(String.join(",", stops)) + " vs none");
+        }
         if (score.selection() != null && rs != null) { // a window the score names that its preset does not (none today)
             score.selection().forEach((k, v) -> {
                 String mine = switch (k) {

@@ -61,10 +61,18 @@ class PublishedTest {
 
     /** A summary of a run on aime24 (30 problems) at the given settings, with pass@1 {@code mean} in [low, high]. */
     private static RunSummary run(String model, double temperature, int maxTokens, int n, int problems, double mean, double low, double high) throws Exception {
+        return run(model, temperature, maxTokens, n, problems, mean, low, high, true);
+    }
+
+    private static RunSummary run(String model, double temperature, int maxTokens, int n, int problems, double mean, double low, double high,
+                                  boolean chat, String... stop) throws Exception {
         ObjectNode root = Json.mapper().createObjectNode().put("arbiter_version", "test");
         ObjectNode c = root.putObject("config").put("n", n).put("model", model).put("store", "s.db");
-        c.putObject("generation").put("model", model).put("prompt_template", PromptTemplates.MATH).put("chat", true).put("temperature", temperature)
-                .put("top_p", 0.95).put("max_tokens", maxTokens).put("seed", 0).putArray("stop");
+        var stops = c.putObject("generation").put("model", model).put("prompt_template", PromptTemplates.MATH).put("chat", chat)
+                .put("temperature", temperature).put("top_p", 0.95).put("max_tokens", maxTokens).put("seed", 0).putArray("stop");
+        for (String x : stop) {
+            stops.add(x);
+        }
         c.putArray("benchmarks").addObject().put("name", "aime24").put("problems", problems).put("generation_hash", "h").put("verifier", "arbiter-math/2");
         c.putObject("reproduce").put("endpoint", "chat").putArray("rerun").add("arbiter").add("eval").add("--n").add(Integer.toString(n));
         ObjectNode m = root.putArray("benchmarks").addObject().put("benchmark", "aime24").put("model", model).putObject("metrics")
@@ -107,6 +115,14 @@ class PublishedTest {
                 .isInstanceOf(RunException.class)
                 .hasMessage("run: not compared, the run's settings differ from the published evaluation's: aime24 vs DeepSeek-R1 README:"
                         + " problems 5 vs 30, temperature 0.7 vs 0.6, max-tokens 4096 vs 32768 (rerun with the source's settings: arbiter eval --preset NAME)");
+    }
+
+    @Test
+    void rawPromptsAndStopStringsTheSourceDidNotUseAreRefused() throws Exception {
+        assertThatThrownBy(() -> PublishedComparison.compare("run", run("DeepSeek-R1-Distill-Qwen-7B", 0.6, 32768, 64, 30, 0.56, 0.40, 0.70, false,
+                "</think>"), null, data))
+                .isInstanceOf(RunException.class)
+                .hasMessageContaining("aime24 vs DeepSeek-R1 README: raw (/v1/completions) vs chat, stop </think> vs none");
     }
 
     @Test
