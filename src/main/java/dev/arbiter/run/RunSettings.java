@@ -2,7 +2,6 @@ package dev.arbiter.run;
 
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -67,7 +66,7 @@ public record RunSettings(String preset, List<String> overridden, String endpoin
         if (s.selection().to() != null) {
             add(a, "--to", s.selection().to().toString());
         }
-        s.endpoints().forEach(e -> add(a, "--endpoint", URI.create(e.toString()).toString()));
+        s.endpoints().forEach(e -> add(a, "--endpoint", e.toString()));
         add(a, "--model", s.model());
         if (s.modelRevision() != null) {
             add(a, "--model-revision", s.modelRevision());
