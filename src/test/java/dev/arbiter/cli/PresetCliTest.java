@@ -112,6 +112,18 @@ class PresetCliTest {
     }
 
     @Test
+    void everyPresetSetsFlagsEvalHasWithValuesOfTheirType() {
+        var eval = Main.commandLine().getSubcommands().get("eval").getCommandSpec();
+        for (dev.arbiter.run.Preset p : dev.arbiter.run.Preset.all()) {
+            for (dev.arbiter.run.Preset.Setting s : p.settings()) {
+                var opt = eval.findOption(s.flag());
+                assertThat(opt).as(p.name() + " " + s.flag()).isNotNull();
+                assertThat(s.as(opt.type(), opt.auxiliaryTypes()[0])).as(p.name() + " " + s.flag()).isNotNull();
+            }
+        }
+    }
+
+    @Test
     void anUnknownPresetIsAUsageErrorNamingTheKnownOnesAndListShowsThem() {
         CliTest.Result r = CliTest.run("eval", "--benchmark", "aime24", "--model", "m", "--preset", "deepseek");
         assertThat(r.code()).isEqualTo(2);
