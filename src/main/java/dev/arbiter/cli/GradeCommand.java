@@ -25,7 +25,7 @@ import picocli.CommandLine;
 final class GradeCommand extends CommandBase {
     @Option(names = "--benchmark", paramLabel = "NAME") String benchmark;
     @Option(names = "--generations", required = true, paramLabel = "FILE") Path generations;
-    @Option(names = "--from", defaultValue = "auto", paramLabel = "FORMAT") String from;
+    @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT") String from;
     @Option(names = "--field", paramLabel = "OURS=THEIRS") List<String> fields = new ArrayList<>();
     @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
     @CommandLine.Mixin TestTimeoutOption timeout;
