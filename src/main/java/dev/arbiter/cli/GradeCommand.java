@@ -5,12 +5,17 @@ import dev.arbiter.cli.options.ExtractionOption;
 import dev.arbiter.cli.options.SandboxOptions;
 import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.cli.options.TestTimeoutOption;
+import dev.arbiter.benchmark.Benchmarks;
+import dev.arbiter.benchmark.UserJsonl;
 import dev.arbiter.run.Grading;
+import dev.arbiter.run.HarnessOutputs;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,8 +23,10 @@ import picocli.CommandLine;
 
 @Command(name = "grade", mixinStandardHelpOptions = true)
 final class GradeCommand extends CommandBase {
-    @Option(names = "--benchmark", required = true, paramLabel = "NAME") String benchmark;
+    @Option(names = "--benchmark", paramLabel = "NAME") String benchmark;
     @Option(names = "--generations", required = true, paramLabel = "FILE") Path generations;
+    @Option(names = "--format", defaultValue = "auto", paramLabel = "FORMAT") String from;
+    @Option(names = "--field", paramLabel = "OURS=THEIRS") List<String> fields = new ArrayList<>();
     @Option(names = "--out", required = true, paramLabel = "FILE") Path out;
     @CommandLine.Mixin TestTimeoutOption timeout;
     @Option(names = "--clock", defaultValue = "wall", paramLabel = "wall|cpu") LcbRequest.Clock clock;
@@ -44,7 +51,17 @@ final class GradeCommand extends CommandBase {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
-        Grading.Plan plan = Grading.plan(data.open().load(benchmark, window.selection()), generations, out);
+        HarnessOutputs.Format format;
+        java.util.Map<String, String> mapping;
+        try {
+            format = HarnessOutputs.Format.parse(from);
+            mapping = UserJsonl.parsePairs(fields);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(cl, e.getMessage());
+        }
+        Benchmarks.Loaded loaded = benchmark == null ? null : data.open().load(benchmark, window.selection());
+        HarnessOutputs.Read read = HarnessOutputs.read(generations, format, mapping, loaded);
+        Grading.Plan plan = Grading.plan(loaded, read, generations, out);
         PrintWriter err = cl.getErr();
         if (plan.resumed() != null) {
             err.println(plan.resumed());
@@ -54,7 +71,11 @@ final class GradeCommand extends CommandBase {
         // The counts cover every verdict in --out, resumed ones included.
         Grading.Tally t = Grading.Tally.of(out);
         PrintWriter o = cl.getOut();
-        o.println(plan.summary(benchmark, settings, machine, secs, t));
+        o.println(plan.summary(plan.benchmark().name(), settings, machine, secs, t));
+        String against = t.comparison(read.format().label() + (read.theirMetric() == null ? "" : " (" + read.theirMetric() + ")"));
+        if (against != null) {
+            o.println(against);
+        }
         o.flush();
         if (t.unjudged() != null) {
             err.println("arbiter: " + t.unjudged());

@@ -56,8 +56,15 @@ public final class Grading {
         }
     }
 
-    /** One input line: where it was, which problem, the raw model output, and its language if the line names one. */
-    public record Generation(int line, String problemId, String completion, Language language) {}
+    /**
+     * One generation: the input line (or row) it came from, which problem, the raw model output, its language if the
+     * line names one, and the score the harness that wrote the file gave it (null when it gave none).
+     */
+    public record Generation(int line, String problemId, String completion, Language language, Double theirScore) {
+        public Generation(int line, String problemId, String completion, Language language) {
+            this(line, problemId, completion, language, null);
+        }
+    }
 
     /** What is left to grade: every generation, the lines to grade again (by index) and how many verdicts stand already. */
     public record Plan(Benchmarks.Loaded benchmark, Path out, List<Generation> generations, List<Integer> redo, int done) {
@@ -108,8 +115,18 @@ public final class Grading {
      * {@code out}, which must be this input's verdicts.
      */
     public static Plan plan(Benchmarks.Loaded loaded, Path generations, Path out) throws IOException {
-        Map<String, Problem> byId = byId(loaded);
-        List<Generation> gens = read(generations, byId, loaded.name());
+        return plan(loaded, read(generations, byId(loaded), loaded.name()), generations, out);
+    }
+
+    /**
+     * The plan for generations another harness wrote, read by {@link HarnessOutputs}: against {@code loaded}, or
+     * against the file's own reference answers when the read carries them.
+     */
+    public static Plan plan(Benchmarks.Loaded loaded, HarnessOutputs.Read read, Path generations, Path out) throws IOException {
+        return plan(read.ownGold() != null ? read.ownGold() : loaded, read.generations(), generations, out);
+    }
+
+    private static Plan plan(Benchmarks.Loaded loaded, List<Generation> gens, Path generations, Path out) throws IOException {
         // A stored sandbox error is no verdict: that generation is graded again.
         ResumableJsonl.Done resumed = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id"), Grading::noVerdict);
         int done = resumed.lines();
@@ -274,6 +291,8 @@ public final class Grading {
         private int failed;
         private int errors;
         private String firstCause;
+        /** Against the file's own scores, over verdicts whose line carries a score of 0 or 1: both pass, ours only, theirs only, neither. */
+        private final int[] agreement = new int[4];
         private final Map<String, double[]> perProblem = new TreeMap<>();
 
         public static Tally of(Path out) throws IOException {
@@ -300,6 +319,11 @@ public final class Grading {
                     double[] c = t.perProblem.computeIfAbsent(n.path("problem_id").asText(), k -> new double[2]);
                     c[0] += ok ? 1 : 0;
                     c[1]++;
+                    JsonNode theirs = n.get("their_score");
+                    if (theirs != null && theirs.isNumber() && (theirs.asDouble() == 0 || theirs.asDouble() == 1)) {
+                        boolean theirOk = theirs.asDouble() == 1;
+                        t.agreement[ok ? (theirOk ? 0 : 1) : (theirOk ? 2 : 3)]++;
+                    }
                     if (ok) {
                         t.passed++;
                     } else {
@@ -346,6 +370,20 @@ public final class Grading {
                     + "); run the same command again to grade them";
         }
 
+        /**
+         * How the file's own per-sample scores compare with these verdicts, in one line naming {@code who} scored
+         * them; null when no line carries a score of 0 or 1.
+         */
+        public String comparison(String who) {
+            int n = agreement[0] + agreement[1] + agreement[2] + agreement[3];
+            if (n == 0) {
+                return null;
+            }
+            return String.format("against %s's own scores on %d generations: %s passed %d, Arbiter %d; they disagree on %d (Arbiter alone"
+                    + " passed %d, %s alone %d)", who, n, who, agreement[0] + agreement[2], agreement[0] + agreement[1],
+                    agreement[1] + agreement[2], agreement[1], who, agreement[2]);
+        }
+
         public String missing() {
             return errors + " infrastructure error" + (errors == 1 ? "" : "s") + ", missing (first: " + firstCause + ")";
         }
@@ -374,6 +412,9 @@ public final class Grading {
             line.put("machine", machine);
         }
         line.put("outcome", v.outcome().label()).put("reason", v.reason());
+        if (g.theirScore() != null) {
+            line.put("their_score", g.theirScore());
+        }
         return Json.line(line);
     }
 
