@@ -80,7 +80,13 @@ final class ChoiceExtractor {
                 Matcher more = ps.another().matcher(tail.substring(end));
                 return more.find() ? found + ", " + more.group(1) : found;
             }
-            // several lines or brackets naming different options list them rather than choose one
+            // lines and brackets naming different options list them rather than choose one
+            for (Pattern other : anchorList.subList(1, anchorList.size())) {
+                Matcher o = other.matcher(tail);
+                while (o.find()) {
+                    named.add(o.group(1).toUpperCase(Locale.ROOT));
+                }
+            }
             return named.size() == 1 ? found : String.join(", ", named);
         }
         return null;

@@ -145,7 +145,8 @@ class MathVerifierTest {
         MathConfig mc = MathConfig.defaults().withChoices(List.of("A", "B", "C", "D"));
         for (String gold : List.of("A", "B")) {
             for (String pred : List.of("The answer is A or B.", "Answer: (A) or (B)", "Answer: A, B", "A or B", "\\boxed{A, B}",
-                    "\\boxed{A \\text{ or } B}", "A) 3\nB) 4\nC) 5\nD) 6", "The options are (A) 3, (B) 4, (C) 5 and (D) 6.")) {
+                    "\\boxed{A \\text{ or } B}", "A) 3\nB) 4\nC) 5\nD) 6", "The options are (A) 3, (B) 4, (C) 5 and (D) 6.",
+                    "(A) (B) (C) (D)")) {
                 MathVerdict v = symja.get().verify(gold, pred, mc);
                 assertThat(v.equal()).as(gold + " vs " + pred + ": " + v.reason() + " " + v.extractedPred()).isFalse();
             }
