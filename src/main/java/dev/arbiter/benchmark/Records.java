@@ -79,7 +79,11 @@ final class Records {
             return csv(file);
         }
         if (name.endsWith(".parquet")) {
-            throw new BenchmarkException(file + ": Parquet is not readable yet");
+            List<Row> rows = new ArrayList<>();
+            for (JsonNode n : ParquetRows.read(file)) {
+                rows.add(new Row(n, file + " [row " + (rows.size() + 1) + "]", rows.size()));
+            }
+            return rows;
         }
         return jsonLines(file);
     }
