@@ -233,8 +233,13 @@ public final class Benchmarks {
     }
 
     private boolean anyPinned(Manifest m) {
-        return m.sources().stream().flatMap(s -> s.files().stream())
-                .anyMatch(f -> f.hub() != null && Pin.read(cachePath(f.hub())).isPresent());
+        return m.sources().stream().flatMap(s -> s.files().stream()).anyMatch(f -> {
+            try {
+                return f.hub() != null && Pin.read(cachePath(f.hub())).isPresent();
+            } catch (BenchmarkException unreadable) {
+                return true; // a pin is there, if damaged; loading it says what is wrong
+            }
+        });
     }
 
     private static String note(Manifest m, Manifest.Source source, Selection selection) {

@@ -177,6 +177,19 @@ class CatalogPinTest {
     }
 
     @Test
+    void aDamagedPinIsReportedNotIgnored() throws IOException {
+        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT);
+        Files.writeString(Pin.pathFor(cached()), "{\"sha256\": \"not a hash\"}\n");
+        assertThatThrownBy(() -> open(true, TOKEN).load("gpqa_diamond", Selection.DEFAULT))
+                .hasMessageContaining(Pin.pathFor(cached()).toString())
+                .hasMessageContaining("no valid sha256");
+        assertThat(status(open(true, TOKEN), "gpqa_diamond").state()).isEqualTo(Benchmarks.State.BROKEN);
+        Files.delete(cached());
+        assertThat(status(open(true, TOKEN), "gpqa_diamond").note()).doesNotContain("unpinned");
+    }
+
+    @Test
     void aFetchWithTheWrongRecordCountIsNotPinned() {
         files.put(GPQA_URL, gpqaCsv(197, "").getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT))
