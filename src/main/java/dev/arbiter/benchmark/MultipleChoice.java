@@ -118,6 +118,26 @@ public final class MultipleChoice {
                 + " nor the text of an option");
     }
 
+    /**
+     * The index of the right option from a 0-based position, as datasets that store the answer as an
+     * integer do. A position that is also the text of another option ("2" among the options) is
+     * refused as ambiguous.
+     */
+    public static int positionAnswer(int position, List<String> options) {
+        String asText = String.valueOf(position);
+        for (int i = 0; i < options.size(); i++) {
+            if (options.get(i).strip().equals(asText) && i != position) {
+                throw new IllegalArgumentException("answer " + position + " is both the 0-based position of option "
+                        + (position >= 0 && position < options.size() ? String.valueOf((char) ('A' + position)) : "(none)")
+                        + " and the text of option " + (char) ('A' + i) + "; give the answer as a letter");
+            }
+        }
+        if (position < 0 || position >= options.size()) {
+            throw new IllegalArgumentException("answer " + position + " is not a 0-based position among " + options.size() + " options");
+        }
+        return position;
+    }
+
     private static String abbreviate(String s) {
         String one = s.replaceAll("\\s+", " ");
         return one.length() <= 60 ? one : one.substring(0, 57) + "...";

@@ -38,10 +38,10 @@ public final class UserJsonl {
         }
 
         public Mapping {
+            java.util.Objects.requireNonNull(kind, "kind");
             if (choice && kind != Kind.MATH) {
                 throw new IllegalArgumentException("multiple choice is graded as math, not " + kind.label());
             }
-            java.util.Objects.requireNonNull(kind, "kind");
             fields = Map.copyOf(fields);
             for (String k : fields.keySet()) {
                 if (!FIELDS.contains(k)) {
@@ -117,7 +117,7 @@ public final class UserJsonl {
 
     /**
      * A multiple-choice row: {@code choices} a list of option texts, {@code answer} the right one's
-     * letter or text. The options keep the user's order (their order may mean something, as in
+     * letter or text, or as a JSON integer its 0-based position (MMLU's layout). The options keep the user's order (their order may mean something, as in
      * "all of the above"), lettered A, B, C, ... under the prompt.
      */
     private static MultipleChoice.Question choiceQuestion(Records.Row row, Mapping m, String prompt) {
@@ -137,7 +137,9 @@ public final class UserJsonl {
             throw row.error("field '" + path + "' holds " + options.size() + " options; multiple choice needs 2 to " + MultipleChoice.MAX_OPTIONS);
         }
         String answer = text(row, m, "answer", true);
-        return MultipleChoice.lettered(prompt, options, MultipleChoice.answerIndex(answer, options));
+        JsonNode raw = node(row, m.path("answer"));
+        int right = raw.isIntegralNumber() ? MultipleChoice.positionAnswer(raw.asInt(), options) : MultipleChoice.answerIndex(answer, options);
+        return MultipleChoice.lettered(prompt, options, right);
     }
 
     private static CodeTests codeTests(Records.Row row, Mapping m) {

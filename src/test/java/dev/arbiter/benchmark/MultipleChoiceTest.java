@@ -68,6 +68,10 @@ class MultipleChoiceTest {
                 .hasMessageContaining("both the letter of option A and the text of option B");
         assertThatThrownBy(() -> MultipleChoice.answerIndex("E", OPTIONS)).hasMessageContaining("neither a letter A-D");
         assertThatThrownBy(() -> MultipleChoice.answerIndex("maybe", OPTIONS)).hasMessageContaining("nor the text of an option");
+        assertThat(MultipleChoice.positionAnswer(0, OPTIONS)).isZero();
+        assertThat(MultipleChoice.positionAnswer(3, List.of("2", "4", "6", "8"))).isEqualTo(3);
+        assertThatThrownBy(() -> MultipleChoice.positionAnswer(1, List.of("1", "2", "3"))).hasMessageContaining("give the answer as a letter");
+        assertThatThrownBy(() -> MultipleChoice.positionAnswer(4, OPTIONS)).hasMessageContaining("not a 0-based position among 4");
         assertThatThrownBy(() -> MultipleChoice.lettered("Q", List.of("x", "x"), 0)).hasMessageContaining("appears twice");
         assertThatThrownBy(() -> MultipleChoice.lettered("Q", List.of("x"), 0)).hasMessageContaining("2 to 26 options");
     }
@@ -78,6 +82,7 @@ class MultipleChoiceTest {
         Files.writeString(f, """
                 {"id": "q1", "q": "Which is prime?", "opts": ["4", "6", 7, "9"], "a": "C"}
                 {"id": "q2", "q": "Capital of France?", "opts": ["Lyon", "Paris"], "a": "Paris"}
+                {"id": "q3", "q": "Largest?", "opts": ["3", "5", "9"], "a": 2}
                 """);
         List<Problem> ps = UserJsonl.load(f, "jsonl:mc.jsonl",
                 UserJsonl.Mapping.of(UserKind.CHOICE, Map.of("prompt", "q", "choices", "opts", "answer", "a")));
@@ -86,6 +91,8 @@ class MultipleChoiceTest {
         assertThat(ps.get(0).kind()).isEqualTo(Kind.MATH);
         assertThat(ps.get(1).prompt()).isEqualTo("Capital of France?\n\nA) Lyon\nB) Paris");
         assertThat(ps.get(1).gold()).isEqualTo(new MathAnswer("B", null, List.of("A", "B")));
+        // an integer answer is a 0-based position, as MMLU stores it
+        assertThat(ps.get(2).gold()).isEqualTo(new MathAnswer("C", null, List.of("A", "B", "C")));
     }
 
     @Test
