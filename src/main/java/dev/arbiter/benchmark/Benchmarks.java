@@ -1,7 +1,6 @@
 package dev.arbiter.benchmark;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -128,12 +127,17 @@ public final class Benchmarks {
      * @throws IllegalArgumentException when a window is given for a file, or fields or a kind for a shipped benchmark
      */
     public Loaded loadNamed(String name, java.util.function.Supplier<Selection> selection, boolean windowGiven, Kind kind, List<String> fields) {
+        return loadNamed(name, selection, windowGiven, kind == null ? null : UserKind.of(kind), fields);
+    }
+
+    /** As {@link #loadNamed(String, java.util.function.Supplier, boolean, Kind, List)}, with multiple choice as a kind too. */
+    public Loaded loadNamed(String name, java.util.function.Supplier<Selection> selection, boolean windowGiven, UserKind kind, List<String> fields) {
         if (name.startsWith(JSONL_PREFIX)) {
             if (windowGiven) {
                 throw new IllegalArgumentException("--release/--from/--to apply to livecodebench only");
             }
             Path file = Path.of(name.substring(JSONL_PREFIX.length()));
-            return loadJsonl(file, new UserJsonl.Mapping(kind == null ? Kind.MATH : kind, UserJsonl.parsePairs(fields)));
+            return loadJsonl(file, UserJsonl.Mapping.of(kind == null ? UserKind.MATH : kind, UserJsonl.parsePairs(fields)));
         }
         if (!fields.isEmpty() || kind != null) {
             throw new IllegalArgumentException("--field and --kind apply to jsonl:PATH only");
@@ -149,8 +153,9 @@ public final class Benchmarks {
                 Loaded l = load(m, Selection.DEFAULT, false);
                 out.add(new Status(m.name(), m.title(), m.kind(), State.READY, l.problems().size(), l.origin(), l.location(), l.note()));
             } catch (DataMissing e) {
+                String note = m.unpinned() && !anyPinned(m) ? "unpinned until fetched once; " + e.getMessage() : e.getMessage();
                 out.add(new Status(m.name(), m.title(), m.kind(), e.downloadable ? State.DOWNLOADABLE : State.MISSING,
-                        null, null, null, e.getMessage()));
+                        null, null, null, note));
             } catch (BenchmarkException e) {
                 out.add(new Status(m.name(), m.title(), m.kind(), State.BROKEN, null, null, null, e.getMessage()));
             }
@@ -187,10 +192,54 @@ public final class Benchmarks {
             throw new BenchmarkException(m.name() + ": selected " + parsed.problems().size() + " problems but benchmarks/" + m.name()
                     + ".json expects " + plan.source.records());
         }
+        boolean pinned = false;
+        for (var e : plan.files.entrySet()) {
+            pinned |= pinAfterLoad(m, e.getKey(), e.getValue(), parsed.fileRecords().get(e.getKey()));
+        }
         Located first = plan.files.values().iterator().next();
         Origin origin = plan.files.values().stream().map(l -> l.origin).max(Comparator.naturalOrder()).orElseThrow();
-        return new Loaded(m.name(), m.title(), m.kind(), parsed.problems(), origin, first.path.getParent(),
-                note(m, plan.source, selection));
+        String note = note(m, plan.source, selection);
+        if (pinned && m.unpinned()) {
+            note = note.isEmpty() ? "pinned by its first fetch" : note + ", pinned by its first fetch";
+        }
+        return new Loaded(m.name(), m.title(), m.kind(), parsed.problems(), origin, first.path.getParent(), note);
+    }
+
+    /**
+     * Records the pin of a hub file the manifest does not byte-pin, once it has loaded whole, or checks
+     * the pin's record count; whether the file is pinned by its fetch.
+     */
+    private boolean pinAfterLoad(Manifest m, Manifest.DataFile f, Located l, Integer records) {
+        if (l.origin == Origin.DATA_DIR || f.hub() == null || f.hub().sha256() != null) {
+            return false;
+        }
+        Pin pin = l.pin;
+        if (pin != null && pin.records() != null) {
+            if (records != null && !pin.records().equals(records)) {
+                throw new BenchmarkException(l.path + ": holds " + records + " records but its pin " + Pin.pathFor(l.path) + " recorded "
+                        + pin.records() + " at its first fetch (delete the pin to accept this version)");
+            }
+            return true;
+        }
+        String sha;
+        try {
+            sha = pin != null ? pin.sha256() : l.expectedSha != null ? l.expectedSha : Sha256.of(l.path);
+        } catch (IOException e) {
+            throw new BenchmarkException(l.path + ": cannot read (" + e.getMessage() + ")");
+        }
+        new Pin(sha, records, hub.urlOf(f.hub()).toString(), pin != null ? pin.fetched()
+                : java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()).write(l.path);
+        return true;
+    }
+
+    private boolean anyPinned(Manifest m) {
+        return m.sources().stream().flatMap(s -> s.files().stream()).anyMatch(f -> {
+            try {
+                return f.hub() != null && Pin.read(cachePath(f.hub())).isPresent();
+            } catch (BenchmarkException unreadable) {
+                return true; // a pin is there, if damaged; loading it says what is wrong
+            }
+        });
     }
 
     private static String note(Manifest m, Manifest.Source source, Selection selection) {
@@ -276,13 +325,17 @@ public final class Benchmarks {
         if (config.dataDir() != null) {
             Path p = config.dataDir().resolve(f.path());
             if (Files.isRegularFile(p)) {
-                return Optional.of(new Located(Origin.DATA_DIR, p, f.sha256()));
+                return Optional.of(new Located(Origin.DATA_DIR, p, f.sha256(), null));
             }
         }
         if (f.hub() != null) {
             Path c = cachePath(f.hub());
             if (Files.isRegularFile(c)) {
-                return Optional.of(new Located(Origin.CACHE, c, expectedHubSha(f.hub(), c)));
+                if (f.hub().sha256() != null) {
+                    return Optional.of(new Located(Origin.CACHE, c, f.hub().sha256(), null));
+                }
+                Pin pin = Pin.read(c).orElse(null);
+                return Optional.of(new Located(Origin.CACHE, c, pin == null ? null : pin.sha256(), pin));
             }
         }
         return Optional.empty();
@@ -291,19 +344,6 @@ public final class Benchmarks {
     /** Hub files live under cache/hub/REPO/REVISION/PATH, apart from copies of pinned local layouts. */
     Path cachePath(Manifest.Hub h) {
         return config.cacheDir().resolve("hub").resolve(h.repo()).resolve(h.revision()).resolve(h.path()).normalize();
-    }
-
-    /** A pinned hub sha256, else the one recorded when the file was downloaded. */
-    private static String expectedHubSha(Manifest.Hub h, Path cached) {
-        if (h.sha256() != null) {
-            return h.sha256();
-        }
-        Path side = sidecar(cached);
-        try {
-            return Files.isRegularFile(side) ? Files.readString(side).strip() : null;
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private Located download(Manifest m, Manifest.DataFile f) {
@@ -317,16 +357,18 @@ public final class Benchmarks {
                 throw new BenchmarkException(hub.urlOf(f.hub()) + ": downloaded sha256 " + sha + " but benchmarks/" + m.name()
                         + ".json expects " + f.hub().sha256());
             }
-            Files.writeString(sidecar(dest), sha + "\n", StandardCharsets.UTF_8);
+            Pin pin = f.hub().sha256() == null ? Pin.read(dest).orElse(null) : null;
+            if (pin != null && !pin.sha256().equals(sha)) {
+                // the file was fetched before and has changed upstream since: refuse rather than score other data
+                Files.deleteIfExists(part);
+                throw new BenchmarkException(hub.urlOf(f.hub()) + ": downloaded sha256 " + sha + " but " + Pin.pathFor(dest) + " pins "
+                        + pin.describe() + "; the hub's file changed, delete the pin to accept the new version");
+            }
             Files.move(part, dest, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            return new Located(Origin.HUB, dest, sha);
+            return new Located(Origin.HUB, dest, sha, pin);
         } catch (IOException e) {
             throw new BenchmarkException("cannot store " + dest + ": " + e.getMessage());
         }
-    }
-
-    private static Path sidecar(Path file) {
-        return file.resolveSibling(file.getFileName() + ".sha256");
     }
 
     private static void verifySha(Manifest m, Manifest.DataFile f, Located l) {
@@ -340,12 +382,14 @@ public final class Benchmarks {
             throw new BenchmarkException(l.path + ": cannot read (" + e.getMessage() + ")");
         }
         if (!actual.equals(l.expectedSha)) {
-            throw new BenchmarkException(l.path + ": sha256 is " + actual + " but benchmarks/" + m.name() + ".json expects "
-                    + l.expectedSha + " (file corrupted, truncated or a different version)");
+            String by = l.pin != null ? "its pin " + Pin.pathFor(l.path) : "benchmarks/" + m.name() + ".json";
+            throw new BenchmarkException(l.path + ": sha256 is " + actual + " but " + by + " expects "
+                    + (l.pin != null ? l.pin.describe() : l.expectedSha) + " (file corrupted, truncated or a different version)");
         }
     }
 
-    private record Located(Origin origin, Path path, String expectedSha) {}
+    /** A file found or fetched, the sha256 it must have, and the pin that sha256 came from, if any. */
+    private record Located(Origin origin, Path path, String expectedSha, Pin pin) {}
 
     private record Plan(Manifest.Source source, Format format, Map<Manifest.DataFile, Located> files) {}
 

@@ -36,6 +36,8 @@ interface Format {
             case "livecodebench_public_window" -> LiveCodeBenchFormats.PUBLIC_WINDOW;
             case "sandboxfusion_livecodebench" -> LiveCodeBenchFormats.SANDBOXFUSION;
             case "sandboxfusion_code_contests" -> CodeContestsFormat.INSTANCE;
+            case "matharena" -> ChoiceFormats.MATHARENA;
+            case "gpqa_csv" -> ChoiceFormats.GPQA;
             default -> throw new IllegalStateException("manifest names unknown format '" + name + "'");
         };
     }

@@ -20,7 +20,14 @@ record Manifest(
         @JsonProperty("subset_of") String subsetOf,
         Subset subset,
         JsonNode selection,
-        List<Source> sources) {
+        List<Source> sources,
+        Choices choices) {
+
+    /** A manifest of a benchmark that is not multiple choice. */
+    Manifest(String name, String title, Kind kind, String description, String license, Integer records, String subsetOf,
+            Subset subset, JsonNode selection, List<Source> sources) {
+        this(name, title, kind, description, license, records, subsetOf, subset, selection, sources, null);
+    }
 
     Manifest {
         Objects.requireNonNull(name, "manifest name");
@@ -64,6 +71,22 @@ record Manifest(
             Objects.requireNonNull(path, "hub path");
             revision = revision == null ? "main" : revision;
         }
+    }
+
+    /**
+     * How a multiple-choice benchmark's options are laid out: shuffled per problem with this seed
+     * (see {@link MultipleChoice#shuffled}), so that the right option is not always first.
+     */
+    record Choices(@JsonProperty("shuffle_seed") String shuffleSeed) {
+        Choices {
+            Objects.requireNonNull(shuffleSeed, "choices shuffle_seed");
+        }
+    }
+
+    /** Whether no file of any source is byte-pinned by the manifest: such data is pinned by its first fetch. */
+    boolean unpinned() {
+        return !sources.isEmpty() && sources.stream().flatMap(s -> s.files().stream())
+                .noneMatch(f -> f.sha256() != null || (f.hub() != null && f.hub().sha256() != null));
     }
 
     /** A seeded, pinned sample of another benchmark. */

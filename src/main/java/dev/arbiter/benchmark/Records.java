@@ -72,6 +72,22 @@ final class Records {
         return rows;
     }
 
+    /** A table file by its extension: JSON Lines (.jsonl), CSV (.csv) or Parquet (.parquet). */
+    static List<Row> table(Path file) {
+        String name = file.getFileName().toString();
+        if (name.endsWith(".csv")) {
+            return csv(file);
+        }
+        if (name.endsWith(".parquet")) {
+            List<Row> rows = new ArrayList<>();
+            for (JsonNode n : ParquetRows.read(file)) {
+                rows.add(new Row(n, file + " [row " + (rows.size() + 1) + "]", rows.size()));
+            }
+            return rows;
+        }
+        return jsonLines(file);
+    }
+
     /** A JSON file holding one array of objects. */
     static List<Row> jsonArray(Path file) {
         JsonNode root = parse(utf8(file), file.toString());
@@ -85,6 +101,33 @@ final class Records {
                 throw new BenchmarkException(where + ": expected an object, found " + n.getNodeType());
             }
             rows.add(new Row(n, where, rows.size()));
+        }
+        return rows;
+    }
+
+    /**
+     * CSV with a header line (RFC 4180: quoted fields may hold commas, quotes and newlines), each
+     * row as an object of the header's names to text.
+     */
+    static List<Row> csv(Path file) {
+        String content = utf8(file);
+        com.fasterxml.jackson.dataformat.csv.CsvMapper mapper = new com.fasterxml.jackson.dataformat.csv.CsvMapper();
+        com.fasterxml.jackson.dataformat.csv.CsvSchema schema = com.fasterxml.jackson.dataformat.csv.CsvSchema.emptySchema()
+                .withHeader().withStrictHeaders(false);
+        List<Row> rows = new ArrayList<>();
+        try (com.fasterxml.jackson.databind.MappingIterator<java.util.Map<String, String>> it = mapper
+                .readerForMapOf(String.class).with(schema).readValues(content)) {
+            while (it.hasNextValue()) {
+                long line = it.getCurrentLocation() == null ? -1 : it.getCurrentLocation().getLineNr();
+                java.util.Map<String, String> values = it.nextValue();
+                com.fasterxml.jackson.databind.node.ObjectNode node = Json.mapper().createObjectNode();
+                values.forEach(node::put);
+                rows.add(new Row(node, file + " [row " + (rows.size() + 1) + (line > 0 ? ", near line " + line : "") + "]", rows.size()));
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = e instanceof JsonProcessingException j ? j.getOriginalMessage() : e.getMessage();
+            throw new BenchmarkException(file + ": not valid CSV after " + rows.size() + " rows ("
+                    + (why == null ? e.getClass().getSimpleName() : why.lines().findFirst().orElse("")) + ")");
         }
         return rows;
     }

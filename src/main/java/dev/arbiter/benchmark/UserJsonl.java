@@ -18,14 +18,30 @@ import java.util.Set;
  */
 public final class UserJsonl {
     public static final Set<String> FIELDS = Set.of(
-            "id", "prompt", "answer", "solution", "tests", "fn_name", "starter_code", "subject", "level", "difficulty", "contest_date");
+            "id", "prompt", "answer", "solution", "tests", "fn_name", "starter_code", "subject", "level", "difficulty", "contest_date",
+            "choices");
 
     private UserJsonl() {}
 
-    /** Our field name to the user's field path; unmapped fields are looked up under our own name. */
-    public record Mapping(Kind kind, Map<String, String> fields) {
+    /**
+     * Our field name to the user's field path; unmapped fields are looked up under our own name.
+     * {@code choice}: each row is multiple choice (prompt, choices, answer), graded as math.
+     */
+    public record Mapping(Kind kind, Map<String, String> fields, boolean choice) {
+        public Mapping(Kind kind, Map<String, String> fields) {
+            this(kind, fields, false);
+        }
+
+        /** The mapping for data of a user-level kind (math, code or choice). */
+        public static Mapping of(UserKind kind, Map<String, String> fields) {
+            return new Mapping(kind.kind(), fields, kind == UserKind.CHOICE);
+        }
+
         public Mapping {
             java.util.Objects.requireNonNull(kind, "kind");
+            if (choice && kind != Kind.MATH) {
+                throw new IllegalArgumentException("multiple choice is graded as math, not " + kind.label());
+            }
             fields = Map.copyOf(fields);
             for (String k : fields.keySet()) {
                 if (!FIELDS.contains(k)) {
@@ -64,7 +80,9 @@ public final class UserJsonl {
         String prompt = text(row, m, "prompt", true);
         Gold gold;
         try {
-            gold = switch (m.kind()) {
+            MultipleChoice.Question q = m.choice() ? choiceQuestion(row, m, prompt) : null;
+            prompt = q == null ? prompt : q.prompt();
+            gold = q != null ? q.gold() : switch (m.kind()) {
                 case MATH -> new MathAnswer(text(row, m, "answer", true), text(row, m, "solution", false));
                 case CODE -> codeTests(row, m);
             };
@@ -95,6 +113,33 @@ public final class UserJsonl {
         } catch (IllegalArgumentException e) {
             throw row.error(e.getMessage());
         }
+    }
+
+    /**
+     * A multiple-choice row: {@code choices} a list of option texts, {@code answer} the right one's
+     * letter or text, or as a JSON integer its 0-based position (MMLU's layout). The options keep the user's order (their order may mean something, as in
+     * "all of the above"), lettered A, B, C, ... under the prompt.
+     */
+    private static MultipleChoice.Question choiceQuestion(Records.Row row, Mapping m, String prompt) {
+        String path = m.path("choices");
+        JsonNode list = node(row, path);
+        if (list == null || !list.isArray()) {
+            throw row.error("field '" + path + "' (mapped to choices) should be a list of option texts");
+        }
+        List<String> options = new ArrayList<>();
+        for (JsonNode o : list) {
+            if (o.isContainerNode() || o.isNull()) {
+                throw row.error("field '" + path + "' should hold strings or numbers, found " + o.getNodeType());
+            }
+            options.add(o.isNumber() ? Records.numberText(o) : o.asText());
+        }
+        if (options.size() < 2 || options.size() > MultipleChoice.MAX_OPTIONS) {
+            throw row.error("field '" + path + "' holds " + options.size() + " options; multiple choice needs 2 to " + MultipleChoice.MAX_OPTIONS);
+        }
+        String answer = text(row, m, "answer", true);
+        JsonNode raw = node(row, m.path("answer"));
+        int right = raw.isIntegralNumber() ? MultipleChoice.positionAnswer(raw.asInt(), options) : MultipleChoice.answerIndex(answer, options);
+        return MultipleChoice.lettered(prompt, options, right);
     }
 
     private static CodeTests codeTests(Records.Row row, Mapping m) {

@@ -1,7 +1,7 @@
 package dev.arbiter.cli;
 
 import dev.arbiter.benchmark.Benchmarks;
-import dev.arbiter.benchmark.Kind;
+import dev.arbiter.benchmark.UserKind;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.SelectionOptions;
@@ -44,7 +44,7 @@ final class BenchmarksCommand extends CommandGroup {
 
         @Option(names = "--limit", paramLabel = "N") Integer limit;
         @CommandLine.Mixin SelectionOptions window;
-        @Option(names = "--kind", paramLabel = "math|code") Kind kind;
+        @Option(names = "--kind", paramLabel = "math|code|choice") UserKind kind;
         @Option(names = "--field", paramLabel = "OURS=THEIRS") List<String> fields = new ArrayList<>();
         @CommandLine.Mixin DataOptions data;
 

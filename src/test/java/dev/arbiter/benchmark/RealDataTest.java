@@ -13,6 +13,7 @@ import java.time.LocalDate;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -34,7 +35,16 @@ class RealDataTest {
 
     @Test
     void listFindsEveryShippedBenchmarkWithItsCount() {
+        // the newer entries' data is not in the shared folder: they are unpinned and not here
+        Set<String> elsewhere = Set.of("aime26", "hmmt_feb25", "hmmt_feb26", "brumo25", "gpqa_diamond", "livecodebench_v6");
         Map<String, Integer> counts = benchmarks.status().stream()
+                .peek(s -> {
+                    if (elsewhere.contains(s.name())) {
+                        assertThat(s.state()).as(s.name()).isIn(Benchmarks.State.MISSING, Benchmarks.State.DOWNLOADABLE);
+                        assertThat(s.note()).as(s.name()).startsWith("unpinned until fetched once");
+                    }
+                })
+                .filter(s -> !elsewhere.contains(s.name()))
                 .peek(s -> assertThat(s.state()).as(s.name() + ": " + s.note()).isEqualTo(Benchmarks.State.READY))
                 .collect(Collectors.toMap(Benchmarks.Status::name, Benchmarks.Status::records));
         assertThat(counts).containsExactlyInAnyOrderEntriesOf(Map.of(

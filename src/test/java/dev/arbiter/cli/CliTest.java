@@ -52,7 +52,7 @@ class CliTest {
     void listAsJsonGivesOneObjectPerBenchmark() throws IOException {
         Result r = run("benchmarks", "list", "--json", "--offline", "--data-dir", data());
         List<String> lines = r.out().lines().toList();
-        assertThat(lines).hasSize(9);
+        assertThat(lines).hasSize(15);
         JsonNode first = Json.mapper().readTree(lines.get(0));
         assertThat(first.get("name").asText()).isEqualTo("aime24");
         assertThat(first.get("state").asText()).isEqualTo("ready");

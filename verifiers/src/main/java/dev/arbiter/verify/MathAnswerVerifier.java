@@ -40,6 +40,10 @@ public final class MathAnswerVerifier implements Verifier {
             throw new IllegalArgumentException(check.id() + " has no math answer to check against");
         }
         MathConfig c = check.budget() == null ? config : config.withDeadline(check.budget());
+        if (!gold.choices().isEmpty()) {
+            // a multiple-choice gold names its own letters, so every path that grades it reads letters
+            c = c.withChoices(gold.choices());
+        }
         MathVerdict v = engine.verify(gold.answer(), check.response(), c);
         String answer = v.extractedPred().isEmpty() ? null : String.join(", ", v.extractedPred());
         return new Verdict(outcome(v, check.truncated()), answer, v.reason(), v, v.micros());

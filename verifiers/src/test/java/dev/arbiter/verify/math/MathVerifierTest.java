@@ -141,6 +141,25 @@ class MathVerifierTest {
     }
 
     @Test
+    void anAnswerNamingSeveralLettersIsNoChoice() {
+        MathConfig mc = MathConfig.defaults().withChoices(List.of("A", "B", "C", "D"));
+        for (String gold : List.of("A", "B")) {
+            for (String pred : List.of("The answer is A or B.", "Answer: (A) or (B)", "Answer: A, B", "A or B", "\\boxed{A, B}",
+                    "\\boxed{A \\text{ or } B}", "A) 3\nB) 4\nC) 5\nD) 6", "The options are (A) 3, (B) 4, (C) 5 and (D) 6.",
+                    "(A) (B) (C) (D)")) {
+                MathVerdict v = symja.get().verify(gold, pred, mc);
+                assertThat(v.equal()).as(gold + " vs " + pred + ": " + v.reason() + " " + v.extractedPred()).isFalse();
+            }
+        }
+        // a letter followed by prose, a restated option and a change of mind still choose one
+        assertThat(symja.get().verify("A", "The answer is A, because the field vanishes.", mc).equal()).isTrue();
+        assertThat(symja.get().verify("A", "The answer is A and a check confirms it.", mc).equal()).isTrue();
+        assertThat(symja.get().verify("B", "(A) fails the check.\nSo the final answer is (B).", mc).equal()).isTrue();
+        assertThat(symja.get().verify("B", "The answer is A. Wait, no: the answer is B", mc).equal()).isTrue();
+        assertThat(symja.get().verify("B", "The answer is\nB) 4", mc).equal()).isTrue();
+    }
+
+    @Test
     void aVerdictNamesWhatWasExtractedAndWhy() {
         MathVerdict v = symja.get().verify("\\frac{1}{2}", "so it is $\\boxed{0.5}$");
         assertThat(v.equal()).isTrue();
