@@ -88,6 +88,65 @@ final class HubClient {
         }
     }
 
+    /**
+     * GETs a hub API path (after {@code /api/}) as JSON, as {@code huggingface_hub} does for repo
+     * information; errors name the URL, the status and the hub's own message.
+     */
+    com.fasterxml.jackson.databind.JsonNode api(String path) {
+        URI url = URI.create(endpoint.toString().replaceAll("/+$", "") + "/api/" + path);
+        HttpRequest.Builder req = HttpRequest.newBuilder(url).timeout(Duration.ofMinutes(2)).GET();
+        if (token != null && !token.isBlank()) {
+            req.header("Authorization", "Bearer " + token);
+        }
+        HttpResponse<String> resp;
+        try {
+            resp = http.send(req.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+        } catch (ConnectException | UnknownHostException | HttpTimeoutException e) {
+            throw new BenchmarkException("cannot reach the Hugging Face hub at " + endpoint + " (" + e.getClass().getSimpleName()
+                    + "); set ARBITER_OFFLINE=1 (or --offline) to read what the cache holds");
+        } catch (IOException e) {
+            throw new BenchmarkException("hub request " + url + " failed: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BenchmarkException("hub request " + url + " interrupted");
+        }
+        int status = resp.statusCode();
+        if (status != 200) {
+            String why = switch (status) {
+                case 401, 403 -> "access denied; the dataset may be private or gated (set HF_TOKEN)";
+                case 404 -> "no such dataset or revision";
+                default -> "unexpected answer";
+            };
+            String theirs = hubMessage(resp.headers().firstValue("X-Error-Message").orElse(null), resp.body());
+            throw new BenchmarkException("hub request " + url + " answered HTTP " + status + ": " + why + (theirs == null ? "" : " (hub: " + theirs + ")"));
+        }
+        try {
+            return dev.arbiter.json.Json.mapper().readTree(resp.body());
+        } catch (IOException e) {
+            throw new BenchmarkException("hub request " + url + " answered something that is not JSON: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    /** The hub's reason: its error header, else the {@code error} field of a JSON body, else a short text body. */
+    private static String hubMessage(String header, String body) {
+        if (header != null && !header.isBlank()) {
+            return header.strip();
+        }
+        if (body == null || body.isBlank()) {
+            return null;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode n = dev.arbiter.json.Json.mapper().readTree(body);
+            if (n.path("error").isTextual()) {
+                return n.get("error").asText().strip();
+            }
+        } catch (IOException notJson) {
+            // a plain-text body is the message itself
+        }
+        String line = body.strip().lines().findFirst().orElse("");
+        return line.length() > 200 ? line.substring(0, 200) + "..." : line;
+    }
+
     private static String encode(String revision) {
         return URLEncoder.encode(revision, StandardCharsets.UTF_8);
     }
