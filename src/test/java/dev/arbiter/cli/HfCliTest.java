@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbiter.benchmark.FakeHub;
+import dev.arbiter.inference.FakeOpenAiServer;
 import dev.arbiter.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,6 +85,51 @@ class HfCliTest {
             assertThat(bad.code()).isNotZero();
             assertThat(bad.err()).contains("bad dataset name 'hf:sums': expected hf:ORG/NAME[@REVISION][:CONFIG][/SPLIT], got no ORG/")
                     .doesNotContain("Exception").doesNotContain("\tat ");
+        }
+    }
+
+    private static final Pattern SUM = Pattern.compile("What is (\\d+) \\+ (\\d+)\\?");
+
+    @Test
+    void evalRecordsTheResolvedCommitAndAFinishedRunReloadsItOfflineAfterTheHubMoves() throws Exception {
+        Path parquet = dir.resolve("test.parquet");
+        try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement st = c.createStatement()) {
+            st.execute("COPY (SELECT 'q' || i AS qid, 'What is ' || i || ' + ' || (i * 7) || '?' AS question, (8 * i)::VARCHAR AS answer"
+                    + " FROM range(3) r(i)) TO '" + parquet + "' (FORMAT parquet, COMPRESSION zstd)");
+        }
+        FakeOpenAiServer.Model adder = (prompt, seed) -> {
+            Matcher m = SUM.matcher(prompt);
+            long sum = m.find() ? Long.parseLong(m.group(1)) + Long.parseLong(m.group(2)) : -1;
+            return new FakeOpenAiServer.Reply("So the answer is \\boxed{" + sum + "}.", "stop");
+        };
+        Path report = dir.resolve("report");
+        String name = "hf:org/adds?id=qid&prompt=question";
+        String sha;
+        try (FakeHub hub = new FakeHub("tok"); FakeOpenAiServer s = new FakeOpenAiServer(adder)) {
+            sha = hub.commit("org/adds", "main", Map.of("data/test-00000-of-00001.parquet", Files.readAllBytes(parquet)));
+            Map<String, String> env = Map.of("HF_ENDPOINT", hub.endpoint().toString(), "ARBITER_CACHE", dir.resolve("cache").toString());
+            Result eval = arbiter(env, "eval", "--benchmark", name, "--endpoint", s.uri().toString(), "--model", "adder", "--n", "2",
+                    "--max-tokens", "64", "--store", dir.resolve("store.db").toString(), "--out", report.toString());
+            assertThat(eval.code()).as(eval.err()).isZero();
+            // main moves on: a finished run must still read the commit it ran on
+            hub.commit("org/adds", "main", Map.of("data/test-00000-of-00001.parquet", "not even parquet".getBytes(StandardCharsets.UTF_8)));
+        }
+        JsonNode summary = Json.mapper().readTree(report.resolve("summary.json").toFile());
+        String recorded = summary.at("/config/benchmarks/0/name").asText();
+        assertThat(recorded).isEqualTo("hf:org/adds@" + sha + "/test?id=qid&prompt=question");
+
+        // the hub is gone; the run's problems come back from the cache at the recorded commit
+        Path samples = dir.resolve("samples.jsonl");
+        Result export = arbiter(Map.of("ARBITER_CACHE", dir.resolve("cache").toString(), "ARBITER_OFFLINE", "1"),
+                "export", "--from-run", report.toString(), "--out", samples.toString());
+        assertThat(export.code()).as(export.err()).isZero();
+        List<String> lines = Files.readAllLines(samples);
+        assertThat(lines).hasSize(6);
+        for (String l : lines) {
+            JsonNode o = Json.mapper().readTree(l);
+            assertThat(o.get("benchmark").asText()).isEqualTo(recorded);
+            assertThat(o.get("prompt").asText()).containsPattern(SUM);
+            assertThat(o.get("outcome").asText()).isEqualTo("correct");
         }
     }
 }
