@@ -81,6 +81,20 @@ class HfCliTest {
             assertThat(offline.err()).contains("from cache ");
             assertThat(hub.requests()).isEqualTo(requests);
 
+            // grade by the recorded name, offline: the same problems, graded by the math verifier
+            Path gens = Files.write(dir.resolve("gens.jsonl"), List.of(
+                    "{\"problem_id\": \"q1\", \"completion\": \"1+1 is \\\\boxed{2}.\"}",
+                    "{\"problem_id\": \"q3\", \"completion\": \"3+3 is \\\\boxed{7}.\"}"));
+            Path verdicts = dir.resolve("verdicts.jsonl");
+            Result grade = arbiter(env, "grade", "--benchmark", p.get("benchmark").asText(), "--generations", gens.toString(),
+                    "--out", verdicts.toString(), "--offline");
+            assertThat(grade.code()).as(grade.err()).isZero();
+            List<String> v = Files.readAllLines(verdicts);
+            assertThat(v).hasSize(2);
+            assertThat(Json.mapper().readTree(v.get(0)).get("outcome").asText()).isEqualTo("correct");
+            assertThat(Json.mapper().readTree(v.get(1)).get("outcome").asText()).isEqualTo("wrong");
+            assertThat(hub.requests()).isEqualTo(requests);
+
             Result bad = arbiter(env, "benchmarks", "show", "hf:sums");
             assertThat(bad.code()).isNotZero();
             assertThat(bad.err()).contains("bad dataset name 'hf:sums': expected hf:ORG/NAME[@REVISION][:CONFIG][/SPLIT], got no ORG/")
