@@ -36,6 +36,8 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, byte[]> served = new ConcurrentHashMap<>();
     private final Set<String> gated = ConcurrentHashMap.newKeySet();
     private final String token;
+    private final AtomicInteger failures = new AtomicInteger();
+    private volatile int failureStatus = 503;
     public final AtomicInteger apiCalls = new AtomicInteger();
     public final AtomicInteger downloads = new AtomicInteger();
     public final List<String> requests = new CopyOnWriteArrayList<>();
@@ -70,6 +72,12 @@ public final class FakeHub implements AutoCloseable {
         served.put(path, bytes);
     }
 
+    /** The next {@code count} requests (API or download) answer {@code status}, as an overloaded hub does. */
+    public void failNext(int count, int status) {
+        failureStatus = status;
+        failures.set(count);
+    }
+
     public void gate(String repo) {
         gated.add(repo);
     }
@@ -83,8 +91,14 @@ public final class FakeHub implements AutoCloseable {
         try {
             String path = ex.getRequestURI().getRawPath();
             requests.add(path);
-            if (path.startsWith("/api/datasets/")) {
+            if (path.startsWith("/api/")) {
                 apiCalls.incrementAndGet();
+            }
+            if (failures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                send(ex, failureStatus, "{\"error\":\"The server is busy, please retry\"}");
+                return;
+            }
+            if (path.startsWith("/api/datasets/")) {
                 api(ex, path.substring("/api/datasets/".length()));
             } else if (path.startsWith("/datasets/")) {
                 resolve(ex, path.substring("/datasets/".length()));

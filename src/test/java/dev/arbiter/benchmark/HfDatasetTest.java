@@ -339,4 +339,36 @@ class HfDatasetTest {
         assertThatThrownBy(() -> open(false).loadHf("hf:math-org/tiny-math?kind=code", Kind.MATH, List.of()))
                 .hasMessageContaining("--kind math contradicts kind=code");
     }
+
+    @Test
+    void aHubThatFailsForAWhileIsAskedAgainAndOneThatKeepsFailingIsReportedWithItsMessage() throws Exception {
+        mathParquet();
+        hub.failNext(2, 503);
+        Benchmarks.Loaded l = open(false).loadHf("hf:math-org/tiny-math", null, List.of("id=uid", "prompt=problem"));
+        assertThat(l.problems()).hasSize(3);
+        assertThat(hub.apiCalls.get()).as("two 503s, then the listing").isEqualTo(3);
+
+        hub.failNext(FAILS_FOREVER, 500);
+        assertThatThrownBy(() -> open(false).loadHf("hf:math-org/tiny-math/train", null, List.of("id=uid", "prompt=problem")))
+                .isInstanceOf(BenchmarkException.class)
+                .hasMessageContaining("answered HTTP 500: the hub failed 3 tries (hub: The server is busy, please retry)");
+        assertThat(dir.resolve("cache/hf/datasets/math-org/tiny-math/files")).isDirectory();
+    }
+
+    @Test
+    void aDownloadThatFailsForAWhileIsTriedAgain() throws Exception {
+        mathParquet();
+        Benchmarks b = open(false);
+        HfSpec spec = HfSpec.parse("hf:math-org/tiny-math");
+        hub.requests.clear();
+        // the listing succeeds, then the resolve URL answers 502 twice
+        HfDatasets.Listing listing = new HfDatasets(new DataConfig(null, dir.resolve("cache"), false, hub.endpoint(), null),
+                new HubClient(hub.endpoint(), null)).listing(spec);
+        assertThat(listing.files()).hasSize(3);
+        hub.failNext(2, 502);
+        assertThat(b.loadHf("hf:math-org/tiny-math@" + listing.commit(), null, List.of("id=uid", "prompt=problem")).problems()).hasSize(3);
+        assertThat(hub.requests).filteredOn(r -> r.contains("/resolve/")).hasSize(3);
+    }
+
+    private static final int FAILS_FOREVER = 1000;
 }
