@@ -56,34 +56,37 @@ final class HfDatasets {
     record Listing(String commit, List<HubFile> files) {}
 
     /** A data file placed in a config and split by its path. */
-    private record Placed(String config, String split, String format, HubFile file) {}
+    record Placed(String config, String split, String format, HubFile file) {}
 
     Benchmarks.Loaded load(HfSpec spec, UserJsonl.Mapping mapping) {
         Listing listing = listing(spec);
-        Map<String, Map<String, List<Placed>>> layout = layout(listing);
         String where = HfSpec.PREFIX + spec.repo() + "@" + listing.commit();
+        Path filesDir = repoDir(spec).resolve("files").resolve(listing.commit());
+        boolean[] downloaded = {false};
+        Map<String, Map<String, List<Placed>>> layout = null;
+        String defaultConfig = null;
+        HubFile readme = listing.files().stream().filter(f -> f.path().equals("README.md")).findFirst().orElse(null);
+        if (readme != null) {
+            DatasetCard.Configs declared = DatasetCard.configs(fetch(spec, listing, readme, filesDir, where, downloaded), listing, where);
+            if (declared != null) {
+                layout = declared.layout();
+                defaultConfig = declared.defaultConfig();
+            }
+        }
+        if (layout == null) {
+            layout = layout(listing);
+        }
         if (layout.isEmpty()) {
             throw new BenchmarkException(where + ": holds no parquet, jsonl or json data files; files: " + names(listing.files()));
         }
-        String cfg = chooseConfig(spec, layout, where);
+        String cfg = chooseConfig(spec, layout, defaultConfig, where);
         Map<String, List<Placed>> splits = layout.get(cfg);
         String split = chooseSplit(spec, cfg, splits, where);
         List<Placed> placed = oneFormat(splits.get(split));
 
-        Path filesDir = repoDir(spec).resolve("files").resolve(listing.commit());
-        boolean downloaded = false;
         List<Path> local = new ArrayList<>();
         for (Placed p : placed) {
-            Path path = safeResolve(filesDir, p.file().path(), where);
-            if (!cachedAndVerified(spec, listing, p.file(), path)) {
-                if (config.offline()) {
-                    throw new Benchmarks.DataMissing(where + ": " + p.file().path() + " is not in the cache " + filesDir
-                            + "; offline, so it cannot be downloaded", false);
-                }
-                download(spec, listing, p.file(), path);
-                downloaded = true;
-            }
-            local.add(path);
+            local.add(fetch(spec, listing, p.file(), filesDir, where, downloaded));
         }
 
         List<Records.Row> rows = new ArrayList<>();
@@ -95,14 +98,28 @@ final class HfDatasets {
         if (rows.isEmpty()) {
             throw new BenchmarkException(where + ": the files of " + label(cfg, split) + " hold no records");
         }
-        HfSpec canonical = spec.resolved(listing.commit(), cfg.equals("default") && layout.size() == 1 ? null : cfg, split,
+        HfSpec canonical = spec.resolved(listing.commit(), layout.size() == 1 ? null : cfg, split,
                 mapping.fields(), mapping.kind());
         String name = canonical.name();
         List<Problem> problems = UserJsonl.problems(rows, name, mapping);
         return new Benchmarks.Loaded(name, spec.repo() + " " + label(cfg, split), mapping.kind(), problems,
-                downloaded ? Benchmarks.Origin.HUB : Benchmarks.Origin.CACHE, filesDir,
+                downloaded[0] ? Benchmarks.Origin.HUB : Benchmarks.Origin.CACHE, filesDir,
                 "commit " + listing.commit().substring(0, 12) + ", " + placed.size() + " " + placed.get(0).format() + " file"
                         + (placed.size() == 1 ? "" : "s"));
+    }
+
+    /** The file from the cache if it verifies, else downloaded (not offline); sets {@code downloaded[0]} when it was. */
+    private Path fetch(HfSpec spec, Listing listing, HubFile f, Path filesDir, String where, boolean[] downloaded) {
+        Path path = safeResolve(filesDir, f.path(), where);
+        if (!cachedAndVerified(spec, listing, f, path)) {
+            if (config.offline()) {
+                throw new Benchmarks.DataMissing(where + ": " + f.path() + " is not in the cache " + filesDir
+                        + "; offline, so it cannot be downloaded", false);
+            }
+            download(spec, listing, f, path);
+            downloaded[0] = true;
+        }
+        return path;
     }
 
     private static String label(String cfg, String split) {
@@ -249,7 +266,7 @@ final class HfDatasets {
         return out;
     }
 
-    private static String format(String path) {
+    static String format(String path) {
         String lower = path.toLowerCase(Locale.ROOT);
         for (String ext : FORMATS) {
             if (lower.endsWith("." + ext)) {
@@ -268,7 +285,7 @@ final class HfDatasets {
         return false;
     }
 
-    private static String chooseConfig(HfSpec spec, Map<String, Map<String, List<Placed>>> layout, String where) {
+    private static String chooseConfig(HfSpec spec, Map<String, Map<String, List<Placed>>> layout, String declaredDefault, String where) {
         if (spec.config() != null) {
             if (!layout.containsKey(spec.config())) {
                 throw new BenchmarkException(where + ": no config '" + spec.config() + "'; configs: " + String.join(", ", layout.keySet()));
@@ -277,6 +294,9 @@ final class HfDatasets {
         }
         if (layout.size() == 1) {
             return layout.keySet().iterator().next();
+        }
+        if (declaredDefault != null && layout.containsKey(declaredDefault)) {
+            return declaredDefault;
         }
         if (layout.containsKey("default")) {
             return "default";

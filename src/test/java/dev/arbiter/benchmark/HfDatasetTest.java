@@ -88,7 +88,8 @@ class HfDatasetTest {
         assertThat(l.origin()).isEqualTo(Benchmarks.Origin.HUB);
         assertThat(l.note()).contains("commit " + sha.substring(0, 12)).contains("1 parquet file");
         assertThat(hub.apiCalls.get()).isEqualTo(1);
-        assertThat(hub.downloads.get()).as("only the chosen split's file").isEqualTo(1);
+        assertThat(hub.requests).as("the card, then only the chosen split's file").filteredOn(r -> r.startsWith("/cdn/"))
+                .containsExactly("/cdn/math-org/tiny-math/" + sha + "/README.md", "/cdn/math-org/tiny-math/" + sha + "/data/test-00000-of-00001.parquet");
         assertThat(dir.resolve("cache/hf/datasets/math-org/tiny-math/files/" + sha + "/data/test-00000-of-00001.parquet")).exists();
 
         Benchmarks.Loaded train = open(false).loadHf("hf:math-org/tiny-math/train", null, List.of("id=uid", "prompt=problem"));
@@ -361,14 +362,79 @@ class HfDatasetTest {
         Benchmarks b = open(false);
         HfSpec spec = HfSpec.parse("hf:math-org/tiny-math");
         hub.requests.clear();
-        // the listing succeeds, then the resolve URL answers 502 twice
+        // the listing succeeds, then the hub answers 502 twice
         HfDatasets.Listing listing = new HfDatasets(new DataConfig(null, dir.resolve("cache"), false, hub.endpoint(), null),
                 new HubClient(hub.endpoint(), null)).listing(spec);
         assertThat(listing.files()).hasSize(3);
         hub.failNext(2, 502);
         assertThat(b.loadHf("hf:math-org/tiny-math@" + listing.commit(), null, List.of("id=uid", "prompt=problem")).problems()).hasSize(3);
-        assertThat(hub.requests).filteredOn(r -> r.contains("/resolve/")).hasSize(3);
+        String resolve = "/datasets/math-org/tiny-math/resolve/" + listing.commit() + "/";
+        assertThat(hub.requests).as("the first file fetched (the card) answered 502 twice, then came")
+                .filteredOn(r -> r.contains("/resolve/"))
+                .containsExactly(resolve + "README.md", resolve + "README.md", resolve + "README.md", resolve + "data/test-00000-of-00001.parquet");
     }
 
     private static final int FAILS_FOREVER = 1000;
+
+    @Test
+    void configsTheCardDeclaresComeBeforeFileNameConventions() throws Exception {
+        String card = """
+                ---
+                license: cc-by-4.0
+                configs:
+                - config_name: aime
+                  data_files:
+                  - split: test
+                    path: problems/aime_2026.jsonl
+                - config_name: hmmt
+                  default: true
+                  data_files:
+                  - split: test
+                    path: "problems/hmmt/*.parquet"
+                  - split: train
+                    path: ["old/**/*.jsonl"]
+                - config_name: lone
+                  data_files: problems/aime_2026.jsonl
+                ---
+                # Competition problems
+                """;
+        String sha = hub.commit("org/card", "main", Map.of(
+                "README.md", utf8(card),
+                "problems/aime_2026.jsonl", utf8("{\"prompt\": \"aime\", \"answer\": \"1\"}\n"),
+                "problems/hmmt/part1.parquet", parquet("SELECT 'hmmt a' AS prompt, '2' AS answer", "snappy"),
+                "problems/hmmt/part2.parquet", parquet("SELECT 'hmmt b' AS prompt, '3' AS answer", "snappy"),
+                "old/2024/feb/hmmt.jsonl", utf8("{\"prompt\": \"old\", \"answer\": \"4\"}\n"),
+                "old/notes.csv", utf8("a,b\n")));
+
+        Benchmarks.Loaded byDefault = open(false).loadHf("hf:org/card", null, List.of());
+        assertThat(byDefault.problems()).extracting(Problem::prompt).containsExactly("hmmt a", "hmmt b");
+        assertThat(byDefault.name()).isEqualTo("hf:org/card@" + sha + ":hmmt/test");
+        assertThat(open(false).loadHf("hf:org/card:hmmt/train", null, List.of()).problems()).extracting(Problem::prompt).containsExactly("old");
+        assertThat(open(false).loadHf("hf:org/card:aime", null, List.of()).problems()).extracting(Problem::prompt).containsExactly("aime");
+        // a bare pattern is the train split, the only one
+        assertThat(open(false).loadHf("hf:org/card:lone", null, List.of()).name()).endsWith(":lone/train");
+        assertThatThrownBy(() -> open(false).loadHf("hf:org/card:easy", null, List.of()))
+                .hasMessageContaining("no config 'easy'; configs: aime, hmmt, lone");
+    }
+
+    @Test
+    void cardPatternsMatchAsTheHubsGlobsDo() {
+        assertThat(DatasetCard.glob("data/test-*").matcher("data/test-00000-of-00001.parquet").matches()).isTrue();
+        assertThat(DatasetCard.glob("data/test-*").matcher("data/sub/test-0.parquet").matches()).isFalse();
+        assertThat(DatasetCard.glob("data/**/*.parquet").matcher("data/a/b/x.parquet").matches()).isTrue();
+        assertThat(DatasetCard.glob("data/**/*.parquet").matcher("data/x.parquet").matches()).isTrue();
+        assertThat(DatasetCard.glob("./a?.jsonl").matcher("a1.jsonl").matches()).isTrue();
+        assertThat(DatasetCard.glob("a.jsonl").matcher("aXjsonl").matches()).as("a dot is a dot").isFalse();
+    }
+
+    @Test
+    void aCardWithoutConfigsLeavesTheConventionsInCharge() throws Exception {
+        hub.commit("org/plain-card", "main", Map.of("README.md", utf8("---\nlicense: mit\ntags: [math]\n---\n# x\n"),
+                "test.jsonl", utf8("{\"prompt\": \"p\", \"answer\": \"1\"}\n")));
+        assertThat(open(false).loadHf("hf:org/plain-card", null, List.of()).name()).endsWith("/test");
+        hub.commit("org/bad-card", "main", Map.of("README.md", utf8("---\nconfigs: [unclosed\n---\n"),
+                "test.jsonl", utf8("{\"prompt\": \"p\", \"answer\": \"1\"}\n")));
+        assertThatThrownBy(() -> open(false).loadHf("hf:org/bad-card", null, List.of()))
+                .hasMessageContaining("README.md's front matter is not valid YAML");
+    }
 }
