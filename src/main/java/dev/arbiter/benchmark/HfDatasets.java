@@ -40,6 +40,8 @@ final class HfDatasets {
     /** A file name that says nothing but its place in a sequence: {@code 0000}, {@code part-3}, {@code data-00000-of-00001}. */
     private static final Pattern SHARD_ONLY = Pattern.compile("(?i)(part|shard|chunk|data|file)?[-_.]?\\d*(-\\d+-of-\\d+)?");
     private static final List<String> FORMATS = List.of("parquet", "jsonl", "json");
+    /** In temporary files' names, so two processes fetching the same file do not write into one. */
+    private static final long PID = ProcessHandle.current().pid();
 
     private final DataConfig config;
     private final HubClient hub;
@@ -223,7 +225,7 @@ final class HfDatasets {
     private static void write(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Path tmp = file.resolveSibling(file.getFileName() + "." + PID + ".tmp");
             Files.writeString(tmp, text, StandardCharsets.UTF_8);
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } catch (IOException e) {
@@ -388,7 +390,7 @@ final class HfDatasets {
     }
 
     private void download(HfSpec spec, Listing listing, HubFile f, Path dest) {
-        Path part = dest.resolveSibling(dest.getFileName() + ".part");
+        Path part = dest.resolveSibling(dest.getFileName() + "." + PID + ".part");
         Manifest.Hub where = new Manifest.Hub(spec.repo(), listing.commit(), f.path(), f.sha256());
         hub.download(where, part);
         try {
