@@ -23,11 +23,13 @@ public final class Benchmarks {
     private final Catalog catalog;
     private final DataConfig config;
     private final HubClient hub;
+    private final HfDatasets hf;
 
     public Benchmarks(DataConfig config) {
         this.catalog = Catalog.load();
         this.config = config;
         this.hub = new HubClient(config.hubEndpoint(), config.hubToken());
+        this.hf = new HfDatasets(config, hub);
     }
 
     /**
@@ -95,9 +97,36 @@ public final class Benchmarks {
         BROKEN
     }
 
-    /** Loads a shipped benchmark, downloading into the cache when it is nowhere local. */
+    /**
+     * Loads a shipped benchmark, downloading into the cache when it is nowhere local, or a Hugging Face
+     * dataset named {@code hf:...} with the mapping and kind its name carries (a run records that name).
+     */
     public Loaded load(String name, Selection selection) {
+        if (HfSpec.names(name)) { // a window is LiveCodeBench's, as for a user's file
+            return loadHf(name, null, List.of());
+        }
         return load(catalog.get(name), selection, true);
+    }
+
+    /**
+     * Loads a Hugging Face dataset, {@code hf:ORG/NAME[@REVISION][:CONFIG][/SPLIT]}, through the field
+     * pairs ({@code ours=theirs}) and kind (math when null) on top of those its name carries. The loaded
+     * name is canonical: the revision resolved to a commit, the config and split chosen, the mapping.
+     */
+    public Loaded loadHf(String name, Kind kind, List<String> fields) {
+        HfSpec spec = HfSpec.parse(name);
+        Map<String, String> merged = new LinkedHashMap<>(spec.fields());
+        UserJsonl.parsePairs(fields).forEach((ours, theirs) -> {
+            String before = merged.put(ours, theirs);
+            if (before != null && !before.equals(theirs)) {
+                throw new BenchmarkException("--field " + ours + "=" + theirs + " contradicts " + ours + "=" + before + " in " + name);
+            }
+        });
+        if (kind != null && spec.kind() != null && kind != spec.kind()) {
+            throw new BenchmarkException("--kind " + kind.label() + " contradicts kind=" + spec.kind().label() + " in " + name);
+        }
+        Kind k = kind != null ? kind : spec.kind() != null ? spec.kind() : Kind.MATH;
+        return hf.load(spec, new UserJsonl.Mapping(k, merged));
     }
 
     /** Loads a user's JSONL file through a field mapping. */
@@ -122,7 +151,8 @@ public final class Benchmarks {
 
     /**
      * Loads what {@code name} names: a shipped benchmark in the selection (asked for only then), or
-     * {@link #JSONL_PREFIX}PATH read through the field pairs ({@code ours=theirs}) as {@code kind} (math when null).
+     * {@link #JSONL_PREFIX}PATH or a Hugging Face dataset ({@code hf:ORG/NAME...}) read through the field
+     * pairs ({@code ours=theirs}) as {@code kind} (math when null).
      *
      * @throws IllegalArgumentException when a window is given for a file, or fields or a kind for a shipped benchmark
      */
@@ -139,8 +169,14 @@ public final class Benchmarks {
             Path file = Path.of(name.substring(JSONL_PREFIX.length()));
             return loadJsonl(file, UserJsonl.Mapping.of(kind == null ? UserKind.MATH : kind, UserJsonl.parsePairs(fields)));
         }
+        if (HfSpec.names(name)) {
+            if (windowGiven) {
+                throw new IllegalArgumentException("--release/--from/--to apply to livecodebench only");
+            }
+            return loadHf(name, kind, fields);
+        }
         if (!fields.isEmpty() || kind != null) {
-            throw new IllegalArgumentException("--field and --kind apply to jsonl:PATH only");
+            throw new IllegalArgumentException("--field and --kind apply to jsonl:PATH and hf:ORG/NAME only");
         }
         return load(name, selection.get());
     }

@@ -60,6 +60,11 @@ public final class UserJsonl {
         if (rows.isEmpty()) {
             throw new BenchmarkException(file + ": holds no records");
         }
+        return problems(rows, benchmark, mapping);
+    }
+
+    /** Problems from rows of any source (JSON Lines, Parquet) through the mapping; ids must be unique. */
+    static List<Problem> problems(List<Records.Row> rows, String benchmark, Mapping mapping) {
         List<Problem> problems = new ArrayList<>(rows.size());
         Set<String> ids = new HashSet<>();
         for (Records.Row row : rows) {

@@ -39,7 +39,7 @@ final class BenchmarksCommand extends CommandGroup {
 
     @Command(name = "show", mixinStandardHelpOptions = true)
     static final class Show extends CommandBase {
-        @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark name, or jsonl:PATH.")
+        @Parameters(index = "0", paramLabel = "NAME", description = "Benchmark name, jsonl:PATH or hf:ORG/NAME.")
         String name;
 
         @Option(names = "--limit", paramLabel = "N") Integer limit;
