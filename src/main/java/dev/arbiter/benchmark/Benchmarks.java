@@ -113,7 +113,7 @@ public final class Benchmarks {
      * pairs ({@code ours=theirs}) and kind (math when null) on top of those its name carries. The loaded
      * name is canonical: the revision resolved to a commit, the config and split chosen, the mapping.
      */
-    public Loaded loadHf(String name, Kind kind, List<String> fields) {
+    public Loaded loadHf(String name, UserKind kind, List<String> fields) {
         HfSpec spec = HfSpec.parse(name);
         Map<String, String> merged = new LinkedHashMap<>(spec.fields());
         UserJsonl.parsePairs(fields).forEach((ours, theirs) -> {
@@ -125,8 +125,8 @@ public final class Benchmarks {
         if (kind != null && spec.kind() != null && kind != spec.kind()) {
             throw new BenchmarkException("--kind " + kind.label() + " contradicts kind=" + spec.kind().label() + " in " + name);
         }
-        Kind k = kind != null ? kind : spec.kind() != null ? spec.kind() : Kind.MATH;
-        return hf.load(spec, new UserJsonl.Mapping(k, merged));
+        UserKind k = kind != null ? kind : spec.kind() != null ? spec.kind() : UserKind.MATH;
+        return hf.load(spec, UserJsonl.Mapping.of(k, merged));
     }
 
     /** Loads a user's JSONL file through a field mapping. */
@@ -152,15 +152,10 @@ public final class Benchmarks {
     /**
      * Loads what {@code name} names: a shipped benchmark in the selection (asked for only then), or
      * {@link #JSONL_PREFIX}PATH or a Hugging Face dataset ({@code hf:ORG/NAME...}) read through the field
-     * pairs ({@code ours=theirs}) as {@code kind} (math when null).
+     * pairs ({@code ours=theirs}) as {@code kind}: math, code or multiple choice (math when null).
      *
      * @throws IllegalArgumentException when a window is given for a file, or fields or a kind for a shipped benchmark
      */
-    public Loaded loadNamed(String name, java.util.function.Supplier<Selection> selection, boolean windowGiven, Kind kind, List<String> fields) {
-        return loadNamed(name, selection, windowGiven, kind == null ? null : UserKind.of(kind), fields);
-    }
-
-    /** As {@link #loadNamed(String, java.util.function.Supplier, boolean, Kind, List)}, with multiple choice as a kind too. */
     public Loaded loadNamed(String name, java.util.function.Supplier<Selection> selection, boolean windowGiven, UserKind kind, List<String> fields) {
         if (name.startsWith(JSONL_PREFIX)) {
             if (windowGiven) {

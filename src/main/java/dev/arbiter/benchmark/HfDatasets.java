@@ -101,7 +101,7 @@ final class HfDatasets {
             throw new BenchmarkException(where + ": the files of " + label(cfg, split) + " hold no records");
         }
         HfSpec canonical = spec.resolved(listing.commit(), layout.size() == 1 ? null : cfg, split,
-                mapping.fields(), mapping.kind());
+                mapping.fields(), mapping.choice() ? UserKind.CHOICE : UserKind.of(mapping.kind()));
         String name = canonical.name();
         List<Problem> problems = UserJsonl.problems(rows, name, mapping);
         return new Benchmarks.Loaded(name, spec.repo() + " " + label(cfg, split), mapping.kind(), problems,

@@ -12,7 +12,7 @@ import java.util.regex.Pattern;
 
 /**
  * A Hugging Face dataset named as a benchmark: {@code hf:ORG/NAME[@REVISION][:CONFIG][/SPLIT]},
- * optionally followed by {@code ?ours=theirs&...&kind=math|code}, the field mapping and kind that
+ * optionally followed by {@code ?ours=theirs&...&kind=math|code|choice}, the field mapping and kind that
  * {@code --field} and {@code --kind} give. A run records the canonical form (the revision resolved to a
  * commit, the config and split chosen, the mapping), so the same name reads the same problems again.
  *
@@ -22,7 +22,7 @@ import java.util.regex.Pattern;
  * @param fields our field name to the dataset's column (a dotted path for nested ones)
  * @param kind null when not given
  */
-public record HfSpec(String repo, String revision, String config, String split, Map<String, String> fields, Kind kind) {
+public record HfSpec(String repo, String revision, String config, String split, Map<String, String> fields, UserKind kind) {
     public static final String PREFIX = "hf:";
     static final String GRAMMAR = "hf:ORG/NAME[@REVISION][:CONFIG][/SPLIT]";
 
@@ -57,7 +57,7 @@ public record HfSpec(String repo, String revision, String config, String split, 
             throw new BenchmarkException("bad dataset name '" + name + "': expected " + GRAMMAR + why(body));
         }
         Map<String, String> fields = new LinkedHashMap<>();
-        Kind kind = null;
+        UserKind kind = null;
         if (query != null && !query.isEmpty()) {
             for (String pair : query.split("&")) {
                 int eq = pair.indexOf('=');
@@ -76,8 +76,8 @@ public record HfSpec(String repo, String revision, String config, String split, 
         return new HfSpec(m.group(1), m.group(2), m.group(3), m.group(4), fields, kind);
     }
 
-    private static Kind kindOf(String v, String name) {
-        for (Kind k : Kind.values()) {
+    private static UserKind kindOf(String v, String name) {
+        for (UserKind k : UserKind.values()) {
             if (k.label().equals(v.toLowerCase(Locale.ROOT))) {
                 return k;
             }
@@ -112,7 +112,7 @@ public record HfSpec(String repo, String revision, String config, String split, 
     }
 
     /** The same dataset at {@code commit}, with the config and split chosen there and the mapping in effect. */
-    HfSpec resolved(String commit, String config, String split, Map<String, String> fields, Kind kind) {
+    HfSpec resolved(String commit, String config, String split, Map<String, String> fields, UserKind kind) {
         return new HfSpec(repo, commit, config, split, fields, kind);
     }
 
@@ -130,7 +130,7 @@ public record HfSpec(String repo, String revision, String config, String split, 
         }
         StringBuilder query = new StringBuilder();
         new TreeMap<>(fields).forEach((k, v) -> query.append(query.isEmpty() ? "" : "&").append(encode(k)).append('=').append(encode(v)));
-        if (kind != null && kind != Kind.MATH) {
+        if (kind != null && kind != UserKind.MATH) {
             query.append(query.isEmpty() ? "" : "&").append("kind=").append(kind.label());
         }
         return query.isEmpty() ? sb.toString() : sb.append('?').append(query).toString();

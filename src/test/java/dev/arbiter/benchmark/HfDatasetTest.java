@@ -193,7 +193,7 @@ class HfDatasetTest {
     @Test
     void aConfigAndSplitPickTheirFilesAndCodeTestsMapThrough() {
         codeJsonl();
-        Benchmarks.Loaded hard = open(false).loadNamed("hf:code-org/tiny-code:hard", () -> Selection.DEFAULT, false, Kind.CODE,
+        Benchmarks.Loaded hard = open(false).loadNamed("hf:code-org/tiny-code:hard", () -> Selection.DEFAULT, false, UserKind.CODE,
                 List.of("id=task", "prompt=question", "tests=cases"));
 
         assertThat(hard.kind()).isEqualTo(Kind.CODE);
@@ -205,7 +205,7 @@ class HfDatasetTest {
         assertThat(tests.tests()).extracting(TestCase::output).containsExactly("6\n", "20\n");
         assertThat(hard.name()).endsWith(":hard/test?id=task&prompt=question&tests=cases&kind=code");
 
-        Benchmarks.Loaded validation = open(false).loadHf("hf:code-org/tiny-code:hard/validation", Kind.CODE,
+        Benchmarks.Loaded validation = open(false).loadHf("hf:code-org/tiny-code:hard/validation", UserKind.CODE,
                 List.of("id=task", "prompt=question", "tests=cases"));
         assertThat(validation.problems()).extracting(Problem::id).containsExactly("h0");
 
@@ -216,12 +216,12 @@ class HfDatasetTest {
     @Test
     void ambiguityAndMissesListWhatTheDatasetHas() {
         codeJsonl();
-        assertThatThrownBy(() -> open(false).loadHf("hf:code-org/tiny-code", Kind.CODE, List.of()))
+        assertThatThrownBy(() -> open(false).loadHf("hf:code-org/tiny-code", UserKind.CODE, List.of()))
                 .isInstanceOf(BenchmarkException.class)
                 .hasMessageContaining("several configs (easy, hard); name one, e.g. hf:code-org/tiny-code:easy");
-        assertThatThrownBy(() -> open(false).loadHf("hf:code-org/tiny-code:medium", Kind.CODE, List.of()))
+        assertThatThrownBy(() -> open(false).loadHf("hf:code-org/tiny-code:medium", UserKind.CODE, List.of()))
                 .hasMessageContaining("no config 'medium'; configs: easy, hard");
-        assertThatThrownBy(() -> open(false).loadHf("hf:code-org/tiny-code:easy/validation", Kind.CODE, List.of()))
+        assertThatThrownBy(() -> open(false).loadHf("hf:code-org/tiny-code:easy/validation", UserKind.CODE, List.of()))
                 .hasMessageContaining("config easy has no split 'validation'; splits: test, train")
                 .hasMessageContaining("easy/test.jsonl, easy/train.jsonl");
         hub.commit("code-org/no-test", "main", Map.of("train.jsonl", utf8("{}\n"), "validation.jsonl", utf8("{}\n")));
@@ -281,7 +281,7 @@ class HfDatasetTest {
         }
         // the same for a JSON Lines file, whose sha256 was recorded at download
         codeJsonl();
-        Benchmarks.Loaded code = open(false).loadHf("hf:code-org/tiny-code:easy", Kind.CODE, List.of("prompt=question", "tests=cases"));
+        Benchmarks.Loaded code = open(false).loadHf("hf:code-org/tiny-code:easy", UserKind.CODE, List.of("prompt=question", "tests=cases"));
         Path jsonl = code.location().resolve("easy/test.jsonl");
         Files.writeString(jsonl, Files.readString(jsonl).replace("3\\n", "4\\n"));
         assertThatThrownBy(() -> open(true).load(code.name(), Selection.DEFAULT)).hasMessageContaining("cached file changed or corrupted");
@@ -335,11 +335,11 @@ class HfDatasetTest {
     @Test
     void aWindowIsLiveCodeBenchsAndFieldsMustAgreeWithTheName() throws Exception {
         mathParquet();
-        assertThatThrownBy(() -> open(false).loadNamed("hf:math-org/tiny-math", () -> Selection.DEFAULT, true, null, List.of()))
+        assertThatThrownBy(() -> open(false).loadNamed("hf:math-org/tiny-math", () -> Selection.DEFAULT, true, (UserKind) null, List.of()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("livecodebench only");
         assertThatThrownBy(() -> open(false).loadHf("hf:math-org/tiny-math?prompt=problem", null, List.of("prompt=question")))
                 .hasMessageContaining("--field prompt=question contradicts prompt=problem");
-        assertThatThrownBy(() -> open(false).loadHf("hf:math-org/tiny-math?kind=code", Kind.MATH, List.of()))
+        assertThatThrownBy(() -> open(false).loadHf("hf:math-org/tiny-math?kind=code", UserKind.MATH, List.of()))
                 .hasMessageContaining("--kind math contradicts kind=code");
     }
 

@@ -18,9 +18,13 @@ class HfSpecTest {
                 .isEqualTo(new HfSpec("MathArena/hmmt_feb_2025", "v1.2", null, "train", Map.of(), null));
         HfSpec full = HfSpec.parse("hf:org/name.v2@refs/convert/parquet:socratic/test?prompt=question&kind=code&id=meta.uid");
         assertThat(full).isEqualTo(new HfSpec("org/name.v2", "refs/convert/parquet", "socratic", "test",
-                Map.of("prompt", "question", "id", "meta.uid"), Kind.CODE));
+                Map.of("prompt", "question", "id", "meta.uid"), UserKind.CODE));
         assertThat(full.revisionOrMain()).isEqualTo("refs/convert/parquet");
         assertThat(HfSpec.parse("hf:a/b").revisionOrMain()).isEqualTo("main");
+        // Multiple choice rides in the name like the other kinds, so a run records it.
+        HfSpec choice = HfSpec.parse("hf:Idavidrein/gpqa:gpqa_diamond/train?kind=choice&prompt=Question");
+        assertThat(choice.kind()).isEqualTo(UserKind.CHOICE);
+        assertThat(HfSpec.parse(choice.name()).kind()).isEqualTo(UserKind.CHOICE);
     }
 
     @Test
