@@ -10,6 +10,7 @@ import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.engine.Backends;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.json.Json;
+import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.math.MathConfig;
@@ -168,12 +169,20 @@ public final class Evaluation {
     private final GenerationSpec mathSpec;
     private final List<EvalPlan> plans;
     private final Instant started = Instant.now();
+    /** The LLM judge of the cascade (see {@link JudgeCascade}), or null. */
+    private LlmJudge.Settings judge;
 
     private Evaluation(Settings settings, Backends.Target target, GenerationSpec mathSpec, List<EvalPlan> plans) {
         this.settings = settings;
         this.target = target;
         this.mathSpec = mathSpec;
         this.plans = plans;
+    }
+
+    /** Sends the answers the rules reject to this judge, for cascade figures beside the rule-only ones; null for none. */
+    public Evaluation judgedBy(LlmJudge.Settings judge) {
+        this.judge = judge;
+        return this;
     }
 
     public List<EvalPlan> plans() {
@@ -267,6 +276,9 @@ public final class Evaluation {
             RunSummary.Config config = config(runPlans, gen, runKey, outDir, served);
             err.println("arbiter eval: resolved config");
             err.println(RunSummary.pretty(config));
+            if (judge != null) {
+                err.println("judge cascade: math answers the rules reject or cannot read go to " + judge.identity() + " at " + judge.endpoint());
+            }
             err.flush();
             ShardCoverage coverage = s.part() instanceof RunPart.Gather g ? ShardCoverage.of(st, config.benchmarks(), s.n(), g.count()) : null;
             if (dryRun && coverage != null) {
@@ -295,7 +307,7 @@ public final class Evaluation {
                 if (!coverage.complete()) {
                     throw new RunException("cannot gather the run yet: " + coverage.line() + "; no report was written");
                 }
-                EvalLoop loop = new EvalLoop(s, st, null, progress, err);
+                EvalLoop loop = new EvalLoop(s, st, null, progress, err, judge == null ? null : new LlmJudge(judge));
                 return loop.run(runPlans, label, config, outDir, started, client, preflight, null, null);
             }
             try (LocalEngine local = client == null ? engine.open(target.dir(), target.id()) : null) {
@@ -309,7 +321,7 @@ public final class Evaluation {
                     backend = sift;
                 }
                 try {
-                    EvalLoop loop = new EvalLoop(s, st, backend, progress, err);
+                    EvalLoop loop = new EvalLoop(s, st, backend, progress, err, judge == null ? null : new LlmJudge(judge));
                     return loop.run(runPlans, label, config, outDir, started, client, preflight, local, sift);
                 } finally {
                     if (sift != null) {
