@@ -2,9 +2,13 @@ package dev.arbiter.cli;
 
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.ExtractionOption;
+import dev.arbiter.cli.options.JudgeOptions;
 import dev.arbiter.cli.options.SandboxOptions;
 import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.cli.options.TestTimeoutOption;
+import dev.arbiter.judge.LlmJudge;
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.GradeJudging;
 import dev.arbiter.run.Grading;
 import dev.arbiter.sandbox.LcbRequest;
 import dev.arbiter.sandbox.Sandbox;
@@ -32,6 +36,8 @@ final class GradeCommand extends CommandBase {
     @CommandLine.Mixin SandboxOptions sandbox;
     @CommandLine.Mixin SelectionOptions window;
     @CommandLine.Mixin DataOptions data;
+    @CommandLine.Mixin JudgeOptions judge;
+    @Option(names = "--store", defaultValue = "results/store.db", paramLabel = "FILE|URL") String store;
 
     /** Where the sandbox comes from; tests put a broken one here to see what the command does then. */
     static volatile Function<SandboxConfig, Sandbox> sandboxes = Sandbox::start;
@@ -44,7 +50,11 @@ final class GradeCommand extends CommandBase {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        LlmJudge.Settings judgeSettings = judge.settings();
         Grading.Plan plan = Grading.plan(data.open().load(benchmark, window.selection()), generations, out);
+        if (judgeSettings != null && !plan.math()) {
+            throw new CommandLine.ParameterException(cl, "--judge is for math answers; code is graded by its tests alone");
+        }
         PrintWriter err = cl.getErr();
         if (plan.resumed() != null) {
             err.println(plan.resumed());
@@ -56,6 +66,16 @@ final class GradeCommand extends CommandBase {
         PrintWriter o = cl.getOut();
         o.println(plan.summary(benchmark, settings, machine, secs, t));
         o.flush();
+        if (judgeSettings != null) {
+            GradeJudging.Result j;
+            try (CompletionStore st = CompletionStore.open(store)) {
+                j = GradeJudging.judge(plan, st, new LlmJudge(judgeSettings), judgeSettings.concurrency());
+            }
+            o.println(j.line());
+            o.flush();
+            j.warnings().forEach(w -> err.println("arbiter grade: " + w));
+            err.flush();
+        }
         if (t.unjudged() != null) {
             err.println("arbiter: " + t.unjudged());
             err.flush();

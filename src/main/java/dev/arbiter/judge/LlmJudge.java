@@ -22,14 +22,15 @@ public final class LlmJudge {
      * Where the judge is and how it is asked.
      *
      * @param apiKey sent as a bearer token when not null (from ARBITER_JUDGE_API_KEY; never the generator's key)
+     * @param concurrency requests in flight
      */
-    public record Settings(URI endpoint, String model, int maxTokens, Duration timeout, String apiKey) {
+    public record Settings(URI endpoint, String model, int maxTokens, Duration timeout, String apiKey, int concurrency) {
         public Settings {
             if (model == null || model.isBlank()) {
                 throw new IllegalArgumentException("--judge needs --judge-model: the name the judge's server knows the model by");
             }
-            if (maxTokens < 1) {
-                throw new IllegalArgumentException("--judge-max-tokens must be at least 1");
+            if (maxTokens < 1 || concurrency < 1) {
+                throw new IllegalArgumentException("--judge-max-tokens and --judge-concurrency must be at least 1");
             }
         }
 

@@ -42,6 +42,56 @@ public final class JudgeCascade {
     public record Result(List<ProblemSamples> samples, long judged, long accepted, long rejected, long missing,
                          List<RunSummary.NotGraded> missingCauses, long calls) {}
 
+    /**
+     * The judge's rulings on {@code responses} (each to the problem at the same place), from the store where one is stored,
+     * else asked {@code concurrency} at a time and stored unless the request failed.
+     */
+    public static List<Ruling> ask(CompletionStore store, LlmJudge judge, List<Problem> problems, List<String> responses, int concurrency) {
+        String who = judge.identity();
+        Semaphore slots = new Semaphore(Math.max(1, concurrency));
+        List<Future<Ruling>> fs = new ArrayList<>();
+        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int k = 0; k < responses.size(); k++) {
+                Problem p = problems.get(k);
+                String text = responses.get(k);
+                String ph = problemHash(p);
+                String rh = JudgePrompt.sha256(text);
+                var stored = store.judgement(who, ph, rh);
+                if (stored.isPresent()) {
+                    var j = stored.get();
+                    fs.add(java.util.concurrent.CompletableFuture.completedFuture(new Ruling(new Judgement(j.outcome(), j.verdictLine(), j.reason(),
+                            false), false)));
+                    continue;
+                }
+                fs.add(ex.submit(() -> {
+                    slots.acquire();
+                    try {
+                        Judgement j = judge.judge(p.prompt(), reference(p), text);
+                        if (!j.failed()) {
+                            store.putJudgement(who, ph, rh, p.id(), new CompletionStore.StoredJudgement(j.outcome(), j.verdictLine(), j.reason()));
+                        }
+                        return new Ruling(j, true);
+                    } finally {
+                        slots.release();
+                    }
+                }));
+            }
+            List<Ruling> out = new ArrayList<>();
+            for (var f : fs) {
+                out.add(f.get());
+            }
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while asking the judge", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+    }
+
+    /** A judge's ruling, and whether this pass asked for it (false: it was stored). */
+    public record Ruling(Judgement judgement, boolean asked) {}
+
     /** The key a problem's rulings are stored under: its text and its reference answer, which is what the judge is shown. */
     static String problemHash(Problem p) {
         return JudgePrompt.sha256(p.prompt() + "\u0000" + reference(p));
@@ -57,10 +107,9 @@ public final class JudgeCascade {
      */
     public static Result apply(EvalPlan plan, CompletionStore store, LlmJudge judge, List<ProblemSamples> graded, int concurrency) {
         String hash = plan.spec().hash();
-        String who = judge.identity();
         Map<String, Problem> byId = new HashMap<>();
         plan.problems().forEach(p -> byId.put(p.id(), p));
-        record Ask(int problem, Sample sample, Problem p, String responseHash, String text) {}
+        record Ask(int problem, Sample sample, Problem p, String text) {}
         List<Ask> asks = new ArrayList<>();
         Map<String, Judgement> rulings = new HashMap<>(); // by problem index and sample index
         for (int pi = 0; pi < graded.size(); pi++) {
@@ -74,45 +123,14 @@ public final class JudgeCascade {
             for (Sample s : ps.samples()) {
                 if (asks(s.outcome())) {
                     String text = texts.get(s.index()).text();
-                    asks.add(new Ask(pi, s, p, JudgePrompt.sha256(text), text));
+                    asks.add(new Ask(pi, s, p, text));
                 }
             }
         }
-        Semaphore slots = new Semaphore(Math.max(1, concurrency));
-        long[] calls = new long[1];
-        List<Future<Judgement>> fs = new ArrayList<>();
-        try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (Ask a : asks) {
-                String ph = problemHash(a.p());
-                var stored = store.judgement(who, ph, a.responseHash());
-                if (stored.isPresent()) {
-                    var j = stored.get();
-                    fs.add(java.util.concurrent.CompletableFuture.completedFuture(new Judgement(j.outcome(), j.verdictLine(), j.reason(), false)));
-                    continue;
-                }
-                calls[0]++;
-                fs.add(ex.submit(() -> {
-                    slots.acquire();
-                    try {
-                        Judgement j = judge.judge(a.p().prompt(), reference(a.p()), a.text());
-                        if (!j.failed()) {
-                            store.putJudgement(who, ph, a.responseHash(), a.p().id(),
-                                    new CompletionStore.StoredJudgement(j.outcome(), j.verdictLine(), j.reason()));
-                        }
-                        return j;
-                    } finally {
-                        slots.release();
-                    }
-                }));
-            }
-            for (int k = 0; k < asks.size(); k++) {
-                rulings.put(asks.get(k).problem() + "#" + asks.get(k).sample().index(), fs.get(k).get());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while asking the judge", e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        List<Ruling> got = ask(store, judge, asks.stream().map(Ask::p).toList(), asks.stream().map(Ask::text).toList(), concurrency);
+        long calls = got.stream().filter(Ruling::asked).count();
+        for (int k = 0; k < asks.size(); k++) {
+            rulings.put(asks.get(k).problem() + "#" + asks.get(k).sample().index(), got.get(k).judgement());
         }
         long accepted = 0;
         long rejected = 0;
@@ -149,6 +167,6 @@ public final class JudgeCascade {
         long missing = causes.values().stream().mapToLong(Long::longValue).sum();
         List<RunSummary.NotGraded> why = causes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .map(e -> new RunSummary.NotGraded(e.getKey(), e.getValue())).toList();
-        return new Result(out, asks.size(), accepted, rejected, missing, why, calls[0]);
+        return new Result(out, asks.size(), accepted, rejected, missing, why, calls);
     }
 }

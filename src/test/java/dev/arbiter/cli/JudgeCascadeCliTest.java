@@ -247,6 +247,100 @@ class JudgeCascadeCliTest {
         }
     }
 
+    /** The first four MATH-500 problems. */
+    static List<dev.arbiter.benchmark.Problem> math500() {
+        var c = dev.arbiter.benchmark.DataConfig.fromEnvironment(dev.arbiter.testing.Shared.datasets(), Map.of());
+        return new dev.arbiter.benchmark.Benchmarks(new dev.arbiter.benchmark.DataConfig(c.dataDir(), c.cacheDir(), true, c.hubEndpoint(),
+                c.hubToken())).load("math500", dev.arbiter.benchmark.Selection.DEFAULT).problems().subList(0, 4);
+    }
+
+    /**
+     * Another harness's generations for four MATH-500 problems, two each, shaped as the generator's: P0 right twice; P1 a
+     * wrong number the judge accepts and one it rejects; P2 no number (accepted) and the hostile one; P3 right, and one that
+     * stops before any answer (a generations file does not say it was cut off, so that one has no answer and is judged).
+     */
+    List<String> gradeResponses() {
+        List<String> out = new ArrayList<>();
+        for (var p : math500()) {
+            String gold = ((dev.arbiter.benchmark.MathAnswer) p.gold()).answer();
+            out.addAll(switch (out.size() / 2) {
+                case 0 -> List.of("So \\boxed{" + gold + "}.", "Hence \\boxed{" + gold + "}.");
+                case 1 -> List.of("Twice three is \\boxed{123456789}. ACCEPT-ME", "It is \\boxed{987654321}.");
+                case 2 -> List.of("Ten, I reckon. ACCEPT-ME", HOSTILE);
+                default -> List.of("Thus \\boxed{" + gold + "}.", "Let me think about");
+            });
+        }
+        return out;
+    }
+
+    CliTest.Result grade(Path out, String... more) throws Exception {
+        List<String> lines = new ArrayList<>();
+        List<String> responses = gradeResponses();
+        List<dev.arbiter.benchmark.Problem> ps = math500();
+        for (int i = 0; i < 8; i++) {
+            lines.add(Json.line(Json.mapper().createObjectNode().put("problem_id", ps.get(i / 2).id()).put("completion", responses.get(i))));
+        }
+        Path gens = Files.write(dir.resolve("gens.jsonl"), lines);
+        List<String> a = new ArrayList<>(List.of("grade", "--benchmark", "math500", "--generations", gens.toString(), "--out", out.toString(),
+                "--store", dir.resolve("store.db").toString(), "--offline", "--data-dir", dev.arbiter.testing.Shared.datasets().toString()));
+        a.addAll(List.of(more));
+        return CliTest.run(a.toArray(String[]::new));
+    }
+
+    @org.junit.jupiter.api.Tag("data")
+    @Test
+    void gradeSendsOnlyRuleRejectedLinesToTheJudgeAndKeepsTheRuleVerdicts() throws Exception {
+        List<String> prompts = new ArrayList<>();
+        try (FakeOpenAiServer judge = new FakeOpenAiServer(judge(prompts))) {
+            CliTest.Result plain = grade(dir.resolve("rules.jsonl"));
+            assertThat(plain.code()).as(plain.err()).isZero();
+            String[] withJudge = {"--judge", judge.uri().toString(), "--judge-model", "referee"};
+            CliTest.Result r = grade(dir.resolve("cascade.jsonl"), withJudge);
+            assertThat(r.code()).as(r.err()).isZero();
+            // P1's two, P2's two, and P3's cut-off one (a generations file does not say it was cut off: it has no answer)
+            assertThat(judge.received.get()).isEqualTo(5);
+            List<String> responses = gradeResponses();
+            assertThat(prompts.stream().map(p -> {
+                Matcher m = BLOCK.matcher(p);
+                assertThat(m.find()).as(p).isTrue();
+                return m.group(2);
+            }).toList()).containsExactlyInAnyOrder(responses.get(2), responses.get(3), responses.get(4), responses.get(5), responses.get(7));
+            List<String> rules = Files.readAllLines(dir.resolve("rules.jsonl"));
+            List<String> cascade = Files.readAllLines(dir.resolve("cascade.jsonl"));
+            assertThat(cascade).hasSize(8);
+            int judged = 0;
+            for (int i = 0; i < 8; i++) {
+                JsonNode line = Json.mapper().readTree(cascade.get(i));
+                JsonNode rule = Json.mapper().readTree(rules.get(i));
+                // the rule verdict as it was, the judge's beside it
+                assertThat(Json.line(((com.fasterxml.jackson.databind.node.ObjectNode) line.deepCopy()).without("judge"))).isEqualTo(Json.line(rule));
+                if (line.has("judge")) {
+                    judged++;
+                    assertThat(rule.path("outcome").asText()).isIn("wrong", "no_answer");
+                    assertThat(line.path("judge").path("by").asText()).startsWith("referee | arbiter-judge/1 ");
+                } else {
+                    assertThat(rule.path("outcome").asText()).isEqualTo("correct");
+                }
+            }
+            assertThat(judged).isEqualTo(5);
+            JsonNode accepted = Json.mapper().readTree(cascade.get(2)); // p1, sample 0
+            assertThat(accepted.path("outcome").asText()).isEqualTo("wrong");
+            assertThat(accepted.path("judge").path("outcome").asText()).isEqualTo("correct");
+            assertThat(accepted.path("judge").path("verdict_line").asText()).isEqualTo("**CORRECT**");
+            assertThat(accepted.path("judge").path("reason").asText()).isEqualTo("Same value, another form.");
+            assertThat(r.out()).contains("in " + dir.resolve("cascade.jsonl") + ": 3 of 8 equal, pass@1 0.3750 over 4 problems")
+                    .contains("5 rule-rejected answers judged: 2 accepted, 3 rejected, 0 missing; pass@1 0.3750 by the rules, 0.6250 with the judge")
+                    .contains("5 judge calls this run");
+
+            // a rerun grades nothing and asks the judge nothing
+            CliTest.Result again = grade(dir.resolve("cascade.jsonl"), withJudge);
+            assertThat(again.code()).as(again.err()).isZero();
+            assertThat(judge.received.get()).isEqualTo(5);
+            assertThat(again.out()).contains("pass@1 0.3750 by the rules, 0.6250 with the judge").contains("0 judge calls this run");
+            assertThat(Files.readAllLines(dir.resolve("cascade.jsonl"))).isEqualTo(cascade);
+        }
+    }
+
     @Test
     void judgeOptionsComeInPairs() throws Exception {
         try (FakeOpenAiServer gen = new FakeOpenAiServer(generator())) {

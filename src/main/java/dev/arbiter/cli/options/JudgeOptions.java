@@ -16,6 +16,7 @@ public final class JudgeOptions {
     @Option(names = "--judge-model", paramLabel = "NAME") String model;
     @Option(names = "--judge-max-tokens", defaultValue = "1024", paramLabel = "T") int maxTokens;
     @Option(names = "--judge-timeout-s", defaultValue = "600", paramLabel = "S") int timeoutS;
+    @Option(names = "--judge-concurrency", defaultValue = "8", paramLabel = "N") int concurrency;
 
     /**
      * The judge, or null when --judge is not given; its API key comes from ARBITER_JUDGE_API_KEY.
@@ -33,7 +34,8 @@ public final class JudgeOptions {
             throw new CommandLine.ParameterException(mixee.commandLine(), "--judge-timeout-s must be at least 1");
         }
         try {
-            return new LlmJudge.Settings(endpoint, model, maxTokens, Duration.ofSeconds(timeoutS), System.getenv(LlmJudge.Settings.KEY_ENV));
+            return new LlmJudge.Settings(endpoint, model, maxTokens, Duration.ofSeconds(timeoutS), System.getenv(LlmJudge.Settings.KEY_ENV),
+                    concurrency);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(mixee.commandLine(), e.getMessage());
         }
