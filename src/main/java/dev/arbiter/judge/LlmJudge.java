@@ -5,6 +5,7 @@ import dev.arbiter.inference.GenerationRequest;
 import dev.arbiter.inference.InferenceException;
 import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.RetryPolicy;
+import dev.arbiter.verify.Outcome;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -61,6 +62,15 @@ public final class LlmJudge {
 
     public Settings settings() {
         return settings;
+    }
+
+    /**
+     * Whether a rule outcome goes to the judge: a rejected answer or none the rules could read. Never a correct one, never a
+     * response cut off at the token budget before any answer (it has no final part to judge), never one the verifier could
+     * not finish (graded again) or that is no verdict at all.
+     */
+    public static boolean asks(Outcome rule) {
+        return rule == Outcome.WRONG || rule == Outcome.NO_ANSWER;
     }
 
     /** HTTP requests made so far, retries included. */

@@ -6,6 +6,8 @@ import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.verify.Check;
 import dev.arbiter.verify.CodeTestVerifier;
 import dev.arbiter.verify.MathAnswerVerifier;
+import dev.arbiter.judge.Judgement;
+import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.Verdict;
 import dev.arbiter.verify.code.CodeExtractor;
@@ -27,10 +29,26 @@ public final class RewardScorer {
 
     private final MathAnswerVerifier math;
     private final CodeTestVerifier code;
+    /** The LLM judge of math answers the rules reject, or null. */
+    private final LlmJudge judge;
 
     public RewardScorer(MathAnswerVerifier math, CodeTestVerifier code) {
+        this(math, code, null);
+    }
+
+    private RewardScorer(MathAnswerVerifier math, CodeTestVerifier code, LlmJudge judge) {
         this.math = math;
         this.code = code;
+        this.judge = judge;
+    }
+
+    /**
+     * The same scorer with an LLM judge: a math answer the rules reject or cannot read ({@link LlmJudge#asks}) goes to it, and
+     * one it accepts is paid as correct. No ruling (the judge failed, or its reply could not be read) is no reward, never the
+     * reward for a wrong answer.
+     */
+    public RewardScorer withJudge(LlmJudge judge) {
+        return new RewardScorer(math, code, judge);
     }
 
     /**
@@ -46,7 +64,7 @@ public final class RewardScorer {
 
     /** The same scorer with math read under another config (strict extraction, say). */
     public RewardScorer withMath(MathAnswerVerifier other) {
-        return new RewardScorer(other, code);
+        return new RewardScorer(other, code, judge);
     }
 
     public MathAnswerVerifier math() {
@@ -60,11 +78,13 @@ public final class RewardScorer {
         if (left <= 0) {
             return result(item, Verdict.infrastructureError("the item's deadline passed while it waited in the queue", null, 0), t0);
         }
+        RewardItem.MathTarget judged = null;
         Verdict v = switch (item.target()) {
             case RewardItem.MathTarget m -> {
                 long own = math.config().deadline().toNanos();
                 Verdict mv = math.verify(new Check(item.id(), new MathAnswer(m.groundTruth(), null), null, item.response(), false,
                         Duration.ofNanos(Math.min(left, own)), null));
+                judged = m;
                 yield queueCut(mv, Outcome.VERIFIER_TIMEOUT, Math.min(left, own) < Math.min(whole, own), t0 - item.arrivedNanos());
             }
             case RewardItem.CodeTarget c -> {
@@ -78,7 +98,25 @@ public final class RewardScorer {
                 yield queueCut(cv, Outcome.PROGRAM_TIMEOUT, timeoutS < intended, t0 - item.arrivedNanos());
             }
         };
-        return result(item, v, t0);
+        if (judge == null || judged == null) {
+            return result(item, v, t0);
+        }
+        if (!LlmJudge.asks(v.outcome())) {
+            return result(item, v, t0).graded("rule", null);
+        }
+        Judgement j = judge.judge(judged.problem() == null ? "(not given)" : judged.problem(), judged.groundTruth(), item.response());
+        RewardResult.Judged note = new RewardResult.Judged(judge.identity(), j.outcome(), j.verdictLine(), j.reason());
+        if (!j.ruled()) {
+            // the cascade's verdict is unknown: no reward, as for a sandbox that failed; a reply that could not be read is lasting
+            RewardResult r = result(item, Verdict.infrastructureError("the rules said " + v.outcome().label() + " (" + v.reason() + "); judge missing: "
+                    + j.reason(), null, v.micros()), t0);
+            return new RewardResult(r.id(), r.kind(), null, r.verdict(), null, r.reason(), null, r.formatOk(), r.garbage(), null, null, r.micros(),
+                    !j.failed(), "rule+judge", note);
+        }
+        RewardResult r = result(item, j.accepted() ? new Verdict(Outcome.CORRECT, v.answer(), v.reason(), v.evidence(), v.micros()) : v, t0);
+        // the rules' verdict stays in the result; the judge's ruling and the correctness it pays sit beside it
+        return new RewardResult(r.id(), r.kind(), r.reward(), v.outcome(), r.pred(), v.reason(), r.terms(), r.formatOk(), r.garbage(),
+                r.testsPassed(), r.testsTotal(), r.micros(), false, "rule+judge", note);
     }
 
     /**

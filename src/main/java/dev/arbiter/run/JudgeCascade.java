@@ -25,13 +25,9 @@ import java.util.concurrent.Semaphore;
 public final class JudgeCascade {
     private JudgeCascade() {}
 
-    /**
-     * Whether a rule outcome goes to the judge: a rejected answer or none the rules could read. Never a correct one, never a
-     * response cut off at the token budget before any answer (it has no final part to judge), never one the verifier could
-     * not finish (graded again next run) or that is no verdict at all.
-     */
+    /** Whether a rule outcome goes to the judge: see {@link LlmJudge#asks}. */
     public static boolean asks(Outcome rule) {
-        return rule == Outcome.WRONG || rule == Outcome.NO_ANSWER;
+        return LlmJudge.asks(rule);
     }
 
     /**
