@@ -75,6 +75,9 @@ final class GradeCommand extends CommandBase {
             o.flush();
             j.warnings().forEach(w -> err.println("arbiter grade: " + w));
             err.flush();
+            if (j.failed() > 0 && t.unjudged() == null) {
+                return Errors.FAILURE;
+            }
         }
         if (t.unjudged() != null) {
             err.println("arbiter: " + t.unjudged());

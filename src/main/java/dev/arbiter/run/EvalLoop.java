@@ -37,6 +37,8 @@ final class EvalLoop {
     private final PrintWriter err;
     /** The LLM judge of the cascade, or null for rule-only figures. */
     private final LlmJudge judge;
+    /** Judge requests that failed past their retries in this run: asked again by the next. */
+    private long judgeFailed;
 
     EvalLoop(Evaluation.Settings s, CompletionStore st, InferenceBackend backend, Evaluation.Progress progress, PrintWriter err) {
         this(s, st, backend, progress, err, null);
@@ -135,7 +137,11 @@ final class EvalLoop {
         if (stillMissing > 0) {
             warnings.add("arbiter eval: " + missingLine(failures, stillMissing));
         }
-        return new Evaluation.Result(summary, problems, s.store(), outDir, notes, warnings, stillMissing > 0 ? 1 : 0);
+        if (judgeFailed > 0) {
+            warnings.add("arbiter eval: " + judgeFailed + " judge request" + (judgeFailed == 1 ? "" : "s") + " failed past the retries; run the same"
+                    + " command again to ask the judge only about those");
+        }
+        return new Evaluation.Result(summary, problems, s.store(), outDir, notes, warnings, stillMissing > 0 || judgeFailed > 0 ? 1 : 0);
     }
 
     /** A shard's summary: no rows, since a slice is no run's score, and its slice's state per benchmark. */
@@ -242,6 +248,7 @@ final class EvalLoop {
         if (judge != null && !Evaluation.code(p)) {
             // the judge hears only what the figures' own reading rejected; the rule verdicts stay as they are
             JudgeCascade.Result j = JudgeCascade.apply(p, st, judge, graded, judge.settings().concurrency());
+            judgeFailed += j.failed();
             cascade = new RunSummary.Cascade(judge.identity(), Metrics.summarize(j.samples(), n, s.ks(), policy, 0), j.judged(), j.accepted(),
                     j.rejected(), j.missing(), j.missingCauses(), j.calls());
         }

@@ -29,7 +29,7 @@ public final class GradeJudging {
 
     /** What the pass did, and pass@1 (the mean of each problem's share correct) by the rules and with the judge. */
     public record Result(String judge, long judged, long accepted, long rejected, long missing, Map<String, Long> missingCauses, long calls,
-                         double rulePassAt1, double cascadePassAt1, int cascadeProblems) {
+                         double rulePassAt1, double cascadePassAt1, int cascadeProblems, long failed) {
         /** One line for the grade summary. */
         public String line() {
             return String.format("judge cascade (%s): %d rule-rejected answers judged: %d accepted, %d rejected, %d missing; pass@1 %.4f by the"
@@ -41,6 +41,10 @@ public final class GradeJudging {
         public List<String> warnings() {
             List<String> out = new ArrayList<>();
             missingCauses.forEach((why, n) -> out.add("judge missing for " + n + " rule-rejected answer" + (n == 1 ? "" : "s") + ": " + why));
+            if (failed > 0) {
+                out.add(failed + " judge request" + (failed == 1 ? "" : "s") + " failed past the retries; run the same command again to ask"
+                        + " the judge only about those");
+            }
             return out;
         }
     }
@@ -106,7 +110,8 @@ public final class GradeJudging {
             }
         }
         return new Result(judge.identity(), at.size(), accepted, rejected, causes.values().stream().mapToLong(Long::longValue).sum(), causes,
-                rulings.stream().filter(JudgeCascade.Ruling::asked).count(), mean(rule), mean(cascade), cascade.size());
+                rulings.stream().filter(JudgeCascade.Ruling::asked).count(), mean(rule), mean(cascade), cascade.size(),
+                rulings.stream().filter(r -> r.judgement().failed()).count());
     }
 
     /** A line's rule outcome, or null when it holds no verdict. */

@@ -33,10 +33,11 @@ public final class JudgeCascade {
     /**
      * One benchmark's cascade: each problem's samples with the judge-accepted ones made correct and the judge-missing ones left
      * out; how many rule-rejected samples there were ({@code judged}), what the judge said of them, the missing ones by cause,
-     * and the calls this pass made (0 when every ruling was stored).
+     * the calls this pass made (0 when every ruling was stored), and of the missing those whose request failed (asked again next
+     * run).
      */
     public record Result(List<ProblemSamples> samples, long judged, long accepted, long rejected, long missing,
-                         List<RunSummary.NotGraded> missingCauses, long calls) {}
+                         List<RunSummary.NotGraded> missingCauses, long calls, long failed) {}
 
     /**
      * The judge's rulings on {@code responses} (each to the problem at the same place), from the store where one is stored,
@@ -161,8 +162,9 @@ public final class JudgeCascade {
             out.add(new ProblemSamples(ps.problemId(), ps.labels(), samples));
         }
         long missing = causes.values().stream().mapToLong(Long::longValue).sum();
+        long failed = got.stream().filter(r -> r.judgement().failed()).count();
         List<RunSummary.NotGraded> why = causes.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                 .map(e -> new RunSummary.NotGraded(e.getKey(), e.getValue())).toList();
-        return new Result(out, asks.size(), accepted, rejected, missing, why, calls);
+        return new Result(out, asks.size(), accepted, rejected, missing, why, calls, failed);
     }
 }

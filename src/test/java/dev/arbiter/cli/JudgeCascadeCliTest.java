@@ -199,7 +199,8 @@ class JudgeCascadeCliTest {
         try (FakeOpenAiServer gen = new FakeOpenAiServer(generator()); FakeOpenAiServer judge = new FakeOpenAiServer(judge(new ArrayList<>()))) {
             judge.always(FakeOpenAiServer.Fault.SERVER_ERROR);
             CliTest.Result r = CliTest.run(eval(gen, "--judge", judge.uri().toString(), "--judge-model", "referee").toArray(String[]::new));
-            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(r.code()).as("the run is not done while rulings can still be fetched: " + r.err()).isEqualTo(1);
+            assertThat(r.err()).contains("4 judge requests failed past the retries; run the same command again");
             assertThat(judge.received.get()).as("4 answers, each tried 4 times").isEqualTo(16);
             JsonNode c = cascadeOf(dir.resolve("report"));
             assertThat(c.path("judged").asLong()).isEqualTo(4);
@@ -338,6 +339,18 @@ class JudgeCascadeCliTest {
             assertThat(judge.received.get()).isEqualTo(5);
             assertThat(again.out()).contains("pass@1 0.3750 by the rules, 0.6250 with the judge").contains("0 judge calls this run");
             assertThat(Files.readAllLines(dir.resolve("cascade.jsonl"))).isEqualTo(cascade);
+
+            // a judge that is down: each such line says the ruling is missing and why; the command fails so that it is run again
+            judge.always(FakeOpenAiServer.Fault.SERVER_ERROR);
+            CliTest.Result down = grade(dir.resolve("down.jsonl"), "--judge", judge.uri().toString(), "--judge-model", "referee-2");
+            assertThat(down.code()).isEqualTo(1);
+            assertThat(down.err()).contains("judge missing for 5 rule-rejected answers: judge request failed").contains("HTTP 500")
+                    .contains("5 judge requests failed past the retries");
+            JsonNode missing = Json.mapper().readTree(Files.readAllLines(dir.resolve("down.jsonl")).get(2));
+            assertThat(missing.path("outcome").asText()).isEqualTo("wrong");
+            assertThat(missing.path("judge").path("outcome").isNull()).isTrue();
+            assertThat(missing.path("judge").path("reason").asText()).contains("HTTP 500");
+            assertThat(down.out()).contains("0 accepted, 0 rejected, 5 missing; pass@1 0.3750 by the rules, 1.0000 with the judge (over 2 problems");
         }
     }
 
