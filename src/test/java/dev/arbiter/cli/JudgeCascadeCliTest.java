@@ -174,6 +174,11 @@ class JudgeCascadeCliTest {
                     .contains("4 rule-rejected answers judged: 2 accepted, 2 rejected, 0 missing; pass@1 0.3750 by the rules, 0.6250 with the judge;"
                             + " 4 judge calls this run");
             assertThat(Files.readString(dir.resolve("report/leaderboard.md"))).contains("| 37.5 ± ").contains("| 62.5 ± ");
+            try (var pages = Files.walk(dir.resolve("report/site/runs"))) {
+                String page = Files.readString(pages.filter(f -> f.getFileName().toString().equals("index.html")).findFirst().orElseThrow());
+                assertThat(page).contains("With the LLM judge").contains("referee | arbiter-judge/1 ").contains("<td>37.5 ± ")
+                        .contains("<td>62.5 ± ");
+            }
 
             // a rerun asks the judge nothing: every ruling is stored
             CliTest.Result again = CliTest.run(eval(gen, "--judge", judge.uri().toString(), "--judge-model", "referee").toArray(String[]::new));
