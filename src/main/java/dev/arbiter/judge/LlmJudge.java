@@ -49,6 +49,8 @@ public final class LlmJudge {
 
     private final Settings settings;
     private final OpenAiClient client;
+    /** Why the judge could not be reached, once it could not: the answers after that are not asked (each would wait out the retries). */
+    private final java.util.concurrent.atomic.AtomicReference<String> unreachable = new java.util.concurrent.atomic.AtomicReference<>();
 
     public LlmJudge(Settings settings) {
         this.settings = settings;
@@ -81,11 +83,18 @@ public final class LlmJudge {
     /** Asks once (with retries); never throws for what the server does: a failure is a judgement without a verdict. */
     public Judgement judge(String problem, String reference, String response) {
         String prompt = JudgePrompt.render(problem, reference, response);
+        String down = unreachable.get();
+        if (down != null) {
+            return Judgement.failed("judge not asked: it was unreachable (" + down + ")");
+        }
         Generation g;
         try {
             g = client.generate(new GenerationRequest(settings.model(), prompt, true, settings.maxTokens(), 0.0, 1.0, 0, List.of(),
                     settings.timeout()));
         } catch (InferenceException e) {
+            if (e.kind() == InferenceException.Kind.UNREACHABLE) {
+                unreachable.compareAndSet(null, e.reason());
+            }
             return Judgement.failed("judge request failed: " + e.getMessage().lines().findFirst().orElse(e.reason()));
         }
         Judgement j = JudgeReply.parse(g.text());

@@ -47,12 +47,18 @@ public final class JudgeCascade {
         String who = judge.identity();
         Semaphore slots = new Semaphore(Math.max(1, concurrency));
         List<Future<Ruling>> fs = new ArrayList<>();
+        Map<String, Future<Ruling>> asking = new HashMap<>(); // the same response to the same problem is asked once
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int k = 0; k < responses.size(); k++) {
                 Problem p = problems.get(k);
                 String text = responses.get(k);
                 String ph = problemHash(p);
                 String rh = JudgePrompt.sha256(text);
+                Future<Ruling> same = asking.get(ph + " " + rh);
+                if (same != null) {
+                    fs.add(ex.submit(() -> new Ruling(same.get().judgement(), false)));
+                    continue;
+                }
                 var stored = store.judgement(who, ph, rh);
                 if (stored.isPresent()) {
                     var j = stored.get();
@@ -60,7 +66,7 @@ public final class JudgeCascade {
                             false), false)));
                     continue;
                 }
-                fs.add(ex.submit(() -> {
+                Future<Ruling> f = ex.submit(() -> {
                     slots.acquire();
                     try {
                         Judgement j = judge.judge(p.prompt(), reference(p), text);
@@ -71,7 +77,9 @@ public final class JudgeCascade {
                     } finally {
                         slots.release();
                     }
-                }));
+                });
+                asking.put(ph + " " + rh, f);
+                fs.add(f);
             }
             List<Ruling> out = new ArrayList<>();
             for (var f : fs) {

@@ -360,6 +360,46 @@ class JudgeCascadeCliTest {
     }
 
     @Test
+    void theSameResponseIsAskedOnceAndItsAcceptedCopiesVoteTogether() throws Exception {
+        Path one = Files.write(dir.resolve("one.jsonl"), List.of(Json.line(Json.mapper().createObjectNode().put("id", "q").put("prompt",
+                "Problem 9: find the number.").put("answer", "2"))));
+        try (FakeOpenAiServer gen = new FakeOpenAiServer((prompt, seed) -> new FakeOpenAiServer.Reply(prompt.contains("Problem 9")
+                ? "It is \\boxed{1}. ACCEPT-ME" : "a probe", "stop")); FakeOpenAiServer judge = new FakeOpenAiServer(judge(new ArrayList<>()))) {
+            CliTest.Result r = CliTest.run("eval", "--jsonl", one.toString(), "--endpoint", gen.uri().toString(), "--model", "gen", "--n", "3",
+                    "--max-tokens", "64", "--store", dir.resolve("store.db").toString(), "--out", dir.resolve("report").toString(), "--judge",
+                    judge.uri().toString(), "--judge-model", "referee");
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(judge.received.get()).isEqualTo(1);
+            JsonNode c = cascadeOf(dir.resolve("report"));
+            assertThat(c.path("judged").asLong()).isEqualTo(3);
+            assertThat(c.path("accepted").asLong()).isEqualTo(3);
+            assertThat(c.path("calls").asLong()).isEqualTo(1);
+            assertThat(c.path("metrics").path("maj_at_k").path("3").asDouble()).isEqualTo(1.0);
+            assertThat(c.path("metrics").path("pass_at1").path("mean").asDouble()).isEqualTo(1.0);
+        }
+    }
+
+    @Test
+    void anUnreachableJudgeIsAskedUntilItFailsThenNotAgainInThatRun() throws Exception {
+        int port;
+        try (var socket = new java.net.ServerSocket(0)) {
+            port = socket.getLocalPort(); // closed again: nothing listens there
+        }
+        try (FakeOpenAiServer gen = new FakeOpenAiServer(generator())) {
+            CliTest.Result r = CliTest.run(eval(gen, "--judge", "http://127.0.0.1:" + port, "--judge-model", "referee", "--judge-concurrency", "1")
+                    .toArray(String[]::new));
+            assertThat(r.code()).isEqualTo(1);
+            JsonNode c = cascadeOf(dir.resolve("report"));
+            assertThat(c.path("missing").asLong()).isEqualTo(4);
+            List<String> causes = new ArrayList<>();
+            c.path("missing_causes").forEach(x -> causes.add(x.path("count").asLong() + " " + x.path("reason").asText()));
+            assertThat(causes).hasSize(2);
+            assertThat(causes).anyMatch(x -> x.startsWith("3 judge not asked: it was unreachable ("));
+            assertThat(causes).anyMatch(x -> x.startsWith("1 judge request failed: ") && x.contains("127.0.0.1:" + port));
+        }
+    }
+
+    @Test
     void judgeOptionsComeInPairs() throws Exception {
         try (FakeOpenAiServer gen = new FakeOpenAiServer(generator())) {
             CliTest.Result noModel = CliTest.run(eval(gen, "--judge", "http://127.0.0.1:9").toArray(String[]::new));
