@@ -15,6 +15,7 @@ import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
 import dev.arbiter.verify.math.MathVerifier;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -78,13 +79,11 @@ public final class RewardScorer {
         if (left <= 0) {
             return result(item, Verdict.infrastructureError("the item's deadline passed while it waited in the queue", null, 0), t0);
         }
-        RewardItem.MathTarget judged = null;
         Verdict v = switch (item.target()) {
             case RewardItem.MathTarget m -> {
                 long own = math.config().deadline().toNanos();
                 Verdict mv = math.verify(new Check(item.id(), new MathAnswer(m.groundTruth(), null), null, item.response(), false,
                         Duration.ofNanos(Math.min(left, own)), null));
-                judged = m;
                 yield queueCut(mv, Outcome.VERIFIER_TIMEOUT, Math.min(left, own) < Math.min(whole, own), t0 - item.arrivedNanos());
             }
             case RewardItem.CodeTarget c -> {
@@ -98,25 +97,62 @@ public final class RewardScorer {
                 yield queueCut(cv, Outcome.PROGRAM_TIMEOUT, timeoutS < intended, t0 - item.arrivedNanos());
             }
         };
-        if (judge == null || judged == null) {
-            return result(item, v, t0);
+        return result(item, v, t0);
+    }
+
+    /**
+     * With a judge, each math result the rules rejected or could not read, judged: {@code results.get(k)} is the rules' result
+     * on {@code items.get(k)} (for an item with several acceptable answers, the one its answers were folded to, so the judge is
+     * never asked about a response some answer already accepts) and {@code references.get(k)} the reference answer the judge is
+     * shown. An accepted answer is paid the shaping's {@code correct}; the rules' verdict stays. No ruling is no reward (lasting
+     * when the reply could not be read). Without a judge, the results as they are. Asks {@code concurrency} at a time.
+     */
+    public List<RewardResult> judged(List<RewardItem> items, List<RewardResult> results, List<String> references) {
+        if (judge == null) {
+            return results;
         }
-        if (!LlmJudge.asks(v.outcome())) {
-            return result(item, v, t0).graded("rule", null);
+        RewardResult[] out = results.toArray(RewardResult[]::new);
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(judge.settings().concurrency());
+        try (var ex = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int k = 0; k < results.size(); k++) {
+                RewardResult r = results.get(k);
+                if (!(items.get(k).target() instanceof RewardItem.MathTarget m)) {
+                    continue;
+                }
+                if (!LlmJudge.asks(r.verdict())) {
+                    out[k] = r.graded("rule", null);
+                    continue;
+                }
+                int at = k;
+                RewardItem item = items.get(k);
+                ex.submit(() -> {
+                    slots.acquireUninterruptibly();
+                    try {
+                        Judgement j = judge.judge(m.problem() == null ? "(not given)" : m.problem(), references.get(at), item.response());
+                        out[at] = judged(item, r, j);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
         }
-        Judgement j = judge.judge(judged.problem() == null ? "(not given)" : judged.problem(), judged.groundTruth(), item.response());
+        return List.of(out);
+    }
+
+    private RewardResult judged(RewardItem item, RewardResult r, Judgement j) {
         RewardResult.Judged note = new RewardResult.Judged(judge.identity(), j.outcome(), j.verdictLine(), j.reason());
         if (!j.ruled()) {
-            // the cascade's verdict is unknown: no reward, as for a sandbox that failed; a reply that could not be read is lasting
-            RewardResult r = result(item, Verdict.infrastructureError("the rules said " + v.outcome().label() + " (" + v.reason() + "); judge missing: "
-                    + j.reason(), null, v.micros()), t0);
-            return new RewardResult(r.id(), r.kind(), null, r.verdict(), null, r.reason(), null, r.formatOk(), r.garbage(), null, null, r.micros(),
+            // the cascade's verdict is unknown: no reward, as for a sandbox that failed
+            return new RewardResult(r.id(), r.kind(), null, Outcome.INFRASTRUCTURE_ERROR, null, "the rules said " + r.verdict().label() + " ("
+                    + r.reason() + "); judge missing: " + j.reason(), null, r.formatOk(), r.garbage(), null, r.testsTotal(), r.micros(),
                     !j.failed(), "rule+judge", note);
         }
-        RewardResult r = result(item, j.accepted() ? new Verdict(Outcome.CORRECT, v.answer(), v.reason(), v.evidence(), v.micros()) : v, t0);
+        RewardResult.Terms t = r.terms();
+        RewardResult.Terms paid = j.accepted() ? new RewardResult.Terms(item.shaping().correctness(Outcome.CORRECT), t.format(), t.exploration(),
+                t.garbage()) : t;
         // the rules' verdict stays in the result; the judge's ruling and the correctness it pays sit beside it
-        return new RewardResult(r.id(), r.kind(), r.reward(), v.outcome(), r.pred(), v.reason(), r.terms(), r.formatOk(), r.garbage(),
-                r.testsPassed(), r.testsTotal(), r.micros(), false, "rule+judge", note);
+        return new RewardResult(r.id(), r.kind(), paid.sum(), r.verdict(), r.pred(), r.reason(), paid, r.formatOk(), r.garbage(), r.testsPassed(),
+                r.testsTotal(), r.micros(), false, "rule+judge", note);
     }
 
     /**

@@ -48,15 +48,36 @@ final class ScoreWire {
          * has no verdict (an answer not checked might have matched); else the first.
          */
         List<RewardResult> fold(List<RewardResult> results) {
-            RewardResult[] best = new RewardResult[size];
+            int[] chosen = chosen(results);
+            List<RewardResult> out = new ArrayList<>(size);
+            for (int c : chosen) {
+                out.add(results.get(c));
+            }
+            return out;
+        }
+
+        /** The index among {@link #items} of each request item's folded result (see {@link #fold}). */
+        int[] chosen(List<RewardResult> results) {
+            int[] best = new int[size];
+            java.util.Arrays.fill(best, -1);
             for (int k = 0; k < results.size(); k++) {
-                RewardResult r = results.get(k);
-                RewardResult b = best[owner[k]];
-                if (b == null || rank(r) < rank(b)) {
-                    best[owner[k]] = r;
+                int b = best[owner[k]];
+                if (b < 0 || rank(results.get(k)) < rank(results.get(b))) {
+                    best[owner[k]] = k;
                 }
             }
-            return List.of(best);
+            return best;
+        }
+
+        /** The reference an LLM judge is shown for item {@code k}: every acceptable answer of its request item. */
+        String reference(int k) {
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                if (owner[i] == owner[k] && items.get(i).target() instanceof RewardItem.MathTarget m) {
+                    answers.add(m.groundTruth());
+                }
+            }
+            return answers.size() == 1 ? answers.getFirst() : "any one of: " + String.join(" ; ", answers);
         }
 
         private static int rank(RewardResult r) {

@@ -100,6 +100,21 @@ class RewardJudgeTest {
             assertThat(noAnswer.path("terms").path("correctness").asDouble()).isEqualTo(1.0);
             assertThat(noAnswer.path("grader").asText()).isEqualTo("rule+judge");
 
+            // several acceptable answers: one the rules accept under any of them is never judged; otherwise it is judged once,
+            // against them all
+            ObjectNode multi = Json.mapper().createObjectNode();
+            ArrayNode mi = multi.putArray("items");
+            mi.addObject().put("kind", "math").put("response", "It is \\boxed{6}.").putArray("ground_truth").add("7").add("6");
+            mi.addObject().put("kind", "math").put("response", "Half a dozen. ACCEPT-ME").putArray("ground_truth").add("6").add("12/2");
+            int before = judge.received.get();
+            JsonNode mr = post(s, "/v1/score", multi, 200).path("results");
+            assertThat(judge.received.get() - before).isEqualTo(1);
+            assertThat(mr.get(0).path("verdict").asText()).isEqualTo("correct");
+            assertThat(mr.get(0).path("grader").asText()).isEqualTo("rule");
+            assertThat(mr.get(1).path("reward").asDouble()).isEqualTo(1.0);
+            assertThat(mr.get(1).path("grader").asText()).isEqualTo("rule+judge");
+            assertThat(prompts.getLast()).contains("Reference answer:\nany one of: 6 ; 12/2\n");
+
             // OpenRLHF's wire: the prompt is what the judge is shown, and extra_logs says which answers the judge accepted
             String prompt = "<|im_start|>user\nFind twice three.<|im_end|>\n<|im_start|>assistant\n";
             ObjectNode q = Json.mapper().createObjectNode();
@@ -111,7 +126,7 @@ class RewardJudgeTest {
             assertThat(o.path("extra_logs").path("judge_accepted").get(0).asDouble()).isEqualTo(1.0);
             assertThat(o.path("extra_logs").path("judge_accepted").get(1).asDouble()).isZero();
             assertThat(o.path("extra_logs").path("acc").get(0).asDouble()).isEqualTo(1.0);
-            assertThat(judge.received.get()).isEqualTo(4);
+            assertThat(judge.received.get()).isEqualTo(5);
             assertThat(prompts.getLast()).contains("Find twice three.<|im_end|>");
         }
     }
