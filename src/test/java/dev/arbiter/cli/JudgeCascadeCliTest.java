@@ -380,6 +380,29 @@ class JudgeCascadeCliTest {
     }
 
     @Test
+    void aRuleClusterTheJudgeSplitsVotesAsTwoAnswers() throws Exception {
+        // the same wrong value twice (one rule cluster): the judge accepts one response and rejects the other
+        Path one = Files.write(dir.resolve("one.jsonl"), List.of(Json.line(Json.mapper().createObjectNode().put("id", "q").put("prompt",
+                "Problem 8: find the number.").put("answer", "6"))));
+        try (FakeOpenAiServer gen = new FakeOpenAiServer((prompt, seed) -> new FakeOpenAiServer.Reply(!prompt.contains("Problem 8") ? "a probe"
+                : seed % 2 == 0 ? "It is \\boxed{4}. ACCEPT-ME" : "So \\boxed{4}.", "stop"));
+                FakeOpenAiServer judge = new FakeOpenAiServer(judge(new ArrayList<>()))) {
+            CliTest.Result r = CliTest.run("eval", "--jsonl", one.toString(), "--endpoint", gen.uri().toString(), "--model", "gen", "--n", "2",
+                    "--max-tokens", "64", "--store", dir.resolve("store.db").toString(), "--out", dir.resolve("report").toString(), "--judge",
+                    judge.uri().toString(), "--judge-model", "referee");
+            assertThat(r.code()).as(r.err()).isZero();
+            JsonNode c = cascadeOf(dir.resolve("report"));
+            assertThat(c.path("accepted").asLong()).isEqualTo(1);
+            assertThat(c.path("rejected").asLong()).isEqualTo(1);
+            assertThat(c.path("metrics").path("pass_at1").path("mean").asDouble()).isEqualTo(0.5);
+            // one vote each for the accepted and the rejected response: a tie, broken evenly
+            assertThat(c.path("metrics").path("maj_at_k").path("2").asDouble()).isEqualTo(0.5);
+            JsonNode rule = Json.mapper().readTree(Files.readString(dir.resolve("report/summary.json"))).path("benchmarks").get(0).path("metrics");
+            assertThat(rule.path("maj_at_k").path("2").asDouble()).isZero();
+        }
+    }
+
+    @Test
     void anUnreachableJudgeIsAskedUntilItFailsThenNotAgainInThatRun() throws Exception {
         int port;
         try (var socket = new java.net.ServerSocket(0)) {
