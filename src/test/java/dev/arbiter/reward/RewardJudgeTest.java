@@ -132,6 +132,22 @@ class RewardJudgeTest {
     }
 
     @Test
+    void theVerlAndTrlShimsSendTheProblemTheJudgeIsShown() throws Exception {
+        List<String> prompts = new ArrayList<>();
+        try (FakeOpenAiServer judge = new FakeOpenAiServer(judge(prompts)); RewardServers.Running s = start(judge)) {
+            JsonNode verl = IntegrationShimsTest.shim(IntegrationShimsTest.VERL, "judge", s.server()).get(0);
+            assertThat(verl.path("score").asDouble()).isEqualTo(1.0);
+            assertThat(verl.path("acc").asBoolean()).isTrue();
+            JsonNode trl = IntegrationShimsTest.shim(IntegrationShimsTest.TRL, "judge", s.server()).get(0);
+            assertThat(trl.get(0).asDouble()).isEqualTo(1.0);
+            assertThat(trl.get(1).asDouble()).isEqualTo(1.0);
+            assertThat(judge.received.get()).isEqualTo(3);
+            assertThat(prompts).anyMatch(p -> p.contains("Problem:\nWhat is 5 + 7?\n") && p.contains("Twelve. ACCEPT-ME"));
+            assertThat(prompts).anyMatch(p -> p.contains("Problem:\nWhat is 6 + 6?\n") && p.contains("A dozen. ACCEPT-ME"));
+        }
+    }
+
+    @Test
     void aFailedOrUnreadableJudgeLeavesNoRewardWithTheCauseNeverZero() throws Exception {
         try (FakeOpenAiServer judge = new FakeOpenAiServer(judge(new ArrayList<>())); RewardServers.Running s = start(judge)) {
             judge.always(FakeOpenAiServer.Fault.SERVER_ERROR);
