@@ -34,9 +34,4 @@ public record Judgement(Outcome outcome, String verdictLine, String reason, bool
     public boolean accepted() {
         return outcome == Outcome.CORRECT;
     }
-
-    /** "accepted", "rejected" or "missing: why", for one line of output. */
-    public String describe() {
-        return outcome == Outcome.CORRECT ? "accepted" : outcome == Outcome.WRONG ? "rejected" : "missing: " + reason;
-    }
 }

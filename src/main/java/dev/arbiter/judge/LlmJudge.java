@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * An OpenAI-compatible model asked, with {@link JudgePrompt}, whether a response the rules rejected reaches the reference
- * answer anyway: chat, temperature 0, a bounded reply. It is asked only about answers the rules did not accept; which those
- * are is the caller's rule (see {@code JudgeCascade}).
+ * answer anyway: chat, temperature 0, a bounded reply. It is asked only about answers the rules rejected or could not read
+ * ({@link #asks}); callers check that before asking.
  */
 public final class LlmJudge {
     /** Retries kept short: a judge that is down should cost a run seconds, not minutes per answer. */
@@ -41,6 +41,13 @@ public final class LlmJudge {
          */
         public String identity() {
             return model + " | " + JudgePrompt.FINGERPRINT + " | max_tokens " + maxTokens;
+        }
+
+        /** The settings without the key, so that printing them never shows it. */
+        @Override
+        public String toString() {
+            return "LlmJudge.Settings[" + identity() + " at " + endpoint + (apiKey == null ? "" : ", key set") + ", concurrency " + concurrency
+                    + ", timeout " + timeout + "]";
         }
 
         /** The environment variable the judge's API key is read from. */
@@ -73,11 +80,6 @@ public final class LlmJudge {
      */
     public static boolean asks(Outcome rule) {
         return rule == Outcome.WRONG || rule == Outcome.NO_ANSWER;
-    }
-
-    /** HTTP requests made so far, retries included. */
-    public long requests() {
-        return client.stats().requests();
     }
 
     /** Asks once (with retries); never throws for what the server does: a failure is a judgement without a verdict. */

@@ -335,13 +335,6 @@ public final class CompletionStore implements AutoCloseable {
                 j.outcome() == null ? null : j.outcome().name(), j.verdictLine(), j.reason());
     }
 
-    /** How many judgements are stored (all judges). */
-    public synchronized long judgementCount() {
-        long[] n = new long[1];
-        query("SELECT COUNT(*) FROM judgements", rs -> n[0] = rs.getLong(1));
-        return n[0];
-    }
-
     @Override
     public synchronized void close() {
         try {
