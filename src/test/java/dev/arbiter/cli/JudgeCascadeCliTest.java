@@ -423,6 +423,27 @@ class JudgeCascadeCliTest {
     }
 
     @Test
+    void shardsDoNotAskTheJudgeAndTheGatherDoes() throws Exception {
+        try (FakeOpenAiServer gen = new FakeOpenAiServer(generator()); FakeOpenAiServer judge = new FakeOpenAiServer(judge(new ArrayList<>()))) {
+            String[] withJudge = {"--judge", judge.uri().toString(), "--judge-model", "referee"};
+            for (String shard : List.of("0/2", "1/2")) {
+                List<String> a = eval(gen, withJudge);
+                a.set(a.indexOf(dir.resolve("report").toString()), dir.resolve("shard-" + shard.charAt(0)).toString());
+                a.addAll(List.of("--shard", shard));
+                CliTest.Result r = CliTest.run(a.toArray(String[]::new));
+                assertThat(r.code()).as(r.err()).isZero();
+            }
+            assertThat(judge.received.get()).as("a shard scores nothing, so it asks nothing").isZero();
+            List<String> g = eval(gen, withJudge);
+            g.addAll(List.of("--gather", "--shard-count", "2"));
+            CliTest.Result r = CliTest.run(g.toArray(String[]::new));
+            assertThat(r.code()).as(r.err()).isZero();
+            assertThat(judge.received.get()).isEqualTo(4);
+            assertThat(cascadeOf(dir.resolve("report")).path("metrics").path("pass_at1").path("mean").asDouble()).isEqualTo(0.625);
+        }
+    }
+
+    @Test
     void judgeOptionsComeInPairs() throws Exception {
         try (FakeOpenAiServer gen = new FakeOpenAiServer(generator())) {
             CliTest.Result noModel = CliTest.run(eval(gen, "--judge", "http://127.0.0.1:9").toArray(String[]::new));
