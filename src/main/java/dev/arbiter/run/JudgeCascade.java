@@ -94,6 +94,28 @@ public final class JudgeCascade {
         }
     }
 
+    /**
+     * The stored rulings of the judge a benchmark's row names (none when it has no cascade) on its rule-rejected samples, by
+     * "problem id#sample index"; for showing each beside its sample.
+     */
+    public static Map<String, CompletionStore.StoredJudgement> stored(CompletionStore store, RunSamples.BenchmarkSamples b) {
+        Map<String, CompletionStore.StoredJudgement> out = new HashMap<>();
+        if (b.row() == null || b.row().cascade() == null) {
+            return out;
+        }
+        String who = b.row().cascade().judge();
+        for (RunSamples.ProblemSamples p : b.problems()) {
+            String ph = problemHash(p.problem());
+            for (RunSamples.Slot s : p.slots()) {
+                if (s instanceof RunSamples.Graded g && asks(g.verdict().outcome())) {
+                    store.judgement(who, ph, JudgePrompt.sha256(g.completion().text()))
+                            .ifPresent(j -> out.put(p.problem().id() + "#" + g.index(), j));
+                }
+            }
+        }
+        return out;
+    }
+
     /** A judge's ruling, and whether this pass asked for it (false: it was stored). */
     public record Ruling(Judgement judgement, boolean asked) {}
 

@@ -179,6 +179,12 @@ class JudgeCascadeCliTest {
                 assertThat(page).contains("With the LLM judge").contains("referee | arbiter-judge/1 ").contains("<td>37.5 ± ")
                         .contains("<td>62.5 ± ");
             }
+            try (var pages = Files.walk(dir.resolve("report/site/runs"))) {
+                // P1's page: each rule-rejected sample with the judge's ruling beside its rule verdict
+                String page = Files.readString(pages.filter(f -> f.getFileName().toString().equals("1.html")).findFirst().orElseThrow());
+                assertThat(page).contains("judge: accepted (Same value, another form.)")
+                        .contains("judge: rejected (The final answer differs from the reference.)");
+            }
 
             // a rerun asks the judge nothing: every ruling is stored
             CliTest.Result again = CliTest.run(eval(gen, "--judge", judge.uri().toString(), "--judge-model", "referee").toArray(String[]::new));
