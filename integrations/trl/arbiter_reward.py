@@ -8,7 +8,8 @@
 The answer column (math: a string, a number, or a list of acceptable answers) and the tests column
 (code: {"inputs", "outputs", "fn_name"} or LiveCodeBench's list, as JSON or a JSON string) are read
 from the dataset columns TRL passes; numpy values are sent as the lists, numbers and strings they
-hold. One HTTP request scores the whole generation batch. A completion whose row has neither gets
+hold. A math row's prompt goes along as the problem an LLM judge is shown on a server started with --judge. One HTTP
+request scores the whole generation batch. A completion whose row has neither gets
 None: TRL then leaves that row to the other reward functions. What the server refuses, or could not
 score, raises ArbiterError (a RuntimeError) with the server's own message. ARBITER_REWARD_URL
 (default http://127.0.0.1:8080) and ARBITER_REWARD_TOKEN say where the server is, unless the
@@ -28,6 +29,15 @@ from arbiter_client import ArbiterError, Client, plain  # noqa: E402
 
 def _missing(value):
     return value is None or value == "" or value == [] or value == {}
+
+
+def _prompt(prompt):
+    # Conversational prompts are message lists: the last user message is the problem.
+    if isinstance(prompt, list):
+        users = [m.get("content") for m in prompt if isinstance(m, dict) and m.get("role") == "user"]
+        return plain(users[-1]) if users and isinstance(plain(users[-1]), str) else ""
+    p = plain(prompt)
+    return p if isinstance(p, str) else ""
 
 
 def _text(completion):
@@ -55,7 +65,11 @@ def make_arbiter_reward(answer_column="answer", tests_column="tests", url=None, 
             if not _missing(t):
                 items.append({"id": str(i), "kind": "code", "response": _text(completion), "tests": t})
             elif not _missing(a):
-                items.append({"id": str(i), "kind": "math", "response": _text(completion), "ground_truth": a})
+                item = {"id": str(i), "kind": "math", "response": _text(completion), "ground_truth": a}
+                problem = _prompt(prompts[i]) if prompts is not None and i < len(prompts) else ""
+                if problem:
+                    item["problem"] = problem  # what a server started with --judge shows its LLM judge
+                items.append(item)
             else:
                 continue
             rows.append(i)

@@ -11,7 +11,8 @@ extra_infos, as lists or numpy arrays), which gets one request for the whole bat
 may be numpy values as parquet gives them: they are sent as the lists, numbers and strings they
 hold. Code rows (data sources in CODE_SOURCES, extra_info["ability"] == "code", or a ground truth
 holding "inputs" and "outputs", as a dict or as its JSON text) send it as tests; the rest as the math answer, or a list of
-acceptable answers. Each sample's dict has the same keys. What the server refuses, or could not
+acceptable answers, with extra_info["question"] (when there is one) as the problem an LLM judge is shown on a server started
+with --judge. Each sample's dict has the same keys. What the server refuses, or could not
 score, raises ArbiterError (a RuntimeError) with the server's own message; never a made-up 0.
 """
 
@@ -54,7 +55,11 @@ def _item(data_source, solution_str, ground_truth, extra_info):
         truth = tests
     if (isinstance(source, str) and source in CODE_SOURCES) or ability == "code" or tests is not None:
         return {"kind": "code", "response": plain(solution_str), "tests": truth}
-    return {"kind": "math", "response": plain(solution_str), "ground_truth": truth}
+    item = {"kind": "math", "response": plain(solution_str), "ground_truth": truth}
+    question = plain(extra_info.get("question")) if isinstance(extra_info, Mapping) else None
+    if isinstance(question, str) and question:
+        item["problem"] = question  # what a server started with --judge shows its LLM judge
+    return item
 
 
 def _row(result):

@@ -48,6 +48,11 @@ elif mode == "errors":
 elif mode == "code":
     print(json.dumps(arbiter_reward(prompts=["p"] * 3, completions=[said(ADDER), said(ADDER.replace("+", "*")), said("\\boxed{3}")],
                                     answer=[None, None, np.int64(3)], tests=[NUMPY_TESTS, json.dumps({"inputs": ["1 2\n"], "outputs": ["3\n"]}), None])))
+elif mode == "judge":
+    # a server with an LLM judge: the prompt (plain, or the last user message) is the problem it is shown
+    print(json.dumps(arbiter_reward(prompts=["What is 5 + 7?", [{"role": "system", "content": "Be brief."},
+                                                                {"role": "user", "content": "What is 6 + 6?"}]],
+                                    completions=["Twelve. ACCEPT-ME", said("A dozen. ACCEPT-ME")], answer=["12", "12"])))
 elif mode == "unscored":
     print(json.dumps(raised(lambda: arbiter_reward(prompts=["p"], completions=[ADDER], tests=[NUMPY_TESTS]))))
 else:

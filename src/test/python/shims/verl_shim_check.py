@@ -56,6 +56,10 @@ elif mode == "code":
         ground_truths=[NUMPY_TESTS, NUMPY_TESTS, NUMPY_TESTS, np.array(["12"]), np.str_(json_tests), json_tests],
         extra_infos=np.array([None, None, {"ability": np.str_("code")}, None, None, None], dtype=object),
         url=url)))
+elif mode == "judge":
+    # a server with an LLM judge: extra_info's question is the problem it is shown
+    print(json.dumps(compute_score("lighteval/MATH", "Twelve. ACCEPT-ME", np.str_("12"), extra_info={"question": np.str_("What is 5 + 7?")},
+                                   url=url)))
 elif mode == "unscored":
     print(json.dumps(raised(lambda: compute_score("livecodebench", ADDER, NUMPY_TESTS, url=url))))
     print(json.dumps(raised(lambda: compute_score(data_sources=["apps"], solution_strs=[ADDER], ground_truths=[NUMPY_TESTS],

@@ -13,7 +13,7 @@ import java.util.Set;
 /**
  * The packages' layers, lowest first: json; the verifier core (sandbox, verify and its subpackages,
  * and benchmark's gold types), which a trainer can take without the rest; benchmark and inference;
- * run; scaling and reward; report, which draws scaling's curves; train; the demo and the perf workloads, which only the command line uses;
+ * the LLM judge, a served model asked about answers (so above inference); run; scaling and reward; report, which draws scaling's curves; train; the demo and the perf workloads, which only the command line uses;
  * and the command line on top, which nothing depends on.
  */
 @AnalyzeClasses(packages = "dev.arbiter", importOptions = MainClassesOnly.class)
@@ -47,6 +47,7 @@ class LayeringArchTest {
             .layer("Benchmark").definedBy(DescribedPredicate.describe("benchmark data but the gold types",
                     c -> in(c, "dev.arbiter.benchmark") && !gold(c)))
             .layer("Inference").definedBy("dev.arbiter.inference..")
+            .layer("Judge").definedBy("dev.arbiter.judge..")
             .layer("Run").definedBy("dev.arbiter.run..")
             .layer("Report").definedBy("dev.arbiter.report..")
             .layer("Scaling").definedBy("dev.arbiter.scaling..")
@@ -59,11 +60,12 @@ class LayeringArchTest {
             .whereLayer("Verifiers").mayOnlyAccessLayers("Json")
             .whereLayer("Benchmark").mayOnlyAccessLayers("Json", "Verifiers")
             .whereLayer("Inference").mayOnlyAccessLayers("Json")
-            .whereLayer("Run").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference")
-            .whereLayer("Report").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Run", "Scaling")
-            .whereLayer("Scaling").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference", "Run")
-            .whereLayer("Reward").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark")
-            .whereLayer("Train").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference", "Run", "Scaling", "Reward")
+            .whereLayer("Judge").mayOnlyAccessLayers("Json", "Verifiers", "Inference")
+            .whereLayer("Run").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference", "Judge")
+            .whereLayer("Report").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Run", "Scaling", "Judge")
+            .whereLayer("Scaling").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference", "Run", "Judge")
+            .whereLayer("Reward").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Judge")
+            .whereLayer("Train").mayOnlyAccessLayers("Json", "Verifiers", "Benchmark", "Inference", "Run", "Scaling", "Reward", "Judge")
             .whereLayer("Demo").mayOnlyBeAccessedByLayers("Cli")
             .whereLayer("Perf").mayOnlyBeAccessedByLayers("Cli")
             .whereLayer("Cli").mayNotBeAccessedByAnyLayer();

@@ -4,6 +4,7 @@ import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.EndpointOptions;
 import dev.arbiter.cli.options.EngineOptions;
 import dev.arbiter.cli.options.ExtractionOption;
+import dev.arbiter.cli.options.JudgeOptions;
 import dev.arbiter.cli.options.SamplingOptions;
 import dev.arbiter.cli.options.SandboxOptions;
 import dev.arbiter.cli.options.SelectionOptions;
@@ -50,6 +51,7 @@ final class EvalCommand extends CommandBase {
     @CommandLine.Mixin DataOptions data;
     @CommandLine.Mixin ShardOptions shard;
     @CommandLine.Mixin SandboxOptions sandbox;
+    @CommandLine.Mixin JudgeOptions judge;
 
     @Override
     protected int run(CommandLine cl) throws Exception {
@@ -76,7 +78,8 @@ final class EvalCommand extends CommandBase {
             evaluation = Evaluation.prepare(new Evaluation.Settings(benchmarks, jsonl, window.selection(), endpoint.endpoints(), endpoint.model(),
                     endpoint.modelRevision(), sampling.n(), maxTokens, sampling.temperature(), sampling.topP(), sampling.seed(), raw, template,
                     codeTemplate, stop, ks, limit, endpoint.concurrency(), (int) endpoint.timeout().toSeconds(), extraction.extraction(),
-                    excludeTruncated, store, out, strategy, engineOptions.device(), shard.part(), sandbox.config()), data.open());
+                    excludeTruncated, store, out, strategy, engineOptions.device(), shard.part(), sandbox.config()), data.open())
+                    .judgedBy(judge.settings());
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }

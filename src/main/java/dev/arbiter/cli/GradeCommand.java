@@ -2,11 +2,15 @@ package dev.arbiter.cli;
 
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.ExtractionOption;
+import dev.arbiter.cli.options.JudgeOptions;
 import dev.arbiter.cli.options.SandboxOptions;
 import dev.arbiter.cli.options.SelectionOptions;
 import dev.arbiter.cli.options.TestTimeoutOption;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.UserJsonl;
+import dev.arbiter.judge.LlmJudge;
+import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.GradeJudging;
 import dev.arbiter.run.Grading;
 import dev.arbiter.run.HarnessOutputs;
 import dev.arbiter.sandbox.LcbRequest;
@@ -39,6 +43,8 @@ final class GradeCommand extends CommandBase {
     @CommandLine.Mixin SandboxOptions sandbox;
     @CommandLine.Mixin SelectionOptions window;
     @CommandLine.Mixin DataOptions data;
+    @CommandLine.Mixin JudgeOptions judge;
+    @Option(names = "--store", defaultValue = "results/store.db", paramLabel = "FILE|URL") String store;
 
     /** Where the sandbox comes from; tests put a broken one here to see what the command does then. */
     static volatile Function<SandboxConfig, Sandbox> sandboxes = Sandbox::start;
@@ -59,9 +65,13 @@ final class GradeCommand extends CommandBase {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(cl, e.getMessage());
         }
+        LlmJudge.Settings judgeSettings = judge.settings();
         Benchmarks.Loaded loaded = benchmark == null ? null : data.open().load(benchmark, window.selection());
         HarnessOutputs.Read read = HarnessOutputs.read(generations, format, mapping, loaded);
         Grading.Plan plan = Grading.plan(loaded, read, generations, out);
+        if (judgeSettings != null && !plan.math()) {
+            throw new CommandLine.ParameterException(cl, "--judge is for math answers; code is graded by its tests alone");
+        }
         PrintWriter err = cl.getErr();
         if (plan.resumed() != null) {
             err.println(plan.resumed());
@@ -77,6 +87,19 @@ final class GradeCommand extends CommandBase {
             o.println(against);
         }
         o.flush();
+        if (judgeSettings != null) {
+            GradeJudging.Result j;
+            try (CompletionStore st = CompletionStore.open(store)) {
+                j = GradeJudging.judge(plan, st, new LlmJudge(judgeSettings), judgeSettings.concurrency());
+            }
+            o.println(j.line());
+            o.flush();
+            j.warnings().forEach(w -> err.println("arbiter grade: " + w));
+            err.flush();
+            if (j.failed() > 0 && t.unjudged() == null) {
+                return Errors.FAILURE;
+            }
+        }
         if (t.unjudged() != null) {
             err.println("arbiter: " + t.unjudged());
             err.flush();

@@ -4,6 +4,7 @@ import dev.arbiter.Ports;
 import dev.arbiter.Shutdown;
 import dev.arbiter.cli.options.DataOptions;
 import dev.arbiter.cli.options.ExtractionOption;
+import dev.arbiter.cli.options.JudgeOptions;
 import dev.arbiter.cli.options.SandboxOptions;
 import dev.arbiter.cli.options.ShapingOption;
 import dev.arbiter.cli.options.TestTimeoutOption;
@@ -41,9 +42,11 @@ final class RewardServerCommand extends CommandBase {
     @Option(names = "--unseparated", defaultValue = "refuse", paramLabel = "MODE") String unseparated;
     @Option(names = "--drain-s", defaultValue = "30", paramLabel = "S") int drainS;
     @CommandLine.Mixin DataOptions data;
+    @CommandLine.Mixin JudgeOptions judge;
 
     @Override
     protected int run(CommandLine cl) throws Exception {
+        var judgeSettings = judge.settings();
         RewardServers.SandboxMode mode;
         RewardServer.Config config;
         try {
@@ -59,7 +62,7 @@ final class RewardServerCommand extends CommandBase {
         AnswerIndex index = RewardServers.answers(data.open(), answers, timeout.seconds());
         RewardServers.Running running;
         try {
-            running = RewardServers.start(config, extraction.extraction(), mode, sandbox.config(), index);
+            running = RewardServers.start(config, extraction.extraction(), mode, sandbox.config(), index, judgeSettings);
         } catch (BindException e) {
             throw new CommandLine.ParameterException(cl, "cannot listen on " + host + ":" + port + ": " + e.getMessage());
         }

@@ -43,12 +43,42 @@ public final class Leaderboard {
                         100 * e.boxedRate(), e.primary()));
             }
         }
+        sb.append(cascade(rows));
         for (RunSummary.Row r : rows) {
             r.breakdown().forEach((label, groups) -> {
                 sb.append(String.format("%n%s (%s) by %s:%n%n| %s | problems | pass@1 (± s.e.) |%n|---|---|---|%n", r.benchmark(), r.model(), label, label));
                 groups.forEach((g, m) -> sb.append(String.format("| %s | %d | %.1f ± %.1f |%n", g, m.problems(), 100 * m.passAt1().mean(),
                         100 * m.passAt1().standardError())));
             });
+        }
+        return sb.toString();
+    }
+
+    /**
+     * The judge cascade's table, for the rows that have one: pass@1 by the rules alone and with the judge side by side, the
+     * cascade's pass@k and maj@k, and what the judge made of the rule-rejected answers. Empty when no row was judged.
+     */
+    static String cascade(List<RunSummary.Row> rows) {
+        List<RunSummary.Row> judged = rows.stream().filter(r -> r.cascade() != null).toList();
+        if (judged.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append("\nJudge cascade (rule-rejected answers re-judged by an LLM; a missing ruling is left out, never wrong):\n\n");
+        sb.append("| benchmark | model | judge | pass@1 rules | pass@1 rules+judge | pass@k rules+judge | maj@k rules+judge | judged | accepted"
+                + " | rejected | judge missing |\n");
+        sb.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (RunSummary.Row r : judged) {
+            RunSummary.Cascade c = r.cascade();
+            MetricSummary m = c.metrics();
+            sb.append(String.format("| %s | %s | %s | %.1f ± %.1f | %.1f ± %.1f | %s | %s | %d | %d | %d | %d |%n", r.benchmark(), r.model(),
+                    c.judge(), 100 * r.metrics().passAt1().mean(), 100 * r.metrics().passAt1().standardError(), 100 * m.passAt1().mean(),
+                    100 * m.passAt1().standardError(), atK(m.passAtK()), atK(m.majAtK()), c.judged(), c.accepted(), c.rejected(),
+                    c.missing()));
+        }
+        for (RunSummary.Row r : judged) {
+            r.cascade().missingCauses().forEach(g -> sb.append(String.format("%n%s (%s): judge missing for %d: %s%n", r.benchmark(), r.model(),
+                    g.count(), g.reason())));
         }
         return sb.toString();
     }

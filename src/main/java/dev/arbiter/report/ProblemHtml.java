@@ -2,6 +2,7 @@ package dev.arbiter.report;
 
 import dev.arbiter.benchmark.CodeTests;
 import dev.arbiter.run.Completion;
+import dev.arbiter.run.CompletionStore;
 import dev.arbiter.run.RunSamples;
 import java.util.HashMap;
 import java.util.Map;
@@ -50,14 +51,16 @@ final class ProblemHtml {
                 .append("<label><input type=\"checkbox\" id=\"only-disagree\"> only answers other than the most common</label>")
                 .append("<label><input type=\"checkbox\" id=\"only-truncated\"> only truncated</label></div>");
         sb.append("<div class=\"samples\" data-majority=\"").append(Html.esc(majority == null ? "" : majority)).append("\">");
+        Map<String, CompletionStore.StoredJudgement> rulings = run.judgements().getOrDefault(b.bench().name(), Map.of());
         for (RunSamples.Slot s : p.slots()) {
-            slot(sb, s);
+            slot(sb, s, rulings.get(p.problem().id() + "#" + s.index()));
         }
         sb.append("</div>");
         return Html.close(sb);
     }
 
-    private static void slot(StringBuilder sb, RunSamples.Slot s) {
+    /** One sample; {@code ruling} is an LLM judge's on it (the rules rejected it), or null. */
+    private static void slot(StringBuilder sb, RunSamples.Slot s, CompletionStore.StoredJudgement ruling) {
         Completion c = s.stored().orElse(null);
         String extracted = s instanceof RunSamples.Graded g ? g.verdict().extracted() : null;
         boolean truncated = c != null && c.truncated();
@@ -76,6 +79,12 @@ final class ProblemHtml {
                     .append(c.completionTokens()).append(" tokens");
             if (s instanceof RunSamples.Graded g && g.verdict().reason() != null && !g.verdict().reason().isBlank()) {
                 sb.append(" · <span class=\"reason\">").append(Html.esc(g.verdict().reason())).append("</span>");
+            }
+            if (ruling != null) {
+                // beside the rules' verdict, never in place of it
+                sb.append(" · <span class=\"judge\">judge: ").append(ruling.outcome() == null ? "no ruling"
+                        : ruling.outcome() == dev.arbiter.verify.Outcome.CORRECT ? "accepted" : "rejected").append(" (")
+                        .append(Html.esc(ruling.reason())).append(")</span>");
             }
             sb.append("</p><pre class=\"completion\">").append(Html.esc(c.text())).append("</pre>");
         }

@@ -69,6 +69,21 @@ final class RunHtml {
                     .append(Html.pct(p.ciLow())).append("–").append(Html.pct(p.ciHigh())).append("</td><td>").append(atK(m.passAtK())).append("</td><td>")
                     .append(atK(m.majAtK())).append("</td><td>").append(Html.pct(m.noAnswerRate())).append("%</td><td>").append(Html.pct(m.truncationRate()))
                     .append("%</td><td>").append(m.missing().size()).append("</td></tr></tbody></table>");
+            RunSummary.Cascade jc = b.row().cascade();
+            if (jc != null) {
+                // the judge cascade beside the rules' figures: never in place of them
+                Estimate q = jc.metrics().passAt1();
+                sb.append("<h3>With the LLM judge</h3><p class=\"note\">Answers the rules rejected or could not read went to ")
+                        .append(Html.esc(jc.judge())).append("; a missing ruling is left out, never wrong.</p>")
+                        .append("<table class=\"metrics\"><thead><tr><th>pass@1 rules</th><th>pass@1 rules+judge</th><th>pass@k rules+judge</th>")
+                        .append("<th>maj@k rules+judge</th><th>judged</th><th>accepted</th><th>rejected</th><th>judge missing</th></tr></thead><tbody><tr><td>")
+                        .append(Html.pct(p.mean())).append(" ± ").append(Html.pct(p.standardError())).append("</td><td>").append(Html.pct(q.mean()))
+                        .append(" ± ").append(Html.pct(q.standardError())).append("</td><td>").append(atK(jc.metrics().passAtK())).append("</td><td>")
+                        .append(atK(jc.metrics().majAtK())).append("</td><td>").append(jc.judged()).append("</td><td>").append(jc.accepted())
+                        .append("</td><td>").append(jc.rejected()).append("</td><td>").append(jc.missing()).append("</td></tr></tbody></table>");
+                jc.missingCauses().forEach(g -> sb.append("<p class=\"note\">Judge missing for ").append(g.count()).append(": ")
+                        .append(Html.esc(g.reason())).append("</p>"));
+            }
             b.row().breakdown().forEach((label, groups) -> breakdown(sb, label, groups));
         }
         sb.append("<h3>Problems</h3><table class=\"problems sortable\"><thead><tr><th data-key=\"i\">#</th><th data-key=\"id\">problem</th>")

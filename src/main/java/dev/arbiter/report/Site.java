@@ -3,6 +3,7 @@ package dev.arbiter.report;
 import dev.arbiter.OutputFiles;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.run.CompletionStore;
+import dev.arbiter.run.JudgeCascade;
 import dev.arbiter.run.RunException;
 import dev.arbiter.run.RunSamples;
 import dev.arbiter.run.RunSummary;
@@ -21,6 +22,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -55,6 +57,7 @@ public final class Site {
             for (Path dir : runDirs) {
                 RunSummary summary = RunSummary.openRun(dir, storeOverride);
                 List<RunSamples.BenchmarkSamples> benchmarks;
+                Map<String, Map<String, CompletionStore.StoredJudgement>> judgements = new java.util.HashMap<>();
                 try (CompletionStore store = CompletionStore.open(summary.store())) {
                     ShardCoverage.requireAllShards(dir, summary, store);
                     if (summary.config().shard() != null) {
@@ -63,9 +66,12 @@ public final class Site {
                                 + " writes the whole run's report: give its folder");
                     }
                     benchmarks = RunSamples.read(summary, store, problemsOf);
+                    for (RunSamples.BenchmarkSamples b : benchmarks) {
+                        judgements.put(b.bench().name(), JudgeCascade.stored(store, b));
+                    }
                 }
                 Curves curves = curves(dir, summary, benchmarks, verifier);
-                runs.add(new SiteRun(uniqueId(dir, ids), dir, summary, benchmarks, curves.svg(), curves.note()));
+                runs.add(new SiteRun(uniqueId(dir, ids), dir, summary, benchmarks, curves.svg(), curves.note(), judgements));
                 log.println("read " + dir + ": " + summary.model() + ", " + benchmarks.size() + " benchmarks");
                 log.flush();
             }

@@ -99,6 +99,9 @@ final class OpenRlhfWire {
                             : "no label, and the answer index has no problem matching this query; send 'labels'"), "labels");
                 }
             }
+            if (target instanceof RewardItem.MathTarget m && m.problem() == null && prompt != null) {
+                target = new RewardItem.MathTarget(m.groundTruth(), prompt); // what an LLM judge is shown as the problem
+            }
             items.add(new RewardItem(Integer.toString(i), response, target, d.shaping(), deadline));
         }
         if (policy == RewardServer.Unseparated.REFUSE && !unseparated.isEmpty()) {
@@ -188,6 +191,9 @@ final class OpenRlhfWire {
         numbers(logs.putArray("format_ok"), results, r -> r.formatOk() ? 1.0 : 0.0);
         numbers(logs.putArray("garbage"), results, r -> r.garbage() == null ? 0.0 : 1.0);
         numbers(logs.putArray("timed_out"), results, r -> r.timedOut() ? 1.0 : 0.0);
+        if (results.stream().anyMatch(r -> r.grader() != null)) { // a server with an LLM judge: which answers it accepted
+            numbers(logs.putArray("judge_accepted"), results, r -> r.judge() != null && r.judge().outcome() == Outcome.CORRECT ? 1.0 : 0.0);
+        }
         ArrayNode split = logs.putArray("unseparated");
         for (int i = 0; i < results.size(); i++) {
             split.add(unseparated.get(i) ? 1.0 : 0.0);

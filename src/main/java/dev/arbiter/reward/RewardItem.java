@@ -34,10 +34,17 @@ public record RewardItem(String id, String response, Target target, Shaping shap
         Kind kind();
     }
 
-    /** A math answer, in any form the math verifier reads (plain, LaTeX, or a whole solution). */
-    public record MathTarget(String groundTruth) implements Target {
+    /**
+     * A math answer, in any form the math verifier reads (plain, LaTeX, or a whole solution); {@code problem} is the
+     * problem's text when the request gives it (an LLM judge is shown it), else null.
+     */
+    public record MathTarget(String groundTruth, String problem) implements Target {
         public MathTarget {
             Objects.requireNonNull(groundTruth, "groundTruth");
+        }
+
+        public MathTarget(String groundTruth) {
+            this(groundTruth, null);
         }
 
         @Override

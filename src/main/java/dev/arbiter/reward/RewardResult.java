@@ -15,7 +15,8 @@ import dev.arbiter.verify.Outcome;
  * verifier broke, the item's gold is unknown) has no reward at all: {@code reward} and {@code terms}
  * are null, the verdict is {@link Outcome#INFRASTRUCTURE_ERROR} and the reason says what broke. Such
  * an item is never a reward of 0; on the wire {@code reward} is written as {@code null}.
- * {@code timed_out} is set when the program or the verifier ran out of time.
+ * {@code timed_out} is set when the program or the verifier ran out of time. On a server with an LLM judge a math result
+ * names its {@code grader} and, when the judge was asked, its ruling ({@code judge}); {@code verdict} stays the rules'.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RewardResult(
@@ -31,7 +32,9 @@ public record RewardResult(
         @JsonProperty("tests_passed") Integer testsPassed,
         @JsonProperty("tests_total") Integer testsTotal,
         long micros,
-        @JsonIgnore boolean lasting) {
+        @JsonIgnore boolean lasting,
+        String grader,
+        Judged judge) {
 
     public RewardResult {
         if ((reward == null) != (terms == null)) {
@@ -42,11 +45,24 @@ public record RewardResult(
         }
     }
 
+    /**
+     * What an LLM judge made of a math answer the rules rejected (on a server started with --judge): who judged, its outcome
+     * (correct, wrong, or null: no ruling, the reason says why), its reply's last line and its reason.
+     */
+    public record Judged(String by, @JsonInclude(JsonInclude.Include.ALWAYS) Outcome outcome,
+                         @JsonProperty("verdict_line") String verdictLine, String reason) {}
+
     /** A reward made of these terms. */
     static RewardResult scored(String id, Kind kind, Outcome verdict, String pred, String reason, Terms terms,
             boolean formatOk, String garbage, Integer testsPassed, Integer testsTotal, long micros) {
         return new RewardResult(id, kind, terms.sum(), verdict, pred, reason, terms, formatOk,
-                garbage, testsPassed, testsTotal, micros, false);
+                garbage, testsPassed, testsTotal, micros, false, null, null);
+    }
+
+    /** This result as graded by {@code grader} ("rule" or "rule+judge"), with the judge's ruling (or null). */
+    RewardResult graded(String grader, Judged judge) {
+        return new RewardResult(id, kind, reward, verdict, pred, reason, terms, formatOk, garbage, testsPassed, testsTotal, micros, lasting,
+                grader, judge);
     }
 
     /**
@@ -57,13 +73,13 @@ public record RewardResult(
     static RewardResult unscored(String id, Kind kind, String reason, boolean formatOk, String garbage, Integer testsTotal, long micros,
             boolean lasting) {
         return new RewardResult(id, kind, null, Outcome.INFRASTRUCTURE_ERROR, null, reason, null, formatOk, garbage, null,
-                testsTotal, micros, lasting);
+                testsTotal, micros, lasting, null, null);
     }
 
-    /** Whether the verifier called the response correct. */
+    /** Whether the verifier called the response correct, or (with a judge) the judge accepted what the rules rejected. */
     @JsonProperty("acc")
     public boolean acc() {
-        return verdict.correct();
+        return verdict.correct() || (judge != null && judge.outcome() == Outcome.CORRECT);
     }
 
     /** Whether the program or the verifier ran out of time. */

@@ -6,6 +6,8 @@ import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.verify.Check;
 import dev.arbiter.verify.CodeTestVerifier;
 import dev.arbiter.verify.MathAnswerVerifier;
+import dev.arbiter.judge.Judgement;
+import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.verify.Outcome;
 import dev.arbiter.verify.Verdict;
 import dev.arbiter.verify.code.CodeExtractor;
@@ -13,6 +15,7 @@ import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.code.CodeVerdict;
 import dev.arbiter.verify.math.MathVerifier;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,10 +30,26 @@ public final class RewardScorer {
 
     private final MathAnswerVerifier math;
     private final CodeTestVerifier code;
+    /** The LLM judge of math answers the rules reject, or null. */
+    private final LlmJudge judge;
 
     public RewardScorer(MathAnswerVerifier math, CodeTestVerifier code) {
+        this(math, code, null);
+    }
+
+    private RewardScorer(MathAnswerVerifier math, CodeTestVerifier code, LlmJudge judge) {
         this.math = math;
         this.code = code;
+        this.judge = judge;
+    }
+
+    /**
+     * The same scorer with an LLM judge: a math answer the rules reject or cannot read ({@link LlmJudge#asks}) goes to it, and
+     * one it accepts is paid as correct. No ruling (the judge failed, or its reply could not be read) is no reward, never the
+     * reward for a wrong answer.
+     */
+    public RewardScorer withJudge(LlmJudge judge) {
+        return new RewardScorer(math, code, judge);
     }
 
     /**
@@ -46,7 +65,7 @@ public final class RewardScorer {
 
     /** The same scorer with math read under another config (strict extraction, say). */
     public RewardScorer withMath(MathAnswerVerifier other) {
-        return new RewardScorer(other, code);
+        return new RewardScorer(other, code, judge);
     }
 
     public MathAnswerVerifier math() {
@@ -79,6 +98,61 @@ public final class RewardScorer {
             }
         };
         return result(item, v, t0);
+    }
+
+    /**
+     * With a judge, each math result the rules rejected or could not read, judged: {@code results.get(k)} is the rules' result
+     * on {@code items.get(k)} (for an item with several acceptable answers, the one its answers were folded to, so the judge is
+     * never asked about a response some answer already accepts) and {@code references.get(k)} the reference answer the judge is
+     * shown. An accepted answer is paid the shaping's {@code correct}; the rules' verdict stays. No ruling is no reward (lasting
+     * when the reply could not be read). Without a judge, the results as they are. Asks {@code concurrency} at a time.
+     */
+    public List<RewardResult> judged(List<RewardItem> items, List<RewardResult> results, List<String> references) {
+        if (judge == null) {
+            return results;
+        }
+        RewardResult[] out = results.toArray(RewardResult[]::new);
+        java.util.concurrent.Semaphore slots = new java.util.concurrent.Semaphore(judge.settings().concurrency());
+        try (var ex = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int k = 0; k < results.size(); k++) {
+                RewardResult r = results.get(k);
+                if (!(items.get(k).target() instanceof RewardItem.MathTarget m)) {
+                    continue;
+                }
+                if (!LlmJudge.asks(r.verdict())) {
+                    out[k] = r.graded("rule", null);
+                    continue;
+                }
+                int at = k;
+                RewardItem item = items.get(k);
+                ex.submit(() -> {
+                    slots.acquireUninterruptibly();
+                    try {
+                        Judgement j = judge.judge(m.problem() == null ? "(not given)" : m.problem(), references.get(at), item.response());
+                        out[at] = judged(item, r, j);
+                    } finally {
+                        slots.release();
+                    }
+                });
+            }
+        }
+        return List.of(out);
+    }
+
+    private RewardResult judged(RewardItem item, RewardResult r, Judgement j) {
+        RewardResult.Judged note = new RewardResult.Judged(judge.identity(), j.outcome(), j.verdictLine(), j.reason());
+        if (!j.ruled()) {
+            // the cascade's verdict is unknown: no reward, as for a sandbox that failed
+            return new RewardResult(r.id(), r.kind(), null, Outcome.INFRASTRUCTURE_ERROR, null, "the rules said " + r.verdict().label() + " ("
+                    + r.reason() + "); judge missing: " + j.reason(), null, r.formatOk(), r.garbage(), null, r.testsTotal(), r.micros(),
+                    !j.failed(), "rule+judge", note);
+        }
+        RewardResult.Terms t = r.terms();
+        RewardResult.Terms paid = j.accepted() ? new RewardResult.Terms(item.shaping().correctness(Outcome.CORRECT), t.format(), t.exploration(),
+                t.garbage()) : t;
+        // the rules' verdict stays in the result; the judge's ruling and the correctness it pays sit beside it
+        return new RewardResult(r.id(), r.kind(), paid.sum(), r.verdict(), r.pred(), r.reason(), paid, r.formatOk(), r.garbage(), r.testsPassed(),
+                r.testsTotal(), r.micros(), false, "rule+judge", note);
     }
 
     /**

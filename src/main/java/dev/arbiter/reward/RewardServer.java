@@ -107,6 +107,8 @@ public final class RewardServer implements AutoCloseable {
 
     private final Config config;
     private final RewardService service;
+    /** Rules in the service's queue; then, on a server with an LLM judge, the judge on what the rules rejected. */
+    private final RewardScorer scorer;
     private final Sandbox sandbox;
     private final String noSandbox;
     private final AnswerIndex answers;
@@ -140,6 +142,7 @@ public final class RewardServer implements AutoCloseable {
         this.config = config;
         this.readiness = Objects.requireNonNull(readiness, "readiness");
         this.service = new RewardService(scorer, config.queueItems());
+        this.scorer = scorer;
         this.sandbox = sandbox;
         this.noSandbox = noSandbox == null ? "no code sandbox is running on this server" : noSandbox;
         this.answers = answers;
@@ -236,7 +239,9 @@ public final class RewardServer implements AutoCloseable {
                 requireMethod(method, "POST");
                 JsonNode body = body(ex);
                 OpenRlhfWire.Batch batch = OpenRlhfWire.parse(body, config.defaults(), config.unseparated(), answers, System.nanoTime());
-                List<RewardResult> results = batch.merge(score(batch.items(), k -> "query " + batch.items().get(k).id()));
+                List<RewardResult> rules = score(batch.items(), k -> "query " + batch.items().get(k).id());
+                List<RewardResult> results = batch.merge(scorer.judged(batch.items(), rules, batch.items().stream()
+                        .map(i -> i.target() instanceof RewardItem.MathTarget m ? m.groundTruth() : null).toList()));
                 results.forEach(metrics::item);
                 BadRequest unscored = OpenRlhfWire.unscored(results);
                 if (unscored != null) {
@@ -249,7 +254,10 @@ public final class RewardServer implements AutoCloseable {
                 long t0 = System.nanoTime();
                 JsonNode body = body(ex);
                 ScoreWire.Batch batch = ScoreWire.parse(body, config.defaults(), System.nanoTime());
-                List<RewardResult> results = batch.fold(score(batch.items(), batch::where));
+                List<RewardResult> all = score(batch.items(), batch::where);
+                int[] chosen = batch.chosen(all);
+                List<RewardItem> items = java.util.Arrays.stream(chosen).mapToObj(batch.items()::get).toList();
+                List<RewardResult> results = scorer.judged(items, batch.fold(all), java.util.Arrays.stream(chosen).mapToObj(batch::reference).toList());
                 results.forEach(metrics::item);
                 return send(ex, 200, ScoreWire.reply(results, (System.nanoTime() - t0) / 1000));
             }

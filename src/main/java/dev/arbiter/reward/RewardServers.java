@@ -3,6 +3,7 @@ package dev.arbiter.reward;
 import dev.arbiter.benchmark.Benchmarks;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.benchmark.Selection;
+import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.sandbox.SandboxException;
@@ -88,6 +89,12 @@ public final class RewardServers {
      */
     public static Running start(RewardServer.Config config, MathConfig.Extraction extraction, SandboxMode mode, SandboxConfig sandboxConfig,
                                 AnswerIndex index) throws IOException {
+        return start(config, extraction, mode, sandboxConfig, index, null);
+    }
+
+    /** The same, with an LLM judge for the math answers the rules reject (null: none); see {@link RewardScorer#withJudge}. */
+    public static Running start(RewardServer.Config config, MathConfig.Extraction extraction, SandboxMode mode, SandboxConfig sandboxConfig,
+                                AnswerIndex index, LlmJudge.Settings judge) throws IOException {
         Sandbox sandbox = null;
         String note;
         Readiness readiness = Readiness.ALWAYS;
@@ -111,8 +118,12 @@ public final class RewardServers {
         verifier.warmUp();
         String why = sandbox == null ? "no code sandbox on this server (" + note + ")" : null;
         try {
-            return new Running(new RewardServer(config, new RewardScorer(verifier, sandbox, why), sandbox, index, why, readiness), note, verifier,
-                    sandbox);
+            RewardScorer scorer = new RewardScorer(verifier, sandbox, why);
+            if (judge != null) {
+                scorer = scorer.withJudge(new LlmJudge(judge));
+                note = note + "\n  judge: math answers the rules reject or cannot read go to " + judge.identity() + " at " + judge.endpoint();
+            }
+            return new Running(new RewardServer(config, scorer, sandbox, index, why, readiness), note, verifier, sandbox);
         } catch (IOException | RuntimeException e) {
             verifier.close();
             if (sandbox != null) {

@@ -18,10 +18,12 @@ import java.util.Locale;
  * </pre>
  * answered with {@code {"results": [RewardResult, ...]}} in the items' order. Options are described
  * in {@link ItemDefaults}; an item's override the request's, which override the server's. A math
+ * item may carry its {@code problem} text (shown to the LLM judge of a server started with --judge). A math
  * {@code ground_truth} may be a list of acceptable answers (as datasets store them): the response is
  * correct when it equals any, and its result is that answer's, else the first answer's. The response
  * is the model's output alone, as verl's {@code solution_str} and TRL's completions are, so nothing
- * needs to be split from a prompt. A code item's {@code language} (optional) is the language its
+ * needs to be split from a prompt. With a judge, a math result also carries {@code grader} ("rule", or "rule+judge" when
+ * the judge was asked) and {@code judge} (its identity, outcome, verdict line and reason). A code item's {@code language} (optional) is the language its
  * program is graded in; without it the grader's rule decides (CodeGrader). An item the sandbox
  * could not grade comes back with {@code "verdict": "infrastructure_error"}, the sandbox's reason,
  * and {@code "reward": null} (no terms): it has no reward, which is not a reward of 0.
@@ -46,15 +48,36 @@ final class ScoreWire {
          * has no verdict (an answer not checked might have matched); else the first.
          */
         List<RewardResult> fold(List<RewardResult> results) {
-            RewardResult[] best = new RewardResult[size];
+            int[] chosen = chosen(results);
+            List<RewardResult> out = new ArrayList<>(size);
+            for (int c : chosen) {
+                out.add(results.get(c));
+            }
+            return out;
+        }
+
+        /** The index among {@link #items} of each request item's folded result (see {@link #fold}). */
+        int[] chosen(List<RewardResult> results) {
+            int[] best = new int[size];
+            java.util.Arrays.fill(best, -1);
             for (int k = 0; k < results.size(); k++) {
-                RewardResult r = results.get(k);
-                RewardResult b = best[owner[k]];
-                if (b == null || rank(r) < rank(b)) {
-                    best[owner[k]] = r;
+                int b = best[owner[k]];
+                if (b < 0 || rank(results.get(k)) < rank(results.get(b))) {
+                    best[owner[k]] = k;
                 }
             }
-            return List.of(best);
+            return best;
+        }
+
+        /** The reference an LLM judge is shown for item {@code k}: every acceptable answer of its request item. */
+        String reference(int k) {
+            List<String> answers = new ArrayList<>();
+            for (int i = 0; i < items.size(); i++) {
+                if (owner[i] == owner[k] && items.get(i).target() instanceof RewardItem.MathTarget m) {
+                    answers.add(m.groundTruth());
+                }
+            }
+            return answers.size() == 1 ? answers.getFirst() : "any one of: " + String.join(" ; ", answers);
         }
 
         private static int rank(RewardResult r) {
@@ -108,7 +131,7 @@ final class ScoreWire {
             throw new BadRequest("'" + at + ".kind' must be \"math\" or \"code\"", at + ".kind");
         }
         List<RewardItem.Target> targets = switch (kind.asText().toLowerCase(Locale.ROOT)) {
-            case "math" -> answers(n.get("ground_truth"), at + ".ground_truth");
+            case "math" -> answers(n.get("ground_truth"), at + ".ground_truth", problem(n, at));
             case "code" -> {
                 JsonNode tests = n.has("tests") ? n.get("tests") : n.get("ground_truth");
                 if (tests == null || tests.isNull()) {
@@ -135,8 +158,20 @@ final class ScoreWire {
                 + "' (python, cpp, java, go, rust, javascript, bash)", at + ".language"));
     }
 
+    /** A math item's problem text, for a judge: optional. */
+    private static String problem(JsonNode item, String at) {
+        JsonNode p = item.get("problem");
+        if (p == null || p.isNull()) {
+            return null;
+        }
+        if (!p.isTextual()) {
+            throw new BadRequest("'" + at + ".problem' must be a string (the problem's text)", at + ".problem");
+        }
+        return p.asText();
+    }
+
     /** A math ground truth: a string or a number, or a non-empty list of them (any one is right). */
-    private static List<RewardItem.Target> answers(JsonNode gt, String at) {
+    private static List<RewardItem.Target> answers(JsonNode gt, String at, String problem) {
         String expected = "'" + at + "' must be a string, a number, or a list of them for a math item";
         if (gt != null && gt.isTextual() && TestsJson.looksLikeTests(gt.asText())) {
             // Graded as math, tests would give up a number from their own text as "the answer".
@@ -144,7 +179,7 @@ final class ScoreWire {
                     + " \"kind\": \"code\"", at);
         }
         if (gt != null && (gt.isTextual() || gt.isNumber())) {
-            return List.of(new RewardItem.MathTarget(gt.asText()));
+            return List.of(new RewardItem.MathTarget(gt.asText(), problem));
         }
         if (gt == null || !gt.isArray() || gt.isEmpty()) {
             throw new BadRequest(expected + (gt != null && gt.isArray() ? ", not an empty list" : ""), at);
@@ -154,7 +189,7 @@ final class ScoreWire {
             if (!a.isTextual() && !a.isNumber()) {
                 throw new BadRequest(expected, at);
             }
-            out.add(new RewardItem.MathTarget(a.asText()));
+            out.add(new RewardItem.MathTarget(a.asText(), problem));
         }
         return out;
     }

@@ -141,6 +141,18 @@ public final class CompletionStore implements AutoCloseable {
                           extracted TEXT,
                           reason TEXT,
                           PRIMARY KEY (spec_hash, problem_id, sample_index, verifier))""");
+                // an LLM judge's ruling on a response the rules rejected, beside (never instead of) the rule verdicts; a reply
+                // that could not be read is kept with a NULL outcome, a failed request is not kept
+                s.execute("CREATE TABLE IF NOT EXISTS judgements ("
+                        + " judge TEXT NOT NULL,"
+                        + " problem_hash TEXT NOT NULL,"
+                        + " response_hash TEXT NOT NULL,"
+                        + " problem_id TEXT NOT NULL,"
+                        + " outcome TEXT,"
+                        + " verdict_line TEXT,"
+                        + " reason TEXT NOT NULL,"
+                        + " created_at TEXT NOT NULL DEFAULT (" + now + "),"
+                        + " PRIMARY KEY (judge, problem_hash, response_hash))");
                 if (dialect == Dialect.POSTGRES) {
                     c.commit();
                     c.setAutoCommit(true);
@@ -299,6 +311,28 @@ public final class CompletionStore implements AutoCloseable {
                 rs -> out.put(rs.getInt(1), new StoredVerdict(Outcome.valueOf(rs.getString(2)), rs.getString(3), rs.getString(4))), specHash,
                 problemId, verifier);
         return out;
+    }
+
+    /** A stored judge ruling: {@code outcome} CORRECT or WRONG, or null when the judge's reply could not be read. */
+    public record StoredJudgement(Outcome outcome, String verdictLine, String reason) {}
+
+    /** The judgement {@code judge} (its identity) made of a response to a problem, both by their hashes, if one is stored. */
+    public synchronized Optional<StoredJudgement> judgement(String judge, String problemHash, String responseHash) {
+        StoredJudgement[] out = new StoredJudgement[1];
+        query("SELECT outcome, verdict_line, reason FROM judgements WHERE judge = ? AND problem_hash = ? AND response_hash = ?",
+                rs -> out[0] = new StoredJudgement(rs.getString(1) == null ? null : Outcome.valueOf(rs.getString(1)), rs.getString(2),
+                        rs.getString(3)), judge, problemHash, responseHash);
+        return Optional.ofNullable(out[0]);
+    }
+
+    /** Stores a judgement unless one is there (the first reply stands, as the first sample does). */
+    public synchronized void putJudgement(String judge, String problemHash, String responseHash, String problemId, StoredJudgement j) {
+        if (j.outcome() != null && j.outcome() != Outcome.CORRECT && j.outcome() != Outcome.WRONG) {
+            throw new IllegalArgumentException("a judge accepts or rejects; got " + j.outcome());
+        }
+        update(dialect.insertIgnore + " judgements(judge, problem_hash, response_hash, problem_id, outcome, verdict_line, reason)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?)" + dialect.ignoreTail, judge, problemHash, responseHash, problemId,
+                j.outcome() == null ? null : j.outcome().name(), j.verdictLine(), j.reason());
     }
 
     @Override

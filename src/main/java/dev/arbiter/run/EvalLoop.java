@@ -5,6 +5,7 @@ import dev.arbiter.inference.InferenceBackend;
 import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.engine.Generator;
 import dev.arbiter.inference.engine.LocalEngine;
+import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.verify.CodeTestVerifier;
 import dev.arbiter.verify.MathAnswerVerifier;
@@ -34,13 +35,22 @@ final class EvalLoop {
     private final InferenceBackend backend;
     private final Evaluation.Progress progress;
     private final PrintWriter err;
+    /** The LLM judge of the cascade, or null for rule-only figures. */
+    private final LlmJudge judge;
+    /** Judge requests that failed past their retries in this run: asked again by the next. */
+    private long judgeFailed;
 
     EvalLoop(Evaluation.Settings s, CompletionStore st, InferenceBackend backend, Evaluation.Progress progress, PrintWriter err) {
+        this(s, st, backend, progress, err, null);
+    }
+
+    EvalLoop(Evaluation.Settings s, CompletionStore st, InferenceBackend backend, Evaluation.Progress progress, PrintWriter err, LlmJudge judge) {
         this.s = s;
         this.st = st;
         this.backend = backend;
         this.progress = progress;
         this.err = err;
+        this.judge = judge;
     }
 
     /** One benchmark's share of the report: its row (null when no sample got a verdict, and for a shard), and for a shard what its slice holds. */
@@ -115,11 +125,23 @@ final class EvalLoop {
         if (sift != null) {
             notes.add(sift.line());
         }
+        for (RunSummary.Row r : rows) {
+            if (r.cascade() != null) {
+                notes.add(cascadeLine(r));
+                r.cascade().missingCauses().forEach(c -> warnings.add("arbiter eval: " + r.benchmark() + ": judge missing for " + c.count()
+                        + " rule-rejected answer" + (c.count() == 1 ? "" : "s") + " (left out of the cascade figures, not counted wrong): "
+                        + c.reason()));
+            }
+        }
         notes.add(requestsLine(run, client, local, "report in " + outDir));
         if (stillMissing > 0) {
             warnings.add("arbiter eval: " + missingLine(failures, stillMissing));
         }
-        return new Evaluation.Result(summary, problems, s.store(), outDir, notes, warnings, stillMissing > 0 ? 1 : 0);
+        if (judgeFailed > 0) {
+            warnings.add("arbiter eval: " + judgeFailed + " judge request" + (judgeFailed == 1 ? "" : "s") + " failed past the retries; run the same"
+                    + " command again to ask the judge only about those");
+        }
+        return new Evaluation.Result(summary, problems, s.store(), outDir, notes, warnings, stillMissing > 0 || judgeFailed > 0 ? 1 : 0);
     }
 
     /** A shard's summary: no rows, since a slice is no run's score, and its slice's state per benchmark. */
@@ -222,8 +244,24 @@ final class EvalLoop {
                 breakdown.put(label, Metrics.byLabel(graded, label, n, List.of(1), policy, 0));
             }
         }
+        RunSummary.Cascade cascade = null;
+        if (judge != null && !Evaluation.code(p)) {
+            // the judge hears only what the figures' own reading rejected; the rule verdicts stay as they are
+            JudgeCascade.Result j = JudgeCascade.apply(p, st, judge, graded, judge.settings().concurrency());
+            judgeFailed += j.failed();
+            cascade = new RunSummary.Cascade(judge.identity(), Metrics.summarize(j.samples(), n, s.ks(), policy, 0), j.judged(), j.accepted(),
+                    j.rejected(), j.missing(), j.missingCauses(), j.calls());
+        }
         int missing = m.missing().stream().mapToInt(x -> x.want() - x.have()).sum();
-        return new Graded(new RunSummary.Row(p.benchmark(), model, m, breakdown), run, missing, null, null);
+        return new Graded(new RunSummary.Row(p.benchmark(), model, m, breakdown, cascade), run, missing, null, null);
+    }
+
+    /** What the judge did for one benchmark, and pass@1 by the rules and by the cascade. */
+    static String cascadeLine(RunSummary.Row r) {
+        RunSummary.Cascade c = r.cascade();
+        return String.format("%s judge cascade (%s): %d rule-rejected answers judged: %d accepted, %d rejected, %d missing;"
+                + " pass@1 %.4f by the rules, %.4f with the judge; %d judge calls this run", r.benchmark(), c.judge(), c.judged(), c.accepted(),
+                c.rejected(), c.missing(), r.metrics().passAt1().mean(), c.metrics().passAt1().mean(), c.calls());
     }
 
     private static RunSummary.BenchmarkRun runOf(EvalRunner.Generated g, List<RunSummary.NotGraded> notGraded) {

@@ -10,6 +10,7 @@ import dev.arbiter.inference.OpenAiClient;
 import dev.arbiter.inference.engine.Backends;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.json.Json;
+import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.sandbox.SandboxConfig;
 import dev.arbiter.verify.code.CodeGrader;
 import dev.arbiter.verify.math.MathConfig;
@@ -170,6 +171,8 @@ public final class Evaluation {
     private final Instant started = Instant.now();
     private final String preset;
     private final List<Preset.Use> presetUses;
+    /** The LLM judge of the cascade (see {@link JudgeCascade}), or null. */
+    private LlmJudge.Settings judge;
 
     private Evaluation(Settings settings, Backends.Target target, GenerationSpec mathSpec, List<EvalPlan> plans, String preset,
                        List<Preset.Use> presetUses) {
@@ -183,7 +186,15 @@ public final class Evaluation {
 
     /** This run, recorded as made under {@code preset} with {@code uses} of its settings (which the settings already hold). */
     public Evaluation withPreset(String preset, List<Preset.Use> uses) {
-        return new Evaluation(settings, target, mathSpec, plans, preset, uses);
+        Evaluation e = new Evaluation(settings, target, mathSpec, plans, preset, uses);
+        e.judge = judge;
+        return e;
+    }
+
+    /** Sends the answers the rules reject to this judge, for cascade figures beside the rule-only ones; null for none. */
+    public Evaluation judgedBy(LlmJudge.Settings judge) {
+        this.judge = judge;
+        return this;
     }
 
     public List<EvalPlan> plans() {
@@ -277,6 +288,9 @@ public final class Evaluation {
             RunSummary.Config config = config(runPlans, gen, runKey, outDir, served);
             err.println("arbiter eval: resolved config");
             err.println(RunSummary.pretty(config));
+            if (judge != null) {
+                err.println("judge cascade: math answers the rules reject or cannot read go to " + judge.identity() + " at " + judge.endpoint());
+            }
             err.flush();
             ShardCoverage coverage = s.part() instanceof RunPart.Gather g ? ShardCoverage.of(st, config.benchmarks(), s.n(), g.count()) : null;
             if (dryRun && coverage != null) {
@@ -305,7 +319,7 @@ public final class Evaluation {
                 if (!coverage.complete()) {
                     throw new RunException("cannot gather the run yet: " + coverage.line() + "; no report was written");
                 }
-                EvalLoop loop = new EvalLoop(s, st, null, progress, err);
+                EvalLoop loop = new EvalLoop(s, st, null, progress, err, judge == null ? null : new LlmJudge(judge));
                 return loop.run(runPlans, label, config, outDir, started, client, preflight, null, null);
             }
             try (LocalEngine local = client == null ? engine.open(target.dir(), target.id()) : null) {
@@ -319,7 +333,7 @@ public final class Evaluation {
                     backend = sift;
                 }
                 try {
-                    EvalLoop loop = new EvalLoop(s, st, backend, progress, err);
+                    EvalLoop loop = new EvalLoop(s, st, backend, progress, err, judge == null ? null : new LlmJudge(judge));
                     return loop.run(runPlans, label, config, outDir, started, client, preflight, local, sift);
                 } finally {
                     if (sift != null) {

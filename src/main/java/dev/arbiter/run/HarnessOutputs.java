@@ -34,6 +34,9 @@ public final class HarnessOutputs {
     /** Our names a mapping may give: the problem, the model output, the reference answer, the code's language, the file's own score. */
     public static final Set<String> FIELDS = Set.of("problem_id", "completion", "answer", "language", "their_score");
 
+    /** The names datasets give their problem statement, in the order they are tried. */
+    private static final List<String> STATEMENT_FIELDS = List.of("problem", "question", "Question", "query", "prompt", "input");
+
     public enum Format {
         ARBITER("arbiter"),
         LM_EVAL("lm-eval"),
@@ -228,7 +231,14 @@ public final class HarnessOutputs {
             String id = fields.containsKey("problem_id") ? scalar(n, fields.get("problem_id")) : null;
             List<String> texts = new ArrayList<>();
             // The doc is the dataset's row; the prompt in arguments may hold few-shot examples, other problems' statements.
-            leaves(n.get("doc"), texts);
+            // A field named like a statement goes first: without a benchmark, the first text is the problem a judge is shown.
+            JsonNode doc = n.get("doc");
+            for (String name : STATEMENT_FIELDS) {
+                if (doc != null && doc.path(name).isTextual()) {
+                    texts.add(doc.get(name).asText());
+                }
+            }
+            leaves(doc, texts);
             add(where, row, n, id == null && benchmark == null ? docId : id, completions, scalar(n, path("answer", "target")), texts,
                     theirScore(n, metric));
         }

@@ -88,14 +88,35 @@ public record RunSummary(String arbiterVersion, String gitCommit, Instant starte
         }
     }
 
-    /** One benchmark's row; {@code breakdown} maps a label (subject, level, ...) to its groups' metrics. */
-    public record Row(String benchmark, String model, MetricSummary metrics, Map<String, Map<String, MetricSummary>> breakdown) {
+    /**
+     * One benchmark's row; {@code breakdown} maps a label (subject, level, ...) to its groups' metrics; {@code cascade} holds the
+     * LLM-judge cascade's figures beside the rule-only ones in {@code metrics}, or null when no judge was asked.
+     */
+    public record Row(String benchmark, String model, MetricSummary metrics, Map<String, Map<String, MetricSummary>> breakdown,
+                      Cascade cascade) {
         public Row {
             breakdown = breakdown == null ? Map.of() : breakdown;
         }
 
+        public Row(String benchmark, String model, MetricSummary metrics, Map<String, Map<String, MetricSummary>> breakdown) {
+            this(benchmark, model, metrics, breakdown, null);
+        }
+
         public Row(String benchmark, String model, MetricSummary metrics) {
             this(benchmark, model, metrics, Map.of());
+        }
+    }
+
+    /**
+     * The figures with an LLM judge's rulings on the rule-rejected answers: {@code metrics} counts a judge-accepted answer
+     * correct and leaves out a sample whose ruling is missing. {@code judge} is the judge's identity (model, prompt
+     * fingerprint, reply budget); {@code judged} the rule-rejected samples it was asked about (stored rulings included), of
+     * which it accepted, rejected, or gave no ruling on ({@code missing}, by cause); {@code calls} the requests this run made.
+     */
+    public record Cascade(String judge, MetricSummary metrics, long judged, long accepted, long rejected, long missing,
+                          List<NotGraded> missingCauses, long calls) {
+        public Cascade {
+            missingCauses = missingCauses == null ? List.of() : List.copyOf(missingCauses);
         }
     }
 

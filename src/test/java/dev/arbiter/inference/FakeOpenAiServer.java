@@ -110,7 +110,17 @@ public final class FakeOpenAiServer implements AutoCloseable {
         this.slowMillis = slowMillis;
     }
 
+    private volatile Fault always = Fault.NONE;
+
+    /** Every request from now on gets {@code fault} (NONE: back to {@link #faultRate}). */
+    public void always(Fault fault) {
+        this.always = fault;
+    }
+
     private Fault nextFault() {
+        if (always != Fault.NONE) {
+            return always;
+        }
         synchronized (random) {
             if (random.nextDouble() >= faultRate) {
                 return Fault.NONE;
