@@ -304,11 +304,11 @@ class GradeCliTest {
         Files.write(gens, new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}', '\n'});
         CliTest.Result badBytes = grade(gens, out);
         assertThat(badBytes.code()).isEqualTo(1);
-        assertThat(badBytes.err().strip()).isEqualTo("arbiter: " + gens + ": not valid UTF-8");
+        assertThat(badBytes.err().strip()).isEqualTo("arbiter: " + gens + ":1: not valid UTF-8");
         CliTest.Result math = CliTest.run("grade", "--benchmark", "aime24", "--generations", gens.toString(), "--out", out.toString(),
                 "--offline", "--data-dir", Shared.datasets().toString());
         assertThat(math.code()).isEqualTo(1); // math generations go through the same reader
-        assertThat(math.err().strip()).isEqualTo("arbiter: " + gens + ": not valid UTF-8");
+        assertThat(math.err().strip()).isEqualTo("arbiter: " + gens + ":1: not valid UTF-8");
         assertThat(CliTest.run("grade", "--benchmark", "lcb_v1_samples", "--generations", gens.toString(), "--out", out.toString(),
                 "--clock", "sundial").code()).isEqualTo(2);
     }
