@@ -4,19 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.sun.net.httpserver.HttpServer;
 import dev.arbiter.json.Json;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,39 +27,20 @@ class CatalogPinTest {
     @TempDir
     Path dir;
 
-    HttpServer server;
-    final AtomicInteger hits = new AtomicInteger();
-    final Map<String, byte[]> files = new ConcurrentHashMap<>();
+    StaticHub hub;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            hits.incrementAndGet();
-            String path = ex.getRequestURI().getPath();
-            byte[] body = files.get(path);
-            if (path.startsWith("/datasets/Idavidrein/") && !("Bearer " + TOKEN).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-                ex.sendResponseHeaders(401, -1); // gated: the hub refuses without an accepted token
-            } else if (body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.sendResponseHeaders(200, body.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-            ex.close();
-        });
-        server.start();
+        hub = new StaticHub("/datasets/Idavidrein/", TOKEN); // gated: the hub refuses without an accepted token
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        hub.close();
     }
 
     private Benchmarks open(boolean offline, String token) {
-        return new Benchmarks(new DataConfig(null, dir.resolve("cache"), offline, URI.create("http://127.0.0.1:" + server.getAddress().getPort()), token));
+        return new Benchmarks(new DataConfig(null, dir.resolve("cache"), offline, hub.endpoint(), token));
     }
 
     private Path cached() {
@@ -102,17 +77,17 @@ class CatalogPinTest {
         // benchmarks whose manifests pin bytes keep their notes
         assertThat(status(open(false, TOKEN), "math500").note()).doesNotContain("unpinned");
         assertThat(status(open(false, TOKEN), "livecodebench").note()).doesNotContain("unpinned");
-        assertThat(hits.get()).isZero();
+        assertThat(hub.hits()).isZero();
     }
 
     @Test
     void theFirstFetchPinsAndLaterLoadsVerifyAgainstThePin() throws IOException {
-        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
         Benchmarks.Loaded first = open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT);
         assertThat(first.origin()).isEqualTo(Benchmarks.Origin.HUB);
         assertThat(first.problems()).hasSize(198);
         assertThat(first.note()).contains("pinned by its first fetch");
-        assertThat(hits.get()).isEqualTo(1);
+        assertThat(hub.hits()).isEqualTo(1);
 
         Path pinFile = Pin.pathFor(cached());
         JsonNode pin = Json.mapper().readTree(Files.readString(pinFile));
@@ -124,7 +99,7 @@ class CatalogPinTest {
         Benchmarks.Loaded again = open(true, TOKEN).load("gpqa_diamond", Selection.DEFAULT);
         assertThat(again.origin()).isEqualTo(Benchmarks.Origin.CACHE);
         assertThat(again.problems()).isEqualTo(first.problems());
-        assertThat(hits.get()).isEqualTo(1);
+        assertThat(hub.hits()).isEqualTo(1);
         assertThat(Files.readString(pinFile)).isEqualTo(pin.toString() + "\n");
         assertThat(status(open(true, TOKEN), "gpqa_diamond").state()).isEqualTo(Benchmarks.State.READY);
         assertThat(status(open(true, TOKEN), "gpqa_diamond").note()).doesNotContain("unpinned");
@@ -132,7 +107,7 @@ class CatalogPinTest {
 
     @Test
     void aCachedFileChangedAfterItsFirstFetchIsRefusedInOneLine() throws IOException {
-        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
         open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT);
         String pinned = Sha256.of(cached());
         // same row count, one changed word: only the bytes tell
@@ -149,11 +124,11 @@ class CatalogPinTest {
 
     @Test
     void aHubFileThatChangedUpstreamIsRefusedUntilThePinIsDeleted() throws IOException {
-        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
         List<Problem> original = open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT).problems();
         String pinned = Sha256.of(cached());
         Files.delete(cached()); // the cache is cleared, the pin stays; upstream publishes a new version
-        files.put(GPQA_URL, gpqaCsv(198, " v2").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, " v2").getBytes(StandardCharsets.UTF_8));
         assertThat(status(open(false, TOKEN), "gpqa_diamond").note()).doesNotContain("unpinned");
         assertThatThrownBy(() -> open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT))
                 .isInstanceOf(BenchmarkException.class)
@@ -165,20 +140,20 @@ class CatalogPinTest {
         assertThat(cached().resolveSibling("gpqa_diamond.csv.part")).doesNotExist();
 
         // the same bytes as pinned are accepted again
-        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
         assertThat(open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT).problems()).isEqualTo(original);
 
         // deleting the pin accepts the new version, which is then pinned in turn
         Files.delete(cached());
         Files.delete(Pin.pathFor(cached()));
-        files.put(GPQA_URL, gpqaCsv(198, " v2").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, " v2").getBytes(StandardCharsets.UTF_8));
         assertThat(open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT).problems().get(0).prompt()).contains("v2");
         assertThat(Json.mapper().readTree(Files.readString(Pin.pathFor(cached()))).get("sha256").asText()).isEqualTo(Sha256.of(cached()));
     }
 
     @Test
     void aDamagedPinIsReportedNotIgnored() throws IOException {
-        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
         open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT);
         Files.writeString(Pin.pathFor(cached()), "{\"sha256\": \"not a hash\"}\n");
         assertThatThrownBy(() -> open(true, TOKEN).load("gpqa_diamond", Selection.DEFAULT))
@@ -191,7 +166,7 @@ class CatalogPinTest {
 
     @Test
     void aFetchWithTheWrongRecordCountIsNotPinned() {
-        files.put(GPQA_URL, gpqaCsv(197, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(197, "").getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT))
                 .hasMessageContaining("holds 197 records")
                 .hasMessageContaining("198");
@@ -200,7 +175,7 @@ class CatalogPinTest {
 
     @Test
     void theGatedDatasetWithoutATokenSaysSo() {
-        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
         assertThatThrownBy(() -> open(false, null).load("gpqa_diamond", Selection.DEFAULT))
                 .hasMessageContaining("HTTP 401")
                 .hasMessageContaining("HF_TOKEN");
@@ -209,7 +184,7 @@ class CatalogPinTest {
 
     @Test
     void gpqaRowsBecomeShuffledLetteredQuestions() {
-        files.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
+        hub.put(GPQA_URL, gpqaCsv(198, "").getBytes(StandardCharsets.UTF_8));
         List<Problem> problems = open(false, TOKEN).load("gpqa_diamond", Selection.DEFAULT).problems();
         Problem p = problems.get(7);
         assertThat(p.id()).isEqualTo("rec7");

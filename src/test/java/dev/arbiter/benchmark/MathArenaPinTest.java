@@ -3,11 +3,7 @@ package dev.arbiter.benchmark;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -15,8 +11,6 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,32 +27,16 @@ class MathArenaPinTest {
     @TempDir
     Path dir;
 
-    HttpServer server;
-    final AtomicInteger hits = new AtomicInteger();
-    final AtomicReference<byte[]> served = new AtomicReference<>();
+    StaticHub hub;
 
     @BeforeEach
     void start() throws IOException {
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", ex -> {
-            hits.incrementAndGet();
-            byte[] body = served.get();
-            if (!ex.getRequestURI().getPath().equals(URL) || body == null) {
-                ex.sendResponseHeaders(404, -1);
-            } else {
-                ex.sendResponseHeaders(200, body.length);
-                try (OutputStream out = ex.getResponseBody()) {
-                    out.write(body);
-                }
-            }
-            ex.close();
-        });
-        server.start();
+        hub = new StaticHub(null, null);
     }
 
     @AfterEach
     void stop() {
-        server.stop(0);
+        hub.close();
     }
 
     /** MathArena's layout: problem_idx int64, problem string, answer string, problem_type list of strings. */
@@ -77,7 +55,7 @@ class MathArenaPinTest {
     }
 
     private Benchmarks open(boolean offline) {
-        return new Benchmarks(new DataConfig(null, dir.resolve("cache"), offline, URI.create("http://127.0.0.1:" + server.getAddress().getPort()), null));
+        return new Benchmarks(new DataConfig(null, dir.resolve("cache"), offline, hub.endpoint(), null));
     }
 
     private Path cached() {
@@ -86,7 +64,7 @@ class MathArenaPinTest {
 
     @Test
     void fetchedOncePinnedThenVerifiedAndAChangedFileIsRefused() throws IOException {
-        served.set(parquet(30, "1"));
+        hub.put(URL, parquet(30, "1"));
         assertThat(open(false).status().stream().filter(s -> s.name().equals("hmmt_feb25")).findFirst().orElseThrow().note())
                 .startsWith("unpinned until fetched once");
 
@@ -102,12 +80,12 @@ class MathArenaPinTest {
         assertThat(p2.metadata().source()).isEqualTo("HMMT February 2025 (MathArena)");
         assertThat(Pin.read(cached()).orElseThrow().records()).isEqualTo(30);
         assertThat(Pin.read(cached()).orElseThrow().sha256()).isEqualTo(Sha256.of(cached()));
-        int afterFirst = hits.get();
+        int afterFirst = hub.hits();
 
         Benchmarks.Loaded again = open(true).load("hmmt_feb25", Selection.DEFAULT);
         assertThat(again.origin()).isEqualTo(Benchmarks.Origin.CACHE);
         assertThat(again.problems()).isEqualTo(first.problems());
-        assertThat(hits.get()).isEqualTo(afterFirst);
+        assertThat(hub.hits()).isEqualTo(afterFirst);
 
         // a file with the same 30 rows but one answer changed: only the pin can tell
         byte[] changed = parquet(30, "2");
@@ -120,7 +98,7 @@ class MathArenaPinTest {
 
         // and upstream serving the changed file after the cache was cleared
         Files.delete(cached());
-        served.set(changed);
+        hub.put(URL, changed);
         assertThatThrownBy(() -> open(false).load("hmmt_feb25", Selection.DEFAULT))
                 .hasMessageContaining("the hub's file changed")
                 .hasMessageContaining(URL);
@@ -129,7 +107,7 @@ class MathArenaPinTest {
 
     @Test
     void theWrongNumberOfProblemsIsNotPinned() throws IOException {
-        served.set(parquet(29, "1"));
+        hub.put(URL, parquet(29, "1"));
         assertThatThrownBy(() -> open(false).load("hmmt_feb25", Selection.DEFAULT))
                 .hasMessageContaining("holds 29 records but benchmarks/hmmt_feb25.json expects 30");
         assertThat(Pin.read(cached())).isEmpty();
