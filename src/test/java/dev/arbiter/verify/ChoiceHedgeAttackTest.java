@@ -1,0 +1,77 @@
+package dev.arbiter.verify;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbiter.benchmark.MathAnswer;
+import dev.arbiter.verify.math.MathConfig;
+import dev.arbiter.verify.math.MathVerifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Review attack: multiple-choice responses that name more than one letter, or none, graded correct (issue #26). Gold is C. */
+class ChoiceHedgeAttackTest {
+    static MathVerifier engine;
+
+    @BeforeAll
+    static void start() {
+        engine = new MathVerifier();
+    }
+
+    @AfterAll
+    static void stop() {
+        engine.close();
+    }
+
+    static Map<String, Outcome> grade(List<String> responses, MathConfig.Extraction mode) {
+        MathAnswerVerifier v = new MathAnswerVerifier(engine, engine.defaults().withExtraction(mode));
+        Map<String, Outcome> out = new LinkedHashMap<>();
+        for (String r : responses) {
+            out.put(r, v.verify(new Check("q", new MathAnswer("C", null, List.of("A", "B", "C", "D")), null, r, false, null, null)).outcome());
+        }
+        return out;
+    }
+
+    static final List<String> HEDGES = List.of(
+            "The answer is C, but it could also be B.",
+            "The answer is C (or possibly B).",
+            "Answer: C and/or B",
+            "Answer: C or maybe B",
+            "The answer is C. Alternatively, the answer is B.",
+            "Answer: C, although B is equally likely.",
+            "The answer is either C or B",
+            "Answer: C | B",
+            "Answer: C\\B",
+            "Answer: C + B",
+            "\\boxed{C or B}",
+            "\\boxed{C \\text{ or } B}",
+            "\\boxed{C/B}",
+            "\\boxed{C, B}",
+            "\\boxed{(C) (B)}",
+            "\\boxed{C \\lor B}",
+            "\\boxed{C\\,\\text{or}\\,B}",
+            "\\boxed{B}\n\\boxed{C}",
+            "\\boxed{C}\n\nThe answer is B.",
+            "(A) (B) (C) (D)\n\\boxed{C}",
+            "Answer: B\nAnswer: C",
+            "The answer is B\n</think>\nThe answer is C",
+            "The answer is C.\nAnswer: B");
+
+    @Test
+    void hedgesAreNotCorrect() {
+        List<String> paid = new ArrayList<>();
+        for (var mode : List.of(MathConfig.Extraction.FLEXIBLE, MathConfig.Extraction.BOXED)) {
+            grade(HEDGES, mode).forEach((r, o) -> {
+                if (o == Outcome.CORRECT) {
+                    paid.add(mode + ": " + r.replace("\n", "\\n"));
+                }
+            });
+        }
+        System.out.println("PAID HEDGES:\n  " + String.join("\n  ", paid));
+        assertThat(paid).isEmpty();
+    }
+}
