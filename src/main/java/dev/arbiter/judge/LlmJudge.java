@@ -100,8 +100,10 @@ public final class LlmJudge {
             return Judgement.failed("judge request failed: " + e.getMessage().lines().findFirst().orElse(e.reason()));
         }
         Judgement j = JudgeReply.parse(g.text());
-        if (!j.ruled() && "length".equals(g.finishReason())) {
-            return new Judgement(null, j.verdictLine(), j.reason() + " (the reply was cut off at --judge-max-tokens "
+        if ("length".equals(g.finishReason())) {
+            // a reply cut off is never a verdict, even when its last line so far reads CORRECT (a judge thinking aloud)
+            return new Judgement(null, j.ruled() ? JudgeReply.abbreviate(j.verdictLine(), 200) : j.verdictLine(), (j.ruled()
+                    ? "unparseable judge reply: it was cut off before its verdict" : j.reason()) + " (the reply was cut off at --judge-max-tokens "
                     + settings.maxTokens() + ")", false);
         }
         return j;
