@@ -56,12 +56,19 @@ public final class LlmJudge {
 
     private final Settings settings;
     private final OpenAiClient client;
-    /** Why the judge could not be reached, once it could not: the answers after that are not asked (each would wait out the retries). */
+    /** One try, no retries: how a judge last seen unreachable is asked, until it answers again. */
+    private final OpenAiClient once;
+    /**
+     * Why the judge could not be reached, while it cannot: each answer after that is asked once without retries (a refused
+     * connection costs nothing; waiting out the retries for every answer would), and the first answer clears it.
+     */
     private final java.util.concurrent.atomic.AtomicReference<String> unreachable = new java.util.concurrent.atomic.AtomicReference<>();
 
     public LlmJudge(Settings settings) {
         this.settings = settings;
         this.client = new OpenAiClient(List.of(settings.endpoint()), settings.apiKey(), RETRY);
+        this.once = new OpenAiClient(List.of(settings.endpoint()), settings.apiKey(),
+                new RetryPolicy(1, RETRY.initialBackoff(), RETRY.maxBackoff(), RETRY.ejectAfter(), RETRY.ejectFor()));
     }
 
     /** See {@link Settings#identity()}. */
@@ -83,22 +90,21 @@ public final class LlmJudge {
     }
 
     /** Asks once (with retries); never throws for what the server does: a failure is a judgement without a verdict. */
-    public Judgement judge(String problem, String reference, String response) {
-        String prompt = JudgePrompt.render(problem, reference, response);
+    public Judgement judge(String problem, String reference, Candidate candidate) {
+        String prompt = JudgePrompt.render(problem, reference, candidate);
         String down = unreachable.get();
-        if (down != null) {
-            return Judgement.failed("judge not asked: it was unreachable (" + down + ")");
-        }
         Generation g;
         try {
-            g = client.generate(new GenerationRequest(settings.model(), prompt, true, settings.maxTokens(), 0.0, 1.0, 0, List.of(),
-                    settings.timeout()));
+            g = (down == null ? client : once).generate(new GenerationRequest(settings.model(), prompt, true, settings.maxTokens(), 0.0,
+                    1.0, 0, List.of(), settings.timeout()));
         } catch (InferenceException e) {
             if (e.kind() == InferenceException.Kind.UNREACHABLE) {
                 unreachable.compareAndSet(null, e.reason());
             }
-            return Judgement.failed("judge request failed: " + e.getMessage().lines().findFirst().orElse(e.reason()));
+            return Judgement.failed("judge request failed" + (down == null ? "" : " (asked once: it was unreachable before)") + ": "
+                    + e.getMessage().lines().findFirst().orElse(e.reason()));
         }
+        unreachable.set(null);
         Judgement j = JudgeReply.parse(g.text());
         if ("length".equals(g.finishReason())) {
             // a reply cut off is never a verdict, even when its last line so far reads CORRECT (a judge thinking aloud)

@@ -6,6 +6,7 @@ import dev.arbiter.sandbox.Sandbox;
 import dev.arbiter.verify.Check;
 import dev.arbiter.verify.CodeTestVerifier;
 import dev.arbiter.verify.MathAnswerVerifier;
+import dev.arbiter.judge.Candidate;
 import dev.arbiter.judge.Judgement;
 import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.verify.Outcome;
@@ -45,8 +46,8 @@ public final class RewardScorer {
 
     /**
      * The same scorer with an LLM judge: a math answer the rules reject or cannot read ({@link LlmJudge#asks}) goes to it, and
-     * one it accepts is paid as correct. No ruling (the judge failed, or its reply could not be read) is no reward, never the
-     * reward for a wrong answer.
+     * one it accepts is paid as correct. A judge that could not be asked is no reward, never the reward for a wrong answer; a
+     * reply without a verdict leaves the rules' verdict standing.
      */
     public RewardScorer withJudge(LlmJudge judge) {
         return new RewardScorer(math, code, judge);
@@ -104,8 +105,8 @@ public final class RewardScorer {
      * With a judge, each math result the rules rejected or could not read, judged: {@code results.get(k)} is the rules' result
      * on {@code items.get(k)} (for an item with several acceptable answers, the one its answers were folded to, so the judge is
      * never asked about a response some answer already accepts) and {@code references.get(k)} the reference answer the judge is
-     * shown. An accepted answer is paid the shaping's {@code correct}; the rules' verdict stays. No ruling is no reward (lasting
-     * when the reply could not be read). Without a judge, the results as they are. Asks {@code concurrency} at a time.
+     * shown. An accepted answer is paid the shaping's {@code correct}; the rules' verdict stays. A judge that could not be asked
+     * is no reward; a reply without a verdict leaves the rules' verdict and reward standing. Without a judge, the results as they are. Asks {@code concurrency} at a time.
      */
     public List<RewardResult> judged(List<RewardItem> items, List<RewardResult> results, List<String> references) {
         if (judge == null) {
@@ -128,7 +129,8 @@ public final class RewardScorer {
                 ex.submit(() -> {
                     slots.acquireUninterruptibly();
                     try {
-                        Judgement j = judge.judge(m.problem() == null ? "(not given)" : m.problem(), references.get(at), item.response());
+                        Judgement j = judge.judge(m.problem() == null ? "(not given)" : m.problem(), references.get(at),
+                                Candidate.of(r.verdict(), r.pred(), item.response()));
                         out[at] = judged(item, r, j);
                     } finally {
                         slots.release();
@@ -141,11 +143,16 @@ public final class RewardScorer {
 
     private RewardResult judged(RewardItem item, RewardResult r, Judgement j) {
         RewardResult.Judged note = new RewardResult.Judged(judge.identity(), j.outcome(), j.verdictLine(), j.reason());
-        if (!j.ruled()) {
-            // the cascade's verdict is unknown: no reward, as for a sandbox that failed
+        if (j.failed()) {
+            // the judge could not be asked: the cascade's verdict is unknown, so no reward, as for a sandbox that failed
             return new RewardResult(r.id(), r.kind(), null, Outcome.INFRASTRUCTURE_ERROR, null, "the rules said " + r.verdict().label() + " ("
                     + r.reason() + "); judge missing: " + j.reason(), null, r.formatOk(), r.garbage(), null, r.testsTotal(), r.micros(),
-                    !j.failed(), "rule+judge", note);
+                    false, "rule+judge", note);
+        }
+        if (!j.ruled()) {
+            // the judge answered without a verdict, and would answer the same again: the rules' verdict stands, which the
+            // response cannot gain by (it is a rejection), and no batch is refused for a reply the labels did not cause
+            return r.graded("rule", note);
         }
         RewardResult.Terms t = r.terms();
         RewardResult.Terms paid = j.accepted() ? new RewardResult.Terms(item.shaping().correctness(Outcome.CORRECT), t.format(), t.exploration(),

@@ -247,7 +247,7 @@ final class EvalLoop {
         RunSummary.Cascade cascade = null;
         if (judge != null && !Evaluation.code(p)) {
             // the judge hears only what the figures' own reading rejected; the rule verdicts stay as they are
-            JudgeCascade.Result j = JudgeCascade.apply(p, st, judge, graded, judge.settings().concurrency());
+            JudgeCascade.Result j = JudgeCascade.apply(p, st, verifierName, judge, graded, judge.settings().concurrency());
             judgeFailed += j.failed();
             cascade = new RunSummary.Cascade(judge.identity(), Metrics.summarize(j.samples(), n, s.ks(), policy, 0), j.judged(), j.accepted(),
                     j.rejected(), j.missing(), j.missingCauses(), j.calls());

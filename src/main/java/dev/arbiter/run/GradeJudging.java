@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.json.Json;
+import dev.arbiter.judge.Candidate;
 import dev.arbiter.judge.Judgement;
 import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.verify.Outcome;
@@ -60,7 +61,7 @@ public final class GradeJudging {
         }
         List<Integer> at = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
-        List<String> responses = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>();
         for (int i = 0; i < verdicts.size(); i++) {
             // a resumed --out is not checked against the generations line by line: a ruling must never land on another problem's line
             String on = verdicts.get(i).path("problem_id").asText();
@@ -74,10 +75,11 @@ public final class GradeJudging {
                 Grading.Generation g = plan.generations().get(i);
                 at.add(i);
                 problems.add(byId.get(g.problemId()));
-                responses.add(g.completion());
+                JsonNode read = verdicts.get(i).get("extracted");
+                candidates.add(Candidate.of(rule, read == null || read.isNull() ? null : read.asText(), g.completion()));
             }
         }
-        List<JudgeCascade.Ruling> rulings = JudgeCascade.ask(store, judge, problems, responses, concurrency);
+        List<JudgeCascade.Ruling> rulings = JudgeCascade.ask(store, judge, problems, candidates, concurrency);
         long accepted = 0;
         long rejected = 0;
         Map<String, Long> causes = new TreeMap<>();

@@ -389,8 +389,10 @@ public final class HarnessOutputs {
         }
 
         /**
-         * The problem whose statement one of {@code texts} is, or else the one whose statement the texts
-         * contain (the longest, when a template wraps it); ambiguity is an error, never a guess.
+         * The problem whose statement one of {@code texts} is; else, text by text in the order given (the record's own query
+         * before a full prompt that may carry few-shot examples), the one whose statement the text contains, a template
+         * wrapping it. Statements nested in a longer contained one are that one's; two apart in one text (an example and the
+         * question, say) are ambiguous, an error and never a guess.
          */
         String match(List<String> texts, String where) {
             for (String t : texts) {
@@ -403,27 +405,26 @@ public final class HarnessOutputs {
                     return ids.get(0);
                 }
             }
-            int longest = -1;
-            Set<String> found = new TreeSet<>();
             for (String t : texts) {
                 String ft = fold(t);
-                for (var e : byText.entrySet()) {
-                    String s = e.getKey();
-                    if (s.length() < MIN_CONTAINED || s.length() < longest || !ft.contains(s)) {
-                        continue;
+                List<String> contained = new ArrayList<>();
+                for (String s : byText.keySet()) {
+                    if (s.length() >= MIN_CONTAINED && ft.contains(s)) {
+                        contained.add(s);
                     }
-                    if (s.length() > longest) {
-                        found.clear();
-                        longest = s.length();
-                    }
-                    found.addAll(e.getValue());
+                }
+                contained.removeIf(s -> contained.stream().anyMatch(o -> o.length() > s.length() && o.contains(s)));
+                Set<String> ids = new TreeSet<>();
+                contained.forEach(s -> ids.addAll(byText.get(s)));
+                if (ids.size() > 1) {
+                    throw new RunException(where + ": its text holds the statements of several problems (" + String.join(", ", ids)
+                            + "), few-shot examples perhaps; give --field problem_id=FIELD");
+                }
+                if (ids.size() == 1) {
+                    return ids.iterator().next();
                 }
             }
-            if (found.size() > 1) {
-                throw new RunException(where + ": its text holds the statements of several problems (" + String.join(", ", found)
-                        + "); give --field problem_id=FIELD");
-            }
-            return found.isEmpty() ? null : found.iterator().next();
+            return null;
         }
 
         private static String fold(String s) {

@@ -3,6 +3,7 @@ package dev.arbiter.run;
 import dev.arbiter.benchmark.MathAnswer;
 import dev.arbiter.benchmark.Problem;
 import dev.arbiter.judge.JudgePrompt;
+import dev.arbiter.judge.Candidate;
 import dev.arbiter.judge.Judgement;
 import dev.arbiter.judge.LlmJudge;
 import dev.arbiter.verify.Outcome;
@@ -43,17 +44,17 @@ public final class JudgeCascade {
      * The judge's rulings on {@code responses} (each to the problem at the same place), from the store where one is stored,
      * else asked {@code concurrency} at a time and stored unless the request failed.
      */
-    public static List<Ruling> ask(CompletionStore store, LlmJudge judge, List<Problem> problems, List<String> responses, int concurrency) {
+    public static List<Ruling> ask(CompletionStore store, LlmJudge judge, List<Problem> problems, List<Candidate> candidates, int concurrency) {
         String who = judge.identity();
         Semaphore slots = new Semaphore(Math.max(1, concurrency));
         List<Future<Ruling>> fs = new ArrayList<>();
         Map<String, Future<Ruling>> asking = new HashMap<>(); // the same response to the same problem is asked once
         try (ExecutorService ex = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int k = 0; k < responses.size(); k++) {
+            for (int k = 0; k < candidates.size(); k++) {
                 Problem p = problems.get(k);
-                String text = responses.get(k);
+                Candidate c = candidates.get(k);
                 String ph = problemHash(p);
-                String rh = JudgePrompt.sha256(text);
+                String rh = JudgePrompt.sha256(c.key());
                 Future<Ruling> same = asking.get(ph + " " + rh);
                 if (same != null) {
                     fs.add(ex.submit(() -> new Ruling(same.get().judgement(), false)));
@@ -69,7 +70,7 @@ public final class JudgeCascade {
                 Future<Ruling> f = ex.submit(() -> {
                     slots.acquire();
                     try {
-                        Judgement j = judge.judge(p.prompt(), reference(p), text);
+                        Judgement j = judge.judge(p.prompt(), reference(p), c);
                         if (!j.failed()) {
                             store.putJudgement(who, ph, rh, p.id(), new CompletionStore.StoredJudgement(j.outcome(), j.verdictLine(), j.reason()));
                         }
@@ -108,7 +109,8 @@ public final class JudgeCascade {
             String ph = problemHash(p.problem());
             for (RunSamples.Slot s : p.slots()) {
                 if (s instanceof RunSamples.Graded g && asks(g.verdict().outcome())) {
-                    store.judgement(who, ph, JudgePrompt.sha256(g.completion().text()))
+                    Candidate c = Candidate.of(g.verdict().outcome(), g.verdict().extracted(), g.completion().text());
+                    store.judgement(who, ph, JudgePrompt.sha256(c.key()))
                             .ifPresent(j -> out.put(p.problem().id() + "#" + g.index(), j));
                 }
             }
@@ -132,11 +134,12 @@ public final class JudgeCascade {
      * Applies the cascade to {@code graded} (the rule verdicts of {@code plan}'s problems, in plan order), asking the judge
      * {@code concurrency} at a time.
      */
-    public static Result apply(EvalPlan plan, CompletionStore store, LlmJudge judge, List<ProblemSamples> graded, int concurrency) {
+    public static Result apply(EvalPlan plan, CompletionStore store, String verifierName, LlmJudge judge, List<ProblemSamples> graded,
+                               int concurrency) {
         String hash = plan.spec().hash();
         Map<String, Problem> byId = new HashMap<>();
         plan.problems().forEach(p -> byId.put(p.id(), p));
-        record Ask(int problem, Sample sample, Problem p, String text) {}
+        record Ask(int problem, Sample sample, Problem p, Candidate candidate) {}
         List<Ask> asks = new ArrayList<>();
         Map<String, Judgement> rulings = new HashMap<>(); // by problem index and sample index
         for (int pi = 0; pi < graded.size(); pi++) {
@@ -147,14 +150,15 @@ public final class JudgeCascade {
             }
             Map<Integer, Completion> texts = new HashMap<>();
             store.completions(hash, ps.problemId()).forEach(c -> texts.put(c.sampleIndex(), c));
+            Map<Integer, StoredVerdict> read = store.verdictsWithAnswers(hash, ps.problemId(), verifierName);
             for (Sample s : ps.samples()) {
                 if (asks(s.outcome())) {
-                    String text = texts.get(s.index()).text();
-                    asks.add(new Ask(pi, s, p, text));
+                    StoredVerdict v = read.get(s.index());
+                    asks.add(new Ask(pi, s, p, Candidate.of(s.outcome(), v == null ? null : v.extracted(), texts.get(s.index()).text())));
                 }
             }
         }
-        List<Ruling> got = ask(store, judge, asks.stream().map(Ask::p).toList(), asks.stream().map(Ask::text).toList(), concurrency);
+        List<Ruling> got = ask(store, judge, asks.stream().map(Ask::p).toList(), asks.stream().map(Ask::candidate).toList(), concurrency);
         long calls = got.stream().filter(Ruling::asked).count();
         for (int k = 0; k < asks.size(); k++) {
             rulings.put(asks.get(k).problem() + "#" + asks.get(k).sample().index(), got.get(k).judgement());

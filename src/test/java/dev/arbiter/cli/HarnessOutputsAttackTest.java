@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Review attack: statement matching of `arbiter grade` (issue #26). */
+/** Attacks on the statement matching of `arbiter grade`: a few-shot example must never take a generation. */
 @Tag("data")
 class HarnessOutputsAttackTest {
     @TempDir
@@ -32,8 +32,8 @@ class HarnessOutputsAttackTest {
     /**
      * LightEval's flat layout: 'example' is the templated question (no exact match), 'full_prompt' holds a few-shot example
      * that is another benchmark problem with a longer statement, then the question. The longest contained statement wins across
-     * all texts, so the generation is silently graded against the few-shot problem; it should match the question's problem
-     * (the first text that contains a statement), or refuse as ambiguous.
+     * all texts once, so the generation was silently graded against the few-shot problem; now the record's own query is read
+     * first, and one text holding two statements apart is refused as ambiguous.
      */
     @Test
     void aLongerFewShotStatementInFullPromptStealsTheGeneration() throws Exception {
@@ -61,9 +61,23 @@ class HarnessOutputsAttackTest {
         Path out = dir.resolve("v.jsonl");
         CliTest.Result r = CliTest.run("grade", "--generations", file.toString(), "--out", out.toString(), "--offline", "--data-dir",
                 Shared.datasets().toString(), "--benchmark", "math500");
-        if (r.code() == 0) {
-            JsonNode v = Json.mapper().readTree(Files.readAllLines(out).getFirst());
-            assertThat(v.path("problem_id").asText()).as("graded against the few-shot problem").isEqualTo(asked.id());
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode v = Json.mapper().readTree(Files.readAllLines(out).getFirst());
+        assertThat(v.path("problem_id").asText()).as("graded against the few-shot problem").isEqualTo(asked.id());
+        // Only the full prompt, with the example and the question in it: ambiguous, refused, never a guess.
+        Path onlyFull = dir.resolve("details_full.parquet");
+        try (Connection cn = DriverManager.getConnection("jdbc:duckdb:"); Statement st = cn.createStatement()) {
+            st.execute("CREATE TABLE d (full_prompt VARCHAR, predictions VARCHAR[])");
+            try (PreparedStatement ins = cn.prepareStatement("INSERT INTO d VALUES (?, [?])")) {
+                ins.setString(1, "Question: " + shot.prompt() + "\nAnswer: 1\n\nQuestion: " + asked.prompt() + "\nAnswer:");
+                ins.setString(2, "\\boxed{1}");
+                ins.executeUpdate();
+            }
+            st.execute("COPY d TO '" + onlyFull + "' (FORMAT parquet)");
         }
+        CliTest.Result refused = CliTest.run("grade", "--generations", onlyFull.toString(), "--out", dir.resolve("w.jsonl").toString(),
+                "--offline", "--data-dir", Shared.datasets().toString(), "--benchmark", "math500");
+        assertThat(refused.code()).isEqualTo(1);
+        assertThat(refused.err()).contains("details_full.parquet:1: its text holds the statements of several problems");
     }
 }

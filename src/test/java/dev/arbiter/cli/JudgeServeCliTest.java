@@ -39,7 +39,7 @@ class JudgeServeCliTest {
             assertThat(r.code()).as(r.err()).isZero();
             assertThat(engine.stats().generatedTokens() - tokensBefore).as("the judge model wrote its replies").isPositive();
             JsonNode c = Json.mapper().readTree(Files.readString(dir.resolve("report/summary.json"))).path("benchmarks").get(0).path("cascade");
-            assertThat(c.path("judge").asText()).startsWith("tiny | arbiter-judge/1 ").endsWith("| max_tokens 12");
+            assertThat(c.path("judge").asText()).startsWith("tiny | arbiter-judge/2 ").endsWith("| max_tokens 12");
             assertThat(c.path("judged").asLong()).isEqualTo(4);
             assertThat(c.path("missing").asLong()).isEqualTo(4);
             assertThat(c.path("accepted").asLong() + c.path("rejected").asLong()).isZero();

@@ -27,7 +27,7 @@ class LlmJudgeAttackTest {
     void aReplyCutOffAtMaxTokensWhoseLastLineReadsCorrectIsAVerdict() throws Exception {
         try (FakeOpenAiServer server = new FakeOpenAiServer((p, seed) -> new FakeOpenAiServer.Reply(
                 "<think>\nThe candidate says 4, the reference is 6. Had it said 6 the verdict would be\nCORRECT", "length"))) {
-            Judgement j = new LlmJudge(settings(server.uri())).judge("Find twice three.", "6", "\\boxed{4}");
+            Judgement j = new LlmJudge(settings(server.uri())).judge("Find twice three.", "6", new Candidate.Unread("\\boxed{4}"));
             assertThat(j.ruled()).as("a cut-off reply is no verdict").isFalse();
         }
     }
@@ -43,7 +43,7 @@ class LlmJudgeAttackTest {
             port = s.getLocalPort();
         }
         LlmJudge judge = new LlmJudge(settings(URI.create("http://127.0.0.1:" + port)));
-        assertThat(judge.judge("p", "6", "\\boxed{4}").failed()).isTrue();
+        assertThat(judge.judge("p", "6", new Candidate.Unread("\\boxed{4}")).failed()).isTrue();
         HttpServer up = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
         up.createContext("/v1/chat/completions", ex -> {
             byte[] b = ("{\"id\":\"x\",\"object\":\"chat.completion\",\"model\":\"referee\",\"choices\":[{\"index\":0,\"message\":{\"role\":\"assistant\","
@@ -56,7 +56,7 @@ class LlmJudgeAttackTest {
         });
         up.start();
         try {
-            Judgement later = judge.judge("p", "6", "\\boxed{6.0}");
+            Judgement later = judge.judge("p", "6", new Candidate.Read("6.0"));
             assertThat(later.reason()).doesNotContain("judge not asked");
             assertThat(later.outcome()).isEqualTo(Outcome.CORRECT);
         } finally {

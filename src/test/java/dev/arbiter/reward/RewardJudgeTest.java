@@ -29,14 +29,14 @@ class RewardJudgeTest {
     static final HttpClient http = HttpClient.newHttpClient();
     static final Pattern BLOCK = Pattern.compile("(?s)\n<<<response ([0-9a-f]{16})>>>\n(.*)\n<<<end of response \\1>>>\n");
 
-    /** Accepts the responses that say ACCEPT-ME; {@code prompts} hears each prompt. */
+    /** Accepts what it is shown that says ACCEPT-ME or is six in words; {@code prompts} hears each prompt. */
     static FakeOpenAiServer.Model judge(List<String> prompts) {
         return (prompt, seed) -> {
             synchronized (prompts) {
                 prompts.add(prompt);
             }
             Matcher m = BLOCK.matcher(prompt);
-            return m.find() && m.group(2).contains("ACCEPT-ME") ? new FakeOpenAiServer.Reply("Equal.\nCORRECT", "stop")
+            return m.find() && (m.group(2).contains("ACCEPT-ME") || m.group(2).equals("\\text{six}")) ? new FakeOpenAiServer.Reply("Equal.\nCORRECT", "stop")
                     : new FakeOpenAiServer.Reply("Not equal.\nINCORRECT", "stop");
         };
     }
@@ -64,7 +64,7 @@ class RewardJudgeTest {
             ObjectNode body = Json.mapper().createObjectNode();
             ArrayNode items = body.putArray("items");
             math(items, "So \\boxed{5}.", "5");
-            math(items, "Twice three is \\boxed{4}. ACCEPT-ME", "6").put("problem", "Find twice three.");
+            math(items, "Twice three is \\boxed{\\text{six}}.", "6").put("problem", "Find twice three.");
             math(items, "It is \\boxed{7}.", "6");
             math(items, "Ten, I reckon. ACCEPT-ME", "10");
             JsonNode results = post(s, "/v1/score", body, 200).path("results");
@@ -83,10 +83,10 @@ class RewardJudgeTest {
             assertThat(accepted.path("reward").asDouble()).isEqualTo(1.0);
             assertThat(accepted.path("acc").asBoolean()).isTrue();
             assertThat(accepted.path("verdict").asText()).as("the rules' verdict stays").isEqualTo("wrong");
-            assertThat(accepted.path("pred").asText()).isEqualTo("4");
+            assertThat(accepted.path("pred").asText()).isEqualTo("\\text{six}");
             assertThat(accepted.path("grader").asText()).isEqualTo("rule+judge");
             assertThat(accepted.path("judge").path("outcome").asText()).isEqualTo("correct");
-            assertThat(accepted.path("judge").path("by").asText()).startsWith("referee | arbiter-judge/1 ").endsWith("| max_tokens 256");
+            assertThat(accepted.path("judge").path("by").asText()).startsWith("referee | arbiter-judge/2 ").endsWith("| max_tokens 256");
             assertThat(accepted.path("judge").path("verdict_line").asText()).isEqualTo("CORRECT");
             assertThat(accepted.path("judge").path("reason").asText()).isEqualTo("Equal.");
 
@@ -118,7 +118,7 @@ class RewardJudgeTest {
             // OpenRLHF's wire: the prompt is what the judge is shown, and extra_logs says which answers the judge accepted
             String prompt = "<|im_start|>user\nFind twice three.<|im_end|>\n<|im_start|>assistant\n";
             ObjectNode q = Json.mapper().createObjectNode();
-            q.putArray("query").add(prompt + "It is \\boxed{4}. ACCEPT-ME<|im_end|>").add(prompt + "It is \\boxed{6}.<|im_end|>");
+            q.putArray("query").add(prompt + "It is \\boxed{\\text{six}}.<|im_end|>").add(prompt + "It is \\boxed{6}.<|im_end|>");
             q.putArray("prompts").add(prompt).add(prompt);
             q.putArray("labels").add("6").add("6");
             JsonNode o = post(s, "/get_reward", q, 200);

@@ -86,12 +86,15 @@ final class AnswerExtractor {
 
     private static final Extracted NONE = new Extracted(null, null, null);
 
+    /** The text up to where the model's turn ends, the whole text when it names no end (or nothing comes before it). */
+    static String modelTurn(String text) {
+        Matcher turn = TURN_END.matcher(text);
+        return turn.find() && !text.substring(0, turn.start()).isBlank() ? text.substring(0, turn.start()) : text;
+    }
+
     static Extracted extract(String text, Set<Target> targets, int boxedPriority, List<String> choices, Extraction mode,
             Deadline deadline) {
-        Matcher turn = TURN_END.matcher(text);
-        if (turn.find() && !text.substring(0, turn.start()).isBlank()) {
-            text = text.substring(0, turn.start());
-        }
+        text = modelTurn(text);
         int think = text.lastIndexOf("</think>");
         if (think >= 0) {
             Extracted after = extractIn(text.substring(think + "</think>".length()), targets, boxedPriority, choices, mode,

@@ -10,6 +10,15 @@ import java.util.List;
  * Close the verifier to stop those processes.
  */
 public final class MathVerifier implements AutoCloseable {
+    /**
+     * The part of a response the answer is read from: up to where the model's turn ends (a chat template's end-of-turn or a
+     * next user turn), so that text after it, which the model did not write as its answer, is never read, by the rules or by
+     * anything shown the response in their place.
+     */
+    public static String modelTurn(String response) {
+        return AnswerExtractor.modelTurn(response);
+    }
+
     private final MathConfig defaults;
     private final SymjaPool pool;
 
