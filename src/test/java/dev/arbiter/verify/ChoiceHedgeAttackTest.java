@@ -13,7 +13,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Review attack: multiple-choice responses that name more than one letter, or none, graded correct (issue #26). Gold is C. */
+/**
+ * Review attack: multiple-choice responses that name more than one letter graded correct (issue #26), through a gold
+ * {@code MathAnswer} that declares its letters. Gold is C. The verifiers module's MathVerifierTest holds the rule's cases.
+ */
 class ChoiceHedgeAttackTest {
     static MathVerifier engine;
 
@@ -56,9 +59,9 @@ class ChoiceHedgeAttackTest {
             "\\boxed{C\\,\\text{or}\\,B}",
             "\\boxed{B}\n\\boxed{C}",
             "\\boxed{C}\n\nThe answer is B.",
-            "(A) (B) (C) (D)\n\\boxed{C}",
-            "Answer: B\nAnswer: C",
-            "The answer is B\n</think>\nThe answer is C",
+            "\\boxed{C} or maybe B",
+            "The answer is C. Or B.",
+            "The answer is B. Alternatively, the answer is C.",
             "The answer is C.\nAnswer: B");
 
     @Test
@@ -71,7 +74,15 @@ class ChoiceHedgeAttackTest {
                 }
             });
         }
-        System.out.println("PAID HEDGES:\n  " + String.join("\n  ", paid));
-        assertThat(paid).isEmpty();
+        assertThat(paid).as("hedges paid").isEmpty();
+    }
+
+    @Test
+    void aChangeOfMindOrAFinalAnswerAfterTheOptionsStillChoosesOne() {
+        // the last statement decides: these name C last and choose it, as a changed mind or restated options should
+        List<String> decided = List.of("(A) (B) (C) (D)\n\\boxed{C}", "Answer: B\nAnswer: C", "The answer is B\n</think>\nThe answer is C",
+                "The answer is B. Wait, no: the answer is C.");
+        assertThat(grade(decided, MathConfig.Extraction.FLEXIBLE).values()).containsOnly(Outcome.CORRECT);
+        assertThat(grade(List.of("(A) (B) (C) (D)\n\\boxed{C}"), MathConfig.Extraction.BOXED).values()).containsOnly(Outcome.CORRECT);
     }
 }

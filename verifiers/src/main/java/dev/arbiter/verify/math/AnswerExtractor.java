@@ -113,7 +113,7 @@ final class AnswerExtractor {
         if (mode == Extraction.BOXED) {
             // the last box alone: "\boxed{3}, then \boxed{5}" is 5, a set goes in one box
             Boxes.Box box = boxes.lastIfClosed();
-            String letter = choices.isEmpty() ? null : ChoiceExtractor.letter(text, choices, box, false);
+            String letter = choices.isEmpty() ? null : ChoiceExtractor.letter(text, choices, boxes, box, false);
             if (letter != null) {
                 return letterAnswer(letter);
             }
@@ -121,7 +121,7 @@ final class AnswerExtractor {
         }
         Boxes.Box box = lastBoxed(boxes);
         if (!choices.isEmpty()) {
-            String letter = ChoiceExtractor.letter(text, choices, box, true);
+            String letter = ChoiceExtractor.letter(text, choices, boxes, box, true);
             if (letter != null) {
                 return letterAnswer(letter);
             }

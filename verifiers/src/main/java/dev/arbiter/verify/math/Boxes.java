@@ -130,6 +130,17 @@ final class Boxes {
         return null;
     }
 
+    /** The closed boxes whose content is at most {@code max} characters, in the order they start. */
+    java.util.List<Box> closedUpTo(int max) {
+        java.util.List<Box> out = new java.util.ArrayList<>();
+        for (int k = 0; k < count; k++) {
+            if (ends[k] != UNCLOSED && contentEnds[k] - contentStarts[k] <= max) {
+                out.add(box(k));
+            }
+        }
+        return out;
+    }
+
     /** The box starting last, or null; null too when that box is never closed. */
     Box lastIfClosed() {
         return count == 0 || ends[count - 1] == UNCLOSED ? null : box(count - 1);

@@ -160,6 +160,39 @@ class MathVerifierTest {
     }
 
     @Test
+    void aSecondLetterLaterInTheAnswersSentenceOrAfterItsBoxIsNoChoice() {
+        for (MathConfig.Extraction mode : MathConfig.Extraction.values()) {
+            MathConfig mc = MathConfig.defaults().withChoices(List.of("A", "B", "C", "D")).withExtraction(mode);
+            for (String pred : List.of("The answer is C, but it could also be B.", "The answer is C (or possibly B).",
+                    "Answer: C and/or B", "Answer: C or maybe B", "Answer: C, although B is equally likely.", "Answer: C | B",
+                    "Answer: C\\B", "Answer: C + B", "The answer is C. Or B.", "The answer is C. Alternatively, the answer is B.",
+                    "The answer is B. Alternatively, the answer is C.", "The answer is either C or B", "\\boxed{C}\n\nThe answer is B.",
+                    "\\boxed{C} or maybe B", "\\boxed{B}\n\\boxed{C}", "\\boxed{C}\n\nSome more thought on the units and the fields involved "
+                            + "in the problem, all of it long enough.\n\\boxed{B}",
+                    "\\boxed{B}\n\nSome more thought on the units and the fields involved in the problem, all of it long enough.\n"
+                            + "\\boxed{C}", "\\boxed{C/B}", "\\boxed{C, B}")) {
+                for (String gold : List.of("B", "C")) {
+                    MathVerdict v = symja.get().verify(gold, pred, mc);
+                    assertThat(v.equal()).as(mode + ": " + gold + " vs " + pred + ": " + v.reason() + " " + v.extractedPred()).isFalse();
+                }
+            }
+        }
+        MathConfig mc = MathConfig.defaults().withChoices(List.of("A", "B", "C", "D"));
+        // prose after the letter, a new sentence starting with "A", a restated letter and a change of mind still choose one
+        for (String pred : List.of("The answer is A, because the field vanishes.", "The answer is A and a check confirms it.",
+                "The answer is A. B fails the boundary check.", "The answer is (A): option A alone keeps the charge.",
+                "The answer is B. Wait, no: the answer is A", "\\boxed{A}\n\nThe answer is A.", "The answer is B.\n\\boxed{A}",
+                "\\boxed{A}. A check of B and C rules them out.")) {
+            MathVerdict v = symja.get().verify("A", pred, mc);
+            assertThat(v.equal()).as(pred + ": " + v.reason() + " " + v.extractedPred()).isTrue();
+        }
+        // "I" as the pronoun is no tenth option
+        MathConfig ten = MathConfig.defaults().withChoices(List.of("A", "B", "C", "D", "E", "F", "G", "H", "I", "J"));
+        assertThat(symja.get().verify("C", "The answer is C, as I showed above.", ten).equal()).isTrue();
+        assertThat(symja.get().verify("C", "The answer is C, or else I.", ten).equal()).isFalse();
+    }
+
+    @Test
     void aVerdictNamesWhatWasExtractedAndWhy() {
         MathVerdict v = symja.get().verify("\\frac{1}{2}", "so it is $\\boxed{0.5}$");
         assertThat(v.equal()).isTrue();
