@@ -148,7 +148,7 @@ class RewardJudgeTest {
     }
 
     @Test
-    void aFailedOrUnreadableJudgeLeavesNoRewardWithTheCauseNeverZero() throws Exception {
+    void aFailedJudgeLeavesNoRewardWithTheCauseNeverZeroAndAnUnreadableOneLeavesTheRulesVerdict() throws Exception {
         try (FakeOpenAiServer judge = new FakeOpenAiServer(judge(new ArrayList<>())); RewardServers.Running s = start(judge)) {
             judge.always(FakeOpenAiServer.Fault.SERVER_ERROR);
             ObjectNode body = Json.mapper().createObjectNode();
@@ -166,8 +166,12 @@ class RewardJudgeTest {
             ObjectNode body = Json.mapper().createObjectNode();
             math(body.putArray("items"), "It is \\boxed{7}.", "6");
             JsonNode r = post(s, "/v1/score", body, 200).path("results").get(0);
-            assertThat(r.get("reward").isNull()).isTrue();
-            assertThat(r.path("reason").asText()).contains("judge missing: unparseable judge reply: its last line is not CORRECT or INCORRECT:"
+            // the judge answered, without a verdict, and would answer the same again: the rules' verdict stands
+            assertThat(r.path("reward").asDouble()).isZero();
+            assertThat(r.path("verdict").asText()).isEqualTo("wrong");
+            assertThat(r.path("grader").asText()).isEqualTo("rule");
+            assertThat(r.path("judge").path("outcome").isNull()).isTrue();
+            assertThat(r.path("judge").path("reason").asText()).contains("unparseable judge reply: its last line is not CORRECT or INCORRECT:"
                     + " 'Looks fine to me'");
             assertThat(r.path("judge").path("verdict_line").asText()).isEqualTo("Looks fine to me");
         }
