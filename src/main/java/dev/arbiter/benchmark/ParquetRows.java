@@ -23,6 +23,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.apache.parquet.ParquetReadOptions;
@@ -31,6 +32,8 @@ import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.BlockMetaData;
+import org.apache.parquet.hadoop.metadata.ColumnChunkMetaData;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
 import org.apache.parquet.io.ColumnIOFactory;
 import org.apache.parquet.io.LocalInputFile;
@@ -57,6 +60,11 @@ import org.apache.parquet.schema.Type;
  * the legacy two-level ones) and unannotated repeated fields to arrays; structs and maps to objects;
  * dates, times and timestamps to ISO-8601 text; decimals to exact numbers; binary without a string
  * annotation to base64 text. A null value is JSON null.
+ *
+ * <p>A small file can declare pages that inflate to gigabytes, or reference one huge dictionary string
+ * from every row, so a read is held to {@link Limits} that scale with the JVM's max heap: the sizes the
+ * footer and each page header declare are checked before anything is inflated, and the bytes and
+ * values actually produced are counted as they come, since a declared size can lie.
  */
 public final class ParquetRows {
     private static final JsonNodeFactory NODES = JsonNodeFactory.withExactBigDecimals(true);
@@ -64,19 +72,38 @@ public final class ParquetRows {
     private ParquetRows() {}
 
     public static List<ObjectNode> read(Path file) {
+        return read(file, Limits.forHeap(Runtime.getRuntime().maxMemory()));
+    }
+
+    /**
+     * What one file may ask of the heap: the most one page may inflate to, the most its pages and its
+     * text values may come to in all, and the most values (leaf entries, rows and struct fields) it may
+     * hold. The defaults sit near where its rows as JSON would fill the heap anyway, far above a real
+     * dataset's pages (a few MiB at most); rows of JSON nodes take more heap than their Parquet bytes.
+     */
+    record Limits(long pageBytes, long fileBytes, long values) {
+        static Limits forHeap(long maxMemory) {
+            return new Limits(maxMemory / 16, maxMemory / 4, maxMemory / 64);
+        }
+    }
+
+    static List<ObjectNode> read(Path file, Limits limits) {
         if (!Files.isRegularFile(file)) {
             throw new BenchmarkException(file + ": file not found");
         }
-        ParquetReadOptions options = PlainReadOptions.of(Codecs.FACTORY);
+        Budget budget = new Budget(file, limits);
+        ParquetReadOptions options = PlainReadOptions.of(new Codecs(budget));
         try (ParquetFileReader reader = ParquetFileReader.open(new LocalInputFile(file), options)) {
+            budget.checkFooter(reader.getFooter().getBlocks());
             MessageType schema = reader.getFooter().getFileMetaData().getSchema();
             MessageColumnIO io = new ColumnIOFactory().getColumnIO(schema);
-            Materializer materializer = new Materializer(schema);
+            Materializer materializer = new Materializer(schema, budget);
             List<ObjectNode> rows = new ArrayList<>();
             PageReadStore pages;
             while ((pages = reader.readNextRowGroup()) != null) {
                 RecordReader<ObjectNode> records = io.getRecordReader(pages, materializer);
                 for (long i = 0, n = pages.getRowCount(); i < n; i++) {
+                    budget.values(1);
                     rows.add(records.read());
                 }
             }
@@ -86,8 +113,101 @@ public final class ParquetRows {
         } catch (BenchmarkException e) {
             throw e;
         } catch (IOException | RuntimeException e) {
+            // a refusal from inside a page read may come wrapped by parquet-java
+            for (Throwable c = e.getCause(); c != null && c != c.getCause(); c = c.getCause()) {
+                if (c instanceof BenchmarkException b) {
+                    throw b;
+                }
+            }
             throw new BenchmarkException(file + ": not a readable Parquet file (" + oneLine(e) + ")", e);
         }
+    }
+
+    /** One read's account against its {@link Limits}; every refusal names the file and the limit. */
+    private static final class Budget {
+        private final Path file;
+        private final Limits limits;
+        private final String heap;
+        private long inflated;
+        private long text;
+        private long values;
+
+        Budget(Path file, Limits limits) {
+            this.file = file;
+            this.limits = limits;
+            long max = Runtime.getRuntime().maxMemory();
+            this.heap = max == Long.MAX_VALUE ? "" : " with a " + size(max) + " max heap (-Xmx)";
+        }
+
+        /** The sizes and counts the footer declares, before any page is read. */
+        void checkFooter(List<BlockMetaData> blocks) {
+            long bytes = 0;
+            long count = 0;
+            for (BlockMetaData block : blocks) {
+                count = sat(count, block.getRowCount());
+                for (ColumnChunkMetaData column : block.getColumns()) {
+                    bytes = sat(bytes, column.getTotalUncompressedSize());
+                    count = sat(count, column.getValueCount());
+                }
+            }
+            if (bytes > limits.fileBytes()) {
+                throw refuse("its pages would decompress to " + size(bytes) + ", more than the " + size(limits.fileBytes()) + " allowed");
+            }
+            if (count > limits.values()) {
+                throw refuse(String.format(Locale.ROOT, "it would hold %,d values, more than the %,d allowed", count, limits.values()));
+            }
+        }
+
+        /** A page about to be inflated to the size its header declares. */
+        void page(CompressionCodecName codec, int uncompressedSize) {
+            if (uncompressedSize < 0) {
+                throw new BenchmarkException(file + ": not a readable Parquet file (a " + codec + " page declares "
+                        + uncompressedSize + " bytes)");
+            }
+            if (uncompressedSize > limits.pageBytes()) {
+                throw refuse("a page would decompress to " + size(uncompressedSize) + ", more than the " + size(limits.pageBytes()) + " allowed");
+            }
+            inflated += uncompressedSize;
+            if (inflated > limits.fileBytes()) {
+                throw refuse("its pages decompress to more than the " + size(limits.fileBytes()) + " allowed");
+            }
+        }
+
+        /** Text or binary about to become a value: a dictionary can hand one long string to every row. */
+        void text(int bytes) {
+            text += bytes;
+            if (text > limits.fileBytes()) {
+                throw refuse("its text values come to more than the " + size(limits.fileBytes()) + " allowed");
+            }
+        }
+
+        void values(int n) {
+            values += n;
+            if (values > limits.values()) {
+                throw refuse(String.format(Locale.ROOT, "it holds more than the %,d values allowed", limits.values()));
+            }
+        }
+
+        private BenchmarkException refuse(String why) {
+            return new BenchmarkException(file + ": " + why + heap + "; not read");
+        }
+
+        private static long sat(long a, long b) {
+            long r = a + Math.max(0, b);
+            return r < a ? Long.MAX_VALUE : r;
+        }
+    }
+
+    private static String size(long bytes) {
+        String[] units = {"GiB", "MiB", "KiB"};
+        for (int i = 0; i < units.length; i++) {
+            long unit = 1L << (30 - 10 * i);
+            if (bytes >= unit) {
+                return bytes % unit == 0 ? bytes / unit + " " + units[i]
+                        : String.format(Locale.ROOT, "%.1f %s", (double) bytes / unit, units[i]);
+            }
+        }
+        return bytes + " bytes";
     }
 
     private static String oneLine(Throwable e) {
@@ -111,8 +231,8 @@ public final class ParquetRows {
         private final GroupNode root;
         private ObjectNode current;
 
-        Materializer(MessageType schema) {
-            root = new GroupNode(schema, Shape.STRUCT, v -> current = (ObjectNode) v);
+        Materializer(MessageType schema, Budget budget) {
+            root = new GroupNode(schema, Shape.STRUCT, v -> current = (ObjectNode) v, budget);
         }
 
         @Override
@@ -147,11 +267,13 @@ public final class ParquetRows {
         private final Converter[] children;
         private final boolean[] repeated;
         private final JsonNode[] values;
+        private final Budget budget;
 
-        GroupNode(GroupType type, Shape shape, Sink out) {
+        GroupNode(GroupType type, Shape shape, Sink out, Budget budget) {
             this.type = type;
             this.shape = shape;
             this.out = out;
+            this.budget = budget;
             int n = type.getFieldCount();
             children = new Converter[n];
             repeated = new boolean[n];
@@ -161,7 +283,7 @@ public final class ParquetRows {
                 int index = i;
                 repeated[i] = field.isRepetition(Type.Repetition.REPEATED);
                 Sink sink = repeated[i] ? v -> ((ArrayNode) values[index]).add(v) : v -> values[index] = v;
-                children[i] = converter(field, childShape(field), sink);
+                children[i] = converter(field, childShape(field), sink, budget);
             }
         }
 
@@ -202,6 +324,8 @@ public final class ParquetRows {
 
         @Override
         public void start() {
+            // each field is a slot in the object, null or not
+            budget.values(values.length);
             for (int i = 0; i < values.length; i++) {
                 values[i] = repeated[i] ? NODES.arrayNode() : null;
             }
@@ -236,40 +360,54 @@ public final class ParquetRows {
         return v == null ? NullNode.getInstance() : v;
     }
 
-    private static Converter converter(Type field, Shape shape, Sink sink) {
-        return field.isPrimitive() ? new Primitive(field.asPrimitiveType(), sink) : new GroupNode(field.asGroupType(), shape, sink);
+    private static Converter converter(Type field, Shape shape, Sink sink, Budget budget) {
+        return field.isPrimitive()
+                ? new Primitive(field.asPrimitiveType(), sink, budget)
+                : new GroupNode(field.asGroupType(), shape, sink, budget);
     }
 
     /** One column's values, converted by physical type and annotation. */
     private static final class Primitive extends PrimitiveConverter {
         private final PrimitiveType type;
         private final LogicalTypeAnnotation annotation;
-        private final Sink out;
+        private final Sink sink;
+        private final Budget budget;
+        private final boolean repeated;
 
-        Primitive(PrimitiveType type, Sink out) {
+        Primitive(PrimitiveType type, Sink sink, Budget budget) {
             this.type = type;
             this.annotation = type.getLogicalTypeAnnotation();
-            this.out = out;
+            this.sink = sink;
+            this.budget = budget;
+            this.repeated = type.isRepetition(Type.Repetition.REPEATED);
+        }
+
+        private void out(JsonNode value) {
+            if (repeated) {
+                // an array element; a field's own slot was counted when its group started
+                budget.values(1);
+            }
+            sink.add(value);
         }
 
         @Override
         public void addBoolean(boolean value) {
-            out.add(NODES.booleanNode(value));
+            out(NODES.booleanNode(value));
         }
 
         @Override
         public void addFloat(float value) {
-            out.add(NODES.numberNode(value));
+            out(NODES.numberNode(value));
         }
 
         @Override
         public void addDouble(double value) {
-            out.add(NODES.numberNode(value));
+            out(NODES.numberNode(value));
         }
 
         @Override
         public void addInt(int value) {
-            out.add(switch (annotation) {
+            out(switch (annotation) {
                 case LogicalTypeAnnotation.DateLogicalTypeAnnotation d -> NODES.textNode(LocalDate.ofEpochDay(value).toString());
                 case LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d -> NODES.numberNode(BigDecimal.valueOf(value, d.getScale()));
                 case LogicalTypeAnnotation.TimeLogicalTypeAnnotation t -> NODES.textNode(LocalTime.ofNanoOfDay(value * 1_000_000L).toString());
@@ -280,7 +418,7 @@ public final class ParquetRows {
 
         @Override
         public void addLong(long value) {
-            out.add(switch (annotation) {
+            out(switch (annotation) {
                 case LogicalTypeAnnotation.TimestampLogicalTypeAnnotation t -> NODES.textNode(timestamp(value, t.getUnit(), t.isAdjustedToUTC()));
                 case LogicalTypeAnnotation.TimeLogicalTypeAnnotation t -> NODES.textNode(LocalTime.ofNanoOfDay(nanos(value, t.getUnit())).toString());
                 case LogicalTypeAnnotation.DecimalLogicalTypeAnnotation d -> NODES.numberNode(BigDecimal.valueOf(value, d.getScale()));
@@ -292,10 +430,11 @@ public final class ParquetRows {
         @Override
         public void addBinary(Binary value) {
             if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT96) {
-                out.add(NODES.textNode(int96(value)));
+                out(NODES.textNode(int96(value)));
                 return;
             }
-            out.add(switch (annotation) {
+            budget.text(value.length());
+            out(switch (annotation) {
                 case LogicalTypeAnnotation.StringLogicalTypeAnnotation s -> NODES.textNode(value.toStringUsingUTF8());
                 case LogicalTypeAnnotation.EnumLogicalTypeAnnotation e -> NODES.textNode(value.toStringUsingUTF8());
                 case LogicalTypeAnnotation.JsonLogicalTypeAnnotation j -> NODES.textNode(value.toStringUsingUTF8());
@@ -345,9 +484,7 @@ public final class ParquetRows {
      * Decompression for the codecs Hugging Face's files use, in pure Java: snappy, zstd and lz4 through
      * aircompressor (parquet-java's own choice for lz4), gzip through java.util.zip.
      */
-    private static final class Codecs implements CompressionCodecFactory {
-        static final Codecs FACTORY = new Codecs();
-
+    private record Codecs(Budget budget) implements CompressionCodecFactory {
         @Override
         public BytesInputCompressor getCompressor(CompressionCodecName codec) {
             throw new UnsupportedOperationException("the reader only reads");
@@ -356,21 +493,29 @@ public final class ParquetRows {
         @Override
         public BytesInputDecompressor getDecompressor(CompressionCodecName codec) {
             return switch (codec) {
-                case UNCOMPRESSED -> new Decompressor(codec, (in, size) -> in);
+                case UNCOMPRESSED -> new Decompressor(codec, budget, (in, size) -> in);
                 case SNAPPY -> raw(codec, new io.airlift.compress.snappy.SnappyDecompressor());
                 case ZSTD -> raw(codec, new io.airlift.compress.zstd.ZstdDecompressor());
                 case LZ4_RAW -> raw(codec, new io.airlift.compress.lz4.Lz4Decompressor());
-                case GZIP -> new Decompressor(codec, (in, size) -> gunzip(in, size));
+                case GZIP -> new Decompressor(codec, budget, Codecs::gunzip);
                 default -> throw new UnsupportedOperationException(
                         "pages compressed with " + codec + " are not supported (snappy, zstd, gzip, lz4_raw and uncompressed are)");
             };
         }
 
-        private static Decompressor raw(CompressionCodecName codec, io.airlift.compress.Decompressor d) {
-            return new Decompressor(codec, (in, size) -> {
+        /** Inflates into exactly the declared size, so a page that holds more fails rather than grows. */
+        private Decompressor raw(CompressionCodecName codec, io.airlift.compress.Decompressor d) {
+            return new Decompressor(codec, budget, (in, size) -> {
                 byte[] src = in.toByteArray();
                 byte[] dst = new byte[size];
-                int n = d.decompress(src, 0, src.length, dst, 0, size);
+                int n;
+                try {
+                    n = d.decompress(src, 0, src.length, dst, 0, size);
+                } catch (io.airlift.compress.MalformedInputException e) {
+                    // not chained: the one-line message reports the root cause, which would hide this line
+                    throw new IOException(codec + " page does not decompress to the " + size + " bytes its header declares ("
+                            + e.getMessage() + ")");
+                }
                 if (n != size) {
                     throw new IOException(codec + " page decompressed to " + n + " bytes, expected " + size);
                 }
@@ -384,6 +529,9 @@ public final class ParquetRows {
                 if (dst.length != size) {
                     throw new IOException("GZIP page decompressed to " + dst.length + " bytes, expected " + size);
                 }
+                if (gz.read() != -1) {
+                    throw new IOException("GZIP page decompresses to more than the " + size + " bytes its header declares");
+                }
                 return BytesInput.from(dst);
             }
         }
@@ -396,14 +544,18 @@ public final class ParquetRows {
         BytesInput apply(BytesInput in, int uncompressedSize) throws IOException;
     }
 
-    private record Decompressor(CompressionCodecName codec, Inflate inflate) implements CompressionCodecFactory.BytesInputDecompressor {
+    /** Checks each page's declared size against the budget before inflating it. */
+    private record Decompressor(CompressionCodecName codec, Budget budget, Inflate inflate)
+            implements CompressionCodecFactory.BytesInputDecompressor {
         @Override
         public BytesInput decompress(BytesInput bytes, int uncompressedSize) throws IOException {
+            budget.page(codec, uncompressedSize);
             return inflate.apply(bytes, uncompressedSize);
         }
 
         @Override
         public void decompress(ByteBuffer input, int compressedSize, ByteBuffer output, int uncompressedSize) throws IOException {
+            budget.page(codec, uncompressedSize);
             byte[] src = new byte[compressedSize];
             input.get(src);
             output.put(inflate.apply(BytesInput.from(src), uncompressedSize).toByteArray());
