@@ -127,20 +127,22 @@ public final class Grading {
     }
 
     private static Plan plan(Benchmarks.Loaded loaded, List<Generation> gens, Path generations, Path out) throws IOException {
-        // A stored sandbox error is no verdict: that generation is graded again.
-        ResumableJsonl.Done resumed = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id"), Grading::noVerdict);
+        // A stored sandbox error is no verdict: that generation is graded again. Every stored line must be on its
+        // generation's problem, or the verdicts kept would be other generations' (and rulings beside them, another's).
+        List<String> stored = new ArrayList<>();
+        ResumableJsonl.Done resumed = ResumableJsonl.resume(out, n -> n.hasNonNull("problem_id") && stored.add(n.get("problem_id").asText()),
+                Grading::noVerdict);
         int done = resumed.lines();
         if (done > gens.size()) {
             throw new RunException(out + " holds " + done + " verdicts but " + generations + " has only " + gens.size() + " generations");
         }
-        List<Integer> redo = new ArrayList<>(resumed.redo().keySet());
-        for (int i : redo) {
-            String stored = resumed.redo().get(i).path("problem_id").asText();
-            if (!stored.equals(gens.get(i).problemId())) {
-                throw new RunException(out + ":" + (i + 1) + ": a verdict on " + stored + ", but " + generations + ":" + gens.get(i).line()
+        for (int i = 0; i < done; i++) {
+            if (!stored.get(i).equals(gens.get(i).problemId())) {
+                throw new RunException(out + ":" + (i + 1) + ": a verdict on " + stored.get(i) + ", but " + generations + ":" + gens.get(i).line()
                         + " is for " + gens.get(i).problemId() + "; is it the output of other generations? Give another --out");
             }
         }
+        List<Integer> redo = new ArrayList<>(resumed.redo().keySet());
         return new Plan(loaded, out, gens, redo, done);
     }
 

@@ -35,23 +35,27 @@ class GradeResumeJudgeAttackTest {
         return Json.line(Json.mapper().createObjectNode().put("problem_id", p.id()).put("completion", completion));
     }
 
+    /**
+     * An --out written for other generations, resumed: its verdicts (and a judge's rulings beside them) once stayed on lines
+     * now meant for other problems. Every stored line must be on its generation's problem, with or without a judge.
+     */
     @Test
-    void aJudgeRulingLandsOnAnotherProblemsVerdictLine() throws Exception {
+    void aResumedOutOfOtherGenerationsIsRefusedBeforeAnyVerdictOrRulingLandsOnAnotherProblem() throws Exception {
         List<Problem> ps = JudgeCascadeCliTest.math500();
         Path out = dir.resolve("v.jsonl");
         Path a = Files.write(dir.resolve("a.jsonl"), List.of(line(ps.get(0), "\\boxed{111111}"), line(ps.get(1), "\\boxed{222222}")));
         assertThat(grade(a, out).code()).isZero();
+        List<String> before = Files.readAllLines(out);
         Path b = Files.write(dir.resolve("b.jsonl"), List.of(line(ps.get(1), "\\boxed{333333} ACCEPT-ME"), line(ps.get(0), "\\boxed{444444}")));
         List<String> prompts = new ArrayList<>();
         try (FakeOpenAiServer judge = new FakeOpenAiServer(JudgeCascadeCliTest.judge(prompts))) {
-            CliTest.Result r = grade(b, out, "--judge", judge.uri().toString(), "--judge-model", "referee");
-            if (r.code() == 0) {
-                JsonNode first = Json.mapper().readTree(Files.readAllLines(out).getFirst());
-                System.out.println("LINE0 " + first);
-                assertThat(first.path("problem_id").asText()).isEqualTo(ps.get(0).id());
-                assertThat(first.path("judge").path("outcome").asText()).as("problem 0's line carries the ruling on problem 1's response")
-                        .isNotEqualTo("correct");
+            for (CliTest.Result r : List.of(grade(b, out), grade(b, out, "--judge", judge.uri().toString(), "--judge-model", "referee"))) {
+                assertThat(r.code()).isEqualTo(1);
+                assertThat(r.err()).contains(out + ":1: a verdict on " + ps.get(0).id()).contains("is for " + ps.get(1).id())
+                        .contains("Give another --out");
             }
+            assertThat(judge.received.get()).isZero();
         }
+        assertThat(Files.readAllLines(out)).isEqualTo(before);
     }
 }
