@@ -11,17 +11,15 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Map;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.zip.GZIPOutputStream;
 import org.apache.parquet.bytes.BytesInput;
 import org.apache.parquet.compression.CompressionCodecFactory;
 import org.apache.parquet.conf.ParquetConfiguration;
-import org.apache.parquet.conf.PlainParquetConfiguration;
-import org.apache.parquet.hadoop.ParquetWriter;
-import org.apache.parquet.hadoop.api.WriteSupport;
 import org.apache.parquet.hadoop.metadata.CompressionCodecName;
-import org.apache.parquet.io.LocalOutputFile;
 import org.apache.parquet.io.api.RecordConsumer;
 import org.apache.parquet.schema.MessageType;
 import org.apache.parquet.schema.MessageTypeParser;
@@ -114,12 +112,18 @@ class ParquetBombTest {
     void aPageThatInflatesPastItsDeclaredSizeIsRefused(String codec) throws Exception {
         Path f = dir.resolve("overrun-" + codec + ".parquet");
         MessageType schema = MessageTypeParser.parseMessageType("message m { required int32 id; }");
-        try (ParquetWriter<Integer> w = new Writer(f, schema).withConf(new PlainParquetConfiguration())
-                .withCodecFactory(padding(CompressionCodecName.valueOf(codec))).build()) {
-            for (int i = 0; i < 100; i++) {
-                w.write(i);
-            }
+        List<Consumer<RecordConsumer>> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            int id = i;
+            rows.add(out -> {
+                out.startMessage();
+                out.startField("id", 0);
+                out.addInteger(id);
+                out.endField("id", 0);
+                out.endMessage();
+            });
         }
+        RawParquet.write(f, schema, padding(CompressionCodecName.valueOf(codec)), rows);
 
         assertThatThrownBy(() -> ParquetRows.read(f))
                 .isInstanceOf(BenchmarkException.class)
@@ -169,58 +173,5 @@ class ParquetBombTest {
             @Override
             public void release() {}
         };
-    }
-
-    /** Writes each integer as the row's one column; parquet-java's default factories would load Hadoop. */
-    private static final class Writer extends ParquetWriter.Builder<Integer, Writer> {
-        private final MessageType schema;
-
-        Writer(Path file, MessageType schema) {
-            super(new LocalOutputFile(file));
-            this.schema = schema;
-        }
-
-        @Override
-        protected Writer self() {
-            return this;
-        }
-
-        @Override
-        protected WriteSupport<Integer> getWriteSupport(ParquetConfiguration conf) {
-            return new WriteSupport<>() {
-                private RecordConsumer out;
-
-                @Override
-                public WriteContext init(ParquetConfiguration c) {
-                    return new WriteContext(schema, Map.of());
-                }
-
-                @Override
-                @SuppressWarnings("deprecation")
-                public WriteContext init(org.apache.hadoop.conf.Configuration c) {
-                    throw new UnsupportedOperationException();
-                }
-
-                @Override
-                public void prepareForWrite(RecordConsumer consumer) {
-                    out = consumer;
-                }
-
-                @Override
-                public void write(Integer id) {
-                    out.startMessage();
-                    out.startField("id", 0);
-                    out.addInteger(id);
-                    out.endField("id", 0);
-                    out.endMessage();
-                }
-            };
-        }
-
-        @Override
-        @SuppressWarnings("deprecation")
-        protected WriteSupport<Integer> getWriteSupport(org.apache.hadoop.conf.Configuration conf) {
-            throw new UnsupportedOperationException();
-        }
     }
 }
