@@ -89,11 +89,12 @@ public final class HarnessOutputs {
                 throw new RunException("unknown field '" + k + "' in --field; known: " + String.join(", ", new TreeSet<>(FIELDS)));
             }
         }
-        Format f = format != null ? format : detect(file);
-        List<Row> rows = f == Format.LIGHTEVAL ? parquetRows(file) : jsonRows(file);
+        boolean parquet = format == Format.LIGHTEVAL || format == null && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".parquet");
+        List<Row> rows = parquet ? parquetRows(file) : jsonRows(file);
         if (rows.isEmpty()) {
             throw new RunException(file + ": holds no generations");
         }
+        Format f = format != null ? format : parquet ? Format.LIGHTEVAL : detect(rows.getFirst().node());
         Reader r = new Reader(file, f, fields, benchmark);
         for (Row row : rows) {
             r.take(row);
@@ -101,42 +102,22 @@ public final class HarnessOutputs {
         return r.finish();
     }
 
-    /** A parquet file is LightEval's details; a JSONL file whose first record has doc_id and resps is lm-eval's samples. */
-    static Format detect(Path file) {
-        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
-        if (name.endsWith(".parquet")) {
-            return Format.LIGHTEVAL;
-        }
-        try (InputFiles.Lines lines = new InputFiles.Lines(file)) {
-            for (String l; (l = lines.next()) != null; ) {
-                if (l.isBlank()) {
-                    continue;
-                }
-                JsonNode n;
-                try {
-                    n = Json.mapper().readTree(l);
-                } catch (IOException e) {
-                    return Format.ARBITER; // reading it as ours reports the line
-                }
-                return n.has("doc_id") && (n.has("resps") || n.has("filtered_resps")) ? Format.LM_EVAL : Format.ARBITER;
-            }
-        }
-        return Format.ARBITER;
+    /** A parquet file is LightEval's details (decided by its name); JSONL whose first record has doc_id and resps is lm-eval's samples. */
+    static Format detect(JsonNode first) {
+        return first.has("doc_id") && (first.has("resps") || first.has("filtered_resps")) ? Format.LM_EVAL : Format.ARBITER;
     }
 
     private static List<Row> jsonRows(Path file) {
         List<Row> rows = new ArrayList<>();
         try (InputFiles.Lines lines = new InputFiles.Lines(file)) {
-            int i = 0;
             for (String l; (l = lines.next()) != null; ) {
-                i++;
                 if (l.isBlank()) {
                     continue;
                 }
                 try {
-                    rows.add(new Row(i, Json.mapper().readTree(l)));
+                    rows.add(new Row(lines.number(), Json.mapper().readTree(l)));
                 } catch (IOException e) {
-                    throw new RunException(file + ":" + i + ": not valid JSON");
+                    throw new RunException(file + ":" + lines.number() + ": not valid JSON");
                 }
             }
         }
