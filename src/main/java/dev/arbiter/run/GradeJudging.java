@@ -62,14 +62,8 @@ public final class GradeJudging {
         List<Integer> at = new ArrayList<>();
         List<Problem> problems = new ArrayList<>();
         List<Candidate> candidates = new ArrayList<>();
+        // line i is generation i's: Grading.plan refused an --out holding a line on another generation's problem
         for (int i = 0; i < verdicts.size(); i++) {
-            // a resumed --out is not checked against the generations line by line: a ruling must never land on another problem's line
-            String on = verdicts.get(i).path("problem_id").asText();
-            if (i >= plan.generations().size() || !on.equals(plan.generations().get(i).problemId())) {
-                throw new RunException(plan.out() + ":" + (i + 1) + ": a verdict on " + on + ", but generation " + (i + 1) + " is "
-                        + (i >= plan.generations().size() ? "missing" : "for " + plan.generations().get(i).problemId())
-                        + "; is it the output of other generations? Give another --out");
-            }
             Outcome rule = outcome(verdicts.get(i));
             if (rule != null && JudgeCascade.asks(rule)) {
                 Grading.Generation g = plan.generations().get(i);
