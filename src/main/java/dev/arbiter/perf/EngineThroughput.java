@@ -64,7 +64,7 @@ public final class EngineThroughput {
             double gemv = gemvBandwidth(m);
             out.printf("libtorch's own matrix-vector product (%d x %d, %s): %.2f GB/s; a decoder on it alone stays under %.1f tokens/s at batch 1%n",
                     cfg.vocabSize(), cfg.hiddenSize(), p, gemv / 1e9, gemv / m.weightBytes());
-            out.printf("batch-1 decode path: %s%n", m.javaDecodePath()
+            out.printf("decode path: %s%n", m.javaPath()
                     ? "residual stream in Java, projections on the Vector API kernel, attention in libtorch"
                     : "libtorch throughout (the Vector API path needs CPU fp32, jdk.incubator.vector and OMP_WAIT_POLICY=PASSIVE; the launcher sets them)");
             out.printf("%-6s %12s %12s %15s %14s%n", "batch", "prefill t/s", "decode t/s", "median ms/step", "roofline t/s");

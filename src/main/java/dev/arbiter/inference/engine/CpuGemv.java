@@ -105,6 +105,42 @@ final class CpuGemv implements AutoCloseable {
         return new Matrix(w.toFloatArray(), (int) rows, (int) cols, bias == null ? null : bias.toFloatArray());
     }
 
+    /**
+     * {@code n} products at once: y[v, :] = m · x[v, :] (+ bias) for x as [n, cols] row-major, y as
+     * [n, rows]. Each weight row is read from memory once for all n vectors.
+     */
+    float[] multiply(Matrix m, float[] x, int n) {
+        if (n == 1) {
+            return multiply(m, x);
+        }
+        if (x.length < (long) n * m.cols()) {
+            throw new IllegalArgumentException(n + " vectors of " + m.cols() + " need " + (long) n * m.cols() + " floats, got " + x.length);
+        }
+        float[] y = new float[n * m.rows()];
+        // row ranges in fours, so that every helper runs the four-row kernel
+        int chunk = ((m.rows() + threads - 1) / threads + 3) & ~3;
+        for (int p = 1; p < threads; p++) {
+            int from = Math.min(m.rows(), p * chunk);
+            int to = Math.min(m.rows(), from + chunk);
+            workers[p - 1].submit(() -> VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, from, to));
+        }
+        VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, 0, Math.min(m.rows(), chunk));
+        for (Worker w : workers) {
+            while (w.busy()) {
+                Thread.onSpinWait();
+            }
+        }
+        if (m.bias() != null) {
+            for (int v = 0; v < n; v++) {
+                int o = v * m.rows();
+                for (int i = 0; i < m.rows(); i++) {
+                    y[o + i] += m.bias()[i];
+                }
+            }
+        }
+        return y;
+    }
+
     float[] multiply(Matrix m, float[] x) {
         float[] y = new float[m.rows()];
         int chunk = (m.rows() + threads - 1) / threads;

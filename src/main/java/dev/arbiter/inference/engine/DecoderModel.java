@@ -59,7 +59,7 @@ public final class DecoderModel implements AutoCloseable {
     private record CpuLayer(CpuGemv.Matrix qkv, CpuGemv.Matrix o, CpuGemv.Matrix gateUp, CpuGemv.Matrix down, float[] inputNorm,
                             float[] postNorm) {}
 
-    private DecoderModel(ModelConfig cfg, Checkpoint ckpt, Device device, DataType type) {
+    private DecoderModel(ModelConfig cfg, Checkpoint ckpt, Device device, DataType type, boolean javaPath) {
         this.cfg = cfg;
         this.device = device;
         this.type = type;
@@ -85,7 +85,7 @@ public final class DecoderModel implements AutoCloseable {
             int inter = cfg.intermediateSize();
             boolean ab = cfg.attentionBias();
             boolean mb = cfg.mlpBias();
-            gemv = !device.isGpu() && type == DataType.FLOAT32 ? CpuGemv.create(cfg.parameterCount() * 4) : null;
+            gemv = javaPath && !device.isGpu() && type == DataType.FLOAT32 ? CpuGemv.create(cfg.parameterCount() * 4) : null;
             float scale = (float) (1.0 / Math.sqrt(cfg.headDim()));
             for (int i = 0; i < layers.length; i++) {
                 String p = "model.layers." + i + ".";
@@ -116,8 +116,13 @@ public final class DecoderModel implements AutoCloseable {
 
     /** Loads a Hugging Face model folder's config and weights onto {@code device} as {@code precision}. */
     public static DecoderModel load(Path dir, Device device, Torch.Precision precision) {
+        return load(dir, device, precision, true);
+    }
+
+    /** As {@link #load(Path, Device, Torch.Precision)}; {@code javaPath} false keeps every step on libtorch (tests compare the two). */
+    static DecoderModel load(Path dir, Device device, Torch.Precision precision, boolean javaPath) {
         ModelConfig cfg = ModelConfig.read(dir);
-        return new DecoderModel(cfg, Checkpoint.open(dir), device, precision.type());
+        return new DecoderModel(cfg, Checkpoint.open(dir), device, precision.type(), javaPath);
     }
 
     public ModelConfig config() {
@@ -141,8 +146,40 @@ public final class DecoderModel implements AutoCloseable {
         return new KvCache(weights, cfg, type, rows, capacity);
     }
 
-    /** Whether one-sequence decode steps run the CPU Java path ({@link CpuGemv}). */
-    public boolean javaDecodePath() {
+    /** Where a step's work runs. */
+    public enum StepPath {
+        /** Residual stream in Java, every projection one Vector API pass over the weights for all token vectors; attention in libtorch. */
+        JAVA("java"),
+        /** libtorch ops throughout. */
+        LIBTORCH("libtorch");
+
+        private final String label;
+
+        StepPath(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * Decode steps of up to this many rows run the Java path: beyond it the kernel's arithmetic, not the
+     * weight reads, bounds a step, and libtorch's GEMM keeps up.
+     */
+    static final int JAVA_DECODE_MAX_ROWS = 64;
+
+    /** The path {@link #forward} takes for {@code rows} rows of {@code t} new tokens each. */
+    public StepPath stepPath(int rows, int t) {
+        if (lmHeadCpu == null) {
+            return StepPath.LIBTORCH;
+        }
+        return t > 1 || rows <= JAVA_DECODE_MAX_ROWS ? StepPath.JAVA : StepPath.LIBTORCH;
+    }
+
+    /** Whether any step can run the Java path: CPU, float32, the Vector API and a passive OpenMP ({@link CpuGemv#available}). */
+    public boolean javaPath() {
         return lmHeadCpu != null;
     }
 
@@ -164,8 +201,8 @@ public final class DecoderModel implements AutoCloseable {
         if (b != cache.rows() || pads.length != b) {
             throw new IllegalArgumentException("batch of " + b + " rows, cache of " + cache.rows() + ", pads of " + pads.length);
         }
-        if (b == 1 && t == 1 && pads[0] == 0 && !allPositions && lmHeadCpu != null) {
-            return forwardOneOnCpu(step, tokens[0][0], cache);
+        if (stepPath(b, t) == StepPath.JAVA) {
+            return forwardOnCpu(step, tokens, pads, cache, allPositions);
         }
         int start = cache.length();
         int total = start + t;
@@ -220,40 +257,56 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * One token of one unpadded sequence on the CPU: the residual stream stays in Java, where norms,
-     * rotary embeddings, the MLP and every projection run on float arrays with the Vector API kernel;
-     * libtorch does only the attention over the cache. A decode step then makes about 16 libtorch
-     * calls per layer instead of about 44, and each call costs more than its arithmetic here.
+     * A step with the residual stream in Java, for any rows and columns (decode and prefill, padded or
+     * not): norms, rotary embeddings and the MLP run on float arrays, and every projection, the lm head
+     * included, is one pass over its weights with the Vector API kernel for all b·t token vectors at
+     * once. libtorch does only the attention over the cache, as {@link #forward}'s libtorch path does,
+     * with the same padding mask, and in about 16 calls a layer where that path makes about 44.
      */
-    private NDArray forwardOneOnCpu(NDManager step, int token, KvCache cache) {
+    private NDArray forwardOnCpu(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
+        int b = tokens.length;
+        int t = tokens[0].length;
+        int n = b * t;
         int start = cache.length();
-        int total = start + 1;
-        cache.reserve(1);
+        int total = start + t;
+        cache.reserve(t);
+        boolean needMask = t > 1 || java.util.Arrays.stream(pads).anyMatch(p -> p > 0);
+        PaddedInputs in = PaddedInputs.of(tokens, pads, start, needMask);
         int hidden = cfg.hiddenSize();
         int heads = cfg.heads();
         int kvHeads = cfg.kvHeads();
+        int g = cfg.groups();
         int d = cfg.headDim();
         int half = d / 2;
-        float[] x = embed.get(step, new NDIndex().addIndices(token)).toFloatArray();
-        float[] cos = new float[half];
-        float[] sin = new float[half];
-        for (int i = 0; i < half; i++) {
-            float angle = (float) start * invFreqCpu[i];
-            cos[i] = (float) Math.cos(angle);
-            sin[i] = (float) Math.sin(angle);
+        int inter = cfg.intermediateSize();
+        int width = (heads + 2 * kvHeads) * d;
+        float[] x = embed.get(step, new NDIndex("{}", step.create(in.ids()))).toFloatArray();
+        // each token vector's rotation, as the libtorch path computes it: float position times float frequency
+        float[] cos = new float[n * half];
+        float[] sin = new float[n * half];
+        for (int v = 0; v < n; v++) {
+            for (int i = 0; i < half; i++) {
+                float angle = in.positions()[v] * invFreqCpu[i];
+                cos[v * half + i] = (float) Math.cos(angle);
+                sin[v * half + i] = (float) Math.sin(angle);
+            }
         }
+        NDArray maskArr = needMask ? step.create(in.mask(), new Shape(b, 1, 1, t, total)) : null;
+        Shape qkvShape = new Shape(b, t, heads + 2L * kvHeads, d);
         int rotatedHeads = heads + kvHeads;
-        Shape qkvShape = new Shape(1, 1, heads + 2L * kvHeads, d);
         for (int li = 0; li < layers.length; li++) {
             CpuLayer l = layers[li].cpu();
-            float[] qkv = gemv.multiply(l.qkv(), rmsNorm(x, l.inputNorm()));
-            for (int hd = 0; hd < rotatedHeads; hd++) {
-                int o = hd * d;
-                for (int i = 0; i < half; i++) {
-                    float a = qkv[o + i];
-                    float bb = qkv[o + i + half];
-                    qkv[o + i] = a * cos[i] - bb * sin[i];
-                    qkv[o + i + half] = bb * cos[i] + a * sin[i];
+            float[] qkv = gemv.multiply(l.qkv(), rmsNorm(x, n, l.inputNorm()), n);
+            for (int v = 0; v < n; v++) {
+                int cs = v * half;
+                for (int hd = 0; hd < rotatedHeads; hd++) {
+                    int o = v * width + hd * d;
+                    for (int i = 0; i < half; i++) {
+                        float p = qkv[o + i];
+                        float q = qkv[o + i + half];
+                        qkv[o + i] = p * cos[cs + i] - q * sin[cs + i];
+                        qkv[o + i + half] = q * cos[cs + i] + p * sin[cs + i];
+                    }
                 }
             }
             NDArray all = step.create(qkv, qkvShape);
@@ -261,38 +314,63 @@ public final class DecoderModel implements AutoCloseable {
             cache.write(li, all.get(kSlice).transpose(0, 2, 1, 3), all.get(vSlice).transpose(0, 2, 1, 3));
             NDArray keys = cache.keys(li, step, total);
             NDArray vals = cache.values(li, step, total);
-            NDArray scores = q.reshape(1, kvHeads, cfg.groups(), d).matMul(keys.swapAxes(2, 3));
-            float[] ctx = scores.softmax(-1).matMul(vals).toFloatArray();
-            float[] attn = gemv.multiply(l.o(), ctx);
-            for (int i = 0; i < hidden; i++) {
+            NDArray qg = t == 1 ? q.reshape(b, kvHeads, g, d)
+                    : q.reshape(b, t, kvHeads, g, d).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) g * t, d);
+            NDArray scores = qg.matMul(keys.swapAxes(2, 3));
+            if (needMask) {
+                scores = scores.reshape(b, kvHeads, g, t, total).add(maskArr).reshape(b, kvHeads, (long) g * t, total);
+            }
+            NDArray ctxArr = scores.softmax(-1).matMul(vals);
+            float[] ctx = (t == 1 ? ctxArr : ctxArr.reshape(b, kvHeads, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * d))
+                    .toFloatArray();
+            float[] attn = gemv.multiply(l.o(), ctx, n);
+            for (int i = 0; i < x.length; i++) {
                 x[i] += attn[i];
             }
-            float[] gu = gemv.multiply(l.gateUp(), rmsNorm(x, l.postNorm()));
-            int inter = cfg.intermediateSize();
-            float[] act = new float[inter];
-            for (int i = 0; i < inter; i++) {
-                float g = gu[i];
-                act[i] = g / (1f + (float) Math.exp(-g)) * gu[inter + i];
+            float[] gu = gemv.multiply(l.gateUp(), rmsNorm(x, n, l.postNorm()), n);
+            float[] act = new float[n * inter];
+            for (int v = 0; v < n; v++) {
+                int o = v * 2 * inter;
+                int a = v * inter;
+                for (int i = 0; i < inter; i++) {
+                    float gate = gu[o + i];
+                    act[a + i] = gate / (1f + (float) Math.exp(-gate)) * gu[o + inter + i];
+                }
             }
-            float[] down = gemv.multiply(l.down(), act);
-            for (int i = 0; i < hidden; i++) {
+            float[] down = gemv.multiply(l.down(), act, n);
+            for (int i = 0; i < x.length; i++) {
                 x[i] += down[i];
             }
         }
-        cache.advance(1);
-        float[] logits = gemv.multiply(lmHeadCpu, rmsNorm(x, finalNormCpu));
-        return step.create(logits, new Shape(1, logits.length));
+        cache.advance(t);
+        float[] last = x;
+        int m = n;
+        if (!allPositions && t > 1) {
+            m = b;
+            last = new float[b * hidden];
+            for (int r = 0; r < b; r++) {
+                System.arraycopy(x, (r * t + t - 1) * hidden, last, r * hidden, hidden);
+            }
+        }
+        float[] logits = gemv.multiply(lmHeadCpu, rmsNorm(last, m, finalNormCpu), m);
+        int vocab = cfg.vocabSize();
+        return step.create(logits, allPositions ? new Shape(b, t, vocab) : new Shape(b, vocab));
     }
 
-    private float[] rmsNorm(float[] x, float[] w) {
-        double ss = 0;
-        for (float v : x) {
-            ss += (double) v * v;
-        }
-        float r = (float) (1.0 / Math.sqrt(ss / x.length + cfg.rmsNormEps()));
+    /** RMSNorm of each of the {@code n} vectors in {@code x} ([n, hidden]). */
+    private float[] rmsNorm(float[] x, int n, float[] w) {
+        int h = w.length;
         float[] y = new float[x.length];
-        for (int i = 0; i < x.length; i++) {
-            y[i] = x[i] * r * w[i];
+        for (int v = 0; v < n; v++) {
+            int o = v * h;
+            double ss = 0;
+            for (int i = 0; i < h; i++) {
+                ss += (double) x[o + i] * x[o + i];
+            }
+            float r = (float) (1.0 / Math.sqrt(ss / h + cfg.rmsNormEps()));
+            for (int i = 0; i < h; i++) {
+                y[o + i] = x[o + i] * r * w[i];
+            }
         }
         return y;
     }
