@@ -15,9 +15,10 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The in-process engine on a model folder: prefill and decode tokens/s at several batch sizes, and decode at
- * batch 1 as a share of the memory-bandwidth roofline (weight bytes read per step against the bandwidth
- * measured in the same run by streaming a large array through libtorch).
+ * The in-process engine on a model folder: prefill and decode tokens/s at several batch sizes, which path
+ * each ran ({@link DecoderModel#stepPath}), and decode at each batch as a share of its memory-bandwidth
+ * roofline: b tokens per step that reads the weights and the rows' KV cache once, at the bandwidth
+ * measured in the same run by streaming a large array through libtorch.
  */
 public final class EngineThroughput {
     private final String model;
@@ -64,19 +65,19 @@ public final class EngineThroughput {
             double gemv = gemvBandwidth(m);
             out.printf("libtorch's own matrix-vector product (%d x %d, %s): %.2f GB/s; a decoder on it alone stays under %.1f tokens/s at batch 1%n",
                     cfg.vocabSize(), cfg.hiddenSize(), p, gemv / 1e9, gemv / m.weightBytes());
-            out.printf("decode path: %s%n", m.javaPath()
-                    ? "residual stream in Java, projections on the Vector API kernel, attention in libtorch"
-                    : "libtorch throughout (the Vector API path needs CPU fp32, jdk.incubator.vector and OMP_WAIT_POLICY=PASSIVE; the launcher sets them)");
-            out.printf("%-6s %12s %12s %15s %14s%n", "batch", "prefill t/s", "decode t/s", "median ms/step", "roofline t/s");
+            out.printf("paths: java = residual stream in Java, every projection one Vector API pass over the weights for all rows, attention in libtorch;"
+                    + " libtorch = libtorch ops throughout%s%n", m.javaPath() ? ""
+                    : " (java needs CPU fp32, jdk.incubator.vector and OMP_WAIT_POLICY=PASSIVE; the launcher sets them)");
+            out.printf("roofline: one read of the weights and of the rows' mean KV cache per decode step, at %.2f GB/s%n", bandwidth / 1e9);
+            out.printf("%-6s %-17s %12s %12s %15s %14s %10s%n", "batch", "path pre/decode", "prefill t/s", "decode t/s", "median ms/step",
+                    "roofline t/s", "% roofline");
             for (int i = 0; i < batches.size(); i++) {
                 int b = batches.get(i);
                 double[] r = rows.get(i);
                 long cacheBytes = 2L * cfg.layers() * cfg.kvHeads() * cfg.headDim() * (promptTokens + decodeSteps / 2) * b * m.type().getNumOfBytes();
                 double roofTok = bandwidth / (m.weightBytes() + cacheBytes) * b;
-                out.printf("%-6d %12.1f %12.1f %15.2f %14.1f%n", b, r[0], r[1], 1000.0 * b / r[1], roofTok);
-                if (b == 1) {
-                    out.printf("decode at batch 1: %.1f%% of the memory-bandwidth roofline (%.1f of %.1f tokens/s)%n", 100 * r[1] / roofTok, r[1], roofTok);
-                }
+                String path = m.stepPath(b, promptTokens).label() + "/" + m.stepPath(b, 1).label();
+                out.printf("%-6d %-17s %12.1f %12.1f %15.2f %14.1f %9.1f%%%n", b, path, r[0], r[1], 1000.0 * b / r[1], roofTok, 100 * r[1] / roofTok);
                 out.flush();
             }
             if (rows.size() > 1) {
@@ -125,11 +126,19 @@ public final class EngineThroughput {
     }
 
     private void warmUp(DecoderModel m) {
-        try (KvCache c = m.newCache(1, 32); NDManager step = m.newStep()) {
-            m.forward(step, new int[][] {{1, 2, 3, 4}}, new int[] {0}, c, false).toFloatArray();
-            // long enough for the JIT to compile the CPU matrix-vector kernel, as in any server's first seconds
-            for (int i = 0; i < 24; i++) {
-                m.forward(step, new int[][] {{5}}, new int[] {0}, c, false).toFloatArray();
+        // long enough for the JIT to compile the CPU kernels (one vector, four at a time, and the odd ones), as in any server's first seconds
+        for (int b : new int[] {1, 5}) {
+            try (KvCache c = m.newCache(b, 32)) {
+                int[][] prompt = new int[b][4];
+                int[][] next = new int[b][1];
+                try (NDManager step = m.newStep()) {
+                    m.forward(step, prompt, new int[b], c, false).toFloatArray();
+                }
+                for (int i = 0; i < 24 / b; i++) {
+                    try (NDManager step = m.newStep()) {
+                        m.forward(step, next, new int[b], c, false).toFloatArray();
+                    }
+                }
             }
         }
     }

@@ -36,7 +36,7 @@ final class CpuGemv implements AutoCloseable {
      */
     private static final class Worker extends Thread {
         private static final long SPIN_NANOS = 2_000_000;
-        private volatile Runnable task;
+        private final java.util.concurrent.atomic.AtomicReference<Runnable> task = new java.util.concurrent.atomic.AtomicReference<>();
         private volatile boolean closed;
 
         Worker() {
@@ -45,12 +45,8 @@ final class CpuGemv implements AutoCloseable {
         }
 
         void submit(Runnable r) {
-            task = r;
+            task.set(r);
             LockSupport.unpark(this);
-        }
-
-        boolean busy() {
-            return task != null;
         }
 
         @Override
@@ -58,7 +54,7 @@ final class CpuGemv implements AutoCloseable {
             while (!closed) {
                 long idleSince = System.nanoTime();
                 Runnable r;
-                while ((r = task) == null && !closed) {
+                while ((r = task.get()) == null && !closed) {
                     if (System.nanoTime() - idleSince < SPIN_NANOS) {
                         Thread.onSpinWait();
                     } else {
@@ -69,7 +65,8 @@ final class CpuGemv implements AutoCloseable {
                     try {
                         r.run();
                     } finally {
-                        task = null;
+                        // a newer product may have been handed over meanwhile; keep it
+                        task.compareAndSet(r, null);
                     }
                 }
             }
@@ -105,31 +102,21 @@ final class CpuGemv implements AutoCloseable {
         return new Matrix(w.toFloatArray(), (int) rows, (int) cols, bias == null ? null : bias.toFloatArray());
     }
 
+    /** y = m · x (+ bias). */
+    float[] multiply(Matrix m, float[] x) {
+        return multiply(m, x, 1);
+    }
+
     /**
      * {@code n} products at once: y[v, :] = m · x[v, :] (+ bias) for x as [n, cols] row-major, y as
      * [n, rows]. Each weight row is read from memory once for all n vectors.
      */
     float[] multiply(Matrix m, float[] x, int n) {
-        if (n == 1) {
-            return multiply(m, x);
-        }
-        if (x.length < (long) n * m.cols()) {
+        if (n < 1 || x.length < (long) n * m.cols()) {
             throw new IllegalArgumentException(n + " vectors of " + m.cols() + " need " + (long) n * m.cols() + " floats, got " + x.length);
         }
         float[] y = new float[n * m.rows()];
-        // row ranges in fours, so that every helper runs the four-row kernel
-        int chunk = ((m.rows() + threads - 1) / threads + 3) & ~3;
-        for (int p = 1; p < threads; p++) {
-            int from = Math.min(m.rows(), p * chunk);
-            int to = Math.min(m.rows(), from + chunk);
-            workers[p - 1].submit(() -> VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, from, to));
-        }
-        VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, 0, Math.min(m.rows(), chunk));
-        for (Worker w : workers) {
-            while (w.busy()) {
-                Thread.onSpinWait();
-            }
-        }
+        new Product(m, x, n, y).runShared();
         if (m.bias() != null) {
             for (int v = 0; v < n; v++) {
                 int o = v * m.rows();
@@ -141,26 +128,66 @@ final class CpuGemv implements AutoCloseable {
         return y;
     }
 
-    float[] multiply(Matrix m, float[] x) {
-        float[] y = new float[m.rows()];
-        int chunk = (m.rows() + threads - 1) / threads;
-        for (int p = 1; p < threads; p++) {
-            int from = Math.min(m.rows(), p * chunk);
-            int to = Math.min(m.rows(), from + chunk);
-            workers[p - 1].submit(() -> VectorGemv.rows(m.data(), m.cols(), x, y, from, to));
+    /**
+     * One product cut into blocks of rows that the caller and the helpers claim one at a time. On a
+     * machine shared with other work a helper may not be scheduled for milliseconds; the caller then
+     * takes its blocks instead of waiting for it, and a helper that wakes late finds nothing left.
+     */
+    private final class Product implements Runnable {
+        /** Weight bytes per block: small enough to share out evenly, large enough that claiming costs nothing. */
+        private static final int BLOCK_BYTES = 64 * 1024;
+        private final Matrix m;
+        private final float[] x;
+        private final int n;
+        private final float[] y;
+        private final int blockRows;
+        private final int blocks;
+        private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile RuntimeException failure;
+
+        Product(Matrix m, float[] x, int n, float[] y) {
+            this.m = m;
+            this.x = x;
+            this.n = n;
+            this.y = y;
+            // whole fours of rows, so that every block runs the four-row kernel
+            this.blockRows = Math.max(4, BLOCK_BYTES / (4 * Math.max(1, m.cols())) & ~3);
+            this.blocks = (m.rows() + blockRows - 1) / blockRows;
         }
-        VectorGemv.rows(m.data(), m.cols(), x, y, 0, Math.min(m.rows(), chunk));
-        for (Worker w : workers) {
-            while (w.busy()) {
+
+        void runShared() {
+            for (int p = 0; p < workers.length && p + 1 < blocks; p++) {
+                workers[p].submit(this);
+            }
+            run();
+            while (done.get() < blocks) {
                 Thread.onSpinWait();
             }
-        }
-        if (m.bias() != null) {
-            for (int i = 0; i < y.length; i++) {
-                y[i] += m.bias()[i];
+            if (failure != null) {
+                throw new IllegalStateException("matrix product of " + m.rows() + "x" + m.cols() + " by " + n + " vectors failed: " + failure, failure);
             }
         }
-        return y;
+
+        @Override
+        public void run() {
+            int i;
+            while ((i = next.getAndIncrement()) < blocks) {
+                int from = i * blockRows;
+                int to = Math.min(m.rows(), from + blockRows);
+                try {
+                    if (n == 1) {
+                        VectorGemv.rows(m.data(), m.cols(), x, y, from, to);
+                    } else {
+                        VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, from, to);
+                    }
+                } catch (RuntimeException e) {
+                    // counted as done all the same, so that the caller stops waiting and reports it
+                    failure = e;
+                }
+                done.incrementAndGet();
+            }
+        }
     }
 
     @Override
