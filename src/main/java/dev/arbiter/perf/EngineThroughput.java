@@ -65,7 +65,7 @@ public final class EngineThroughput {
             double gemv = gemvBandwidth(m);
             out.printf("libtorch's own matrix-vector product (%d x %d, %s): %.2f GB/s; a decoder on it alone stays under %.1f tokens/s at batch 1%n",
                     cfg.vocabSize(), cfg.hiddenSize(), p, gemv / 1e9, gemv / m.weightBytes());
-            out.printf("paths: java = residual stream in Java, every projection one Vector API pass over the weights for all rows, attention in libtorch;"
+            out.printf("paths: java = the whole step in Java, every projection one Vector API pass over the weights for all rows, attention over a heap KV cache;"
                     + " libtorch = libtorch ops throughout%s%n", m.javaPath() ? ""
                     : " (java needs CPU fp32, jdk.incubator.vector and OMP_WAIT_POLICY=PASSIVE; the launcher sets them)");
             out.printf("roofline: one read of the weights and of the rows' mean KV cache per decode step, at %.2f GB/s%n", bandwidth / 1e9);

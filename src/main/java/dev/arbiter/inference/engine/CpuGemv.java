@@ -116,7 +116,18 @@ final class CpuGemv implements AutoCloseable {
             throw new IllegalArgumentException(n + " vectors of " + m.cols() + " need " + (long) n * m.cols() + " floats, got " + x.length);
         }
         float[] y = new float[n * m.rows()];
-        new Product(m, x, n, y).runShared();
+        // whole fours of rows per block, so that every block runs the four-row kernel
+        int blockRows = Math.max(4, BLOCK_BYTES / (4 * Math.max(1, m.cols())) & ~3);
+        int blocks = (m.rows() + blockRows - 1) / blockRows;
+        forEach(blocks, i -> {
+            int from = i * blockRows;
+            int to = Math.min(m.rows(), from + blockRows);
+            if (n == 1) {
+                VectorGemv.rows(m.data(), m.cols(), x, y, from, to);
+            } else {
+                VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, from, to);
+            }
+        }, () -> "matrix product of " + m.rows() + "x" + m.cols() + " by " + n + " vectors");
         if (m.bias() != null) {
             for (int v = 0; v < n; v++) {
                 int o = v * m.rows();
@@ -128,59 +139,50 @@ final class CpuGemv implements AutoCloseable {
         return y;
     }
 
+    /** Weight bytes per block of a product: small enough to share out evenly, large enough that claiming costs nothing. */
+    private static final int BLOCK_BYTES = 64 * 1024;
+
+    /** Runs body(0) .. body(count - 1) on this thread and the helpers, in no set order; returns when all are done. */
+    void forEach(int count, java.util.function.IntConsumer body, java.util.function.Supplier<String> what) {
+        new Shared(count, body).run(what);
+    }
+
     /**
-     * One product cut into blocks of rows that the caller and the helpers claim one at a time. On a
-     * machine shared with other work a helper may not be scheduled for milliseconds; the caller then
-     * takes its blocks instead of waiting for it, and a helper that wakes late finds nothing left.
+     * Work cut into parts that the caller and the helpers claim one at a time. On a machine shared
+     * with other work a helper may not be scheduled for milliseconds; the caller then takes its parts
+     * instead of waiting for it, and a helper that wakes late finds nothing left.
      */
-    private final class Product implements Runnable {
-        /** Weight bytes per block: small enough to share out evenly, large enough that claiming costs nothing. */
-        private static final int BLOCK_BYTES = 64 * 1024;
-        private final Matrix m;
-        private final float[] x;
-        private final int n;
-        private final float[] y;
-        private final int blockRows;
-        private final int blocks;
+    private final class Shared implements Runnable {
+        private final int count;
+        private final java.util.function.IntConsumer body;
         private final java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
         private final java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
         private volatile RuntimeException failure;
 
-        Product(Matrix m, float[] x, int n, float[] y) {
-            this.m = m;
-            this.x = x;
-            this.n = n;
-            this.y = y;
-            // whole fours of rows, so that every block runs the four-row kernel
-            this.blockRows = Math.max(4, BLOCK_BYTES / (4 * Math.max(1, m.cols())) & ~3);
-            this.blocks = (m.rows() + blockRows - 1) / blockRows;
+        Shared(int count, java.util.function.IntConsumer body) {
+            this.count = count;
+            this.body = body;
         }
 
-        void runShared() {
-            for (int p = 0; p < workers.length && p + 1 < blocks; p++) {
+        void run(java.util.function.Supplier<String> what) {
+            for (int p = 0; p < workers.length && p + 1 < count; p++) {
                 workers[p].submit(this);
             }
             run();
-            while (done.get() < blocks) {
+            while (done.get() < count) {
                 Thread.onSpinWait();
             }
             if (failure != null) {
-                throw new IllegalStateException("matrix product of " + m.rows() + "x" + m.cols() + " by " + n + " vectors failed: " + failure, failure);
+                throw new IllegalStateException(what.get() + " failed: " + failure, failure);
             }
         }
 
         @Override
         public void run() {
             int i;
-            while ((i = next.getAndIncrement()) < blocks) {
-                int from = i * blockRows;
-                int to = Math.min(m.rows(), from + blockRows);
+            while ((i = next.getAndIncrement()) < count) {
                 try {
-                    if (n == 1) {
-                        VectorGemv.rows(m.data(), m.cols(), x, y, from, to);
-                    } else {
-                        VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, from, to);
-                    }
+                    body.accept(i);
                 } catch (RuntimeException e) {
                     // counted as done all the same, so that the caller stops waiting and reports it
                     failure = e;

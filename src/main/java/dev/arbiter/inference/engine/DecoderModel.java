@@ -142,8 +142,9 @@ public final class DecoderModel implements AutoCloseable {
         return weights.newSubManager();
     }
 
+    /** A cache for {@link #forward}: on the Java heap when the Java path runs, else in libtorch arrays on the model's device. */
     public KvCache newCache(int rows, int capacity) {
-        return new KvCache(weights, cfg, type, rows, capacity);
+        return javaPath() ? KvCache.onHeap(weights, cfg, rows, capacity) : new KvCache(weights, cfg, type, rows, capacity);
     }
 
     /** Where a step's work runs. */
@@ -165,17 +166,11 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * Decode steps of up to this many rows run the Java path: beyond it the kernel's arithmetic, not the
-     * weight reads, bounds a step, and libtorch's GEMM keeps up.
+     * The path {@link #forward} takes for {@code rows} rows of {@code t} new tokens each: one model runs
+     * every step on one path, since its caches live where that path reads them.
      */
-    static final int JAVA_DECODE_MAX_ROWS = 64;
-
-    /** The path {@link #forward} takes for {@code rows} rows of {@code t} new tokens each. */
     public StepPath stepPath(int rows, int t) {
-        if (lmHeadCpu == null) {
-            return StepPath.LIBTORCH;
-        }
-        return t > 1 || rows <= JAVA_DECODE_MAX_ROWS ? StepPath.JAVA : StepPath.LIBTORCH;
+        return javaPath() ? StepPath.JAVA : StepPath.LIBTORCH;
     }
 
     /** Whether any step can run the Java path: CPU, float32, the Vector API and a passive OpenMP ({@link CpuGemv#available}). */
@@ -200,6 +195,10 @@ public final class DecoderModel implements AutoCloseable {
         int t = tokens[0].length;
         if (b != cache.rows() || pads.length != b) {
             throw new IllegalArgumentException("batch of " + b + " rows, cache of " + cache.rows() + ", pads of " + pads.length);
+        }
+        if (cache.onHeap() != (stepPath(b, t) == StepPath.JAVA)) {
+            throw new IllegalArgumentException("a KV cache " + (cache.onHeap() ? "on the Java heap" : "in libtorch arrays")
+                    + " given to a model whose steps run on " + stepPath(b, t).label() + "; make caches with this model's newCache");
         }
         if (stepPath(b, t) == StepPath.JAVA) {
             return forwardOnCpu(step, tokens, pads, cache, allPositions);
@@ -257,11 +256,11 @@ public final class DecoderModel implements AutoCloseable {
     }
 
     /**
-     * A step with the residual stream in Java, for any rows and columns (decode and prefill, padded or
-     * not): norms, rotary embeddings and the MLP run on float arrays, and every projection, the lm head
-     * included, is one pass over its weights with the Vector API kernel for all b·t token vectors at
-     * once. libtorch does only the attention over the cache, as {@link #forward}'s libtorch path does,
-     * with the same padding mask, and in about 16 calls a layer where that path makes about 44.
+     * A step in Java, for any rows and columns (decode and prefill, padded or not): norms, rotary
+     * embeddings and the MLP run on float arrays; every projection, the lm head included, is one pass
+     * over its weights with the Vector API kernel for all b·t token vectors at once; attention reads the
+     * heap cache with the Vector API, each row's padding skipped as the libtorch path masks it. libtorch
+     * only looks up the embeddings: its small ops cost more in thread hand-offs than their arithmetic.
      */
     private NDArray forwardOnCpu(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
         int b = tokens.length;
@@ -270,8 +269,7 @@ public final class DecoderModel implements AutoCloseable {
         int start = cache.length();
         int total = start + t;
         cache.reserve(t);
-        boolean needMask = t > 1 || java.util.Arrays.stream(pads).anyMatch(p -> p > 0);
-        PaddedInputs in = PaddedInputs.of(tokens, pads, start, needMask);
+        PaddedInputs in = PaddedInputs.of(tokens, pads, start, false);
         int hidden = cfg.hiddenSize();
         int heads = cfg.heads();
         int kvHeads = cfg.kvHeads();
@@ -291,8 +289,7 @@ public final class DecoderModel implements AutoCloseable {
                 sin[v * half + i] = (float) Math.sin(angle);
             }
         }
-        NDArray maskArr = needMask ? step.create(in.mask(), new Shape(b, 1, 1, t, total)) : null;
-        Shape qkvShape = new Shape(b, t, heads + 2L * kvHeads, d);
+        int cap = cache.capacity();
         int rotatedHeads = heads + kvHeads;
         for (int li = 0; li < layers.length; li++) {
             CpuLayer l = layers[li].cpu();
@@ -309,20 +306,21 @@ public final class DecoderModel implements AutoCloseable {
                     }
                 }
             }
-            NDArray all = step.create(qkv, qkvShape);
-            NDArray q = all.get(qSlice);
-            cache.write(li, all.get(kSlice).transpose(0, 2, 1, 3), all.get(vSlice).transpose(0, 2, 1, 3));
-            NDArray keys = cache.keys(li, step, total);
-            NDArray vals = cache.values(li, step, total);
-            NDArray qg = t == 1 ? q.reshape(b, kvHeads, g, d)
-                    : q.reshape(b, t, kvHeads, g, d).transpose(0, 2, 3, 1, 4).reshape(b, kvHeads, (long) g * t, d);
-            NDArray scores = qg.matMul(keys.swapAxes(2, 3));
-            if (needMask) {
-                scores = scores.reshape(b, kvHeads, g, t, total).add(maskArr).reshape(b, kvHeads, (long) g * t, total);
+            float[] keys = cache.heapKeys(li);
+            float[] vals = cache.heapValues(li);
+            for (int v = 0; v < n; v++) {
+                int r = v / t;
+                int col = start + v % t;
+                for (int h = 0; h < kvHeads; h++) {
+                    int at = ((r * kvHeads + h) * cap + col) * d;
+                    System.arraycopy(qkv, v * width + (heads + h) * d, keys, at, d);
+                    System.arraycopy(qkv, v * width + (heads + kvHeads + h) * d, vals, at, d);
+                }
             }
-            NDArray ctxArr = scores.softmax(-1).matMul(vals);
-            float[] ctx = (t == 1 ? ctxArr : ctxArr.reshape(b, kvHeads, g, t, d).transpose(0, 3, 1, 2, 4).reshape(b, t, (long) heads * d))
-                    .toFloatArray();
+            float[] ctx = new float[n * heads * d];
+            float[] qkvF = qkv;
+            gemv.forEach(b * kvHeads, job -> VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start,
+                    pads[job / kvHeads], kvHeads, g, d, ctx, new float[total]), () -> "attention over " + total + " columns");
             float[] attn = gemv.multiply(l.o(), ctx, n);
             for (int i = 0; i < x.length; i++) {
                 x[i] += attn[i];

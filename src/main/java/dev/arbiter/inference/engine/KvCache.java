@@ -10,9 +10,16 @@ import ai.djl.ndarray.types.Shape;
  * Keys and values of every layer for a batch of rows, as [rows, kv_heads, capacity, head_dim]. All rows
  * share one column count: shorter rows are left-padded, and the model masks each row's padding. So a
  * decode step writes one column for every row with one in-place copy per layer.
+ *
+ * <p>The cache lives either in libtorch arrays or, for {@link DecoderModel}'s Java path, in float
+ * arrays on the Java heap ({@link #onHeap}), where that path's attention reads it without a libtorch
+ * call; the array accessors ({@link #keys}, {@link #write}) are for the first kind only.
  */
 public final class KvCache implements AutoCloseable {
     private final NDManager manager;
+    private final boolean heap;
+    private float[][] heapKeys;
+    private float[][] heapValues;
     private final int layers;
     private final int kvHeads;
     private final int headDim;
@@ -24,6 +31,16 @@ public final class KvCache implements AutoCloseable {
     private int capacity;
 
     public KvCache(NDManager parent, ModelConfig cfg, DataType type, int rows, int capacity) {
+        this(parent, cfg, type, rows, capacity, false);
+    }
+
+    /** A float32 cache on the Java heap for {@link DecoderModel}'s Java path. */
+    static KvCache onHeap(NDManager parent, ModelConfig cfg, int rows, int capacity) {
+        return new KvCache(parent, cfg, DataType.FLOAT32, rows, capacity, true);
+    }
+
+    private KvCache(NDManager parent, ModelConfig cfg, DataType type, int rows, int capacity, boolean heap) {
+        this.heap = heap;
         this.manager = parent.newSubManager();
         this.layers = cfg.layers();
         this.kvHeads = cfg.kvHeads();
@@ -33,9 +50,49 @@ public final class KvCache implements AutoCloseable {
         this.capacity = Math.max(1, capacity);
         this.keys = new NDArray[layers];
         this.values = new NDArray[layers];
+        if (heap) {
+            heapKeys = new float[layers][];
+            heapValues = new float[layers][];
+            for (int l = 0; l < layers; l++) {
+                heapKeys[l] = new float[heapSize(rows, this.capacity)];
+                heapValues[l] = new float[heapSize(rows, this.capacity)];
+            }
+            return;
+        }
         for (int l = 0; l < layers; l++) {
             keys[l] = manager.zeros(shape(rows, this.capacity), type);
             values[l] = manager.zeros(shape(rows, this.capacity), type);
+        }
+    }
+
+    private int heapSize(int r, int cap) {
+        long n = (long) r * kvHeads * cap * headDim;
+        if (n > Integer.MAX_VALUE - 8) {
+            throw new ModelException("a KV cache of " + r + " rows x " + cap + " columns does not fit one Java array per layer");
+        }
+        return (int) n;
+    }
+
+    boolean onHeap() {
+        return heap;
+    }
+
+    int capacity() {
+        return capacity;
+    }
+
+    /** One layer's keys on the heap, [rows, kv_heads, capacity, head_dim]; the Java path writes column {@link #length} on. */
+    float[] heapKeys(int layer) {
+        return heapKeys[layer];
+    }
+
+    float[] heapValues(int layer) {
+        return heapValues[layer];
+    }
+
+    private void requireTorch() {
+        if (heap) {
+            throw new IllegalStateException("this KV cache lives on the Java heap for the Java decode path; it has no libtorch arrays");
         }
     }
 
@@ -63,10 +120,12 @@ public final class KvCache implements AutoCloseable {
 
     /** Keys (or values) of one layer for columns [0, upto), as a view owned by {@code step}. */
     public NDArray keys(int layer, NDManager step, int upto) {
+        requireTorch();
         return keys[layer].get(step, columns(0, upto));
     }
 
     public NDArray values(int layer, NDManager step, int upto) {
+        requireTorch();
         return values[layer].get(step, columns(0, upto));
     }
 
@@ -77,6 +136,7 @@ public final class KvCache implements AutoCloseable {
 
     /** Writes [rows, kv_heads, t, head_dim] at columns [length, length + t); {@link #advance} commits them. */
     public void write(int layer, NDArray k, NDArray v) {
+        requireTorch();
         int t = (int) k.getShape().get(2);
         NDIndex at = columns(length, length + t);
         keys[layer].set(at, k);
@@ -97,6 +157,16 @@ public final class KvCache implements AutoCloseable {
 
     private void reshape(int[] keep, int from, int to, int cap) {
         int newRows = keep == null ? rows : keep.length;
+        if (heap) {
+            for (int l = 0; l < layers; l++) {
+                heapKeys[l] = movedOnHeap(heapKeys[l], keep, from, to, newRows, cap);
+                heapValues[l] = movedOnHeap(heapValues[l], keep, from, to, newRows, cap);
+            }
+            rows = newRows;
+            length = to - from;
+            capacity = cap;
+            return;
+        }
         for (int l = 0; l < layers; l++) {
             keys[l] = moved(keys[l], keep, from, to, newRows, cap);
             values[l] = moved(values[l], keep, from, to, newRows, cap);
@@ -104,6 +174,18 @@ public final class KvCache implements AutoCloseable {
         rows = newRows;
         length = to - from;
         capacity = cap;
+    }
+
+    private float[] movedOnHeap(float[] old, int[] keep, int from, int to, int newRows, int cap) {
+        float[] fresh = new float[heapSize(newRows, cap)];
+        for (int r = 0; r < newRows; r++) {
+            int src = keep == null ? r : keep[r];
+            for (int h = 0; h < kvHeads; h++) {
+                System.arraycopy(old, ((src * kvHeads + h) * capacity + from) * headDim, fresh, (r * kvHeads + h) * cap * headDim,
+                        (to - from) * headDim);
+            }
+        }
+        return fresh;
     }
 
     private NDArray moved(NDArray old, int[] keep, int from, int to, int newRows, int cap) {
@@ -129,7 +211,21 @@ public final class KvCache implements AutoCloseable {
         int len = Math.max(length, other.length);
         int cap = len + Math.max(1, extraCapacity);
         int total = rows + other.rows;
-        for (int l = 0; l < layers; l++) {
+        if (heap != other.heap) {
+            throw new IllegalArgumentException("cannot append a " + (other.heap ? "heap" : "libtorch") + " KV cache to a "
+                    + (heap ? "heap" : "libtorch") + " one");
+        }
+        for (int l = 0; l < layers && heap; l++) {
+            float[] k = new float[heapSize(total, cap)];
+            float[] v = new float[heapSize(total, cap)];
+            placeOnHeap(k, cap, heapKeys[l], capacity, 0, rows, len - length, length);
+            placeOnHeap(v, cap, heapValues[l], capacity, 0, rows, len - length, length);
+            placeOnHeap(k, cap, other.heapKeys[l], other.capacity, rows, other.rows, len - other.length, other.length);
+            placeOnHeap(v, cap, other.heapValues[l], other.capacity, rows, other.rows, len - other.length, other.length);
+            heapKeys[l] = k;
+            heapValues[l] = v;
+        }
+        for (int l = 0; l < layers && !heap; l++) {
             NDArray k = manager.zeros(shape(total, cap), type);
             NDArray v = manager.zeros(shape(total, cap), type);
             place(k, keys[l], 0, rows, len - length, length);
@@ -147,6 +243,16 @@ public final class KvCache implements AutoCloseable {
         capacity = cap;
         other.close();
         return shifts;
+    }
+
+    /** Copies {@code n} columns of each of src's {@code count} rows to dst's rows from {@code rowFrom}, at column {@code colFrom}. */
+    private void placeOnHeap(float[] dst, int dstCap, float[] src, int srcCap, int rowFrom, int count, int colFrom, int n) {
+        for (int r = 0; r < count; r++) {
+            for (int h = 0; h < kvHeads; h++) {
+                System.arraycopy(src, (r * kvHeads + h) * srcCap * headDim, dst, (((rowFrom + r) * kvHeads + h) * dstCap + colFrom) * headDim,
+                        n * headDim);
+            }
+        }
     }
 
     private void place(NDArray dst, NDArray src, int rowFrom, int rowTo, int colFrom, int n) {
@@ -169,6 +275,8 @@ public final class KvCache implements AutoCloseable {
 
     @Override
     public void close() {
+        heapKeys = null;
+        heapValues = null;
         manager.close();
     }
 }
