@@ -109,6 +109,164 @@ class DecoderParityTest {
         }
     }
 
+    @ParameterizedTest
+    @EnumSource(ModelConfig.Architecture.class)
+    void javaPathMatchesLibtorchAndTheReferenceOnPaddedBatches(ModelConfig.Architecture arch) {
+        // Qwen2 with q/k/v bias, Llama without; both grouped-query (4 heads on 2 kv heads)
+        ModelConfig cfg = TinyModel.write(dir, TinyModel.Spec.small(arch));
+        assertThat(cfg.groups()).isGreaterThan(1);
+        int v = cfg.vocabSize();
+        int[][] rows = {randomTokens(v, 9, 4), randomTokens(v, 4, 5), randomTokens(v, 1, 6), randomTokens(v, 7, 7), randomTokens(v, 9, 8)};
+        int steps = 4;
+        int[][] fed = new int[rows.length][steps];
+        for (int r = 0; r < rows.length; r++) {
+            fed[r] = randomTokens(v, steps, 100 + r);
+        }
+        try (DecoderModel onJava = DecoderModel.load(dir, Device.cpu(), Torch.Precision.FP32, true);
+             DecoderModel torch = DecoderModel.load(dir, Device.cpu(), Torch.Precision.FP32, false)) {
+            assertThat(onJava.stepPath(rows.length, 1)).isEqualTo(DecoderModel.StepPath.JAVA);
+            assertThat(onJava.stepPath(rows.length, 9)).isEqualTo(DecoderModel.StepPath.JAVA);
+            assertThat(torch.stepPath(rows.length, 1)).isEqualTo(DecoderModel.StepPath.LIBTORCH);
+            // every row's logits at every prefill position, then after each decode step
+            float[][] j = paddedRun(onJava, rows, fed);
+            float[][] t = paddedRun(torch, rows, fed);
+            double diff = 0;
+            for (int s = 0; s < j.length; s++) {
+                assertThat(j[s]).hasSameSizeAs(t[s]);
+                for (int i = 0; i < j[s].length; i++) {
+                    diff = Math.max(diff, Math.abs(j[s][i] - t[s][i]));
+                }
+            }
+            // each row alone, unpadded, through the double-precision reference: its last prefill position and every decode step
+            Reference ref = new Reference(cfg, dir);
+            int width = rows[0].length;
+            double refDiff = 0;
+            double spread = 0;
+            for (int r = 0; r < rows.length; r++) {
+                int[] whole = java.util.Arrays.copyOf(rows[r], rows[r].length + steps);
+                System.arraycopy(fed[r], 0, whole, rows[r].length, steps);
+                double[][] want = ref.logits(whole);
+                for (int s = 0; s <= steps; s++) {
+                    int off = s == 0 ? (r * width + width - 1) * v : r * v;
+                    double[] w = want[rows[r].length - 1 + s];
+                    for (int i = 0; i < v; i++) {
+                        refDiff = Math.max(refDiff, Math.abs(j[s][off + i] - w[i]));
+                        spread = Math.max(spread, Math.abs(w[i]));
+                    }
+                }
+            }
+            System.out.printf("padded batch %s: java vs libtorch %.2e, java vs double reference %.2e (logits up to %.2f)%n", arch, diff, refDiff, spread);
+            assertThat(spread).isGreaterThan(0.5);
+            assertThat(diff).isLessThanOrEqualTo(1e-4);
+            assertThat(refDiff).isLessThanOrEqualTo(1e-4);
+        }
+    }
+
+    /** Left-pads {@code rows}, prefills them with all positions' logits, then decodes {@code fed}'s columns; [prefill, step 1, ...]. */
+    private static float[][] paddedRun(DecoderModel m, int[][] rows, int[][] fed) {
+        int width = java.util.Arrays.stream(rows).mapToInt(r -> r.length).max().orElseThrow();
+        int[][] prompt = new int[rows.length][width];
+        int[] pads = new int[rows.length];
+        for (int r = 0; r < rows.length; r++) {
+            pads[r] = width - rows[r].length;
+            System.arraycopy(rows[r], 0, prompt[r], pads[r], rows[r].length);
+        }
+        int steps = fed[0].length;
+        float[][] out = new float[steps + 1][];
+        try (KvCache c = m.newCache(rows.length, 3)) {
+            try (NDManager step = m.newStep()) {
+                out[0] = m.forward(step, prompt, pads, c, true).toFloatArray();
+            }
+            for (int s = 0; s < steps; s++) {
+                int[][] next = new int[rows.length][1];
+                for (int r = 0; r < rows.length; r++) {
+                    next[r][0] = fed[r][s];
+                }
+                try (NDManager step = m.newStep()) {
+                    out[s + 1] = m.forward(step, next, pads, c, false).toFloatArray();
+                }
+            }
+        }
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(ModelConfig.Architecture.class)
+    void heapCacheRowsSurviveAppendAndSelect(ModelConfig.Architecture arch) {
+        ModelConfig cfg = TinyModel.write(dir, TinyModel.Spec.small(arch));
+        int v = cfg.vocabSize();
+        int[] a = randomTokens(v, 8, 11);
+        int[] b = randomTokens(v, 3, 12);
+        try (DecoderModel onJava = DecoderModel.load(dir, Device.cpu(), Torch.Precision.FP32, true);
+             DecoderModel torch = DecoderModel.load(dir, Device.cpu(), Torch.Precision.FP32, false)) {
+            float[][] joined = joinThenKeepSecond(onJava, a, b);
+            float[][] reference = joinThenKeepSecond(torch, a, b);
+            // b alone on libtorch: its logits after the same tokens
+            float[] bAlone;
+            try (KvCache c = torch.newCache(1, 2)) {
+                try (NDManager step = torch.newStep()) {
+                    torch.forward(step, new int[][] {b}, new int[] {0}, c, false);
+                }
+                for (int tok : new int[] {21, 31}) {
+                    try (NDManager step = torch.newStep()) {
+                        torch.forward(step, new int[][] {{tok}}, new int[] {0}, c, false);
+                    }
+                }
+                try (NDManager step = torch.newStep()) {
+                    bAlone = torch.forward(step, new int[][] {{41}}, new int[] {0}, c, false).toFloatArray();
+                }
+            }
+            for (int s = 0; s < joined.length; s++) {
+                assertThat(maxDiff(joined[s], reference[s])).as("step " + s).isLessThanOrEqualTo(1e-4);
+            }
+            assertThat(maxDiff(joined[joined.length - 1], bAlone)).isLessThanOrEqualTo(1e-4);
+            try (KvCache heap = onJava.newCache(1, 4); KvCache arrays = torch.newCache(1, 4); NDManager step = onJava.newStep()) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> onJava.forward(step, new int[][] {{1}}, new int[] {0}, arrays, false))
+                        .hasMessageContaining("make caches with this model's newCache");
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> heap.append(torch.newCache(1, 4), 4))
+                        .hasMessageContaining("cannot append");
+            }
+        }
+    }
+
+    /**
+     * a and b prefilled apart, b's cache appended to a's (right-aligned, so b is padded), two steps
+     * together, then only b kept with a's extra columns dropped, and one more step: the logits of each step.
+     */
+    private static float[][] joinThenKeepSecond(DecoderModel m, int[] a, int[] b) {
+        try (KvCache ca = m.newCache(1, 2)) {
+            KvCache cb = m.newCache(1, 2);
+            try (NDManager step = m.newStep()) {
+                m.forward(step, new int[][] {a}, new int[] {0}, ca, false);
+                m.forward(step, new int[][] {b}, new int[] {0}, cb, false);
+            }
+            int[] shifts = ca.append(cb, 1);
+            int[] pads = {shifts[0], shifts[1]};
+            assertThat(pads).containsExactly(0, a.length - b.length);
+            float[][] out = new float[3][];
+            int[][][] feed = {{{20}, {21}}, {{30}, {31}}};
+            for (int s = 0; s < 2; s++) {
+                try (NDManager step = m.newStep()) {
+                    out[s] = m.forward(step, feed[s], pads, ca, false).toFloatArray();
+                }
+            }
+            ca.select(new int[] {1}, pads[1]);
+            try (NDManager step = m.newStep()) {
+                out[2] = m.forward(step, new int[][] {{41}}, new int[] {0}, ca, false).toFloatArray();
+            }
+            return out;
+        }
+    }
+
+    private static double maxDiff(float[] x, float[] y) {
+        assertThat(x).hasSameSizeAs(y);
+        double d = 0;
+        for (int i = 0; i < x.length; i++) {
+            d = Math.max(d, Math.abs(x[i] - y[i]));
+        }
+        return d;
+    }
+
     /** Prefills {@code prompt}, then feeds the same tokens the batched run feeds that row. */
     private static float[] decodeAlone(DecoderModel m, int[] prompt, int steps) {
         int row = prompt.length == 9 ? 0 : 1;
