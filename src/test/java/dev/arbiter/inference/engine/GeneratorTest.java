@@ -27,6 +27,8 @@ class GeneratorTest {
         // initialisation wide enough that the random model's next-token choices are not near-ties
         ModelConfig cfg = TinyModel.write(dir, new TinyModel.Spec(s.arch(), 64, 128, 2, 4, 2, 0, 200, true, 0.5, 11, s.dtype(), 4096));
         DecoderModel m = DecoderModel.load(dir, Device.cpu(), Torch.Precision.FP32);
+        // batching below runs the Java path's batched kernel, heap cache and padded attention
+        org.assertj.core.api.Assertions.assertThat(m.stepPath(8, 1)).isEqualTo(DecoderModel.StepPath.JAVA);
         tok = ModelTokenizer.load(dir, cfg);
         gen = new Generator(m, tok, new Generator.Limits(8, 256));
     }
