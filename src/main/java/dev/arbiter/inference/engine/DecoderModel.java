@@ -327,14 +327,7 @@ public final class DecoderModel implements AutoCloseable {
             }
             float[] gu = gemv.multiply(l.gateUp(), rmsNorm(x, n, l.postNorm()), n);
             float[] act = new float[n * inter];
-            for (int v = 0; v < n; v++) {
-                int o = v * 2 * inter;
-                int a = v * inter;
-                for (int i = 0; i < inter; i++) {
-                    float gate = gu[o + i];
-                    act[a + i] = gate / (1f + (float) Math.exp(-gate)) * gu[o + inter + i];
-                }
-            }
+            gemv.forEach(n, v -> VectorMlp.swiglu(gu, inter, v, v + 1, act), () -> "SwiGLU");
             float[] down = gemv.multiply(l.down(), act, n);
             for (int i = 0; i < x.length; i++) {
                 x[i] += down[i];

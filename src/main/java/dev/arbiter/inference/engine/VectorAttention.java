@@ -38,16 +38,29 @@ final class VectorAttention {
                     scores[c - lo] = s;
                     max = Math.max(max, s);
                 }
-                float z = 0;
-                for (int c = 0; c <= col - lo; c++) {
-                    float e = (float) Math.exp(scores[c] - max);
-                    scores[c] = e;
-                    z += e;
-                }
+                float z = expShifted(scores, col - lo + 1, max);
                 int out = v * heads * d + head * d;
                 weightedSum(scores, col - lo + 1, 1f / z, values, base + lo * d, d, ctx, out);
             }
         }
+    }
+
+    /** a[i] = exp(a[i] - shift) for i in [0, n); returns their sum. */
+    static float expShifted(float[] a, int n, float shift) {
+        int l = S.length();
+        int main = n - n % l;
+        FloatVector sum = FloatVector.zero(S);
+        for (int i = 0; i < main; i += l) {
+            FloatVector e = FloatVector.fromArray(S, a, i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(a, i);
+            sum = sum.add(e);
+        }
+        float z = sum.reduceLanes(VectorOperators.ADD);
+        for (int i = main; i < n; i++) {
+            a[i] = (float) Math.exp(a[i] - shift);
+            z += a[i];
+        }
+        return z;
     }
 
     private static float dot(float[] a, int ao, float[] b, int bo, int n) {
