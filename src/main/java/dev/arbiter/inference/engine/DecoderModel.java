@@ -319,15 +319,23 @@ public final class DecoderModel implements AutoCloseable {
             }
             float[] ctx = new float[n * heads * d];
             float[] qkvF = qkv;
-            gemv.forEach(b * kvHeads, job -> VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start,
-                    pads[job / kvHeads], kvHeads, g, d, ctx, new float[total]), () -> "attention over " + total + " columns");
+            if (t == 1) {
+                float[] scores = new float[total];
+                for (int job = 0; job < b * kvHeads; job++) {
+                    VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start, pads[job / kvHeads], kvHeads, g, d,
+                            ctx, scores);
+                }
+            } else {
+                gemv.forEach(b * kvHeads, job -> VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start,
+                        pads[job / kvHeads], kvHeads, g, d, ctx, new float[total]), () -> "attention over " + total + " columns");
+            }
             float[] attn = gemv.multiply(l.o(), ctx, n);
             for (int i = 0; i < x.length; i++) {
                 x[i] += attn[i];
             }
             float[] gu = gemv.multiply(l.gateUp(), rmsNorm(x, n, l.postNorm()), n);
             float[] act = new float[n * inter];
-            gemv.forEach(n, v -> VectorMlp.swiglu(gu, inter, v, v + 1, act), () -> "SwiGLU");
+            VectorMlp.swiglu(gu, inter, 0, n, act);
             float[] down = gemv.multiply(l.down(), act, n);
             for (int i = 0; i < x.length; i++) {
                 x[i] += down[i];
