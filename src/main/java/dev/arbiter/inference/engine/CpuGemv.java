@@ -5,13 +5,14 @@ import ai.djl.ndarray.types.DataType;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Batch-1 decode on CPU in float32 is a chain of matrix-vector products, and libtorch's (MKL's)
- * reads weights at about 17 GB/s on our AMD machines where memory gives 55+. This kernel uses the
- * Java Vector API on every core and reads about twice as fast. Java 21's Vector API reads only
- * Java arrays (memory segments are a preview there), so the weights are copied to the heap: used
- * only when they fit in a quarter of it, the JVM has jdk.incubator.vector and the optimizing
+ * The Java path's matrix products: a decode step on the CPU in float32 is a chain of products of each
+ * weight matrix with the step's token vectors, and libtorch's (MKL's) reads weights at 15–22 GB/s on
+ * our AMD machines where memory gives 40+. This kernel uses the Java Vector API on every core, reads
+ * each weight row once per step for all vectors, and reads about twice as fast. Java 21's Vector API
+ * reads only Java arrays (memory segments are a preview there), so the weights are copied to the heap:
+ * used only when they fit in a quarter of it, the JVM has jdk.incubator.vector and the optimizing
  * compiler, OMP_WAIT_POLICY is PASSIVE (the launcher sees to all three for the engine's commands),
- * and ARBITER_VECTOR_GEMV is not 0; otherwise the engine stays on libtorch's linear.
+ * and ARBITER_VECTOR_GEMV is not 0; otherwise the engine stays on libtorch.
  */
 final class CpuGemv implements AutoCloseable {
     /** A weight matrix [rows, cols], row-major, copied from libtorch. */

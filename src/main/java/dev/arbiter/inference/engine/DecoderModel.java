@@ -16,7 +16,8 @@ import java.nio.file.Path;
 /**
  * The Qwen2 / Llama decoder on DJL NDArrays: RMSNorm, rotary embeddings, grouped-query attention
  * over a {@link KvCache}, and a SwiGLU MLP. Weights stay in Hugging Face's [out, in] layout and go
- * through libtorch's linear, which reads them transposed without a copy.
+ * through libtorch's linear, which reads them transposed without a copy, or, on the CPU in float32
+ * with the Vector API, through the Java path ({@link StepPath#JAVA}) over heap copies of them.
  */
 public final class DecoderModel implements AutoCloseable {
     private final ModelConfig cfg;
