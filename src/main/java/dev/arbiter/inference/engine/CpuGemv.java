@@ -56,8 +56,9 @@ final class CpuGemv implements AutoCloseable {
                 long idleSince = System.nanoTime();
                 Runnable r;
                 while ((r = task.get()) == null && !closed) {
-                    if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                        Thread.onSpinWait();
+                    long idle = System.nanoTime() - idleSince;
+                    if (idle < SPIN_NANOS) {
+                        pause(idle);
                     } else {
                         LockSupport.park(this);
                     }
@@ -71,6 +72,18 @@ final class CpuGemv implements AutoCloseable {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * One turn of a wait: a busy spin at first, then a yield, so that on a machine shared with other
+     * work a waiting thread hands its core to the one it waits for rather than spinning it away.
+     */
+    private static void pause(long waitedNanos) {
+        if (waitedNanos < 20_000) {
+            Thread.onSpinWait();
+        } else {
+            Thread.yield();
         }
     }
 
@@ -170,8 +183,9 @@ final class CpuGemv implements AutoCloseable {
                 workers[p].submit(this);
             }
             run();
+            long since = System.nanoTime();
             while (done.get() < count) {
-                Thread.onSpinWait();
+                pause(System.nanoTime() - since);
             }
             if (failure != null) {
                 throw new IllegalStateException(what.get() + " failed: " + failure, failure);

@@ -279,7 +279,20 @@ public final class DecoderModel implements AutoCloseable {
         int half = d / 2;
         int inter = cfg.intermediateSize();
         int width = (heads + 2 * kvHeads) * d;
-        float[] x = embed.get(step, new NDIndex("{}", step.create(in.ids()))).toFloatArray();
+        float[] x;
+        if (lmHead == embed) {
+            // tied: the lm head's heap copy is the embedding table
+            x = new float[n * hidden];
+            for (int v = 0; v < n; v++) {
+                long id = in.ids()[v];
+                if (id < 0 || id >= cfg.vocabSize()) {
+                    throw new IllegalArgumentException("token id " + id + " is outside the vocabulary of " + cfg.vocabSize());
+                }
+                System.arraycopy(lmHeadCpu.data(), (int) id * hidden, x, v * hidden, hidden);
+            }
+        } else {
+            x = embed.get(step, new NDIndex("{}", step.create(in.ids()))).toFloatArray();
+        }
         // each token vector's rotation, as the libtorch path computes it: float position times float frequency
         float[] cos = new float[n * half];
         float[] sin = new float[n * half];
@@ -321,14 +334,14 @@ public final class DecoderModel implements AutoCloseable {
             float[] ctx = new float[n * heads * d];
             float[] qkvF = qkv;
             if (t == 1) {
-                float[] scores = new float[total];
+                float[] scores = new float[total * g];
                 for (int job = 0; job < b * kvHeads; job++) {
                     VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start, pads[job / kvHeads], kvHeads, g, d,
                             ctx, scores);
                 }
             } else {
                 gemv.forEach(b * kvHeads, job -> VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start,
-                        pads[job / kvHeads], kvHeads, g, d, ctx, new float[total]), () -> "attention over " + total + " columns");
+                        pads[job / kvHeads], kvHeads, g, d, ctx, new float[total * g]), () -> "attention over " + total + " columns");
             }
             float[] attn = gemv.multiply(l.o(), ctx, n);
             for (int i = 0; i < x.length; i++) {

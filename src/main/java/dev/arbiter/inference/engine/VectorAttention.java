@@ -28,37 +28,66 @@ final class VectorAttention {
         for (int i = 0; i < t; i++) {
             int col = start + i;
             int lo = col < pad ? col : pad;
+            int span = col - lo + 1;
             int v = r * t + i;
-            for (int gq = 0; gq < groups; gq++) {
-                int head = h * groups + gq;
-                int q = v * width + head * d;
-                float max = Float.NEGATIVE_INFINITY;
-                for (int c = lo; c <= col; c++) {
-                    float s = dot(qkv, q, keys, base + c * d, d);
-                    scores[c - lo] = s;
-                    max = Math.max(max, s);
+            int q0 = v * width + h * groups * d;
+            // scores of the group's query heads, [groups][span]: each key is read once for all of them
+            for (int c = lo; c <= col; c++) {
+                int k = base + c * d;
+                for (int gq = 0; gq < groups; gq++) {
+                    scores[gq * span + c - lo] = dot(qkv, q0 + gq * d, keys, k, d);
                 }
-                float z = expShifted(scores, col - lo + 1, max);
-                int out = v * heads * d + head * d;
-                weightedSum(scores, col - lo + 1, 1f / z, values, base + lo * d, d, ctx, out);
+            }
+            int out = v * heads * d + h * groups * d;
+            java.util.Arrays.fill(ctx, out, out + groups * d, 0f);
+            for (int gq = 0; gq < groups; gq++) {
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < span; c++) {
+                    max = Math.max(max, scores[gq * span + c]);
+                }
+                float z = expShifted(scores, gq * span, span, max);
+                float inv = 1f / z;
+                for (int c = 0; c < span; c++) {
+                    scores[gq * span + c] *= inv;
+                }
+            }
+            // the weighted sum of values, each value read once for the group
+            for (int c = 0; c < span; c++) {
+                int vo = base + (lo + c) * d;
+                for (int gq = 0; gq < groups; gq++) {
+                    axpy(scores[gq * span + c], values, vo, ctx, out + gq * d, d);
+                }
             }
         }
     }
 
-    /** a[i] = exp(a[i] - shift) for i in [0, n); returns their sum. */
-    static float expShifted(float[] a, int n, float shift) {
+    /** y[yo .. yo + n) += a · x[xo .. xo + n). */
+    private static void axpy(float a, float[] x, int xo, float[] y, int yo, int n) {
+        int l = S.length();
+        int main = n - n % l;
+        FloatVector av = FloatVector.broadcast(S, a);
+        for (int j = 0; j < main; j += l) {
+            FloatVector.fromArray(S, x, xo + j).fma(av, FloatVector.fromArray(S, y, yo + j)).intoArray(y, yo + j);
+        }
+        for (int j = main; j < n; j++) {
+            y[yo + j] += a * x[xo + j];
+        }
+    }
+
+    /** a[i] = exp(a[i] - shift) for i in [from, from + n); returns their sum. */
+    static float expShifted(float[] a, int from, int n, float shift) {
         int l = S.length();
         int main = n - n % l;
         FloatVector sum = FloatVector.zero(S);
         for (int i = 0; i < main; i += l) {
-            FloatVector e = FloatVector.fromArray(S, a, i).sub(shift).lanewise(VectorOperators.EXP);
-            e.intoArray(a, i);
+            FloatVector e = FloatVector.fromArray(S, a, from + i).sub(shift).lanewise(VectorOperators.EXP);
+            e.intoArray(a, from + i);
             sum = sum.add(e);
         }
         float z = sum.reduceLanes(VectorOperators.ADD);
         for (int i = main; i < n; i++) {
-            a[i] = (float) Math.exp(a[i] - shift);
-            z += a[i];
+            a[from + i] = (float) Math.exp(a[from + i] - shift);
+            z += a[from + i];
         }
         return z;
     }
@@ -75,25 +104,5 @@ final class VectorAttention {
             s += a[ao + i] * b[bo + i];
         }
         return s;
-    }
-
-    /** out[o .. o + d) = scale · Σ_c p[c] · values[vo + c·d .. + d) for c in [0, count). */
-    private static void weightedSum(float[] p, int count, float scale, float[] values, int vo, int d, float[] out, int o) {
-        int l = S.length();
-        int main = d - d % l;
-        for (int j = 0; j < main; j += l) {
-            FloatVector acc = FloatVector.zero(S);
-            for (int c = 0; c < count; c++) {
-                acc = FloatVector.fromArray(S, values, vo + c * d + j).fma(FloatVector.broadcast(S, p[c]), acc);
-            }
-            acc.mul(scale).intoArray(out, o + j);
-        }
-        for (int j = main; j < d; j++) {
-            float acc = 0;
-            for (int c = 0; c < count; c++) {
-                acc += values[vo + c * d + j] * p[c];
-            }
-            out[o + j] = acc * scale;
-        }
     }
 }
