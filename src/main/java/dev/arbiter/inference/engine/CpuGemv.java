@@ -116,6 +116,11 @@ final class CpuGemv implements AutoCloseable {
         return new Matrix(w.toFloatArray(), (int) rows, (int) cols, bias == null ? null : bias.toFloatArray());
     }
 
+    /** The caller and its helpers. */
+    int threads() {
+        return threads;
+    }
+
     /** y = m · x (+ bias). */
     float[] multiply(Matrix m, float[] x) {
         return multiply(m, x, 1);

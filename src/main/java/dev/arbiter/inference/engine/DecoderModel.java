@@ -333,16 +333,16 @@ public final class DecoderModel implements AutoCloseable {
             }
             float[] ctx = new float[n * heads * d];
             float[] qkvF = qkv;
-            if (t == 1) {
+            // a few large parts: many small ones cost more in hand-offs than they save
+            int jobs = b * kvHeads;
+            int parts = Math.min(jobs, t == 1 ? 2 : 4 * gemv.threads());
+            gemv.forEach(parts, p -> {
                 float[] scores = new float[total * g];
-                for (int job = 0; job < b * kvHeads; job++) {
+                for (int job = p * jobs / parts; job < (p + 1) * jobs / parts; job++) {
                     VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start, pads[job / kvHeads], kvHeads, g, d,
                             ctx, scores);
                 }
-            } else {
-                gemv.forEach(b * kvHeads, job -> VectorAttention.attend(qkvF, width, keys, vals, cap, job / kvHeads, job % kvHeads, t, start,
-                        pads[job / kvHeads], kvHeads, g, d, ctx, new float[total * g]), () -> "attention over " + total + " columns");
-            }
+            }, () -> "attention over " + total + " columns");
             float[] attn = gemv.multiply(l.o(), ctx, n);
             for (int i = 0; i < x.length; i++) {
                 x[i] += attn[i];
