@@ -324,7 +324,7 @@ public final class Generator implements AutoCloseable {
         }
         r.append(token);
         generatedTokens.incrementAndGet();
-        if (eos.contains(token) && r.forced.isEmpty()) {
+        if (eos.contains(token) && r.forced.isEmpty() && !r.req.ignoreEos()) {
             complete(r, SequenceResult.Finish.STOP, -1, lp);
             return;
         }
@@ -401,7 +401,7 @@ public final class Generator implements AutoCloseable {
         double norm = max + Math.log(sum);
         int[] top = new int[Math.min(k, vocab)];
         int filled = 0;
-        for (int i = 0; i < vocab; i++) {
+        for (int i = 0; i < vocab && top.length > 0; i++) {
             float v = logits[offset + i];
             if (filled < top.length || v > logits[offset + top[filled - 1]]) {
                 int j = filled < top.length ? filled++ : filled - 1;

@@ -195,15 +195,16 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
     /** As {@link #complete(Prompt, int, Sampling, int, List)}, with {@code topLogprobs} alternatives per token (-1: no logprobs). */
     public List<CompletableFuture<Choice>> complete(Prompt prompt, int n, Sampling sampling, int maxTokens, List<String> stop,
                                                     int topLogprobs) {
-        return complete(prompt, n, sampling, maxTokens, stop, topLogprobs, null);
+        return complete(prompt, n, sampling, maxTokens, stop, false, topLogprobs, null);
     }
 
     /**
-     * As {@link #complete(Prompt, int, Sampling, int, List, int)}, telling {@code listener} (may be null)
-     * each choice's tokens as they are generated (choice i's deltas carry index i).
+     * As {@link #complete(Prompt, int, Sampling, int, List, int)}, going on past end-of-sequence tokens when
+     * {@code ignoreEos}, and telling {@code listener} (may be null) each choice's tokens as they are
+     * generated (choice i's deltas carry index i).
      */
     public List<CompletableFuture<Choice>> complete(Prompt prompt, int n, Sampling sampling, int maxTokens, List<String> stop,
-                                                    int topLogprobs, Listener listener) {
+                                                    boolean ignoreEos, int topLogprobs, Listener listener) {
         int[] ids = tokens(prompt);
         List<CompletableFuture<Choice>> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -211,7 +212,7 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
             int index = i;
             SequenceDelta.Listener l = listener == null ? null
                     : d -> listener.onDelta(new Delta(index, d.text(), d.logprobs().stream().map(this::named).toList()));
-            CompletableFuture<SequenceResult> base = generator.submit(new SequenceRequest(ids, s, maxTokens, stop, null, topLogprobs), l);
+            CompletableFuture<SequenceResult> base = generator.submit(new SequenceRequest(ids, s, maxTokens, stop, null, topLogprobs, ignoreEos), l);
             CompletableFuture<Choice> choice = base.thenApply(r -> new Choice(r.text(), r.finish().openAi(), r.promptTokens(), r.tokens().length,
                     r.logprobs().stream().map(this::named).toList()));
             // a caller that gives up frees the row at the next step

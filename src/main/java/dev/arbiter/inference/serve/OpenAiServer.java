@@ -143,8 +143,8 @@ public final class OpenAiServer implements AutoCloseable {
     private record Prompted(int[] ids, int maxTokens, String echoText) {}
 
     /** A parsed completion or chat request. {@code topLogprobs} -1: none; {@code echo} only on completions. */
-    private record Job(boolean chat, String model, List<Prompted> prompts, int n, Sampling sampling, List<String> stop, int topLogprobs,
-                       boolean echo, boolean stream, boolean includeUsage) {}
+    private record Job(boolean chat, String model, List<Prompted> prompts, int n, Sampling sampling, List<String> stop, boolean ignoreEos,
+                       int topLogprobs, boolean echo, boolean stream, boolean includeUsage) {}
 
     /** The generation futures of a job, one per choice (prompt-major), and each prompt's scored tokens when echoed with logprobs. */
     private record Submitted(List<CompletableFuture<LocalEngine.Choice>> choices, List<CompletableFuture<LocalEngine.PromptLogprobs>> echoed) {
@@ -287,7 +287,7 @@ public final class OpenAiServer implements AutoCloseable {
             String echoText = !echo ? "" : p instanceof LocalEngine.Prompt.Raw r ? r.text() : engine.text(ids);
             prompted.add(new Prompted(ids, max, echoText));
         }
-        return new Job(chat, model, prompted, n, sampling, stop, topLogprobs, echo, stream, includeUsage);
+        return new Job(chat, model, prompted, n, sampling, stop, boolParam(b, "ignore_eos"), topLogprobs, echo, stream, includeUsage);
     }
 
     private static LocalEngine.Prompt chatPrompt(JsonNode b) {
@@ -371,7 +371,7 @@ public final class OpenAiServer implements AutoCloseable {
                 LocalEngine.Listener l = listener == null ? null
                         : d -> listener.onDelta(new LocalEngine.Delta(base + d.index(), d.text(), d.logprobs()));
                 choices.addAll(engine.complete(new LocalEngine.Prompt.Tokens(p.ids()), job.n(), job.sampling(), p.maxTokens(), job.stop(),
-                        job.topLogprobs(), l));
+                        job.ignoreEos(), job.topLogprobs(), l));
             }
         } catch (RuntimeException e) {
             sub.cancel();
