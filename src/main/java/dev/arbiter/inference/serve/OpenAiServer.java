@@ -281,7 +281,7 @@ public final class OpenAiServer implements AutoCloseable {
                 max = context - ids.length;
                 if (max < 1) {
                     throw new BadRequest(400, "the prompt (" + ids.length + " tokens) leaves no room to generate in the model's context of "
-                            + context + " tokens", "messages", null);
+                            + context + " tokens", chat ? "messages" : "prompt", null);
                 }
             }
             String echoText = !echo ? "" : p instanceof LocalEngine.Prompt.Raw r ? r.text() : engine.text(ids);
