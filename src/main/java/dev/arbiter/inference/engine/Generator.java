@@ -10,13 +10,16 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Continuous batching on one model. A single engine thread owns every libtorch call: it takes new
  * sequences between steps, prefills them together, right-aligns their caches with the running
  * batch's, then decodes all rows one token per step and drops rows as they finish. Callers on any
- * thread {@link #submit} and wait on the future.
+ * thread {@link #submit} and wait on the future, or listen to each token as it is generated; a
+ * caller that cancels its future frees the row at the next step. Work that is not decoding (scoring
+ * a prompt's tokens) goes through the same queue, so every libtorch call stays on the engine thread.
  */
 public final class Generator implements AutoCloseable {
     /** Rows decoded together at most, and prompt tokens prefilled together at most (one long prompt still goes alone). */
@@ -29,13 +32,14 @@ public final class Generator implements AutoCloseable {
     private final Limits limits;
     private final Set<Integer> eos;
     private final int vocab;
-    private final LinkedBlockingQueue<Row> queue = new LinkedBlockingQueue<>();
+    private final LinkedBlockingQueue<Work> queue = new LinkedBlockingQueue<>();
     private final Thread thread;
     private volatile boolean closed;
     private final AtomicLong promptTokens = new AtomicLong();
     private final AtomicLong generatedTokens = new AtomicLong();
     private final AtomicLong steps = new AtomicLong();
     private final AtomicLong maxRowsSeen = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
 
     private KvCache cache;
     private final List<Row> active = new ArrayList<>();
@@ -63,6 +67,19 @@ public final class Generator implements AutoCloseable {
     }
 
     public CompletableFuture<SequenceResult> submit(SequenceRequest req) {
+        return submit(req, null);
+    }
+
+    /** Rows decoding now, or admitted and about to. */
+    public int running() {
+        return running.get();
+    }
+
+    /**
+     * As {@link #submit(SequenceRequest)}, telling {@code listener} (may be null) each token as it is
+     * generated; the last delta comes before the future completes.
+     */
+    public CompletableFuture<SequenceResult> submit(SequenceRequest req, SequenceDelta.Listener listener) {
         int limit = model.config().maxPositions();
         if (req.prompt().length + req.maxTokens() > limit) {
             throw new ModelException("prompt (" + req.prompt().length + " tokens) plus max_tokens (" + req.maxTokens()
@@ -76,10 +93,41 @@ public final class Generator implements AutoCloseable {
         if (closed) {
             throw new ModelException("the engine is closed");
         }
-        Row r = new Row(req);
+        Row r = new Row(req, listener);
         queue.add(r);
         return r.future;
     }
+
+    /**
+     * Scores a prompt: for each token after the first, its log-probability given the tokens before it,
+     * with the {@code k} most likely tokens at that position (one forward pass over the prompt, on
+     * the engine thread between steps). The list has one entry per prompt token but the first.
+     */
+    public CompletableFuture<List<SequenceResult.TokenLogprobs>> scorePrompt(int[] prompt, int k) {
+        if (k < 0 || k > SequenceRequest.MAX_TOP_LOGPROBS) {
+            throw new IllegalArgumentException("top logprobs must be between 0 and " + SequenceRequest.MAX_TOP_LOGPROBS + ", got " + k);
+        }
+        if (prompt.length > model.config().maxPositions()) {
+            throw new ModelException("the prompt (" + prompt.length + " tokens) exceeds the model's context of "
+                    + model.config().maxPositions() + " tokens");
+        }
+        for (int id : prompt) {
+            if (id < 0 || id >= model.config().vocabSize()) {
+                throw new ModelException("prompt token id " + id + " is outside the vocabulary");
+            }
+        }
+        if (closed) {
+            throw new ModelException("the engine is closed");
+        }
+        Score s = new Score(prompt.clone(), k, new CompletableFuture<>());
+        queue.add(s);
+        return s.future;
+    }
+
+    /** What the engine thread takes from its queue. */
+    private sealed interface Work permits Row, Score {}
+
+    private record Score(int[] prompt, int k, CompletableFuture<List<SequenceResult.TokenLogprobs>> future) implements Work {}
 
     /** Submits all and waits for all; results in request order. */
     public List<SequenceResult> generate(List<SequenceRequest> reqs) {
@@ -87,8 +135,9 @@ public final class Generator implements AutoCloseable {
         return fs.stream().map(CompletableFuture::join).toList();
     }
 
-    private final class Row {
+    private final class Row implements Work {
         final SequenceRequest req;
+        final SequenceDelta.Listener listener;
         final CompletableFuture<SequenceResult> future = new CompletableFuture<>();
         final Sampler sampler;
         final ArrayDeque<Integer> forced = new ArrayDeque<>();
@@ -96,15 +145,21 @@ public final class Generator implements AutoCloseable {
         int count;
         int pad;
         int next;
-        // incremental detokenization, only when there are stop strings
+        // incremental detokenization, only when there are stop strings or a listener
         final StringBuilder text = new StringBuilder();
+        int sent; // chars of text the listener has had
         final List<SequenceResult.TokenLogprobs> logprobs = new ArrayList<>();
         int prefixOffset;
         int readOffset;
 
-        Row(SequenceRequest req) {
+        Row(SequenceRequest req, SequenceDelta.Listener listener) {
             this.req = req;
-            this.sampler = new Sampler(req.sampling());
+            this.listener = listener;
+            this.sampler = new Sampler(req.sampling(), req.prompt());
+        }
+
+        boolean incremental() {
+            return listener != null || !req.stop().isEmpty();
         }
 
         void append(int token) {
@@ -112,6 +167,7 @@ public final class Generator implements AutoCloseable {
                 out = Arrays.copyOf(out, out.length * 2);
             }
             out[count++] = token;
+            sampler.accept(token);
         }
     }
 
@@ -137,23 +193,52 @@ public final class Generator implements AutoCloseable {
 
     private List<Row> admit() throws InterruptedException {
         List<Row> out = new ArrayList<>();
-        Row first = active.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : queue.poll();
+        Work next = active.isEmpty() ? queue.poll(200, TimeUnit.MILLISECONDS) : queue.poll();
         int tokens = 0;
-        while (first != null) {
-            if (!first.future.isDone()) {
-                out.add(first);
-                tokens += first.req.prompt().length;
+        while (next != null) {
+            switch (next) {
+                case Score s -> score(s);
+                case Row r -> {
+                    if (!r.future.isDone()) {
+                        out.add(r);
+                        running.incrementAndGet();
+                        tokens += r.req.prompt().length;
+                    }
+                }
             }
             if (active.size() + out.size() >= limits.maxRows()) {
                 break;
             }
-            Row peek = queue.peek();
-            if (peek == null || tokens + peek.req.prompt().length > limits.maxPrefillTokens()) {
+            Work peek = queue.peek();
+            if (peek == null || (peek instanceof Row r && tokens + r.req.prompt().length > limits.maxPrefillTokens())) {
                 break;
             }
-            first = queue.poll();
+            next = queue.poll();
         }
         return out;
+    }
+
+    private void score(Score s) {
+        if (s.future().isDone()) {
+            return;
+        }
+        int[] p = s.prompt();
+        List<SequenceResult.TokenLogprobs> out = new ArrayList<>();
+        if (p.length > 1) {
+            // its own cache: the running batch's is not touched
+            try (KvCache c = model.newCache(1, p.length); NDManager step = model.newStep()) {
+                NDArray logits = model.forward(step, new int[][] {p}, new int[] {0}, c, true);
+                promptTokens.addAndGet(p.length);
+                for (int i = 0; i + 1 < p.length; i++) {
+                    float[] row = logits.get(0, i).toFloatArray();
+                    out.add(logprobs(row, 0, vocab, p[i + 1], s.k()));
+                }
+            } catch (RuntimeException e) {
+                s.future().completeExceptionally(new ModelException("scoring the prompt failed: " + e.getMessage(), e));
+                return;
+            }
+        }
+        s.future().complete(out);
     }
 
     private void prefill(List<Row> rows) {
@@ -232,32 +317,75 @@ public final class Generator implements AutoCloseable {
                 }
             }
         }
+        SequenceResult.TokenLogprobs lp = null;
         if (r.req.topLogprobs() >= 0) {
-            r.logprobs.add(logprobs(logits, offset, vocab, token, r.req.topLogprobs()));
+            lp = logprobs(logits, offset, vocab, token, r.req.topLogprobs());
+            r.logprobs.add(lp);
         }
         r.append(token);
         generatedTokens.incrementAndGet();
-        if (eos.contains(token) && r.forced.isEmpty()) {
-            complete(r, SequenceResult.Finish.STOP, -1);
+        if (eos.contains(token) && r.forced.isEmpty() && !r.req.ignoreEos()) {
+            complete(r, SequenceResult.Finish.STOP, -1, lp);
             return;
         }
-        if (!r.req.stop().isEmpty()) {
+        if (r.incremental()) {
             int before = r.text.length();
             r.text.append(delta(r));
             int from = Math.max(0, before - longest(r.req.stop()));
             for (String s : r.req.stop()) {
                 int at = r.text.indexOf(s, from);
                 if (at >= 0) {
-                    complete(r, SequenceResult.Finish.STOP, at);
+                    complete(r, SequenceResult.Finish.STOP, at, lp);
                     return;
                 }
             }
         }
         if (r.count >= r.req.maxTokens()) {
-            complete(r, SequenceResult.Finish.LENGTH, -1);
+            complete(r, SequenceResult.Finish.LENGTH, -1, lp);
             return;
         }
+        if (r.listener != null) {
+            int upTo = Math.max(r.sent, r.text.length() - heldBack(r.text, r.req.stop()));
+            if (upTo > r.sent && upTo < r.text.length() && Character.isLowSurrogate(r.text.charAt(upTo))) {
+                upTo--; // never split a surrogate pair
+            }
+            emit(r, token, r.text.substring(r.sent, upTo), lp);
+            r.sent = upTo;
+        }
         r.next = token;
+    }
+
+    /** How many chars at the end of {@code text} could start a stop string, and so are not shown yet. */
+    static int heldBack(CharSequence text, List<String> stops) {
+        int held = 0;
+        for (String s : stops) {
+            for (int k = Math.min(s.length() - 1, text.length()); k > held; k--) {
+                if (endsWith(text, s, k)) {
+                    held = k;
+                    break;
+                }
+            }
+        }
+        return held;
+    }
+
+    private static boolean endsWith(CharSequence text, String stop, int k) {
+        int base = text.length() - k;
+        for (int i = 0; i < k; i++) {
+            if (text.charAt(base + i) != stop.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void emit(Row r, int token, String text, SequenceResult.TokenLogprobs lp) {
+        try {
+            r.listener.onDelta(new SequenceDelta(token, text, lp == null ? List.of() : List.of(lp)));
+        } catch (RuntimeException e) {
+            // the listener's failure ends its own sequence, not the engine
+            r.future.completeExceptionally(e);
+        }
     }
 
     /** The token's log-softmax over the vocabulary, and the {@code k} largest, most likely first (ties by lower id). */
@@ -273,7 +401,7 @@ public final class Generator implements AutoCloseable {
         double norm = max + Math.log(sum);
         int[] top = new int[Math.min(k, vocab)];
         int filled = 0;
-        for (int i = 0; i < vocab; i++) {
+        for (int i = 0; i < vocab && top.length > 0; i++) {
             float v = logits[offset + i];
             if (filled < top.length || v > logits[offset + top[filled - 1]]) {
                 int j = filled < top.length ? filled++ : filled - 1;
@@ -306,13 +434,30 @@ public final class Generator implements AutoCloseable {
         return stops.stream().mapToInt(String::length).max().orElse(0);
     }
 
-    private void complete(Row r, SequenceResult.Finish finish, int cutAt) {
+    private void complete(Row r, SequenceResult.Finish finish, int cutAt, SequenceResult.TokenLogprobs lp) {
         int[] toks = Arrays.copyOf(r.out, r.count);
         int textEnd = r.count;
         if (finish == SequenceResult.Finish.STOP && cutAt < 0 && eos.contains(toks[textEnd - 1])) {
             textEnd--;
         }
-        String text = cutAt >= 0 ? r.text.substring(0, cutAt) : tokenizer.decode(toks, 0, textEnd, true);
+        String text;
+        if (cutAt >= 0) {
+            text = r.text.substring(0, cutAt);
+        } else if (r.listener != null) {
+            // what was streamed stays the start of the text: finish the incremental decode
+            String prefix = tokenizer.decode(r.out, r.prefixOffset, r.readOffset, true);
+            String full = tokenizer.decode(r.out, r.prefixOffset, textEnd, true);
+            if (full.length() > prefix.length() && full.startsWith(prefix)) {
+                r.text.append(full, prefix.length(), full.length());
+            }
+            text = r.text.toString();
+        } else {
+            text = tokenizer.decode(toks, 0, textEnd, true);
+        }
+        if (r.listener != null) {
+            emit(r, toks[toks.length - 1], text.substring(Math.min(r.sent, text.length())), lp);
+            r.sent = text.length();
+        }
         r.future.complete(new SequenceResult(toks, text, finish, r.req.prompt().length, r.logprobs));
     }
 
@@ -332,6 +477,7 @@ public final class Generator implements AutoCloseable {
                 idx.add(i);
             }
         }
+        running.addAndGet(keep.size() - active.size());
         if (keep.isEmpty()) {
             active.clear();
             cache.close();
@@ -359,9 +505,12 @@ public final class Generator implements AutoCloseable {
     /** Fails every running and waiting sequence (a finished one keeps its result). */
     private void failAll(ModelException e) {
         active.forEach(r -> r.future.completeExceptionally(e));
-        Row r;
-        while ((r = queue.poll()) != null) {
-            r.future.completeExceptionally(e);
+        Work w;
+        while ((w = queue.poll()) != null) {
+            switch (w) {
+                case Row r -> r.future.completeExceptionally(e);
+                case Score s -> s.future().completeExceptionally(e);
+            }
         }
     }
 }

@@ -100,11 +100,56 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         return generator.stats();
     }
 
-    /** What to continue: a raw prompt, or chat messages put through the model's template. */
+    /** Sequences decoding now (a streamed request whose client went away leaves this count at the next step). */
+    public int running() {
+        return generator.running();
+    }
+
+    /** The model's context: prompt and generated tokens together at most. */
+    public int contextLength() {
+        return model.config().maxPositions();
+    }
+
+    /** What to continue: a raw prompt, chat messages put through the model's template, or token ids as they are. */
     public sealed interface Prompt {
         record Raw(String text) implements Prompt {}
 
         record Chat(List<ModelTokenizer.Message> messages) implements Prompt {}
+
+        record Tokens(int[] ids) implements Prompt {
+            public Tokens {
+                ids = ids.clone();
+            }
+        }
+    }
+
+    /**
+     * The prompt's token ids (a raw prompt with the tokenizer's special tokens added).
+     *
+     * @throws ModelException for an empty prompt or a token id the tokenizer does not have
+     */
+    public int[] tokens(Prompt prompt) {
+        int[] ids = switch (prompt) {
+            case Prompt.Raw r -> tokenizer.encode(r.text(), true);
+            case Prompt.Chat c -> tokenizer.encode(tokenizer.applyChatTemplate(c.messages()), false);
+            case Prompt.Tokens t -> t.ids();
+        };
+        if (ids.length == 0) {
+            throw new ModelException("the prompt is empty");
+        }
+        if (prompt instanceof Prompt.Tokens) {
+            for (int id : ids) {
+                if (id < 0 || id >= tokenizer.vocabSize()) {
+                    throw new ModelException("prompt token id " + id + " is outside the vocabulary (0 to " + (tokenizer.vocabSize() - 1) + ")");
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** The text of token ids, special tokens included (what an echoed token-id prompt reads as). */
+    public String text(int[] ids) {
+        return tokenizer.decode(ids, 0, ids.length, false);
     }
 
     /**
@@ -119,6 +164,26 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
     /** One of the most likely tokens at a position. */
     public record Top(String token, double logprob) {}
 
+    /** What one step added to choice {@code index}: text safe to show (maybe empty) and the token's logprobs when asked for. */
+    public record Delta(int index, String text, List<Logprob> logprobs) {}
+
+    /** Receives every choice's deltas as they are generated, on the engine thread; it must not block. */
+    @FunctionalInterface
+    public interface Listener {
+        void onDelta(Delta delta);
+    }
+
+    /**
+     * A prompt's own tokens scored by the model: the first token's text (it has no logprob), then for each
+     * later token its logprob given the ones before, with the {@code k} most likely tokens there.
+     */
+    public record PromptLogprobs(String first, List<Logprob> rest) {}
+
+    public CompletableFuture<PromptLogprobs> promptLogprobs(int[] ids, int k) {
+        String first = tokenText(ids[0]);
+        return generator.scorePrompt(ids, k).thenApply(l -> new PromptLogprobs(first, l.stream().map(this::named).toList()));
+    }
+
     /**
      * Submits {@code n} samples of one prompt; sample i uses seed + i, so a request repeated with its
      * seed repeats every choice.
@@ -130,17 +195,24 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
     /** As {@link #complete(Prompt, int, Sampling, int, List)}, with {@code topLogprobs} alternatives per token (-1: no logprobs). */
     public List<CompletableFuture<Choice>> complete(Prompt prompt, int n, Sampling sampling, int maxTokens, List<String> stop,
                                                     int topLogprobs) {
-        int[] ids = switch (prompt) {
-            case Prompt.Raw r -> tokenizer.encode(r.text(), true);
-            case Prompt.Chat c -> tokenizer.encode(tokenizer.applyChatTemplate(c.messages()), false);
-        };
-        if (ids.length == 0) {
-            throw new ModelException("the prompt is empty");
-        }
+        return complete(prompt, n, sampling, maxTokens, stop, false, topLogprobs, null);
+    }
+
+    /**
+     * As {@link #complete(Prompt, int, Sampling, int, List, int)}, going on past end-of-sequence tokens when
+     * {@code ignoreEos}, and telling {@code listener} (may be null) each choice's tokens as they are
+     * generated (choice i's deltas carry index i).
+     */
+    public List<CompletableFuture<Choice>> complete(Prompt prompt, int n, Sampling sampling, int maxTokens, List<String> stop,
+                                                    boolean ignoreEos, int topLogprobs, Listener listener) {
+        int[] ids = tokens(prompt);
         List<CompletableFuture<Choice>> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            Sampling s = new Sampling(sampling.temperature(), sampling.topP(), sampling.topK(), sampling.seed() + i);
-            CompletableFuture<SequenceResult> base = generator.submit(new SequenceRequest(ids, s, maxTokens, stop, null, topLogprobs));
+            Sampling s = sampling.withSeed(sampling.seed() + i);
+            int index = i;
+            SequenceDelta.Listener l = listener == null ? null
+                    : d -> listener.onDelta(new Delta(index, d.text(), d.logprobs().stream().map(this::named).toList()));
+            CompletableFuture<SequenceResult> base = generator.submit(new SequenceRequest(ids, s, maxTokens, stop, null, topLogprobs, ignoreEos), l);
             CompletableFuture<Choice> choice = base.thenApply(r -> new Choice(r.text(), r.finish().openAi(), r.promptTokens(), r.tokens().length,
                     r.logprobs().stream().map(this::named).toList()));
             // a caller that gives up frees the row at the next step

@@ -1,23 +1,53 @@
 package dev.arbiter.inference.engine;
 
 import java.util.Arrays;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
- * Draws tokens from logits in Java: temperature, then top-k, then top-p (the smallest set of most
- * likely tokens whose mass reaches p), then one uniform draw from the sequence's own stream.
+ * Draws tokens from logits in Java, in vLLM's order: the penalties on the logits (over the prompt's
+ * tokens and those this sampler was told were generated), then temperature, min-p (drops tokens less
+ * likely than min_p times the most likely one), top-k, top-p (the smallest set of most likely tokens
+ * whose mass reaches p), then one uniform draw from the sequence's own stream. Greedy takes the
+ * argmax of the penalized logits.
  */
 public final class Sampler {
     private final Sampling params;
     private final SplittableRandom random;
+    private final BitSet prompt = new BitSet();
+    // generated token -> how many times: sparse, since a row sees few distinct tokens of a large vocabulary
+    private final Map<Integer, Integer> generated = new HashMap<>();
 
     public Sampler(Sampling params) {
+        this(params, new int[0]);
+    }
+
+    /** A sampler for one sequence continuing {@code prompt}, which the repetition penalty counts as already seen. */
+    public Sampler(Sampling params, int[] prompt) {
         this.params = params;
         this.random = new SplittableRandom(params.seed());
+        if (params.repetitionPenalty() != 1) {
+            for (int id : prompt) {
+                this.prompt.set(id);
+            }
+        }
+    }
+
+    /** Records a token the sequence generated (sampled or forced), for the penalties. */
+    public void accept(int token) {
+        if (params.penalized()) {
+            generated.merge(token, 1, Integer::sum);
+        }
     }
 
     /** Picks a token among the first {@code vocab} entries of {@code logits[offset ..]}. */
     public int next(float[] logits, int offset, int vocab) {
+        if (params.penalized()) {
+            logits = penalized(logits, offset, vocab);
+            offset = 0;
+        }
         if (params.temperature() == 0) {
             return argmax(logits, offset, vocab);
         }
@@ -37,6 +67,32 @@ public final class Sampler {
         return lastNonZero; // rounding left u just above the total mass
     }
 
+    /**
+     * A copy of the first {@code vocab} logits with the penalties applied, in float arithmetic as vLLM
+     * does: repetition (prompt and output tokens), then frequency and presence (output tokens).
+     */
+    public float[] penalized(float[] logits, int offset, int vocab) {
+        float[] l = Arrays.copyOfRange(logits, offset, offset + vocab);
+        float rep = (float) params.repetitionPenalty();
+        if (rep != 1) {
+            BitSet seen = (BitSet) prompt.clone();
+            generated.keySet().forEach(seen::set);
+            for (int id = seen.nextSetBit(0); id >= 0 && id < vocab; id = seen.nextSetBit(id + 1)) {
+                l[id] = l[id] > 0 ? l[id] / rep : l[id] * rep;
+            }
+        }
+        float freq = (float) params.frequencyPenalty();
+        float presence = (float) params.presencePenalty();
+        for (Map.Entry<Integer, Integer> e : generated.entrySet()) {
+            int id = e.getKey();
+            if (id < vocab) {
+                l[id] -= freq * e.getValue();
+                l[id] -= presence;
+            }
+        }
+        return l;
+    }
+
     public static int argmax(float[] logits, int offset, int vocab) {
         int best = 0;
         float bestV = Float.NEGATIVE_INFINITY;
@@ -50,7 +106,7 @@ public final class Sampler {
         return best;
     }
 
-    /** The filtered distribution the sampler draws from (sums to 1; zero outside the kept set). */
+    /** The filtered distribution the sampler draws from, penalties aside (sums to 1; zero outside the kept set). */
     public static double[] probabilities(float[] logits, int offset, int vocab, Sampling s) {
         double[] p = new double[vocab];
         double max = Double.NEGATIVE_INFINITY;
@@ -67,6 +123,9 @@ public final class Sampler {
         for (int i = 0; i < vocab; i++) {
             p[i] /= sum;
         }
+        if (s.minP() > 0) {
+            minP(p, s.minP());
+        }
         if (s.topK() > 0 && s.topK() < vocab) {
             keepTop(p, s.topK());
         }
@@ -74,6 +133,20 @@ public final class Sampler {
             nucleus(p, s.topP());
         }
         return p;
+    }
+
+    /** Zeroes the tokens less likely than {@code minP} times the most likely one, and renormalizes. */
+    static void minP(double[] p, double minP) {
+        double max = 0;
+        for (double v : p) {
+            max = Math.max(max, v);
+        }
+        double threshold = minP * max;
+        boolean[] keep = new boolean[p.length];
+        for (int i = 0; i < p.length; i++) {
+            keep[i] = p[i] >= threshold;
+        }
+        keepOnly(p, keep);
     }
 
     /** Zeroes all but the k largest (ties at the boundary broken by lower index) and renormalizes. */

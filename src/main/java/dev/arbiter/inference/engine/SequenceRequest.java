@@ -5,9 +5,11 @@ import java.util.List;
 /**
  * One sequence to continue: prompt token ids, how to sample, and when to stop. {@code hook} may be null.
  * {@code topLogprobs} asks for each generated token's log-probability with that many most likely
- * alternatives (0: the token's own only); -1 asks for none.
+ * alternatives (0: the token's own only); -1 asks for none. {@code ignoreEos} (vLLM's ignore_eos)
+ * generates on past end-of-sequence tokens until max tokens or a stop string.
  */
-public record SequenceRequest(int[] prompt, Sampling sampling, int maxTokens, List<String> stop, DecodeHook hook, int topLogprobs) {
+public record SequenceRequest(int[] prompt, Sampling sampling, int maxTokens, List<String> stop, DecodeHook hook, int topLogprobs,
+                              boolean ignoreEos) {
     /** Most alternatives per token, as vLLM's default max_logprobs. */
     public static final int MAX_TOP_LOGPROBS = 20;
 
@@ -29,6 +31,10 @@ public record SequenceRequest(int[] prompt, Sampling sampling, int maxTokens, Li
     }
 
     public SequenceRequest(int[] prompt, Sampling sampling, int maxTokens, List<String> stop, DecodeHook hook) {
-        this(prompt, sampling, maxTokens, stop, hook, -1);
+        this(prompt, sampling, maxTokens, stop, hook, -1, false);
+    }
+
+    public SequenceRequest(int[] prompt, Sampling sampling, int maxTokens, List<String> stop, DecodeHook hook, int topLogprobs) {
+        this(prompt, sampling, maxTokens, stop, hook, topLogprobs, false);
     }
 }

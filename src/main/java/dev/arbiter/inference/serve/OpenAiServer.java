@@ -23,12 +23,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The OpenAI-compatible HTTP face of a {@link LocalEngine}: /v1/models (with vLLM's {@code root} and
- * {@code max_model_len}), /v1/completions and /v1/chat/completions (no streaming; logprobs in each
- * route's OpenAI shape). Each request waits on its own virtual thread, and all of them feed the
- * engine's one batching loop, so concurrent requests are decoded together.
+ * {@code max_model_len}), /v1/completions and /v1/chat/completions (streamed as server-sent events
+ * or not; logprobs in each route's OpenAI shape; vLLM's sampling extras, echo and token-id prompts).
+ * Each request waits on its own virtual thread, and all of them feed the engine's one batching loop,
+ * so concurrent requests are decoded together.
  */
 public final class OpenAiServer implements AutoCloseable {
     private static final int MAX_BODY = 32 << 20;
@@ -78,11 +80,11 @@ public final class OpenAiServer implements AutoCloseable {
                     }
                     case "/v1/completions" -> {
                         requireMethod(method, "POST");
-                        yield completion(body(ex), false);
+                        yield completion(ex, body(ex), false);
                     }
                     case "/v1/chat/completions" -> {
                         requireMethod(method, "POST");
-                        yield completion(body(ex), true);
+                        yield completion(ex, body(ex), true);
                     }
                     case "/health" -> Json.mapper().createObjectNode().put("status", "ok");
                     default -> throw new BadRequest(404, "no route " + method + " " + path
@@ -98,7 +100,9 @@ public final class OpenAiServer implements AutoCloseable {
                 send(ex, 500, error("the engine failed: " + e.getMessage(), "server_error", null, null));
                 return;
             }
-            send(ex, 200, reply);
+            if (reply != null) { // null: the reply was streamed
+                send(ex, 200, reply);
+            }
         }
     }
 
@@ -135,7 +139,83 @@ public final class OpenAiServer implements AutoCloseable {
         return o;
     }
 
-    private ObjectNode completion(JsonNode b, boolean chat) {
+    /** One prompt of a request: its token ids, how many tokens to generate (0: echo only), and the text echo puts first. */
+    private record Prompted(int[] ids, int maxTokens, String echoText) {}
+
+    /** A parsed completion or chat request. {@code topLogprobs} -1: none; {@code echo} only on completions. */
+    private record Job(boolean chat, String model, List<Prompted> prompts, int n, Sampling sampling, List<String> stop, boolean ignoreEos,
+                       int topLogprobs, boolean echo, boolean stream, boolean includeUsage) {}
+
+    /** The generation futures of a job, one per choice (prompt-major), and each prompt's scored tokens when echoed with logprobs. */
+    private record Submitted(List<CompletableFuture<LocalEngine.Choice>> choices, List<CompletableFuture<LocalEngine.PromptLogprobs>> echoed) {
+        void cancel() {
+            choices.forEach(f -> f.cancel(false));
+            echoed.forEach(f -> f.cancel(false));
+        }
+    }
+
+    /** Serves a completion or chat request: the reply, or null when it was streamed. */
+    private ObjectNode completion(HttpExchange ex, JsonNode b, boolean chat) throws IOException {
+        Job job = parse(b, chat);
+        if (job.stream()) {
+            stream(ex, job);
+            return null;
+        }
+        Submitted sub = submit(job, null);
+        List<LocalEngine.Choice> done = new ArrayList<>();
+        List<LocalEngine.PromptLogprobs> echoed = new ArrayList<>();
+        try {
+            for (CompletableFuture<LocalEngine.Choice> f : sub.choices()) {
+                done.add(f.join());
+            }
+            for (CompletableFuture<LocalEngine.PromptLogprobs> f : sub.echoed()) {
+                echoed.add(f.join());
+            }
+        } catch (CompletionException e) {
+            // requests are validated when submitted, so what fails here is the engine itself
+            sub.cancel();
+            throw new BadRequest(500, String.valueOf(e.getCause().getMessage()), null, null);
+        }
+        ObjectNode o = head(job, UUID.randomUUID().toString().replace("-", ""));
+        ArrayNode choices = o.putArray("choices");
+        int promptTokens = 0;
+        int completionTokens = 0;
+        for (int i = 0; i < done.size(); i++) {
+            LocalEngine.Choice c = done.get(i);
+            Prompted p = job.prompts().get(i / job.n());
+            ObjectNode ch = choices.addObject().put("index", i);
+            if (chat) {
+                ch.putObject("message").put("role", "assistant").put("content", c.text());
+                if (job.topLogprobs() >= 0) {
+                    chatLogprobs(ch.putObject("logprobs").putArray("content"), c.logprobs());
+                } else {
+                    ch.putNull("logprobs");
+                }
+            } else {
+                String echo = job.echo() ? p.echoText() : "";
+                ch.put("text", echo + c.text());
+                if (job.topLogprobs() >= 0) {
+                    ObjectNode lp = ch.putObject("logprobs");
+                    int offset = 0;
+                    if (job.echo()) {
+                        offset = completionLogprobs(lp, echoed.get(i / job.n()), List.of(), 0);
+                    }
+                    completionLogprobs(lp, null, c.logprobs(), offset);
+                } else {
+                    ch.putNull("logprobs");
+                }
+            }
+            ch.put("finish_reason", c.finishReason());
+            if (i % job.n() == 0) {
+                promptTokens += p.ids().length;
+            }
+            completionTokens += c.completionTokens();
+        }
+        usage(o.putObject("usage"), promptTokens, completionTokens);
+        return o;
+    }
+
+    private Job parse(JsonNode b, boolean chat) {
         String model = b.path("model").asText(null);
         if (model == null) {
             throw new BadRequest(400, "'model' is required", "model", null);
@@ -144,26 +224,39 @@ public final class OpenAiServer implements AutoCloseable {
             throw new BadRequest(400, "the model '" + model + "' does not exist here; this server has '" + engine.name() + "'", "model",
                     "model_not_found");
         }
-        if (b.path("stream").asBoolean(false)) {
-            throw new BadRequest(400, "streaming is not supported; send stream: false", "stream", null);
+        boolean stream = boolParam(b, "stream");
+        boolean includeUsage = false;
+        JsonNode so = b.path("stream_options");
+        if (!so.isMissingNode() && !so.isNull()) {
+            if (!stream) {
+                throw new BadRequest(400, "'stream_options' needs 'stream': true", "stream_options", null);
+            }
+            if (!so.isObject()) {
+                throw new BadRequest(400, "'stream_options' must be an object, got " + so, "stream_options", null);
+            }
+            includeUsage = boolParam(so, "include_usage");
         }
-        int maxTokens = intParam(b, chat && b.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens", 16);
-        if (maxTokens < 1) {
-            throw new BadRequest(400, "max_tokens must be at least 1, got " + maxTokens, "max_tokens", null);
+        boolean echo = !chat && boolParam(b, "echo");
+        // vLLM: chat without a limit gets the rest of the context; completions default to 16 (OpenAI's
+        // default, kept by vLLM's CompletionRequest), and an explicit null there means the rest too.
+        String maxKey = chat && b.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        int maxTokens = chat || b.has("max_tokens") ? intParam(b, maxKey, -1) : 16;
+        if (maxTokens == -1 && b.hasNonNull(maxKey) || maxTokens < -1 || maxTokens == 0 && !echo) {
+            throw new BadRequest(400, maxKey + " must be at least 1, got " + maxTokens, maxKey, null);
         }
         int n = intParam(b, "n", 1);
         if (n < 1 || n > MAX_N) {
             throw new BadRequest(400, "n must be between 1 and " + MAX_N + ", got " + n, "n", null);
         }
-        double temperature = numParam(b, "temperature", 1.0);
-        double topP = numParam(b, "top_p", 1.0);
         int topK = b.path("top_k").isNull() || b.path("top_k").asInt(0) < 0 ? 0 : intParam(b, "top_k", 0); // vLLM's -1 means off
         long seed = b.hasNonNull("seed") ? longParam(b, "seed") : new java.security.SecureRandom().nextLong();
         Sampling sampling;
         try {
-            sampling = new Sampling(temperature, topP, topK, seed);
+            sampling = new Sampling(numParam(b, "temperature", 1.0), numParam(b, "top_p", 1.0), topK, numParam(b, "min_p", 0),
+                    numParam(b, "presence_penalty", 0), numParam(b, "frequency_penalty", 0), numParam(b, "repetition_penalty", 1), seed);
         } catch (IllegalArgumentException e) {
-            throw new BadRequest(400, e.getMessage(), null, null);
+            // the message starts with the parameter's name
+            throw new BadRequest(400, e.getMessage(), e.getMessage().split(" ", 2)[0], null);
         }
         int topLogprobs = topLogprobs(b, chat);
         List<String> stop = new ArrayList<>();
@@ -178,74 +271,266 @@ public final class OpenAiServer implements AutoCloseable {
         if (stop.stream().anyMatch(String::isEmpty)) {
             throw new BadRequest(400, "a stop string must not be empty", "stop", null);
         }
-        List<LocalEngine.Prompt> prompts = new ArrayList<>();
-        if (chat) {
-            JsonNode msgs = b.path("messages");
-            if (!msgs.isArray() || msgs.isEmpty()) {
-                throw new BadRequest(400, "'messages' must be a non-empty list", "messages", null);
-            }
-            List<ModelTokenizer.Message> list = new ArrayList<>();
-            for (JsonNode m : msgs) {
-                if (!m.path("role").isTextual()) {
-                    throw new BadRequest(400, "every message needs a 'role'", "messages", null);
-                }
-                list.add(new ModelTokenizer.Message(m.path("role").asText(), content(m.path("content"))));
-            }
-            prompts.add(new LocalEngine.Prompt.Chat(list));
-        } else {
-            JsonNode p = b.path("prompt");
-            if (p.isTextual()) {
-                prompts.add(new LocalEngine.Prompt.Raw(p.asText()));
-            } else if (p.isArray() && !p.isEmpty() && p.get(0).isTextual()) {
-                p.forEach(x -> prompts.add(new LocalEngine.Prompt.Raw(x.asText())));
-            } else {
-                throw new BadRequest(400, "'prompt' must be a string or a list of strings", "prompt", null);
-            }
-        }
-        List<CompletableFuture<LocalEngine.Choice>> futures = new ArrayList<>();
+        List<LocalEngine.Prompt> prompts = chat ? List.of(chatPrompt(b)) : completionPrompts(b);
+        List<Prompted> prompted = new ArrayList<>();
+        int context = engine.contextLength();
         for (LocalEngine.Prompt p : prompts) {
-            futures.addAll(engine.complete(p, n, sampling, maxTokens, stop, topLogprobs));
+            int[] ids = engine.tokens(p);
+            int max = maxTokens;
+            if (max == -1) {
+                max = context - ids.length;
+                if (max < 1) {
+                    throw new BadRequest(400, "the prompt (" + ids.length + " tokens) leaves no room to generate in the model's context of "
+                            + context + " tokens", chat ? "messages" : "prompt", null);
+                }
+            }
+            String echoText = !echo ? "" : p instanceof LocalEngine.Prompt.Raw r ? r.text() : engine.text(ids);
+            prompted.add(new Prompted(ids, max, echoText));
         }
+        return new Job(chat, model, prompted, n, sampling, stop, boolParam(b, "ignore_eos"), topLogprobs, echo, stream, includeUsage);
+    }
+
+    private static LocalEngine.Prompt chatPrompt(JsonNode b) {
+        JsonNode msgs = b.path("messages");
+        if (!msgs.isArray() || msgs.isEmpty()) {
+            throw new BadRequest(400, "'messages' must be a non-empty list", "messages", null);
+        }
+        List<ModelTokenizer.Message> list = new ArrayList<>();
+        for (JsonNode m : msgs) {
+            if (!m.path("role").isTextual()) {
+                throw new BadRequest(400, "every message needs a 'role'", "messages", null);
+            }
+            list.add(new ModelTokenizer.Message(m.path("role").asText(), content(m.path("content"))));
+        }
+        return new LocalEngine.Prompt.Chat(list);
+    }
+
+    /** A string, a list of strings, a list of token ids, or a list of such lists, as OpenAI's completions take. */
+    private static List<LocalEngine.Prompt> completionPrompts(JsonNode b) {
+        JsonNode p = b.path("prompt");
+        String shape = "'prompt' must be a string, a list of strings, a list of token ids or a list of lists of token ids";
+        List<LocalEngine.Prompt> out = new ArrayList<>();
+        if (p.isTextual()) {
+            out.add(new LocalEngine.Prompt.Raw(p.asText()));
+            return out;
+        }
+        if (!p.isArray() || p.isEmpty()) {
+            throw new BadRequest(400, shape, "prompt", null);
+        }
+        if (p.get(0).isIntegralNumber()) {
+            out.add(new LocalEngine.Prompt.Tokens(tokenIds(p, shape)));
+            return out;
+        }
+        for (JsonNode x : p) {
+            if (x.isTextual()) {
+                out.add(new LocalEngine.Prompt.Raw(x.asText()));
+            } else if (x.isArray() && !x.isEmpty() && p.get(0).isArray()) {
+                out.add(new LocalEngine.Prompt.Tokens(tokenIds(x, shape)));
+            } else {
+                throw new BadRequest(400, shape + "; got an element " + abbreviate(x), "prompt", null);
+            }
+        }
+        return out;
+    }
+
+    private static int[] tokenIds(JsonNode list, String shape) {
+        int[] ids = new int[list.size()];
+        for (int i = 0; i < ids.length; i++) {
+            JsonNode x = list.get(i);
+            if (!x.isIntegralNumber() || !x.canConvertToInt()) {
+                throw new BadRequest(400, shape + "; got the token id " + abbreviate(x), "prompt", null);
+            }
+            ids[i] = x.asInt();
+        }
+        return ids;
+    }
+
+    private static String abbreviate(JsonNode x) {
+        String s = x.toString();
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
+
+    /** Submits every prompt's choices (and scores echoed prompts); on a refusal, what was already submitted is withdrawn. */
+    private Submitted submit(Job job, LocalEngine.Listener listener) {
+        List<CompletableFuture<LocalEngine.Choice>> choices = new ArrayList<>();
+        List<CompletableFuture<LocalEngine.PromptLogprobs>> echoed = new ArrayList<>();
+        Submitted sub = new Submitted(choices, echoed);
+        try {
+            for (int pi = 0; pi < job.prompts().size(); pi++) {
+                Prompted p = job.prompts().get(pi);
+                if (job.echo() && job.topLogprobs() >= 0) {
+                    echoed.add(engine.promptLogprobs(p.ids(), job.topLogprobs()));
+                }
+                if (p.maxTokens() == 0) { // echo only, as vLLM's echo with max_tokens 0
+                    for (int i = 0; i < job.n(); i++) {
+                        choices.add(CompletableFuture.completedFuture(new LocalEngine.Choice("", "length", p.ids().length, 0, List.of())));
+                    }
+                    continue;
+                }
+                int base = pi * job.n();
+                LocalEngine.Listener l = listener == null ? null
+                        : d -> listener.onDelta(new LocalEngine.Delta(base + d.index(), d.text(), d.logprobs()));
+                choices.addAll(engine.complete(new LocalEngine.Prompt.Tokens(p.ids()), job.n(), job.sampling(), p.maxTokens(), job.stop(),
+                        job.ignoreEos(), job.topLogprobs(), l));
+            }
+        } catch (RuntimeException e) {
+            sub.cancel();
+            throw e;
+        }
+        return sub;
+    }
+
+    /** The id, object, created and model every reply and chunk starts with. */
+    private static ObjectNode head(Job job, String id) {
         ObjectNode o = Json.mapper().createObjectNode();
-        o.put("id", (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", ""));
-        o.put("object", chat ? "chat.completion" : "text_completion").put("created", Instant.now().getEpochSecond()).put("model", model);
-        ArrayNode choices = o.putArray("choices");
+        o.put("id", (job.chat() ? "chatcmpl-" : "cmpl-") + id);
+        String object = job.chat() ? (job.stream() ? "chat.completion.chunk" : "chat.completion") : "text_completion";
+        return o.put("object", object).put("created", Instant.now().getEpochSecond()).put("model", job.model());
+    }
+
+    private static void usage(ObjectNode u, int promptTokens, int completionTokens) {
+        u.put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens);
+    }
+
+    /** What the engine thread hands the request's thread while streaming. */
+    private sealed interface Event {
+        record Piece(LocalEngine.Delta delta) implements Event {}
+
+        record Finished(int index, LocalEngine.Choice choice) implements Event {}
+
+        record Failed(Throwable error) implements Event {}
+    }
+
+    /**
+     * Streams the job as server-sent events in OpenAI's chunk shapes: tokens are written as the engine
+     * generates them (the engine thread only queues them), each choice ends with a chunk carrying its
+     * finish_reason, then the usage chunk when asked for, then [DONE]. A client that goes away cancels
+     * the job's rows; an engine failure after the stream began is sent as an error event.
+     */
+    private void stream(HttpExchange ex, Job job) throws IOException {
+        LinkedBlockingQueue<Event> events = new LinkedBlockingQueue<>();
+        Submitted sub = submit(job, d -> events.add(new Event.Piece(d)));
+        for (int i = 0; i < sub.choices().size(); i++) {
+            int index = i;
+            sub.choices().get(i).whenComplete((c, e) -> events.add(e == null ? new Event.Finished(index, c) : new Event.Failed(e)));
+        }
+        String id = UUID.randomUUID().toString().replace("-", "");
+        int choices = sub.choices().size();
+        int[] offsets = new int[choices]; // text streamed so far per choice, for completions' text_offset
         int promptTokens = 0;
         int completionTokens = 0;
-        for (int i = 0; i < futures.size(); i++) {
-            LocalEngine.Choice c;
+        try (EventStream out = new EventStream(ex)) {
             try {
-                c = futures.get(i).join();
-            } catch (CompletionException e) {
-                // requests are validated when submitted, so what fails here is the engine itself
-                futures.forEach(f -> f.cancel(false));
-                throw new BadRequest(500, String.valueOf(e.getCause().getMessage()), null, null);
-            }
-            ObjectNode ch = choices.addObject().put("index", i);
-            if (chat) {
-                ch.putObject("message").put("role", "assistant").put("content", c.text());
-                if (topLogprobs >= 0) {
-                    chatLogprobs(ch.putObject("logprobs").putArray("content"), c.logprobs());
-                } else {
-                    ch.putNull("logprobs");
+                for (int i = 0; i < choices; i++) {
+                    Prompted p = job.prompts().get(i / job.n());
+                    if (job.chat()) {
+                        Chunk c = chunk(job, id, i);
+                        c.choice().putObject("delta").put("role", "assistant").put("content", "");
+                        out.send(c.root());
+                    } else if (job.echo()) {
+                        // the prompt comes first, as in the echoed reply
+                        Chunk c = chunk(job, id, i);
+                        c.choice().put("text", p.echoText());
+                        if (job.topLogprobs() >= 0) {
+                            completionLogprobs(c.choice().putObject("logprobs"), join(sub.echoed().get(i / job.n())), List.of(), 0);
+                        }
+                        offsets[i] = p.echoText().length();
+                        out.send(c.root());
+                    }
+                    if (i % job.n() == 0) {
+                        promptTokens += p.ids().length;
+                    }
                 }
-            } else {
-                ch.put("text", c.text());
-                if (topLogprobs >= 0) {
-                    completionLogprobs(ch.putObject("logprobs"), c.logprobs());
-                } else {
-                    ch.putNull("logprobs");
+                int open = choices;
+                while (open > 0) {
+                    Event e = events.take();
+                    switch (e) {
+                        case Event.Piece(LocalEngine.Delta d) -> {
+                            if (d.text().isEmpty() && d.logprobs().isEmpty()) {
+                                continue;
+                            }
+                            Chunk c = chunk(job, id, d.index());
+                            ObjectNode ch = c.choice();
+                            if (job.chat()) {
+                                ch.putObject("delta").put("content", d.text());
+                                if (!d.logprobs().isEmpty()) {
+                                    chatLogprobs(ch.putObject("logprobs").putArray("content"), d.logprobs());
+                                }
+                            } else {
+                                ch.put("text", d.text());
+                                if (!d.logprobs().isEmpty()) {
+                                    completionLogprobs(ch.putObject("logprobs"), null, d.logprobs(), offsets[d.index()]);
+                                }
+                            }
+                            offsets[d.index()] += d.text().length();
+                            out.send(c.root());
+                        }
+                        case Event.Finished(int index, LocalEngine.Choice c) -> {
+                            Chunk last = chunk(job, id, index);
+                            if (job.chat()) {
+                                last.choice().putObject("delta");
+                            } else {
+                                last.choice().put("text", "");
+                            }
+                            last.choice().put("finish_reason", c.finishReason());
+                            completionTokens += c.completionTokens();
+                            out.send(last.root());
+                            open--;
+                        }
+                        case Event.Failed(Throwable t) -> {
+                            Throwable cause = t instanceof CompletionException && t.getCause() != null ? t.getCause() : t;
+                            throw new EngineFailed(cause.getMessage());
+                        }
+                    }
                 }
+                if (job.includeUsage()) {
+                    ObjectNode u = head(job, id);
+                    u.putArray("choices");
+                    usage(u.putObject("usage"), promptTokens, completionTokens);
+                    out.send(u);
+                }
+            } catch (EngineFailed e) {
+                sub.cancel();
+                out.send(error("the engine failed: " + e.getMessage(), "server_error", null, null));
+            } catch (RuntimeException e) {
+                // the status is sent already: the failure can only be told in the stream
+                sub.cancel();
+                out.send(error("the server failed: " + e, "server_error", null, null));
             }
-            ch.put("finish_reason", c.finishReason());
-            if (i % n == 0) {
-                promptTokens += c.promptTokens();
+            out.done();
+        } catch (IOException | InterruptedException e) {
+            // the client went away (or the server is closing): free the rows at the next step
+            sub.cancel();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
             }
-            completionTokens += c.completionTokens();
         }
-        o.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
-                .put("total_tokens", promptTokens + completionTokens);
-        return o;
+    }
+
+    /** An engine failure after the stream's headers went out: reported in the stream, not as a status. */
+    private static final class EngineFailed extends Exception {
+        EngineFailed(String message) {
+            super(message);
+        }
+    }
+
+    private static <T> T join(CompletableFuture<T> f) throws EngineFailed {
+        try {
+            return f.join();
+        } catch (CompletionException e) {
+            throw new EngineFailed(String.valueOf(e.getCause().getMessage()));
+        }
+    }
+
+    /** A chunk and its one choice, to fill in (logprobs and finish_reason are null until set). */
+    private record Chunk(ObjectNode root, ObjectNode choice) {}
+
+    private static Chunk chunk(Job job, String id, int index) {
+        ObjectNode o = head(job, id);
+        ObjectNode ch = o.putArray("choices").addObject().put("index", index);
+        ch.putNull("logprobs");
+        ch.putNull("finish_reason");
+        return new Chunk(o, ch);
     }
 
     /**
@@ -300,14 +585,28 @@ public final class OpenAiServer implements AutoCloseable {
         }
     }
 
-    /** The completions shape: parallel lists of tokens, their logprobs, the top alternatives as {token: logprob}, and text offsets. */
-    private static void completionLogprobs(ObjectNode o, List<LocalEngine.Logprob> logprobs) {
-        ArrayNode tokens = o.putArray("tokens");
-        ArrayNode tokenLogprobs = o.putArray("token_logprobs");
-        ArrayNode top = o.putArray("top_logprobs");
-        ArrayNode offsets = o.putArray("text_offset");
-        int offset = 0;
-        for (LocalEngine.Logprob lp : logprobs) {
+    /**
+     * Appends to the completions shape (parallel lists of tokens, their logprobs, the top alternatives as
+     * {token: logprob} with the token itself among them, as vLLM gives, and text offsets): an echoed
+     * prompt's tokens when {@code prompt} is not null (the first has null logprobs), then {@code logprobs}.
+     * Offsets count from {@code offset}; returns the offset after the last token.
+     */
+    private static int completionLogprobs(ObjectNode o, LocalEngine.PromptLogprobs prompt, List<LocalEngine.Logprob> logprobs, int offset) {
+        ArrayNode tokens = o.withArray("tokens");
+        ArrayNode tokenLogprobs = o.withArray("token_logprobs");
+        ArrayNode top = o.withArray("top_logprobs");
+        ArrayNode offsets = o.withArray("text_offset");
+        List<LocalEngine.Logprob> all = logprobs;
+        if (prompt != null) {
+            tokens.add(prompt.first());
+            tokenLogprobs.addNull();
+            top.addNull();
+            offsets.add(offset);
+            offset += prompt.first().length();
+            all = new ArrayList<>(prompt.rest());
+            all.addAll(logprobs);
+        }
+        for (LocalEngine.Logprob lp : all) {
             tokens.add(lp.token());
             tokenLogprobs.add(lp.logprob());
             ObjectNode alts = top.addObject();
@@ -316,9 +615,13 @@ public final class OpenAiServer implements AutoCloseable {
                     alts.put(t.token(), t.logprob());
                 }
             });
+            if (!alts.has(lp.token())) {
+                alts.put(lp.token(), lp.logprob());
+            }
             offsets.add(offset);
             offset += lp.token().length();
         }
+        return offset;
     }
 
     /** Message content: a string, or OpenAI's list of text parts. */
@@ -359,6 +662,17 @@ public final class OpenAiServer implements AutoCloseable {
             throw new BadRequest(400, "'" + key + "' must be an integer, got " + v, key, null);
         }
         return v.asLong();
+    }
+
+    private static boolean boolParam(JsonNode b, String key) {
+        JsonNode v = b.path(key);
+        if (v.isMissingNode() || v.isNull()) {
+            return false;
+        }
+        if (!v.isBoolean()) {
+            throw new BadRequest(400, "'" + key + "' must be true or false, got " + v, key, null);
+        }
+        return v.asBoolean();
     }
 
     private static double numParam(JsonNode b, String key, double dflt) {

@@ -153,6 +153,119 @@ class GeneratorTest {
     }
 
     @Test
+    void deltasArriveBeforeTheEndAndConcatenateToTheText() {
+        for (List<String> stop : List.of(List.<String>of(), List.of("never-there"))) {
+            SequenceResult plain = gen.generate(List.of(req("Let us think", Sampling.GREEDY, 30, stop))).getFirst();
+            List<SequenceDelta> deltas = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicBoolean finished = new java.util.concurrent.atomic.AtomicBoolean();
+            List<Boolean> finishedAtDelta = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture<SequenceResult> f = gen.submit(new SequenceRequest(tok.encode("Let us think", false), Sampling.GREEDY, 30,
+                    stop, null, 2), d -> {
+                        deltas.add(d);
+                        finishedAtDelta.add(finished.get());
+                    });
+            f.whenComplete((r, e) -> finished.set(true));
+            SequenceResult r = f.join();
+            assertThat(finishedAtDelta).as("every delta comes before the end").containsOnly(false);
+            assertThat(deltas).extracting(SequenceDelta::token).containsExactly(java.util.Arrays.stream(r.tokens()).boxed().toArray(Integer[]::new));
+            assertThat(String.join("", deltas.stream().map(SequenceDelta::text).toList())).isEqualTo(r.text()).isEqualTo(plain.text());
+            assertThat(deltas).allSatisfy(d -> assertThat(d.logprobs()).hasSize(1));
+            assertThat(r.tokens()).containsExactly(plain.tokens());
+        }
+        // a stop string: the streamed text is the cut text, and no delta shows what was cut
+        SequenceResult free = gen.generate(List.of(req("Let us think", Sampling.GREEDY, 40, List.of()))).getFirst();
+        String stop = free.text().substring(8, 12);
+        StringBuilder seen = new StringBuilder();
+        List<String> prefixes = new ArrayList<>();
+        SequenceResult cut = gen.submit(new SequenceRequest(tok.encode("Let us think", false), Sampling.GREEDY, 40, List.of(stop), null),
+                d -> prefixes.add(seen.append(d.text()).toString())).join();
+        assertThat(seen.toString()).isEqualTo(cut.text()).isEqualTo(free.text().substring(0, free.text().indexOf(stop)));
+        assertThat(prefixes).allSatisfy(p -> assertThat(cut.text()).startsWith(p));
+    }
+
+    @Test
+    void aStopPrefixAtTheEndIsHeldBack() {
+        assertThat(Generator.heldBack("the answer is 4", List.of("42"))).isEqualTo(1);
+        assertThat(Generator.heldBack("the answer is 4", List.of("4"))).as("a whole stop string is found, not held").isZero();
+        assertThat(Generator.heldBack("x = <th", List.of("<think>", "<|im"))).isEqualTo(3);
+        assertThat(Generator.heldBack("x = <", List.of("<think>", "<|im"))).isEqualTo(1);
+        assertThat(Generator.heldBack("abc", List.of("zzz"))).isZero();
+        assertThat(Generator.heldBack("ab", List.of("abcdef"))).isEqualTo(2);
+        assertThat(Generator.heldBack("", List.of("ab"))).isZero();
+    }
+
+    @Test
+    void scoringAPromptAgreesWithTheLogprobsOfDecoding() {
+        int[] prompt = tok.encode("Consider the triangle", false);
+        SequenceResult r = gen.submit(new SequenceRequest(prompt, Sampling.GREEDY, 8, List.of(), null, 3)).join();
+        int[] whole = java.util.Arrays.copyOf(prompt, prompt.length + r.tokens().length);
+        System.arraycopy(r.tokens(), 0, whole, prompt.length, r.tokens().length);
+        List<SequenceResult.TokenLogprobs> scored = gen.scorePrompt(whole, 3).join();
+        assertThat(scored).hasSize(whole.length - 1);
+        for (int i = 0; i < r.tokens().length; i++) {
+            SequenceResult.TokenLogprobs dec = r.logprobs().get(i);
+            SequenceResult.TokenLogprobs sc = scored.get(prompt.length - 1 + i);
+            assertThat(sc.token()).isEqualTo(dec.token());
+            assertThat(sc.logprob()).isCloseTo(dec.logprob(), org.assertj.core.data.Offset.offset(1e-4));
+            assertThat(sc.top()).containsExactly(dec.top());
+        }
+        assertThat(gen.scorePrompt(new int[] {prompt[0]}, 0).join()).isEmpty();
+    }
+
+    @Test
+    void penaltiesInTheEngineMatchTheSamplersArithmeticStepByStep() {
+        // the engine's penalized greedy run, replayed with the raw logits it reported: each token is the
+        // argmax of the logits penalized by hand over the prompt and the tokens before it
+        int[] prompt = tok.encode("the the the cat sat on the mat", false);
+        // a repetition penalty below 1 and a negative presence penalty favour seen tokens, so the run must change
+        Sampling s = new Sampling(0, 1, 0, 0, -1.0, 0.75, 0.3, 0);
+        SequenceResult r = gen.submit(new SequenceRequest(prompt, s, 16, List.of(), null, 0, true)).join();
+        SequenceResult plain = gen.submit(new SequenceRequest(prompt, Sampling.GREEDY, 16, List.of(), null, 0, true)).join();
+        assertThat(r.tokens()).hasSize(16).isNotEqualTo(plain.tokens());
+        int[] whole = java.util.Arrays.copyOf(prompt, prompt.length + r.tokens().length);
+        System.arraycopy(r.tokens(), 0, whole, prompt.length, r.tokens().length);
+        {
+            float[][] logits = logitsAt(whole, prompt.length);
+            java.util.Map<Integer, Integer> counts = new java.util.HashMap<>();
+            java.util.Set<Integer> promptSet = new java.util.HashSet<>();
+            for (int id : prompt) {
+                promptSet.add(id);
+            }
+            for (int i = 0; i < r.tokens().length; i++) {
+                float[] l = logits[i].clone();
+                for (int id = 0; id < l.length; id++) {
+                    if (promptSet.contains(id) || counts.containsKey(id)) {
+                        l[id] = l[id] > 0 ? l[id] / 0.3f : l[id] * 0.3f;
+                    }
+                    int c = counts.getOrDefault(id, 0);
+                    l[id] -= 0.75f * c;
+                    l[id] -= c > 0 ? -1.0f : 0f;
+                }
+                assertThat(r.tokens()[i]).as("step " + i).isEqualTo(Sampler.argmax(l, 0, l.length));
+                counts.merge(r.tokens()[i], 1, Integer::sum);
+            }
+        }
+    }
+
+    /**
+     * Logits over the whole sequence from a second copy of the model (the engine's own is the engine
+     * thread's), at the positions that predict each token from {@code from} on.
+     */
+    private static float[][] logitsAt(int[] seq, int from) {
+        try (DecoderModel m = DecoderModel.load(dir, Device.cpu(), Torch.Precision.FP32); KvCache c = m.newCache(1, seq.length);
+             ai.djl.ndarray.NDManager step = m.newStep()) {
+            float[] all = m.forward(step, new int[][] {seq}, new int[] {0}, c, true).toFloatArray();
+            int v = m.config().vocabSize();
+            int vocab = Math.min(v, tok.vocabSize());
+            float[][] out = new float[seq.length - from][];
+            for (int p = from - 1; p < seq.length - 1; p++) {
+                out[p - from + 1] = java.util.Arrays.copyOfRange(all, p * v, p * v + vocab);
+            }
+            return out;
+        }
+    }
+
+    @Test
     void requestsBeyondTheContextAreRefused() {
         int[] longPrompt = new int[4090];
         assertThatThrownBy(() -> gen.submit(new SequenceRequest(longPrompt, Sampling.GREEDY, 10, List.of(), null)))

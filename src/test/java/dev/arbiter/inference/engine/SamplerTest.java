@@ -109,6 +109,66 @@ class SamplerTest {
         assertThatThrownBy(() -> new Sampling(1, 0, 0, 0)).hasMessageContaining("top_p");
         assertThatThrownBy(() -> new Sampling(1, 1.5, 0, 0)).hasMessageContaining("top_p");
         assertThatThrownBy(() -> new Sampling(1, 1, -2, 0)).hasMessageContaining("top_k");
+        // vLLM's ranges, and the bad value quoted
+        assertThatThrownBy(() -> penalties(0, 2.5, 0, 1)).hasMessage("presence_penalty must be in [-2, 2], got 2.5");
+        assertThatThrownBy(() -> penalties(0, 0, -2.01, 1)).hasMessage("frequency_penalty must be in [-2, 2], got -2.01");
+        assertThatThrownBy(() -> penalties(0, 0, 0, 0)).hasMessageContaining("repetition_penalty").hasMessageEndingWith("got 0.0");
+        assertThatThrownBy(() -> penalties(0, 0, 0, Double.POSITIVE_INFINITY)).hasMessageContaining("repetition_penalty");
+        assertThatThrownBy(() -> penalties(1.5, 0, 0, 1)).hasMessage("min_p must be in [0, 1], got 1.5");
+        assertThatThrownBy(() -> penalties(Double.NaN, 0, 0, 1)).hasMessageContaining("min_p");
+        assertThat(penalties(1, -2, 2, 0.01).penalized()).isTrue();
+        assertThat(penalties(0.5, 0, 0, 1).penalized()).isFalse();
+    }
+
+    private static Sampling penalties(double minP, double presence, double frequency, double repetition) {
+        return new Sampling(0, 1, 0, minP, presence, frequency, repetition, 0);
+    }
+
+    @Test
+    void penaltiesFollowVllmsArithmetic() {
+        // prompt {0, 1, 7}; generated 3, 3, 4; id 7 is past the vocabulary limit of 6 and left alone; row 0 starts at offset 1
+        float[] logits = {9f, 2f, -1f, 0.5f, 3f, -2f, 0f, 7f};
+        Sampler s = new Sampler(new Sampling(0, 1, 0, 0, 0.25, 0.5, 2, 0), new int[] {0, 1, 7});
+        for (int t : new int[] {3, 3, 4}) {
+            s.accept(t);
+        }
+        float[] l = s.penalized(logits, 1, 6);
+        // repetition 2 on ids 0, 1 (prompt), 3, 4 (output): positive logits halved, negative doubled;
+        // then frequency 0.5 x count and presence 0.25 once, on output ids only
+        assertThat(l).containsExactly(2f / 2, -1f * 2, 0.5f, 3f / 2 - 0.5f * 2 - 0.25f, -2f * 2 - 0.5f - 0.25f, 0f);
+        assertThat(logits[1]).as("the model's logits are not changed").isEqualTo(2f);
+        // greedy sees the penalties: unpenalized, id 3 (logit 3) wins; penalized, id 0 (1.0) does
+        assertThat(Sampler.argmax(logits, 1, 6)).isEqualTo(3);
+        assertThat(s.next(logits, 1, 6)).isEqualTo(0);
+        // a zero logit stays zero under repetition, and the penalty below 1 raises a seen token
+        Sampler boost = new Sampler(new Sampling(0, 1, 0, 0, 0, 0, 0.5, 0), new int[] {2});
+        assertThat(boost.penalized(new float[] {1f, 1f, 0.75f}, 0, 3)).containsExactly(1f, 1f, 1.5f);
+        assertThat(boost.next(new float[] {1f, 1f, 0.75f}, 0, 3)).isEqualTo(2);
+        // presence and frequency never touch the prompt's tokens
+        Sampler outOnly = new Sampler(new Sampling(0, 1, 0, 0, 2, 2, 1, 0), new int[] {0, 1});
+        assertThat(outOnly.penalized(new float[] {1f, 2f}, 0, 2)).containsExactly(1f, 2f);
+        outOnly.accept(1);
+        outOnly.accept(1);
+        assertThat(outOnly.penalized(new float[] {1f, 2f}, 0, 2)).containsExactly(1f, 2f - 2 * 2 - 2);
+    }
+
+    @Test
+    void minPDropsTokensBelowAFractionOfTheMostLikely() {
+        float[] l = logitsOf(0.5, 0.3, 0.15, 0.05);
+        double[] p = Sampler.probabilities(l, 0, 4, new Sampling(1, 1, 0, 0.4, 0, 0, 1, 0));
+        // threshold 0.4 x 0.5 = 0.2: 0.5 and 0.3 stay
+        assertThat(p[0]).isCloseTo(0.5 / 0.8, within());
+        assertThat(p[1]).isCloseTo(0.3 / 0.8, within());
+        assertThat(p[2] + p[3]).isZero();
+        // after temperature: at T = 0.5 the probabilities are 0.25, 0.09, 0.0225, 0.0025 (/0.365), so 0.3 x max keeps two
+        p = Sampler.probabilities(l, 0, 4, new Sampling(0.5, 1, 0, 0.3, 0, 0, 1, 0));
+        assertThat(p[1]).isCloseTo(0.09 / 0.34, within());
+        assertThat(p[2]).isZero();
+        // min_p 1 keeps only the most likely token: sampling becomes greedy
+        Sampler one = new Sampler(new Sampling(1.3, 1, 0, 1, 0, 0, 1, 5));
+        for (int i = 0; i < 50; i++) {
+            assertThat(one.next(l, 0, 4)).isZero();
+        }
     }
 
     private static org.assertj.core.data.Offset<Double> within() {
