@@ -36,11 +36,23 @@ public final class Generator implements AutoCloseable {
     private final AtomicLong generatedTokens = new AtomicLong();
     private final AtomicLong steps = new AtomicLong();
     private final AtomicLong maxRowsSeen = new AtomicLong();
+    private final int maxModelLen;
+    private volatile int running;
+    private volatile StepListener stepListener;
 
     private KvCache cache;
     private final List<Row> active = new ArrayList<>();
 
     public Generator(DecoderModel model, ModelTokenizer tokenizer, Limits limits) {
+        this(model, tokenizer, limits, model.config().maxPositions());
+    }
+
+    /** As above, with a context of {@code maxModelLen} tokens (prompt and completion), at most the model's own. */
+    public Generator(DecoderModel model, ModelTokenizer tokenizer, Limits limits, int maxModelLen) {
+        if (maxModelLen < 1 || maxModelLen > model.config().maxPositions()) {
+            throw new ModelException("the context must be 1.." + model.config().maxPositions() + " tokens (max_position_embeddings), got " + maxModelLen);
+        }
+        this.maxModelLen = maxModelLen;
         this.model = model;
         this.tokenizer = tokenizer;
         this.limits = limits;
@@ -62,8 +74,38 @@ public final class Generator implements AutoCloseable {
         return new Stats(promptTokens.get(), generatedTokens.get(), steps.get(), maxRowsSeen.get());
     }
 
+    /** Told after each engine step: whether it was a prefill, the rows left running, and how long it took. */
+    public interface StepListener {
+        void step(boolean prefill, int rows, long nanos);
+    }
+
+    /** The one listener told of each step (a later call replaces it). */
+    public void onStep(StepListener listener) {
+        this.stepListener = listener;
+    }
+
+    /** Sequences in the running batch after the last step. */
+    public int running() {
+        return running;
+    }
+
+    /** Sequences submitted and not yet prefilled. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** False once closed, or once the engine thread failed (every request since fails). */
+    public boolean alive() {
+        return !closed;
+    }
+
+    /** Prompt plus completion tokens a sequence may have. */
+    public int maxModelLen() {
+        return maxModelLen;
+    }
+
     public CompletableFuture<SequenceResult> submit(SequenceRequest req) {
-        int limit = model.config().maxPositions();
+        int limit = maxModelLen;
         if (req.prompt().length + req.maxTokens() > limit) {
             throw new ModelException("prompt (" + req.prompt().length + " tokens) plus max_tokens (" + req.maxTokens()
                     + ") exceeds the model's context of " + limit + " tokens");
@@ -119,10 +161,13 @@ public final class Generator implements AutoCloseable {
         try {
             while (!closed) {
                 List<Row> admitted = admit();
+                long t = System.nanoTime();
                 if (!admitted.isEmpty()) {
                     prefill(admitted);
+                    stepped(true, t);
                 } else if (!active.isEmpty()) {
                     decode();
+                    stepped(false, t);
                 }
             }
         } catch (Throwable t) {
@@ -131,6 +176,18 @@ public final class Generator implements AutoCloseable {
         } finally {
             if (cache != null) {
                 cache.close();
+            }
+        }
+    }
+
+    private void stepped(boolean prefill, long startNanos) {
+        running = active.size();
+        StepListener l = stepListener;
+        if (l != null) {
+            try {
+                l.step(prefill, running, System.nanoTime() - startNanos);
+            } catch (RuntimeException e) {
+                // what watches the engine must not stop it
             }
         }
     }
