@@ -27,10 +27,6 @@ public final class AccessLog {
         return new AccessLog(out);
     }
 
-    boolean on() {
-        return out != null;
-    }
-
     void log(Instant at, String client, String method, String path, int status, long millis, RequestObserver.Usage usage) {
         if (out != null) {
             String l = line(at, client, method, path, status, millis, usage);
