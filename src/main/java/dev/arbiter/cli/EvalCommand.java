@@ -86,6 +86,10 @@ final class EvalCommand extends CommandBase {
         if (chosen != null) {
             evaluation = evaluation.withPreset(chosen.name(), uses);
         }
+        if (!cl.getParseResult().hasMatchedOption("--max-tokens") && !fromConfig.contains("--max-tokens")
+                && uses.stream().noneMatch(u -> u.setting().flag().equals("--max-tokens"))) {
+            evaluation = evaluation.fittingDefaultMaxTokens();
+        }
         Evaluation.Result r = evaluation.run(dryRun, engineOptions::open, SiftBackend.FACTORY, Evaluation.Progress.bars(), cl.getOut(), cl.getErr());
         RunReport.write(r, cl.getOut(), cl.getErr());
         return r.exitCode();

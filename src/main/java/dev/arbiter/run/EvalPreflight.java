@@ -28,8 +28,11 @@ import java.util.Optional;
 public final class EvalPreflight {
     private EvalPreflight() {}
 
-    /** What the run knows of the served model: the identity for the store key, and what to put in its config. */
-    public record Served(String identity, ObjectNode info) {}
+    /**
+     * What the run knows of the served model: the identity for the store key, what to put in its config, and the
+     * max tokens to ask for (the one given, or a default lowered to fit the served context).
+     */
+    public record Served(String identity, ObjectNode info, int maxTokens) {}
 
     /** A GET /v1/models needs no long wait: a server that is up answers it at once. */
     private static final Duration MODELS_TIMEOUT = Duration.ofSeconds(30);
@@ -42,6 +45,15 @@ public final class EvalPreflight {
      */
     public static Served check(String command, OpenAiClient client, String model, String revision, boolean chat, int maxTokens, List<EvalPlan> plans,
                         CompletionStore store, boolean record, Duration timeout, PrintWriter err) {
+        return check(command, client, model, revision, chat, maxTokens, false, plans, store, record, timeout, err);
+    }
+
+    /**
+     * As above; with {@code fitMaxTokens} (the user left --max-tokens at its default) a max tokens that does not fit
+     * the served context after the longest prompt is lowered to what does, and said on {@code err}, instead of refused.
+     */
+    public static Served check(String command, OpenAiClient client, String model, String revision, boolean chat, int maxTokens, boolean fitMaxTokens,
+                               List<EvalPlan> plans, CompletionStore store, boolean record, Duration timeout, PrintWriter err) {
         ObjectNode info = Json.mapper().createObjectNode();
         ObjectNode perEndpoint = info.putObject("endpoints");
         Integer context = null;
@@ -72,8 +84,8 @@ public final class EvalPreflight {
             }
         }
         if (context != null) {
-            checkContext(command.equals("eval") ? "--max-tokens" : "the largest of --budgets", client, model, chat, maxTokens, plans, context,
-                    contextFrom, timeout);
+            maxTokens = checkContext(command, command.equals("eval") ? "--max-tokens" : "the largest of --budgets", client, model, chat, maxTokens,
+                    fitMaxTokens, plans, context, contextFrom, timeout, err);
         }
 
         List<Fingerprint> prints = new ArrayList<>();
@@ -126,7 +138,7 @@ public final class EvalPreflight {
                 + " tokens" : "") + (first.hasNonNull("root") ? ", root " + first.path("root").asText() : "") + "; fingerprint " + now.id()
                 + (revision != null ? ", revision " + revision : "") + " (" + how + ")");
         err.flush();
-        return new Served(identity, info);
+        return new Served(identity, info, maxTokens);
     }
 
     /**
@@ -135,7 +147,7 @@ public final class EvalPreflight {
      *
      * @throws RunException when the store has no fingerprint under that name: no shard has started against it
      */
-    public static Served recorded(String command, String model, String revision, boolean chat, CompletionStore store, PrintWriter err) {
+    public static Served recorded(String command, String model, String revision, boolean chat, int maxTokens, CompletionStore store, PrintWriter err) {
         String rev = revision == null ? "" : revision;
         CompletionStore.RecordedModel k = store.recordedModel(model, rev, Fingerprint.route(chat)).orElseThrow(() -> new RunException(
                 "the store holds no fingerprint of '" + model + "'" + (revision == null ? "" : " at revision " + revision) + " on its "
@@ -147,17 +159,19 @@ public final class EvalPreflight {
         err.println("arbiter " + command + ": '" + model + "': fingerprint " + k.fingerprintId() + (revision != null ? ", revision " + revision : "")
                 + " as the store recorded it " + k.createdAt() + "; nothing is requested");
         err.flush();
-        return new Served(identity, info);
+        return new Served(identity, info, maxTokens);
     }
 
     /**
      * Fails before sampling when the completion cannot fit: --max-tokens at or past the context, or the
      * longest prompt (by UTF-8 bytes, measured by the server with a 1-token request) plus --max-tokens over it.
+     * With {@code fit}, a max tokens over what the longest prompt leaves is lowered to that instead, and said.
      *
      * @param flag how the user sets {@code maxTokens} ("--max-tokens")
+     * @return the max tokens to ask for
      */
-    private static void checkContext(String flag, OpenAiClient client, String model, boolean chat, int maxTokens, List<EvalPlan> plans, int context,
-                                     URI from, Duration timeout) {
+    private static int checkContext(String command, String flag, OpenAiClient client, String model, boolean chat, int maxTokens, boolean fit,
+                                    List<EvalPlan> plans, int context, URI from, Duration timeout, PrintWriter err) {
         String where = "'" + model + "''s context of " + context + " tokens (max_model_len, GET " + from + "/v1/models)";
         EvalPlan longestPlan = null;
         Problem longest = null;
@@ -178,7 +192,7 @@ public final class EvalPreflight {
             Generation g = client.generate(new GenerationRequest(model, longestPlan.prompt(longest), chat, 1, 0.0, 1.0, 0, List.of(), timeout));
             promptTokens = g.promptTokens();
         } catch (InferenceException e) {
-            if (maxTokens >= context) {
+            if (maxTokens >= context && !fit) {
                 throw new RunException(flag + " " + maxTokens + " leaves no room for a prompt in " + where + "; lower " + flag + " below "
                         + context + " minus the longest prompt's tokens");
             }
@@ -186,11 +200,19 @@ public final class EvalPreflight {
             throw refusal(new InferenceException("the longest prompt (" + name + ") failed: " + e.getMessage(), e, e.kind(), e.status(),
                     e.reason()), alone ? "the prompt alone does not fit the served context: shorten it, or serve the model with a longer context" : null);
         }
+        if (promptTokens + maxTokens > context && fit && promptTokens < context) {
+            int room = context - promptTokens;
+            err.println("arbiter " + command + ": " + flag + " " + maxTokens + " (the default) does not fit " + where + " after the longest prompt ("
+                    + name + ", " + promptTokens + " tokens): asking for " + room + " tokens per sample; pass " + flag + " to choose");
+            err.flush();
+            return room;
+        }
         if (promptTokens + maxTokens > context) {
             throw new RunException((maxTokens >= context ? flag + " " + maxTokens + " leaves no room for a prompt in " + where
                     : "the longest prompt (" + name + ", " + promptTokens + " tokens) plus " + flag + " " + maxTokens + " is over " + where)
                     + (promptTokens < context ? "; lower " + flag + " to " + (context - promptTokens) + " or less" : "; shorten the prompt"));
         }
+        return maxTokens;
     }
 
     private static Fingerprint fingerprint(CompletionStore.RecordedModel m) {

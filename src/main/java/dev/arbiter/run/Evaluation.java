@@ -87,6 +87,12 @@ public final class Evaluation {
             return Duration.ofSeconds(timeoutS);
         }
 
+        /** These settings asking for at most {@code maxTokens} tokens per sample. */
+        Settings withMaxTokens(int maxTokens) {
+            return new Settings(benchmarks, jsonl, selection, endpoints, model, modelRevision, n, maxTokens, temperature, topP, seed, raw, template,
+                    codeTemplate, stop, ks, limit, concurrency, timeoutS, extraction, excludeTruncated, store, out, strategy, device, part, sandbox);
+        }
+
         boolean boxed() {
             return extraction == MathConfig.Extraction.BOXED;
         }
@@ -173,6 +179,8 @@ public final class Evaluation {
     private final List<Preset.Use> presetUses;
     /** The LLM judge of the cascade (see {@link JudgeCascade}), or null. */
     private LlmJudge.Settings judge;
+    /** Whether --max-tokens is the default, which a served context too small for it lowers. */
+    private boolean fitMaxTokens;
 
     private Evaluation(Settings settings, Backends.Target target, GenerationSpec mathSpec, List<EvalPlan> plans, String preset,
                        List<Preset.Use> presetUses) {
@@ -188,7 +196,17 @@ public final class Evaluation {
     public Evaluation withPreset(String preset, List<Preset.Use> uses) {
         Evaluation e = new Evaluation(settings, target, mathSpec, plans, preset, uses);
         e.judge = judge;
+        e.fitMaxTokens = fitMaxTokens;
         return e;
+    }
+
+    /**
+     * Marks --max-tokens as the default, not the user's: a served model whose context (GET /v1/models) cannot
+     * hold it after the longest prompt gets what fits instead, said on stderr, rather than a refusal.
+     */
+    public Evaluation fittingDefaultMaxTokens() {
+        this.fitMaxTokens = true;
+        return this;
     }
 
     /** Sends the answers the rules reject to this judge, for cascade figures beside the rule-only ones; null for none. */
@@ -270,14 +288,17 @@ public final class Evaluation {
             if (client != null) {
                 // before any sample: the name, the context, and which model the name stands for; a gather asks nothing and
                 // takes the identity the shards recorded
-                served = s.part() instanceof RunPart.Gather ? EvalPreflight.recorded("eval", s.model(), s.modelRevision(), !s.raw(), st, err)
-                        : EvalPreflight.check("eval", client, s.model(), s.modelRevision(), !s.raw(), s.maxTokens(), runPlans, st, !dryRun, s.timeout(), err);
+                served = s.part() instanceof RunPart.Gather ? EvalPreflight.recorded("eval", s.model(), s.modelRevision(), !s.raw(), s.maxTokens(), st, err)
+                        : EvalPreflight.check("eval", client, s.model(), s.modelRevision(), !s.raw(), s.maxTokens(), fitMaxTokens, runPlans, st, !dryRun,
+                        s.timeout(), err);
                 preflight = client.stats();
                 String identity = served.identity();
-                runPlans = runPlans.stream().map(p -> new EvalPlan(p.benchmark(), p.problems(), p.spec().withIdentity(identity), p.n(), p.timeout(),
-                        p.concurrency())).toList();
+                int maxTokens = served.maxTokens();
+                s = s.withMaxTokens(maxTokens);
+                runPlans = runPlans.stream().map(p -> new EvalPlan(p.benchmark(), p.problems(), p.spec().withIdentity(identity).withMaxTokens(maxTokens),
+                        p.n(), p.timeout(), p.concurrency())).toList();
             }
-            GenerationSpec gen = served == null ? mathSpec : mathSpec.withIdentity(served.identity());
+            GenerationSpec gen = served == null ? mathSpec : mathSpec.withIdentity(served.identity()).withMaxTokens(served.maxTokens());
             String runKey = runKey(runPlans);
             String label = s.modelRevision() != null ? target.id() + "@" + s.modelRevision() : target.id();
             Path outDir = s.out() != null ? s.out() : Path.of("results", (label + "-" + String.join("+", runPlans.stream().map(EvalPlan::benchmark).toList()))
@@ -285,7 +306,7 @@ public final class Evaluation {
                     + (readsMath(runPlans) && s.boxed() ? "-boxed" : "")
                     + (s.part() instanceof RunPart.Shard sh ? "-shard-" + sh.index() + "-of-" + sh.count() : ""));
             refuseOverwrite(outDir, runKey, s.n(), s.part() instanceof RunPart.Shard sh ? sh : null);
-            RunSummary.Config config = config(runPlans, gen, runKey, outDir, served);
+            RunSummary.Config config = config(s, runPlans, gen, runKey, outDir, served);
             err.println("arbiter eval: resolved config");
             err.println(RunSummary.pretty(config));
             if (judge != null) {
@@ -344,8 +365,7 @@ public final class Evaluation {
         }
     }
 
-    private RunSummary.Config config(List<EvalPlan> runPlans, GenerationSpec gen, String runKey, Path outDir, EvalPreflight.Served served) {
-        Settings s = settings;
+    private RunSummary.Config config(Settings s, List<EvalPlan> runPlans, GenerationSpec gen, String runKey, Path outDir, EvalPreflight.Served served) {
         List<RunSummary.Bench> benches = runPlans.stream().map(p -> new RunSummary.Bench(p.benchmark(), p.problems().size(), p.spec().hash(),
                 code(p) ? EvalRunner.codeVerifier(CodeGrader.Settings.LCB_DEFAULT) : s.mathVerifier(), p.problemIds())).toList();
         return new RunSummary.Config(Json.mapper().valueToTree(parse(gen.canonicalJson())), gen.hash(), runKey, s.n(),

@@ -53,6 +53,11 @@ public record GenerationSpec(String model, String promptTemplate, boolean chat, 
         return new GenerationSpec(model, promptTemplate, chat, temperature, topP, maxTokens, seed, stop, identity);
     }
 
+    /** This spec asking for at most {@code maxTokens} tokens. */
+    public GenerationSpec withMaxTokens(int maxTokens) {
+        return new GenerationSpec(model, promptTemplate, chat, temperature, topP, maxTokens, seed, stop, modelIdentity);
+    }
+
     /** The canonical JSON form: fixed field order, so equal specs give equal text; a spec without an identity has none in it. */
     public String canonicalJson() {
         ObjectNode n = Json.mapper().createObjectNode();

@@ -344,7 +344,8 @@ class EvalIntegrityCliTest {
         try (Served s = Served.of(first, "policy")) {
             long tokens = s.engine().stats().generatedTokens();
             List<String> args = eval(jsonl, s);
-            args.subList(args.indexOf("--max-tokens"), args.indexOf("--max-tokens") + 2).clear(); // the default, 32768
+            // the user's own --max-tokens (the default is fitted to the context instead: ServeOpsCliTest)
+            args.set(args.indexOf("--max-tokens") + 1, "32768");
             CliTest.Result overflow = run(args);
             System.out.println("context: " + errorLines(overflow));
             assertThat(overflow.code()).isEqualTo(1);

@@ -16,6 +16,11 @@ public final class EngineOptions {
 
     /** Loads the model folder, saying so on stderr, since a large one takes a while. */
     public LocalEngine open(Path dir, String id) {
-        return LocalEngine.openSaying(dir, id, where.device(), where.precision(), maxBatch);
+        return open(dir, id, LocalEngine.Overrides.NONE);
+    }
+
+    /** As above, with a server's changes to the folder (a shorter context, another chat template). */
+    public LocalEngine open(Path dir, String id, LocalEngine.Overrides overrides) {
+        return LocalEngine.openSaying(dir, id, where.device(), where.precision(), maxBatch, overrides);
     }
 }

@@ -40,11 +40,22 @@ public final class Generator implements AutoCloseable {
     private final AtomicLong steps = new AtomicLong();
     private final AtomicLong maxRowsSeen = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
+    private final int maxModelLen;
+    private volatile StepListener stepListener;
 
     private KvCache cache;
     private final List<Row> active = new ArrayList<>();
 
     public Generator(DecoderModel model, ModelTokenizer tokenizer, Limits limits) {
+        this(model, tokenizer, limits, model.config().maxPositions());
+    }
+
+    /** As above, with a context of {@code maxModelLen} tokens (prompt and completion), at most the model's own. */
+    public Generator(DecoderModel model, ModelTokenizer tokenizer, Limits limits, int maxModelLen) {
+        if (maxModelLen < 1 || maxModelLen > model.config().maxPositions()) {
+            throw new ModelException("the context must be 1.." + model.config().maxPositions() + " tokens (max_position_embeddings), got " + maxModelLen);
+        }
+        this.maxModelLen = maxModelLen;
         this.model = model;
         this.tokenizer = tokenizer;
         this.limits = limits;
@@ -66,6 +77,31 @@ public final class Generator implements AutoCloseable {
         return new Stats(promptTokens.get(), generatedTokens.get(), steps.get(), maxRowsSeen.get());
     }
 
+    /** Told after each engine step: whether it was a prefill, the rows left running, and how long it took. */
+    public interface StepListener {
+        void step(boolean prefill, int rows, long nanos);
+    }
+
+    /** The one listener told of each step (a later call replaces it). */
+    public void onStep(StepListener listener) {
+        this.stepListener = listener;
+    }
+
+    /** Sequences submitted and not yet prefilled. */
+    public int waiting() {
+        return queue.size();
+    }
+
+    /** False once closed, or once the engine thread failed (every request since fails). */
+    public boolean alive() {
+        return !closed;
+    }
+
+    /** Prompt plus completion tokens a sequence may have. */
+    public int maxModelLen() {
+        return maxModelLen;
+    }
+
     public CompletableFuture<SequenceResult> submit(SequenceRequest req) {
         return submit(req, null);
     }
@@ -80,7 +116,7 @@ public final class Generator implements AutoCloseable {
      * generated; the last delta comes before the future completes.
      */
     public CompletableFuture<SequenceResult> submit(SequenceRequest req, SequenceDelta.Listener listener) {
-        int limit = model.config().maxPositions();
+        int limit = maxModelLen;
         if (req.prompt().length + req.maxTokens() > limit) {
             throw new ModelException("prompt (" + req.prompt().length + " tokens) plus max_tokens (" + req.maxTokens()
                     + ") exceeds the model's context of " + limit + " tokens");
@@ -175,10 +211,13 @@ public final class Generator implements AutoCloseable {
         try {
             while (!closed) {
                 List<Row> admitted = admit();
+                long t = System.nanoTime();
                 if (!admitted.isEmpty()) {
                     prefill(admitted);
+                    stepped(true, t);
                 } else if (!active.isEmpty()) {
                     decode();
+                    stepped(false, t);
                 }
             }
         } catch (Throwable t) {
@@ -187,6 +226,17 @@ public final class Generator implements AutoCloseable {
         } finally {
             if (cache != null) {
                 cache.close();
+            }
+        }
+    }
+
+    private void stepped(boolean prefill, long startNanos) {
+        StepListener l = stepListener;
+        if (l != null) {
+            try {
+                l.step(prefill, active.size(), System.nanoTime() - startNanos);
+            } catch (RuntimeException e) {
+                // what watches the engine must not stop it
             }
         }
     }

@@ -25,12 +25,26 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
     private final ModelTokenizer tokenizer;
     private final Generator generator;
 
-    private LocalEngine(String name, Path dir, DecoderModel model, ModelTokenizer tokenizer, Generator.Limits limits) {
+    private LocalEngine(String name, Path dir, DecoderModel model, ModelTokenizer tokenizer, Generator.Limits limits, int maxModelLen) {
         this.name = name;
         this.dir = dir;
         this.model = model;
         this.tokenizer = tokenizer;
-        this.generator = new Generator(model, tokenizer, limits);
+        this.generator = new Generator(model, tokenizer, limits, maxModelLen);
+    }
+
+    /**
+     * What a server may change of a model folder: a context shorter than config.json's, and a chat template
+     * from a file instead of tokenizer_config.json's. Null keeps the folder's.
+     */
+    public record Overrides(Integer maxModelLen, Path chatTemplate) {
+        public static final Overrides NONE = new Overrides(null, null);
+
+        public Overrides {
+            if (maxModelLen != null && maxModelLen < 1) {
+                throw new IllegalArgumentException("--max-model-len must be at least 1, got " + maxModelLen);
+            }
+        }
     }
 
     /**
@@ -38,12 +52,17 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
      * how long that took, since a large model takes a while.
      */
     public static LocalEngine openSaying(Path dir, String name, String device, Torch.Precision precision, int maxBatch) {
+        return openSaying(dir, name, device, precision, maxBatch, Overrides.NONE);
+    }
+
+    /** As above, with a server's changes to the folder. */
+    public static LocalEngine openSaying(Path dir, String name, String device, Torch.Precision precision, int maxBatch, Overrides overrides) {
         if (maxBatch < 1) {
             throw new ModelException("--max-batch must be at least 1");
         }
         System.err.println("arbiter: loading " + dir + " (" + device + ") ...");
         long t = System.nanoTime();
-        LocalEngine e = open(dir, name, device, precision, new Generator.Limits(maxBatch, Generator.Limits.DEFAULT.maxPrefillTokens()));
+        LocalEngine e = open(dir, name, device, precision, new Generator.Limits(maxBatch, Generator.Limits.DEFAULT.maxPrefillTokens()), overrides);
         System.err.printf("arbiter: loaded %s in %.1f s: %,d parameters, %s on %s%n", name, (System.nanoTime() - t) / 1e9,
                 e.model().config().parameterCount(), e.model().type(), e.model().device());
         return e;
@@ -54,6 +73,11 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
      * @param precision null for the device's default (fp16 on GPU, fp32 on CPU)
      */
     public static LocalEngine open(Path dir, String name, String device, Torch.Precision precision, Generator.Limits limits) {
+        return open(dir, name, device, precision, limits, Overrides.NONE);
+    }
+
+    /** As above, with a server's changes to the folder. */
+    public static LocalEngine open(Path dir, String name, String device, Torch.Precision precision, Generator.Limits limits, Overrides overrides) {
         if (!Files.isDirectory(dir)) {
             throw new ModelException(dir + " is not a folder; give a model folder with config.json, tokenizer.json and safetensors weights");
         }
@@ -61,7 +85,15 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         Torch.Precision p = Torch.precision(d, precision);
         DecoderModel m = DecoderModel.load(dir, d, p);
         try {
-            return new LocalEngine(name, dir.toAbsolutePath().normalize(), m, ModelTokenizer.load(dir, m.config()), limits);
+            int context = m.config().maxPositions();
+            if (overrides.maxModelLen() != null && overrides.maxModelLen() > context) {
+                throw new ModelException("--max-model-len " + overrides.maxModelLen() + " is over the model's context of " + context
+                        + " tokens (max_position_embeddings in " + dir.resolve("config.json") + ")");
+            }
+            ModelTokenizer tok = overrides.chatTemplate() != null ? ModelTokenizer.load(dir, m.config(), overrides.chatTemplate())
+                    : ModelTokenizer.load(dir, m.config());
+            return new LocalEngine(name, dir.toAbsolutePath().normalize(), m, tok, limits,
+                    overrides.maxModelLen() != null ? overrides.maxModelLen() : context);
         } catch (RuntimeException e) {
             m.close();
             throw e;
@@ -100,14 +132,57 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         return generator.stats();
     }
 
-    /** Sequences decoding now (a streamed request whose client went away leaves this count at the next step). */
+    /** Prompt plus completion tokens a request may have: the model's context, or the smaller one it was opened with. */
+    public int maxModelLen() {
+        return generator.maxModelLen();
+    }
+
+    /** Sequences being decoded now. */
     public int running() {
         return generator.running();
     }
 
-    /** The model's context: prompt and generated tokens together at most. */
+    /** The served context: prompt and generated tokens together at most (the model's, or --max-model-len's). */
     public int contextLength() {
-        return model.config().maxPositions();
+        return maxModelLen();
+    }
+
+    /** Sequences waiting for their prefill. */
+    public int waiting() {
+        return generator.waiting();
+    }
+
+    /** False once the engine has stopped (closed, or failed). */
+    public boolean alive() {
+        return generator.alive();
+    }
+
+    /** Tells {@code listener} of every engine step. */
+    public void onStep(Generator.StepListener listener) {
+        generator.onStep(listener);
+    }
+
+    /**
+     * The prompt's tokens as a completion would see them: a raw prompt with the tokenizer's special tokens when
+     * {@code addSpecialTokens}; chat messages through the template (with the assistant's turn opened when
+     * {@code addGenerationPrompt}), and special tokens added on top only when asked.
+     */
+    public ModelTokenizer.Tokens tokenize(Prompt prompt, boolean addSpecialTokens, boolean addGenerationPrompt) {
+        return switch (prompt) {
+            case Prompt.Raw r -> tokenizer.tokens(r.text(), addSpecialTokens);
+            case Prompt.Chat c -> tokenizer.tokens(tokenizer.applyChatTemplate(c.messages(), addGenerationPrompt), addSpecialTokens);
+            case Prompt.Tokens t -> throw new IllegalArgumentException("token ids need no tokenizing");
+        };
+    }
+
+    /** The text of token ids, special tokens included. */
+    public String detokenize(int[] ids) {
+        for (int id : ids) {
+            if (id < 0 || id >= tokenizer.vocabSize()) {
+                throw new ModelException("token id " + id + " is outside the vocabulary (0.." + (tokenizer.vocabSize() - 1) + ")");
+            }
+        }
+        return tokenizer.decode(ids, 0, ids.length, false);
     }
 
     /** What to continue: a raw prompt, chat messages put through the model's template, or token ids as they are. */

@@ -29,12 +29,14 @@ public final class ModelTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final String chatTemplate;
+    /** Where the template came from, for its errors. */
+    private final String templateSource;
     private final Map<String, Object> specials = new HashMap<>();
     private final Set<Integer> eos = new LinkedHashSet<>();
     private final int vocabSize;
     private final Jinjava jinja;
 
-    private ModelTokenizer(Path dir, ModelConfig cfg) {
+    private ModelTokenizer(Path dir, ModelConfig cfg, Path templateFile) {
         Path tokFile = dir.resolve("tokenizer.json");
         if (!Files.isRegularFile(tokFile)) {
             throw new ModelException(dir + " has no tokenizer.json");
@@ -49,7 +51,13 @@ public final class ModelTokenizer implements AutoCloseable {
             if (Files.isRegularFile(tcFile)) {
                 tc = Json.mapper().readTree(Files.readString(tcFile));
             }
-            chatTemplate = template(tc.path("chat_template"));
+            if (templateFile != null) {
+                chatTemplate = readTemplate(templateFile);
+                templateSource = "the chat template " + templateFile;
+            } else {
+                chatTemplate = template(tc.path("chat_template"));
+                templateSource = "the chat template of " + tcFile;
+            }
             for (String name : List.of("bos_token", "eos_token", "pad_token", "unk_token")) {
                 JsonNode v = tc.path(name);
                 String s = v.isTextual() ? v.asText() : v.path("content").asText(null);
@@ -88,7 +96,35 @@ public final class ModelTokenizer implements AutoCloseable {
     }
 
     public static ModelTokenizer load(Path dir, ModelConfig cfg) {
-        return new ModelTokenizer(dir, cfg);
+        return new ModelTokenizer(dir, cfg, null);
+    }
+
+    /**
+     * As {@link #load(Path, ModelConfig)}, with the chat template read from {@code templateFile} instead of
+     * tokenizer_config.json's. The template is rendered once on a user message here, so one that cannot render fails now,
+     * naming the file, rather than on every chat request.
+     */
+    public static ModelTokenizer load(Path dir, ModelConfig cfg, Path templateFile) {
+        ModelTokenizer t = new ModelTokenizer(dir, cfg, templateFile);
+        try {
+            t.applyChatTemplate(List.of(new Message("user", "Hello.")), true);
+        } catch (ModelException e) {
+            t.close();
+            throw e;
+        }
+        return t;
+    }
+
+    private static String readTemplate(Path file) {
+        try {
+            String t = Files.readString(file);
+            if (t.isBlank()) {
+                throw new ModelException("the chat template " + file + " is empty");
+            }
+            return t;
+        } catch (IOException e) {
+            throw new ModelException("cannot read the chat template " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Called by templates as raise_exception(msg). */
@@ -138,8 +174,13 @@ public final class ModelTokenizer implements AutoCloseable {
 
     /** Renders the messages with the model's chat template, ending with the assistant's turn opened. */
     public String applyChatTemplate(List<Message> messages) {
+        return applyChatTemplate(messages, true);
+    }
+
+    /** Renders the messages with the model's chat template; {@code addGenerationPrompt} opens the assistant's turn. */
+    public String applyChatTemplate(List<Message> messages, boolean addGenerationPrompt) {
         if (chatTemplate == null) {
-            throw new ModelException("this model has no chat_template in tokenizer_config.json; use a raw completion");
+            throw new ModelException("this model has no chat_template in tokenizer_config.json; use a raw completion, or serve it with --chat-template FILE");
         }
         Map<String, Object> ctx = new HashMap<>(specials);
         ctx.put("messages", messages.stream().map(m -> {
@@ -148,7 +189,7 @@ public final class ModelTokenizer implements AutoCloseable {
             o.put("content", m.content());
             return o;
         }).toList());
-        ctx.put("add_generation_prompt", true);
+        ctx.put("add_generation_prompt", addGenerationPrompt);
         RenderResult r = jinja.renderForResult(chatTemplate, ctx);
         for (TemplateError e : r.getErrors()) {
             if (e.getSeverity() == TemplateError.ErrorType.FATAL) {
@@ -159,7 +200,7 @@ public final class ModelTokenizer implements AutoCloseable {
                     }
                     cause = cause.getCause();
                 }
-                throw new ModelException("the chat template failed: " + e.getMessage());
+                throw new ModelException(templateSource + " failed" + (e.getLineno() > 0 ? " at line " + e.getLineno() : "") + ": " + e.getMessage());
             }
         }
         return r.getOutput();
@@ -173,6 +214,19 @@ public final class ModelTokenizer implements AutoCloseable {
             out[i] = (int) ids[i];
         }
         return out;
+    }
+
+    /** The ids of {@code text} and each token as the vocabulary spells it (a byte-level BPE writes a leading space as Ġ). */
+    public record Tokens(int[] ids, List<String> strings) {}
+
+    public Tokens tokens(String text, boolean addSpecialTokens) {
+        var e = tokenizer.encode(text, addSpecialTokens, false);
+        long[] ids = e.getIds();
+        int[] out = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            out[i] = (int) ids[i];
+        }
+        return new Tokens(out, List.of(e.getTokens()));
     }
 
     public String decode(int[] ids, int from, int to, boolean skipSpecial) {

@@ -27,10 +27,12 @@ import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * The OpenAI-compatible HTTP face of a {@link LocalEngine}: /v1/models (with vLLM's {@code root} and
- * {@code max_model_len}), /v1/completions and /v1/chat/completions (streamed as server-sent events
- * or not; logprobs in each route's OpenAI shape; vLLM's sampling extras, echo and token-id prompts).
- * Each request waits on its own virtual thread, and all of them feed the engine's one batching loop,
- * so concurrent requests are decoded together.
+ * {@code max_model_len}) and /v1/models/{id}, /v1/completions and /v1/chat/completions (streamed as server-sent
+ * events or not; logprobs in each route's OpenAI shape; vLLM's sampling extras, echo and token-id prompts); and
+ * vLLM's operational routes: /tokenize and /detokenize ({@link TokenizeRoutes}), /health, /version and Prometheus
+ * /metrics ({@link ServeMetrics}). Each request waits on its own virtual thread, and all of them feed the engine's
+ * one batching loop, so concurrent requests are decoded together; each is counted and logged as it ends
+ * ({@link RequestObserver}).
  */
 public final class OpenAiServer implements AutoCloseable {
     private static final int MAX_BODY = 32 << 20;
@@ -40,12 +42,24 @@ public final class OpenAiServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final long created = Instant.now().getEpochSecond();
+    private final ServerOptions options;
+    private final ServeMetrics metrics;
+    private final TokenizeRoutes tokenize;
+    private final RequestObserver observer;
 
     public OpenAiServer(LocalEngine engine, String host, int port) throws IOException {
+        this(engine, host, port, ServerOptions.QUIET);
+    }
+
+    public OpenAiServer(LocalEngine engine, String host, int port, ServerOptions options) throws IOException {
         this.engine = engine;
+        this.options = options;
+        this.metrics = new ServeMetrics(engine);
+        this.tokenize = new TokenizeRoutes(engine);
         this.server = HttpServer.create(new InetSocketAddress(host, port), 1024);
         server.setExecutor(executor);
-        server.createContext("/", this::handle);
+        this.observer = new RequestObserver(metrics, options.accessLog());
+        server.createContext("/", this::handle).getFilters().add(observer);
         server.start();
     }
 
@@ -73,6 +87,11 @@ public final class OpenAiServer implements AutoCloseable {
             String method = ex.getRequestMethod();
             ObjectNode reply;
             try {
+                if (path.equals("/metrics")) {
+                    requireMethod(method, "GET");
+                    metrics(ex);
+                    return;
+                }
                 reply = switch (path) {
                     case "/v1/models" -> {
                         requireMethod(method, "GET");
@@ -86,10 +105,39 @@ public final class OpenAiServer implements AutoCloseable {
                         requireMethod(method, "POST");
                         yield completion(ex, body(ex), true);
                     }
-                    case "/health" -> Json.mapper().createObjectNode().put("status", "ok");
-                    default -> throw new BadRequest(404, "no route " + method + " " + path
-                            + "; this server has /v1/models, /v1/completions and /v1/chat/completions", null, "not_found");
+                    case "/tokenize" -> {
+                        requireMethod(method, "POST");
+                        yield tokenize.tokenize(body(ex));
+                    }
+                    case "/detokenize" -> {
+                        requireMethod(method, "POST");
+                        yield tokenize.detokenize(body(ex));
+                    }
+                    case "/health" -> {
+                        if (!engine.alive()) {
+                            throw new BadRequest(503, "the engine has stopped; restart arbiter serve", null, "engine_dead");
+                        }
+                        yield Json.mapper().createObjectNode().put("status", "ok");
+                    }
+                    case "/version" -> {
+                        requireMethod(method, "GET");
+                        yield Json.mapper().createObjectNode().put("version", options.version());
+                    }
+                    default -> {
+                        if (path.startsWith(Routes.MODEL_PREFIX) && path.length() > Routes.MODEL_PREFIX.length()) {
+                            requireMethod(method, "GET");
+                            yield model(path.substring(Routes.MODEL_PREFIX.length()));
+                        }
+                        throw new BadRequest(404, "no route " + method + " " + path + "; this server has /v1/models, /v1/models/{id},"
+                                + " /v1/completions, /v1/chat/completions, /tokenize, /detokenize, /health, /version and /metrics", null, "not_found");
+                    }
                 };
+                if (reply != null) {
+                    observer.usage(ex, reply);
+                }
+            } catch (ApiError e) {
+                send(ex, e.status, error(e.getMessage(), e.type(), e.param, e.code));
+                return;
             } catch (BadRequest e) {
                 send(ex, e.status, error(e.getMessage(), e.status >= 500 ? "server_error" : "invalid_request_error", e.param, e.code));
                 return;
@@ -134,9 +182,29 @@ public final class OpenAiServer implements AutoCloseable {
 
     private ObjectNode models() {
         ObjectNode o = Json.mapper().createObjectNode().put("object", "list");
-        o.putArray("data").addObject().put("id", engine.name()).put("object", "model").put("created", created).put("owned_by", "arbiter")
-                .put("root", engine.dir().toString()).putNull("parent").put("max_model_len", engine.model().config().maxPositions());
+        o.putArray("data").add(modelCard());
         return o;
+    }
+
+    /** GET /v1/models/{id}: the model's card, or OpenAI's 404 for another id. */
+    private ObjectNode model(String id) {
+        if (!id.equals(engine.name())) {
+            throw ApiError.noSuchModel(id, engine.name());
+        }
+        return modelCard();
+    }
+
+    private ObjectNode modelCard() {
+        return Json.mapper().createObjectNode().put("id", engine.name()).put("object", "model").put("created", created).put("owned_by", "arbiter")
+                .put("root", engine.dir().toString()).putNull("parent").put("max_model_len", engine.maxModelLen());
+    }
+
+    private void metrics(HttpExchange ex) throws IOException {
+        java.io.ByteArrayOutputStream buf = new java.io.ByteArrayOutputStream();
+        metrics.write(buf);
+        ex.getResponseHeaders().set("Content-Type", metrics.contentType());
+        ex.sendResponseHeaders(200, buf.size());
+        ex.getResponseBody().write(buf.toByteArray());
     }
 
     /** One prompt of a request: its token ids, how many tokens to generate (0: echo only), and the text echo puts first. */
@@ -483,10 +551,11 @@ public final class OpenAiServer implements AutoCloseable {
                         }
                     }
                 }
+                ObjectNode u = head(job, id);
+                u.putArray("choices");
+                usage(u.putObject("usage"), promptTokens, completionTokens);
+                observer.usage(ex, u); // the access log counts a streamed reply's tokens too
                 if (job.includeUsage()) {
-                    ObjectNode u = head(job, id);
-                    u.putArray("choices");
-                    usage(u.putObject("usage"), promptTokens, completionTokens);
                     out.send(u);
                 }
             } catch (EngineFailed e) {
