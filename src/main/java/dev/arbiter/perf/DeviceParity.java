@@ -45,14 +45,14 @@ public final class DeviceParity {
     }
 
     /**
-     * How far the logits may stray, as a share of the largest reference logit. fp16 keeps 11 significant bits (a unit
-     * in the last place is about 5e-4 of a value) and the error grows through the layers; fp32 on another device only
-     * sums in another order.
+     * How far the logits may stray, as a share of the largest reference logit. fp16 keeps 11 significant bits and the
+     * residual stream stays in fp16 through every layer, so its error is far above one rounding; a wrong kernel or
+     * layout is off by a share near 1, well above either limit. fp32 on another device only sums in another order.
      */
     public static double limit(Torch.Precision p) {
         return switch (p) {
             case FP32 -> 1e-4;
-            case FP16 -> 2e-2;
+            case FP16 -> 5e-2;
         };
     }
 
