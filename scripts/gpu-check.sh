@@ -137,6 +137,8 @@ PY
   echo "gpu-check: xz -$xz_level"
   tar -C "$stage" -cf - . | xz -T0 "-$xz_level" > "$dest/carry.tar.xz"
   cp "$stage/MANIFEST" "$dest/MANIFEST"
+  # only the archive travels: the folder is carried whole
+  rm -rf "$stage"
   local carry repo
   carry=$(du -cb "$dest/carry.tar.xz" "$dest/MANIFEST" | tail -n 1 | cut -f1)
   repo=$(repo_bytes)
