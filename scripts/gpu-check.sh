@@ -99,6 +99,9 @@ prepare() {
   "$root/arbiter" --version >/dev/null || die "target/arbiter.jar did not build (./arbiter --version)"
   mkdir -p "$dest"
   dest=$(cd "$dest" && pwd)
+  if git -C "$root" rev-parse --git-dir >/dev/null 2>&1 && ! git -C "$root" check-ignore -q "$dest"; then
+    echo "gpu-check: warning: $dest is not git-ignored, so a device call would send it twice (as a file of the tree and as carry)" >&2
+  fi
   local stage=$dest/stage
   rm -rf "$stage" "$dest/carry.tar.xz" "$dest/MANIFEST"
   mkdir -p "$stage/app" "$stage/jni/device" "$stage/jni/cpu"
@@ -158,6 +161,9 @@ PY
 
 passed=0
 failed=0
+serve_pid=
+# a server left behind would outlive the check (and hold CI open)
+trap '[ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true' EXIT
 skipped=0
 summary=
 
@@ -178,8 +184,10 @@ step() {
     return 0
   fi
   failed=$((failed + 1))
-  note "[FAILED] $name (exit $rc after $((SECONDS - t0)) s); the end of $name.log:"
-  tail -n 15 "$out/$name.log" | sed 's/^/    /' | tee -a "$summary"
+  note "[FAILED] $name (exit $rc after $((SECONDS - t0)) s); from $name.log (whole in logs.txt):"
+  # the command's one-line error and, with ARBITER_DEBUG, the causes under it
+  { grep -E '^(arbiter: |Caused by: )' "$out/$name.log" | head -n 8; tail -n 4 "$out/$name.log"; } | awk '!seen[$0]++' | cut -c1-400 \
+    | sed 's/^/    /' | tee -a "$summary"
   return $rc
 }
 
@@ -255,7 +263,7 @@ run() {
   local cache=$DJL_CACHE_DIR/pytorch/$PYTORCH_VERSION-$PYTORCH_FLAVOR-linux-x86_64
   mkdir -p "$cache"
   cp "$jni_dir/libdjl_torch.so" "$cache/$djl_version-libdjl_torch.so"
-  export ARBITER_OFFLINE=1 ARBITER_CACHE=$work/cache OMP_WAIT_POLICY=PASSIVE
+  export ARBITER_OFFLINE=1 ARBITER_CACHE=$work/cache OMP_WAIT_POLICY=PASSIVE ARBITER_DEBUG=1
   local jopts=(--enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow -XX:+UseParallelGC --add-modules jdk.incubator.vector
     "-Djna.library.path=$work/cudart")
   arb() { "$java" "${jopts[@]}" -jar "$jar" "$@"; }
@@ -355,6 +363,7 @@ serve_and_eval() {
   # port 0: the server takes a free port and names it in its first line
   arb serve --model "$model" --name gpu-check --device "$device" --precision "$precision" --port 0 > "$out/serve.log" 2>&1 &
   local pid=$! uri= t0=$SECONDS
+  serve_pid=$pid
   while [ $((SECONDS - t0)) -lt 180 ] && kill -0 "$pid" 2>/dev/null; do
     uri=$(sed -n 's/^arbiter serve: gpu-check on \(http[^ ]*\) .*/\1/p' "$out/serve.log" | head -n 1)
     [ -n "$uri" ] && break
