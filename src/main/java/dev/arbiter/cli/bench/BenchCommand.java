@@ -6,6 +6,6 @@ import picocli.CommandLine.Command;
 /** The perf benchmarks; each subcommand parses its options and runs a workload of {@code dev.arbiter.perf}. */
 @Command(name = "bench",
         mixinStandardHelpOptions = true,
-        subcommands = {SandboxBench.class, VerifyBench.class, GradeBench.class, GenerateBench.class, RewardBench.class, TrainBench.class})
+        subcommands = {SandboxBench.class, VerifyBench.class, GradeBench.class, GenerateBench.class, ParityBench.class, RewardBench.class, TrainBench.class})
 public final class BenchCommand extends CommandGroup {
 }
