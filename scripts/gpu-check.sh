@@ -27,6 +27,8 @@ usage: scripts/gpu-check.sh --prepare DIR [--jni FILE] [--xz LEVEL]
   --xz LEVEL     xz level of the archive (default 9; the dry run uses 0 for speed).
   --run DIR      (on the GPU machine) unpack DIR/carry.tar.xz, find python3's torch (or TORCH_LIB,
                  TORCH_VERSION, TORCH_FLAVOR), and run the steps on --device (default cuda).
+                 GPU_CHECK_JNI=FILE: a libdjl_torch.so built on that machine against its torch, in
+                 place of the carried one.
   --out DIR      where summary.txt and the logs go (default: $OUT when set, else target/gpu-check).
   --dry-run      prepare into target/gpu-dry and run the same steps on the CPU with small sizes, with
                  Maven's CPU libtorch in the role of the GPU machine's; exits non-zero on any failure.
@@ -258,6 +260,12 @@ run() {
   else
     libtorch_for_device "$work"
     jni_dir=$work/jni/device
+    # a JNI built on this machine against its own torch (docs/inference.md#gpu-check) replaces the carried one
+    if [ -n "${GPU_CHECK_JNI:-}" ]; then
+      [ -f "$GPU_CHECK_JNI" ] || die "GPU_CHECK_JNI=$GPU_CHECK_JNI: no such file"
+      cp "$GPU_CHECK_JNI" "$jni_dir/libdjl_torch.so"
+      echo "built on this machine against libtorch $PYTORCH_VERSION ($GPU_CHECK_JNI, sha256 $(sha256sum "$GPU_CHECK_JNI" | cut -c1-16))" > "$jni_dir/SOURCE"
+    fi
   fi
   export DJL_CACHE_DIR=$work/djl
   local cache=$DJL_CACHE_DIR/pytorch/$PYTORCH_VERSION-$PYTORCH_FLAVOR-linux-x86_64
