@@ -143,9 +143,8 @@ public final class Generator implements AutoCloseable {
         if (k < 0 || k > SequenceRequest.MAX_TOP_LOGPROBS) {
             throw new IllegalArgumentException("top logprobs must be between 0 and " + SequenceRequest.MAX_TOP_LOGPROBS + ", got " + k);
         }
-        if (prompt.length > model.config().maxPositions()) {
-            throw new ModelException("the prompt (" + prompt.length + " tokens) exceeds the model's context of "
-                    + model.config().maxPositions() + " tokens");
+        if (prompt.length > maxModelLen) {
+            throw new ModelException("the prompt (" + prompt.length + " tokens) exceeds the model's context of " + maxModelLen + " tokens");
         }
         for (int id : prompt) {
             if (id < 0 || id >= model.config().vocabSize()) {
@@ -326,7 +325,7 @@ public final class Generator implements AutoCloseable {
             Row r = rows.get(i);
             r.pad = pads[i];
             active.add(r);
-            accept(r, logits, i * v);
+            acceptOrFail(r, logits, i * v);
         }
         finishStep();
     }
@@ -344,9 +343,18 @@ public final class Generator implements AutoCloseable {
         }
         int v = model.config().vocabSize();
         for (int i = 0; i < active.size(); i++) {
-            accept(active.get(i), logits, i * v);
+            acceptOrFail(active.get(i), logits, i * v);
         }
         finishStep();
+    }
+
+    /** As {@link #accept}; what goes wrong with one row's token fails that row only, never the engine and the other rows. */
+    private void acceptOrFail(Row r, float[] logits, int offset) {
+        try {
+            accept(r, logits, offset);
+        } catch (RuntimeException e) {
+            r.future.completeExceptionally(new ModelException("choosing the next token failed: " + e, e));
+        }
     }
 
     /** Picks the row's next token, or finishes the row. */
