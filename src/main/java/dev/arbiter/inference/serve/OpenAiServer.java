@@ -332,7 +332,12 @@ public final class OpenAiServer implements AutoCloseable {
         if (s.isTextual()) {
             stop.add(s.asText());
         } else if (s.isArray()) {
-            s.forEach(x -> stop.add(x.asText()));
+            for (JsonNode x : s) {
+                if (!x.isTextual()) {
+                    throw new BadRequest(400, "'stop' must be a string or a list of strings; got an element " + abbreviate(x), "stop", null);
+                }
+                stop.add(x.asText());
+            }
         } else if (!s.isMissingNode() && !s.isNull()) {
             throw new BadRequest(400, "'stop' must be a string or a list of strings", "stop", null);
         }
@@ -351,6 +356,10 @@ public final class OpenAiServer implements AutoCloseable {
                     throw new BadRequest(400, "the prompt (" + ids.length + " tokens) leaves no room to generate in the model's context of "
                             + context + " tokens", chat ? "messages" : "prompt", null);
                 }
+            }
+            if (ids.length + max > context) { // echo with max_tokens 0 reaches no engine check: the context is checked here for all
+                throw new BadRequest(400, "prompt (" + ids.length + " tokens) plus max_tokens (" + max + ") exceeds the model's context of "
+                        + context + " tokens", chat ? "messages" : "prompt", null);
             }
             String echoText = !echo ? "" : p instanceof LocalEngine.Prompt.Raw r ? r.text() : engine.text(ids);
             prompted.add(new Prompted(ids, max, echoText));
