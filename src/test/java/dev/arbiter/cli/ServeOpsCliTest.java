@@ -431,4 +431,29 @@ class ServeOpsCliTest {
             assertThat(Json.mapper().readTree(r.body()).at("/error/param").asText()).isEqualTo("stop");
         }
     }
+
+    @Test
+    void maxTokensNearIntMaxIsRefusedNotOverflowedPastTheContext() throws Exception {
+        // prompt + 2147483647 wraps negative in int arithmetic, which passed "over the context?" checks
+        for (String path : List.of("/v1/completions", "/v1/chat/completions")) {
+            String body = path.endsWith("chat/completions") ? chatBody(",\"max_tokens\":2147483647,\"ignore_eos\":true")
+                    : "{\"model\":\"tiny\",\"prompt\":\"hi\",\"max_tokens\":2147483647,\"ignore_eos\":true}";
+            HttpResponse<String> r = post(path, body);
+            assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(400);
+            assertThat(Json.mapper().readTree(r.body()).at("/error/message").asText()).contains("context of " + CONTEXT + " tokens");
+        }
+        assertThatThrownBy(() -> engine.complete(new LocalEngine.Prompt.Raw("hi"), 1, dev.arbiter.inference.engine.Sampling.GREEDY,
+                Integer.MAX_VALUE, List.of())).isInstanceOf(ModelException.class).hasMessageContaining("context of " + CONTEXT + " tokens");
+        assertThat(engine.alive()).isTrue();
+    }
+
+    @Test
+    void oneRequestCannotQueueMoreThanItsShareOfChoices() throws Exception {
+        // n is capped per prompt, so many prompts were the way around it: every choice is a row for the engine
+        String prompts = String.join(",", java.util.Collections.nCopies(40, "\"hi\""));
+        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":[" + prompts + "],\"n\":128,\"max_tokens\":1}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(r.body()).at("/error/message").asText()).contains("40 prompts x n 128");
+        assertThat(engine.waiting()).isZero();
+    }
 }

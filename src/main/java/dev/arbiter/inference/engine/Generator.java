@@ -117,7 +117,7 @@ public final class Generator implements AutoCloseable {
      */
     public CompletableFuture<SequenceResult> submit(SequenceRequest req, SequenceDelta.Listener listener) {
         int limit = maxModelLen;
-        if (req.prompt().length + req.maxTokens() > limit) {
+        if (req.maxTokens() > limit - req.prompt().length) { // not prompt + max: a max near Integer.MAX_VALUE would wrap
             throw new ModelException("prompt (" + req.prompt().length + " tokens) plus max_tokens (" + req.maxTokens()
                     + ") exceeds the model's context of " + limit + " tokens");
         }
