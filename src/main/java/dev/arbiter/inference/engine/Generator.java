@@ -130,7 +130,7 @@ public final class Generator implements AutoCloseable {
             throw new ModelException("the engine is closed");
         }
         Row r = new Row(req, listener);
-        queue.add(r);
+        enqueue(r, r.future);
         return r.future;
     }
 
@@ -155,8 +155,19 @@ public final class Generator implements AutoCloseable {
             throw new ModelException("the engine is closed");
         }
         Score s = new Score(prompt.clone(), k, new CompletableFuture<>());
-        queue.add(s);
+        enqueue(s, s.future());
         return s.future;
+    }
+
+    /**
+     * Queues work; if the engine stopped between the caller's check and the add, its last drain may have
+     * missed this item, which would then wait forever: take it back and fail it here.
+     */
+    private void enqueue(Work w, CompletableFuture<?> future) {
+        queue.add(w);
+        if (closed && queue.remove(w)) {
+            future.completeExceptionally(new ModelException("the engine is closed"));
+        }
     }
 
     /** What the engine thread takes from its queue. */
