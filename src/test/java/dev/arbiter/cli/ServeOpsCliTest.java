@@ -386,4 +386,74 @@ class ServeOpsCliTest {
         assertThat(given.code()).isEqualTo(1);
         assertThat(given.err()).contains("plus --max-tokens 1000 is over 'tiny''s context of " + CONTEXT).contains("lower --max-tokens to " + asked);
     }
+
+    @Test
+    void aSamplingRequestThatOverflowsTheLogitsDoesNotStopTheEngine() throws Exception {
+        // its own engine: before the fix this request killed the engine thread, and every later request failed
+        try (LocalEngine own = LocalEngine.open(model, "tiny", "cpu", null, new Generator.Limits(8, 4096), new LocalEngine.Overrides(CONTEXT, null));
+             OpenAiServer s = new OpenAiServer(own, "127.0.0.1", 0)) {
+            StringBuilder ids = new StringBuilder();
+            for (int i = 0; i < 100; i++) {
+                ids.append(i == 0 ? "" : ",").append(i);
+            }
+            String body = "{\"model\":\"tiny\",\"prompt\":[" + ids + "],\"max_tokens\":4,\"temperature\":1,\"seed\":1,"
+                    + "\"repetition_penalty\":1e-300,\"logprobs\":2}";
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(s.uri() + "/v1/completions")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+            assertThat(own.alive()).isTrue();
+            HttpResponse<String> next = http.send(HttpRequest.newBuilder(URI.create(s.uri() + "/v1/completions")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"model\":\"tiny\",\"prompt\":\"hi\",\"max_tokens\":2}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void echoCannotScoreAPromptLongerThanMaxModelLen() throws Exception {
+        String ids = String.join(",", java.util.Collections.nCopies(CONTEXT + 10, "5"));
+        for (String extra : List.of(",\"logprobs\":1", "")) {
+            HttpResponse<String> r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":[" + ids + "],\"echo\":true,\"max_tokens\":0" + extra + "}");
+            assertThat(r.statusCode()).as(r.body().substring(0, Math.min(300, r.body().length()))).isEqualTo(400);
+            assertThat(Json.mapper().readTree(r.body()).path("error").path("message").asText()).contains("context of " + CONTEXT + " tokens");
+        }
+        // one that fits is still scored
+        String fits = String.join(",", java.util.Collections.nCopies(8, "5"));
+        JsonNode ok = ok(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":[" + fits + "],\"echo\":true,\"max_tokens\":0,\"logprobs\":1}"));
+        assertThat(ok.at("/choices/0/logprobs/tokens").size()).isEqualTo(8);
+    }
+
+    @Test
+    void stopStringsMustBeStrings() throws Exception {
+        for (String stop : List.of("[null]", "[1]", "[\"a\",{}]", "7")) {
+            HttpResponse<String> r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"hi\",\"max_tokens\":2,\"stop\":" + stop + "}");
+            assertThat(r.statusCode()).as(stop + ": " + r.body()).isEqualTo(400);
+            assertThat(Json.mapper().readTree(r.body()).at("/error/param").asText()).isEqualTo("stop");
+        }
+    }
+
+    @Test
+    void maxTokensNearIntMaxIsRefusedNotOverflowedPastTheContext() throws Exception {
+        // prompt + 2147483647 wraps negative in int arithmetic, which passed "over the context?" checks
+        for (String path : List.of("/v1/completions", "/v1/chat/completions")) {
+            String body = path.endsWith("chat/completions") ? chatBody(",\"max_tokens\":2147483647,\"ignore_eos\":true")
+                    : "{\"model\":\"tiny\",\"prompt\":\"hi\",\"max_tokens\":2147483647,\"ignore_eos\":true}";
+            HttpResponse<String> r = post(path, body);
+            assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(400);
+            assertThat(Json.mapper().readTree(r.body()).at("/error/message").asText()).contains("context of " + CONTEXT + " tokens");
+        }
+        assertThatThrownBy(() -> engine.complete(new LocalEngine.Prompt.Raw("hi"), 1, dev.arbiter.inference.engine.Sampling.GREEDY,
+                Integer.MAX_VALUE, List.of())).isInstanceOf(ModelException.class).hasMessageContaining("context of " + CONTEXT + " tokens");
+        assertThat(engine.alive()).isTrue();
+    }
+
+    @Test
+    void oneRequestCannotQueueMoreThanItsShareOfChoices() throws Exception {
+        // n is capped per prompt, so many prompts were the way around it: every choice is a row for the engine
+        String prompts = String.join(",", java.util.Collections.nCopies(40, "\"hi\""));
+        HttpResponse<String> r = post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":[" + prompts + "],\"n\":128,\"max_tokens\":1}");
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(400);
+        assertThat(Json.mapper().readTree(r.body()).at("/error/message").asText()).contains("40 prompts x n 128");
+        assertThat(engine.waiting()).isZero();
+    }
 }

@@ -117,7 +117,7 @@ public final class Generator implements AutoCloseable {
      */
     public CompletableFuture<SequenceResult> submit(SequenceRequest req, SequenceDelta.Listener listener) {
         int limit = maxModelLen;
-        if (req.prompt().length + req.maxTokens() > limit) {
+        if (req.maxTokens() > limit - req.prompt().length) { // not prompt + max: a max near Integer.MAX_VALUE would wrap
             throw new ModelException("prompt (" + req.prompt().length + " tokens) plus max_tokens (" + req.maxTokens()
                     + ") exceeds the model's context of " + limit + " tokens");
         }
@@ -130,7 +130,7 @@ public final class Generator implements AutoCloseable {
             throw new ModelException("the engine is closed");
         }
         Row r = new Row(req, listener);
-        queue.add(r);
+        enqueue(r, r.future);
         return r.future;
     }
 
@@ -143,9 +143,8 @@ public final class Generator implements AutoCloseable {
         if (k < 0 || k > SequenceRequest.MAX_TOP_LOGPROBS) {
             throw new IllegalArgumentException("top logprobs must be between 0 and " + SequenceRequest.MAX_TOP_LOGPROBS + ", got " + k);
         }
-        if (prompt.length > model.config().maxPositions()) {
-            throw new ModelException("the prompt (" + prompt.length + " tokens) exceeds the model's context of "
-                    + model.config().maxPositions() + " tokens");
+        if (prompt.length > maxModelLen) {
+            throw new ModelException("the prompt (" + prompt.length + " tokens) exceeds the model's context of " + maxModelLen + " tokens");
         }
         for (int id : prompt) {
             if (id < 0 || id >= model.config().vocabSize()) {
@@ -156,8 +155,19 @@ public final class Generator implements AutoCloseable {
             throw new ModelException("the engine is closed");
         }
         Score s = new Score(prompt.clone(), k, new CompletableFuture<>());
-        queue.add(s);
+        enqueue(s, s.future());
         return s.future;
+    }
+
+    /**
+     * Queues work; if the engine stopped between the caller's check and the add, its last drain may have
+     * missed this item, which would then wait forever: take it back and fail it here.
+     */
+    private void enqueue(Work w, CompletableFuture<?> future) {
+        queue.add(w);
+        if (closed && queue.remove(w)) {
+            future.completeExceptionally(new ModelException("the engine is closed"));
+        }
     }
 
     /** What the engine thread takes from its queue. */
@@ -326,7 +336,7 @@ public final class Generator implements AutoCloseable {
             Row r = rows.get(i);
             r.pad = pads[i];
             active.add(r);
-            accept(r, logits, i * v);
+            acceptOrFail(r, logits, i * v);
         }
         finishStep();
     }
@@ -344,9 +354,18 @@ public final class Generator implements AutoCloseable {
         }
         int v = model.config().vocabSize();
         for (int i = 0; i < active.size(); i++) {
-            accept(active.get(i), logits, i * v);
+            acceptOrFail(active.get(i), logits, i * v);
         }
         finishStep();
+    }
+
+    /** As {@link #accept}; what goes wrong with one row's token fails that row only, never the engine and the other rows. */
+    private void acceptOrFail(Row r, float[] logits, int offset) {
+        try {
+            accept(r, logits, offset);
+        } catch (RuntimeException e) {
+            r.future.completeExceptionally(new ModelException("choosing the next token failed: " + e, e));
+        }
     }
 
     /** Picks the row's next token, or finishes the row. */

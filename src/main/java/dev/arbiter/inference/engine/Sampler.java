@@ -64,7 +64,8 @@ public final class Sampler {
                 }
             }
         }
-        return lastNonZero; // rounding left u just above the total mass
+        // rounding left u just above the total mass; or no finite mass at all (NaN logits): the argmax, never -1
+        return lastNonZero >= 0 ? lastNonZero : argmax(logits, offset, vocab);
     }
 
     /**
@@ -116,7 +117,8 @@ public final class Sampler {
         double t = s.temperature();
         double sum = 0;
         for (int i = 0; i < vocab; i++) {
-            double e = Math.exp((logits[offset + i] - max) / t);
+            // a penalty can push a logit to +Infinity (repetition_penalty under float's range): those tokens share the mass
+            double e = max == Double.POSITIVE_INFINITY ? (logits[offset + i] == max ? 1 : 0) : Math.exp((logits[offset + i] - max) / t);
             p[i] = e;
             sum += e;
         }

@@ -37,6 +37,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 public final class OpenAiServer implements AutoCloseable {
     private static final int MAX_BODY = 32 << 20;
     private static final int MAX_N = 128;
+    /** Choices one request may queue (prompts x n): each is a row for the engine, so n alone is no limit. */
+    private static final int MAX_CHOICES = 1024;
 
     private final LocalEngine engine;
     private final HttpServer server;
@@ -332,7 +334,12 @@ public final class OpenAiServer implements AutoCloseable {
         if (s.isTextual()) {
             stop.add(s.asText());
         } else if (s.isArray()) {
-            s.forEach(x -> stop.add(x.asText()));
+            for (JsonNode x : s) {
+                if (!x.isTextual()) {
+                    throw new BadRequest(400, "'stop' must be a string or a list of strings; got an element " + abbreviate(x), "stop", null);
+                }
+                stop.add(x.asText());
+            }
         } else if (!s.isMissingNode() && !s.isNull()) {
             throw new BadRequest(400, "'stop' must be a string or a list of strings", "stop", null);
         }
@@ -340,6 +347,10 @@ public final class OpenAiServer implements AutoCloseable {
             throw new BadRequest(400, "a stop string must not be empty", "stop", null);
         }
         List<LocalEngine.Prompt> prompts = chat ? List.of(chatPrompt(b)) : completionPrompts(b);
+        if ((long) prompts.size() * n > MAX_CHOICES) {
+            throw new BadRequest(400, prompts.size() + " prompts x n " + n + " is " + (long) prompts.size() * n + " choices; one request may ask for "
+                    + MAX_CHOICES + " at most", "n", null);
+        }
         List<Prompted> prompted = new ArrayList<>();
         int context = engine.contextLength();
         for (LocalEngine.Prompt p : prompts) {
@@ -351,6 +362,10 @@ public final class OpenAiServer implements AutoCloseable {
                     throw new BadRequest(400, "the prompt (" + ids.length + " tokens) leaves no room to generate in the model's context of "
                             + context + " tokens", chat ? "messages" : "prompt", null);
                 }
+            }
+            if (max > context - ids.length) { // echo with max_tokens 0 reaches no engine check: the context is checked here for all
+                throw new BadRequest(400, "prompt (" + ids.length + " tokens) plus max_tokens (" + max + ") exceeds the model's context of "
+                        + context + " tokens", chat ? "messages" : "prompt", null);
             }
             String echoText = !echo ? "" : p instanceof LocalEngine.Prompt.Raw r ? r.text() : engine.text(ids);
             prompted.add(new Prompted(ids, max, echoText));

@@ -174,4 +174,19 @@ class SamplerTest {
     private static org.assertj.core.data.Offset<Double> within() {
         return org.assertj.core.data.Offset.offset(1e-6);
     }
+
+    @Test
+    void aPenaltyThatOverflowsTheLogitsStillPicksAToken() {
+        // repetition_penalty 1e-300 is a valid request (finite, above 0) but is 0 as a float: a seen token's positive
+        // logit becomes +Infinity, and Infinity - Infinity is NaN in the softmax
+        float[] l = {1.5f, -0.5f, 2f, 0.25f};
+        Sampler s = new Sampler(new Sampling(1, 1, 0, 0, 0, 0, 1e-300, 7), new int[] {0, 1, 3});
+        for (int i = 0; i < 20; i++) {
+            int t = s.next(l, 0, 4);
+            assertThat(t).as("the only token with an infinite logit").isIn(0, 3);
+        }
+        // every logit NaN: still a token of the vocabulary, never -1
+        float[] nan = {Float.NaN, Float.NaN, Float.NaN};
+        assertThat(new Sampler(new Sampling(1, 0.9, 2, 0.1, 0, 0, 1, 3)).next(nan, 0, 3)).isBetween(0, 2);
+    }
 }
