@@ -186,6 +186,8 @@ public final class Generator implements AutoCloseable {
         final SequenceDelta.Listener listener;
         final CompletableFuture<SequenceResult> future = new CompletableFuture<>();
         final Sampler sampler;
+        /** Counted in {@link #running} until it ends. */
+        boolean counted;
         final ArrayDeque<Integer> forced = new ArrayDeque<>();
         int[] out = new int[16];
         int count;
@@ -261,6 +263,7 @@ public final class Generator implements AutoCloseable {
                 case Row r -> {
                     if (!r.future.isDone()) {
                         out.add(r);
+                        r.counted = true;
                         running.incrementAndGet();
                         tokens += r.req.prompt().length;
                     }
@@ -364,6 +367,7 @@ public final class Generator implements AutoCloseable {
         try {
             accept(r, logits, offset);
         } catch (RuntimeException e) {
+            release(r);
             r.future.completeExceptionally(new ModelException("choosing the next token failed: " + e, e));
         }
     }
@@ -527,7 +531,16 @@ public final class Generator implements AutoCloseable {
             emit(r, toks[toks.length - 1], text.substring(Math.min(r.sent, text.length())), lp);
             r.sent = text.length();
         }
+        // out of the running count before its caller hears: a reply never shows itself still running
+        release(r);
         r.future.complete(new SequenceResult(toks, text, finish, r.req.prompt().length, r.logprobs));
+    }
+
+    private void release(Row r) {
+        if (r.counted) {
+            r.counted = false;
+            running.decrementAndGet();
+        }
     }
 
     /** Drops finished rows, and the columns that are padding for every row left. */
@@ -546,7 +559,11 @@ public final class Generator implements AutoCloseable {
                 idx.add(i);
             }
         }
-        running.addAndGet(keep.size() - active.size());
+        for (Row r : active) {
+            if (r.future.isDone()) {
+                release(r); // cancelled by its caller, or failed
+            }
+        }
         if (keep.isEmpty()) {
             active.clear();
             cache.close();
@@ -573,7 +590,10 @@ public final class Generator implements AutoCloseable {
 
     /** Fails every running and waiting sequence (a finished one keeps its result). */
     private void failAll(ModelException e) {
-        active.forEach(r -> r.future.completeExceptionally(e));
+        active.forEach(r -> {
+            release(r);
+            r.future.completeExceptionally(e);
+        });
         Work w;
         while ((w = queue.poll()) != null) {
             switch (w) {
