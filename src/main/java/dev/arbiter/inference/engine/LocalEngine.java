@@ -142,11 +142,6 @@ public final class LocalEngine implements InferenceBackend, AutoCloseable {
         return generator.running();
     }
 
-    /** The served context: prompt and generated tokens together at most (the model's, or --max-model-len's). */
-    public int contextLength() {
-        return maxModelLen();
-    }
-
     /** Sequences waiting for their prefill. */
     public int waiting() {
         return generator.waiting();

@@ -7,7 +7,6 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.inference.engine.ModelException;
-import dev.arbiter.inference.engine.ModelTokenizer;
 import dev.arbiter.inference.engine.Sampling;
 import dev.arbiter.json.Json;
 import java.io.IOException;
@@ -69,20 +68,6 @@ public final class OpenAiServer implements AutoCloseable {
         return URI.create("http://" + server.getAddress().getHostString() + ":" + server.getAddress().getPort());
     }
 
-    /** A request we refuse, with OpenAI's error shape. */
-    private static final class BadRequest extends RuntimeException {
-        final int status;
-        final String param;
-        final String code;
-
-        BadRequest(int status, String message, String param, String code) {
-            super(message);
-            this.status = status;
-            this.param = param;
-            this.code = code;
-        }
-    }
-
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
@@ -117,7 +102,7 @@ public final class OpenAiServer implements AutoCloseable {
                     }
                     case "/health" -> {
                         if (!engine.alive()) {
-                            throw new BadRequest(503, "the engine has stopped; restart arbiter serve", null, "engine_dead");
+                            throw new ApiError(503, "the engine has stopped; restart arbiter serve", null, "engine_dead");
                         }
                         yield Json.mapper().createObjectNode().put("status", "ok");
                     }
@@ -130,7 +115,7 @@ public final class OpenAiServer implements AutoCloseable {
                             requireMethod(method, "GET");
                             yield model(path.substring(Routes.MODEL_PREFIX.length()));
                         }
-                        throw new BadRequest(404, "no route " + method + " " + path + "; this server has /v1/models, /v1/models/{id},"
+                        throw new ApiError(404, "no route " + method + " " + path + "; this server has /v1/models, /v1/models/{id},"
                                 + " /v1/completions, /v1/chat/completions, /tokenize, /detokenize, /health, /version and /metrics", null, "not_found");
                     }
                 };
@@ -139,9 +124,6 @@ public final class OpenAiServer implements AutoCloseable {
                 }
             } catch (ApiError e) {
                 send(ex, e.status, error(e.getMessage(), e.type(), e.param, e.code));
-                return;
-            } catch (BadRequest e) {
-                send(ex, e.status, error(e.getMessage(), e.status >= 500 ? "server_error" : "invalid_request_error", e.param, e.code));
                 return;
             } catch (ModelException | IllegalArgumentException e) {
                 send(ex, 400, error(e.getMessage(), "invalid_request_error", null, null));
@@ -158,7 +140,7 @@ public final class OpenAiServer implements AutoCloseable {
 
     private static void requireMethod(String method, String want) {
         if (!method.equals(want)) {
-            throw new BadRequest(405, "use " + want + " here, not " + method, null, "method_not_allowed");
+            throw new ApiError(405, "use " + want + " here, not " + method, null, "method_not_allowed");
         }
     }
 
@@ -168,16 +150,16 @@ public final class OpenAiServer implements AutoCloseable {
             raw = in.readNBytes(MAX_BODY + 1);
         }
         if (raw.length > MAX_BODY) {
-            throw new BadRequest(413, "request body over " + (MAX_BODY >> 20) + " MiB", null, null);
+            throw new ApiError(413, "request body over " + (MAX_BODY >> 20) + " MiB", null, null);
         }
         JsonNode n;
         try {
             n = Json.mapper().readTree(new String(raw, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new BadRequest(400, "the body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), null, "invalid_json");
+            throw new ApiError(400, "the body is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), null, "invalid_json");
         }
         if (n == null || !n.isObject()) {
-            throw new BadRequest(400, "the body must be a JSON object", null, "invalid_json");
+            throw new ApiError(400, "the body must be a JSON object", null, "invalid_json");
         }
         return n;
     }
@@ -244,7 +226,7 @@ public final class OpenAiServer implements AutoCloseable {
         } catch (CompletionException e) {
             // requests are validated when submitted, so what fails here is the engine itself
             sub.cancel();
-            throw new BadRequest(500, String.valueOf(e.getCause().getMessage()), null, null);
+            throw new ApiError(500, String.valueOf(e.getCause().getMessage()), null, null);
         }
         ObjectNode o = head(job, UUID.randomUUID().toString().replace("-", ""));
         ArrayNode choices = o.putArray("choices");
@@ -288,10 +270,10 @@ public final class OpenAiServer implements AutoCloseable {
     private Job parse(JsonNode b, boolean chat) {
         String model = b.path("model").asText(null);
         if (model == null) {
-            throw new BadRequest(400, "'model' is required", "model", null);
+            throw new ApiError(400, "'model' is required", "model", null);
         }
         if (!model.equals(engine.name())) {
-            throw new BadRequest(400, "the model '" + model + "' does not exist here; this server has '" + engine.name() + "'", "model",
+            throw new ApiError(400, "the model '" + model + "' does not exist here; this server has '" + engine.name() + "'", "model",
                     "model_not_found");
         }
         boolean stream = boolParam(b, "stream");
@@ -299,10 +281,10 @@ public final class OpenAiServer implements AutoCloseable {
         JsonNode so = b.path("stream_options");
         if (!so.isMissingNode() && !so.isNull()) {
             if (!stream) {
-                throw new BadRequest(400, "'stream_options' needs 'stream': true", "stream_options", null);
+                throw new ApiError(400, "'stream_options' needs 'stream': true", "stream_options", null);
             }
             if (!so.isObject()) {
-                throw new BadRequest(400, "'stream_options' must be an object, got " + so, "stream_options", null);
+                throw new ApiError(400, "'stream_options' must be an object, got " + so, "stream_options", null);
             }
             includeUsage = boolParam(so, "include_usage");
         }
@@ -312,11 +294,11 @@ public final class OpenAiServer implements AutoCloseable {
         String maxKey = chat && b.hasNonNull("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         int maxTokens = chat || b.has("max_tokens") ? intParam(b, maxKey, -1) : 16;
         if (maxTokens == -1 && b.hasNonNull(maxKey) || maxTokens < -1 || maxTokens == 0 && !echo) {
-            throw new BadRequest(400, maxKey + " must be at least 1, got " + maxTokens, maxKey, null);
+            throw new ApiError(400, maxKey + " must be at least 1, got " + maxTokens, maxKey, null);
         }
         int n = intParam(b, "n", 1);
         if (n < 1 || n > MAX_N) {
-            throw new BadRequest(400, "n must be between 1 and " + MAX_N + ", got " + n, "n", null);
+            throw new ApiError(400, "n must be between 1 and " + MAX_N + ", got " + n, "n", null);
         }
         int topK = b.path("top_k").isNull() || b.path("top_k").asInt(0) < 0 ? 0 : intParam(b, "top_k", 0); // vLLM's -1 means off
         long seed = b.hasNonNull("seed") ? longParam(b, "seed") : new java.security.SecureRandom().nextLong();
@@ -326,7 +308,7 @@ public final class OpenAiServer implements AutoCloseable {
                     numParam(b, "presence_penalty", 0), numParam(b, "frequency_penalty", 0), numParam(b, "repetition_penalty", 1), seed);
         } catch (IllegalArgumentException e) {
             // the message starts with the parameter's name
-            throw new BadRequest(400, e.getMessage(), e.getMessage().split(" ", 2)[0], null);
+            throw new ApiError(400, e.getMessage(), e.getMessage().split(" ", 2)[0], null);
         }
         int topLogprobs = topLogprobs(b, chat);
         List<String> stop = new ArrayList<>();
@@ -336,35 +318,35 @@ public final class OpenAiServer implements AutoCloseable {
         } else if (s.isArray()) {
             for (JsonNode x : s) {
                 if (!x.isTextual()) {
-                    throw new BadRequest(400, "'stop' must be a string or a list of strings; got an element " + abbreviate(x), "stop", null);
+                    throw new ApiError(400, "'stop' must be a string or a list of strings; got an element " + abbreviate(x), "stop", null);
                 }
                 stop.add(x.asText());
             }
         } else if (!s.isMissingNode() && !s.isNull()) {
-            throw new BadRequest(400, "'stop' must be a string or a list of strings", "stop", null);
+            throw new ApiError(400, "'stop' must be a string or a list of strings", "stop", null);
         }
         if (stop.stream().anyMatch(String::isEmpty)) {
-            throw new BadRequest(400, "a stop string must not be empty", "stop", null);
+            throw new ApiError(400, "a stop string must not be empty", "stop", null);
         }
         List<LocalEngine.Prompt> prompts = chat ? List.of(chatPrompt(b)) : completionPrompts(b);
         if ((long) prompts.size() * n > MAX_CHOICES) {
-            throw new BadRequest(400, prompts.size() + " prompts x n " + n + " is " + (long) prompts.size() * n + " choices; one request may ask for "
+            throw new ApiError(400, prompts.size() + " prompts x n " + n + " is " + (long) prompts.size() * n + " choices; one request may ask for "
                     + MAX_CHOICES + " at most", "n", null);
         }
         List<Prompted> prompted = new ArrayList<>();
-        int context = engine.contextLength();
+        int context = engine.maxModelLen();
         for (LocalEngine.Prompt p : prompts) {
             int[] ids = engine.tokens(p);
             int max = maxTokens;
             if (max == -1) {
                 max = context - ids.length;
                 if (max < 1) {
-                    throw new BadRequest(400, "the prompt (" + ids.length + " tokens) leaves no room to generate in the model's context of "
+                    throw new ApiError(400, "the prompt (" + ids.length + " tokens) leaves no room to generate in the model's context of "
                             + context + " tokens", chat ? "messages" : "prompt", null);
                 }
             }
             if (max > context - ids.length) { // echo with max_tokens 0 reaches no engine check: the context is checked here for all
-                throw new BadRequest(400, "prompt (" + ids.length + " tokens) plus max_tokens (" + max + ") exceeds the model's context of "
+                throw new ApiError(400, "prompt (" + ids.length + " tokens) plus max_tokens (" + max + ") exceeds the model's context of "
                         + context + " tokens", chat ? "messages" : "prompt", null);
             }
             String echoText = !echo ? "" : p instanceof LocalEngine.Prompt.Raw r ? r.text() : engine.text(ids);
@@ -374,18 +356,7 @@ public final class OpenAiServer implements AutoCloseable {
     }
 
     private static LocalEngine.Prompt chatPrompt(JsonNode b) {
-        JsonNode msgs = b.path("messages");
-        if (!msgs.isArray() || msgs.isEmpty()) {
-            throw new BadRequest(400, "'messages' must be a non-empty list", "messages", null);
-        }
-        List<ModelTokenizer.Message> list = new ArrayList<>();
-        for (JsonNode m : msgs) {
-            if (!m.path("role").isTextual()) {
-                throw new BadRequest(400, "every message needs a 'role'", "messages", null);
-            }
-            list.add(new ModelTokenizer.Message(m.path("role").asText(), content(m.path("content"))));
-        }
-        return new LocalEngine.Prompt.Chat(list);
+        return new LocalEngine.Prompt.Chat(TokenizeRoutes.messages(b.path("messages")));
     }
 
     /** A string, a list of strings, a list of token ids, or a list of such lists, as OpenAI's completions take. */
@@ -398,7 +369,7 @@ public final class OpenAiServer implements AutoCloseable {
             return out;
         }
         if (!p.isArray() || p.isEmpty()) {
-            throw new BadRequest(400, shape, "prompt", null);
+            throw new ApiError(400, shape, "prompt", null);
         }
         if (p.get(0).isIntegralNumber()) {
             out.add(new LocalEngine.Prompt.Tokens(tokenIds(p, shape)));
@@ -410,7 +381,7 @@ public final class OpenAiServer implements AutoCloseable {
             } else if (x.isArray() && !x.isEmpty() && p.get(0).isArray()) {
                 out.add(new LocalEngine.Prompt.Tokens(tokenIds(x, shape)));
             } else {
-                throw new BadRequest(400, shape + "; got an element " + abbreviate(x), "prompt", null);
+                throw new ApiError(400, shape + "; got an element " + abbreviate(x), "prompt", null);
             }
         }
         return out;
@@ -421,7 +392,7 @@ public final class OpenAiServer implements AutoCloseable {
         for (int i = 0; i < ids.length; i++) {
             JsonNode x = list.get(i);
             if (!x.isIntegralNumber() || !x.canConvertToInt()) {
-                throw new BadRequest(400, shape + "; got the token id " + abbreviate(x), "prompt", null);
+                throw new ApiError(400, shape + "; got the token id " + abbreviate(x), "prompt", null);
             }
             ids[i] = x.asInt();
         }
@@ -626,18 +597,18 @@ public final class OpenAiServer implements AutoCloseable {
         if (chat) {
             JsonNode on = b.path("logprobs");
             if (!on.isMissingNode() && !on.isNull() && !on.isBoolean()) {
-                throw new BadRequest(400, "'logprobs' must be true or false in a chat request, got " + on, "logprobs", null);
+                throw new ApiError(400, "'logprobs' must be true or false in a chat request, got " + on, "logprobs", null);
             }
             boolean wanted = on.asBoolean(false);
             if (!wanted) {
                 if (b.hasNonNull("top_logprobs")) {
-                    throw new BadRequest(400, "'top_logprobs' needs 'logprobs': true", "top_logprobs", null);
+                    throw new ApiError(400, "'top_logprobs' needs 'logprobs': true", "top_logprobs", null);
                 }
                 return -1;
             }
             int k = intParam(b, "top_logprobs", 0);
             if (k < 0 || k > max) {
-                throw new BadRequest(400, "top_logprobs must be between 0 and " + max + ", got " + k, "top_logprobs", null);
+                throw new ApiError(400, "top_logprobs must be between 0 and " + max + ", got " + k, "top_logprobs", null);
             }
             return k;
         }
@@ -646,7 +617,7 @@ public final class OpenAiServer implements AutoCloseable {
         }
         int k = intParam(b, "logprobs", 0);
         if (k < 0 || k > max) {
-            throw new BadRequest(400, "logprobs must be between 0 and " + max + ", got " + k, "logprobs", null);
+            throw new ApiError(400, "logprobs must be between 0 and " + max + ", got " + k, "logprobs", null);
         }
         return k;
     }
@@ -708,34 +679,13 @@ public final class OpenAiServer implements AutoCloseable {
         return offset;
     }
 
-    /** Message content: a string, or OpenAI's list of text parts. */
-    private static String content(JsonNode c) {
-        if (c.isTextual()) {
-            return c.asText();
-        }
-        if (c.isArray()) {
-            StringBuilder sb = new StringBuilder();
-            for (JsonNode part : c) {
-                if (!part.path("type").asText().equals("text")) {
-                    throw new BadRequest(400, "only text content parts are supported", "messages", null);
-                }
-                sb.append(part.path("text").asText());
-            }
-            return sb.toString();
-        }
-        if (c.isNull() || c.isMissingNode()) {
-            return "";
-        }
-        throw new BadRequest(400, "message content must be a string or a list of text parts", "messages", null);
-    }
-
     private static int intParam(JsonNode b, String key, int dflt) {
         JsonNode v = b.path(key);
         if (v.isMissingNode() || v.isNull()) {
             return dflt;
         }
         if (!v.canConvertToInt() || !(v.isIntegralNumber() || (v.isNumber() && v.asDouble() == Math.rint(v.asDouble())))) {
-            throw new BadRequest(400, "'" + key + "' must be an integer, got " + v, key, null);
+            throw new ApiError(400, "'" + key + "' must be an integer, got " + v, key, null);
         }
         return v.asInt();
     }
@@ -743,7 +693,7 @@ public final class OpenAiServer implements AutoCloseable {
     private static long longParam(JsonNode b, String key) {
         JsonNode v = b.path(key);
         if (!v.isIntegralNumber() || !v.canConvertToLong()) {
-            throw new BadRequest(400, "'" + key + "' must be an integer, got " + v, key, null);
+            throw new ApiError(400, "'" + key + "' must be an integer, got " + v, key, null);
         }
         return v.asLong();
     }
@@ -754,7 +704,7 @@ public final class OpenAiServer implements AutoCloseable {
             return false;
         }
         if (!v.isBoolean()) {
-            throw new BadRequest(400, "'" + key + "' must be true or false, got " + v, key, null);
+            throw new ApiError(400, "'" + key + "' must be true or false, got " + v, key, null);
         }
         return v.asBoolean();
     }
@@ -765,7 +715,7 @@ public final class OpenAiServer implements AutoCloseable {
             return dflt;
         }
         if (!v.isNumber()) {
-            throw new BadRequest(400, "'" + key + "' must be a number, got " + v, key, null);
+            throw new ApiError(400, "'" + key + "' must be a number, got " + v, key, null);
         }
         return v.asDouble();
     }
