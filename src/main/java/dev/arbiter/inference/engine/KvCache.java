@@ -157,19 +157,14 @@ public final class KvCache implements AutoCloseable {
 
     private void reshape(int[] keep, int from, int to, int cap) {
         int newRows = keep == null ? rows : keep.length;
-        if (heap) {
-            for (int l = 0; l < layers; l++) {
+        for (int l = 0; l < layers; l++) {
+            if (heap) {
                 heapKeys[l] = movedOnHeap(heapKeys[l], keep, from, to, newRows, cap);
                 heapValues[l] = movedOnHeap(heapValues[l], keep, from, to, newRows, cap);
+            } else {
+                keys[l] = moved(keys[l], keep, from, to, newRows, cap);
+                values[l] = moved(values[l], keep, from, to, newRows, cap);
             }
-            rows = newRows;
-            length = to - from;
-            capacity = cap;
-            return;
-        }
-        for (int l = 0; l < layers; l++) {
-            keys[l] = moved(keys[l], keep, from, to, newRows, cap);
-            values[l] = moved(values[l], keep, from, to, newRows, cap);
         }
         rows = newRows;
         length = to - from;

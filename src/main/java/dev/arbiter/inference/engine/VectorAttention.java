@@ -35,7 +35,7 @@ final class VectorAttention {
             for (int c = lo; c <= col; c++) {
                 int k = base + c * d;
                 for (int gq = 0; gq < groups; gq++) {
-                    scores[gq * span + c - lo] = dot(qkv, q0 + gq * d, keys, k, d);
+                    scores[gq * span + c - lo] = VectorGemv.dot(qkv, q0 + gq * d, keys, k, d);
                 }
             }
             int out = v * heads * d + h * groups * d;
@@ -90,19 +90,5 @@ final class VectorAttention {
             z += a[from + i];
         }
         return z;
-    }
-
-    private static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        int l = S.length();
-        int main = n - n % l;
-        FloatVector acc = FloatVector.zero(S);
-        for (int i = 0; i < main; i += l) {
-            acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-        }
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        for (int i = main; i < n; i++) {
-            s += a[ao + i] * b[bo + i];
-        }
-        return s;
     }
 }

@@ -154,7 +154,7 @@ final class VectorGemv {
         y[y0 + 3] = a3.reduceLanes(VectorOperators.ADD) + tail(w, w3, x, x0, main, cols);
     }
 
-    private static float dot(float[] w, int wo, float[] x, int xo, int cols) {
+    static float dot(float[] w, int wo, float[] x, int xo, int cols) {
         int l = S.length();
         int main = cols - cols % l;
         FloatVector a = FloatVector.zero(S);
