@@ -1194,16 +1194,21 @@ class ExecJob:
 
 def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=()):
     """Forks a child that becomes the job (or, with uid and work, a judge) and execs argv, with the
-    fds in keep at 3, 4, ...; returns its pid."""
+    fds in keep at 3, 4, ...; returns its pid once it has exec'd (or failed to). Until its exec the
+    child is a copy of the driver, holding the driver's pages (a large request among them): no
+    sample of the job's memory may see that copy."""
+    execd, until_exec = os.pipe()  # both close-on-exec: end of file here once the child has exec'd
     pid = os.fork()
     if pid == 0:
         try:
+            os.close(execd)
+            until_exec = fcntl.fcntl(until_exec, fcntl.F_DUPFD_CLOEXEC, 64)
             keep = [fcntl.fcntl(fd, fcntl.F_DUPFD, 64) for fd in keep]  # above 3.. so none is overwritten
             # Python ignores these; a program expects the defaults. A judge keeps SIGPIPE ignored: a
             # program that stops reading must not end its judge before the judge reads its answer.
             signal.signal(signal.SIGPIPE, signal.SIG_DFL if uid == JOB_UID else signal.SIG_IGN)
             signal.signal(signal.SIGXFSZ, signal.SIG_DFL)
-            become_job(job, keep=keep, uid=uid, work=work)
+            become_job(job, keep=keep, uid=uid, work=work, until_exec=until_exec)
             if compiling:
                 # The driver (root without DAC override) copies the compiler's output from here.
                 os.umask(0o022)
@@ -1212,7 +1217,12 @@ def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=())
             os.execve(argv[0], argv, env)
         finally:
             os._exit(127)
+    os.close(until_exec)
     job.close()
+    try:
+        os.read(execd, 1)  # nothing is ever written: this returns at the exec, or at the child's end
+    finally:
+        os.close(execd)
     return pid
 
 

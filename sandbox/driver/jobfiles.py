@@ -69,17 +69,22 @@ class Job:
             os.close(fd)
 
 
-def become_job(job, keep=(), uid=JOB_UID, work=JOB_WORK):
+def become_job(job, keep=(), uid=JOB_UID, work=JOB_WORK, until_exec=None):
     """In the forked child, before any of the program's code: streams on 0-2, the fds in `keep`
     (already at 3, 4, ... in order) and nothing else open, limits set, then the job's identity.
-    Dropping root here also drops every capability; no-new-privileges keeps them dropped."""
+    Dropping root here also drops every capability; no-new-privileges keeps them dropped.
+    until_exec, a close-on-exec fd above those, stays open: the exec closes it."""
     os.setsid()
     os.dup2(job.fds[0], 0)
     os.dup2(job.fds[1], 1)
     os.dup2(job.fds[2], 2)
     for i, fd in enumerate(keep):
         os.dup2(fd, 3 + i)
-    os.closerange(3 + len(keep), 1 << 16)
+    if until_exec is None:
+        os.closerange(3 + len(keep), 1 << 16)
+    else:
+        os.closerange(3 + len(keep), until_exec)
+        os.closerange(until_exec + 1, 1 << 16)
     for which, limit in job.rlimits:
         resource.setrlimit(which, limit)
     # The out-of-memory killer takes the job's processes before the harness's.
