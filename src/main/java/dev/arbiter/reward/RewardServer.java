@@ -113,6 +113,8 @@ public final class RewardServer implements AutoCloseable {
     private final String noSandbox;
     private final AnswerIndex answers;
     private final RewardMetrics metrics;
+    /** Requests not yet counted, with their arrival (nanoTime). */
+    private final java.util.Map<HttpExchange, Long> open = new java.util.concurrent.ConcurrentHashMap<>();
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     // The budget is counted in KiB so that gigabytes fit a semaphore's int.
@@ -164,13 +166,9 @@ public final class RewardServer implements AutoCloseable {
     }
 
     private void handle(HttpExchange ex) throws IOException {
-        long t0 = System.nanoTime();
+        open.put(ex, System.nanoTime());
         metrics.requestStarted();
         String path = ex.getRequestURI().getPath();
-        String endpoint = switch (path) {
-            case "/get_reward", "/run_code", "/v1/score", "/health", "/health/live", "/health/ready", "/metrics" -> path;
-            default -> "other";
-        };
         int status = 500;
         // Not try-with-resources: that would close the exchange before the catch blocks answer.
         try {
@@ -196,8 +194,24 @@ public final class RewardServer implements AutoCloseable {
             trySend(ex, 500, error("internal error: " + e, null, 500));
         } finally {
             ex.close();
-            metrics.requestDone(endpoint, status, System.nanoTime() - t0);
+            answered(ex, status); // when no reply said so itself: the client left, or none could be sent
         }
+    }
+
+    /**
+     * Counts a request once, as its reply's last bytes are about to go: a client that has its answer
+     * (a 429, say) and reads the metrics next finds it counted.
+     */
+    private void answered(HttpExchange ex, int status) {
+        Long t0 = open.remove(ex);
+        if (t0 == null) {
+            return;
+        }
+        String endpoint = switch (ex.getRequestURI().getPath()) {
+            case "/get_reward", "/run_code", "/v1/score", "/health", "/health/live", "/health/ready", "/metrics" -> ex.getRequestURI().getPath();
+            default -> "other";
+        };
+        metrics.requestDone(endpoint, status, System.nanoTime() - t0);
     }
 
     private int route(HttpExchange ex, String path) throws IOException {
@@ -232,6 +246,7 @@ public final class RewardServer implements AutoCloseable {
                 byte[] b = metrics.render().getBytes(StandardCharsets.UTF_8);
                 ex.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
                 ex.sendResponseHeaders(200, b.length);
+                answered(ex, 200);
                 ex.getResponseBody().write(b);
                 return 200;
             }
@@ -428,15 +443,16 @@ public final class RewardServer implements AutoCloseable {
         return o;
     }
 
-    private static int send(HttpExchange ex, int status, ObjectNode body) throws IOException {
+    private int send(HttpExchange ex, int status, ObjectNode body) throws IOException {
         byte[] b = Json.mapper().writeValueAsBytes(body);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, b.length);
+        answered(ex, status);
         ex.getResponseBody().write(b);
         return status;
     }
 
-    private static void trySend(HttpExchange ex, int status, ObjectNode body) {
+    private void trySend(HttpExchange ex, int status, ObjectNode body) {
         try {
             send(ex, status, body);
         } catch (IOException | RuntimeException ignored) {

@@ -10,12 +10,14 @@ import java.nio.charset.StandardCharsets;
 /**
  * A 200 response of server-sent events as OpenAI streams them: {@code data: JSON} events, each
  * flushed to the client at once, ended by {@code data: [DONE]}. A write that fails means the client
- * went away.
+ * went away. {@code beforeEnd} runs once, before the end is written.
  */
 final class EventStream implements AutoCloseable {
     private final OutputStream out;
+    private final Runnable beforeEnd;
 
-    EventStream(HttpExchange ex) throws IOException {
+    EventStream(HttpExchange ex, Runnable beforeEnd) throws IOException {
+        this.beforeEnd = beforeEnd;
         ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
         ex.sendResponseHeaders(200, 0); // chunked: the length is not known
@@ -27,6 +29,7 @@ final class EventStream implements AutoCloseable {
     }
 
     void done() throws IOException {
+        beforeEnd.run();
         write("data: [DONE]\n\n");
     }
 
@@ -37,6 +40,7 @@ final class EventStream implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        beforeEnd.run();
         out.close();
     }
 }

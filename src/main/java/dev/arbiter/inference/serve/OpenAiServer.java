@@ -188,6 +188,7 @@ public final class OpenAiServer implements AutoCloseable {
         metrics.write(buf);
         ex.getResponseHeaders().set("Content-Type", metrics.contentType());
         ex.sendResponseHeaders(200, buf.size());
+        observer.replied(ex, 200);
         ex.getResponseBody().write(buf.toByteArray());
     }
 
@@ -473,7 +474,7 @@ public final class OpenAiServer implements AutoCloseable {
         int[] offsets = new int[choices]; // text streamed so far per choice, for completions' text_offset
         int promptTokens = 0;
         int completionTokens = 0;
-        try (EventStream out = new EventStream(ex)) {
+        try (EventStream out = new EventStream(ex, () -> observer.replied(ex, 200))) {
             try {
                 for (int i = 0; i < choices; i++) {
                     Prompted p = job.prompts().get(i / job.n());
@@ -728,10 +729,11 @@ public final class OpenAiServer implements AutoCloseable {
         return o;
     }
 
-    private static void send(HttpExchange ex, int status, ObjectNode body) throws IOException {
+    private void send(HttpExchange ex, int status, ObjectNode body) throws IOException {
         byte[] bytes = Json.line(body).getBytes(StandardCharsets.UTF_8);
         ex.getResponseHeaders().set("Content-Type", "application/json");
         ex.sendResponseHeaders(status, bytes.length);
+        observer.replied(ex, status);
         ex.getResponseBody().write(bytes);
     }
 

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Around every request: counts it in the metrics and writes its access-log line once the reply is sent.
- * A route that knows the tokens it used says so with {@link #usage}.
+ * Around every request: counts it in the metrics and writes its access-log line. A reply's last bytes go
+ * out only after {@link #replied}, so a client that has its reply (and scrapes {@code /metrics} next, or
+ * reads the log) finds the request counted. A route that knows the tokens it used says so with {@link #usage}.
  */
 final class RequestObserver extends Filter {
 
@@ -22,6 +23,7 @@ final class RequestObserver extends Filter {
     private final AccessLog log;
     // the JDK keeps an exchange's attributes on its context, shared by all requests, so each request's usage is kept here
     private final Map<HttpExchange, Usage> usages = new ConcurrentHashMap<>();
+    private final Map<HttpExchange, Long> started = new ConcurrentHashMap<>();
 
     RequestObserver(ServeMetrics metrics, AccessLog log) {
         this.metrics = metrics;
@@ -38,20 +40,27 @@ final class RequestObserver extends Filter {
 
     @Override
     public void doFilter(HttpExchange ex, Chain chain) throws IOException {
-        long start = System.nanoTime();
+        started.put(ex, System.nanoTime());
         try {
             chain.doFilter(ex);
         } finally {
-            long nanos = System.nanoTime() - start;
-            String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
-            int status = ex.getResponseCode();
-            metrics.request(Routes.of(path), ex.getRequestMethod(), status, nanos / 1e9);
-            InetSocketAddress from = ex.getRemoteAddress();
-            String client = from == null ? "-" : from.getAddress() == null ? from.getHostString() + ":" + from.getPort()
-                    : from.getAddress().getHostAddress() + ":" + from.getPort();
-            log.log(Instant.now(), client, ex.getRequestMethod(), ex.getRequestURI().getRawPath(), status, nanos / 1_000_000,
-                    usages.remove(ex));
+            replied(ex, ex.getResponseCode()); // a reply that did not say so itself (or none at all)
         }
+    }
+
+    /** Counts and logs the request once, just before the last bytes of its reply are written. */
+    void replied(HttpExchange ex, int status) {
+        Long start = started.remove(ex);
+        if (start == null) {
+            return;
+        }
+        long nanos = System.nanoTime() - start;
+        String path = ex.getRequestURI().getPath().replaceAll("/+$", "");
+        metrics.request(Routes.of(path), ex.getRequestMethod(), status, nanos / 1e9);
+        InetSocketAddress from = ex.getRemoteAddress();
+        String client = from == null ? "-" : from.getAddress() == null ? from.getHostString() + ":" + from.getPort()
+                : from.getAddress().getHostAddress() + ":" + from.getPort();
+        log.log(Instant.now(), client, ex.getRequestMethod(), ex.getRequestURI().getRawPath(), status, nanos / 1_000_000, usages.remove(ex));
     }
 
     @Override
