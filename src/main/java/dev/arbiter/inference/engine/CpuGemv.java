@@ -135,8 +135,7 @@ final class CpuGemv implements AutoCloseable {
             throw new IllegalArgumentException(n + " vectors of " + m.cols() + " need " + (long) n * m.cols() + " floats, got " + x.length);
         }
         float[] y = new float[n * m.rows()];
-        // whole fours of rows per block, so that every block runs the four-row kernel
-        int blockRows = Math.max(4, BLOCK_BYTES / (4 * Math.max(1, m.cols())) & ~3);
+        int blockRows = blockRows(m, n == 1 ? BLOCK_BYTES : WARM_BLOCK_BYTES);
         int blocks = (m.rows() + blockRows - 1) / blockRows;
         forEach(blocks, i -> {
             int from = i * blockRows;
@@ -144,6 +143,8 @@ final class CpuGemv implements AutoCloseable {
             if (n == 1) {
                 VectorGemv.rows(m.data(), m.cols(), x, y, from, to);
             } else {
+                // several vectors: the multiply-adds are many, so the block is read in first, at full speed
+                warmed = VectorGemv.warm(m.data(), m.cols(), from, to);
                 VectorGemv.rowsBatched(m.data(), m.rows(), m.cols(), x, n, y, from, to);
             }
         }, () -> "matrix product of " + m.rows() + "x" + m.cols() + " by " + n + " vectors");
@@ -158,8 +159,26 @@ final class CpuGemv implements AutoCloseable {
         return y;
     }
 
+    /**
+     * Rows per block of about {@code bytes} of weights: whole fours, so that every block runs the
+     * four-row kernel, and as many blocks as a multiple of the threads, so that none waits at the end of
+     * a small matrix for another's last block.
+     */
+    private int blockRows(Matrix m, int bytes) {
+        long rowBytes = 4L * Math.max(1, m.cols());
+        int blocks = (int) Math.max(1, Math.min(m.rows() / 4, (rowBytes * m.rows() + bytes - 1) / bytes));
+        blocks = (blocks + threads - 1) / threads * threads;
+        int rows = (m.rows() + blocks - 1) / blocks;
+        return Math.max(4, (rows + 3) & ~3);
+    }
+
     /** Weight bytes per block of a product: small enough to share out evenly, large enough that claiming costs nothing. */
     private static final int BLOCK_BYTES = 64 * 1024;
+    /** Weight bytes per block of a product by several vectors, read in before it is used: well inside a core's L2. */
+    private static final int WARM_BLOCK_BYTES = 256 * 1024;
+    /** Where the reads of {@link VectorGemv#warm} go, so that the compiler keeps them. */
+    @SuppressWarnings("unused")
+    private volatile float warmed;
 
     /** Runs body(0) .. body(count - 1) on this thread and the helpers, in no set order; returns when all are done. */
     void forEach(int count, java.util.function.IntConsumer body, java.util.function.Supplier<String> what) {
