@@ -71,13 +71,14 @@ done
 modules=java.base,java.desktop,java.logging,java.management,java.naming,java.net.http,java.scripting,java.sql,jdk.httpserver,jdk.incubator.vector,jdk.management,jdk.unsupported,jdk.zipfs,jdk.charsets
 
 # What the thin jar leaves out: the CPU libtorch (the device has its own), other platforms' natives, and the
-# libraries of commands the check never runs (Docker sandbox TLS, plots, Parquet datasets, PostgreSQL, Symja's charts).
+# libraries of commands the check never runs (Docker sandbox TLS, Parquet datasets, PostgreSQL, Symja's charts); eval's
+# report draws its curves with JFreeChart, so that stays.
 thin_out=('pytorch/*' 'native/lib/linux-aarch64/*' 'native/lib/osx-*' 'native/lib/win-*' 'jnilib/*.so' 'jnilib/*.dylib' 'jnilib/*.dll'
   'org/sqlite/native/FreeBSD/*' 'org/sqlite/native/Mac/*' 'org/sqlite/native/Windows/*' 'org/sqlite/native/Linux-Musl/*'
   'org/sqlite/native/Linux-Android/*' 'org/sqlite/native/Linux/[!x]*' 'org/sqlite/native/Linux/x86/*'
   'com/sun/jna/aix*' 'com/sun/jna/darwin*' 'com/sun/jna/dragonfly*' 'com/sun/jna/freebsd*' 'com/sun/jna/openbsd*' 'com/sun/jna/sunos*'
   'com/sun/jna/win32*' 'com/sun/jna/linux-[!x]*' 'com/sun/jna/linux-x86/*'
-  'org/bouncycastle/*' 'org/apache/pdfbox/*' 'org/apache/fontbox/*' 'de/rototor/*' 'de/erichseifert/*' 'org/knowm/*' 'org/jfree/*'
+  'org/bouncycastle/*' 'org/apache/pdfbox/*' 'org/apache/fontbox/*' 'de/rototor/*' 'de/erichseifert/*' 'org/knowm/*'
   'shaded/parquet/*' 'org/apache/parquet/*' 'io/airlift/*' 'org/locationtech/*' 'org/postgresql/*')
 
 repo_bytes() {
@@ -358,7 +359,6 @@ serve_and_eval() {
   local model=$1 size=$2 problems=20 n=2 max_tokens=64
   if [ "$size" = small ]; then
     problems=6
-    n=1
     max_tokens=16
   fi
   local jsonl=$work/problems.jsonl

@@ -105,9 +105,22 @@ public final class CurvePlot {
 
     /** The chart as an SVG document. */
     public static String svg(JFreeChart chart) {
-        SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
-        chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
-        return g.getSVGDocument();
+        try {
+            SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
+            chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
+            return g.getSVGDocument();
+        } catch (RuntimeException | LinkageError | InternalError e) {
+            throw cannotDraw(e);
+        }
+    }
+
+    /**
+     * Java's 2D renderer measures text with the machine's fonts and fails on one that has none (a bare
+     * GPU host, a slim container): said as what it is and what cures it, not as an internal error.
+     */
+    private static dev.arbiter.run.RunException cannotDraw(Throwable e) {
+        return new dev.arbiter.run.RunException("the curves could not be drawn: Java's 2D renderer failed (" + e
+                + "); a machine without fonts needs fontconfig and a font (Debian: apt-get install fontconfig fonts-dejavu-core)");
     }
 
     /** Writes {@code stem}.png and {@code stem}.svg, each through a temporary file and a rename. */
@@ -117,7 +130,12 @@ public final class CurvePlot {
         Files.createDirectories(dir);
         Path png = dir.resolve(stem.getFileName() + ".png");
         Path tmp = dev.arbiter.OutputFiles.tempBeside(png);
-        ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, HEIGHT);
+        try {
+            ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, HEIGHT);
+        } catch (RuntimeException | LinkageError | InternalError e) {
+            Files.deleteIfExists(tmp);
+            throw cannotDraw(e);
+        }
         Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Path svgTmp = dev.arbiter.OutputFiles.tempBeside(dir.resolve(stem.getFileName() + ".svg"));
         Files.writeString(svgTmp, svg(chart), StandardCharsets.UTF_8);
