@@ -1094,6 +1094,8 @@ COMPILE_DEFAULTS = {"wall_ms": 60_000, "cpu_ms": 60_000, "memory_mb": 1024, "out
 COMPILE_MESSAGE_CAP = 8000
 # How often a running program's memory and CPU are read; its exit is noticed at once (pidfd).
 PROGRAM_POLL_S = 0.01
+# The longest a forked child may take to reach its exec before it is killed.
+EXEC_WAIT_S = 10
 PAGE_KB = os.sysconf("SC_PAGE_SIZE") // 1024
 
 
@@ -1220,20 +1222,24 @@ def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=())
     os.close(until_exec)
     job.close()
     try:
-        os.read(execd, 1)  # nothing is ever written: this returns at the exec, or at the child's end
+        # Nothing is ever written: end of file comes at the exec, or at the child's end. Only our code
+        # runs before the exec, but a child stopped there (by a signal from another process of the
+        # job's uid) must not hold the driver: it is killed, and its watch reports it.
+        if not select.select([execd], [], [], EXEC_WAIT_S)[0]:
+            os.kill(pid, signal.SIGKILL)
     finally:
         os.close(execd)
     return pid
 
 
-def watch_program(pid, lim, deadline):
+def watch_program(pid, lim, deadline, base):
     """Waits for the job's main process while keeping its clocks and memory; kills it at a limit.
-    Returns (wait status, rusage, the limit it was killed at or None, peak resident kB)."""
+    base is the container's charged memory (charged_kb) from before the fork. Returns (wait status,
+    rusage, the limit it was killed at or None, peak resident kB)."""
     mem_kb = lim["memory_mb"] << 10
     pidfd = os.pidfd_open(pid)
     peak = 0
     why = None
-    base = charged_kb()
     every = PROGRAM_POLL_S / 8  # soon after the start, then every PROGRAM_POLL_S: short runs get a sample too
     try:
         while True:
@@ -1282,12 +1288,15 @@ def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None, fds=None
     # A forked child starts with the driver's pages, and the kernel keeps that peak across exec:
     # ru_maxrss above this is the program's own, below it says nothing.
     inherited = self_rss_kb()
+    # Read before the fork: once the program runs, what it has put where no process maps it (a memfd,
+    # a file in /tmp) would be counted in the base and never charged.
+    base = charged_kb()
     start = time.monotonic()
     pid = spawn_as_job(argv, env, ExecJob(job_dir, lim, fds), compiling, uid=uid, work=work, keep=keep)
     if fds is not None:
         for fd in fds:
             os.close(fd)  # the job's ends: ours closed, so the judge sees end of file when the job ends
-    status, ru, why, peak = watch_program(pid, lim, start + lim["wall_ms"] / 1000.0)
+    status, ru, why, peak = watch_program(pid, lim, start + lim["wall_ms"] / 1000.0, base)
     wall_ms = int((time.monotonic() - start) * 1000)
     max_rss = max(peak, ru.ru_maxrss if ru.ru_maxrss > inherited else 0)
     # None: over before any sample and below what the fork carried in, so not known (and far too

@@ -109,18 +109,40 @@ public final class CurvePlot {
             SVGGraphics2D g = new SVGGraphics2D(WIDTH, HEIGHT);
             chart.draw(g, new Rectangle(0, 0, WIDTH, HEIGHT));
             return g.getSVGDocument();
-        } catch (RuntimeException | LinkageError | InternalError e) {
+        } catch (RuntimeException | Error e) {
             throw cannotDraw(e);
         }
     }
 
     /**
      * Java's 2D renderer measures text with the machine's fonts and fails on one that has none (a bare
-     * GPU host, a slim container): said as what it is and what cures it, not as an internal error.
+     * GPU host, a slim container): that is said as what it is and what cures it, not as an internal
+     * error. Any other failure is rethrown as it was.
      */
     private static dev.arbiter.run.RunException cannotDraw(Throwable e) {
-        return new dev.arbiter.run.RunException("the curves could not be drawn: Java's 2D renderer failed (" + e
-                + "); a machine without fonts needs fontconfig and a font (Debian: apt-get install fontconfig fonts-dejavu-core)");
+        if (!fontless(e)) {
+            if (e instanceof RuntimeException r) {
+                throw r;
+            }
+            throw (Error) e;
+        }
+        return new dev.arbiter.run.RunException("the curves could not be drawn: Java's 2D renderer found no usable fonts (" + e
+                + "); install fontconfig and a font (Debian: apt-get install fontconfig fonts-dejavu-core)");
+    }
+
+    /** Whether a failure is the font system's: its message says so, or it was thrown inside it. */
+    static boolean fontless(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).toLowerCase(Locale.ROOT).contains("font")) {
+                return true;
+            }
+            for (StackTraceElement f : t.getStackTrace()) {
+                if (f.getClassName().startsWith("sun.font.") || f.getClassName().startsWith("sun.awt.FontConfiguration")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Writes {@code stem}.png and {@code stem}.svg, each through a temporary file and a rename. */
@@ -132,13 +154,14 @@ public final class CurvePlot {
         Path tmp = dev.arbiter.OutputFiles.tempBeside(png);
         try {
             ChartUtils.saveChartAsPNG(tmp.toFile(), chart, WIDTH, HEIGHT);
-        } catch (RuntimeException | LinkageError | InternalError e) {
+        } catch (RuntimeException | Error e) {
             Files.deleteIfExists(tmp);
             throw cannotDraw(e);
         }
         Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        String doc = svg(chart);
         Path svgTmp = dev.arbiter.OutputFiles.tempBeside(dir.resolve(stem.getFileName() + ".svg"));
-        Files.writeString(svgTmp, svg(chart), StandardCharsets.UTF_8);
+        Files.writeString(svgTmp, doc, StandardCharsets.UTF_8);
         Files.move(svgTmp, dir.resolve(stem.getFileName() + ".svg"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }
