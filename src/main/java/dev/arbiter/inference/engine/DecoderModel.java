@@ -326,9 +326,13 @@ public final class DecoderModel implements AutoCloseable {
                 int r = v / t;
                 int col = start + v % t;
                 for (int h = 0; h < kvHeads; h++) {
-                    int at = ((r * kvHeads + h) * cap + col) * d;
-                    System.arraycopy(qkv, v * width + (heads + h) * d, keys, at, d);
-                    System.arraycopy(qkv, v * width + (heads + kvHeads + h) * d, vals, at, d);
+                    int slab = (r * kvHeads + h) * cap * d;
+                    int k = v * width + (heads + h) * d;
+                    // keys transposed: [d, capacity] per slab
+                    for (int j = 0; j < d; j++) {
+                        keys[slab + j * cap + col] = qkv[k + j];
+                    }
+                    System.arraycopy(qkv, v * width + (heads + kvHeads + h) * d, vals, slab + col * d, d);
                 }
             }
             float[] ctx = new float[n * heads * d];

@@ -81,11 +81,16 @@ public final class KvCache implements AutoCloseable {
         return capacity;
     }
 
-    /** One layer's keys on the heap, [rows, kv_heads, capacity, head_dim]; the Java path writes column {@link #length} on. */
+    /**
+     * One layer's keys on the heap, [rows, kv_heads, head_dim, capacity]: transposed, so that attention
+     * scores many keys at once with one vector per dimension and no horizontal sums. The Java path
+     * writes column {@link #length} on.
+     */
     float[] heapKeys(int layer) {
         return heapKeys[layer];
     }
 
+    /** One layer's values on the heap, [rows, kv_heads, capacity, head_dim]. */
     float[] heapValues(int layer) {
         return heapValues[layer];
     }
@@ -159,8 +164,8 @@ public final class KvCache implements AutoCloseable {
         int newRows = keep == null ? rows : keep.length;
         for (int l = 0; l < layers; l++) {
             if (heap) {
-                heapKeys[l] = movedOnHeap(heapKeys[l], keep, from, to, newRows, cap);
-                heapValues[l] = movedOnHeap(heapValues[l], keep, from, to, newRows, cap);
+                heapKeys[l] = movedOnHeap(heapKeys[l], keep, from, to, newRows, cap, true);
+                heapValues[l] = movedOnHeap(heapValues[l], keep, from, to, newRows, cap, false);
             } else {
                 keys[l] = moved(keys[l], keep, from, to, newRows, cap);
                 values[l] = moved(values[l], keep, from, to, newRows, cap);
@@ -171,16 +176,31 @@ public final class KvCache implements AutoCloseable {
         capacity = cap;
     }
 
-    private float[] movedOnHeap(float[] old, int[] keep, int from, int to, int newRows, int cap) {
+    private float[] movedOnHeap(float[] old, int[] keep, int from, int to, int newRows, int cap, boolean keys) {
         float[] fresh = new float[heapSize(newRows, cap)];
         for (int r = 0; r < newRows; r++) {
             int src = keep == null ? r : keep[r];
             for (int h = 0; h < kvHeads; h++) {
-                System.arraycopy(old, ((src * kvHeads + h) * capacity + from) * headDim, fresh, (r * kvHeads + h) * cap * headDim,
-                        (to - from) * headDim);
+                copyColumns(old, src * kvHeads + h, capacity, from, fresh, r * kvHeads + h, cap, 0, to - from, keys);
             }
         }
         return fresh;
+    }
+
+    /**
+     * Copies columns [srcCol, srcCol + n) of one (row, kv head) slab to another slab at dstCol. A slab of
+     * values is [capacity, head_dim]; a slab of keys is [head_dim, capacity], so that attention reads
+     * one dimension of many keys as one vector.
+     */
+    private void copyColumns(float[] src, int srcSlab, int srcCap, int srcCol, float[] dst, int dstSlab, int dstCap, int dstCol, int n,
+                             boolean keys) {
+        if (!keys) {
+            System.arraycopy(src, (srcSlab * srcCap + srcCol) * headDim, dst, (dstSlab * dstCap + dstCol) * headDim, n * headDim);
+            return;
+        }
+        for (int j = 0; j < headDim; j++) {
+            System.arraycopy(src, (srcSlab * headDim + j) * srcCap + srcCol, dst, (dstSlab * headDim + j) * dstCap + dstCol, n);
+        }
     }
 
     private NDArray moved(NDArray old, int[] keep, int from, int to, int newRows, int cap) {
@@ -213,10 +233,10 @@ public final class KvCache implements AutoCloseable {
         for (int l = 0; l < layers && heap; l++) {
             float[] k = new float[heapSize(total, cap)];
             float[] v = new float[heapSize(total, cap)];
-            placeOnHeap(k, cap, heapKeys[l], capacity, 0, rows, len - length, length);
-            placeOnHeap(v, cap, heapValues[l], capacity, 0, rows, len - length, length);
-            placeOnHeap(k, cap, other.heapKeys[l], other.capacity, rows, other.rows, len - other.length, other.length);
-            placeOnHeap(v, cap, other.heapValues[l], other.capacity, rows, other.rows, len - other.length, other.length);
+            placeOnHeap(k, cap, heapKeys[l], capacity, 0, rows, len - length, length, true);
+            placeOnHeap(v, cap, heapValues[l], capacity, 0, rows, len - length, length, false);
+            placeOnHeap(k, cap, other.heapKeys[l], other.capacity, rows, other.rows, len - other.length, other.length, true);
+            placeOnHeap(v, cap, other.heapValues[l], other.capacity, rows, other.rows, len - other.length, other.length, false);
             heapKeys[l] = k;
             heapValues[l] = v;
         }
@@ -241,11 +261,10 @@ public final class KvCache implements AutoCloseable {
     }
 
     /** Copies {@code n} columns of each of src's {@code count} rows to dst's rows from {@code rowFrom}, at column {@code colFrom}. */
-    private void placeOnHeap(float[] dst, int dstCap, float[] src, int srcCap, int rowFrom, int count, int colFrom, int n) {
+    private void placeOnHeap(float[] dst, int dstCap, float[] src, int srcCap, int rowFrom, int count, int colFrom, int n, boolean keys) {
         for (int r = 0; r < count; r++) {
             for (int h = 0; h < kvHeads; h++) {
-                System.arraycopy(src, (r * kvHeads + h) * srcCap * headDim, dst, (((rowFrom + r) * kvHeads + h) * dstCap + colFrom) * headDim,
-                        n * headDim);
+                copyColumns(src, r * kvHeads + h, srcCap, 0, dst, (rowFrom + r) * kvHeads + h, dstCap, colFrom, n, keys);
             }
         }
     }
