@@ -145,7 +145,7 @@ public final class DeviceParity {
         List<float[]> out = new ArrayList<>();
         try (KvCache c = m.newCache(2, PROMPT + DECODE)) {
             try (NDManager step = m.newStep()) {
-                float[] all = m.forward(step, prompt, pads, c, true).toFloatArray();
+                float[] all = m.logits(step, prompt, pads, c, true);
                 for (int pos = 0; pos < 2 * PROMPT; pos++) {
                     out.add(java.util.Arrays.copyOfRange(all, pos * vocab, (pos + 1) * vocab));
                 }
@@ -159,7 +159,7 @@ public final class DeviceParity {
                     next[r][0] = Sampler.argmax(source, 0, vocab);
                 }
                 try (NDManager step = m.newStep()) {
-                    float[] both = m.forward(step, next, pads, c, false).toFloatArray();
+                    float[] both = m.logits(step, next, pads, c, false);
                     out.add(java.util.Arrays.copyOfRange(both, 0, vocab));
                     out.add(java.util.Arrays.copyOfRange(both, vocab, 2 * vocab));
                 }

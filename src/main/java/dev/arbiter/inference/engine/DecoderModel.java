@@ -194,6 +194,28 @@ public final class DecoderModel implements AutoCloseable {
     public NDArray forward(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
         int b = tokens.length;
         int t = tokens[0].length;
+        if (checked(tokens, pads, cache) == StepPath.JAVA) {
+            float[] logits = forwardOnCpu(step, tokens, pads, cache, allPositions);
+            return step.create(logits, allPositions ? new Shape(b, t, cfg.vocabSize()) : new Shape(b, cfg.vocabSize()));
+        }
+        return forwardOnTorch(step, tokens, pads, cache, allPositions);
+    }
+
+    /**
+     * As {@link #forward}, with the logits as a float array, [rows * vocab] or [rows * t * vocab]: a
+     * Java step's logits then never pass through libtorch, whose copy in and out of a batch's logits
+     * costs a good part of a decode step.
+     */
+    public float[] logits(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
+        if (checked(tokens, pads, cache) == StepPath.JAVA) {
+            return forwardOnCpu(step, tokens, pads, cache, allPositions);
+        }
+        return forwardOnTorch(step, tokens, pads, cache, allPositions).toFloatArray();
+    }
+
+    private StepPath checked(int[][] tokens, int[] pads, KvCache cache) {
+        int b = tokens.length;
+        int t = tokens[0].length;
         if (b != cache.rows() || pads.length != b) {
             throw new IllegalArgumentException("batch of " + b + " rows, cache of " + cache.rows() + ", pads of " + pads.length);
         }
@@ -201,9 +223,12 @@ public final class DecoderModel implements AutoCloseable {
             throw new IllegalArgumentException("a KV cache " + (cache.onHeap() ? "on the Java heap" : "in libtorch arrays")
                     + " given to a model whose steps run on " + stepPath(b, t).label() + "; make caches with this model's newCache");
         }
-        if (stepPath(b, t) == StepPath.JAVA) {
-            return forwardOnCpu(step, tokens, pads, cache, allPositions);
-        }
+        return stepPath(b, t);
+    }
+
+    private NDArray forwardOnTorch(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
+        int b = tokens.length;
+        int t = tokens[0].length;
         int start = cache.length();
         int total = start + t;
         cache.reserve(t);
@@ -263,7 +288,7 @@ public final class DecoderModel implements AutoCloseable {
      * heap cache with the Vector API, each row's padding skipped as the libtorch path masks it. libtorch
      * only looks up the embeddings: its small ops cost more in thread hand-offs than their arithmetic.
      */
-    private NDArray forwardOnCpu(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
+    private float[] forwardOnCpu(NDManager step, int[][] tokens, int[] pads, KvCache cache, boolean allPositions) {
         int b = tokens.length;
         int t = tokens[0].length;
         int n = b * t;
@@ -369,9 +394,7 @@ public final class DecoderModel implements AutoCloseable {
                 System.arraycopy(x, (r * t + t - 1) * hidden, last, r * hidden, hidden);
             }
         }
-        float[] logits = gemv.multiply(lmHeadCpu, rmsNorm(last, m, finalNormCpu), m);
-        int vocab = cfg.vocabSize();
-        return step.create(logits, allPositions ? new Shape(b, t, vocab) : new Shape(b, vocab));
+        return gemv.multiply(lmHeadCpu, rmsNorm(last, m, finalNormCpu), m);
     }
 
     /** RMSNorm of each of the {@code n} vectors in {@code x} ([n, hidden]). */

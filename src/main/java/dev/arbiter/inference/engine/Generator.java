@@ -1,6 +1,5 @@
 package dev.arbiter.inference.engine;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -290,11 +289,10 @@ public final class Generator implements AutoCloseable {
         if (p.length > 1) {
             // its own cache: the running batch's is not touched
             try (KvCache c = model.newCache(1, p.length); NDManager step = model.newStep()) {
-                NDArray logits = model.forward(step, new int[][] {p}, new int[] {0}, c, true);
+                float[] logits = model.logits(step, new int[][] {p}, new int[] {0}, c, true);
                 promptTokens.addAndGet(p.length);
                 for (int i = 0; i + 1 < p.length; i++) {
-                    float[] row = logits.get(0, i).toFloatArray();
-                    out.add(logprobs(row, 0, vocab, p[i + 1], s.k()));
+                    out.add(logprobs(logits, i * vocab, vocab, p[i + 1], s.k()));
                 }
             } catch (RuntimeException e) {
                 s.future().completeExceptionally(new ModelException("scoring the prompt failed: " + e.getMessage(), e));
@@ -317,7 +315,7 @@ public final class Generator implements AutoCloseable {
         KvCache group = model.newCache(rows.size(), len + 64);
         float[] logits;
         try (NDManager step = model.newStep()) {
-            logits = model.forward(step, tokens, pads, group, false).toFloatArray();
+            logits = model.logits(step, tokens, pads, group, false);
         } catch (RuntimeException e) {
             group.close();
             throw e;
@@ -353,7 +351,7 @@ public final class Generator implements AutoCloseable {
         }
         float[] logits;
         try (NDManager step = model.newStep()) {
-            logits = model.forward(step, tokens, pads, cache, false).toFloatArray();
+            logits = model.logits(step, tokens, pads, cache, false);
         }
         int v = model.config().vocabSize();
         for (int i = 0; i < active.size(); i++) {
