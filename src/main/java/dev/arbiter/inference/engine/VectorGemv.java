@@ -155,26 +155,32 @@ final class VectorGemv {
     }
 
     /**
-     * Reads rows [from, to) once, a vector at a time into four independent sums, and returns a value
-     * that depends on every load, so that none is dropped. A product working through weights in memory
-     * keeps only a few loads in flight between its multiply-adds, and one core then reads at a fraction
-     * of the memory's bandwidth; loads with nothing else to wait on keep many in flight. Read like this
-     * first, a block of weights arrives at the speed of a plain sum, and the product then runs on it
-     * from the core's L2.
+     * Reads rows [from, to) once, one float per 64-byte cache line into four independent sums, and
+     * returns a value that depends on every load, so that none is dropped. A product working through
+     * weights in memory keeps only a few loads in flight between its multiply-adds, and one core then
+     * reads at a fraction of the memory's bandwidth; loads with nothing else to wait on keep many in
+     * flight. Read like this first, a block of weights arrives at the speed of a plain sum, and the
+     * product then runs on it from the core's L2. Scalar loads, not vectors: a Java array's elements
+     * are not 64-byte aligned, so every 512-bit load would straddle two lines.
      */
     static float warm(float[] w, int cols, int from, int to) {
-        int l = S.length();
         int end = to * cols;
-        FloatVector s0 = FloatVector.zero(S), s1 = FloatVector.zero(S), s2 = FloatVector.zero(S), s3 = FloatVector.zero(S);
+        float s0 = 0, s1 = 0, s2 = 0, s3 = 0;
         int i = from * cols;
-        for (; i + 4 * l <= end; i += 4 * l) {
-            s0 = s0.add(FloatVector.fromArray(S, w, i));
-            s1 = s1.add(FloatVector.fromArray(S, w, i + l));
-            s2 = s2.add(FloatVector.fromArray(S, w, i + 2 * l));
-            s3 = s3.add(FloatVector.fromArray(S, w, i + 3 * l));
+        for (; i + 4 * LINE_FLOATS <= end; i += 4 * LINE_FLOATS) {
+            s0 += w[i];
+            s1 += w[i + LINE_FLOATS];
+            s2 += w[i + 2 * LINE_FLOATS];
+            s3 += w[i + 3 * LINE_FLOATS];
         }
-        return s0.add(s1).add(s2.add(s3)).reduceLanes(VectorOperators.ADD);
+        for (; i < end; i += LINE_FLOATS) {
+            s0 += w[i];
+        }
+        return s0 + s1 + s2 + s3;
     }
+
+    /** Floats in a 64-byte cache line. */
+    private static final int LINE_FLOATS = 16;
 
     static float dot(float[] w, int wo, float[] x, int xo, int cols) {
         int l = S.length();
