@@ -1196,9 +1196,10 @@ class ExecJob:
 
 def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=()):
     """Forks a child that becomes the job (or, with uid and work, a judge) and execs argv, with the
-    fds in keep at 3, 4, ...; returns its pid once it has exec'd (or failed to). Until its exec the
-    child is a copy of the driver, holding the driver's pages (a large request among them): no
-    sample of the job's memory may see that copy."""
+    fds in keep at 3, 4, ...; returns its pid once it has exec'd. Until its exec the child is a copy
+    of the driver, holding the driver's pages (a large request among them): no sample of the job's
+    memory may see that copy. A child that fails before its exec, or never reaches it, is the
+    harness's failure (HarnessError), never a run of the program."""
     execd, until_exec = os.pipe()  # both close-on-exec: end of file here once the child has exec'd
     pid = os.fork()
     if pid == 0:
@@ -1217,19 +1218,34 @@ def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=())
                 os.chmod(JOB_WORK, 0o755)
                 os.mkdir(JOB_WORK + "/out", 0o755)
             os.execve(argv[0], argv, env)
+        except BaseException as e:
+            try:
+                os.write(until_exec, ("%s: %s" % (type(e).__name__, e)).encode("utf-8", "replace")[:EXEC_WHY_BYTES])
+            except BaseException:
+                pass
         finally:
             os._exit(127)
     os.close(until_exec)
     job.close()
     try:
-        # Nothing is ever written: end of file comes at the exec, or at the child's end. Only our code
-        # runs before the exec, but a child stopped there (by a signal from another process of the
-        # job's uid) must not hold the driver: it is killed, and its watch reports it.
+        # End of file comes at the exec; a reason, when the child failed before it. Only our code runs
+        # before the exec, but a child stopped there (by a signal from another process of the job's
+        # uid) must not hold the driver, nor pass for a program that ran.
         if not select.select([execd], [], [], EXEC_WAIT_S)[0]:
             os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise HarnessError("the job's process did not reach its exec of %s within %d s" % (argv[0], EXEC_WAIT_S))
+        why = os.read(execd, EXEC_WHY_BYTES)
+        if why:
+            os.waitpid(pid, 0)
+            raise HarnessError("the job's process failed before its exec of %s: %s" % (argv[0], why.decode("utf-8", "replace")))
     finally:
         os.close(execd)
     return pid
+
+
+# The most of a child's reason for failing before its exec that the driver reads.
+EXEC_WHY_BYTES = 512
 
 
 def watch_program(pid, lim, deadline, base):
@@ -1292,10 +1308,12 @@ def run_exec(argv, env, job_dir, lim, compiling=False, oom_marker=None, fds=None
     # a file in /tmp) would be counted in the base and never charged.
     base = charged_kb()
     start = time.monotonic()
-    pid = spawn_as_job(argv, env, ExecJob(job_dir, lim, fds), compiling, uid=uid, work=work, keep=keep)
-    if fds is not None:
-        for fd in fds:
-            os.close(fd)  # the job's ends: ours closed, so the judge sees end of file when the job ends
+    try:
+        pid = spawn_as_job(argv, env, ExecJob(job_dir, lim, fds), compiling, uid=uid, work=work, keep=keep)
+    finally:
+        if fds is not None:
+            for fd in fds:
+                os.close(fd)  # the job's ends: ours closed, so the judge sees end of file when the job ends
     status, ru, why, peak = watch_program(pid, lim, start + lim["wall_ms"] / 1000.0, base)
     wall_ms = int((time.monotonic() - start) * 1000)
     max_rss = max(peak, ru.ru_maxrss if ru.ru_maxrss > inherited else 0)

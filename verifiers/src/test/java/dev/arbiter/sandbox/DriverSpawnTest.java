@@ -2,6 +2,8 @@ package dev.arbiter.sandbox;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +12,8 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.containers.startupcheck.OneShotStartupCheckStrategy;
 import org.testcontainers.utility.DockerImageName;
@@ -20,7 +24,8 @@ import org.testcontainers.utility.DockerImageName;
  * Until that exec the child is a copy of the driver and holds the driver's pages; a right program
  * must not be charged for them. And the driver's baseline of the container's memory is read before
  * the fork, so that what the program stores where no process maps it is charged however late the
- * driver first looks.
+ * driver first looks. A child that never reaches its exec is the harness's failure, never a
+ * verdict on the program.
  */
 @Tag("docker")
 class DriverSpawnTest {
@@ -49,8 +54,22 @@ class DriverSpawnTest {
         assertThat(said[0]).as("peak %s kB", said[1]).isEqualTo("memory_limit");
     }
 
+    @ParameterizedTest
+    @CsvSource({"stop, did not reach its exec", "fail, failed before its exec of /usr/bin/python3: PermissionError"})
+    void aChildThatNeverExecsIsTheHarnesssFailureNotTheProgramsVerdict(String how, String why) throws IOException {
+        String[] said = runBesideTheDriver("never_exec.py", how);
+        assertThat(said).hasSize(1);
+        JsonNode got = new ObjectMapper().readTree(said[0]);
+        JsonNode answer = got.get("answer");
+        // before: a right program's compile came out "compile_error" (the child killed, or exit 127)
+        assertThat(answer.has("compile")).as("no compile report, a verdict on the program: %s", answer).isFalse();
+        assertThat(answer.has("runs")).as("no runs: %s", answer).isFalse();
+        assertThat(answer.path("error").asText()).as("%s", answer).startsWith("sandbox harness failed: the job's process ").contains(why);
+        assertThat(got.get("retire").asBoolean()).as("the container takes no further job").isTrue();
+    }
+
     /** Runs one of the white-box scripts in the sandbox image with the driver's identity; its last line, split. */
-    private static String[] runBesideTheDriver(String script) throws IOException {
+    private static String[] runBesideTheDriver(String script, String... args) throws IOException {
         String code;
         try (InputStream in = DriverSpawnTest.class.getResourceAsStream(script)) {
             code = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -58,9 +77,10 @@ class DriverSpawnTest {
         try (GenericContainer<?> c = new GenericContainer<>(DockerImageName.parse(SandboxConfig.defaults().image()))
                 .withImagePullPolicy(name -> false)
                 .withNetworkMode("none")
-                .withTmpFs(Map.of("/run/arbiter", "rw,mode=0700", "/tmp", "rw,mode=1777"))
+                .withTmpFs(Map.of("/run/arbiter", "rw,mode=0700", "/run/arbiter-bin", "rw,exec,mode=0755", "/tmp", "rw,mode=1777"))
                 .withCreateContainerCmdModifier(cmd -> cmd.withUser("0:0"))
-                .withCommand("python3", "-I", "-c", code)
+                .withCommand(java.util.stream.Stream.concat(java.util.stream.Stream.of("python3", "-I", "-c", code), java.util.Arrays.stream(args))
+                        .toArray(String[]::new))
                 .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofSeconds(60)))) {
             c.start();
             String[] lines = c.getLogs().strip().split("\n");
