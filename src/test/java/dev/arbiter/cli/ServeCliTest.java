@@ -119,7 +119,6 @@ class ServeCliTest {
     @Test
     void badRequestsGetOpenAiShapedErrors() throws Exception {
         String[][] cases = {
-            {"{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "model_not_found"},
             {"{\"model\":\"tiny\",\"max_tokens\":0,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"},
             {"{\"model\":\"tiny\",\"max_tokens\":-3,\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", "max_tokens"},
             {"{\"model\": \"tiny\", \"messages\": [", "invalid_json"},
@@ -141,6 +140,15 @@ class ServeCliTest {
         assertThat(tooLong.statusCode()).isEqualTo(400);
         assertThat(tooLong.body()).contains("context");
         assertThat(post("/v1/nothing", "{}").statusCode()).isEqualTo(404);
+        // a model this server does not have: 404 on every route, as OpenAI and vLLM answer
+        for (String[] c : new String[][] {{"/v1/chat/completions", "{\"model\":\"gpt-9\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}"},
+            {"/v1/completions", "{\"model\":\"gpt-9\",\"prompt\":\"hi\"}"}}) {
+            HttpResponse<String> r = post(c[0], c[1]);
+            assertThat(r.statusCode()).as(c[0]).isEqualTo(404);
+            JsonNode e = Json.mapper().readTree(r.body()).path("error");
+            assertThat(e.path("code").asText()).isEqualTo("model_not_found");
+            assertThat(e.path("message").asText()).contains("'gpt-9'").contains("'tiny'");
+        }
     }
 
     @Test

@@ -274,8 +274,7 @@ public final class OpenAiServer implements AutoCloseable {
             throw new ApiError(400, "'model' is required", "model", null);
         }
         if (!model.equals(engine.name())) {
-            throw new ApiError(400, "the model '" + model + "' does not exist here; this server has '" + engine.name() + "'", "model",
-                    "model_not_found");
+            throw ApiError.noSuchModel(model, engine.name());
         }
         boolean stream = boolParam(b, "stream");
         boolean includeUsage = false;
