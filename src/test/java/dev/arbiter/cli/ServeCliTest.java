@@ -3,13 +3,10 @@ package dev.arbiter.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.arbiter.inference.engine.Generator;
 import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.inference.serve.OpenAiServer;
+import dev.arbiter.inference.serve.ServerOptions;
 import dev.arbiter.json.Json;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,30 +24,27 @@ import org.junit.jupiter.api.io.TempDir;
 class ServeCliTest {
     @TempDir
     static Path dir;
+    static TinyServer tiny;
     static Path model;
     static LocalEngine engine;
     static OpenAiServer server;
-    static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        model = dir.resolve("tiny");
-        CliTest.Result made = CliTest.run("model", "tiny", "--arch", "qwen2", "--out", model.toString(), "--init-std", "0.3");
-        assertThat(made.code()).as(made.err()).isZero();
-        assertThat(made.out()).contains("wrote").contains("qwen2").contains("BF16");
-        engine = LocalEngine.open(model, "tiny", "cpu", null, new Generator.Limits(64, 4096));
-        server = new OpenAiServer(engine, "127.0.0.1", 0);
+        tiny = TinyServer.start(dir, LocalEngine.Overrides.NONE, ServerOptions.QUIET);
+        assertThat(tiny.made.out()).contains("wrote").contains("qwen2").contains("BF16");
+        model = tiny.model;
+        engine = tiny.engine;
+        server = tiny.server;
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        engine.close();
+        tiny.close();
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return tiny.post(path, body);
     }
 
     @Test
@@ -111,8 +105,7 @@ class ServeCliTest {
             assertThat(cut.path("choices").get(0).path("text").asText()).isEqualTo(text.substring(0, text.indexOf(stop)));
             assertThat(cut.path("choices").get(0).path("finish_reason").asText()).isEqualTo("stop");
         }
-        JsonNode models = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models")).build(),
-                HttpResponse.BodyHandlers.ofString()).body());
+        JsonNode models = Json.mapper().readTree(tiny.get("/v1/models").body());
         assertThat(models.path("data").get(0).path("id").asText()).isEqualTo("tiny");
     }
 
@@ -192,8 +185,7 @@ class ServeCliTest {
                 .body()).contains("'top_logprobs' needs 'logprobs': true");
         assertThat(post("/v1/completions", "{\"model\":\"tiny\",\"prompt\":\"x\",\"logprobs\":21}").statusCode()).isEqualTo(400);
 
-        JsonNode models = Json.mapper().readTree(http.send(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/models")).build(),
-                HttpResponse.BodyHandlers.ofString()).body()).path("data").get(0);
+        JsonNode models = Json.mapper().readTree(tiny.get("/v1/models").body()).path("data").get(0);
         assertThat(models.path("root").asText()).isEqualTo(model.toAbsolutePath().normalize().toString());
         assertThat(models.path("max_model_len").asInt()).isEqualTo(32768);
     }

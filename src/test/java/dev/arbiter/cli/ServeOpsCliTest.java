@@ -45,39 +45,38 @@ class ServeOpsCliTest {
 
     @TempDir
     static Path dir;
+    static TinyServer tiny;
     static Path model;
     static LocalEngine engine;
     static OpenAiServer server;
     static final StringWriter accessLog = new StringWriter();
+    /** For the other servers some tests start, and for requests sent without waiting. */
     static final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void start() throws Exception {
-        model = dir.resolve("tiny");
-        CliTest.Result made = CliTest.run("model", "tiny", "--arch", "qwen2", "--out", model.toString(), "--init-std", "0.3");
-        assertThat(made.code()).as(made.err()).isZero();
-        engine = LocalEngine.open(model, "tiny", "cpu", null, new Generator.Limits(64, 4096), new LocalEngine.Overrides(CONTEXT, null));
-        server = new OpenAiServer(engine, "127.0.0.1", 0, new ServerOptions("9.8.7-test", AccessLog.to(new PrintWriter(accessLog, true))));
+        tiny = TinyServer.start(dir, new LocalEngine.Overrides(CONTEXT, null),
+                new ServerOptions("9.8.7-test", AccessLog.to(new PrintWriter(accessLog, true))));
+        model = tiny.model;
+        engine = tiny.engine;
+        server = tiny.server;
     }
 
     @AfterAll
     static void stop() {
-        server.close();
-        engine.close();
+        tiny.close();
     }
 
     private static HttpResponse<String> post(String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return tiny.post(path, body);
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(server.uri() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return tiny.get(path);
     }
 
     private static JsonNode ok(HttpResponse<String> r) throws Exception {
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        return Json.mapper().readTree(r.body());
+        return TinyServer.ok(r);
     }
 
     private static String chatBody(String extra) {
