@@ -116,6 +116,35 @@ public final class OpenAiClient implements InferenceBackend {
         };
     }
 
+    /**
+     * The tokens a request's prompt takes on the server, counted by its /tokenize (vLLM's, SGLang's and
+     * `arbiter serve`'s): the prompt string as a completion reads it, or, for chat, one user message
+     * through the chat template with the assistant's turn opened, as a chat completion reads it. Empty
+     * when the server has no /tokenize (404 or 405 there).
+     */
+    public java.util.OptionalInt promptTokens(String model, String prompt, boolean chat, Duration timeout) {
+        ObjectNode n = Json.mapper().createObjectNode().put("model", model);
+        if (chat) {
+            n.putArray("messages").addObject().put("role", "user").put("content", prompt);
+        } else {
+            n.put("prompt", prompt);
+        }
+        Answer a;
+        try {
+            a = post("/tokenize", Json.line(n), timeout);
+        } catch (InferenceException e) {
+            if (e.kind() == InferenceException.Kind.REFUSED && (e.status() == 404 || e.status() == 405)) {
+                return java.util.OptionalInt.empty();
+            }
+            throw e;
+        }
+        JsonNode count = json(a).path("count");
+        if (!count.isIntegralNumber() || !count.canConvertToInt()) {
+            throw new InferenceException(a.from() + "/tokenize answered without a count: " + abbreviate(a.body()));
+        }
+        return java.util.OptionalInt.of(count.asInt());
+    }
+
     private record Answer(String body, URI from) {}
 
     /** The endpoints, as normalized (no trailing /v1). */

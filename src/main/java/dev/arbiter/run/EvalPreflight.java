@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /**
  * What `arbiter eval` and `arbiter scale` check on their endpoints before they ask for a single sample: that each serves
@@ -164,8 +165,11 @@ public final class EvalPreflight {
 
     /**
      * Fails before sampling when the completion cannot fit: --max-tokens at or past the context, or the
-     * longest prompt (by UTF-8 bytes, measured by the server with a 1-token request) plus --max-tokens over it.
-     * With {@code fit}, a max tokens over what the longest prompt leaves is lowered to that instead, and said.
+     * longest prompt plus --max-tokens over it. The longest is the one of most tokens, as the server's
+     * /tokenize counts every prompt; a server without /tokenize measures the longest in UTF-8 bytes
+     * with a 1-token request (there a prompt of rare letters can need more tokens than a longer one,
+     * and is refused when sampled). With {@code fit}, a max tokens over what the longest prompt leaves
+     * is lowered to that instead, and said.
      *
      * @param flag how the user sets {@code maxTokens} ("--max-tokens")
      * @return the max tokens to ask for
@@ -173,33 +177,35 @@ public final class EvalPreflight {
     private static int checkContext(String command, String flag, OpenAiClient client, String model, boolean chat, int maxTokens, boolean fit,
                                     List<EvalPlan> plans, int context, URI from, Duration timeout, PrintWriter err) {
         String where = "'" + model + "''s context of " + context + " tokens (max_model_len, GET " + from + "/v1/models)";
-        EvalPlan longestPlan = null;
-        Problem longest = null;
-        int bytes = -1;
+        List<Asked> prompts = new ArrayList<>();
         for (EvalPlan p : plans) {
             for (Problem q : p.problems()) {
-                int b = p.prompt(q).getBytes(StandardCharsets.UTF_8).length;
-                if (b > bytes) {
-                    bytes = b;
-                    longest = q;
-                    longestPlan = p;
-                }
+                prompts.add(new Asked(p.benchmark() + " " + q.id(), p.prompt(q)));
             }
         }
-        String name = longestPlan.benchmark() + " " + longest.id();
+        prompts.sort(java.util.Comparator.comparingInt((Asked a) -> a.prompt().getBytes(StandardCharsets.UTF_8).length).reversed());
+        Asked longest = prompts.getFirst();
         int promptTokens;
         try {
-            Generation g = client.generate(new GenerationRequest(model, longestPlan.prompt(longest), chat, 1, 0.0, 1.0, 0, List.of(), timeout));
-            promptTokens = g.promptTokens();
+            OptionalInt counted = client.promptTokens(model, longest.prompt(), chat, timeout);
+            if (counted.isPresent()) {
+                Counted most = mostTokens(client, model, chat, prompts, timeout);
+                longest = most.prompt();
+                promptTokens = most.tokens();
+            } else {
+                Generation g = client.generate(new GenerationRequest(model, longest.prompt(), chat, 1, 0.0, 1.0, 0, List.of(), timeout));
+                promptTokens = g.promptTokens();
+            }
         } catch (InferenceException e) {
             if (maxTokens >= context && !fit) {
                 throw new RunException(flag + " " + maxTokens + " leaves no room for a prompt in " + where + "; lower " + flag + " below "
                         + context + " minus the longest prompt's tokens");
             }
             boolean alone = e.permanent() && fix(e.status(), e.reason()).startsWith("lower --max-tokens");
-            throw refusal(new InferenceException("the longest prompt (" + name + ") failed: " + e.getMessage(), e, e.kind(), e.status(),
+            throw refusal(new InferenceException("the longest prompt (" + longest.name() + ") failed: " + e.getMessage(), e, e.kind(), e.status(),
                     e.reason()), alone ? "the prompt alone does not fit the served context: shorten it, or serve the model with a longer context" : null);
         }
+        String name = longest.name();
         if (promptTokens + maxTokens > context && fit && promptTokens < context) {
             int room = context - promptTokens;
             err.println("arbiter " + command + ": " + flag + " " + maxTokens + " (the default) does not fit " + where + " after the longest prompt ("
@@ -213,6 +219,62 @@ public final class EvalPreflight {
                     + (promptTokens < context ? "; lower " + flag + " to " + (context - promptTokens) + " or less" : "; shorten the prompt"));
         }
         return maxTokens;
+    }
+
+    /** A prompt the run will ask, and what names it in a message: the benchmark and the problem's id. */
+    private record Asked(String name, String prompt) {}
+
+    private record Counted(Asked prompt, int tokens) {}
+
+    /** Requests at a time while counting every prompt's tokens. */
+    private static final int COUNTING = 8;
+
+    /**
+     * The prompt of most tokens, each counted by the server's /tokenize, a few at a time; the first of
+     * them on a tie. A failure to count one is that prompt's.
+     */
+    private static Counted mostTokens(OpenAiClient client, String model, boolean chat, List<Asked> prompts, Duration timeout) {
+        int[] tokens = new int[prompts.size()];
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
+        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int w = 0; w < Math.min(COUNTING, prompts.size()); w++) {
+                workers.add(pool.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < prompts.size(); i = next.getAndIncrement()) {
+                        Asked a = prompts.get(i);
+                        try {
+                            tokens[i] = client.promptTokens(model, a.prompt(), chat, timeout).orElseThrow(() ->
+                                    new InferenceException("/tokenize went away while the prompts were counted"));
+                        } catch (InferenceException e) {
+                            throw refusal(new InferenceException("counting the tokens of " + a.name() + " (POST /tokenize) failed: " + e.getMessage(),
+                                    e, e.kind(), e.status(), e.reason()), null);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : workers) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    next.set(prompts.size()); // the others stop at their next prompt
+                    if (e.getCause() instanceof RunException re) {
+                        throw re;
+                    }
+                    throw new IllegalStateException("counting the prompts' tokens failed", e.getCause());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new RunException("interrupted while counting the prompts' tokens");
+                }
+            }
+        }
+        int best = 0;
+        for (int i = 1; i < tokens.length; i++) {
+            if (tokens[i] > tokens[best]) {
+                best = i;
+            }
+        }
+        return new Counted(prompts.get(best), tokens[best]);
     }
 
     private static Fingerprint fingerprint(CompletionStore.RecordedModel m) {

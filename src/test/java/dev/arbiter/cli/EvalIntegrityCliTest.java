@@ -9,11 +9,20 @@ import dev.arbiter.inference.engine.LocalEngine;
 import dev.arbiter.inference.serve.OpenAiServer;
 import dev.arbiter.json.Json;
 import dev.arbiter.testing.Shared;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -79,6 +88,58 @@ class EvalIntegrityCliTest {
     }
 
     /** The eval command line; {@code more} holds options, each with its value, that replace or add to the defaults here. */
+    /**
+     * A served model behind a proxy that has no /tokenize or /detokenize (404, as a server without
+     * them answers) and passes every other request through, over real HTTP.
+     */
+    record WithoutTokenize(HttpServer server) implements AutoCloseable {
+        static WithoutTokenize of(String upstream) throws IOException {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", ex -> {
+                try {
+                    String path = ex.getRequestURI().toString();
+                    int status = 404;
+                    byte[] body = "{\"error\":{\"message\":\"Not Found\",\"type\":\"invalid_request_error\"}}".getBytes(StandardCharsets.UTF_8);
+                    String type = "application/json";
+                    if (!path.startsWith("/tokenize") && !path.startsWith("/detokenize")) {
+                        byte[] sent = ex.getRequestBody().readAllBytes();
+                        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(upstream + path)).method(ex.getRequestMethod(),
+                                sent.length == 0 ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(sent));
+                        String sentType = ex.getRequestHeaders().getFirst("Content-Type");
+                        if (sentType != null) {
+                            b.header("Content-Type", sentType);
+                        }
+                        HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+                        status = r.statusCode();
+                        body = r.body();
+                        type = r.headers().firstValue("Content-Type").orElse(type);
+                    }
+                    ex.getResponseHeaders().set("Content-Type", type);
+                    ex.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+                    ex.getResponseBody().write(body);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException(e);
+                } finally {
+                    ex.close();
+                }
+            });
+            server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+            server.start();
+            return new WithoutTokenize(server);
+        }
+
+        String uri() {
+            return "http://127.0.0.1:" + server.getAddress().getPort();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
     private List<String> eval(Path jsonl, Served s, String... more) {
         return eval(jsonl, s.uri(), more);
     }
@@ -352,7 +413,7 @@ class EvalIntegrityCliTest {
             assertThat(errorLines(overflow)).hasSize(1);
             assertThat(errorLines(overflow).getFirst()).matches("arbiter: --max-tokens 32768 leaves no room for a prompt in 'policy''s context of 32768"
                     + " tokens \\(max_model_len, GET " + Pattern.quote(s.uri()) + "/v1/models\\); lower --max-tokens to \\d+ or less");
-            assertThat(s.engine().stats().generatedTokens() - tokens).isEqualTo(1); // the 1-token request that measured the prompt
+            assertThat(s.engine().stats().generatedTokens() - tokens).as("the prompts counted by /tokenize").isZero();
             int room = Integer.parseInt(errorLines(overflow).getFirst().replaceAll(".*lower --max-tokens to (\\d+) or less", "$1"));
             CliTest.Result oneOver = run(eval(jsonl, s, "--max-tokens", Integer.toString(room + 1)));
             assertThat(errorLines(oneOver)).containsExactly("arbiter: the longest prompt (jsonl:sums.jsonl q0, " + (32768 - room) + " tokens) plus"
@@ -381,19 +442,40 @@ class EvalIntegrityCliTest {
         assertThat(seconds).isLessThan(10); // not a minute of retries
     }
 
-    @Test
-    void requestsRefusedDuringSamplingAreGroupedByCauseAndNamedPermanent() throws Exception {
-        // The context check measures the longest prompt in bytes. Letters that the tokenizer never
-        // merged cost a token each, so a shorter prompt of them can need more tokens than a long
-        // prose one: only the server, asked, can say it does not fit.
+    /**
+     * Two prompts: a prose one, and a shorter one of letters the tokenizer never merged, which cost a
+     * token each, so that the shorter in bytes is the longer in tokens.
+     */
+    private Path mixedPrompts() throws Exception {
         String prose = "the answer is the sum of the two numbers that are given here and then the answer is given ".repeat(5);
         String rare = "qzxj".repeat(100);
-        Path jsonl = Files.write(dir.resolve("mixed.jsonl"), List.of(
+        assertThat(prose.length()).isGreaterThan(rare.length());
+        return Files.write(dir.resolve("mixed.jsonl"), List.of(
                 Json.line(Json.mapper().createObjectNode().put("id", "prose").put("prompt", prose).put("answer", "1")),
                 Json.line(Json.mapper().createObjectNode().put("id", "rare").put("prompt", rare).put("answer", "2"))));
-        assertThat(prose.length()).isGreaterThan(rare.length());
+    }
+
+    @Test
+    void theContextCheckCountsEveryPromptsTokensWithTheServersTokenizer() throws Exception {
+        Path jsonl = mixedPrompts();
         try (Served s = Served.of(shortContext, "policy")) {
-            CliTest.Result r = run(eval(jsonl, s, "--n", "3", "--max-tokens", "100", "--out", dir.resolve("mixed").toString()));
+            long generated = s.engine().stats().generatedTokens();
+            CliTest.Result r = run(eval(jsonl, s, "--n", "3", "--max-tokens", "100", "--out", dir.resolve("counted").toString()));
+            assertThat(r.code()).isEqualTo(1);
+            // the shorter prompt in bytes is named: the server's /tokenize counted both
+            assertThat(errorLines(r)).singleElement().asString().matches("arbiter: the longest prompt \\(jsonl:mixed\\.jsonl rare, (\\d+) tokens\\)"
+                    + " plus --max-tokens 100 is over 'policy''s context of 512 tokens \\(max_model_len, GET .*/v1/models\\); lower --max-tokens to \\d+ or less");
+            assertThat(s.engine().stats().generatedTokens()).as("nothing sampled").isEqualTo(generated);
+        }
+    }
+
+    @Test
+    void requestsRefusedDuringSamplingAreGroupedByCauseAndNamedPermanent() throws Exception {
+        // Behind a server without /tokenize (OpenAI's own API has none), the context check measures the
+        // longest prompt in bytes; a shorter prompt of more tokens is then refused when it is sampled.
+        Path jsonl = mixedPrompts();
+        try (Served served = Served.of(shortContext, "policy"); WithoutTokenize s = WithoutTokenize.of(served.uri())) {
+            CliTest.Result r = run(eval(jsonl, s.uri(), "--n", "3", "--max-tokens", "100", "--out", dir.resolve("mixed").toString()));
             System.out.println(r.err().lines().filter(l -> l.startsWith("arbiter eval: ") || l.startsWith("  ")).toList());
             assertThat(r.code()).isEqualTo(1);
             List<String> groups = r.err().lines().filter(l -> l.startsWith("  jsonl:mixed.jsonl: ")).toList();
@@ -414,12 +496,12 @@ class EvalIntegrityCliTest {
 
             // alone, the short prompt of many tokens is the longest, and the check before sampling measures it
             Path rareOnly = Files.write(dir.resolve("rare.jsonl"), List.of(Files.readAllLines(jsonl).get(1)));
-            CliTest.Result rareRun = run(eval(rareOnly, s, "--n", "3", "--max-tokens", "100", "--out", dir.resolve("rare").toString()));
+            CliTest.Result rareRun = run(eval(rareOnly, s.uri(), "--n", "3", "--max-tokens", "100", "--out", dir.resolve("rare").toString()));
             assertThat(errorLines(rareRun)).singleElement().asString().matches("arbiter: the longest prompt \\(jsonl:rare\\.jsonl rare, (\\d+) tokens\\)"
                     + " plus --max-tokens 100 is over 'policy''s context of 512 tokens \\(max_model_len, GET .*/v1/models\\); lower --max-tokens to \\d+ or less");
 
             // every sample refused for a cause no check foresees: nothing to grade, so no report rather than a leaderboard of NaN
-            CliTest.Result none = run(eval(rareOnly, s, "--max-tokens", "8", "--stop", "", "--out", dir.resolve("rare").toString()));
+            CliTest.Result none = run(eval(rareOnly, s.uri(), "--max-tokens", "8", "--stop", "", "--out", dir.resolve("rare").toString()));
             assertThat(none.code()).isEqualTo(1);
             assertThat(none.out()).isEmpty();
             assertThat(none.err()).contains("  jsonl:rare.jsonl: 2 x HTTP 400 (permanent): a stop string must not be empty (e.g. rare#");
