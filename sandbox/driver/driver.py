@@ -1199,7 +1199,8 @@ def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=())
     fds in keep at 3, 4, ...; returns its pid once it has exec'd. Until its exec the child is a copy
     of the driver, holding the driver's pages (a large request among them): no sample of the job's
     memory may see that copy. A child that fails before its exec, or never reaches it, is the
-    harness's failure (HarnessError), never a run of the program."""
+    harness's failure (HarnessError), never a run of the program; only an exec the kernel refuses on
+    the program's own build is the program's (exit 127)."""
     execd, until_exec = os.pipe()  # both close-on-exec: end of file here once the child has exec'd
     pid = os.fork()
     if pid == 0:
@@ -1217,7 +1218,15 @@ def spawn_as_job(argv, env, job, compiling, uid=JOB_UID, work=JOB_WORK, keep=())
                 os.umask(0o022)
                 os.chmod(JOB_WORK, 0o755)
                 os.mkdir(JOB_WORK + "/out", 0o755)
-            os.execve(argv[0], argv, env)
+            try:
+                os.execve(argv[0], argv, env)
+            except OSError as e:
+                if uid == JOB_UID and argv[0].startswith(PROGRAM_ROOT + "/"):
+                    # The program's own build, which the kernel will not run (a library, a broken
+                    # interpreter path): the program's failure, said on its stderr, as a shell says it.
+                    os.write(2, ("cannot execute %s: %s\n" % (os.path.basename(argv[0]), e.strerror)).encode("utf-8", "replace"))
+                    os._exit(127)
+                raise
         except BaseException as e:
             try:
                 os.write(until_exec, ("%s: %s" % (type(e).__name__, e)).encode("utf-8", "replace")[:EXEC_WHY_BYTES])

@@ -68,6 +68,18 @@ class DriverSpawnTest {
         assertThat(got.get("retire").asBoolean()).as("the container takes no further job").isTrue();
     }
 
+    @Test
+    void aBuildTheKernelWillNotExecuteIsTheProgramsRuntimeError() throws IOException {
+        // the harness's failure is only the harness's: a program whose own build cannot be executed
+        // must not turn its failed test into a missing one by failing its exec
+        String[] said = runBesideTheDriver("own_binary.py");
+        assertThat(said).hasSize(1);
+        JsonNode run = new ObjectMapper().readTree(said[0]);
+        assertThat(run.path("status").asText()).as("%s", run).isEqualTo("runtime_error");
+        assertThat(run.path("exit_code").asInt()).isEqualTo(127);
+        assertThat(run.path("stderr").asText()).isEqualTo("cannot execute main: Permission denied\n");
+    }
+
     /** Runs one of the white-box scripts in the sandbox image with the driver's identity; its last line, split. */
     private static String[] runBesideTheDriver(String script, String... args) throws IOException {
         String code;
