@@ -117,12 +117,13 @@ public final class OpenAiClient implements InferenceBackend {
     }
 
     /**
-     * The tokens a request's prompt takes on the server, counted by its /tokenize (vLLM's, SGLang's and
-     * `arbiter serve`'s): the prompt string as a completion reads it, or, for chat, one user message
+     * The tokens a request's prompt takes at {@code endpoint}, counted by its /tokenize (vLLM's, SGLang's
+     * and `arbiter serve`'s): the prompt string as a completion reads it, or, for chat, one user message
      * through the chat template with the assistant's turn opened, as a chat completion reads it. Empty
-     * when the server has no /tokenize (404 or 405 there).
+     * when the server has no /tokenize or refuses to count this request there (any refusal: a
+     * /tokenize that takes no chat messages answers 400 or 422).
      */
-    public java.util.OptionalInt promptTokens(String model, String prompt, boolean chat, Duration timeout) {
+    public java.util.OptionalInt promptTokens(URI endpoint, String model, String prompt, boolean chat, Duration timeout) {
         ObjectNode n = Json.mapper().createObjectNode().put("model", model);
         if (chat) {
             n.putArray("messages").addObject().put("role", "user").put("content", prompt);
@@ -131,16 +132,16 @@ public final class OpenAiClient implements InferenceBackend {
         }
         Answer a;
         try {
-            a = post("/tokenize", Json.line(n), timeout);
+            a = send(endpoint(endpoint), "POST", "/tokenize", Json.line(n), timeout, true);
         } catch (InferenceException e) {
-            if (e.kind() == InferenceException.Kind.REFUSED && (e.status() == 404 || e.status() == 405)) {
+            if (e.kind() == InferenceException.Kind.REFUSED) {
                 return java.util.OptionalInt.empty();
             }
             throw e;
         }
         JsonNode count = json(a).path("count");
-        if (!count.isIntegralNumber() || !count.canConvertToInt()) {
-            throw new InferenceException(a.from() + "/tokenize answered without a count: " + abbreviate(a.body()));
+        if (!count.isIntegralNumber() || !count.canConvertToInt() || count.asInt() < 0) {
+            throw new InferenceException(a.from() + "/tokenize answered without a count of tokens: " + abbreviate(a.body()));
         }
         return java.util.OptionalInt.of(count.asInt());
     }

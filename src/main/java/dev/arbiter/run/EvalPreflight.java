@@ -187,9 +187,9 @@ public final class EvalPreflight {
         Asked longest = prompts.getFirst();
         int promptTokens;
         try {
-            OptionalInt counted = client.promptTokens(model, longest.prompt(), chat, timeout);
+            OptionalInt counted = client.promptTokens(from, model, longest.prompt(), chat, timeout);
             if (counted.isPresent()) {
-                Counted most = mostTokens(client, model, chat, prompts, timeout);
+                Counted most = mostTokens(client, from, model, chat, prompts, counted.getAsInt(), timeout);
                 longest = most.prompt();
                 promptTokens = most.tokens();
             } else {
@@ -206,14 +206,14 @@ public final class EvalPreflight {
                     e.reason()), alone ? "the prompt alone does not fit the served context: shorten it, or serve the model with a longer context" : null);
         }
         String name = longest.name();
-        if (promptTokens + maxTokens > context && fit && promptTokens < context) {
+        if ((long) promptTokens + maxTokens > context && fit && promptTokens < context) {
             int room = context - promptTokens;
             err.println("arbiter " + command + ": " + flag + " " + maxTokens + " (the default) does not fit " + where + " after the longest prompt ("
                     + name + ", " + promptTokens + " tokens): asking for " + room + " tokens per sample; pass " + flag + " to choose");
             err.flush();
             return room;
         }
-        if (promptTokens + maxTokens > context) {
+        if ((long) promptTokens + maxTokens > context) {
             throw new RunException((maxTokens >= context ? flag + " " + maxTokens + " leaves no room for a prompt in " + where
                     : "the longest prompt (" + name + ", " + promptTokens + " tokens) plus " + flag + " " + maxTokens + " is over " + where)
                     + (promptTokens < context ? "; lower " + flag + " to " + (context - promptTokens) + " or less" : "; shorten the prompt"));
@@ -230,24 +230,27 @@ public final class EvalPreflight {
     private static final int COUNTING = 8;
 
     /**
-     * The prompt of most tokens, each counted by the server's /tokenize, a few at a time; the first of
-     * them on a tie. A failure to count one is that prompt's.
+     * The prompt of most tokens, each counted by {@code from}'s /tokenize a few at a time, the first
+     * already counted as {@code first}; the first of them on a tie. A failure to count one is that
+     * prompt's, and stops the count.
      */
-    private static Counted mostTokens(OpenAiClient client, String model, boolean chat, List<Asked> prompts, Duration timeout) {
+    private static Counted mostTokens(OpenAiClient client, URI from, String model, boolean chat, List<Asked> prompts, int first, Duration timeout) {
         int[] tokens = new int[prompts.size()];
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        tokens[0] = first;
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(1);
         List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
         try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (int w = 0; w < Math.min(COUNTING, prompts.size()); w++) {
+            for (int w = 0; w < Math.min(COUNTING, prompts.size() - 1); w++) {
                 workers.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < prompts.size(); i = next.getAndIncrement()) {
                         Asked a = prompts.get(i);
                         try {
-                            tokens[i] = client.promptTokens(model, a.prompt(), chat, timeout).orElseThrow(() ->
-                                    new InferenceException("/tokenize went away while the prompts were counted"));
+                            tokens[i] = client.promptTokens(from, model, a.prompt(), chat, timeout).orElseThrow(() ->
+                                    new InferenceException(from + "/tokenize counted the longest prompt in bytes but refused this one"));
                         } catch (InferenceException e) {
-                            throw refusal(new InferenceException("counting the tokens of " + a.name() + " (POST /tokenize) failed: " + e.getMessage(),
-                                    e, e.kind(), e.status(), e.reason()), null);
+                            next.set(prompts.size()); // the others stop at their next prompt
+                            throw refusal(new InferenceException("counting the tokens of " + a.name() + " (POST " + from + "/tokenize) failed: "
+                                    + e.getMessage(), e, e.kind(), e.status(), e.reason()), null);
                         }
                     }
                     return null;
@@ -257,7 +260,7 @@ public final class EvalPreflight {
                 try {
                     f.get();
                 } catch (java.util.concurrent.ExecutionException e) {
-                    next.set(prompts.size()); // the others stop at their next prompt
+                    next.set(prompts.size());
                     if (e.getCause() instanceof RunException re) {
                         throw re;
                     }

@@ -1,5 +1,6 @@
 package dev.arbiter.inference.engine;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -289,10 +290,12 @@ public final class Generator implements AutoCloseable {
         if (p.length > 1) {
             // its own cache: the running batch's is not touched
             try (KvCache c = model.newCache(1, p.length); NDManager step = model.newStep()) {
-                float[] logits = model.logits(step, new int[][] {p}, new int[] {0}, c, true);
+                NDArray logits = model.forward(step, new int[][] {p}, new int[] {0}, c, true);
                 promptTokens.addAndGet(p.length);
+                // a row at a time: on a device the whole [positions, vocab] array may not fit one Java array
                 for (int i = 0; i + 1 < p.length; i++) {
-                    out.add(logprobs(logits, i * vocab, vocab, p[i + 1], s.k()));
+                    float[] row = logits.get(0, i).toFloatArray();
+                    out.add(logprobs(row, 0, vocab, p[i + 1], s.k()));
                 }
             } catch (RuntimeException e) {
                 s.future().completeExceptionally(new ModelException("scoring the prompt failed: " + e.getMessage(), e));
