@@ -13,9 +13,14 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What `arbiter eval` and `arbiter scale` check on their endpoints before they ask for a single sample: that each serves
@@ -183,7 +188,7 @@ public final class EvalPreflight {
                 prompts.add(new Asked(p.benchmark() + " " + q.id(), p.prompt(q)));
             }
         }
-        prompts.sort(java.util.Comparator.comparingInt((Asked a) -> a.prompt().getBytes(StandardCharsets.UTF_8).length).reversed());
+        prompts.sort(Comparator.comparingInt((Asked a) -> a.prompt().getBytes(StandardCharsets.UTF_8).length).reversed());
         Asked longest = prompts.getFirst();
         int promptTokens;
         try {
@@ -237,9 +242,9 @@ public final class EvalPreflight {
     private static Counted mostTokens(OpenAiClient client, URI from, String model, boolean chat, List<Asked> prompts, int first, Duration timeout) {
         int[] tokens = new int[prompts.size()];
         tokens[0] = first;
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger(1);
-        List<java.util.concurrent.Future<?>> workers = new ArrayList<>();
-        try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+        AtomicInteger next = new AtomicInteger(1);
+        List<Future<?>> workers = new ArrayList<>();
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int w = 0; w < Math.min(COUNTING, prompts.size() - 1); w++) {
                 workers.add(pool.submit(() -> {
                     for (int i = next.getAndIncrement(); i < prompts.size(); i = next.getAndIncrement()) {
@@ -256,10 +261,10 @@ public final class EvalPreflight {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : workers) {
+            for (Future<?> f : workers) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     next.set(prompts.size());
                     if (e.getCause() instanceof RunException re) {
                         throw re;
