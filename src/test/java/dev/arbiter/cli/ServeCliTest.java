@@ -209,7 +209,8 @@ class ServeCliTest {
                 "--store", dir.resolve("served.db").toString(), "--out", dir.resolve("served").toString());
         assertThat(served.code()).as(served.err()).isZero();
         JsonNode s = Json.mapper().readTree(Files.readString(dir.resolve("served/summary.json")));
-        assertThat(served.out()).contains("requests 40, retries 0 (and 6 before sampling: models, context, fingerprint)");
+        // before sampling: the model list, each of the 20 prompts counted by /tokenize, and the fingerprint's 4 probes
+        assertThat(served.out()).contains("requests 40, retries 0 (and 25 before sampling: models, context, fingerprint)");
         assertThat(s.toString()).contains("\"problems\":20");
 
         CliTest.Result local = CliTest.run("eval", "--jsonl", jsonl.toString(), "--model", model.toString(), "--device", "cpu",
