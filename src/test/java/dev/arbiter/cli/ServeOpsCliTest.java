@@ -262,11 +262,13 @@ class ServeOpsCliTest {
         assertThat(after.get("vllm:num_requests_running{model_name=\"tiny\"}")).isZero();
         assertThat(after.get("vllm:num_requests_waiting{model_name=\"tiny\"}")).isZero();
 
-        // while clients wait, the gauges show their sequences in the batch
+        // while clients wait, the gauges show their sequences in the batch (each writes all its tokens: an
+        // early end of text would leave no time to look)
         List<CompletableFuture<HttpResponse<String>>> inFlight = new ArrayList<>();
         for (int c = 0; c < 8; c++) {
             inFlight.add(http.sendAsync(HttpRequest.newBuilder(URI.create(server.uri() + "/v1/completions")).POST(HttpRequest.BodyPublishers.ofString(
-                    "{\"model\":\"tiny\",\"prompt\":\"Go " + c + "\",\"max_tokens\":200,\"n\":2,\"seed\":1}")).build(), HttpResponse.BodyHandlers.ofString()));
+                    "{\"model\":\"tiny\",\"prompt\":\"Go " + c + "\",\"max_tokens\":600,\"ignore_eos\":true,\"n\":2,\"seed\":1}")).build(),
+                    HttpResponse.BodyHandlers.ofString()));
         }
         double busiest = 0;
         while (!inFlight.stream().allMatch(CompletableFuture::isDone)) {
