@@ -38,7 +38,8 @@ final class VectorAttention {
             for (int gq = 0; gq < groups; gq++) {
                 int q = v * width + (h * groups + gq) * d;
                 int s = gq * span;
-                scores(qkv, q, keys, slab + lo, capacity, d, span, scores, s);
+                // scores: the query times the keys' d rows [d, capacity]
+                combine(qkv, q, d, keys, slab + lo, capacity, span, scores, s);
                 float max = Float.NEGATIVE_INFINITY;
                 for (int c = 0; c < span; c++) {
                     max = Math.max(max, scores[s + c]);
@@ -47,101 +48,65 @@ final class VectorAttention {
                 for (int c = 0; c < span; c++) {
                     scores[s + c] *= inv;
                 }
-                weighted(scores, s, span, values, slab + lo * d, d, ctx, v * heads * d + (h * groups + gq) * d);
+                // context: the weights times the values' span rows [capacity, d]
+                combine(scores, s, span, values, slab + lo * d, d, d, ctx, v * heads * d + (h * groups + gq) * d);
             }
         }
     }
 
     /**
-     * s[so + c] = q · key c for c in [0, span), keys transposed from {@code k0} with a row stride of
-     * {@code cap}: each dimension of 16 keys is one load, multiplied by that dimension of the query, so
-     * no vector is ever summed across its lanes. Two sets of sums (even and odd dimensions) keep the
-     * multiply-adds from waiting on each other.
+     * out[oo + x] = sum over r in [0, n) of a[ao + r] · m[m0 + r·stride + x], for x in [0, width): a
+     * vector times the n rows of a matrix, the scores of a query over keys laid out [d, capacity] and
+     * the weighted sum of values laid out [capacity, d] alike. Each row's part of 16 outputs is one
+     * load times one broadcast, so no vector is ever summed across its lanes; two sets of sums (even
+     * and odd rows) keep the multiply-adds from waiting on each other.
      */
-    private static void scores(float[] q, int qo, float[] keys, int k0, int cap, int d, int span, float[] s, int so) {
+    private static void combine(float[] a, int ao, int n, float[] m, int m0, int stride, int width, float[] out, int oo) {
         int l = S.length();
-        int c = 0;
-        for (; c + 4 * l <= span; c += 4 * l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), a2 = FloatVector.zero(S), a3 = FloatVector.zero(S);
-            FloatVector b0 = FloatVector.zero(S), b1 = FloatVector.zero(S), b2 = FloatVector.zero(S), b3 = FloatVector.zero(S);
-            int k = k0 + c;
-            int j = 0;
-            for (; j + 1 < d; j += 2, k += 2 * cap) {
-                FloatVector qa = FloatVector.broadcast(S, q[qo + j]);
-                FloatVector qb = FloatVector.broadcast(S, q[qo + j + 1]);
-                a0 = FloatVector.fromArray(S, keys, k).fma(qa, a0);
-                a1 = FloatVector.fromArray(S, keys, k + l).fma(qa, a1);
-                a2 = FloatVector.fromArray(S, keys, k + 2 * l).fma(qa, a2);
-                a3 = FloatVector.fromArray(S, keys, k + 3 * l).fma(qa, a3);
-                b0 = FloatVector.fromArray(S, keys, k + cap).fma(qb, b0);
-                b1 = FloatVector.fromArray(S, keys, k + cap + l).fma(qb, b1);
-                b2 = FloatVector.fromArray(S, keys, k + cap + 2 * l).fma(qb, b2);
-                b3 = FloatVector.fromArray(S, keys, k + cap + 3 * l).fma(qb, b3);
+        int x = 0;
+        for (; x + 4 * l <= width; x += 4 * l) {
+            FloatVector e0 = FloatVector.zero(S), e1 = FloatVector.zero(S), e2 = FloatVector.zero(S), e3 = FloatVector.zero(S);
+            FloatVector o0 = FloatVector.zero(S), o1 = FloatVector.zero(S), o2 = FloatVector.zero(S), o3 = FloatVector.zero(S);
+            int k = m0 + x;
+            int r = 0;
+            for (; r + 1 < n; r += 2, k += 2 * stride) {
+                FloatVector ae = FloatVector.broadcast(S, a[ao + r]);
+                FloatVector an = FloatVector.broadcast(S, a[ao + r + 1]);
+                e0 = FloatVector.fromArray(S, m, k).fma(ae, e0);
+                e1 = FloatVector.fromArray(S, m, k + l).fma(ae, e1);
+                e2 = FloatVector.fromArray(S, m, k + 2 * l).fma(ae, e2);
+                e3 = FloatVector.fromArray(S, m, k + 3 * l).fma(ae, e3);
+                o0 = FloatVector.fromArray(S, m, k + stride).fma(an, o0);
+                o1 = FloatVector.fromArray(S, m, k + stride + l).fma(an, o1);
+                o2 = FloatVector.fromArray(S, m, k + stride + 2 * l).fma(an, o2);
+                o3 = FloatVector.fromArray(S, m, k + stride + 3 * l).fma(an, o3);
             }
-            if (j < d) {
-                FloatVector qa = FloatVector.broadcast(S, q[qo + j]);
-                a0 = FloatVector.fromArray(S, keys, k).fma(qa, a0);
-                a1 = FloatVector.fromArray(S, keys, k + l).fma(qa, a1);
-                a2 = FloatVector.fromArray(S, keys, k + 2 * l).fma(qa, a2);
-                a3 = FloatVector.fromArray(S, keys, k + 3 * l).fma(qa, a3);
+            if (r < n) {
+                FloatVector ae = FloatVector.broadcast(S, a[ao + r]);
+                e0 = FloatVector.fromArray(S, m, k).fma(ae, e0);
+                e1 = FloatVector.fromArray(S, m, k + l).fma(ae, e1);
+                e2 = FloatVector.fromArray(S, m, k + 2 * l).fma(ae, e2);
+                e3 = FloatVector.fromArray(S, m, k + 3 * l).fma(ae, e3);
             }
-            a0.add(b0).intoArray(s, so + c);
-            a1.add(b1).intoArray(s, so + c + l);
-            a2.add(b2).intoArray(s, so + c + 2 * l);
-            a3.add(b3).intoArray(s, so + c + 3 * l);
+            e0.add(o0).intoArray(out, oo + x);
+            e1.add(o1).intoArray(out, oo + x + l);
+            e2.add(o2).intoArray(out, oo + x + 2 * l);
+            e3.add(o3).intoArray(out, oo + x + 3 * l);
         }
-        for (; c < span; c += l) {
-            VectorMask<Float> m = S.indexInRange(c, span);
-            FloatVector a = FloatVector.zero(S);
-            FloatVector b = FloatVector.zero(S);
-            int k = k0 + c;
-            int j = 0;
-            for (; j + 1 < d; j += 2, k += 2 * cap) {
-                a = FloatVector.fromArray(S, keys, k, m).fma(FloatVector.broadcast(S, q[qo + j]), a);
-                b = FloatVector.fromArray(S, keys, k + cap, m).fma(FloatVector.broadcast(S, q[qo + j + 1]), b);
+        for (; x < width; x += l) {
+            VectorMask<Float> mask = S.indexInRange(x, width);
+            FloatVector e = FloatVector.zero(S);
+            FloatVector o = FloatVector.zero(S);
+            int k = m0 + x;
+            int r = 0;
+            for (; r + 1 < n; r += 2, k += 2 * stride) {
+                e = FloatVector.fromArray(S, m, k, mask).fma(FloatVector.broadcast(S, a[ao + r]), e);
+                o = FloatVector.fromArray(S, m, k + stride, mask).fma(FloatVector.broadcast(S, a[ao + r + 1]), o);
             }
-            if (j < d) {
-                a = FloatVector.fromArray(S, keys, k, m).fma(FloatVector.broadcast(S, q[qo + j]), a);
+            if (r < n) {
+                e = FloatVector.fromArray(S, m, k, mask).fma(FloatVector.broadcast(S, a[ao + r]), e);
             }
-            a.add(b).intoArray(s, so + c, m);
-        }
-    }
-
-    /**
-     * ctx[out .. out + d) = sum over c of p[po + c] · values[vo + c·d .. + d), for c in [0, span): the
-     * sums stay in registers across all the values, two sets (even and odd columns) so that the
-     * multiply-adds do not wait on each other.
-     */
-    private static void weighted(float[] p, int po, int span, float[] values, int vo, int d, float[] ctx, int out) {
-        int l = S.length();
-        int j = 0;
-        for (; j + 2 * l <= d; j += 2 * l) {
-            FloatVector a0 = FloatVector.zero(S), a1 = FloatVector.zero(S), b0 = FloatVector.zero(S), b1 = FloatVector.zero(S);
-            int k = vo + j;
-            int c = 0;
-            for (; c + 1 < span; c += 2, k += 2 * d) {
-                FloatVector pa = FloatVector.broadcast(S, p[po + c]);
-                FloatVector pb = FloatVector.broadcast(S, p[po + c + 1]);
-                a0 = FloatVector.fromArray(S, values, k).fma(pa, a0);
-                a1 = FloatVector.fromArray(S, values, k + l).fma(pa, a1);
-                b0 = FloatVector.fromArray(S, values, k + d).fma(pb, b0);
-                b1 = FloatVector.fromArray(S, values, k + d + l).fma(pb, b1);
-            }
-            if (c < span) {
-                FloatVector pa = FloatVector.broadcast(S, p[po + c]);
-                a0 = FloatVector.fromArray(S, values, k).fma(pa, a0);
-                a1 = FloatVector.fromArray(S, values, k + l).fma(pa, a1);
-            }
-            a0.add(b0).intoArray(ctx, out + j);
-            a1.add(b1).intoArray(ctx, out + j + l);
-        }
-        for (; j < d; j += l) {
-            VectorMask<Float> m = S.indexInRange(j, d);
-            FloatVector a = FloatVector.zero(S);
-            for (int c = 0, k = vo + j; c < span; c++, k += d) {
-                a = FloatVector.fromArray(S, values, k, m).fma(FloatVector.broadcast(S, p[po + c]), a);
-            }
-            a.intoArray(ctx, out + j, m);
+            e.add(o).intoArray(out, oo + x, mask);
         }
     }
 
