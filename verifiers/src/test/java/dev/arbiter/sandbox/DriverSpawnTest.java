@@ -35,10 +35,12 @@ class DriverSpawnTest {
     }
 
     @Test
-    void aChildSlowToExecIsNotChargedForTheDriversPages() throws IOException {
+    void aChildSlowToExecIsNotChargedForTheDriversPagesNorForTheTime() throws IOException {
         String[] said = runBesideTheDriver("slow_exec.py");
-        assertThat(said).hasSize(3);
+        assertThat(said).hasSize(4);
         assertThat(said[2]).as("MiB the driver held").isEqualTo("192");
+        // the 300 ms before the exec are the harness's: a right program's wall clock starts at its exec
+        assertThat(Long.parseLong(said[3])).as("wall ms of /bin/true").isLessThan(300);
         assertThat(said[0]).as("a right program's verdict, peak %s kB", said[1]).isEqualTo("ok");
         if (!said[1].equals("None")) { // over before its first sample: a peak not known, never one made up
             assertThat(Long.parseLong(said[1])).as("peak kB").isLessThan(64 << 10);
